@@ -1,0 +1,3 @@
+from colibri_cli.cli.app import main
+
+main()

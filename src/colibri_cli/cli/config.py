@@ -1,0 +1,45 @@
+"""`colibri config`: the settings kept in the database."""
+
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli.context import database
+from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
+from colibri_cli.core import settings
+
+app = typer.Typer(help="Settings: currency, date order, thresholds, language.", no_args_is_help=True)
+
+FIELDS = ("key", "value", "default", "description")
+COLUMNS = (("key", "Setting"), ("value", "Value"), ("default", "Default"), ("description", "Meaning"))
+
+
+@app.command("show")
+def show(
+    key: Annotated[str | None, typer.Argument(help="Show only this setting.")] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Show the settings with their values and defaults.
+
+    Example: colibri config show --format json
+    """
+    with database(write=False) as conn:
+        rows = settings.all_settings(conn)
+    if key is not None:
+        wanted = settings.find_setting(key).key
+        rows = [row for row in rows if row["key"] == wanted]
+    render_rows(rows, output, fields=FIELDS, columns=COLUMNS, empty="No settings.")
+
+
+@app.command("set")
+def set_(
+    key: Annotated[str, typer.Argument(help="The setting, e.g. currency or stale-days.")],
+    value: Annotated[str, typer.Argument(help="Its new value.")],
+) -> None:
+    """Change a setting (checked before it is saved).
+
+    Example: colibri config set currency USD
+    """
+    with database(write=True) as conn:
+        saved = settings.set_value(conn, key, value)
+    say(f"{saved['key']} = {saved['value']}")

@@ -1,0 +1,168 @@
+"""`colibri contact`: the people at your accounts."""
+
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli.context import confirm_or_yes, database
+from colibri_cli.cli.output import FormatOption, OutputFormat, render_record, render_rows, say
+from colibri_cli.core import contacts
+
+app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
+
+ContactRef = Annotated[str, typer.Argument(metavar="CONTACT", help="Contact id or name.")]
+Email = Annotated[str | None, typer.Option(help="Email address.")]
+Phone = Annotated[str | None, typer.Option(help="Phone number.")]
+Role = Annotated[str | None, typer.Option(help="Role or job title.")]
+Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+ExternalId = Annotated[str | None, typer.Option(help="The contact's id in another tool.")]
+
+LIST_COLUMNS = (
+    ("id", "ID"),
+    ("name", "Name"),
+    ("account_name", "Account"),
+    ("role", "Role"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+)
+CARD = (
+    ("id", "ID"),
+    ("name", "Name"),
+    ("account_name", "Account"),
+    ("role", "Role"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("notes", "Notes"),
+    ("external_id", "External id"),
+    ("created_at", "Created"),
+    ("updated_at", "Updated"),
+)
+
+
+def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
+    say(
+        f"{verb} contact {contact['name']} (id {contact['id']}) "
+        f"at {contact['account_name']}."
+    )
+    if output is not OutputFormat.table:
+        render_record(contact, output, fields=contacts.COLUMNS, labels=CARD)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    account: Annotated[
+        str, typer.Option("--account", "-a", help="Account id or name (required).")
+    ],
+    email: Email = None,
+    phone: Phone = None,
+    role: Role = None,
+    notes: Notes = None,
+    external_id: ExternalId = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Add a contact to an account.
+
+    Example: colibri contact add "Jeanne Martin" --account ACME --role Buyer
+    """
+    with database(write=True) as conn:
+        contact = contacts.add(
+            conn,
+            name,
+            account,
+            email=email,
+            phone=phone,
+            role=role,
+            notes=notes,
+            external_id=external_id,
+        )
+    _show_saved(contact, output, "Added")
+
+
+@app.command("list")
+def list_(
+    account: Annotated[
+        str | None, typer.Option("--account", "-a", help="Only this account's contacts.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Only contacts whose text contains this.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List contacts by account and name.
+
+    Example: colibri contact list --account ACME
+    """
+    with database(write=False) as conn:
+        rows = contacts.list_contacts(conn, account, search)
+    empty = (
+        "No contact matches."
+        if account or search
+        else "No contacts yet. Add one with: colibri contact add NAME --account ACCOUNT"
+    )
+    render_rows(rows, output, fields=contacts.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+
+
+@app.command("show")
+def show(contact: ContactRef, output: FormatOption = OutputFormat.table) -> None:
+    """Show a contact.
+
+    Example: colibri contact show "Jeanne Martin"
+    """
+    with database(write=False) as conn:
+        record = contacts.get(conn, contact)
+    render_record(record, output, fields=contacts.COLUMNS, labels=CARD)
+
+
+@app.command("edit")
+def edit(
+    contact: ContactRef,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", "-a", help="Move to this account.")
+    ] = None,
+    email: Email = None,
+    phone: Phone = None,
+    role: Role = None,
+    notes: Notes = None,
+    external_id: ExternalId = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Change a contact's fields; an empty value ("") clears a field.
+
+    Example: colibri contact edit 4 --role "Head of purchasing" --phone ""
+    """
+    given = {
+        key: value
+        for key, value in {
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "role": role,
+            "notes": notes,
+            "external_id": external_id,
+        }.items()
+        if value is not None
+    }
+    if not given and account is None:
+        raise typer.BadParameter("give at least one field to change, e.g. --role Buyer.")
+    with database(write=True) as conn:
+        updated = contacts.edit(conn, contact, account, **given)
+    _show_saved(updated, output, "Updated")
+
+
+@app.command("delete")
+def delete(
+    contact: ContactRef,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a contact (their opportunities stay, without a contact).
+
+    Example: colibri contact delete 4 --yes
+    """
+    with database(write=True) as conn:
+        found = contacts.get(conn, contact)
+        what = f"contact {found['name']} (id {found['id']}) at {found['account_name']}"
+        confirm_or_yes(f"Delete {what}?", yes=yes)
+        contacts.delete(conn, found["id"])
+    say(f"Deleted {what}.")

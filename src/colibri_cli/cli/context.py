@@ -1,0 +1,34 @@
+"""What every command shares: the database chosen on the command line, and the terminal."""
+
+import sys
+from contextlib import AbstractContextManager
+
+import typer
+
+from colibri_cli.cli.output import say
+from colibri_cli.core import store
+from colibri_cli.core.errors import InvalidInput
+
+db_option: str | None = None
+"""`--db PATH` as given to the root command; set by its callback before any subcommand."""
+
+
+def database(*, write: bool) -> AbstractContextManager:
+    """The command's one transaction on the chosen database."""
+    return store.session(store.database_path(db_option), write=write)
+
+
+def interactive() -> bool:
+    """True when a person can answer a prompt: stdin and stderr are terminals."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def confirm_or_yes(question: str, *, yes: bool) -> None:
+    """Go on if `--yes` was given or the person agrees; scripts must pass --yes."""
+    if yes:
+        return
+    if not interactive():
+        raise InvalidInput(f"{question} Not on a terminal: pass --yes to confirm.")
+    if not typer.confirm(question, default=False, err=True):
+        say("Cancelled: nothing was changed.")
+        raise typer.Exit(1)

@@ -1,0 +1,174 @@
+"""One renderer for every listing and record, and the two consoles.
+
+Data goes to stdout; messages, warnings and errors to stderr. `--format table` is for
+people and shows at most TABLE_LIMIT rows; csv and json are complete, streamed, undecorated,
+and their keys are the database column names. Rich is imported only to draw a table.
+"""
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+TABLE_LIMIT = 100
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table for people; csv or json for scripts (complete, on stdout).",
+    ),
+]
+
+Columns = Sequence[tuple[str, str]]
+"""(key, heading) pairs: what a table shows, in order."""
+
+
+PLURALS = {"opportunities": "opportunity"}
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 contact", "2 contacts": `noun` is the plural form."""
+    singular = PLURALS.get(noun, noun.removesuffix("s"))
+    return f"{count:,} {singular if count == 1 else noun}"
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal, on stderr."""
+    typer.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    typer.secho(f"Warning: {message}", err=True, fg="yellow")
+
+
+def error(message: str) -> None:
+    typer.secho(f"Error: {message}", err=True, fg="red")
+
+
+def render_rows(
+    rows: Iterable[Mapping],
+    output: OutputFormat,
+    *,
+    fields: Sequence[str],
+    columns: Columns,
+    empty: str,
+) -> None:
+    """Write a listing: `fields` are the csv/json keys, `columns` what the table shows."""
+    if output is OutputFormat.csv:
+        _write_csv(rows, fields)
+    elif output is OutputFormat.json:
+        _write_json(rows, fields)
+    else:
+        _print_table(rows, columns, empty)
+
+
+def render_record(
+    record: Mapping,
+    output: OutputFormat,
+    *,
+    fields: Sequence[str],
+    labels: Columns,
+    sections: Mapping[str, tuple[Sequence[str], Columns]] = {},
+) -> None:
+    """Write one record; `sections` are its related lists (key -> (fields, columns))."""
+    if output is OutputFormat.json:
+        data = {field: record[field] for field in fields}
+        for key, (section_fields, _) in sections.items():
+            data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif output is OutputFormat.csv:
+        _write_csv([record], fields)
+    else:
+        _print_record(record, labels, sections)
+
+
+def _write_csv(rows: Iterable[Mapping], fields: Sequence[str]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_csv_cell(row[field]) for field in fields])
+
+
+def _csv_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _write_json(rows: Iterable[Mapping], fields: Sequence[str]) -> None:
+    out = sys.stdout
+    separator = "[\n  "
+    for row in rows:
+        out.write(separator + json.dumps({f: row[f] for f in fields}, ensure_ascii=False))
+        separator = ",\n  "
+    out.write("[]\n" if separator.startswith("[") else "\n]\n")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
+    shown, left_out = [], 0
+    for row in rows:
+        if len(shown) < TABLE_LIMIT:
+            shown.append(row)
+        else:
+            left_out += 1
+    if not shown:
+        say(empty)
+        return
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for key, heading in columns:
+        table.add_column(heading, justify="right" if key == "id" else "left", overflow="fold")
+    for row in shown:
+        table.add_row(*(_text(row[key]) for key, _ in columns))
+    stdout_console().print(table)
+    if left_out:
+        say(
+            f"… and {left_out:,} more not shown. "
+            "Use --format csv or --format json to get them all."
+        )
+
+
+def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
+    from rich.table import Table
+
+    console = stdout_console()
+    card = Table.grid(padding=(0, 2))
+    card.add_column(style="bold")
+    card.add_column(overflow="fold")
+    for key, label in labels:
+        if record[key] not in (None, ""):
+            card.add_row(label, _text(record[key]))
+    console.print(card)
+    for key, (_, columns) in sections.items():
+        items = record[key]
+        console.print(f"\n[bold]{key.replace('_', ' ').capitalize()}[/bold] ({len(items)})")
+        if items:
+            _print_table(items, columns, empty="")
+
+
+def stdout_console():
+    """A Rich console for data; Rich is imported only when something is drawn."""
+    from rich.console import Console
+
+    return Console(highlight=False)

@@ -1,0 +1,1 @@
+"""The logic of colibri: validation, SQL and computations. Imports neither typer nor rich."""

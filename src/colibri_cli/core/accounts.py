@@ -1,0 +1,123 @@
+"""Accounts: the companies and people an opportunity is sold to."""
+
+import re
+import sqlite3
+
+from colibri_cli.core import records
+from colibri_cli.core.errors import Conflict, InvalidInput
+
+COLUMNS = (
+    "id",
+    "name",
+    "industry",
+    "email",
+    "phone",
+    "website",
+    "city",
+    "country",
+    "notes",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+EDITABLE = ("name", "industry", "email", "phone", "website", "city", "country", "notes", "external_id")
+LIST_COMMAND = "colibri account list"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
+    """Clean the given fields (empty text clears one) and check the ones that have a form."""
+    values = {key: records.clean(value) for key, value in fields.items()}
+    if "name" in fields:
+        values["name"] = records.require_text("account name", fields["name"])
+    email = values.get("email")
+    if email and not EMAIL.fullmatch(email):
+        raise InvalidInput(f"The email {email!r} is not an email address (name@example.com).")
+    return values
+
+
+def add(conn: sqlite3.Connection, name: str, **fields: str | None) -> dict:
+    values = validated({"name": name, **fields})
+    _ensure_free(conn, values)
+    account_id = records.insert(conn, "accounts", values)
+    return get(conn, account_id)
+
+
+def get(conn: sqlite3.Connection, ref: str | int) -> dict:
+    return dict(records.find(conn, "accounts", ref, noun="account", list_command=LIST_COMMAND))
+
+
+def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[dict]:
+    """All accounts by name; `search` matches any of their text fields, ignoring case."""
+    searched = " || ' ' || ".join(f"coalesce({column}, '')" for column in EDITABLE)
+    return records.fetch(
+        conn,
+        f"SELECT * FROM accounts WHERE ? IS NULL OR instr(casefold({searched}), ?) > 0 "
+        "ORDER BY name COLLATE NOCASE, id",
+        (search, (search or "").casefold()),
+    )
+
+
+def details(conn: sqlite3.Connection, ref: str | int) -> dict:
+    """The account with its contacts, opportunities and open tasks."""
+    account = get(conn, ref)
+    account_id = account["id"]
+    account["contacts"] = records.fetch(
+        conn, "SELECT * FROM contacts WHERE account_id = ? ORDER BY name, id", (account_id,)
+    )
+    account["opportunities"] = records.fetch(
+        conn,
+        "SELECT * FROM opportunities WHERE account_id = ? ORDER BY due_date, id",
+        (account_id,),
+    )
+    account["tasks"] = records.fetch(
+        conn,
+        "SELECT * FROM tasks WHERE account_id = ? AND done_on IS NULL "
+        "ORDER BY due_date IS NULL, due_date, id",
+        (account_id,),
+    )
+    return account
+
+
+def edit(conn: sqlite3.Connection, ref: str | int, **changes: str | None) -> dict:
+    account = get(conn, ref)
+    values = validated(changes)
+    _ensure_free(conn, values, account["id"])
+    records.update(conn, "accounts", account["id"], values)
+    return get(conn, account["id"])
+
+
+def dependents(conn: sqlite3.Connection, account_id: int) -> dict[str, int]:
+    """How many records go with the account when it is deleted."""
+    return {
+        table: conn.execute(
+            f"SELECT count(*) FROM {table} WHERE account_id = ?", (account_id,)
+        ).fetchone()[0]
+        for table in ("opportunities", "contacts", "tasks")
+    }
+
+
+def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> tuple[dict, dict]:
+    """The account and what goes with it; refused while it has opportunities, unless `force`."""
+    account = get(conn, ref)
+    counts = dependents(conn, account["id"])
+    if counts["opportunities"] and not force:
+        raise Conflict(
+            f"Account {account['name']!r} has {counts['opportunities']} opportunities: "
+            "delete or move them first, or use --force to delete them with the account."
+        )
+    return account, counts
+
+
+def delete(conn: sqlite3.Connection, account_id: int) -> None:
+    """Delete the account, its opportunities (with their history) and, by cascade,
+    its contacts and tasks."""
+    conn.execute("DELETE FROM opportunities WHERE account_id = ?", (account_id,))
+    conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+
+def _ensure_free(conn: sqlite3.Connection, values: dict, account_id: int | None = None) -> None:
+    for column in ("name", "external_id"):
+        records.ensure_unique(
+            conn, "accounts", column, values.get(column), noun="account", except_id=account_id
+        )

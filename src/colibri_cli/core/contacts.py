@@ -1,0 +1,78 @@
+"""Contacts: the people at an account."""
+
+import sqlite3
+
+from colibri_cli.core import accounts, records
+
+COLUMNS = (
+    "id",
+    "account_id",
+    "name",
+    "email",
+    "phone",
+    "role",
+    "notes",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+EDITABLE = ("name", "email", "phone", "role", "notes", "external_id")
+LIST_COMMAND = "colibri contact list"
+SELECT = "SELECT c.*, a.name AS account_name FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id"
+
+
+def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
+    values = accounts.validated({key: value for key, value in fields.items() if key != "name"})
+    if "name" in fields:
+        values["name"] = records.require_text("contact name", fields["name"])
+    return values
+
+
+def add(conn: sqlite3.Connection, name: str, account: str | int, **fields: str | None) -> dict:
+    values = validated({"name": name, **fields})
+    values["account_id"] = accounts.get(conn, account)["id"]
+    records.ensure_unique(
+        conn, "contacts", "external_id", values.get("external_id"), noun="contact"
+    )
+    contact_id = records.insert(conn, "contacts", values)
+    return get(conn, contact_id)
+
+
+def get(conn: sqlite3.Connection, ref: str | int) -> dict:
+    contact = records.find(conn, "contacts", ref, noun="contact", list_command=LIST_COMMAND)
+    return records.fetch(conn, f"{SELECT} WHERE c.id = ?", (contact["id"],))[0]
+
+
+def list_contacts(
+    conn: sqlite3.Connection, account: str | int | None = None, search: str | None = None
+) -> list[dict]:
+    account_id = accounts.get(conn, account)["id"] if account is not None else None
+    searched = " || ' ' || ".join(f"coalesce(c.{column}, '')" for column in EDITABLE)
+    return records.fetch(
+        conn,
+        f"{SELECT} WHERE (? IS NULL OR c.account_id = ?) "
+        f"AND (? IS NULL OR instr(casefold({searched}), ?) > 0) "
+        "ORDER BY a.name COLLATE NOCASE, c.name COLLATE NOCASE, c.id",
+        (account_id, account_id, search, (search or "").casefold()),
+    )
+
+
+def edit(
+    conn: sqlite3.Connection, ref: str | int, account: str | int | None = None, **changes: str | None
+) -> dict:
+    contact = get(conn, ref)
+    values = validated(changes)
+    if account is not None:
+        values["account_id"] = accounts.get(conn, account)["id"]
+    records.ensure_unique(
+        conn, "contacts", "external_id", values.get("external_id"), noun="contact",
+        except_id=contact["id"],
+    )
+    records.update(conn, "contacts", contact["id"], values)
+    return get(conn, contact["id"])
+
+
+def delete(conn: sqlite3.Connection, ref: str | int) -> dict:
+    contact = get(conn, ref)
+    conn.execute("DELETE FROM contacts WHERE id = ?", (contact["id"],))
+    return contact

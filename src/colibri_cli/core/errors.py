@@ -1,0 +1,27 @@
+"""The one exception family of colibri; each kind carries its documented exit code.
+
+Exit codes: 0 ok, 1 error, 2 invalid input or usage, 3 not found, 4 conflict,
+5 database problem. The CLI prints the message as one line on stderr.
+"""
+
+
+class ColibriError(Exception):
+    """A failure the user can act on: the message says what is wrong and how to fix it."""
+
+    exit_code = 1
+
+
+class InvalidInput(ColibriError):
+    exit_code = 2
+
+
+class NotFound(ColibriError):
+    exit_code = 3
+
+
+class Conflict(ColibriError):
+    exit_code = 4
+
+
+class DatabaseProblem(ColibriError):
+    exit_code = 5

@@ -1,0 +1,213 @@
+"""Versioned schema migrations, applied with sqlite-utils' `Migrations` when a database opens.
+
+Each step is a function of a `sqlite_utils.Database`; `STEPS` is their order. Checking what
+is pending or unknown reads the migrations table with plain sqlite3, so the common case
+(nothing to do) never imports sqlite_utils. Never edit a step that has shipped: add one.
+"""
+
+import sqlite3
+
+MIGRATION_SET = "colibri"
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+SCHEMA_V1 = [
+    """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (name = trim(name) AND name <> ''),
+        industry TEXT,
+        email TEXT,
+        phone TEXT,
+        website TEXT,
+        city TEXT,
+        country TEXT,
+        notes TEXT,
+        external_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        name TEXT NOT NULL CHECK (name = trim(name) AND name <> ''),
+        email TEXT,
+        phone TEXT,
+        role TEXT,
+        notes TEXT,
+        external_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX contacts_by_account ON contacts (account_id)",
+    """
+    CREATE TABLE statuses (
+        key TEXT PRIMARY KEY CHECK (key GLOB '[a-z]*' AND key NOT GLOB '*[^a-z0-9_-]*'),
+        label TEXT NOT NULL CHECK (label = trim(label) AND label <> ''),
+        probability INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100),
+        kind TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost', 'cancelled')),
+        position INTEGER NOT NULL
+    )
+    """,
+    """
+    INSERT INTO statuses (key, label, probability, kind, position) VALUES
+        ('analysis', 'Needs analysis', 10, 'open', 1),
+        ('quote', 'Quote sent', 40, 'open', 2),
+        ('negotiation', 'Negotiation', 70, 'open', 3),
+        ('won', 'Won', 100, 'won', 4),
+        ('lost', 'Lost', 0, 'lost', 5),
+        ('cancelled', 'Cancelled', 0, 'cancelled', 6)
+    """,
+    """
+    CREATE TABLE opportunities (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts (id),
+        contact_id INTEGER REFERENCES contacts (id) ON DELETE SET NULL,
+        name TEXT NOT NULL CHECK (name = trim(name) AND name <> ''),
+        amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
+        currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+        due_date TEXT NOT NULL CHECK (date(due_date) IS due_date),
+        status TEXT NOT NULL REFERENCES statuses (key) ON UPDATE CASCADE,
+        probability INTEGER CHECK (probability BETWEEN 0 AND 100),
+        source TEXT,
+        type TEXT,
+        description TEXT,
+        tags TEXT,
+        notes TEXT,
+        created_on TEXT NOT NULL CHECK (date(created_on) IS created_on),
+        closed_on TEXT CHECK (closed_on IS NULL OR date(closed_on) IS closed_on),
+        close_reason TEXT,
+        external_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX opportunities_by_account ON opportunities (account_id)",
+    "CREATE INDEX opportunities_by_contact ON opportunities (contact_id)",
+    "CREATE INDEX opportunities_by_status_due ON opportunities (status, due_date, amount)",
+    """
+    CREATE TABLE opportunity_history (
+        id INTEGER PRIMARY KEY,
+        opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,
+        changed_at TEXT NOT NULL,
+        status TEXT NOT NULL REFERENCES statuses (key) ON UPDATE CASCADE,
+        amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
+        due_date TEXT NOT NULL CHECK (date(due_date) IS due_date),
+        probability INTEGER CHECK (probability BETWEEN 0 AND 100),
+        currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency))
+    )
+    """,
+    "CREATE INDEX history_by_opportunity ON opportunity_history (opportunity_id, changed_at)",
+    """
+    CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL CHECK (title = trim(title) AND title <> ''),
+        due_date TEXT CHECK (due_date IS NULL OR date(due_date) IS due_date),
+        opportunity_id INTEGER REFERENCES opportunities (id) ON DELETE SET NULL,
+        account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+        done_on TEXT CHECK (done_on IS NULL OR date(done_on) IS done_on),
+        notes TEXT,
+        external_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX tasks_by_due ON tasks (done_on, due_date)",
+    "CREATE INDEX tasks_by_opportunity ON tasks (opportunity_id)",
+    "CREATE INDEX tasks_by_account ON tasks (account_id)",
+    """
+    CREATE TABLE targets (
+        period TEXT NOT NULL CHECK (
+            (period GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]'
+                AND substr(period, 6, 2) BETWEEN '01' AND '12')
+            OR period GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]'
+        ),
+        currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+        amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
+        PRIMARY KEY (period, currency)
+    )
+    """,
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE VIEW open_pipeline AS
+    SELECT
+        o.id,
+        o.name,
+        a.name AS account,
+        o.amount,
+        o.currency,
+        o.due_date,
+        o.status,
+        s.label AS status_label,
+        coalesce(o.probability, s.probability) AS probability,
+        o.amount * coalesce(o.probability, s.probability) / 100.0 AS weighted_amount
+    FROM opportunities AS o
+    JOIN statuses AS s ON s.key = o.status
+    JOIN accounts AS a ON a.id = o.account_id
+    WHERE s.kind = 'open'
+    """,
+]
+
+
+def m001_initial_schema(db) -> None:
+    """The whole data model: accounts, contacts, statuses, opportunities and their history,
+    tasks, targets, settings, and a view of the open pipeline for other tools."""
+    for statement in SCHEMA_V1:
+        db.execute(statement)
+    from colibri_cli.core.settings import DEFAULTS
+
+    db.conn.executemany(
+        "INSERT INTO settings (key, value) VALUES (?, ?)", list(DEFAULTS.items())
+    )
+
+
+STEPS = (m001_initial_schema,)
+KNOWN = tuple(step.__name__ for step in STEPS)
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the colibri migrations recorded in the database, read without writing."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    if not has_table:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+        (MIGRATION_SET,),
+    )
+    return [row[0] for row in rows]
+
+
+def unknown(conn: sqlite3.Connection) -> list[str]:
+    """Migrations recorded by a newer colibri: their presence means we must not write."""
+    return [name for name in applied(conn) if name not in KNOWN]
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    done = set(applied(conn))
+    return [name for name in KNOWN if name not in done]
+
+
+def apply(conn: sqlite3.Connection) -> None:
+    """Apply pending steps under the write lock, so concurrent first runs migrate once."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    migration_set = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        migration_set()(step)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        migration_set.apply(Database(conn, execute_plugins=False))
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")

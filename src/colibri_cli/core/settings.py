@@ -1,0 +1,132 @@
+"""Settings stored in the database itself, so that a colibri file is self-contained."""
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from colibri_cli.core.errors import InvalidInput
+
+DEFAULTS = {
+    "currency": "EUR",
+    "date-order": "dmy",
+    "commit-threshold": "70",
+    "stale-days": "30",
+    "follow-up-delay": "3m",
+    "language": "en",
+    "fiscal-year-start": "1",
+}
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError("a currency is a three-letter ISO 4217 code such as EUR, USD or GBP")
+    return code
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        chosen = value.strip().lower()
+        if chosen not in choices:
+            raise ValueError(f"choose one of {', '.join(choices)}")
+        return chosen
+
+    return check
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        text = value.strip()
+        if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
+            raise ValueError(f"give a whole number from {low} to {high}")
+        return str(int(text))
+
+    return check
+
+
+def _delay(value: str) -> str:
+    text = value.strip().lower().lstrip("+")
+    if not re.fullmatch(r"[1-9]\d*[dwmqy]", text):
+        raise ValueError("give a delay such as 10d, 2w, 3m, 1q or 1y")
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    normalize: Callable[[str], str]
+    description: str
+
+
+SETTINGS = {
+    setting.key: setting
+    for setting in (
+        Setting("currency", _currency, "currency of new opportunities and targets"),
+        Setting("date-order", _choice("dmy", "mdy"), "how 03/04/2027 is read: dmy or mdy"),
+        Setting(
+            "commit-threshold",
+            _whole_number(0, 100),
+            "probability (%) from which an open opportunity counts as commit",
+        ),
+        Setting(
+            "stale-days",
+            _whole_number(1, 3650),
+            "days without a change after which an open opportunity is stale",
+        ),
+        Setting(
+            "follow-up-delay",
+            _delay,
+            "when the follow-up task proposed at a close is due (e.g. 3m)",
+        ),
+        Setting("language", _choice("en", "fr"), "language of messages: en or fr"),
+        Setting(
+            "fiscal-year-start",
+            _whole_number(1, 12),
+            "month (1-12) in which the fiscal year, and so its quarters, begin",
+        ),
+    )
+}
+
+
+def find_setting(key: str) -> Setting:
+    normalized = key.strip().lower().replace("_", "-")
+    try:
+        return SETTINGS[normalized]
+    except KeyError:
+        raise InvalidInput(
+            f"Unknown setting {key!r}. Known settings: {', '.join(SETTINGS)}."
+        ) from None
+
+
+def all_settings(conn: sqlite3.Connection) -> list[dict]:
+    stored = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+    return [
+        {
+            "key": key,
+            "value": stored.get(key, DEFAULTS[key]),
+            "default": DEFAULTS[key],
+            "description": setting.description,
+        }
+        for key, setting in SETTINGS.items()
+    ]
+
+
+def get(conn: sqlite3.Connection, key: str) -> str:
+    setting = find_setting(key)
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (setting.key,)).fetchone()
+    return row[0] if row else DEFAULTS[setting.key]
+
+
+def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
+    setting = find_setting(key)
+    try:
+        normalized = setting.normalize(value)
+    except ValueError as error:
+        raise InvalidInput(f"Invalid value {value!r} for {setting.key}: {error}.") from None
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (setting.key, normalized),
+    )
+    return {"key": setting.key, "value": normalized}

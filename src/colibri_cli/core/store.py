@@ -1,0 +1,157 @@
+"""The SQLite store: where the file lives, how it is opened, and one transaction per command.
+
+Opening checks the file before anything is written to it: a file that is not SQLite, a
+SQLite database that belongs to another program, or one written by a newer colibri is
+refused (exit 5) and left byte-for-byte as it was. Only then are WAL and pending migrations
+applied. Queries use the standard library's sqlite3 directly: importing sqlite_utils costs
+more than a whole simple command, so it is imported only when a migration has to run.
+"""
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from colibri_cli.core import migrations
+from colibri_cli.core.errors import DatabaseProblem
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def database_path(explicit: str | None = None) -> Path:
+    """`--db PATH`, else `COLIBRI_DB`, else the user data directory of the platform."""
+    chosen = explicit or os.environ.get("COLIBRI_DB")
+    if chosen:
+        return Path(chosen).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("colibri", appauthor=False)) / "colibri.db"
+
+
+@contextmanager
+def session(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """Open the database and run the body as one transaction, committed only if it succeeds.
+
+    Writers take the write lock up front (BEGIN IMMEDIATE) so that concurrent scripts queue
+    on the busy timeout instead of failing when a read transaction tries to become a write.
+    """
+    conn = open_database(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield conn
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        raise _database_problem(path, error) from error
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """Connect, refuse what must not be touched, then set WAL and migrate."""
+    _create_if_missing(path)
+    _check_is_sqlite(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as error:
+        raise _database_problem(path, error) from error
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.create_function("casefold", 1, _casefold, deterministic=True)
+        conn.execute("PRAGMA foreign_keys = ON")
+        _check_is_ours(conn, path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        if migrations.pending(conn):
+            migrations.apply(conn)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise _database_problem(path, error) from error
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _casefold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()
+
+
+def _create_if_missing(path: Path) -> None:
+    """Create the file readable by its owner only (and its directory, 0700) when new."""
+    if path.exists():
+        return
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
+            path.parent.chmod(0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return  # another process created it at the same moment: fine
+    except OSError as error:
+        raise DatabaseProblem(
+            f"Cannot create the database at {path}: {error.strerror}. "
+            "Choose a writable place with --db PATH or COLIBRI_DB."
+        ) from error
+
+
+def _check_is_sqlite(path: Path) -> None:
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_MAGIC))
+    except IsADirectoryError:
+        raise DatabaseProblem(
+            f"{path} is a directory, not a database file. Give a file path with --db."
+        ) from None
+    except OSError as error:
+        raise DatabaseProblem(
+            f"Cannot read the database {path}: {error.strerror}. "
+            "Check its permissions or choose another file with --db."
+        ) from error
+    if header and header != SQLITE_MAGIC:
+        raise DatabaseProblem(
+            f"{path} is not a SQLite database; colibri left it untouched. "
+            "Point --db or COLIBRI_DB at a colibri database or at a new file."
+        )
+
+
+def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse databases from a newer colibri, and other programs' databases, before writing."""
+    unknown = migrations.unknown(conn)
+    if unknown:
+        raise DatabaseProblem(
+            f"{path} was written by a newer version of colibri (it records migration "
+            f"{unknown[0]!r}, unknown to this version); it was left untouched. "
+            "Upgrade colibri to use it."
+        )
+    if not migrations.applied(conn) and _has_tables(conn):
+        raise DatabaseProblem(
+            f"{path} is a SQLite database of another program, not a colibri one; "
+            "it was left untouched. Point --db or COLIBRI_DB at a colibri database or a new file."
+        )
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").fetchone() is not None
+
+
+def _database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return DatabaseProblem(
+            f"The database {path} stayed locked by another process for "
+            f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again when it has finished."
+        )
+    if "unable to open" in message or "readonly" in message:
+        return DatabaseProblem(
+            f"Cannot write to the database {path} ({message}). "
+            "Check the permissions of the file and its directory, or choose another with --db."
+        )
+    return DatabaseProblem(
+        f"The database {path} cannot be used: {message}. Restore it from a backup "
+        "or point --db at another file."
+    )
