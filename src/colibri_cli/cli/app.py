@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from colibri_cli import __version__
-from colibri_cli.cli import accounts, config, contacts, context
+from colibri_cli.cli import accounts, config, contacts, context, opportunities, statuses, tasks
 from colibri_cli.cli.output import error
 from colibri_cli.core.errors import ColibriError
 
@@ -36,7 +36,8 @@ class ColibriGroup(TyperGroup):
         except typer.TyperException as failure:
             usage = getattr(failure, "ctx", None)
             hint = f" See '{usage.command_path} --help'." if usage else ""
-            error(f"{failure.format_message()}{hint}")
+            message = failure.format_message().rstrip(".")  # Click ends some with ".", not all
+            error(f"{message}.{hint}")
             sys.exit(failure.exit_code)
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
@@ -54,6 +55,10 @@ app = typer.Typer(
 )
 app.add_typer(accounts.app, name="account")
 app.add_typer(contacts.app, name="contact")
+app.add_typer(opportunities.app, name="opp")
+app.add_typer(tasks.app, name="task")
+app.command("agenda")(tasks.agenda)
+app.add_typer(statuses.app, name="statuses")
 app.add_typer(config.app, name="config")
 
 

@@ -8,10 +8,17 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
 from colibri_cli.core import settings
 
-app = typer.Typer(help="Settings: currency, date order, thresholds, language.", no_args_is_help=True)
+app = typer.Typer(
+    help="Settings: currency, date order, thresholds, language.", no_args_is_help=True
+)
 
 FIELDS = ("key", "value", "default", "description")
-COLUMNS = (("key", "Setting"), ("value", "Value"), ("default", "Default"), ("description", "Meaning"))
+COLUMNS = (
+    ("key", "Setting"),
+    ("value", "Value"),
+    ("default", "Default"),
+    ("description", "Meaning"),
+)
 
 
 @app.command("show")
@@ -31,7 +38,8 @@ def show(
     render_rows(rows, output, fields=FIELDS, columns=COLUMNS, empty="No settings.")
 
 
-@app.command("set")
+# ignore_unknown_options: a value such as -1 reaches the check instead of "No such option".
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def set_(
     key: Annotated[str, typer.Argument(help="The setting, e.g. currency or stale-days.")],
     value: Annotated[str, typer.Argument(help="Its new value.")],

@@ -40,10 +40,7 @@ CARD = (
 
 
 def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
-    say(
-        f"{verb} contact {contact['name']} (id {contact['id']}) "
-        f"at {contact['account_name']}."
-    )
+    say(f"{verb} contact {contact['name']} (id {contact['id']}) at {contact['account_name']}.")
     if output is not OutputFormat.table:
         render_record(contact, output, fields=contacts.COLUMNS, labels=CARD)
 
@@ -51,9 +48,7 @@ def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The contact's name.")],
-    account: Annotated[
-        str, typer.Option("--account", "-a", help="Account id or name (required).")
-    ],
+    account: Annotated[str, typer.Option("--account", "-a", help="Account id or name (required).")],
     email: Email = None,
     phone: Phone = None,
     role: Role = None,

@@ -6,7 +6,7 @@ from contextlib import AbstractContextManager
 import typer
 
 from colibri_cli.cli.output import say
-from colibri_cli.core import store
+from colibri_cli.core import clock, store
 from colibri_cli.core.errors import InvalidInput
 
 db_option: str | None = None
@@ -15,6 +15,7 @@ db_option: str | None = None
 
 def database(*, write: bool) -> AbstractContextManager:
     """The command's one transaction on the chosen database."""
+    clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
     return store.session(store.database_path(db_option), write=write)
 
 

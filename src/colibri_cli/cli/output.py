@@ -9,7 +9,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -18,7 +18,7 @@ TABLE_LIMIT = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -34,15 +34,16 @@ FormatOption = Annotated[
     ),
 ]
 
-Columns = Sequence[tuple[str, str]]
-"""(key, heading) pairs: what a table shows, in order."""
+Columns = Sequence[tuple]
+"""What a table shows, in order: (key, heading) or (key, heading, render) where
+`render(row) -> str` formats the cell. Columns of numbers are right-aligned."""
 
 
 PLURALS = {"opportunities": "opportunity"}
 
 
 def plural(count: int, noun: str) -> str:
-    """"1 contact", "2 contacts": `noun` is the plural form."""
+    """ "1 contact", "2 contacts": `noun` is the plural form."""
     singular = PLURALS.get(noun, noun.removesuffix("s"))
     return f"{count:,} {singular if count == 1 else noun}"
 
@@ -124,6 +125,11 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _cell(row: Mapping, column: tuple) -> str:
+    key, _, *render = column
+    return render[0](row) if render else _text(row[key])
+
+
 def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
     shown, left_out = [], 0
     for row in rows:
@@ -137,15 +143,16 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for key, heading in columns:
-        table.add_column(heading, justify="right" if key == "id" else "left", overflow="fold")
+    for key, heading, *_ in columns:
+        first = next((row[key] for row in shown if row[key] is not None), "")
+        numeric = isinstance(first, int | float) and not isinstance(first, bool)
+        table.add_column(heading, justify="right" if numeric else "left", overflow="fold")
     for row in shown:
-        table.add_row(*(_text(row[key]) for key, _ in columns))
+        table.add_row(*(_cell(row, column) for column in columns))
     stdout_console().print(table)
     if left_out:
         say(
-            f"… and {left_out:,} more not shown. "
-            "Use --format csv or --format json to get them all."
+            f"… and {left_out:,} more not shown. Use --format csv or --format json to get them all."
         )
 
 
@@ -156,9 +163,9 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card = Table.grid(padding=(0, 2))
     card.add_column(style="bold")
     card.add_column(overflow="fold")
-    for key, label in labels:
-        if record[key] not in (None, ""):
-            card.add_row(label, _text(record[key]))
+    for column in labels:
+        if record[column[0]] not in (None, ""):
+            card.add_row(column[1], _cell(record, column))
     console.print(card)
     for key, (_, columns) in sections.items():
         items = record[key]

@@ -20,7 +20,17 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
-EDITABLE = ("name", "industry", "email", "phone", "website", "city", "country", "notes", "external_id")
+EDITABLE = (
+    "name",
+    "industry",
+    "email",
+    "phone",
+    "website",
+    "city",
+    "country",
+    "notes",
+    "external_id",
+)
 LIST_COMMAND = "colibri account list"
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -102,8 +112,9 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
     account = get(conn, ref)
     counts = dependents(conn, account["id"])
     if counts["opportunities"] and not force:
+        many = "opportunity" if counts["opportunities"] == 1 else "opportunities"
         raise Conflict(
-            f"Account {account['name']!r} has {counts['opportunities']} opportunities: "
+            f"Account {account['name']!r} has {counts['opportunities']} {many}: "
             "delete or move them first, or use --force to delete them with the account."
         )
     return account, counts

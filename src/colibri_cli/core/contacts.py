@@ -18,7 +18,10 @@ COLUMNS = (
 )
 EDITABLE = ("name", "email", "phone", "role", "notes", "external_id")
 LIST_COMMAND = "colibri contact list"
-SELECT = "SELECT c.*, a.name AS account_name FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id"
+SELECT = (
+    "SELECT c.*, a.name AS account_name "
+    "FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id"
+)
 
 
 def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
@@ -58,14 +61,21 @@ def list_contacts(
 
 
 def edit(
-    conn: sqlite3.Connection, ref: str | int, account: str | int | None = None, **changes: str | None
+    conn: sqlite3.Connection,
+    ref: str | int,
+    account: str | int | None = None,
+    **changes: str | None,
 ) -> dict:
     contact = get(conn, ref)
     values = validated(changes)
     if account is not None:
         values["account_id"] = accounts.get(conn, account)["id"]
     records.ensure_unique(
-        conn, "contacts", "external_id", values.get("external_id"), noun="contact",
+        conn,
+        "contacts",
+        "external_id",
+        values.get("external_id"),
+        noun="contact",
         except_id=contact["id"],
     )
     records.update(conn, "contacts", contact["id"], values)

@@ -163,12 +163,48 @@ def m001_initial_schema(db) -> None:
         db.execute(statement)
     from colibri_cli.core.settings import DEFAULTS
 
-    db.conn.executemany(
-        "INSERT INTO settings (key, value) VALUES (?, ?)", list(DEFAULTS.items())
-    )
+    db.conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", list(DEFAULTS.items()))
 
 
-STEPS = (m001_initial_schema,)
+def _history_row(changed_at: str) -> str:
+    return f"""
+        INSERT INTO opportunity_history
+            (opportunity_id, changed_at, status, amount, due_date, probability, currency)
+        VALUES (NEW.id, {changed_at}, NEW.status, NEW.amount, NEW.due_date, NEW.probability,
+            NEW.currency);
+    """
+
+
+HISTORY_TRIGGERS = [
+    # A backdated opportunity (created_on before today) exists in history from that day on.
+    f"""
+    CREATE TRIGGER opportunity_history_on_insert AFTER INSERT ON opportunities
+    BEGIN {
+        _history_row(
+            "CASE WHEN NEW.created_on < substr(NEW.updated_at, 1, 10) "
+            "THEN NEW.created_on || 'T00:00:00' ELSE NEW.updated_at END"
+        )
+    } END
+    """,
+    f"""
+    CREATE TRIGGER opportunity_history_on_update
+    AFTER UPDATE OF status, amount, due_date, probability, currency ON opportunities
+    WHEN OLD.status IS NOT NEW.status OR OLD.amount IS NOT NEW.amount
+        OR OLD.due_date IS NOT NEW.due_date OR OLD.probability IS NOT NEW.probability
+        OR OLD.currency IS NOT NEW.currency
+    BEGIN {_history_row("NEW.updated_at")} END
+    """,
+]
+
+
+def m002_history_triggers(db) -> None:
+    """Every change of status, amount, due date, probability or currency, by any program,
+    writes one full-state history row, stamped with the opportunity's updated_at."""
+    for statement in HISTORY_TRIGGERS:
+        db.execute(statement)
+
+
+STEPS = (m001_initial_schema, m002_history_triggers)
 KNOWN = tuple(step.__name__ for step in STEPS)
 
 

@@ -67,7 +67,9 @@ def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, object]) -
     return cursor.lastrowid
 
 
-def update(conn: sqlite3.Connection, table: str, row_id: int, changes: Mapping[str, object]) -> None:
+def update(
+    conn: sqlite3.Connection, table: str, row_id: int, changes: Mapping[str, object]
+) -> None:
     if not changes:
         return
     row = {**changes, "updated_at": clock.now()}
@@ -75,8 +77,11 @@ def update(conn: sqlite3.Connection, table: str, row_id: int, changes: Mapping[s
     conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*row.values(), row_id))
 
 
-def fetch(conn: sqlite3.Connection, sql: str, params: Iterable[object] = ()) -> list[dict]:
-    return [dict(row) for row in conn.execute(sql, tuple(params))]
+def fetch(
+    conn: sqlite3.Connection, sql: str, params: Iterable[object] | Mapping[str, object] = ()
+) -> list[dict]:
+    bound = params if isinstance(params, Mapping) else tuple(params)
+    return [dict(row) for row in conn.execute(sql, bound)]
 
 
 def ensure_unique(

@@ -43,6 +43,8 @@ def session(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
         yield conn
         conn.execute("COMMIT")
     except sqlite3.OperationalError as error:
+        if not _is_fault(error):
+            raise  # a mistake in colibri's SQL: let the traceback show it
         raise _database_problem(path, error) from error
     finally:
         if conn.in_transaction:
@@ -81,13 +83,14 @@ def _casefold(text: str | None) -> str | None:
 
 
 def _create_if_missing(path: Path) -> None:
-    """Create the file readable by its owner only (and its directory, 0700) when new."""
+    """Create the file readable by its owner only (and any directory it needs, 0700) when new."""
     if path.exists():
         return
     try:
-        if not path.parent.exists():
-            path.parent.mkdir(mode=0o700, parents=True)
-            path.parent.chmod(0o700)
+        missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+        for folder in reversed(missing):  # every directory colibri creates is private
+            folder.mkdir(mode=0o700, exist_ok=True)
+            folder.chmod(0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
@@ -136,7 +139,18 @@ def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").fetchone()
+        is not None
+    )
+
+
+FAULTS = ("locked", "busy", "readonly", "unable to open", "disk i/o", "malformed", "full")
+
+
+def _is_fault(error: sqlite3.Error) -> bool:
+    """Whether the error is the database's state (locked, read-only, corrupt, full)."""
+    return any(fault in str(error).lower() for fault in FAULTS)
 
 
 def _database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:

@@ -1,0 +1,403 @@
+"""`colibri opp`: create, list, show, edit, close and delete opportunities."""
+
+import shlex
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli import forms
+from colibri_cli.cli.context import confirm_or_yes, database, interactive
+from colibri_cli.cli.output import (
+    FormatOption,
+    OutputFormat,
+    render_record,
+    render_rows,
+    say,
+    warn,
+)
+from colibri_cli.core import accounts, inputs, opportunities, tasks
+from colibri_cli.core.money import format_amount
+
+app = typer.Typer(
+    help="Opportunities: what you may sell, with an amount, a due date and a status.",
+    no_args_is_help=True,
+)
+
+OpportunityRef = Annotated[str, typer.Argument(metavar="OPP", help="Opportunity id.")]
+AccountOption = Annotated[str | None, typer.Option("--account", "-a", help="Account id or name.")]
+Amount = Annotated[
+    str | None, typer.Option("--amount", help="Amount in whole units: 15000, 15k, '15 000 €'.")
+]
+Due = Annotated[
+    str | None,
+    typer.Option("--due", help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…"),
+]
+Status = Annotated[
+    str | None, typer.Option("--status", help="Status key, prefix or French name (devis…).")
+]
+Probability = Annotated[
+    str | None, typer.Option(help="Probability override in %, instead of the status's.")
+]
+Contact = Annotated[str | None, typer.Option(help="Contact id or name at the account.")]
+Source = Annotated[str | None, typer.Option(help="Where it came from (referral, web…).")]
+Type = Annotated[str | None, typer.Option("--type", help="Kind of deal (new, renewal…).")]
+Description = Annotated[str | None, typer.Option(help="What is being sold.")]
+Tags = Annotated[str | None, typer.Option(help="Comma-separated tags.")]
+Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+Currency = Annotated[
+    str | None, typer.Option(help="ISO currency code; default: the currency setting.")
+]
+CreatedOn = Annotated[
+    str | None, typer.Option(help="When it was created, for history entered late.")
+]
+ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
+
+
+def amount_cell(row: dict) -> str:
+    return format_amount(row["amount"], row["currency"])
+
+
+def probability_cell(row: dict) -> str:
+    return f"{row['effective_probability']}%"
+
+
+LIST_COLUMNS = (
+    ("id", "ID"),
+    ("name", "Name"),
+    ("account_name", "Account"),
+    ("amount", "Amount", amount_cell),
+    ("due_date", "Due"),
+    ("status", "Status"),
+    ("effective_probability", "Prob.", probability_cell),
+)
+CARD = (
+    ("id", "ID"),
+    ("name", "Name"),
+    ("account_name", "Account"),
+    ("contact_name", "Contact"),
+    ("amount", "Amount", amount_cell),
+    ("due_date", "Due"),
+    ("status_label", "Status"),
+    ("effective_probability", "Probability", probability_cell),
+    ("source", "Source"),
+    ("type", "Type"),
+    ("description", "Description"),
+    ("tags", "Tags"),
+    ("notes", "Notes"),
+    ("created_on", "Created on"),
+    ("closed_on", "Closed on"),
+    ("close_reason", "Reason"),
+    ("external_id", "External id"),
+    ("updated_at", "Updated"),
+)
+HISTORY_COLUMNS = (
+    ("changed_at", "Changed"),
+    ("status", "Status"),
+    ("amount", "Amount", amount_cell),
+    ("due_date", "Due"),
+    ("effective_probability", "Prob.", probability_cell),
+)
+TASK_COLUMNS = (("id", "ID"), ("title", "Task"), ("due_date", "Due"), ("done_on", "Done"))
+SECTIONS = {
+    "history": (opportunities.HISTORY_COLUMNS, HISTORY_COLUMNS),
+    "tasks": (tasks.COLUMNS, TASK_COLUMNS),
+}
+
+
+def summary(opportunity: dict) -> str:
+    return (
+        f"{opportunity['id']}: {opportunity['name']} ({opportunity['account_name']}), "
+        f"{amount_cell(opportunity)}, due {opportunity['due_date']}, "
+        f"{opportunity['status']} ({opportunity['effective_probability']}%)"
+    )
+
+
+def _report(opportunity: dict, messages: list[str], output: OutputFormat, verb: str) -> None:
+    for message in messages:
+        warn(message) if "rounded" not in message else say(message)
+    say(f"{verb} opportunity {summary(opportunity)}.")
+    if output is not OutputFormat.table:
+        render_record(opportunity, output, fields=opportunities.COLUMNS, labels=CARD)
+
+
+@app.command("create")
+def create(
+    name: Annotated[str | None, typer.Argument(help="What the deal is called.")] = None,
+    account: AccountOption = None,
+    amount: Amount = None,
+    due: Due = None,
+    status: Status = None,
+    probability: Probability = None,
+    contact: Contact = None,
+    source: Source = None,
+    type_: Type = None,
+    description: Description = None,
+    tags: Tags = None,
+    notes: Notes = None,
+    currency: Currency = None,
+    created_on: CreatedOn = None,
+    external_id: ExternalId = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt: fail naming what is missing.")
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Create an opportunity with its amount, due date and status.
+
+    On a terminal, what is missing is asked for (Identity, Information, Progress, Misc);
+    in a script, a missing amount, due date, status or account is an error (exit 2).
+
+    Example: colibri opp create "Website redesign" -a ACME --amount 15k --due eoq --status quote
+    """
+    given = {
+        "name": name,
+        "account": account,
+        "amount": amount,
+        "due_date": due,
+        "status": status,
+        "probability": probability,
+        "contact": contact,
+        "source": source,
+        "type": type_,
+        "description": description,
+        "tags": tags,
+        "notes": notes,
+        "currency": currency,
+        "created_on": created_on,
+        "external_id": external_id,
+    }
+    given = {key: value for key, value in given.items() if value is not None}
+    new_account = None
+    missing = [field for field in opportunities.REQUIRED if field not in given]
+    if missing and interactive() and not no_input:
+        with database(write=False) as conn:
+            form = forms.opportunity_form(conn, given, full=not given)
+        given, new_account = form.given, form.new_account
+    with database(write=True) as conn:
+        if new_account:
+            accounts.add(conn, new_account)
+            say(f"Added account {new_account}.")
+        opportunity, messages = opportunities.create(conn, given)
+    _report(opportunity, messages, output, "Created")
+
+
+@app.command("list")
+def list_(
+    status: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="Only this status (repeatable).")
+    ] = None,
+    account: AccountOption = None,
+    open_: Annotated[bool, typer.Option("--open", help="Only open opportunities.")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Only won, lost or cancelled.")] = False,
+    due_before: Annotated[str | None, typer.Option(help="Due before this date.")] = None,
+    due_after: Annotated[str | None, typer.Option(help="Due after this date.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
+    tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Text in name, account, description, notes.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help=f"Sort by: {', '.join(opportunities.SORTS)}.")] = "due",
+    reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List opportunities, filtered and sorted.
+
+    Example: colibri opp list --open --due-before eoq --sort amount --reverse
+    """
+    if open_ and closed:
+        raise typer.BadParameter("--open and --closed exclude each other: choose one.")
+    if sort not in opportunities.SORTS:
+        raise typer.BadParameter(
+            f"cannot sort by {sort!r}: choose one of {', '.join(opportunities.SORTS)}."
+        )
+    filters = opportunities.Filters(
+        statuses=status or [],
+        account=account,
+        state="open" if open_ else "closed" if closed else None,
+        due_before=due_before,
+        due_after=due_after,
+        overdue=overdue,
+        tag=tag,
+        search=search,
+        sort=sort,
+        descending=reverse,
+    )
+    with database(write=False) as conn:
+        rows = opportunities.list_opportunities(conn, filters)
+    filtered = any(
+        value not in (None, False, [])
+        for value in (status, account, open_, closed, due_before, due_after, overdue, tag, search)
+    )
+    empty = (
+        "No opportunity matches these filters."
+        if filtered
+        else "No opportunities yet. Create one with: colibri opp create"
+    )
+    render_rows(rows, output, fields=opportunities.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+
+
+@app.command("show")
+def show(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table) -> None:
+    """Show an opportunity with its history and tasks.
+
+    Example: colibri opp show 12
+    """
+    with database(write=False) as conn:
+        record = opportunities.details(conn, opportunity)
+    render_record(record, output, fields=opportunities.COLUMNS, labels=CARD, sections=SECTIONS)
+
+
+@app.command("history")
+def history(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table) -> None:
+    """Show every recorded state of an opportunity: status, amount, due date, probability.
+
+    Example: colibri opp history 12 --format csv
+    """
+    with database(write=False) as conn:
+        found = opportunities.get(conn, opportunity)
+        rows = opportunities.history(conn, found["id"])
+    render_rows(
+        rows,
+        output,
+        fields=opportunities.HISTORY_COLUMNS,
+        columns=HISTORY_COLUMNS,
+        empty="No history recorded.",
+    )
+
+
+@app.command("edit")
+def edit(
+    opportunity: OpportunityRef,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    account: AccountOption = None,
+    amount: Amount = None,
+    due: Due = None,
+    probability: Probability = None,
+    contact: Contact = None,
+    source: Source = None,
+    type_: Type = None,
+    description: Description = None,
+    tags: Tags = None,
+    notes: Notes = None,
+    currency: Currency = None,
+    created_on: CreatedOn = None,
+    external_id: ExternalId = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Change an opportunity's fields ("" clears an optional one); the status has its own
+    command, `colibri opp status`.
+
+    Example: colibri opp edit 12 --amount 18k --due +1m
+    """
+    given = {
+        "name": name,
+        "account": account,
+        "amount": amount,
+        "due_date": due,
+        "probability": probability,
+        "contact": contact,
+        "source": source,
+        "type": type_,
+        "description": description,
+        "tags": tags,
+        "notes": notes,
+        "currency": currency,
+        "created_on": created_on,
+        "external_id": external_id,
+    }
+    given = {key: value for key, value in given.items() if value is not None}
+    if not given:
+        raise typer.BadParameter("give at least one field to change, e.g. --amount 18k.")
+    with database(write=True) as conn:
+        updated, messages = opportunities.edit(conn, opportunity, given)
+    _report(updated, messages, output, "Updated")
+
+
+@app.command("status")
+def status(
+    opportunity: OpportunityRef,
+    new_status: Annotated[
+        str, typer.Argument(metavar="STATUS", help="New status: key, prefix or French name.")
+    ],
+    on: Annotated[str | None, typer.Option("--on", help="Closing date, when not today.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="Title of the follow-up task to schedule.")
+    ] = None,
+    follow_up_due: Annotated[
+        str | None, typer.Option("--follow-up-due", help="Due date of the follow-up task.")
+    ] = None,
+    no_follow_up: Annotated[
+        bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
+    ] = False,
+) -> None:
+    """Move an opportunity to a status; closing it (won, lost, cancelled) asks for the
+    next task, so that no customer is forgotten.
+
+    Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
+    """
+    if no_follow_up and (follow_up or follow_up_due):
+        raise typer.BadParameter("--no-follow-up excludes --follow-up and --follow-up-due.")
+    ask = interactive()
+    task = None
+    with database(write=False) as conn:
+        closed_on = inputs.read_date(conn, on, field="closing date") if on else None
+        plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
+        if plan.closing:
+            proposed_due = (
+                inputs.read_date(conn, follow_up_due, field="follow-up due date")
+                if follow_up_due
+                else plan.follow_up_due
+            ).isoformat()
+            if reason is None and ask and plan.status["kind"] != "won":
+                reason = forms.ask_reason(plan.status["kind"])
+            if follow_up or follow_up_due:
+                task = forms.FollowUp(follow_up or plan.follow_up_title, proposed_due)
+            elif ask and not no_follow_up:
+                task = forms.ask_follow_up(conn, plan.follow_up_title, proposed_due)
+    with database(write=True) as conn:
+        change = opportunities.change_status(
+            conn, opportunity, new_status, on=closed_on, reason=reason
+        )
+        created = None
+        if task:
+            due_date = inputs.read_date(conn, task.due, field="follow-up due date")
+            created = tasks.add(
+                conn, task.title, due=due_date, opportunity=change.opportunity["id"]
+            )
+    _report_status_change(change, created, plan, no_follow_up)
+
+
+def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
+    for message in change.warnings:
+        warn(message)
+    moved = change.opportunity
+    closed = f", closed on {moved['closed_on']}" if moved["closed_on"] else ""
+    say(
+        f"Opportunity {moved['id']} ({moved['name']}): "
+        f"{change.previous_status} -> {moved['status']}{closed}."
+    )
+    if created:
+        say(f"Follow-up task {created['id']} due {created['due_date']}: {created['title']}")
+    elif change.closed and not no_follow_up:
+        say(
+            "No follow-up task was scheduled. Add one with: colibri task add "
+            f"{shlex.quote(plan.follow_up_title)} --opp {moved['id']} "
+            f"--due {plan.follow_up_due.isoformat()}"
+        )
+
+
+@app.command("delete")
+def delete(
+    opportunity: OpportunityRef,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an opportunity and its history (its tasks stay, with the account).
+
+    Example: colibri opp delete 12 --yes
+    """
+    with database(write=True) as conn:
+        found = opportunities.get(conn, opportunity)
+        confirm_or_yes(f"Delete opportunity {summary(found)}?", yes=yes)
+        opportunities.delete(conn, found["id"])
+    say(f"Deleted opportunity {summary(found)}.")

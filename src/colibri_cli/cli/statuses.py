@@ -1,0 +1,94 @@
+"""`colibri statuses`: the stages an opportunity goes through."""
+
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli.context import confirm_or_yes, database
+from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
+from colibri_cli.core import statuses
+
+app = typer.Typer(help="Statuses: the stages of an opportunity.", no_args_is_help=True)
+
+StatusKey = Annotated[str, typer.Argument(metavar="KEY", help="Status key, e.g. quote.")]
+Probability = Annotated[
+    int | None, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
+]
+Kind = Annotated[str | None, typer.Option(help="open, won, lost or cancelled.")]
+COLUMNS = (
+    ("position", "#"),
+    ("key", "Key"),
+    ("label", "Label"),
+    ("probability", "Prob.", lambda row: f"{row['probability']}%"),
+    ("kind", "Kind"),
+)
+
+
+def _line(status: dict) -> str:
+    return f"{status['key']} ({status['label']}, {status['probability']}%, {status['kind']})"
+
+
+@app.command("list")
+def list_(output: FormatOption = OutputFormat.table) -> None:
+    """List statuses in pipeline order, with their default probability and kind.
+
+    Example: colibri statuses list
+    """
+    with database(write=False) as conn:
+        rows = statuses.list_statuses(conn)
+    render_rows(rows, output, fields=statuses.COLUMNS, columns=COLUMNS, empty="No statuses.")
+
+
+@app.command("add")
+def add(
+    key: StatusKey,
+    label: Annotated[str, typer.Option(help="The name shown in tables.")],
+    probability: Annotated[
+        int, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
+    ],
+    kind: Annotated[str, typer.Option(help="open, won, lost or cancelled.")] = "open",
+) -> None:
+    """Add a stage, placed last.
+
+    Example: colibri statuses add proposal --label "Proposal sent" --probability 50
+    """
+    with database(write=True) as conn:
+        status = statuses.add(conn, key, label, probability, kind)
+    say(f"Added status {_line(status)}.")
+
+
+@app.command("edit")
+def edit(
+    key: StatusKey,
+    label: Annotated[str | None, typer.Option(help="New label (renames the stage).")] = None,
+    probability: Probability = None,
+    kind: Kind = None,
+    position: Annotated[int | None, typer.Option(help="Place in the pipeline order.")] = None,
+) -> None:
+    """Rename a stage, change its probability, kind (if unused) or place.
+
+    Example: colibri statuses edit quote --label "Proposal sent" --probability 50
+    """
+    if label is None and probability is None and kind is None and position is None:
+        raise typer.BadParameter("give at least one change, e.g. --probability 50.")
+    with database(write=True) as conn:
+        status = statuses.edit(
+            conn, key, label=label, probability=probability, kind=kind, position=position
+        )
+    say(f"Updated status {_line(status)}.")
+
+
+@app.command("delete")
+def delete(
+    key: StatusKey,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a stage that no opportunity uses, now or in its history.
+
+    Example: colibri statuses delete proposal --yes
+    """
+    with database(write=True) as conn:
+        status = statuses.ensure_removable(conn, key)
+        confirm_or_yes(f"Remove status {_line(status)}?", yes=yes)
+        statuses.delete(conn, key)
+    say(f"Removed status {_line(status)}.")

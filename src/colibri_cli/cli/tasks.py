@@ -1,0 +1,293 @@
+"""`colibri task` and `colibri agenda`: what to do next, and when."""
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli.context import confirm_or_yes, database
+from colibri_cli.cli.output import (
+    FormatOption,
+    OutputFormat,
+    plural,
+    render_record,
+    render_rows,
+    say,
+)
+from colibri_cli.core import agenda as agenda_core
+from colibri_cli.core import calendar, clock, inputs, tasks
+from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.money import format_amount
+
+app = typer.Typer(
+    help="Tasks: the next thing to do for an account or a deal.", no_args_is_help=True
+)
+
+TaskId = Annotated[str, typer.Argument(metavar="TASK", help="Task id.")]
+Due = Annotated[
+    str | None, typer.Option("--due", help="Due date: 2027-01-15, tomorrow, friday, +2w…")
+]
+Opp = Annotated[str | None, typer.Option("--opp", help="Opportunity id it belongs to.")]
+Account = Annotated[str | None, typer.Option("--account", "-a", help="Account id or name.")]
+Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+
+LIST_COLUMNS = (
+    ("id", "ID"),
+    ("due_date", "Due"),
+    ("title", "Task"),
+    ("account_name", "Account"),
+    ("opportunity_id", "Opp."),
+    ("done_on", "Done"),
+)
+CARD = (
+    ("id", "ID"),
+    ("title", "Task"),
+    ("due_date", "Due"),
+    ("account_name", "Account"),
+    ("opportunity_name", "Opportunity"),
+    ("done_on", "Done on"),
+    ("notes", "Notes"),
+    ("created_at", "Created"),
+    ("updated_at", "Updated"),
+)
+
+
+def _saved(task: dict, verb: str, output: OutputFormat) -> None:
+    due = f", due {task['due_date']}" if task["due_date"] else ""
+    where = f" ({task['account_name']})" if task["account_name"] else ""
+    say(f"{verb} task {task['id']}: {task['title']}{where}{due}.")
+    if output is not OutputFormat.table:
+        render_record(task, output, fields=tasks.COLUMNS, labels=CARD)
+
+
+@app.command("add")
+def add(
+    title: Annotated[str, typer.Argument(help="What to do.")],
+    due: Due = None,
+    opp: Opp = None,
+    account: Account = None,
+    notes: Notes = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Add a task, for an opportunity or an account, with an optional due date.
+
+    Example: colibri task add "Send the revised quote" --opp 12 --due friday
+    """
+    with database(write=True) as conn:
+        due_date = inputs.read_optional_date(conn, due, field="due date")
+        task = tasks.add(conn, title, due=due_date, opportunity=opp, account=account, notes=notes)
+    _saved(task, "Added", output)
+
+
+class View(StrEnum):
+    open = "open"
+    all = "all"
+    done = "done"
+    overdue = "overdue"
+    today = "today"
+    week = "week"
+
+
+@app.command("list")
+def list_(
+    all_: Annotated[bool, typer.Option("--all", help="Open and done tasks.")] = False,
+    done: Annotated[bool, typer.Option("--done", help="Only done tasks.")] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Open tasks due before today.")
+    ] = False,
+    today: Annotated[bool, typer.Option("--today", help="Open tasks due today.")] = False,
+    week: Annotated[
+        bool, typer.Option("--week", help="Open tasks due in the next 7 days.")
+    ] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List tasks by due date: open ones unless told otherwise.
+
+    Example: colibri task list --week
+    """
+    chosen = [
+        view
+        for view, wanted in (
+            (View.all, all_),
+            (View.done, done),
+            (View.overdue, overdue),
+            (View.today, today),
+            (View.week, week),
+        )
+        if wanted
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(
+            f"choose one of --{', --'.join(view.value for view in chosen)}, not several."
+        )
+    view = chosen[0] if chosen else View.open
+    with database(write=False) as conn:
+        rows = tasks.list_tasks(conn, view.value)
+    empty = (
+        "No open tasks. Add one with: colibri task add TITLE --due DATE"
+        if view is View.open
+        else f"No tasks ({view.value})."
+    )
+    render_rows(rows, output, fields=tasks.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+
+
+@app.command("show")
+def show(task: TaskId, output: FormatOption = OutputFormat.table) -> None:
+    """Show a task.
+
+    Example: colibri task show 7
+    """
+    with database(write=False) as conn:
+        record = tasks.get(conn, task)
+    render_record(record, output, fields=tasks.COLUMNS, labels=CARD)
+
+
+@app.command("done")
+def done(
+    task: TaskId,
+    on: Annotated[str | None, typer.Option("--on", help="When it was done, if not today.")] = None,
+) -> None:
+    """Mark a task done (today, or --on DATE).
+
+    Example: colibri task done 7
+    """
+    with database(write=True) as conn:
+        done_on = inputs.read_date(conn, on, field="done date") if on else None
+        finished = tasks.mark_done(conn, task, done_on)
+    say(f"Done: task {finished['id']}, {finished['title']} ({finished['done_on']}).")
+
+
+@app.command("edit")
+def edit(
+    task: TaskId,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help='New due date; "" or none removes it.')
+    ] = None,
+    opp: Opp = None,
+    account: Account = None,
+    notes: Notes = None,
+    reopen: Annotated[bool, typer.Option("--reopen", help="Mark a done task open again.")] = False,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Change a task: title, due date, notes, links; or reopen it.
+
+    Example: colibri task edit 7 --due +1w
+    """
+    changes: dict[str, object] = {}
+    if title is not None:
+        changes["title"] = title
+    if notes is not None:
+        changes["notes"] = notes
+    if opp is not None:
+        changes["opportunity"] = opp
+    if account is not None:
+        changes["account"] = account
+    if reopen:
+        changes["done_on"] = None
+    if not changes and due is None:
+        raise typer.BadParameter("give at least one change, e.g. --due +1w.")
+    with database(write=True) as conn:
+        if due is not None:
+            changes["due_date"] = inputs.read_optional_date(conn, due, field="due date")
+        updated = tasks.edit(conn, task, changes)
+    _saved(updated, "Updated", output)
+
+
+@app.command("delete")
+def delete(
+    task: TaskId,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a task.
+
+    Example: colibri task delete 7 --yes
+    """
+    with database(write=True) as conn:
+        found = tasks.get(conn, task)
+        confirm_or_yes(f"Delete task {found['id']}: {found['title']}?", yes=yes)
+        tasks.delete(conn, found["id"])
+    say(f"Deleted task {found['id']}: {found['title']}.")
+
+
+class ExportFormat(StrEnum):
+    ics = "ics"
+
+
+@app.command("export")
+def export(
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="ics: an iCalendar file (RFC 5545).")
+    ] = ExportFormat.ics,
+    output_file: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default: stdout.")
+    ] = None,
+) -> None:
+    """Export open tasks with a due date to a calendar file that calendar apps open.
+
+    Example: colibri task export --format ics -o ~/colibri-tasks.ics
+    """
+    with database(write=False) as conn:
+        open_tasks = tasks.list_tasks(conn, "open")
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    text = calendar.to_ics(open_tasks, stamp=stamp)
+    undated = sum(1 for task in open_tasks if not task["due_date"])
+    if output_file is None:
+        sys.stdout.buffer.write(text.encode())
+        sys.stdout.flush()
+    else:
+        try:
+            output_file.expanduser().write_bytes(text.encode())
+        except OSError as error:
+            raise InvalidInput(f"Cannot write {output_file}: {error.strerror}.") from None
+        say(f"Wrote {plural(len(open_tasks) - undated, 'tasks')} to {output_file}.")
+    if undated:
+        say(f"Left out {plural(undated, 'open tasks')} without a due date.")
+
+
+AGENDA_COLUMNS = (
+    ("due_date", "Due"),
+    ("kind", "What"),
+    ("id", "ID"),
+    ("title", "Title"),
+    ("account_name", "Account"),
+    ("amount", "Amount", lambda row: _amount_or_blank(row)),
+)
+TASK_ROW_COLUMNS = AGENDA_COLUMNS[:-1]
+
+
+def _amount_or_blank(row: dict) -> str:
+    return "" if row["amount"] is None else format_amount(row["amount"], row["currency"])
+
+
+SECTION_TITLES = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
+
+
+def agenda(
+    days: Annotated[int, typer.Option(min=1, max=366, help="How many days ahead.")] = 7,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Overdue, today and the next days: tasks and opportunities due, on one screen.
+
+    Example: colibri agenda --days 14
+    """
+    with database(write=False) as conn:
+        items = agenda_core.agenda(conn, days)
+    if output is not OutputFormat.table:
+        render_rows(items, output, fields=agenda_core.FIELDS, columns=(), empty="")
+        return
+    if not items:
+        say(f"Nothing overdue or due in the next {days} days ({clock.today()}).")
+        return
+    for section in agenda_core.SECTIONS:
+        rows = [item for item in items if item["section"] == section]
+        if rows:
+            title = SECTION_TITLES[section] if section != "upcoming" else f"Next {days} days"
+            typer.secho(f"{title} ({len(rows)})", bold=True)
+            has_deals = any(row["amount"] is not None for row in rows)
+            columns = AGENDA_COLUMNS if has_deals else TASK_ROW_COLUMNS
+            render_rows(rows, output, fields=agenda_core.FIELDS, columns=columns, empty="")
+            typer.echo()

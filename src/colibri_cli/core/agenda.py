@@ -1,0 +1,51 @@
+"""The agenda: what is overdue, due today and due in the coming days, tasks and deals alike."""
+
+import datetime as dt
+import sqlite3
+
+from colibri_cli.core import clock, records
+
+FIELDS = (
+    "section",
+    "kind",
+    "id",
+    "due_date",
+    "title",
+    "account_id",
+    "opportunity_id",
+    "amount",
+    "currency",
+    "status",
+)
+SECTIONS = ("overdue", "today", "upcoming")
+
+QUERY = """
+    SELECT 'task' AS kind, t.id AS id, t.due_date AS due_date, t.title, t.account_id, a.name AS account_name,
+        t.opportunity_id, NULL AS amount, NULL AS currency, NULL AS status
+    FROM tasks AS t LEFT JOIN accounts AS a ON a.id = t.account_id
+    WHERE t.done_on IS NULL AND t.due_date <= :horizon
+    UNION ALL
+    SELECT 'opportunity', o.id, o.due_date, o.name, o.account_id, a.name, o.id, o.amount,
+        o.currency, o.status
+    FROM opportunities AS o
+    JOIN statuses AS s ON s.key = o.status
+    JOIN accounts AS a ON a.id = o.account_id
+    WHERE s.kind = 'open' AND o.due_date <= :horizon
+    ORDER BY due_date, kind DESC, id
+"""
+
+
+def agenda(conn: sqlite3.Connection, days: int = 7) -> list[dict]:
+    """Open tasks and open opportunities due up to `days` from today, overdue ones first."""
+    today = clock.today()
+    horizon = today + dt.timedelta(days=days)
+    items = records.fetch(conn, QUERY, {"horizon": horizon.isoformat()})
+    for item in items:
+        item["section"] = section_of(item["due_date"], today)
+    return items
+
+
+def section_of(due_date: str, today: dt.date) -> str:
+    if due_date < today.isoformat():
+        return "overdue"
+    return "today" if due_date == today.isoformat() else "upcoming"

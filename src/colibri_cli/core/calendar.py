@@ -1,0 +1,83 @@
+"""Tasks as an iCalendar file (RFC 5545) that calendar applications open.
+
+Each dated task becomes an all-day VEVENT: events are what every calendar shows, where
+VTODO entries are ignored by several popular ones.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from colibri_cli import __version__
+
+LINE_LIMIT = 75  # octets, before folding (RFC 5545 §3.1)
+
+
+def to_ics(tasks: Iterable[Mapping], *, stamp: dt.datetime) -> str:
+    """The calendar text, CRLF-terminated lines; tasks without a due date are left out."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//colibri//colibri {__version__}//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:colibri tasks",
+    ]
+    for task in tasks:
+        if task["due_date"]:
+            lines += _event(task, stamp)
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _event(task: Mapping, stamp: dt.datetime) -> list[str]:
+    day = dt.date.fromisoformat(task["due_date"])
+    description = " · ".join(
+        part
+        for part in (
+            task.get("account_name"),
+            task.get("opportunity_name"),
+            task.get("notes"),
+        )
+        if part
+    )
+    event = [
+        "BEGIN:VEVENT",
+        f"UID:{_uid(task)}",
+        f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+        f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+        f"SUMMARY:{_escape(task['title'])}",
+    ]
+    if description:
+        event.append(f"DESCRIPTION:{_escape(description)}")
+    event.append("END:VEVENT")
+    return event
+
+
+def _uid(task: Mapping) -> str:
+    """Stable for a task, and distinct across databases: re-importing updates events."""
+    created = "".join(char for char in task["created_at"] if char.isdigit())
+    return f"task-{task['id']}-{created}@colibri"
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Split lines longer than 75 octets, never inside a UTF-8 character."""
+    parts, current = [], ""
+    for char in line:
+        limit = LINE_LIMIT if not parts else LINE_LIMIT - 1
+        if len((current + char).encode()) > limit:
+            parts.append(current)
+            current = char
+        else:
+            current += char
+    parts.append(current)
+    return "\r\n ".join(parts)

@@ -1,0 +1,220 @@
+"""Dates as a salesperson types them, in English or French, read against a given today.
+
+ISO and numeric dates (day-first or month-first, as the `date-order` setting says), named
+days, weekdays, relative offsets ("+3d", "in 2 weeks", "-1m") and period ends ("eom",
+"fin du trimestre"). Regular expressions over `datetime` and `relativedelta` only: dateutil's
+parser guesses ("03/04" is 4 March to it) and is not used.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+
+from dateutil.relativedelta import relativedelta
+
+from colibri_cli.core.errors import InvalidInput
+
+ORDERS = ("dmy", "mdy")
+
+_ISO = re.compile(
+    r"(?P<year>[0-9]{4})(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
+)
+_NUMERIC = re.compile(
+    r"(?P<first>[0-9]{1,2})(?P<sep>[-/.])(?P<second>[0-9]{1,2})"
+    r"(?:(?P=sep)(?P<year>[0-9]{4}|[0-9]{2}))?"
+)
+_WEEKDAY = re.compile(r"(?:next |prochain )?(?P<name>[a-z]+)(?: prochain)?")
+_OFFSET = re.compile(r"(?:(?P<sign>[-+]) ?|(?:in|dans) )?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
+_DELAY = re.compile(r"\+? ?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
+
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("monday", "mon", "lundi"),
+            ("tuesday", "tue", "tues", "mardi"),
+            ("wednesday", "wed", "mercredi"),
+            ("thursday", "thu", "thur", "thurs", "jeudi"),
+            ("friday", "fri", "vendredi"),
+            ("saturday", "sat", "samedi"),
+            ("sunday", "sun", "dimanche"),
+        )
+    )
+    for name in names
+}
+
+# Each unit word, English or French, as (relativedelta keyword, multiplier).
+_UNITS = {
+    word: unit
+    for unit, words in (
+        (("days", 1), ("d", "day", "days", "j", "jour", "jours")),
+        (("weeks", 1), ("w", "week", "weeks", "s", "sem", "semaine", "semaines")),
+        (("months", 1), ("m", "month", "months", "mois")),
+        (("months", 3), ("q", "quarter", "quarters", "trimestre", "trimestres")),
+        (("years", 1), ("y", "year", "years", "a", "an", "ans", "annee", "annees")),
+    )
+    for word in words
+}
+
+
+def _end_of_month(day: dt.date) -> dt.date:
+    return day + relativedelta(day=31)
+
+
+def _end_of_quarter(day: dt.date) -> dt.date:
+    last_month = 3 * ((day.month - 1) // 3) + 3
+    return _end_of_month(day.replace(month=last_month, day=1))
+
+
+def _end_of_year(day: dt.date) -> dt.date:
+    return day.replace(month=12, day=31)
+
+
+def _days_later(count: int) -> Callable[[dt.date], dt.date]:
+    return lambda day: day + dt.timedelta(days=count)
+
+
+_NAMED: dict[str, Callable[[dt.date], dt.date]] = {
+    **dict.fromkeys(("today", "aujourd'hui", "aujourdhui"), _days_later(0)),
+    **dict.fromkeys(("tomorrow", "demain"), _days_later(1)),
+    **dict.fromkeys(("yesterday", "hier"), _days_later(-1)),
+    **dict.fromkeys(("eom", "end of month", "fdm", "fin du mois", "fin de mois"), _end_of_month),
+    **dict.fromkeys(
+        ("eoq", "end of quarter", "fin du trimestre", "fin de trimestre"), _end_of_quarter
+    ),
+    **dict.fromkeys(("eoy", "end of year", "fin d'annee", "fin de l'annee"), _end_of_year),
+}
+
+
+def parse_date(text: str, *, today: dt.date, order: str = "dmy", field: str = "date") -> dt.date:
+    """Read a date typed by a person; raise InvalidInput naming `field` when it is not one.
+
+    `order` ("dmy" or "mdy") says how 03/04/2027 is read. A day and month without a year
+    ("15/01") is the next such date on or after today; a two-digit year lands within 50 years
+    before or 49 after today. A weekday ("monday", "next monday", "lundi") is its next
+    occurrence strictly after today. Month arithmetic clips to the month's end
+    (31 January + 1m = 28 or 29 February). Quarters are calendar quarters.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    words = _normalize(text)
+    hint = _date_hint(order)
+    if not words:
+        raise InvalidInput(f"Missing {field}: {hint}.")
+    try:
+        found = (
+            _iso_date(words)
+            or _numeric_date(words, today, order)
+            or _named_date(words, today)
+            or _weekday(words, today)
+            or _offset_date(words, today)
+        )
+    except (ValueError, OverflowError):
+        found = None
+    if found is None:
+        raise InvalidInput(f"Invalid {field} {text.strip()!r}: {hint}.")
+    return found
+
+
+def parse_period_delay(text: str, *, field: str = "delay") -> relativedelta:
+    """Read a forward delay such as "10d", "+2w", "3m", "1q" or "1y" (French j, s, a too)."""
+    match = _DELAY.fullmatch(_normalize(text))
+    unit = _UNITS.get(match["unit"]) if match else None
+    if unit is None:
+        raise InvalidInput(
+            f"Invalid {field} {text.strip()!r}: write a number and a unit, "
+            "such as 10d, 2w, 3m, 1q or 1y."
+        )
+    keyword, multiplier = unit
+    return relativedelta(**{keyword: int(match["count"]) * multiplier})
+
+
+def add_delay(day: dt.date, text: str, *, field: str = "delay") -> dt.date:
+    """The date `text` (a delay such as "3m") after `day`."""
+    delay = parse_period_delay(text, field=field)
+    try:
+        return day + delay
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            f"Invalid {field} {text.strip()!r}: it goes past the last possible date."
+        ) from None
+
+
+def _normalize(text: str) -> str:
+    """Lower case, accents and curly apostrophes made plain, runs of spaces made one."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").lower())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.split())
+
+
+def _date_hint(order: str) -> str:
+    numeric = "DD/MM/YYYY" if order == "dmy" else "MM/DD/YYYY"
+    return f"use YYYY-MM-DD, {numeric}, today, tomorrow, a weekday, +3d, +2w, +1m or eom"
+
+
+def _iso_date(words: str) -> dt.date | None:
+    match = _ISO.fullmatch(words)
+    if match is None:
+        return None
+    return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+
+
+def _numeric_date(words: str, today: dt.date, order: str) -> dt.date | None:
+    match = _NUMERIC.fullmatch(words)
+    if match is None:
+        return None
+    first, second = int(match["first"]), int(match["second"])
+    day, month = (first, second) if order == "dmy" else (second, first)
+    year = match["year"]
+    if year is None:
+        return _next_day_and_month(today, month, day)
+    full_year = int(year) if len(year) == 4 else _full_year(int(year), today)
+    return dt.date(full_year, month, day)
+
+
+def _full_year(two_digits: int, today: dt.date) -> int:
+    """The year ending in `two_digits` from 50 years before today to 49 years after."""
+    year = today.year - today.year % 100 + two_digits
+    if year > today.year + 49:
+        return year - 100
+    if year < today.year - 50:
+        return year + 100
+    return year
+
+
+def _next_day_and_month(today: dt.date, month: int, day: int) -> dt.date:
+    """The first `day`/`month` on or after today (29 February may be eight years away)."""
+    for year in range(today.year, today.year + 9):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise ValueError(f"no date {day}/{month} after {today}")
+
+
+def _named_date(words: str, today: dt.date) -> dt.date | None:
+    named = _NAMED.get(words)
+    return named(today) if named else None
+
+
+def _weekday(words: str, today: dt.date) -> dt.date | None:
+    match = _WEEKDAY.fullmatch(words)
+    weekday = _WEEKDAYS.get(match["name"]) if match else None
+    if weekday is None:
+        return None
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _offset_date(words: str, today: dt.date) -> dt.date | None:
+    match = _OFFSET.fullmatch(words)
+    unit = _UNITS.get(match["unit"]) if match else None
+    if unit is None:
+        return None
+    keyword, multiplier = unit
+    count = int(match["count"]) * multiplier
+    if match["sign"] == "-":
+        count = -count
+    return today + relativedelta(**{keyword: count})

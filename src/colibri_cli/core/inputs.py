@@ -1,0 +1,19 @@
+"""Text typed by the user, read with the settings of the database in use."""
+
+import datetime as dt
+import sqlite3
+
+from colibri_cli.core import clock, dates, settings
+
+
+def read_date(conn: sqlite3.Connection, text: str, *, field: str) -> dt.date:
+    """A date in any form of design §4, numeric dates read in the `date-order` setting."""
+    order = settings.get(conn, "date-order")
+    return dates.parse_date(text, today=clock.today(), order=order, field=field)
+
+
+def read_optional_date(conn: sqlite3.Connection, text: str | None, *, field: str) -> dt.date | None:
+    """None for no text; "" or "none" also mean no date, so that a due date can be cleared."""
+    if text is None or text.strip().lower() in ("", "none", "-"):
+        return None
+    return read_date(conn, text, field=field)

@@ -1,0 +1,128 @@
+"""Amounts as people write them, read into whole units of currency.
+
+"15 000 €", "$1,500.00", "1,5M" and "15k" are all amounts. Decimals are rounded half-up
+to a whole unit (the caller tells the user when that happened); negative, empty,
+non-numeric and absurdly large amounts are refused with a message that names the field.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from colibri_cli.core.errors import InvalidInput
+
+MAX_AMOUNT = 10**15
+
+_HINT = "write a whole number such as 15000, 15 000, 15k or 1.5M"
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+_SCALES = {"k": 1_000, "m": 1_000_000}
+# A code written in capitals may touch the number ("15000EUR"); in lower case it must be
+# set apart by a space ("15000 eur"), so that "12abc" stays a mistake rather than a currency.
+_LEADING_CODE = re.compile(r"(?P<code>[A-Z]{3}|[A-Za-z]{3}(?=\s))\s*(?P<rest>.+)")
+_TRAILING_CODE = re.compile(r"(?P<rest>.+?)\s*(?P<code>[A-Z]{3}|(?<=\s)[A-Za-z]{3})")
+_NEGATIVE = re.compile(r"[-\u2212]\s*(?P<minus>.+)|\((?P<brackets>.+)\)")
+_DIGITS = re.compile(r"[0-9]+")
+# Thousands groups: one separator, used throughout; spaces include the no-break spaces
+# (U+00A0, U+202F, U+2009) that French spreadsheets write.
+_GROUPED = re.compile(
+    r"[1-9][0-9]{0,2}(?P<sep>[ ,.\u00a0\u202f\u2009])[0-9]{3}(?:(?P=sep)[0-9]{3})*"
+)
+
+
+@dataclass(frozen=True)
+class ParsedAmount:
+    value: int
+    rounded: bool
+    """True when a fraction was dropped, e.g. "1500.50" became 1501."""
+    currency: str | None
+    """The currency written with the amount ("€" gives EUR), if any."""
+
+
+def parse_amount(text: str, *, field: str = "amount") -> ParsedAmount:
+    """Read an amount; raise InvalidInput naming `field` when it is not a usable amount."""
+    written = text.strip()
+    if not written:
+        raise InvalidInput(f"Missing {field}: {_HINT}.")
+    unsigned, negative_outside = _without_minus(written)
+    number_text, currency = _split_currency(unsigned)
+    number_text, negative_inside = _without_minus(number_text)
+    exact = _to_decimal(number_text)
+    if exact is None:
+        raise InvalidInput(f"Invalid {field} {written!r}: {_HINT}.")
+    if negative_outside or negative_inside:
+        raise InvalidInput(
+            f"Invalid {field} {written!r}: it cannot be negative; write 0 or more, such as 15000."
+        )
+    if exact > MAX_AMOUNT:
+        raise InvalidInput(
+            f"Invalid {field} {written!r}: it is more than {MAX_AMOUNT:,}; "
+            "check the number of digits."
+        )
+    value = exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return ParsedAmount(value=int(value), rounded=value != exact, currency=currency)
+
+
+def format_amount(value: int, currency: str | None = None) -> str:
+    """15000 and "EUR" give "15,000 EUR"."""
+    formatted = f"{value:,}"
+    return f"{formatted} {currency}" if currency else formatted
+
+
+def _without_minus(text: str) -> tuple[str, bool]:
+    """Strip a leading minus or accounting brackets; say whether there was one."""
+    match = _NEGATIVE.fullmatch(text)
+    if match is None:
+        return text, False
+    return (match["minus"] or match["brackets"]).strip(), True
+
+
+def _split_currency(text: str) -> tuple[str, str | None]:
+    for symbol, code in _SYMBOLS.items():
+        if text.startswith(symbol):
+            return text.removeprefix(symbol).strip(), code
+        if text.endswith(symbol):
+            return text.removesuffix(symbol).strip(), code
+    for pattern in (_LEADING_CODE, _TRAILING_CODE):
+        match = pattern.fullmatch(text)
+        if match:
+            return match["rest"].strip(), match["code"].upper()
+    return text, None
+
+
+def _to_decimal(text: str) -> Decimal | None:
+    """The exact value of a number such as "1 500,00", "1.5M" or "15k"; None if it is not one."""
+    scale = _SCALES.get(text[-1:].lower())
+    number = text[:-1].rstrip() if scale else text
+    mark = _decimal_mark(number)
+    integer, fraction = number.rsplit(mark, 1) if mark else (number, "0")
+    digits = _integer_digits(integer)
+    if digits is None or not _DIGITS.fullmatch(fraction):
+        return None
+    return Decimal(f"{digits}.{fraction}") * (scale or 1)
+
+
+def _decimal_mark(number: str) -> str | None:
+    """Which of ',' and '.' is the decimal mark, if either.
+
+    When both appear, the last one is. A single mark followed by exactly three digits
+    separates thousands ("15,000", "1.500"); otherwise it is the decimal mark ("1500,50").
+    A repeated mark separates thousands ("1.500.000").
+    """
+    last = max(number.rfind("."), number.rfind(","))
+    if last < 0:
+        return None
+    mark = number[last]
+    if number.count(mark) > 1:
+        return None
+    other = "," if mark == "." else "."
+    if other not in number and len(number) - last - 1 == 3:
+        return None
+    return mark
+
+
+def _integer_digits(integer: str) -> str | None:
+    if _DIGITS.fullmatch(integer):
+        return integer
+    if _GROUPED.fullmatch(integer):
+        return re.sub(r"[^0-9]", "", integer)
+    return None

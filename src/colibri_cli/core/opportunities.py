@@ -1,0 +1,435 @@
+"""Opportunities: what may be sold to an account, with its three essentials.
+
+Every opportunity has an amount, a due date and a status from the moment it exists.
+Input arrives as the text a person or a script typed; `parse_fields` turns it into values
+and reports every bad field at once. History rows are written by triggers (migration
+m002), so every change by any command, or any other program, is recorded.
+"""
+
+import datetime as dt
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from colibri_cli.core import (
+    accounts,
+    clock,
+    contacts,
+    dates,
+    inputs,
+    money,
+    records,
+    settings,
+    statuses,
+)
+from colibri_cli.core.errors import ColibriError, InvalidInput
+
+COLUMNS = (
+    "id",
+    "account_id",
+    "contact_id",
+    "name",
+    "amount",
+    "currency",
+    "due_date",
+    "status",
+    "probability",
+    "source",
+    "type",
+    "description",
+    "tags",
+    "notes",
+    "created_on",
+    "closed_on",
+    "close_reason",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+HISTORY_COLUMNS = (
+    "id",
+    "opportunity_id",
+    "changed_at",
+    "status",
+    "amount",
+    "due_date",
+    "probability",
+    "currency",
+)
+REQUIRED = ("name", "account", "amount", "due_date", "status")
+TEXT_FIELDS = ("source", "type", "description", "notes", "external_id")
+LIST_COMMAND = "colibri opp list"
+
+SELECT = """
+    SELECT o.*, a.name AS account_name, c.name AS contact_name, s.label AS status_label,
+        s.kind AS status_kind, coalesce(o.probability, s.probability) AS effective_probability
+    FROM opportunities AS o
+    JOIN accounts AS a ON a.id = o.account_id
+    JOIN statuses AS s ON s.key = o.status
+    LEFT JOIN contacts AS c ON c.id = o.contact_id
+"""
+
+
+@dataclass
+class Parsed:
+    """Values ready to write, and what the user should be told about them."""
+
+    values: dict = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+FIELD_LABELS = {
+    "name": "name",
+    "account": "account",
+    "contact": "contact",
+    "amount": "amount",
+    "currency": "currency",
+    "due_date": "due date",
+    "status": "status",
+    "probability": "probability",
+    "tags": "tags",
+    "created_on": "created on",
+}
+
+
+def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: Parsed) -> None:
+    """Parse one field's text into `parsed.values`; raise InvalidInput naming the field."""
+    label = FIELD_LABELS.get(name, name)
+    cleaned = records.clean(text)
+    if name in REQUIRED and cleaned is None:
+        raise InvalidInput(f"the {label} is missing")
+    if name == "name":
+        parsed.values["name"] = cleaned
+    elif name == "account":
+        parsed.values["account_id"] = accounts.get(conn, cleaned)["id"]
+    elif name == "contact":
+        parsed.values["contact_id"] = contacts.get(conn, cleaned)["id"] if cleaned else None
+    elif name == "amount":
+        amount = money.parse_amount(cleaned, field=label)
+        parsed.values["amount"] = amount.value
+        if amount.currency and "currency" not in parsed.values:
+            parsed.values["currency"] = amount.currency
+        if amount.rounded:
+            parsed.notices.append(f"The amount {cleaned!r} was rounded to {amount.value:,}.")
+    elif name == "currency":
+        if cleaned:
+            parsed.values["currency"] = _currency(cleaned)
+    elif name in ("due_date", "created_on"):
+        parsed.values[name] = _date(conn, cleaned, label) if cleaned else None
+    elif name == "status":
+        parsed.values["status"] = statuses.resolve(conn, cleaned)["key"]
+    elif name == "probability":
+        parsed.values["probability"] = _probability(cleaned)
+    elif name == "tags":
+        parsed.values["tags"] = normalize_tags(cleaned)
+    else:
+        parsed.values[name] = cleaned
+
+
+def parse_fields(
+    conn: sqlite3.Connection, given: Mapping[str, str | None], *, required: tuple = ()
+) -> Parsed:
+    """Parse every given field, and check the `required` ones are there, reporting every
+    problem at once in one InvalidInput."""
+    parsed = Parsed()
+    problems = [
+        f"the {FIELD_LABELS[name]} is missing"
+        for name in required
+        if records.clean(given.get(name)) is None
+    ]
+    # The currency goes first so that an explicit --currency wins over a symbol in the amount.
+    for name in sorted(given, key=lambda key: key != "currency"):
+        if name in required and records.clean(given[name]) is None:
+            continue
+        try:
+            parse_field(conn, name, given[name], parsed)
+        except ColibriError as problem:
+            problems.append(_lowercase_first(str(problem).rstrip(".")))
+    if problems:
+        raise InvalidInput("; ".join(problems) + ".")
+    return parsed
+
+
+def _lowercase_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _currency(text: str) -> str:
+    try:
+        return settings.SETTINGS["currency"].normalize(text)
+    except ValueError as error:
+        raise InvalidInput(f"Invalid currency {text!r}: {error}") from None
+
+
+def _date(conn: sqlite3.Connection, text: str, label: str) -> str:
+    return inputs.read_date(conn, text, field=label).isoformat()
+
+
+def _probability(text: str | None) -> int | None:
+    if text is None:
+        return None
+    number = text.strip().rstrip("%").strip()
+    if not number.isdigit() or not 0 <= int(number) <= 100:
+        raise InvalidInput(f"Invalid probability {text!r}: give a whole number from 0 to 100")
+    return int(number)
+
+
+def normalize_tags(text: str | None) -> str | None:
+    """'Hot, q1,hot' -> 'hot,q1': lower case, no spaces around, no duplicates."""
+    if not text:
+        return None
+    tags = []
+    for tag in text.split(","):
+        tag = tag.strip().lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return ",".join(tags) or None
+
+
+def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[dict, list[str]]:
+    """Create an opportunity from text fields; returns it with notices and warnings."""
+    try:
+        parsed = parse_fields(conn, given, required=REQUIRED)
+    except InvalidInput as problems:
+        raise InvalidInput(f"Cannot create the opportunity: {problems}") from None
+    values = parsed.values
+    values.setdefault("currency", settings.get(conn, "currency"))
+    values["created_on"] = values.get("created_on") or clock.today().isoformat()
+    _check_contact_account(conn, values)
+    records.ensure_unique(
+        conn, "opportunities", "external_id", values.get("external_id"), noun="opportunity"
+    )
+    if statuses.get(conn, values["status"])["kind"] in statuses.CLOSED_KINDS:
+        values["closed_on"] = clock.today().isoformat()
+    opportunity = get(conn, records.insert(conn, "opportunities", values))
+    return opportunity, parsed.notices + warnings(opportunity)
+
+
+def _check_contact_account(conn: sqlite3.Connection, values: dict) -> None:
+    if values.get("contact_id") is None or "account_id" not in values:
+        return
+    contact = contacts.get(conn, values["contact_id"])
+    if contact["account_id"] != values["account_id"]:
+        raise InvalidInput(
+            f"Contact {contact['name']!r} works at {contact['account_name']}, "
+            "not at this opportunity's account."
+        )
+
+
+def warnings(opportunity: Mapping) -> list[str]:
+    """What deserves a second look: open and already past due, or open with no amount."""
+    found = []
+    if opportunity["status_kind"] == "open":
+        if opportunity["due_date"] < clock.today().isoformat():
+            found.append(
+                f"Opportunity {opportunity['id']} is open but was due on "
+                f"{opportunity['due_date']}: set a new due date or close it."
+            )
+        if opportunity["amount"] == 0:
+            found.append(
+                f"Opportunity {opportunity['id']} has an amount of 0: the pipeline and "
+                "forecast will not count it."
+            )
+    return found
+
+
+def get(conn: sqlite3.Connection, ref: str | int) -> dict:
+    """An opportunity by id (or exact name), with its account, contact and status."""
+    found = records.find(conn, "opportunities", ref, noun="opportunity", list_command=LIST_COMMAND)
+    return records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],))[0]
+
+
+def details(conn: sqlite3.Connection, ref: str | int) -> dict:
+    opportunity = get(conn, ref)
+    opportunity["history"] = history(conn, opportunity["id"])
+    opportunity["tasks"] = records.fetch(
+        conn,
+        "SELECT * FROM tasks WHERE opportunity_id = ? ORDER BY done_on IS NOT NULL, due_date, id",
+        (opportunity["id"],),
+    )
+    return opportunity
+
+
+def history(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
+    return records.fetch(
+        conn,
+        "SELECT h.*, coalesce(h.probability, s.probability) AS effective_probability "
+        "FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status "
+        "WHERE h.opportunity_id = ? ORDER BY h.changed_at, h.id",
+        (opportunity_id,),
+    )
+
+
+def edit(
+    conn: sqlite3.Connection, ref: str | int, given: Mapping[str, str | None]
+) -> tuple[dict, list[str]]:
+    """Change fields from text; an empty text clears an optional field.
+
+    The status is changed with `change_status`, which knows about closing.
+    """
+    opportunity = get(conn, ref)
+    for name in REQUIRED:
+        if name in given and records.clean(given[name]) is None:
+            raise InvalidInput(f"The {FIELD_LABELS[name]} cannot be cleared: it is required.")
+    parsed = parse_fields(conn, given)
+    values = parsed.values
+    _check_contact_account(conn, {"account_id": opportunity["account_id"], **values})
+    records.ensure_unique(
+        conn,
+        "opportunities",
+        "external_id",
+        values.get("external_id"),
+        noun="opportunity",
+        except_id=opportunity["id"],
+    )
+    records.update(conn, "opportunities", opportunity["id"], values)
+    updated = get(conn, opportunity["id"])
+    return updated, parsed.notices + warnings(updated)
+
+
+@dataclass
+class StatusChange:
+    opportunity: dict
+    previous_status: str
+    closed: bool
+    warnings: list[str]
+
+
+@dataclass
+class StatusPlan:
+    """What moving to a status will do, known before anything is asked or written."""
+
+    opportunity: dict
+    status: dict
+    closed_on: dt.date | None
+    follow_up_title: str | None = None
+    follow_up_due: dt.date | None = None
+
+    @property
+    def closing(self) -> bool:
+        return self.closed_on is not None
+
+
+def plan_status_change(
+    conn: sqlite3.Connection, ref: str | int, status_text: str, *, on: dt.date | None = None
+) -> StatusPlan:
+    """Check the move and, for a close, propose the follow-up task.
+
+    The proposal's title comes from the outcome and the account; it is due
+    `follow-up-delay` after the close (or after today, for a close entered late).
+    """
+    opportunity = get(conn, ref)
+    status = statuses.resolve(conn, status_text)
+    if status["key"] == opportunity["status"]:
+        raise InvalidInput(
+            f"Opportunity {opportunity['id']} is already {status['key']!r}: nothing to change."
+        )
+    if status["kind"] not in statuses.CLOSED_KINDS:
+        if on is not None:
+            raise InvalidInput("--on gives the closing date: use it with won, lost or cancelled.")
+        return StatusPlan(opportunity, status, None)
+    closed_on = on or clock.today()
+    if closed_on.isoformat() < opportunity["created_on"]:
+        raise InvalidInput(
+            f"The closing date {closed_on} is before the opportunity was created "
+            f"({opportunity['created_on']})."
+        )
+    title = FOLLOW_UP_TITLES[status["kind"]].format(account=opportunity["account_name"])
+    delay = settings.get(conn, "follow-up-delay")
+    due = dates.add_delay(max(closed_on, clock.today()), delay)
+    return StatusPlan(opportunity, status, closed_on, title, due)
+
+
+def change_status(
+    conn: sqlite3.Connection,
+    ref: str | int,
+    status_text: str,
+    *,
+    on: dt.date | None = None,
+    reason: str | None = None,
+) -> StatusChange:
+    """Move to a status. Closing sets closed_on (today or `on`); reopening clears it."""
+    plan = plan_status_change(conn, ref, status_text, on=on)
+    before = plan.opportunity
+    changes = {
+        "status": plan.status["key"],
+        "closed_on": plan.closed_on.isoformat() if plan.closing else None,
+        "close_reason": records.clean(reason) if plan.closing else None,
+    }
+    records.update(conn, "opportunities", before["id"], changes)
+    updated = get(conn, before["id"])
+    return StatusChange(updated, before["status"], plan.closing, warnings(updated))
+
+
+FOLLOW_UP_TITLES = {
+    "won": "Check in with {account} for a new order",
+    "lost": "Ask {account} what would win the next deal",
+    "cancelled": "Ask {account} whether the project is back on",
+}
+
+
+def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
+    """Delete the opportunity and its history; its tasks stay, attached to the account."""
+    conn.execute("DELETE FROM opportunities WHERE id = ?", (opportunity_id,))
+
+
+SORTS = {
+    "due": "o.due_date, o.id",
+    "amount": "o.amount, o.id",
+    "name": "o.name COLLATE NOCASE, o.id",
+    "account": "a.name COLLATE NOCASE, o.due_date, o.id",
+    "status": "s.position, o.due_date, o.id",
+    "created": "o.created_on, o.id",
+    "id": "o.id",
+}
+
+
+@dataclass
+class Filters:
+    statuses: list[str] = field(default_factory=list)
+    account: str | None = None
+    state: str | None = None  # "open" or "closed"
+    due_before: str | None = None
+    due_after: str | None = None
+    overdue: bool = False
+    tag: str | None = None
+    search: str | None = None
+    sort: str = "due"
+    descending: bool = False
+
+
+def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]:
+    clauses, params = [], []
+    if filters.statuses:
+        keys = [statuses.resolve(conn, text)["key"] for text in filters.statuses]
+        clauses.append(f"o.status IN ({', '.join('?' for _ in keys)})")
+        params += keys
+    if filters.account:
+        clauses.append("o.account_id = ?")
+        params.append(accounts.get(conn, filters.account)["id"])
+    if filters.state == "open" or filters.overdue:
+        clauses.append("s.kind = 'open'")
+    elif filters.state == "closed":
+        clauses.append("s.kind <> 'open'")
+    if filters.overdue:
+        clauses.append("o.due_date < ?")
+        params.append(clock.today().isoformat())
+    for bound, operator in ((filters.due_before, "<"), (filters.due_after, ">")):
+        if bound:
+            clauses.append(f"o.due_date {operator} ?")
+            params.append(_date(conn, bound, "due date bound"))
+    if filters.tag:
+        clauses.append("instr(',' || coalesce(o.tags, '') || ',', ',' || ? || ',') > 0")
+        params.append(filters.tag.strip().lower())
+    if filters.search:
+        searched = " || ' ' || ".join(
+            f"coalesce({column}, '')"
+            for column in ("o.name", "a.name", "o.description", "o.notes", "o.source", "o.type")
+        )
+        clauses.append(f"instr(casefold({searched}), ?) > 0")
+        params.append(filters.search.casefold())
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    order = SORTS[filters.sort]
+    if filters.descending:
+        order = ", ".join(f"{term} DESC" for term in order.split(", "))
+    return records.fetch(conn, f"{SELECT} {where} ORDER BY {order}", params)

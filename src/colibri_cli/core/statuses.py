@@ -1,0 +1,185 @@
+"""Statuses: the stages of an opportunity, each with a default probability and a kind."""
+
+import re
+import sqlite3
+import unicodedata
+
+from colibri_cli.core import records
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+
+KINDS = ("open", "won", "lost", "cancelled")
+CLOSED_KINDS = ("won", "lost", "cancelled")
+COLUMNS = ("key", "label", "probability", "kind", "position")
+
+FRENCH_ALIASES = {
+    "analyse": "analysis",
+    "devis": "quote",
+    "negociation": "negotiation",
+    "gagnee": "won",
+    "gagne": "won",
+    "perdue": "lost",
+    "perdu": "lost",
+    "annulee": "cancelled",
+    "annule": "cancelled",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Négociation' -> 'negociation'."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def list_statuses(conn: sqlite3.Connection) -> list[dict]:
+    return records.fetch(conn, "SELECT * FROM statuses ORDER BY position, key")
+
+
+def resolve(conn: sqlite3.Connection, text: str, *, field: str = "status") -> dict:
+    """A status from its key, label, a unique prefix of either, or a French alias."""
+    statuses = list_statuses(conn)
+    wanted = fold(text or "")
+    if not wanted:
+        raise InvalidInput(f"The {field} cannot be empty. {_choices(statuses)}")
+    by_key = {status["key"]: status for status in statuses}
+    exact = [s for s in statuses if wanted in (fold(s["key"]), fold(s["label"]))]
+    if not exact and FRENCH_ALIASES.get(wanted) in by_key:
+        exact = [by_key[FRENCH_ALIASES[wanted]]]
+    if exact:
+        return exact[0]
+    prefixed = [
+        status
+        for status in statuses
+        if fold(status["key"]).startswith(wanted) or fold(status["label"]).startswith(wanted)
+    ]
+    aliased = {
+        alias_target
+        for alias, alias_target in FRENCH_ALIASES.items()
+        if alias.startswith(wanted) and alias_target in by_key
+    }
+    candidates = {status["key"] for status in prefixed} | aliased
+    if len(candidates) == 1:
+        return by_key[candidates.pop()]
+    if candidates:
+        raise InvalidInput(
+            f"The {field} {text!r} is ambiguous: it could be {', '.join(sorted(candidates))}."
+        )
+    raise InvalidInput(f"Unknown {field} {text!r}. {_choices(statuses)}")
+
+
+def _choices(statuses: list[dict]) -> str:
+    return "Choose one of: " + ", ".join(status["key"] for status in statuses) + "."
+
+
+def get(conn: sqlite3.Connection, key: str) -> dict:
+    row = conn.execute("SELECT * FROM statuses WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise NotFound(f"No status {key!r}. See `colibri statuses list`.")
+    return dict(row)
+
+
+def add(
+    conn: sqlite3.Connection, key: str, label: str, probability: int, kind: str = "open"
+) -> dict:
+    key = _valid_key(key)
+    if conn.execute("SELECT 1 FROM statuses WHERE key = ?", (key,)).fetchone():
+        raise Conflict(f"Status {key!r} already exists: edit it with `colibri statuses edit`.")
+    position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM statuses").fetchone()[0]
+    conn.execute(
+        "INSERT INTO statuses (key, label, probability, kind, position) VALUES (?, ?, ?, ?, ?)",
+        (
+            key,
+            records.require_text("status label", label),
+            _valid_probability(probability),
+            _valid_kind(kind),
+            position,
+        ),
+    )
+    return get(conn, key)
+
+
+def edit(
+    conn: sqlite3.Connection,
+    key: str,
+    *,
+    label: str | None = None,
+    probability: int | None = None,
+    kind: str | None = None,
+    position: int | None = None,
+) -> dict:
+    """Relabel, reweight or move a stage; its kind can change only while nothing uses it.
+
+    Keys never change: scripts and history refer to them.
+    """
+    status = get(conn, key)
+    changes: dict[str, object] = {}
+    if label is not None:
+        changes["label"] = records.require_text("status label", label)
+    if probability is not None:
+        changes["probability"] = _valid_probability(probability)
+    if kind is not None and _valid_kind(kind) != status["kind"]:
+        if usage(conn, key):
+            raise Conflict(
+                f"Status {key!r} is in use: its kind cannot change from {status['kind']} "
+                f"to {kind}. Add a new status instead."
+            )
+        changes["kind"] = kind
+    if position is not None:
+        changes["position"] = position
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(f"UPDATE statuses SET {assignments} WHERE key = ?", (*changes.values(), key))
+    return get(conn, key)
+
+
+def usage(conn: sqlite3.Connection, key: str) -> int:
+    """How many opportunities, now or in their history, have this status."""
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM opportunities WHERE status = :key)"
+        " + (SELECT count(*) FROM opportunity_history WHERE status = :key)",
+        {"key": key},
+    ).fetchone()[0]
+
+
+def ensure_removable(conn: sqlite3.Connection, key: str) -> dict:
+    """The status, if nothing uses it and it is not the last open one."""
+    status = get(conn, key)
+    if usage(conn, key):
+        raise Conflict(
+            f"Status {key!r} is in use by opportunities or their history and cannot be "
+            "removed. Relabel it with `colibri statuses edit` instead."
+        )
+    if status["kind"] == "open" and _count_of_kind(conn, "open") == 1:
+        raise Conflict("This is the last open status: an opportunity needs one to start in.")
+    return status
+
+
+def delete(conn: sqlite3.Connection, key: str) -> dict:
+    status = ensure_removable(conn, key)
+    conn.execute("DELETE FROM statuses WHERE key = ?", (key,))
+    return status
+
+
+def _count_of_kind(conn: sqlite3.Connection, kind: str) -> int:
+    return conn.execute("SELECT count(*) FROM statuses WHERE kind = ?", (kind,)).fetchone()[0]
+
+
+def _valid_key(key: str) -> str:
+    cleaned = fold(key)
+    if not re.fullmatch(r"[a-z][a-z0-9_-]*", cleaned):
+        raise InvalidInput(
+            f"Invalid status key {key!r}: use lower-case letters, digits, - or _, "
+            "starting with a letter (e.g. proposal)."
+        )
+    return cleaned
+
+
+def _valid_probability(probability: int) -> int:
+    if not 0 <= probability <= 100:
+        raise InvalidInput(f"Invalid probability {probability}: give a whole number from 0 to 100.")
+    return probability
+
+
+def _valid_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"Invalid kind {kind!r}: choose one of {', '.join(KINDS)}.")
+    return kind

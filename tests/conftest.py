@@ -1,0 +1,63 @@
+"""Every test drives the real CLI against a real SQLite file in tmp_path, with a fixed clock."""
+
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from colibri_cli.cli.app import app
+
+TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """No test touches the real data directory; today is fixed; tables are 100 columns wide."""
+    monkeypatch.setenv("COLIBRI_DB", str(tmp_path / "colibri.db"))
+    monkeypatch.setenv("COLIBRI_TODAY", TODAY)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("COLIBRI_DEBUG", raising=False)
+    monkeypatch.delenv("COLIBRI_LANG", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "colibri.db"
+
+
+@pytest.fixture
+def cli():
+    """Run colibri with arguments (and optional stdin); returns the click Result."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict | None = None):
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return run
+
+
+@pytest.fixture
+def ok(cli):
+    """Run colibri and insist that it succeeded, showing its output if it did not."""
+
+    def run(*args: str, input: str | None = None):
+        result = cli(*args, input=input)
+        assert result.exit_code == 0, result.output
+        return result
+
+    return run
+
+
+@pytest.fixture
+def rows(db_path):
+    """Reread the database from a fresh connection: what was really written."""
+
+    def query(sql: str, params: tuple = ()) -> list[dict]:
+        conn = sqlite3.connect(db_path)
+        conn.row_factory = sqlite3.Row
+        try:
+            return [dict(row) for row in conn.execute(sql, params)]
+        finally:
+            conn.close()
+
+    return query

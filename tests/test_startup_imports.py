@@ -1,0 +1,83 @@
+"""What start-up imports: heavy modules stay out of `--help` and of a simple listing.
+
+Deterministic, not timed (speed goals live in benchmarks/startup.py). Each check runs the
+CLI in a fresh interpreter, exactly as the console script does, then lists sys.modules.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+MARKER = "--- sys.modules ---"
+RUN_CLI_THEN_LIST_MODULES = f"""
+import sys
+from colibri_cli.cli.app import main
+sys.argv = ["colibri", *sys.argv[1:]]
+try:
+    main()
+    code = 0
+except SystemExit as done:
+    code = done.code or 0
+print({MARKER!r})
+print(code)
+print("\\n".join(sorted(sys.modules)))
+"""
+
+HELP_MUST_NOT_IMPORT = ("sqlite_utils", "rich.table", "pydantic", "dateutil.parser")
+LIST_MUST_NOT_IMPORT = ("sqlite_utils", "pydantic")
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("COLIBRI_")}
+
+
+def modules_after(*args: str) -> tuple[str, set[str]]:
+    """Run `colibri ARGS` in a new interpreter; its output and the modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_CLI_THEN_LIST_MODULES, *args],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    output, _, listing = done.stdout.partition(MARKER + "\n")
+    code, *modules = listing.splitlines()
+    assert code == "0", done.stdout + done.stderr
+    return output, set(modules)
+
+
+@pytest.fixture(scope="module")
+def help_run():
+    return modules_after("--help")
+
+
+@pytest.fixture
+def list_run(tmp_path):
+    db = str(tmp_path / "startup.db")
+    modules_after("--db", db, "account", "list")  # creates and migrates it
+    return modules_after("--db", db, "account", "list")
+
+
+def test_help_really_ran(help_run):
+    output, modules = help_run
+    assert "Usage:" in output
+    assert "colibri_cli.cli.app" in modules
+
+
+@pytest.mark.parametrize("module", HELP_MUST_NOT_IMPORT)
+def test_help_does_not_import(help_run, module):
+    _, modules = help_run
+    assert module not in modules
+
+
+def test_listing_an_empty_database_really_ran(list_run):
+    output, modules = list_run
+    assert output == ""  # the "no accounts yet" message goes to stderr
+    assert "colibri_cli.core.store" in modules
+
+
+def test_listing_an_empty_database_imports_nothing_heavy(list_run):
+    _, modules = list_run
+    assert [module for module in LIST_MUST_NOT_IMPORT if module in modules] == []
