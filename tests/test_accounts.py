@@ -234,6 +234,8 @@ def test_add_refuses_a_bad_email(cli, rows, email):
         ("  ACME INDUSTRIES  ", 1),
         ("SOCIÉTÉ GÉNÉRALE", 2),
         ("société générale", 2),
+        ("acme", 1),  # the start of one name
+        ("SOCIÉTÉ", 2),
     ],
 )
 def test_show_finds_an_account_by_id_or_by_name_ignoring_case(acme, ok, rows, ref, account_id):
@@ -294,7 +296,13 @@ def test_show_json_has_the_columns_and_the_related_records(acme, ok, rows, db_pa
             }
         ],
         "tasks": [
-            {"id": 1, "title": "Call back", "due_date": None, "opportunity_id": None, "done_on": None}
+            {
+                "id": 1,
+                "title": "Call back",
+                "due_date": None,
+                "opportunity_id": None,
+                "done_on": None,
+            }
         ],
     }
 
@@ -304,13 +312,13 @@ def test_show_table_is_a_card_without_empty_fields(acme, ok, rows):
 
     result = ok("account", "show", "zeta")
 
-    created, updated = stamps(rows, 3)
+    created, updated = (stamp[:16].replace("T", " ") for stamp in stamps(rows, 3))
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID       3                         ",
-            "Name     Zeta                      ",
-            f"Created  {created}",
+            "ID       3               ",
+            "Name     Zeta            ",
+            f"Created  {created}",  # to the minute
             f"Updated  {updated}",
             "",
             "Contacts (0)",
@@ -336,8 +344,8 @@ def test_show_csv_is_one_row_under_the_column_names(acme, ok, rows):
 @pytest.mark.parametrize(
     ("ref", "message"),
     [
-        ("acme", "No account 'acme'. Did you mean 'ACME Industries'?"),
-        ("ACME Industrie", "No account 'ACME Industrie'. Did you mean 'ACME Industries'?"),
+        ("ACME Industires", "No account 'ACME Industires'. Did you mean 'ACME Industries'?"),
+        ("industries", "No account 'industries'. Did you mean 'ACME Industries'?"),
         ("Societe Generale", "No account 'Societe Generale'. Did you mean 'Société Générale'?"),
         ("France", "No account 'France'. See `colibri account list`."),
         ("99", "No account '99'. See `colibri account list`."),
@@ -362,12 +370,38 @@ def test_did_you_mean_offers_every_close_name(ok, cli):
     for name in ("ACME Industries", "ACME Logistics", "Zeta"):
         ok("account", "add", name)
 
-    result = cli("account", "show", "Acme")
+    result = cli("account", "show", "CME")
 
     assert result.exit_code == 3
     assert result.stderr == (
-        "Error: No account 'Acme'. Did you mean 'ACME Industries' or 'ACME Logistics'?\n"
+        "Error: No account 'CME'. Did you mean 'ACME Industries' or 'ACME Logistics'?\n"
     )
+
+
+def test_the_start_of_several_names_is_ambiguous(ok, cli, rows):
+    for name in ("ACME Industries", "ACME Logistics", "Zeta"):
+        ok("account", "add", name)
+
+    result = cli("account", "edit", "Acme", "--city", "Lyon")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 'Acme' could be several accounts: ACME Industries (id 1), ACME Logistics (id 2). "
+        "Give more of the name, or the id.\n"
+    )
+    assert rows("SELECT count(*) AS n FROM accounts WHERE city IS NOT NULL") == [{"n": 0}]
+
+
+def test_delete_wants_the_whole_name_not_its_start(ok, cli, rows):
+    ok("account", "add", "ACME Industries")
+
+    result = cli("account", "delete", "acme", "--yes")
+
+    assert result.exit_code == 3
+    assert result.stderr == "Error: No account 'acme'. Did you mean 'ACME Industries'?\n"
+    assert rows("SELECT name FROM accounts") == [{"name": "ACME Industries"}]
+    ok("account", "delete", "acme industries", "--yes")
+    assert rows("SELECT name FROM accounts") == []
 
 
 # --- list ----------------------------------------------------------------------------------
@@ -630,9 +664,7 @@ def test_delete_without_yes_off_a_terminal_refuses_and_deletes_nothing(
     assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 2}]
 
 
-def test_delete_with_yes_deletes_the_account_its_contacts_and_tasks(
-    acme_with_dependents, ok, rows
-):
+def test_delete_with_yes_deletes_the_account_its_contacts_and_tasks(acme_with_dependents, ok, rows):
     result = ok("account", "delete", "acme industries", "--yes")
 
     assert result.stdout == ""

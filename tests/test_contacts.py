@@ -59,7 +59,9 @@ def count(rows, table: str) -> int:
 
 
 def test_add_with_every_option_writes_every_field(accounts, ok, rows):
-    result = ok("contact", "add", " Jeanne Martin ", "--account", "acme industries", *JEANNE_OPTIONS)
+    result = ok(
+        "contact", "add", " Jeanne Martin ", "--account", "acme industries", *JEANNE_OPTIONS
+    )
 
     assert result.stdout == ""
     assert result.stderr == "Added contact Jeanne Martin (id 1) at ACME Industries.\n"
@@ -115,7 +117,7 @@ def test_add_requires_an_account(accounts, cli, rows):
 @pytest.mark.parametrize(
     ("account", "message"),
     [
-        ("acme", "No account 'acme'. Did you mean 'ACME Industries'?"),
+        ("ACME Indutries", "No account 'ACME Indutries'. Did you mean 'ACME Industries'?"),
         ("Societe Generale", "No account 'Societe Generale'. Did you mean 'Société Générale'?"),
         ("Initech", "No account 'Initech'. See `colibri account list`."),
         ("7", "No account '7'. See `colibri account list`."),
@@ -165,7 +167,9 @@ def test_two_contacts_may_share_a_name_but_then_need_their_id(people, ok, cli):
     result = cli("contact", "show", "paul durand")
 
     assert result.exit_code == 2
-    assert result.stderr == "Error: Several contacts are named 'paul durand' (ids 2, 4): give the id.\n"
+    assert result.stderr == (
+        "Error: Several contacts are named 'paul durand' (ids 2, 4): give the id.\n"
+    )
     assert json.loads(ok("contact", "show", "4", "-f", "json").stdout)["account_id"] == 2
 
 
@@ -266,34 +270,36 @@ def test_list_without_contacts_tells_how_to_add_one(accounts, ok):
 
 
 def test_list_of_an_unknown_account_is_not_found(people, cli):
-    result = cli("contact", "list", "--account", "ACME Industrie")
+    result = cli("contact", "list", "--account", "ACME Indutries")
 
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert result.stderr == "Error: No account 'ACME Industrie'. Did you mean 'ACME Industries'?\n"
+    assert result.stderr == "Error: No account 'ACME Indutries'. Did you mean 'ACME Industries'?\n"
 
 
 # --- show ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ref", ["1", "Jeanne Martin", "JEANNE MARTIN", " jeanne martin "])
-def test_show_table_finds_a_contact_by_id_or_name(people, ok, rows, ref):
+@pytest.mark.parametrize(
+    "ref", ["1", "Jeanne Martin", "JEANNE MARTIN", " jeanne martin ", "jeanne", "JEAN"]
+)
+def test_show_table_finds_a_contact_by_id_name_or_start_of_name(people, ok, rows, ref):
     result = ok("contact", "show", ref)
 
-    created = stamp(rows, 1)
+    created = stamp(rows, 1)[:16].replace("T", " ")  # to the minute
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID           1                         ",
-            "Name         Jeanne Martin             ",
-            "Account      ACME Industries           ",
-            "Role         Buyer                     ",
-            "Email        jeanne@acme.example       ",
-            "Phone        06 12 34 56 78            ",
-            "Notes        Prefers email             ",
-            "External id  P-1                       ",
-            f"Created      {created}",
-            f"Updated      {created}",
+            "ID           1                  ",
+            "Name         Jeanne Martin      ",
+            "Account      ACME Industries    ",
+            "Role         Buyer              ",
+            "Email        jeanne@acme.example",
+            "Phone        06 12 34 56 78     ",
+            "Notes        Prefers email      ",
+            "External id  P-1                ",
+            f"Created      {created}   ",
+            f"Updated      {created}   ",
             "",
         ]
     )
@@ -315,7 +321,7 @@ def test_show_json_and_csv_use_the_column_names(people, ok, rows):
     [
         ("Jeane Martin", "No contact 'Jeane Martin'. Did you mean 'Jeanne Martin'?"),
         ("elodie roux", "No contact 'elodie roux'. Did you mean 'Élodie Roux'?"),
-        ("Jeanne", "No contact 'Jeanne'. Did you mean 'Jeanne Martin'?"),
+        ("Martin", "No contact 'Martin'. Did you mean 'Jeanne Martin'?"),
         ("Zorro", "No contact 'Zorro'. See `colibri contact list`."),
         ("42", "No contact '42'. See `colibri contact list`."),
     ],
@@ -380,9 +386,9 @@ def test_edit_renames_a_contact(people, ok, rows):
             "No account 'Initech'. See `colibri account list`.",
         ),
         (
-            ["--account", "acme"],
+            ["--account", "ACME Indutries"],
             3,
-            "No account 'acme'. Did you mean 'ACME Industries'?",
+            "No account 'ACME Indutries'. Did you mean 'ACME Industries'?",
         ),
         (["--name", ""], 2, "The contact name cannot be empty."),
         (["--email", "x@y"], 2, "The email 'x@y' is not an email address (name@example.com)."),

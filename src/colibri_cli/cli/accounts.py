@@ -4,10 +4,12 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.context import confirm_or_yes, database
+from colibri_cli.cli.context import database, delete_confirmed
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    amount_cell,
+    moment,
     plural,
     render_record,
     render_rows,
@@ -48,8 +50,8 @@ CARD = (
     ("country", "Country"),
     ("notes", "Notes"),
     ("external_id", "External id"),
-    ("created_at", "Created"),
-    ("updated_at", "Updated"),
+    ("created_at", "Created", moment("created_at")),
+    ("updated_at", "Updated", moment("updated_at")),
 )
 OPPORTUNITY_FIELDS = (
     "id",
@@ -72,8 +74,7 @@ SECTIONS = {
         (
             ("id", "ID"),
             ("name", "Name"),
-            ("amount", "Amount"),
-            ("currency", "Cur."),
+            ("amount", "Amount", amount_cell),
             ("due_date", "Due"),
             ("status", "Status"),
         ),
@@ -205,11 +206,12 @@ def delete(
 
     Example: colibri account delete "Old Customer" --yes
     """
-    with database(write=True) as conn:
+
+    def find(conn):
         found, counts = accounts.plan_deletion(conn, account, force=force)
-        what = f"account {found['name']!r} (id {found['id']}){_with(counts)}"
-        confirm_or_yes(f"Delete {what}?", yes=yes)
-        accounts.delete(conn, found["id"])
+        return f"account {found['name']!r} (id {found['id']}){_with(counts)}", found["id"]
+
+    what = delete_confirmed(find, accounts.delete, yes=yes)
     say(f"Deleted {what}.")
 
 

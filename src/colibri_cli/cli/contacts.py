@@ -4,8 +4,15 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.context import confirm_or_yes, database
-from colibri_cli.cli.output import FormatOption, OutputFormat, render_record, render_rows, say
+from colibri_cli.cli.context import database, delete_confirmed
+from colibri_cli.cli.output import (
+    FormatOption,
+    OutputFormat,
+    moment,
+    render_record,
+    render_rows,
+    say,
+)
 from colibri_cli.core import contacts
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
@@ -34,8 +41,8 @@ CARD = (
     ("phone", "Phone"),
     ("notes", "Notes"),
     ("external_id", "External id"),
-    ("created_at", "Created"),
-    ("updated_at", "Updated"),
+    ("created_at", "Created", moment("created_at")),
+    ("updated_at", "Updated", moment("updated_at")),
 )
 
 
@@ -155,9 +162,10 @@ def delete(
 
     Example: colibri contact delete 4 --yes
     """
-    with database(write=True) as conn:
-        found = contacts.get(conn, contact)
-        what = f"contact {found['name']} (id {found['id']}) at {found['account_name']}"
-        confirm_or_yes(f"Delete {what}?", yes=yes)
-        contacts.delete(conn, found["id"])
+
+    def find(conn):
+        found = contacts.get(conn, contact, exact=True)
+        return f"contact {found['name']} (id {found['id']}) at {found['account_name']}", found
+
+    what = delete_confirmed(find, lambda conn, found: contacts.delete(conn, found["id"]), yes=yes)
     say(f"Deleted {what}.")

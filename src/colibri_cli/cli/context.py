@@ -1,13 +1,18 @@
 """What every command shares: the database chosen on the command line, and the terminal."""
 
+import sqlite3
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import TypeVar
 
 import typer
 
 from colibri_cli.cli.output import say
 from colibri_cli.core import clock, store
 from colibri_cli.core.errors import InvalidInput
+
+T = TypeVar("T")
 
 db_option: str | None = None
 """`--db PATH` as given to the root command; set by its callback before any subcommand."""
@@ -33,3 +38,20 @@ def confirm_or_yes(question: str, *, yes: bool) -> None:
     if not typer.confirm(question, default=False, err=True):
         say("Cancelled: nothing was changed.")
         raise typer.Exit(1)
+
+
+def delete_confirmed(
+    find: Callable[[sqlite3.Connection], tuple[str, T]],
+    delete: Callable[[sqlite3.Connection, T], object],
+    *,
+    yes: bool,
+) -> str:
+    """Ask before deleting what `find` describes, holding no lock while a person thinks;
+    then find it again under the write lock and delete it. Returns the description."""
+    with database(write=False) as conn:
+        what, _ = find(conn)
+    confirm_or_yes(f"Delete {what}?", yes=yes)
+    with database(write=True) as conn:
+        what, target = find(conn)
+        delete(conn, target)
+    return what

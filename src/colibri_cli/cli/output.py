@@ -48,6 +48,18 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {singular if count == 1 else noun}"
 
 
+def amount_cell(row: Mapping) -> str:
+    """ "15,000 EUR"; blank where a row has no amount (a task in the agenda)."""
+    from colibri_cli.core.money import format_amount
+
+    return "" if row["amount"] is None else format_amount(row["amount"], row["currency"])
+
+
+def moment(key: str):
+    """A cell showing the timestamp in `key` to the minute: "2026-11-26 14:05"."""
+    return lambda row: _text(row[key])[:16].replace("T", " ")
+
+
 def say(message: str) -> None:
     """A message for the person at the terminal, on stderr."""
     typer.echo(message, err=True)

@@ -53,8 +53,12 @@ def add(conn: sqlite3.Connection, name: str, **fields: str | None) -> dict:
     return get(conn, account_id)
 
 
-def get(conn: sqlite3.Connection, ref: str | int) -> dict:
-    return dict(records.find(conn, "accounts", ref, noun="account", list_command=LIST_COMMAND))
+def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
+    """By id or name; a unique beginning of the name is enough unless `exact`."""
+    found = records.find(
+        conn, "accounts", ref, noun="account", list_command=LIST_COMMAND, exact=exact
+    )
+    return dict(found)
 
 
 def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[dict]:
@@ -109,7 +113,7 @@ def dependents(conn: sqlite3.Connection, account_id: int) -> dict[str, int]:
 
 def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> tuple[dict, dict]:
     """The account and what goes with it; refused while it has opportunities, unless `force`."""
-    account = get(conn, ref)
+    account = get(conn, ref, exact=True)
     counts = dependents(conn, account["id"])
     if counts["opportunities"] and not force:
         many = "opportunity" if counts["opportunities"] == 1 else "opportunities"

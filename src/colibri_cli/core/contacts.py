@@ -41,8 +41,11 @@ def add(conn: sqlite3.Connection, name: str, account: str | int, **fields: str |
     return get(conn, contact_id)
 
 
-def get(conn: sqlite3.Connection, ref: str | int) -> dict:
-    contact = records.find(conn, "contacts", ref, noun="contact", list_command=LIST_COMMAND)
+def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
+    """By id or name; a unique beginning of the name is enough unless `exact`."""
+    contact = records.find(
+        conn, "contacts", ref, noun="contact", list_command=LIST_COMMAND, exact=exact
+    )
     return records.fetch(conn, f"{SELECT} WHERE c.id = ?", (contact["id"],))[0]
 
 
@@ -83,6 +86,6 @@ def edit(
 
 
 def delete(conn: sqlite3.Connection, ref: str | int) -> dict:
-    contact = get(conn, ref)
+    contact = get(conn, ref, exact=True)
     conn.execute("DELETE FROM contacts WHERE id = ?", (contact["id"],))
     return contact

@@ -27,23 +27,46 @@ def require_text(field: str, value: str | None) -> str:
 
 
 def find(
-    conn: sqlite3.Connection, table: str, ref: str | int, *, noun: str, list_command: str
+    conn: sqlite3.Connection,
+    table: str,
+    ref: str | int,
+    *,
+    noun: str,
+    list_command: str,
+    exact: bool = False,
 ) -> sqlite3.Row:
-    """The row whose id is `ref`, else the one whose name is `ref` (case-insensitively)."""
+    """The row whose id is `ref`, else whose name is `ref`, else (unless `exact`, as for a
+    deletion) whose name starts with it, ignoring case, provided only one does."""
     text = str(ref).strip()
     if text.isdigit():
         row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (int(text),)).fetchone()
         if row:
             return row
+    folded = text.casefold()
     rows = conn.execute(
-        f"SELECT * FROM {table} WHERE casefold(name) = ? ORDER BY id", (text.casefold(),)
+        f"SELECT * FROM {table} WHERE casefold(name) = ? ORDER BY id", (folded,)
     ).fetchall()
+    if not rows and folded and not exact:
+        rows = conn.execute(
+            f"SELECT * FROM {table} WHERE substr(casefold(name), 1, ?) = ? ORDER BY name, id",
+            (len(folded), folded),
+        ).fetchall()
     if len(rows) == 1:
         return rows[0]
     if rows:
-        ids = ", ".join(str(row["id"]) for row in rows)
-        raise InvalidInput(f"Several {noun}s are named {text!r} (ids {ids}): give the id.")
+        raise _ambiguous(rows, text, noun)
     raise NotFound(f"No {noun} {text!r}.{did_you_mean(conn, table, text, list_command)}")
+
+
+def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
+    if len({row["name"].casefold() for row in rows}) == 1:
+        ids = ", ".join(str(row["id"]) for row in rows)
+        return InvalidInput(f"Several {noun}s are named {text!r} (ids {ids}): give the id.")
+    names = ", ".join(f"{row['name']} (id {row['id']})" for row in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return InvalidInput(
+        f"{text!r} could be several {noun}s: {names}{more}. Give more of the name, or the id."
+    )
 
 
 def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: str) -> str:
