@@ -83,11 +83,17 @@ def opportunity_form(conn: sqlite3.Connection, given: dict, *, full: bool) -> Fo
             if name == "account":
                 _ask_account(conn, result)
             else:
-                result.given[name] = _ask(conn, name, _default(conn, name, result.given))
+                check = _contact_check(conn, result) if name == "contact" else None
+                result.given[name] = _ask(conn, name, _default(conn, name, result.given), check)
     return result
 
 
-def _ask(conn: sqlite3.Connection, name: str, default: str | None) -> str:
+def _ask(
+    conn: sqlite3.Connection,
+    name: str,
+    default: str | None,
+    check: Callable[[str], str] | None = None,
+) -> str:
     if name == "status":
         say(
             "  "
@@ -104,7 +110,7 @@ def _ask(conn: sqlite3.Connection, name: str, default: str | None) -> str:
         f"  {label}",
         default=default if default is not None else ("" if not required else None),
         show_default=bool(default),
-        value_proc=_field_check(conn, name),
+        value_proc=check or _field_check(conn, name),
         err=True,
     )
 
@@ -118,6 +124,24 @@ def _default(conn: sqlite3.Connection, name: str, given: dict) -> str | None:
     return None
 
 
+def _contact_check(conn: sqlite3.Connection, result: FormResult) -> Callable[[str], str]:
+    """A contact at the account chosen above; one who works elsewhere is re-asked at once."""
+
+    def parse(text: str) -> None:
+        parsed = opportunities.Parsed()
+        opportunities.parse_field(conn, "contact", text, parsed)
+        if result.new_account:
+            account_id = None  # a new account has no contacts yet
+        else:
+            try:
+                account_id = accounts.get(conn, result.given["account"])["id"]
+            except ColibriError:
+                return  # a bad --account is reported with the other problems at the end
+        opportunities.check_contact_account(conn, {"account_id": account_id, **parsed.values})
+
+    return checked(parse)
+
+
 def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
     """The account by name, with did-you-mean and an offer to create a missing one."""
     while True:
@@ -129,6 +153,9 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
             return
         except NotFound as missing:
             say(f"  {missing}")
+        except ColibriError as unclear:  # several accounts start with what was typed
+            say(f"  {unclear}")
+            continue
         if typer.confirm(f"  Create account {name!r}?", default=False, err=True):
             result.new_account = name
             result.given["account"] = name

@@ -10,13 +10,15 @@ from colibri_cli.cli.context import confirm_or_yes, database, interactive
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    amount_cell,
+    moment,
     render_record,
     render_rows,
     say,
     warn,
 )
 from colibri_cli.core import accounts, inputs, opportunities, tasks
-from colibri_cli.core.money import format_amount
+from colibri_cli.core.errors import InvalidInput
 
 app = typer.Typer(
     help="Opportunities: what you may sell, with an amount, a due date and a status.",
@@ -33,7 +35,8 @@ Due = Annotated[
     typer.Option("--due", help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…"),
 ]
 Status = Annotated[
-    str | None, typer.Option("--status", help="Status key, prefix or French name (devis…).")
+    str | None,
+    typer.Option("--status", "-s", help="Status key, prefix or French name (devis…)."),
 ]
 Probability = Annotated[
     str | None, typer.Option(help="Probability override in %, instead of the status's.")
@@ -51,10 +54,6 @@ CreatedOn = Annotated[
     str | None, typer.Option(help="When it was created, for history entered late.")
 ]
 ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
-
-
-def amount_cell(row: dict) -> str:
-    return format_amount(row["amount"], row["currency"])
 
 
 def probability_cell(row: dict) -> str:
@@ -88,10 +87,10 @@ CARD = (
     ("closed_on", "Closed on"),
     ("close_reason", "Reason"),
     ("external_id", "External id"),
-    ("updated_at", "Updated"),
+    ("updated_at", "Updated", moment("updated_at")),
 )
 HISTORY_COLUMNS = (
-    ("changed_at", "Changed"),
+    ("changed_at", "Changed", moment("changed_at")),
     ("status", "Status"),
     ("amount", "Amount", amount_cell),
     ("due_date", "Due"),
@@ -175,8 +174,8 @@ def create(
         given, new_account = form.given, form.new_account
     with database(write=True) as conn:
         if new_account:
-            accounts.add(conn, new_account)
-            say(f"Added account {new_account}.")
+            added = accounts.add(conn, new_account)
+            say(f"Added account {added['name']} (id {added['id']}).")
         opportunity, messages = opportunities.create(conn, given)
     _report(opportunity, messages, output, "Created")
 
@@ -282,6 +281,7 @@ def edit(
     currency: Currency = None,
     created_on: CreatedOn = None,
     external_id: ExternalId = None,
+    status: Annotated[str | None, typer.Option("--status", "-s", hidden=True)] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Change an opportunity's fields ("" clears an optional one); the status has its own
@@ -289,6 +289,11 @@ def edit(
 
     Example: colibri opp edit 12 --amount 18k --due +1m
     """
+    if status is not None:
+        raise typer.BadParameter(
+            "the status has its own command: "
+            f"colibri opp status {shlex.quote(opportunity)} {shlex.quote(status)}"
+        )
     given = {
         "name": name,
         "account": account,
@@ -336,13 +341,20 @@ def status(
 
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """
-    if no_follow_up and (follow_up or follow_up_due):
+    if no_follow_up and (follow_up is not None or follow_up_due is not None):
         raise typer.BadParameter("--no-follow-up excludes --follow-up and --follow-up-due.")
+    if follow_up is not None and not follow_up.strip():
+        raise InvalidInput("The follow-up title cannot be empty: give one, or pass --no-follow-up.")
     ask = interactive()
     task = None
     with database(write=False) as conn:
         closed_on = inputs.read_date(conn, on, field="closing date") if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
+        if not plan.closing and (reason, follow_up, follow_up_due) != (None, None, None):
+            raise InvalidInput(
+                "--reason, --follow-up and --follow-up-due go with a close: "
+                "use them with won, lost or cancelled."
+            )
         if plan.closing:
             proposed_due = (
                 inputs.read_date(conn, follow_up_due, field="follow-up due date")

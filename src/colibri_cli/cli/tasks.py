@@ -12,6 +12,8 @@ from colibri_cli.cli.context import confirm_or_yes, database
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    amount_cell,
+    moment,
     plural,
     render_record,
     render_rows,
@@ -20,7 +22,6 @@ from colibri_cli.cli.output import (
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, tasks
 from colibri_cli.core.errors import InvalidInput
-from colibri_cli.core.money import format_amount
 
 app = typer.Typer(
     help="Tasks: the next thing to do for an account or a deal.", no_args_is_help=True
@@ -50,8 +51,8 @@ CARD = (
     ("opportunity_name", "Opportunity"),
     ("done_on", "Done on"),
     ("notes", "Notes"),
-    ("created_at", "Created"),
-    ("updated_at", "Updated"),
+    ("created_at", "Created", moment("created_at")),
+    ("updated_at", "Updated", moment("updated_at")),
 )
 
 
@@ -65,7 +66,7 @@ def _saved(task: dict, verb: str, output: OutputFormat) -> None:
 
 @app.command("add")
 def add(
-    title: Annotated[str, typer.Argument(help="What to do.")],
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="What to do.")],
     due: Due = None,
     opp: Opp = None,
     account: Account = None,
@@ -254,16 +255,12 @@ AGENDA_COLUMNS = (
     ("id", "ID"),
     ("title", "Title"),
     ("account_name", "Account"),
-    ("amount", "Amount", lambda row: _amount_or_blank(row)),
+    ("amount", "Amount", amount_cell),
 )
 TASK_ROW_COLUMNS = AGENDA_COLUMNS[:-1]
 
 
-def _amount_or_blank(row: dict) -> str:
-    return "" if row["amount"] is None else format_amount(row["amount"], row["currency"])
-
-
-SECTION_TITLES = {"overdue": "Overdue", "today": "Today", "upcoming": "Next 7 days"}
+SECTION_TITLES = {"overdue": "Overdue", "today": "Today"}
 
 
 def agenda(
@@ -280,13 +277,13 @@ def agenda(
         render_rows(items, output, fields=agenda_core.FIELDS, columns=(), empty="")
         return
     if not items:
-        say(f"Nothing overdue or due in the next {days} days ({clock.today()}).")
+        say(f"Nothing overdue or due in the next {plural(days, 'days')} ({clock.today()}).")
         return
+    titles = {**SECTION_TITLES, "upcoming": f"Next {plural(days, 'days')}"}
     for section in agenda_core.SECTIONS:
         rows = [item for item in items if item["section"] == section]
         if rows:
-            title = SECTION_TITLES[section] if section != "upcoming" else f"Next {days} days"
-            typer.secho(f"{title} ({len(rows)})", bold=True)
+            typer.secho(f"{titles[section]} ({len(rows)})", bold=True)
             has_deals = any(row["amount"] is not None for row in rows)
             columns = AGENDA_COLUMNS if has_deals else TASK_ROW_COLUMNS
             render_rows(rows, output, fields=agenda_core.FIELDS, columns=columns, empty="")

@@ -20,8 +20,8 @@ FIELDS = (
 SECTIONS = ("overdue", "today", "upcoming")
 
 QUERY = """
-    SELECT 'task' AS kind, t.id AS id, t.due_date AS due_date, t.title, t.account_id, a.name AS account_name,
-        t.opportunity_id, NULL AS amount, NULL AS currency, NULL AS status
+    SELECT 'task' AS kind, t.id AS id, t.due_date AS due_date, t.title, t.account_id,
+        a.name AS account_name, t.opportunity_id, NULL AS amount, NULL AS currency, NULL AS status
     FROM tasks AS t LEFT JOIN accounts AS a ON a.id = t.account_id
     WHERE t.done_on IS NULL AND t.due_date <= :horizon
     UNION ALL

@@ -55,6 +55,7 @@ HISTORY_COLUMNS = (
     "due_date",
     "probability",
     "currency",
+    "closed_on",
 )
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 TEXT_FIELDS = ("source", "type", "description", "notes", "external_id")
@@ -88,7 +89,7 @@ FIELD_LABELS = {
     "status": "status",
     "probability": "probability",
     "tags": "tags",
-    "created_on": "created on",
+    "created_on": "creation date",
 }
 
 
@@ -114,8 +115,10 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
     elif name == "currency":
         if cleaned:
             parsed.values["currency"] = _currency(cleaned)
-    elif name in ("due_date", "created_on"):
-        parsed.values[name] = _date(conn, cleaned, label) if cleaned else None
+    elif name == "due_date":
+        parsed.values[name] = _date(conn, cleaned, label)
+    elif name == "created_on":
+        parsed.values[name] = _created_on(conn, cleaned) if cleaned else None
     elif name == "status":
         parsed.values["status"] = statuses.resolve(conn, cleaned)["key"]
     elif name == "probability":
@@ -146,7 +149,9 @@ def parse_fields(
         except ColibriError as problem:
             problems.append(_lowercase_first(str(problem).rstrip(".")))
     if problems:
-        raise InvalidInput("; ".join(problems) + ".")
+        joined = "; ".join(problems)
+        joined = joined[:1].upper() + joined[1:]
+        raise InvalidInput(joined if joined.endswith(("?", ".")) else joined + ".")
     return parsed
 
 
@@ -163,6 +168,14 @@ def _currency(text: str) -> str:
 
 def _date(conn: sqlite3.Connection, text: str, label: str) -> str:
     return inputs.read_date(conn, text, field=label).isoformat()
+
+
+def _created_on(conn: sqlite3.Connection, text: str) -> str:
+    label = FIELD_LABELS["created_on"]
+    created_on = _date(conn, text, label)
+    if created_on > clock.today().isoformat():
+        raise InvalidInput(f"Invalid {label} {text!r}: it is in the future ({created_on}).")
+    return created_on
 
 
 def _probability(text: str | None) -> int | None:
@@ -191,11 +204,13 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
     try:
         parsed = parse_fields(conn, given, required=REQUIRED)
     except InvalidInput as problems:
-        raise InvalidInput(f"Cannot create the opportunity: {problems}") from None
+        raise InvalidInput(
+            f"Cannot create the opportunity: {_lowercase_first(str(problems))}"
+        ) from None
     values = parsed.values
     values.setdefault("currency", settings.get(conn, "currency"))
     values["created_on"] = values.get("created_on") or clock.today().isoformat()
-    _check_contact_account(conn, values)
+    check_contact_account(conn, values)
     records.ensure_unique(
         conn, "opportunities", "external_id", values.get("external_id"), noun="opportunity"
     )
@@ -205,7 +220,8 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
     return opportunity, parsed.notices + warnings(opportunity)
 
 
-def _check_contact_account(conn: sqlite3.Connection, values: dict) -> None:
+def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:
+    """Refuse a contact who works at another account than `values["account_id"]`."""
     if values.get("contact_id") is None or "account_id" not in values:
         return
     contact = contacts.get(conn, values["contact_id"])
@@ -268,12 +284,19 @@ def edit(
     The status is changed with `change_status`, which knows about closing.
     """
     opportunity = get(conn, ref)
-    for name in REQUIRED:
+    for name in (*REQUIRED, "currency", "created_on"):
         if name in given and records.clean(given[name]) is None:
             raise InvalidInput(f"The {FIELD_LABELS[name]} cannot be cleared: it is required.")
     parsed = parse_fields(conn, given)
     values = parsed.values
-    _check_contact_account(conn, {"account_id": opportunity["account_id"], **values})
+    check_contact_account(
+        conn,
+        {
+            "account_id": opportunity["account_id"],
+            "contact_id": opportunity["contact_id"],
+            **values,
+        },
+    )
     records.ensure_unique(
         conn,
         "opportunities",
@@ -283,6 +306,12 @@ def edit(
         except_id=opportunity["id"],
     )
     records.update(conn, "opportunities", opportunity["id"], values)
+    if values.get("account_id", opportunity["account_id"]) != opportunity["account_id"]:
+        # An opportunity's tasks belong to its account: they move with it.
+        conn.execute(
+            "UPDATE tasks SET account_id = ? WHERE opportunity_id = ?",
+            (values["account_id"], opportunity["id"]),
+        )
     updated = get(conn, opportunity["id"])
     return updated, parsed.notices + warnings(updated)
 
@@ -329,6 +358,10 @@ def plan_status_change(
             raise InvalidInput("--on gives the closing date: use it with won, lost or cancelled.")
         return StatusPlan(opportunity, status, None)
     closed_on = on or clock.today()
+    if closed_on > clock.today():
+        raise InvalidInput(
+            f"The closing date {closed_on} is in the future: close it on the day it happens."
+        )
     if closed_on.isoformat() < opportunity["created_on"]:
         raise InvalidInput(
             f"The closing date {closed_on} is before the opportunity was created "
@@ -414,10 +447,13 @@ def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]
     if filters.overdue:
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
-    for bound, operator in ((filters.due_before, "<"), (filters.due_after, ">")):
+    for bound, operator, label in (
+        (filters.due_before, "<", "due-before date"),
+        (filters.due_after, ">", "due-after date"),
+    ):
         if bound:
             clauses.append(f"o.due_date {operator} ?")
-            params.append(_date(conn, bound, "due date bound"))
+            params.append(_date(conn, bound, label))
     if filters.tag:
         clauses.append("instr(',' || coalesce(o.tags, '') || ',', ',' || ? || ',') > 0")
         params.append(filters.tag.strip().lower())

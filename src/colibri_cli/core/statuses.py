@@ -122,6 +122,10 @@ def edit(
                 f"Status {key!r} is in use: its kind cannot change from {status['kind']} "
                 f"to {kind}. Add a new status instead."
             )
+        if status["kind"] == "open" and _count_of_kind(conn, "open") == 1:
+            raise Conflict(
+                f"Status {key!r} is the last open status: an opportunity needs one to start in."
+            )
         changes["kind"] = kind
     if position is not None:
         changes["position"] = position

@@ -91,6 +91,8 @@ def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None =
     task = get(conn, task_id)
     if task["done_on"]:
         raise InvalidInput(f"Task {task['id']} was already done on {task['done_on']}.")
+    if on is not None and on > clock.today():
+        raise InvalidInput(f"The done date {on} is in the future: mark it done when it is.")
     records.update(conn, "tasks", task["id"], {"done_on": (on or clock.today()).isoformat()})
     return get(conn, task["id"])
 
@@ -107,6 +109,8 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
         values["due_date"] = values["due_date"].isoformat()
     opportunity = values.pop("opportunity", None)
     account = values.pop("account", None)
+    if opportunity is None and account is not None and task["opportunity_id"] is not None:
+        opportunity = task["opportunity_id"]  # a new account must still be the opportunity's
     if opportunity is not None or account is not None:
         values.update(_links(conn, opportunity, account))
     records.update(conn, "tasks", task["id"], values)

@@ -1,0 +1,681 @@
+"""`colibri task add|list|show|done|edit|delete|export` and `colibri agenda`, database reread."""
+
+import json
+import re
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from colibri_cli.cli.app import app
+from conftest import TODAY
+
+TASKS = "SELECT id, title, due_date, opportunity_id, account_id, done_on, notes FROM tasks"
+TASK_COLUMNS = [
+    "id",
+    "title",
+    "due_date",
+    "opportunity_id",
+    "account_id",
+    "done_on",
+    "notes",
+    "external_id",
+    "created_at",
+    "updated_at",
+]
+DATE_HINT = "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom"
+
+
+def task(task_id, title, due=None, opportunity_id=None, account_id=None, done_on=None, notes=None):
+    return {
+        "id": task_id,
+        "title": title,
+        "due_date": due,
+        "opportunity_id": opportunity_id,
+        "account_id": account_id,
+        "done_on": done_on,
+        "notes": notes,
+    }
+
+
+ACCOUNTS = (
+    ("account", "add", "ACME Industries"),
+    ("account", "add", "Beta Corp"),
+    ("opp", "create", "Website redesign", "-a", "1", "--amount", "5k", "--due", "2026-11-30",
+     "-s", "quote"),
+    ("opp", "create", "Old deal", "-a", "2", "--amount", "5k", "--due", "2026-11-20",
+     "-s", "negotiation"),
+    ("opp", "create", "Far deal", "-a", "2", "--amount", "5k", "--due", "2026-12-10",
+     "-s", "negotiation"),
+    ("opp", "create", "Won deal", "-a", "2", "--amount", "5k", "--due", "2026-11-27",
+     "-s", "won"),
+    ("opp", "edit", "1", "--amount", "15k"),
+)  # fmt: skip
+
+
+def build(tmp_path_factory, commands) -> str:
+    """A database made once per module by running `commands`; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "colibri.db"
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLIBRI_DB", str(path))
+        patch.setenv("COLIBRI_TODAY", TODAY)
+        for command in commands:
+            result = runner.invoke(app, list(command))
+            assert result.exit_code == 0, result.output
+    assert not path.with_name("colibri.db-wal").exists()  # all of it is in the one file
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def accounts_file(tmp_path_factory):
+    return build(tmp_path_factory, ACCOUNTS)
+
+
+@pytest.fixture
+def accounts(accounts_file, db_path):
+    """ACME Industries (1) with "Website redesign" (opp 1, due 2026-11-30);
+    Beta Corp (2) with "Old deal" (opp 2, overdue), "Far deal" (3) and "Won deal" (4)."""
+    shutil.copyfile(accounts_file, db_path)
+
+
+# --- add -------------------------------------------------------------------------------------
+
+
+def test_add_for_an_opportunity_takes_its_account(accounts, ok, rows):
+    result = ok("task", "add", "Send the quote", "--opp", "1", "--due", "friday")
+
+    assert result.stdout == ""
+    assert result.stderr == "Added task 1: Send the quote (ACME Industries), due 2026-11-27.\n"
+    assert rows(TASKS) == [task(1, "Send the quote", "2026-11-27", 1, 1)]
+    [saved] = rows("SELECT created_at, updated_at FROM tasks")
+    assert saved["created_at"].startswith(TODAY)
+    assert saved["updated_at"] == saved["created_at"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message", "saved"),
+    [
+        ((), "Added task 1: Call back.", task(1, "Call back")),
+        (
+            ("--account", "Beta Corp", "--due", "+2w", "--notes", " Ask for Marie "),
+            "Added task 1: Call back (Beta Corp), due 2026-12-10.",
+            task(1, "Call back", "2026-12-10", None, 2, notes="Ask for Marie"),
+        ),
+        (
+            ("--opp", "Old deal", "--account", "beta"),
+            "Added task 1: Call back (Beta Corp).",
+            task(1, "Call back", None, 2, 2),
+        ),
+        (("--due", "none"), "Added task 1: Call back.", task(1, "Call back")),
+        (
+            ("--due", "31/12/2026"),
+            "Added task 1: Call back, due 2026-12-31.",
+            task(1, "Call back", "2026-12-31"),
+        ),
+    ],
+)
+def test_add_links_and_dates(accounts, ok, rows, options, message, saved):
+    result = ok("task", "add", "  Call back ", *options)
+
+    assert result.stderr == message + "\n"
+    assert rows(TASKS) == [saved]
+
+
+def test_add_with_format_json_prints_the_task(accounts, ok, rows):
+    result = ok("task", "add", "Call", "--opp", "3", "--format", "json")
+
+    [saved] = rows("SELECT * FROM tasks")
+    assert json.loads(result.stdout) == saved
+    assert list(json.loads(result.stdout)) == TASK_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "message"),
+    [
+        (["", "--due", "today"], 2, "The task title cannot be empty."),
+        (["  "], 2, "The task title cannot be empty."),
+        (["Call", "--due", "someday"], 2, f"Invalid due date 'someday': {DATE_HINT}."),
+        (["Call", "--opp", "99"], 3, "No opportunity '99'. See `colibri opp list`."),
+        (["Call", "--account", "Zeta"], 3, "No account 'Zeta'. See `colibri account list`."),
+        (
+            ["Call", "--account", "Beta Crop"],
+            3,
+            "No account 'Beta Crop'. Did you mean 'Beta Corp'?",
+        ),
+        (
+            ["Call", "--opp", "1", "--account", "Beta Corp"],
+            2,
+            "Opportunity 1 belongs to another account: give the opportunity alone, "
+            "its account goes with it.",
+        ),
+        ([], 2, "Missing argument 'TITLE'. See 'colibri task add --help'."),
+    ],
+)
+def test_add_refuses_bad_input_and_writes_nothing(accounts, cli, rows, arguments, code, message):
+    result = cli("task", "add", *arguments)
+
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {message}\n"
+    assert rows(TASKS) == []
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+AGENDA_TASKS = (
+    *ACCOUNTS,
+    ("task", "add", "Call Beta", "--account", "Beta Corp", "--due", "2026-11-24"),
+    ("task", "add", "Today thing", "--due", "today"),
+    ("task", "add", "Send the quote", "--opp", "1", "--due", "tomorrow"),
+    ("task", "add", "Week end", "--due", "2026-12-03"),
+    ("task", "add", "Day eight", "--due", "2026-12-04"),
+    ("task", "add", "Someday"),
+    ("task", "add", "Done one", "--due", "2026-11-25"),
+    ("task", "done", "7"),
+)
+
+
+@pytest.fixture(scope="module")
+def agenda_tasks_file(tmp_path_factory):
+    return build(tmp_path_factory, AGENDA_TASKS)
+
+
+@pytest.fixture
+def agenda_tasks(agenda_tasks_file, db_path):
+    """Tasks 1-7: overdue, today, tomorrow, in 7 days, in 8 days, undated, done."""
+    shutil.copyfile(agenda_tasks_file, db_path)
+
+
+TASK_HEADER = "ID  Due         Task            Account          Opp.  Done"
+TASK_LINES = {
+    1: " 1  2026-11-24  Call Beta       Beta Corp                  ",
+    2: " 2  2026-11-26  Today thing                                ",
+    3: " 3  2026-11-27  Send the quote  ACME Industries     1      ",
+    4: " 4  2026-12-03  Week end                                   ",
+    5: " 5  2026-12-04  Day eight                                  ",
+    6: " 6              Someday                                    ",
+}
+
+
+def test_list_shows_open_tasks_by_due_date_undated_last(agenda_tasks, ok):
+    result = ok("task", "list")
+
+    assert result.stderr == ""
+    assert result.stdout == "\n".join([TASK_HEADER, *TASK_LINES.values(), ""])
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ([], [1, 2, 3, 4, 5, 6]),
+        (["--all"], [1, 7, 2, 3, 4, 5, 6]),
+        (["--done"], [7]),
+        (["--overdue"], [1]),
+        (["--today"], [2]),
+        (["--week"], [2, 3, 4]),
+    ],
+)
+def test_list_views(agenda_tasks, ok, option, expected):
+    result = ok("task", "list", *option, "--format", "json")
+
+    assert [row["id"] for row in json.loads(result.stdout)] == expected
+
+
+def test_list_done_shows_when_each_was_done(agenda_tasks, ok):
+    result = ok("task", "list", "--done")
+
+    assert result.stdout == "\n".join(
+        [
+            "ID  Due         Task      Account  Opp.  Done      ",
+            f" 7  2026-11-25  Done one                 {TODAY}",
+            "",
+        ]
+    )
+
+
+def test_list_csv_has_every_column(agenda_tasks, ok, rows):
+    result = ok("task", "list", "--overdue", "--format", "csv")
+
+    [saved] = rows("SELECT created_at FROM tasks WHERE id = 1")
+    stamp = saved["created_at"]
+    assert result.stdout == (
+        ",".join(TASK_COLUMNS) + "\n" + f"1,Call Beta,2026-11-24,,2,,,,{stamp},{stamp}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ([], "No open tasks. Add one with: colibri task add TITLE --due DATE"),
+        (["--done"], "No tasks (done)."),
+        (["--overdue"], "No tasks (overdue)."),
+        (["--week"], "No tasks (week)."),
+    ],
+)
+def test_an_empty_list_says_so_on_stderr(ok, option, message):
+    result = ok("task", "list", *option)
+
+    assert result.stdout == ""
+    assert result.stderr == message + "\n"
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [(["--all", "--done"], "--all, --done"), (["--today", "--week", "--overdue"], None)],
+)
+def test_list_refuses_several_views(ok, cli, options, named):
+    result = cli("task", "list", *options)
+
+    named = named or "--overdue, --today, --week"
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: Invalid value: choose one of {named}, not several. "
+        "See 'colibri task list --help'.\n"
+    )
+
+
+# --- show, done, edit, delete ----------------------------------------------------------------
+
+
+def test_show_is_a_card(agenda_tasks, ok, rows):
+    result = ok("task", "show", "3")
+
+    [saved] = rows("SELECT created_at FROM tasks WHERE id = 3")
+    stamp = saved["created_at"][:16].replace("T", " ")
+    assert result.stdout == "\n".join(
+        [
+            "ID           3               ",
+            "Task         Send the quote  ",
+            "Due          2026-11-27      ",
+            "Account      ACME Industries ",
+            "Opportunity  Website redesign",
+            f"Created      {stamp}",
+            f"Updated      {stamp}",
+            "",
+        ]
+    )
+
+
+def test_done_marks_the_task_done_today(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3")
+
+    assert result.stdout == ""
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
+    assert rows(f"{TASKS} WHERE id = 3") == [
+        task(3, "Send the quote", "2026-11-27", 1, 1, done_on=TODAY)
+    ]
+
+
+def test_done_on_a_past_date(agenda_tasks, ok, rows):
+    ok("task", "done", "1", "--on", "yesterday")
+
+    assert rows("SELECT done_on FROM tasks WHERE id = 1") == [{"done_on": "2026-11-25"}]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "message"),
+    [
+        (["7"], 2, f"Task 7 was already done on {TODAY}."),
+        (["99"], 3, "No task '99'. See `colibri task list --all`."),
+        (["abc"], 3, "No task 'abc'. See `colibri task list --all`."),
+        (["-1"], 2, "No such option: -1. See 'colibri task done --help'."),
+        (["1", "--on", "someday"], 2, f"Invalid done date 'someday': {DATE_HINT}."),
+        (
+            ["1", "--on", "tomorrow"],
+            2,
+            "The done date 2026-11-27 is in the future: mark it done when it is.",
+        ),
+    ],
+)
+def test_done_refuses_bad_input(agenda_tasks, cli, rows, arguments, code, message):
+    before = rows(TASKS)
+
+    result = cli("task", "done", *arguments)
+
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {message}\n"
+    assert rows(TASKS) == before
+
+
+@pytest.mark.parametrize(
+    ("options", "message", "saved"),
+    [
+        (
+            ["--title", "Send the new quote"],
+            "Updated task 3: Send the new quote (ACME Industries), due 2026-11-27.",
+            task(3, "Send the new quote", "2026-11-27", 1, 1),
+        ),
+        (
+            ["--due", "none"],
+            "Updated task 3: Send the quote (ACME Industries).",
+            task(3, "Send the quote", None, 1, 1),
+        ),
+        (
+            ["--due", ""],
+            "Updated task 3: Send the quote (ACME Industries).",
+            task(3, "Send the quote", None, 1, 1),
+        ),
+        (
+            ["--due", "+1w", "--notes", "Ask Marie"],
+            "Updated task 3: Send the quote (ACME Industries), due 2026-12-03.",
+            task(3, "Send the quote", "2026-12-03", 1, 1, notes="Ask Marie"),
+        ),
+        (
+            ["--opp", "Old deal"],
+            "Updated task 3: Send the quote (Beta Corp), due 2026-11-27.",
+            task(3, "Send the quote", "2026-11-27", 2, 2),
+        ),
+        (
+            ["--account", "ACME Industries"],
+            "Updated task 3: Send the quote (ACME Industries), due 2026-11-27.",
+            task(3, "Send the quote", "2026-11-27", 1, 1),
+        ),
+    ],
+)
+def test_edit_changes_a_task(agenda_tasks, ok, rows, options, message, saved):
+    result = ok("task", "edit", "3", *options)
+
+    assert result.stderr == message + "\n"
+    assert rows(f"{TASKS} WHERE id = 3") == [saved]
+
+
+def test_edit_reopens_a_done_task(agenda_tasks, ok, rows):
+    result = ok("task", "edit", "7", "--reopen")
+
+    assert result.stderr == "Updated task 7: Done one, due 2026-11-25.\n"
+    assert rows(f"{TASKS} WHERE id = 7") == [task(7, "Done one", "2026-11-25")]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "message"),
+    [
+        (
+            ["3"],
+            2,
+            "Invalid value: give at least one change, e.g. --due +1w. "
+            "See 'colibri task edit --help'.",
+        ),
+        (["99", "--title", "x"], 3, "No task '99'. See `colibri task list --all`."),
+        (["3", "--title", " "], 2, "The task title cannot be empty."),
+        (["3", "--due", "never"], 2, f"Invalid due date 'never': {DATE_HINT}."),
+        (["3", "--opp", "42"], 3, "No opportunity '42'. See `colibri opp list`."),
+        (
+            ["3", "--account", "Beta Corp"],
+            2,
+            "Opportunity 1 belongs to another account: give the opportunity alone, "
+            "its account goes with it.",
+        ),
+    ],
+)
+def test_edit_refuses_bad_input_and_changes_nothing(
+    agenda_tasks, cli, rows, arguments, code, message
+):
+    before = rows("SELECT * FROM tasks")
+
+    result = cli("task", "edit", *arguments)
+
+    assert result.exit_code == code
+    assert result.stderr == f"Error: {message}\n"
+    assert rows("SELECT * FROM tasks") == before
+
+
+def test_delete_with_yes(agenda_tasks, ok, rows):
+    result = ok("task", "delete", "3", "--yes")
+
+    assert result.stdout == ""
+    assert result.stderr == "Deleted task 3: Send the quote.\n"
+    assert [row["id"] for row in rows("SELECT id FROM tasks ORDER BY id")] == [1, 2, 4, 5, 6, 7]
+
+
+def test_delete_without_yes_off_a_terminal_deletes_nothing(agenda_tasks, cli, rows):
+    result = cli("task", "delete", "3")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Delete task 3: Send the quote? Not on a terminal: pass --yes to confirm.\n"
+    )
+    assert len(rows("SELECT id FROM tasks")) == 7
+
+
+def test_delete_of_an_unknown_task_is_not_found(agenda_tasks, cli, rows):
+    result = cli("task", "delete", "70", "--yes")
+
+    assert result.exit_code == 3
+    assert result.stderr == "Error: No task '70'. See `colibri task list --all`.\n"
+    assert len(rows("SELECT id FROM tasks")) == 7
+
+
+# --- agenda ----------------------------------------------------------------------------------
+
+
+def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_tasks, ok):
+    result = ok("agenda")
+
+    assert result.stderr == ""
+    assert result.stdout == "\n".join(
+        [
+            "Overdue (2)",
+            "Due         What         ID  Title      Account       Amount",
+            "2026-11-20  opportunity   2  Old deal   Beta Corp  5,000 EUR",
+            "2026-11-24  task          1  Call Beta  Beta Corp           ",
+            "",
+            "Today (1)",
+            "Due         What  ID  Title        Account",
+            "2026-11-26  task   2  Today thing         ",
+            "",
+            "Next 7 days (3)",
+            "Due         What         ID  Title             Account              Amount",
+            "2026-11-27  task          3  Send the quote    ACME Industries            ",
+            "2026-11-30  opportunity   1  Website redesign  ACME Industries  15,000 EUR",
+            "2026-12-03  task          4  Week end                                     ",
+            "",
+            "",
+        ]
+    )
+
+
+def test_agenda_days_widens_the_window(agenda_tasks, ok):
+    result = ok("agenda", "--days", "14", "--format", "json")
+
+    assert [(item["section"], item["kind"], item["id"]) for item in json.loads(result.stdout)] == [
+        ("overdue", "opportunity", 2),
+        ("overdue", "task", 1),
+        ("today", "task", 2),
+        ("upcoming", "task", 3),
+        ("upcoming", "opportunity", 1),
+        ("upcoming", "task", 4),
+        ("upcoming", "task", 5),
+        ("upcoming", "opportunity", 3),
+    ]
+
+
+def test_agenda_json_is_exact(agenda_tasks, ok):
+    result = ok("agenda", "--days", "1", "--format", "json")
+
+    assert result.stdout == (
+        "[\n"
+        '  {"section": "overdue", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"title": "Old deal", "account_id": 2, "opportunity_id": 2, "amount": 5000, '
+        '"currency": "EUR", "status": "negotiation"},\n'
+        '  {"section": "overdue", "kind": "task", "id": 1, "due_date": "2026-11-24", '
+        '"title": "Call Beta", "account_id": 2, "opportunity_id": null, "amount": null, '
+        '"currency": null, "status": null},\n'
+        '  {"section": "today", "kind": "task", "id": 2, "due_date": "2026-11-26", '
+        '"title": "Today thing", "account_id": null, "opportunity_id": null, "amount": null, '
+        '"currency": null, "status": null},\n'
+        '  {"section": "upcoming", "kind": "task", "id": 3, "due_date": "2026-11-27", '
+        '"title": "Send the quote", "account_id": 1, "opportunity_id": 1, "amount": null, '
+        '"currency": null, "status": null}\n'
+        "]\n"
+    )
+
+
+def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
+    ok("task", "done", "1")
+    ok("opp", "status", "2", "lost", "--no-follow-up")
+
+    result = ok("agenda", "--days", "1")
+
+    assert result.stdout == "\n".join(
+        [
+            "Today (1)",
+            "Due         What  ID  Title        Account",
+            "2026-11-26  task   2  Today thing         ",
+            "",
+            "Next 1 day (1)",
+            "Due         What  ID  Title           Account        ",
+            "2026-11-27  task   3  Send the quote  ACME Industries",
+            "",
+            "",
+        ]
+    )
+
+
+def test_an_empty_agenda_says_so(ok):
+    result = ok("agenda")
+
+    assert result.stdout == ""
+    assert result.stderr == f"Nothing overdue or due in the next 7 days ({TODAY}).\n"
+
+
+@pytest.mark.parametrize("days", ["0", "367", "x"])
+def test_agenda_refuses_a_bad_number_of_days(cli, days):
+    result = cli("agenda", "--days", days)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for '--days': ")
+
+
+# --- export to iCalendar ---------------------------------------------------------------------
+
+LONG_TITLE = "Prepare the renewal, quote; terms \\ conditions for the whole ACME Industries group"
+DTSTAMP = re.compile(r"DTSTAMP:\d{8}T\d{6}Z")
+
+
+def uid(rows, task_id: int) -> str:
+    [saved] = rows("SELECT created_at FROM tasks WHERE id = ?", (task_id,))
+    return f"task-{task_id}-{re.sub(r'[^0-9]', '', saved['created_at'])}@colibri"
+
+
+@pytest.fixture
+def calendar_tasks(accounts, ok):
+    """Task 1 with a long title to fold and escape, task 2 undated, task 3 done, task 4 with
+    a multi-line note and non-ASCII text, task 5 undated."""
+    ok("task", "add", LONG_TITLE, "--opp", "1", "--due", "2026-12-03")
+    ok("task", "add", "No date")
+    ok("task", "add", "Finished", "--due", "2026-11-25")
+    ok("task", "done", "3")
+    ok("task", "add", "Réunion, café", "--account", "2", "--due", "2026-12-31", "--notes", "a\nb")
+    ok("task", "add", "No date either")
+
+
+def expected_calendar(rows) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//colibri//colibri 0.1.0//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:colibri tasks",
+        "BEGIN:VEVENT",
+        f"UID:{uid(rows, 1)}",
+        "DTSTAMP:*",
+        "DTSTART;VALUE=DATE:20261203",
+        "DTEND;VALUE=DATE:20261204",
+        # 75 octets, then the rest on a line that starts with a space.
+        "SUMMARY:Prepare the renewal\\, quote\\; terms \\\\ conditions for the whole ACM",
+        " E Industries group",
+        "DESCRIPTION:ACME Industries · Website redesign",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        f"UID:{uid(rows, 4)}",
+        "DTSTAMP:*",
+        "DTSTART;VALUE=DATE:20261231",
+        "DTEND;VALUE=DATE:20270101",
+        "SUMMARY:Réunion\\, café",
+        "DESCRIPTION:Beta Corp · a\\nb",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(line + "\r\n" for line in lines)
+
+
+def masked(text: str) -> str:
+    return DTSTAMP.sub("DTSTAMP:*", text)
+
+
+def test_export_writes_one_all_day_event_per_dated_open_task(calendar_tasks, ok, rows):
+    result = ok("task", "export", "--format", "ics")
+
+    assert masked(result.stdout_bytes.decode()) == expected_calendar(rows)
+    assert result.stderr == "Left out 2 open tasks without a due date.\n"
+
+
+def test_export_lines_end_in_crlf_and_fold_at_75_octets(calendar_tasks, ok):
+    data = ok("task", "export").stdout_bytes
+
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    lines = data.split(b"\r\n")[:-1]
+    assert max(len(line) for line in lines) == 75
+    assert [line for line in lines if line.startswith(b" ")] == [b" E Industries group"]
+    assert data.count(b"BEGIN:VEVENT") == data.count(b"END:VEVENT") == 2
+    assert len(DTSTAMP.findall(data.decode())) == 2
+
+
+def test_folding_never_splits_a_character(accounts, ok):
+    ok("task", "add", "é" * 60, "--due", "2026-12-01")
+
+    lines = ok("task", "export").stdout_bytes.split(b"\r\n")
+
+    summary = next(line for line in lines if line.startswith(b"SUMMARY:"))
+    index = lines.index(summary)
+    folded = [summary, *(line for line in lines[index + 1 :] if line.startswith(b" "))]
+    assert [len(line) for line in folded] == [74, 55]
+    assert b"".join(line.removeprefix(b" ") for line in folded).decode() == "SUMMARY:" + "é" * 60
+
+
+def test_export_to_a_file(calendar_tasks, ok, rows, tmp_path):
+    target = tmp_path / "tasks.ics"
+
+    result = ok("task", "export", "-o", str(target))
+
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Wrote 2 tasks to {target}.\nLeft out 2 open tasks without a due date.\n"
+    )
+    assert masked(target.read_bytes().decode()) == expected_calendar(rows)
+
+
+def test_export_of_no_task_is_an_empty_calendar(ok, tmp_path):
+    target = tmp_path / "empty.ics"
+
+    result = ok("task", "export", "--output", str(target))
+
+    assert result.stderr == f"Wrote 0 tasks to {target}.\n"
+    assert target.read_bytes() == (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//colibri//colibri 0.1.0//EN\r\n"
+        b"CALSCALE:GREGORIAN\r\nX-WR-CALNAME:colibri tasks\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def test_export_refuses_a_place_it_cannot_write(ok, cli, tmp_path):
+    target = tmp_path / "missing" / "tasks.ics"
+
+    result = cli("task", "export", "-o", str(target))
+
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: Cannot write {target}: No such file or directory.\n"
+    assert not target.exists()
+
+
+def test_export_knows_only_ics(cli):
+    result = cli("task", "export", "--format", "csv")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Invalid value for '--format' / '-f': 'csv' is not one of 'ics'. "
+        "See 'colibri task export --help'.\n"
+    )
