@@ -8,7 +8,16 @@ import typer
 from typer.core import TyperGroup
 
 from colibri_cli import __version__
-from colibri_cli.cli import accounts, config, contacts, context, opportunities, statuses, tasks
+from colibri_cli.cli import (
+    accounts,
+    config,
+    contacts,
+    context,
+    opportunities,
+    reports,
+    statuses,
+    tasks,
+)
 from colibri_cli.cli.output import error
 from colibri_cli.core.errors import ColibriError
 
@@ -59,6 +68,10 @@ app.add_typer(opportunities.app, name="opp")
 app.add_typer(tasks.app, name="task")
 app.command("agenda")(tasks.agenda)
 app.add_typer(statuses.app, name="statuses")
+app.command("pipeline")(reports.pipeline)
+app.add_typer(reports.forecast_app, name="forecast")
+app.command("stats")(reports.stats_command)
+app.add_typer(reports.target_app, name="target")
 app.add_typer(config.app, name="config")
 
 

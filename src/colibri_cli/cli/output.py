@@ -8,7 +8,7 @@ and their keys are the database column names. Rich is imported only to draw a ta
 import csv
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated
 
@@ -58,6 +58,18 @@ def amount_cell(row: Mapping) -> str:
 def moment(key: str):
     """A cell showing the timestamp in `key` to the minute: "2026-11-26 14:05"."""
     return lambda row: _text(row[key])[:16].replace("T", " ")
+
+
+def thousands(value: int | None) -> str:
+    """12345 -> "12,345"; nothing for no value."""
+    return "" if value is None else f"{value:,}"
+
+
+def signed(value: int | None) -> str:
+    """A difference: "+1,200", "-300", "0"; nothing for no value."""
+    if value is None:
+        return ""
+    return f"{value:+,}" if value else "0"
 
 
 def say(message: str) -> None:
@@ -110,11 +122,28 @@ def render_record(
         _print_record(record, labels, sections)
 
 
+def render_report(
+    report: Mapping,
+    output: OutputFormat,
+    *,
+    rows: Iterable[Mapping],
+    fields: Sequence[str],
+    draw: Callable[[Mapping], None],
+) -> None:
+    """A report: the whole document as json, its `rows` flattened as csv, `draw` for people."""
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    elif output is OutputFormat.csv:
+        _write_csv(rows, fields)
+    else:
+        draw(report)
+
+
 def _write_csv(rows: Iterable[Mapping], fields: Sequence[str]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([_csv_cell(row[field]) for field in fields])
+        writer.writerow([_csv_cell(row.get(field)) for field in fields])
 
 
 def _csv_cell(value: object) -> object:

@@ -1,0 +1,176 @@
+"""Time the reports on large, reproducible databases.
+
+    python benchmarks/reports_speed.py                 # 100,000 and 1,000,000 opportunities
+    python benchmarks/reports_speed.py --sizes 100000 --runs 5
+
+Each database is generated once (seeded, so every run measures the same data) under
+benchmarks/.data/ and reused. A generated database looks like five years of a busy
+salesperson: 15 % of the opportunities open (recent, due from a month ago to six months
+ahead), the rest won, lost or cancelled, and a third of them with a slipped due date and a
+changed amount, so `opportunity_history` holds two to three rows an opportunity. Times
+are end to end: the `colibri` command run as a process.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TODAY = dt.date(2026, 11, 26)
+DATA = Path(__file__).parent / ".data"
+BUDGETS_MS = {  # size -> command name -> budget
+    100_000: {"pipeline": 250, "forecast": 250, "forecast accuracy --last 12": 1000},
+    1_000_000: {"pipeline": 600, "forecast": 600},
+}
+COMMANDS = {
+    "pipeline": ["pipeline"],
+    "pipeline --by month": ["pipeline", "--by", "month"],
+    "forecast": ["forecast"],
+    "forecast --period quarter": ["forecast", "--period", "quarter"],
+    "forecast --as-of": ["forecast", "--as-of", "2026-06-30"],
+    "forecast accuracy --last 12": ["forecast", "accuracy", "--last", "12"],
+    "stats": ["stats"],
+}
+
+
+def colibri() -> list[str]:
+    return [sys.executable, "-m", "colibri_cli"]
+
+
+def environment(db: Path) -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COLIBRI_")}
+    return {**env, "COLIBRI_DB": str(db), "COLIBRI_TODAY": TODAY.isoformat(), "COLUMNS": "100"}
+
+
+def generate(db: Path, size: int, seed: int = 2026) -> None:
+    """Accounts, then opportunities inserted and moved as a salesperson would have."""
+    import sqlite3
+
+    db.parent.mkdir(exist_ok=True)
+    subprocess.run(
+        [*colibri(), "config", "show"], env=environment(db), check=True, capture_output=True
+    )
+    rng = random.Random(seed)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")
+    accounts = max(10, size // 50)
+    with conn:
+        conn.executemany(
+            "INSERT INTO accounts (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (
+                (n, f"Account {n:07d}", "2021-01-01T09:00:00", "2021-01-01T09:00:00")
+                for n in range(1, accounts + 1)
+            ),
+        )
+    opportunities, closings, slips = [], [], []
+    for n in range(1, size + 1):
+        still_open = rng.random() < 0.15
+        if still_open:  # open deals are recent, due from a month ago to six months ahead
+            created = TODAY - dt.timedelta(days=rng.randint(0, 180))
+            due = max(created, TODAY + dt.timedelta(days=rng.randint(-30, 180)))
+        else:
+            created = TODAY - dt.timedelta(days=rng.randint(30, 5 * 365))
+            due = created + dt.timedelta(days=rng.randint(10, 150))
+        status = rng.choices(["analysis", "quote", "negotiation"], [3, 4, 3])[0]
+        amount = rng.choice([500, 1200, 2500, 5000, 8000, 15000, 30000, 60000])
+        currency = "USD" if rng.random() < 0.1 else "EUR"
+        stamp = f"{created.isoformat()}T10:00:00"
+        opportunities.append(
+            (
+                n,
+                rng.randint(1, accounts),
+                f"Deal {n}",
+                amount,
+                currency,
+                due.isoformat(),
+                status,
+                created.isoformat(),
+                stamp,
+                stamp,
+            )
+        )
+        if rng.random() < 0.3:
+            slipped = due + dt.timedelta(days=rng.randint(7, 60))
+            when = max(created, min(due, TODAY))
+            slips.append(
+                (
+                    slipped.isoformat(),
+                    amount + rng.choice([0, 500, -200]),
+                    f"{when.isoformat()}T11:00:00",
+                    n,
+                )
+            )
+            due = slipped
+        if not still_open:
+            closed = max(created, min(due + dt.timedelta(days=rng.randint(-20, 20)), TODAY))
+            outcome = rng.choices(["won", "lost", "cancelled"], [35, 40, 10])[0]
+            closings.append((outcome, closed.isoformat(), f"{closed.isoformat()}T16:00:00", n))
+    with conn:
+        conn.executemany(
+            "INSERT INTO opportunities (id, account_id, name, amount, currency, due_date, status,"
+            " created_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            opportunities,
+        )
+        conn.executemany(
+            "UPDATE opportunities SET due_date = ?, amount = max(?, 0), updated_at = ?"
+            " WHERE id = ?",
+            slips,
+        )
+        conn.executemany(
+            "UPDATE opportunities SET status = ?, closed_on = ?, updated_at = ? WHERE id = ?",
+            closings,
+        )
+        conn.executemany(
+            "INSERT INTO targets (period, currency, amount) VALUES (?, 'EUR', ?)",
+            ((f"{year}-{month:02d}", 400_000) for year in (2026, 2027) for month in range(1, 13)),
+        )
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def time_command(db: Path, arguments: list[str], runs: int) -> list[float]:
+    timings = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        subprocess.run(
+            [*colibri(), *arguments],
+            env=environment(db),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings[1:]  # the first run warms the file cache
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=7)
+    options = parser.parse_args()
+    over = False
+    print(f"{'opportunities':>13}  {'command':<30} {'median ms':>10} {'min ms':>8}  budget")
+    for size in options.sizes:
+        db = DATA / f"reports-{size}.db"
+        if not db.exists():
+            started = time.perf_counter()
+            generate(db, size)
+            print(f"(generated {db.name} in {time.perf_counter() - started:.0f} s)")
+        for name, arguments in COMMANDS.items():
+            timings = time_command(db, arguments, options.runs)
+            budget = BUDGETS_MS.get(size, {}).get(name)
+            median = statistics.median(timings)
+            verdict = "" if budget is None else f"{budget} {'OK' if median <= budget else 'OVER'}"
+            over |= budget is not None and median > budget
+            print(f"{size:>13,}  {name:<30} {median:>10.0f} {min(timings):>8.0f}  {verdict}")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

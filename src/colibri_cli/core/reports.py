@@ -1,0 +1,578 @@
+"""Pipeline, forecast, forecast accuracy and statistics: the numbers of design §5.
+
+Every sum is computed in SQL. Weighted amounts are summed exactly as amount * probability
+and rounded half-up to whole units only at the end (`weighted`). Amounts in different
+currencies are never added together: every figure is per currency.
+
+A report can be computed from the opportunities as they are now, or from
+`opportunity_history` as it stood at the end of a past day (`as_of`): an opportunity then
+has the state of its latest history row of that day or before, and does not exist yet if
+it has none.
+"""
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+
+from colibri_cli.core import clock, periods, records, settings
+
+CURRENT_STATE = """
+    SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
+        updated_at
+    FROM opportunities
+"""
+# The latest history row of each opportunity before :cutoff (the day after `as_of`).
+STATE_AS_OF = """
+    SELECT o.id, o.account_id, o.name, h.status, h.amount, h.due_date, h.probability,
+        h.currency, h.closed_on, h.changed_at AS updated_at
+    FROM opportunity_history AS h
+    JOIN opportunities AS o ON o.id = h.opportunity_id
+    WHERE h.changed_at < :cutoff AND NOT EXISTS (
+        SELECT 1 FROM opportunity_history AS later
+        WHERE later.opportunity_id = h.opportunity_id AND later.changed_at < :cutoff
+            AND (later.changed_at > h.changed_at
+                OR (later.changed_at = h.changed_at AND later.id > h.id))
+    )
+"""
+
+
+def weighted(amount_times_probability: int) -> int:
+    """Σ amount * probability / 100, rounded half-up to a whole unit."""
+    return (amount_times_probability + 50) // 100
+
+
+def _state(as_of: dt.date | None) -> tuple[str, dict]:
+    if as_of is None:
+        return CURRENT_STATE, {}
+    return STATE_AS_OF, {"cutoff": (as_of + dt.timedelta(days=1)).isoformat()}
+
+
+def _fiscal_start(conn: sqlite3.Connection) -> int:
+    return int(settings.get(conn, "fiscal-year-start"))
+
+
+# --- pipeline ----------------------------------------------------------------------------
+
+GROUPINGS = ("status", "month", "quarter", "account")
+_GROUP_SQL = {  # key, label, order, join
+    "status": ("o.status", "max(s.label)", "min(s.position)", ""),
+    "month": ("substr(o.due_date, 1, 7)", "NULL", "substr(o.due_date, 1, 7)", ""),
+    "account": (
+        "CAST(o.account_id AS TEXT)",
+        "max(a.name)",
+        "max(a.name) COLLATE NOCASE",
+        "JOIN accounts AS a ON a.id = o.account_id",
+    ),
+}
+
+
+def pipeline(conn: sqlite3.Connection, by: str = "status", listed: int | None = None) -> dict:
+    """Open opportunities grouped `by` status, month, quarter (of the due date) or account,
+    with totals per currency, and the overdue and stale ones counted and listed (the
+    first `listed` of them, or all).
+
+    Stale means unchanged, by any command, for `stale-days` days or more."""
+    today = clock.today()
+    group_by = "month" if by == "quarter" else by
+    key, label, order, join = _GROUP_SQL[group_by]
+    rows = records.fetch(
+        conn,
+        f"""
+        SELECT {key} AS grp, {label} AS label, o.currency, count(*) AS count,
+            sum(o.amount) AS amount,
+            sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
+        FROM opportunities AS o
+        JOIN statuses AS s ON s.key = o.status
+        {join}
+        WHERE s.kind = 'open'
+        GROUP BY grp, o.currency
+        ORDER BY {order}, o.currency
+        """,
+    )
+    if by == "quarter":
+        rows = _months_to_quarters(rows, _fiscal_start(conn))
+    groups = [_finish_group(row) for row in rows]
+    totals = _totals(rows)
+    stale_days = int(settings.get(conn, "stale-days"))
+    stale_before = (today - dt.timedelta(days=stale_days - 1)).isoformat()
+    overdue = _open_section(conn, "o.due_date < :today", {"today": today.isoformat()}, listed)
+    stale = _open_section(conn, "o.updated_at < :before", {"before": stale_before}, listed)
+    return {
+        "date": today.isoformat(),
+        "by": by,
+        "groups": groups,
+        "totals": totals,
+        "overdue": overdue,
+        "stale": {"days": stale_days, **stale},
+    }
+
+
+def _months_to_quarters(rows: list[dict], fiscal_start: int) -> list[dict]:
+    merged: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        month = dt.date.fromisoformat(row["grp"] + "-01")
+        quarter = periods.containing(month, "quarter", fiscal_start).label
+        into = merged.setdefault(
+            (quarter, row["currency"]),
+            {
+                "grp": quarter,
+                "label": None,
+                "currency": row["currency"],
+                "count": 0,
+                "amount": 0,
+                "weighted_x100": 0,
+            },
+        )
+        for field in ("count", "amount", "weighted_x100"):
+            into[field] += row[field]
+    return [merged[key] for key in sorted(merged)]
+
+
+def _finish_group(row: dict) -> dict:
+    return {
+        "group": row["grp"],
+        "label": row["label"] if row["label"] is not None else row["grp"],
+        "currency": row["currency"],
+        "count": row["count"],
+        "amount": row["amount"],
+        "weighted": weighted(row["weighted_x100"]),
+    }
+
+
+def _totals(rows: Iterable[dict]) -> list[dict]:
+    """Count, amount and weighted amount per currency, never across currencies."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        total = totals.setdefault(
+            row["currency"],
+            {"currency": row["currency"], "count": 0, "amount": 0, "weighted_x100": 0},
+        )
+        total["count"] += row["count"]
+        total["amount"] += row["amount"]
+        total["weighted_x100"] += row["weighted_x100"]
+    return [
+        {
+            "currency": total["currency"],
+            "count": total["count"],
+            "amount": total["amount"],
+            "weighted": weighted(total["weighted_x100"]),
+        }
+        for total in sorted(totals.values(), key=lambda total: total["currency"])
+    ]
+
+
+def _open_section(
+    conn: sqlite3.Connection, condition: str, params: dict, limit: int | None
+) -> dict:
+    """Totals per currency of the open opportunities meeting `condition`, and the first
+    `limit` of them (all without a limit), soonest due first."""
+    totals = records.fetch(
+        conn,
+        f"""
+        SELECT o.currency, count(*) AS count, sum(o.amount) AS amount,
+            sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
+        FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' AND {condition}
+        GROUP BY o.currency ORDER BY o.currency
+        """,
+        params,
+    )
+    # The first rows of each open status, read in due-date order from the index, then
+    # merged: sorting every open opportunity to show ten would cost far more.
+    keys = [
+        row["key"] for row in records.fetch(conn, "SELECT key FROM statuses WHERE kind = 'open'")
+    ]
+    firsts = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT o.id FROM opportunities AS o WHERE o.status = :status{index}"
+        f" AND {condition} ORDER BY o.due_date, o.id LIMIT :limit)"
+        for index in range(len(keys))
+    )
+    listed = (
+        records.fetch(
+            conn,
+            f"""
+        SELECT o.id, o.name, a.name AS account, o.amount, o.currency, o.due_date, o.status,
+            coalesce(o.probability, s.probability) AS probability, o.updated_at,
+            o.amount * coalesce(o.probability, s.probability) AS weighted_x100
+        FROM ({firsts}) AS first
+        JOIN opportunities AS o ON o.id = first.id
+        JOIN statuses AS s ON s.key = o.status
+        JOIN accounts AS a ON a.id = o.account_id
+        ORDER BY o.due_date, o.id LIMIT :limit
+        """,
+            {
+                **params,
+                **{f"status{index}": key for index, key in enumerate(keys)},
+                "limit": -1 if limit is None else limit,
+            },
+        )
+        if keys
+        else []
+    )
+    return {"totals": _totals(totals), "opportunities": _finish_listing(listed)}
+
+
+def _finish_listing(rows: list[dict]) -> list[dict]:
+    """The rows as shown: the exact weighted sum becomes a whole weighted amount."""
+    finished = []
+    for row in rows:
+        shown = {key: value for key, value in row.items() if key != "weighted_x100"}
+        finished.append({**shown, "weighted": weighted(row["weighted_x100"])})
+    return finished
+
+
+# --- forecast ----------------------------------------------------------------------------
+
+
+def forecast(
+    conn: sqlite3.Connection,
+    *,
+    kind: str = "month",
+    count: int = 6,
+    first: periods.Period | None = None,
+    as_of: dt.date | None = None,
+) -> dict:
+    """What will close and when: per period and currency, won, weighted, expected, commit,
+    best case, target and gap; open opportunities already past due on their own row."""
+    fiscal_start = _fiscal_start(conn)
+    day = as_of or clock.today()
+    first = first or periods.containing(day, kind, fiscal_start)
+    window = periods.series(first, count, fiscal_start)
+    figures = _forecast_figures(conn, window, day, as_of, fiscal_start)
+    rows = _forecast_rows(conn, window, figures)
+    overdue = _overdue_row(conn, day, as_of)
+    return {
+        "date": clock.today().isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
+        "period": kind,
+        "commit_threshold": int(settings.get(conn, "commit-threshold")),
+        "periods": rows,
+        "overdue": overdue,
+    }
+
+
+def _forecast_figures(
+    conn: sqlite3.Connection,
+    window: list[periods.Period],
+    day: dt.date,
+    as_of: dt.date | None,
+    fiscal_start: int,
+) -> dict[tuple[str, str], dict]:
+    """Sums per (period label, currency). Open opportunities count from `day` on: those due
+    earlier are overdue, reported apart, never moved into a period."""
+    state, params = _state(as_of)
+    low, high = window[0].start.isoformat(), window[-1].end.isoformat()
+    params = {
+        **params,
+        "low": max(low, day.isoformat()),
+        "start": low,
+        "high": high,
+        "threshold": int(settings.get(conn, "commit-threshold")),
+    }
+    open_rows = records.fetch(
+        conn,
+        f"""
+        WITH o AS ({state})
+        SELECT substr(o.due_date, 1, 7) AS month, o.currency, count(*) AS count,
+            sum(o.amount) AS best_case,
+            sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100,
+            sum(CASE WHEN coalesce(o.probability, s.probability) >= :threshold
+                THEN o.amount ELSE 0 END) AS commit_amount
+        FROM o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' AND o.due_date BETWEEN :low AND :high
+        GROUP BY month, o.currency
+        """,
+        params,
+    )
+    won_rows = records.fetch(
+        conn,
+        f"""
+        WITH o AS ({state})
+        SELECT substr(o.closed_on, 1, 7) AS month, o.currency, count(*) AS won_count,
+            sum(o.amount) AS won
+        FROM o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'won' AND o.closed_on BETWEEN :start AND :high
+        GROUP BY month, o.currency
+        """,
+        params,
+    )
+    by_month = {period_month: period for period in window for period_month in period.months()}
+    figures: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(int))
+    for row in open_rows + won_rows:
+        period = by_month.get(row["month"])
+        if period is None:
+            continue
+        into = figures[(period.label, row["currency"])]
+        for field, value in row.items():
+            if field not in ("month", "currency"):
+                into[field] += value
+    return figures
+
+
+def _forecast_rows(
+    conn: sqlite3.Connection, window: list[periods.Period], figures: dict
+) -> list[dict]:
+    targets = _targets(conn, window)
+    currencies = sorted(
+        {currency for _, currency in figures} | {currency for _, currency in targets}
+        or {settings.get(conn, "currency")}
+    )
+    rows = []
+    for period in window:
+        for currency in currencies:
+            found = figures.get((period.label, currency), {})
+            won = found.get("won", 0)
+            expected = won + weighted(found.get("weighted_x100", 0))
+            target = targets.get((period.label, currency))
+            rows.append(
+                {
+                    "period": period.label,
+                    "start": period.start.isoformat(),
+                    "end": period.end.isoformat(),
+                    "currency": currency,
+                    "count": found.get("count", 0),
+                    "won": won,
+                    "weighted": weighted(found.get("weighted_x100", 0)),
+                    "expected": expected,
+                    "commit": won + found.get("commit_amount", 0),
+                    "best_case": won + found.get("best_case", 0),
+                    "target": target,
+                    "gap": None if target is None else target - expected,
+                }
+            )
+    return rows
+
+
+def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) -> list[dict]:
+    state, params = _state(as_of)
+    rows = records.fetch(
+        conn,
+        f"""
+        WITH o AS ({state})
+        SELECT o.currency, count(*) AS count, sum(o.amount) AS amount,
+            sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100,
+            sum(CASE WHEN coalesce(o.probability, s.probability) >= :threshold
+                THEN o.amount ELSE 0 END) AS commit_amount
+        FROM o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' AND o.due_date < :day
+        GROUP BY o.currency ORDER BY o.currency
+        """,
+        {
+            **params,
+            "day": day.isoformat(),
+            "threshold": int(settings.get(conn, "commit-threshold")),
+        },
+    )
+    return [
+        {
+            "period": "overdue",
+            "start": None,
+            "end": None,
+            "currency": row["currency"],
+            "count": row["count"],
+            "won": 0,
+            "weighted": weighted(row["weighted_x100"]),
+            "expected": weighted(row["weighted_x100"]),
+            "commit": row["commit_amount"],
+            "best_case": row["amount"],
+            "target": None,
+            "gap": None,
+        }
+        for row in rows
+    ]
+
+
+def _targets(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
+    """Targets per (period, currency). A quarter without a target of its own takes the sum
+    of the targets of its months, when any is set."""
+    stored = {
+        (row["period"], row["currency"]): row["amount"]
+        for row in records.fetch(conn, "SELECT period, currency, amount FROM targets")
+    }
+    found = {}
+    currencies = {currency for _, currency in stored}
+    for period in window:
+        for currency in currencies:
+            own = stored.get((period.label, currency))
+            months = [stored.get((month, currency)) for month in period.months()]
+            if own is None and period.kind == "quarter" and any(m is not None for m in months):
+                own = sum(m for m in months if m is not None)
+            if own is not None:
+                found[(period.label, currency)] = own
+    return found
+
+
+# --- forecast accuracy -------------------------------------------------------------------
+
+
+def accuracy(
+    conn: sqlite3.Connection, *, kind: str = "month", last: int = 6, details: bool = False
+) -> dict:
+    """For each of the `last` completed periods: the expected amount forecast at the end of
+    the day before it began, against what was actually won in it, and what slipped."""
+    fiscal_start = _fiscal_start(conn)
+    current = periods.containing(clock.today(), kind, fiscal_start)
+    window = periods.series(periods.following(current, -last, fiscal_start), last, fiscal_start)
+    forecasts = _forecasts_at_start(conn, window, fiscal_start)
+    actuals = _actuals(conn, window)
+    slipped = _slipped(conn, window, fiscal_start) if details else {}
+    currencies = sorted({c for _, c in forecasts} | {c for _, c in actuals}) or [
+        settings.get(conn, "currency")
+    ]
+    rows = []
+    for period in window:
+        for currency in currencies:
+            predicted = forecasts.get((period.label, currency), {})
+            forecast_amount = weighted(predicted.get("weighted_x100", 0))
+            actual = actuals.get((period.label, currency), 0)
+            error = forecast_amount - actual
+            row = {
+                "period": period.label,
+                "currency": currency,
+                "forecast": forecast_amount,
+                "actual": actual,
+                "error": error,
+                "error_pct": round(100 * error / actual, 1) if actual else None,
+                "slipped_count": predicted.get("slipped_count", 0),
+                "slipped_amount": predicted.get("slipped_amount", 0),
+            }
+            if details:
+                row["slipped"] = slipped.get((period.label, currency), [])
+            rows.append(row)
+    return {
+        "date": clock.today().isoformat(),
+        "period": kind,
+        "periods": rows,
+        "summary": _accuracy_summary(rows, currencies),
+    }
+
+
+# Each history row is the state of an opportunity from `changed_at` until the next row
+# (`until`). For the period its due date falls in, it was the forecast at the period's
+# start if it began before that day and had not been replaced by then.
+FORECAST_AT_START = """
+    WITH spans AS (
+        SELECT h.opportunity_id, h.status, h.amount, h.probability, h.currency, h.due_date,
+            h.changed_at,
+            lead(h.changed_at) OVER (
+                PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id
+            ) AS until,
+            date(substr(h.due_date, 1, 7) || '-01', printf('-%d months',
+                ((CAST(substr(h.due_date, 6, 2) AS INTEGER) - :fiscal_start + 12) % 12)
+                % :step)) AS period_start
+        FROM opportunity_history AS h
+    ),
+    forecast AS (
+        SELECT spans.*, date(period_start, printf('+%d months', :step), '-1 day') AS period_end,
+            spans.amount * coalesce(spans.probability, was.probability) AS weighted_x100
+        FROM spans JOIN statuses AS was ON was.key = spans.status
+        WHERE was.kind = 'open' AND spans.due_date BETWEEN :low AND :high
+            AND spans.changed_at < period_start
+            AND (spans.until IS NULL OR spans.until >= period_start)
+    )
+    SELECT forecast.*, o.name, o.status AS status_now, o.closed_on AS closed_on_now,
+        (now.kind = 'won' AND o.closed_on BETWEEN period_start AND period_end) AS won_in_period
+    FROM forecast
+    JOIN opportunities AS o ON o.id = forecast.opportunity_id
+    JOIN statuses AS now ON now.key = o.status
+"""
+
+
+def _forecast_query(window: list[periods.Period], fiscal_start: int, select: str) -> tuple:
+    return (
+        f"WITH rows AS ({FORECAST_AT_START}) {select}",
+        {
+            "fiscal_start": fiscal_start,
+            "step": 1 if window[0].kind == "month" else 3,
+            "low": window[0].start.isoformat(),
+            "high": window[-1].end.isoformat(),
+        },
+    )
+
+
+def _forecasts_at_start(
+    conn: sqlite3.Connection, window: list[periods.Period], fiscal_start: int
+) -> dict:
+    """Per (period, currency): sum of amount * probability of the opportunities open and
+    due in the period as they stood at the end of the day before it, and the count and
+    amount of those among them that were not won in it (slipped)."""
+    sql, params = _forecast_query(
+        window,
+        fiscal_start,
+        """
+        SELECT period_start, currency, sum(weighted_x100) AS weighted_x100,
+            sum(NOT won_in_period) AS slipped_count,
+            sum(CASE WHEN won_in_period THEN 0 ELSE amount END) AS slipped_amount
+        FROM rows GROUP BY period_start, currency
+        """,
+    )
+    labels = _labels_by_start(window)
+    return {
+        (labels[row.pop("period_start")], row.pop("currency")): row
+        for row in records.fetch(conn, sql, params)
+    }
+
+
+def _slipped(conn: sqlite3.Connection, window: list[periods.Period], fiscal_start: int) -> dict:
+    """The opportunities due in each period at its start that were not won in it."""
+    sql, params = _forecast_query(
+        window,
+        fiscal_start,
+        """
+        SELECT period_start, currency, opportunity_id AS id, name, amount, due_date,
+            status_now, closed_on_now
+        FROM rows WHERE NOT won_in_period ORDER BY period_start, due_date, id
+        """,
+    )
+    labels = _labels_by_start(window)
+    found: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in records.fetch(conn, sql, params):
+        found[(labels[row.pop("period_start")], row.pop("currency"))].append(row)
+    return found
+
+
+def _labels_by_start(window: list[periods.Period]) -> dict[str, str]:
+    return {period.start.isoformat(): period.label for period in window}
+
+
+def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
+    rows = records.fetch(
+        conn,
+        """
+        SELECT substr(o.closed_on, 1, 7) AS month, o.currency, sum(o.amount) AS won
+        FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'won' AND o.closed_on BETWEEN :start AND :end
+        GROUP BY month, o.currency
+        """,
+        {"start": window[0].start.isoformat(), "end": window[-1].end.isoformat()},
+    )
+    by_month = {month: period.label for period in window for month in period.months()}
+    actuals: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        actuals[(by_month[row["month"]], row["currency"])] += row["won"]
+    return actuals
+
+
+def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[dict]:
+    """Mean absolute percentage error and bias (mean signed error, in % and in units),
+    over the periods where something was won (a percentage of nothing means nothing)."""
+    summary = []
+    for currency in currencies:
+        measured = [row for row in rows if row["currency"] == currency and row["actual"]]
+        errors = [row["error"] for row in rows if row["currency"] == currency]
+        summary.append(
+            {
+                "currency": currency,
+                "periods": len(errors),
+                "measured_periods": len(measured),
+                "mape": _mean([abs(row["error_pct"]) for row in measured]),
+                "bias": _mean([row["error_pct"] for row in measured]),
+                "bias_amount": round(sum(errors) / len(errors)) if errors else None,
+            }
+        )
+    return summary
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None

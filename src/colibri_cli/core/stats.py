@@ -1,0 +1,141 @@
+"""Statistics of closed business: win rate, deal size, sales cycle, time in each status,
+and the reasons deals were lost or cancelled."""
+
+import datetime as dt
+import sqlite3
+import statistics
+
+from colibri_cli.core import clock, records
+
+CLOSED = """
+    SELECT o.amount, o.currency, o.created_on, o.closed_on, o.close_reason, s.kind
+    FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
+    WHERE s.kind <> 'open' AND o.closed_on >= :since
+"""
+
+
+def stats(conn: sqlite3.Connection, since: dt.date | None = None) -> dict:
+    """Figures over the opportunities closed on or after `since` (all of them by default);
+    time in status over the stays that began on or after it."""
+    start = since.isoformat() if since else "0000-01-01"
+    return {
+        "date": clock.today().isoformat(),
+        "since": since.isoformat() if since else None,
+        "win_rate": _win_rate(conn, start),
+        "won": _won_amounts(conn, start),
+        "sales_cycle": _sales_cycle(conn, start),
+        "time_in_status": _time_in_status(conn, start),
+        "reasons": _reasons(conn, start),
+    }
+
+
+def _win_rate(conn: sqlite3.Connection, start: str) -> dict:
+    counts = dict.fromkeys(("won", "lost", "cancelled"), 0)
+    for row in records.fetch(
+        conn, f"SELECT kind, count(*) AS n FROM ({CLOSED}) GROUP BY kind", {"since": start}
+    ):
+        counts[row["kind"]] = row["n"]
+    decided = counts["won"] + counts["lost"]
+    rate = round(100 * counts["won"] / decided, 1) if decided else None
+    return {**counts, "rate": rate}
+
+
+def _won_amounts(conn: sqlite3.Connection, start: str) -> list[dict]:
+    """Per currency: count, total, average and median of the won amounts."""
+    by_currency: dict[str, list[int]] = {}
+    for row in records.fetch(
+        conn,
+        f"SELECT currency, amount FROM ({CLOSED}) WHERE kind = 'won' ORDER BY currency, amount",
+        {"since": start},
+    ):
+        by_currency.setdefault(row["currency"], []).append(row["amount"])
+    return [
+        {
+            "currency": currency,
+            "count": len(amounts),
+            "amount": sum(amounts),
+            "average": _half_up(sum(amounts), len(amounts)),
+            "median": _median(amounts),
+        }
+        for currency, amounts in by_currency.items()
+    ]
+
+
+def _sales_cycle(conn: sqlite3.Connection, start: str) -> dict:
+    """Days from creation to closing of the won opportunities."""
+    days = [
+        row["days"]
+        for row in records.fetch(
+            conn,
+            f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days "
+            f"FROM ({CLOSED}) WHERE kind = 'won' ORDER BY days",
+            {"since": start},
+        )
+    ]
+    return {"count": len(days), "median_days": _median(days)}
+
+
+TIME_IN_STATUS = """
+    WITH ordered AS (
+        SELECT opportunity_id, changed_at, status,
+            lag(status) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS previous
+        FROM opportunity_history
+    ),
+    entries AS (
+        SELECT opportunity_id, changed_at, status FROM ordered
+        WHERE previous IS NULL OR previous <> status
+    ),
+    stays AS (
+        SELECT status, changed_at,
+            julianday(coalesce(
+                lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at),
+                :now
+            )) - julianday(changed_at) AS days,
+            lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at) IS NULL
+                AS ongoing
+        FROM entries
+    )
+    SELECT st.key AS status, st.label, count(*) AS stays, sum(ongoing) AS ongoing,
+        avg(days) AS average_days
+    FROM stays JOIN statuses AS st ON st.key = stays.status
+    WHERE st.kind = 'open' AND stays.changed_at >= :since
+    GROUP BY st.key ORDER BY min(st.position)
+"""
+
+
+def _time_in_status(conn: sqlite3.Connection, start: str) -> list[dict]:
+    """Average days an opportunity spends in each open status, from its history: a stay
+    lasts from entering the status to leaving it (or to now, for a stay still going on)."""
+    now = f"{clock.today().isoformat()}T23:59:59"
+    rows = records.fetch(conn, TIME_IN_STATUS, {"now": now, "since": start})
+    for row in rows:
+        row["average_days"] = round(row["average_days"], 1)
+    return rows
+
+
+def _reasons(conn: sqlite3.Connection, start: str) -> list[dict]:
+    """Lost and cancelled reasons, most frequent first (the same words in any case count
+    together)."""
+    return records.fetch(
+        conn,
+        f"""
+        SELECT kind, min(trim(close_reason)) AS reason, count(*) AS count,
+            group_concat(DISTINCT currency) AS currencies
+        FROM ({CLOSED})
+        WHERE kind IN ('lost', 'cancelled') AND trim(coalesce(close_reason, '')) <> ''
+        GROUP BY kind, casefold(trim(close_reason))
+        ORDER BY kind DESC, count DESC, reason
+        """,
+        {"since": start},
+    )
+
+
+def _half_up(total: int, count: int) -> int:
+    return (2 * total + count) // (2 * count)
+
+
+def _median(values: list[int]) -> int | float | None:
+    if not values:
+        return None
+    middle = statistics.median(values)
+    return int(middle) if middle == int(middle) else middle
