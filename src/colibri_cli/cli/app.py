@@ -13,6 +13,7 @@ from colibri_cli.cli import (
     config,
     contacts,
     context,
+    demo,
     opportunities,
     reports,
     statuses,
@@ -73,6 +74,7 @@ app.add_typer(reports.forecast_app, name="forecast")
 app.command("stats")(reports.stats_command)
 app.add_typer(reports.target_app, name="target")
 app.add_typer(config.app, name="config")
+app.command("demo")(demo.demo)
 
 
 def _print_version(value: bool) -> None:

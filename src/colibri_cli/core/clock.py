@@ -2,11 +2,28 @@
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from colibri_cli.core.errors import InvalidInput
 
+_pinned: dt.datetime | None = None
+
+
+@contextmanager
+def pinned(moment: dt.datetime) -> Iterator[None]:
+    """Within the block, it is `moment`: for replaying a past day's work (the demo)."""
+    global _pinned
+    previous, _pinned = _pinned, moment
+    try:
+        yield
+    finally:
+        _pinned = previous
+
 
 def today() -> dt.date:
+    if _pinned is not None:
+        return _pinned.date()
     fixed = os.environ.get("COLIBRI_TODAY", "").strip()
     if not fixed:
         return dt.date.today()
@@ -20,4 +37,6 @@ def today() -> dt.date:
 
 def now() -> str:
     """The timestamp of a change: today's date (fixed or real) with the real time of day."""
+    if _pinned is not None:
+        return _pinned.isoformat(timespec="microseconds")
     return f"{today().isoformat()}T{dt.datetime.now().time().isoformat(timespec='microseconds')}"

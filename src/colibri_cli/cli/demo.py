@@ -1,0 +1,26 @@
+"""`colibri demo`: a sample database to explore."""
+
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli.context import database
+from colibri_cli.cli.output import plural, say
+from colibri_cli.core import demo as demo_core
+
+
+def demo(
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the records of a database that has data.")
+    ] = False,
+) -> None:
+    """Fill the database with a believable year of a salesperson's work, ending today.
+
+    Example: colibri --db demo.db demo && colibri --db demo.db pipeline
+    """
+    with database(write=True) as conn:
+        counts = demo_core.fill(conn, force=force)
+    nouns = {"opportunity_history": "history rows"}
+    made = ", ".join(plural(count, nouns.get(table, table)) for table, count in counts.items())
+    say(f"Demo ready: {made}.")
+    say("Try: colibri pipeline · colibri forecast · colibri forecast accuracy · colibri agenda")
