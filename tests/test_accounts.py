@@ -346,7 +346,10 @@ def test_show_csv_is_one_row_under_the_column_names(acme, ok, rows):
     [
         ("ACME Industires", "No account 'ACME Industires'. Did you mean 'ACME Industries'?"),
         ("industries", "No account 'industries'. Did you mean 'ACME Industries'?"),
-        ("Societe Generale", "No account 'Societe Generale'. Did you mean 'Société Générale'?"),
+        (
+            "Societe Generale SA",
+            "No account 'Societe Generale SA'. Did you mean 'Société Générale'?",
+        ),
         ("France", "No account 'France'. See `colibri account list`."),
         ("99", "No account '99'. See `colibri account list`."),
     ],
@@ -745,3 +748,18 @@ def test_delete_force_yes_deletes_the_opportunities_and_their_history(
         {"title": "Send the brochure", "opportunity_id": None},
         {"title": "Follow the SG deal", "opportunity_id": 3},
     ]
+
+
+def test_names_are_found_ignoring_case_and_accents(ok, cli, rows):
+    ok("account", "add", "Société Générale")
+    ok("account", "add", "Hôtel Beau Rivage")
+
+    assert ok("account", "show", "societe generale", "-f", "json").stdout.count('"id": 1') == 1
+    assert ok("account", "show", "HOTEL BEAU", "-f", "json").stdout.count('"id": 2') == 1
+    duplicate = cli("account", "add", "SOCIETE GENERALE")
+    assert duplicate.exit_code == 4
+    assert duplicate.stderr == (
+        "Error: Account 'Société Générale' (id 1) already exists: choose another name, "
+        "or edit that account.\n"
+    )
+    assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 2}]

@@ -15,6 +15,8 @@ from typing import Annotated
 import typer
 
 TABLE_LIMIT = 100
+UNBROKEN = {"id", "amount", "due_date", "done_on", "kind", "status", "currency", "period"}
+"""Short columns a narrow terminal must not break; the others wrap."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -187,7 +189,12 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
     for key, heading, *_ in columns:
         first = next((row[key] for row in shown if row[key] is not None), "")
         numeric = isinstance(first, int | float) and not isinstance(first, bool)
-        table.add_column(heading, justify="right" if numeric else "left", overflow="fold")
+        table.add_column(
+            heading,
+            justify="right" if numeric else "left",
+            overflow="fold",
+            no_wrap=key in UNBROKEN,
+        )
     for row in shown:
         table.add_row(*(_cell(row, column) for column in columns))
     stdout_console().print(table)

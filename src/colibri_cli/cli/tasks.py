@@ -251,7 +251,7 @@ def export(
 
 AGENDA_COLUMNS = (
     ("due_date", "Due"),
-    ("kind", "What"),
+    ("kind", "What", lambda row: "deal" if row["kind"] == "opportunity" else row["kind"]),
     ("id", "ID"),
     ("title", "Title"),
     ("account_name", "Account"),

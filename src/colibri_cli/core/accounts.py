@@ -5,6 +5,7 @@ import sqlite3
 
 from colibri_cli.core import records
 from colibri_cli.core.errors import Conflict, InvalidInput
+from colibri_cli.core.text import fold
 
 COLUMNS = (
     "id",
@@ -66,9 +67,9 @@ def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[d
     searched = " || ' ' || ".join(f"coalesce({column}, '')" for column in EDITABLE)
     return records.fetch(
         conn,
-        f"SELECT * FROM accounts WHERE ? IS NULL OR instr(casefold({searched}), ?) > 0 "
+        f"SELECT * FROM accounts WHERE ? IS NULL OR instr(fold({searched}), ?) > 0 "
         "ORDER BY name COLLATE NOCASE, id",
-        (search, (search or "").casefold()),
+        (search, fold(search or "")),
     )
 
 

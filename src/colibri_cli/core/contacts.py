@@ -3,6 +3,7 @@
 import sqlite3
 
 from colibri_cli.core import accounts, records
+from colibri_cli.core.text import fold
 
 COLUMNS = (
     "id",
@@ -57,9 +58,9 @@ def list_contacts(
     return records.fetch(
         conn,
         f"{SELECT} WHERE (? IS NULL OR c.account_id = ?) "
-        f"AND (? IS NULL OR instr(casefold({searched}), ?) > 0) "
+        f"AND (? IS NULL OR instr(fold({searched}), ?) > 0) "
         "ORDER BY a.name COLLATE NOCASE, c.name COLLATE NOCASE, c.id",
-        (account_id, account_id, search, (search or "").casefold()),
+        (account_id, account_id, search, fold(search or "")),
     )
 
 

@@ -23,6 +23,7 @@ from colibri_cli.core import (
     statuses,
 )
 from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.text import fold
 
 COLUMNS = (
     "id",
@@ -462,8 +463,8 @@ def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]
             f"coalesce({column}, '')"
             for column in ("o.name", "a.name", "o.description", "o.notes", "o.source", "o.type")
         )
-        clauses.append(f"instr(casefold({searched}), ?) > 0")
-        params.append(filters.search.casefold())
+        clauses.append(f"instr(fold({searched}), ?) > 0")
+        params.append(fold(filters.search))
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     order = SORTS[filters.sort]
     if filters.descending:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from colibri_cli.core import clock
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.text import fold
 
 
 def clean(value: str | None) -> str | None:
@@ -42,13 +43,13 @@ def find(
         row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (int(text),)).fetchone()
         if row:
             return row
-    folded = text.casefold()
+    folded = fold(text)
     rows = conn.execute(
-        f"SELECT * FROM {table} WHERE casefold(name) = ? ORDER BY id", (folded,)
+        f"SELECT * FROM {table} WHERE fold(name) = ? ORDER BY id", (folded,)
     ).fetchall()
     if not rows and folded and not exact:
         rows = conn.execute(
-            f"SELECT * FROM {table} WHERE substr(casefold(name), 1, ?) = ? ORDER BY name, id",
+            f"SELECT * FROM {table} WHERE substr(fold(name), 1, ?) = ? ORDER BY name, id",
             (len(folded), folded),
         ).fetchall()
     if len(rows) == 1:
@@ -59,7 +60,7 @@ def find(
 
 
 def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
-    if len({row["name"].casefold() for row in rows}) == 1:
+    if len({fold(row["name"]) for row in rows}) == 1:
         ids = ", ".join(str(row["id"]) for row in rows)
         return InvalidInput(f"Several {noun}s are named {text!r} (ids {ids}): give the id.")
     names = ", ".join(f"{row['name']} (id {row['id']})" for row in rows[:5])
@@ -71,8 +72,8 @@ def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
 
 def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: str) -> str:
     names = [row[0] for row in conn.execute(f"SELECT name FROM {table}")]
-    folded = {name.casefold(): name for name in names}
-    wanted = text.casefold()
+    folded = {fold(name): name for name in names}
+    wanted = fold(text)
     close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.6)
     close += [key for key in folded if wanted and wanted in key and key not in close]
     if close:
@@ -119,10 +120,10 @@ def ensure_unique(
     """Refuse a value another row already has; names compare ignoring case in every alphabet."""
     if not value:
         return
-    compared = "casefold(name)" if column == "name" else column
+    compared = "fold(name)" if column == "name" else column
     same = conn.execute(
         f"SELECT id, name FROM {table} WHERE {compared} = ? AND id IS NOT ?",
-        (value.casefold() if column == "name" else value, except_id),
+        (fold(value) if column == "name" else value, except_id),
     ).fetchone()
     if same and column == "name":
         raise Conflict(

@@ -123,7 +123,7 @@ def _reasons(conn: sqlite3.Connection, start: str) -> list[dict]:
             group_concat(DISTINCT currency) AS currencies
         FROM ({CLOSED})
         WHERE kind IN ('lost', 'cancelled') AND trim(coalesce(close_reason, '')) <> ''
-        GROUP BY kind, casefold(trim(close_reason))
+        GROUP BY kind, fold(trim(close_reason))
         ORDER BY kind DESC, count DESC, reason
         """,
         {"since": start},

@@ -2,10 +2,10 @@
 
 import re
 import sqlite3
-import unicodedata
 
 from colibri_cli.core import records
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.text import fold
 
 KINDS = ("open", "won", "lost", "cancelled")
 CLOSED_KINDS = ("won", "lost", "cancelled")
@@ -22,12 +22,6 @@ FRENCH_ALIASES = {
     "annulee": "cancelled",
     "annule": "cancelled",
 }
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Négociation' -> 'negociation'."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def list_statuses(conn: sqlite3.Connection) -> list[dict]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from colibri_cli.core import migrations
 from colibri_cli.core.errors import DatabaseProblem
+from colibri_cli.core.text import fold
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -62,7 +63,7 @@ def open_database(path: Path) -> sqlite3.Connection:
         raise _database_problem(path, error) from error
     try:
         conn.row_factory = sqlite3.Row
-        conn.create_function("casefold", 1, _casefold, deterministic=True)
+        conn.create_function("fold", 1, fold, deterministic=True)
         conn.execute("PRAGMA foreign_keys = ON")
         _check_is_ours(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -76,10 +77,6 @@ def open_database(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
-
-
-def _casefold(text: str | None) -> str | None:
-    return None if text is None else text.casefold()
 
 
 def _create_if_missing(path: Path) -> None:
