@@ -15,11 +15,12 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
+from colibri_cli.cli.params import account_argument
 from colibri_cli.core import accounts, contacts
 
 app = typer.Typer(help="Accounts: the companies you sell to.", no_args_is_help=True)
 
-AccountRef = Annotated[str, typer.Argument(metavar="ACCOUNT", help="Account id or name.")]
+AccountRef = account_argument()
 Industry = Annotated[str | None, typer.Option(help="Industry or sector.")]
 Email = Annotated[str | None, typer.Option(help="Main email address.")]
 Phone = Annotated[str | None, typer.Option(help="Main phone number.")]

@@ -13,11 +13,12 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
+from colibri_cli.cli.params import account_option, contact_argument
 from colibri_cli.core import contacts
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
 
-ContactRef = Annotated[str, typer.Argument(metavar="CONTACT", help="Contact id or name.")]
+ContactRef = contact_argument()
 Email = Annotated[str | None, typer.Option(help="Email address.")]
 Phone = Annotated[str | None, typer.Option(help="Phone number.")]
 Role = Annotated[str | None, typer.Option(help="Role or job title.")]
@@ -55,7 +56,7 @@ def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The contact's name.")],
-    account: Annotated[str, typer.Option("--account", "-a", help="Account id or name (required).")],
+    account: account_option("Account id or name (required)."),
     email: Email = None,
     phone: Phone = None,
     role: Role = None,
@@ -83,9 +84,7 @@ def add(
 
 @app.command("list")
 def list_(
-    account: Annotated[
-        str | None, typer.Option("--account", "-a", help="Only this account's contacts.")
-    ] = None,
+    account: account_option("Only this account's contacts.") = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Only contacts whose text contains this.")
     ] = None,
@@ -120,9 +119,7 @@ def show(contact: ContactRef, output: FormatOption = OutputFormat.table) -> None
 def edit(
     contact: ContactRef,
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    account: Annotated[
-        str | None, typer.Option("--account", "-a", help="Move to this account.")
-    ] = None,
+    account: account_option("Move to this account.") = None,
     email: Email = None,
     phone: Phone = None,
     role: Role = None,

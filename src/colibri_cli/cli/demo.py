@@ -14,7 +14,7 @@ def demo(
         bool, typer.Option("--force", help="Replace the records of a database that has data.")
     ] = False,
 ) -> None:
-    """Fill the database with a believable year of a salesperson's work, ending today.
+    """Fill the database with a sample year of work, ending today.
 
     Example: colibri --db demo.db demo && colibri --db demo.db pipeline
     """

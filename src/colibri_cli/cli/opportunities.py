@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli import forms
+from colibri_cli.cli import completion, forms
 from colibri_cli.cli.context import confirm_or_yes, database, interactive
 from colibri_cli.cli.output import (
     FormatOption,
@@ -17,16 +17,22 @@ from colibri_cli.cli.output import (
     say,
     warn,
 )
+from colibri_cli.cli.params import (
+    account_option,
+    contact_option,
+    opportunity_argument,
+    status_argument,
+)
 from colibri_cli.core import accounts, inputs, opportunities, tasks
 from colibri_cli.core.errors import InvalidInput
 
 app = typer.Typer(
-    help="Opportunities: what you may sell, with an amount, a due date and a status.",
+    help="Opportunities: deals with an amount, a due date and a status.",
     no_args_is_help=True,
 )
 
-OpportunityRef = Annotated[str, typer.Argument(metavar="OPP", help="Opportunity id.")]
-AccountOption = Annotated[str | None, typer.Option("--account", "-a", help="Account id or name.")]
+OpportunityRef = opportunity_argument()
+AccountOption = account_option()
 Amount = Annotated[
     str | None, typer.Option("--amount", help="Amount in whole units: 15000, 15k, '15 000 €'.")
 ]
@@ -36,12 +42,17 @@ Due = Annotated[
 ]
 Status = Annotated[
     str | None,
-    typer.Option("--status", "-s", help="Status key, prefix or French name (devis…)."),
+    typer.Option(
+        "--status",
+        "-s",
+        help="Status key, prefix or French name (devis…).",
+        autocompletion=completion.status_keys,
+    ),
 ]
 Probability = Annotated[
     str | None, typer.Option(help="Probability override in %, instead of the status's.")
 ]
-Contact = Annotated[str | None, typer.Option(help="Contact id or name at the account.")]
+Contact = contact_option()
 Source = Annotated[str | None, typer.Option(help="Where it came from (referral, web…).")]
 Type = Annotated[str | None, typer.Option("--type", help="Kind of deal (new, renewal…).")]
 Description = Annotated[str | None, typer.Option(help="What is being sold.")]
@@ -284,8 +295,9 @@ def edit(
     status: Annotated[str | None, typer.Option("--status", "-s", hidden=True)] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Change an opportunity's fields ("" clears an optional one); the status has its own
-    command, `colibri opp status`.
+    """Change an opportunity's fields; "" clears an optional one.
+
+    The status has its own command, `colibri opp status`, which knows about closing.
 
     Example: colibri opp edit 12 --amount 18k --due +1m
     """
@@ -321,9 +333,7 @@ def edit(
 @app.command("status")
 def status(
     opportunity: OpportunityRef,
-    new_status: Annotated[
-        str, typer.Argument(metavar="STATUS", help="New status: key, prefix or French name.")
-    ],
+    new_status: status_argument("New status: key, prefix or French name."),
     on: Annotated[str | None, typer.Option("--on", help="Closing date, when not today.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")] = None,
     follow_up: Annotated[
@@ -336,8 +346,10 @@ def status(
         bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
     ] = False,
 ) -> None:
-    """Move an opportunity to a status; closing it (won, lost, cancelled) asks for the
-    next task, so that no customer is forgotten.
+    """Move an opportunity to a status, and schedule what comes next when it closes.
+
+    Closing it (won, lost, cancelled) asks for the follow-up task, so that no customer is
+    forgotten; --follow-up or --no-follow-up answer without a prompt.
 
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from colibri_cli.cli import completion
 from colibri_cli.cli.context import confirm_or_yes, database
 from colibri_cli.cli.output import (
     FormatOption,
@@ -19,6 +20,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
+from colibri_cli.cli.params import account_option
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, tasks
 from colibri_cli.core.errors import InvalidInput
@@ -31,8 +33,13 @@ TaskId = Annotated[str, typer.Argument(metavar="TASK", help="Task id.")]
 Due = Annotated[
     str | None, typer.Option("--due", help="Due date: 2027-01-15, tomorrow, friday, +2w…")
 ]
-Opp = Annotated[str | None, typer.Option("--opp", help="Opportunity id it belongs to.")]
-Account = Annotated[str | None, typer.Option("--account", "-a", help="Account id or name.")]
+Opp = Annotated[
+    str | None,
+    typer.Option(
+        "--opp", help="Opportunity id it belongs to.", autocompletion=completion.opportunity_ids
+    ),
+]
+Account = account_option()
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 
 LIST_COLUMNS = (
@@ -267,7 +274,7 @@ def agenda(
     days: Annotated[int, typer.Option(min=1, max=366, help="How many days ahead.")] = 7,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Overdue, today and the next days: tasks and opportunities due, on one screen.
+    """What is overdue, due today and due soon: tasks and deals.
 
     Example: colibri agenda --days 14
     """

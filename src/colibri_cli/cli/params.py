@@ -1,0 +1,44 @@
+"""Parameters that several commands share, with their shell completion."""
+
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli import completion
+
+
+def account_argument(help: str = "Account id or name."):
+    return Annotated[
+        str, typer.Argument(metavar="ACCOUNT", help=help, autocompletion=completion.account_names)
+    ]
+
+
+def account_option(help: str = "Account id or name."):
+    return Annotated[
+        str | None,
+        typer.Option("--account", "-a", help=help, autocompletion=completion.account_names),
+    ]
+
+
+def contact_argument(help: str = "Contact id or name."):
+    return Annotated[
+        str, typer.Argument(metavar="CONTACT", help=help, autocompletion=completion.contact_names)
+    ]
+
+
+def contact_option(help: str = "Contact id or name at the account."):
+    return Annotated[
+        str | None, typer.Option("--contact", help=help, autocompletion=completion.contact_names)
+    ]
+
+
+def opportunity_argument(help: str = "Opportunity id."):
+    return Annotated[
+        str, typer.Argument(metavar="OPP", help=help, autocompletion=completion.opportunity_ids)
+    ]
+
+
+def status_argument(help: str = "Status: key, prefix or French name."):
+    return Annotated[
+        str, typer.Argument(metavar="STATUS", help=help, autocompletion=completion.status_keys)
+    ]

@@ -1,0 +1,36 @@
+"""What shell completion offers: names, ids and status keys that start with what is typed."""
+
+import sqlite3
+
+from colibri_cli.core.text import fold
+
+LIMIT = 50
+
+
+def names(conn: sqlite3.Connection, table: str, typed: str) -> list[str]:
+    """Account or contact names beginning with `typed`, ignoring case and accents."""
+    rows = conn.execute(
+        f"SELECT name FROM {table} WHERE substr(fold(name), 1, ?) = ? "
+        "ORDER BY name COLLATE NOCASE LIMIT ?",
+        (len(fold(typed)), fold(typed), LIMIT),
+    )
+    return [row[0] for row in rows]
+
+
+def opportunities(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]:
+    """Ids of open opportunities beginning with `typed`, with their name as help."""
+    rows = conn.execute(
+        "SELECT o.id, o.name, a.name FROM opportunities AS o "
+        "JOIN statuses AS s ON s.key = o.status JOIN accounts AS a ON a.id = o.account_id "
+        "WHERE s.kind = 'open' AND CAST(o.id AS TEXT) LIKE ? || '%' ORDER BY o.id LIMIT ?",
+        (typed, LIMIT),
+    )
+    return [(str(row[0]), f"{row[1]} ({row[2]})") for row in rows]
+
+
+def statuses(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]:
+    rows = conn.execute(
+        "SELECT key, label, probability FROM statuses WHERE key LIKE ? || '%' ORDER BY position",
+        (typed,),
+    )
+    return [(row[0], f"{row[1]}, {row[2]}%") for row in rows]
