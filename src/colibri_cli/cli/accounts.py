@@ -15,7 +15,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import account_argument
+from colibri_cli.cli.params import Yes, account_argument
 from colibri_cli.core import accounts, contacts
 
 app = typer.Typer(help="Accounts: the companies you sell to.", no_args_is_help=True)
@@ -201,7 +201,7 @@ def delete(
     force: Annotated[
         bool, typer.Option("--force", help="Also delete the account's opportunities.")
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Yes = False,
 ) -> None:
     """Delete an account with its contacts and tasks (and, with --force, its opportunities).
 

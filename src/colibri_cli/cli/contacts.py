@@ -13,7 +13,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import account_option, contact_argument
+from colibri_cli.cli.params import Yes, account_option, contact_argument
 from colibri_cli.core import contacts
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
@@ -153,7 +153,7 @@ def edit(
 @app.command("delete")
 def delete(
     contact: ContactRef,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Yes = False,
 ) -> None:
     """Delete a contact (their opportunities stay, without a contact).
 

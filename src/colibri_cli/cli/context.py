@@ -45,12 +45,13 @@ def delete_confirmed(
     delete: Callable[[sqlite3.Connection, T], object],
     *,
     yes: bool,
+    verb: str = "Delete",
 ) -> str:
     """Ask before deleting what `find` describes, holding no lock while a person thinks;
     then find it again under the write lock and delete it. Returns the description."""
     with database(write=False) as conn:
         what, _ = find(conn)
-    confirm_or_yes(f"Delete {what}?", yes=yes)
+    confirm_or_yes(f"{verb} {what}?", yes=yes)
     with database(write=True) as conn:
         what, target = find(conn)
         delete(conn, target)

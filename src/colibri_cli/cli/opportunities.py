@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli import completion, forms
-from colibri_cli.cli.context import confirm_or_yes, database, interactive
+from colibri_cli.cli.context import database, delete_confirmed, interactive
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -18,6 +18,7 @@ from colibri_cli.cli.output import (
     warn,
 )
 from colibri_cli.cli.params import (
+    Yes,
     account_option,
     contact_option,
     opportunity_argument,
@@ -414,14 +415,16 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
 @app.command("delete")
 def delete(
     opportunity: OpportunityRef,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Yes = False,
 ) -> None:
     """Delete an opportunity and its history (its tasks stay, with the account).
 
     Example: colibri opp delete 12 --yes
     """
-    with database(write=True) as conn:
-        found = opportunities.get(conn, opportunity)
-        confirm_or_yes(f"Delete opportunity {summary(found)}?", yes=yes)
-        opportunities.delete(conn, found["id"])
-    say(f"Deleted opportunity {summary(found)}.")
+
+    def find(conn):
+        found = opportunities.get(conn, opportunity, exact=True)
+        return f"opportunity {summary(found)}", found["id"]
+
+    what = delete_confirmed(find, opportunities.delete, yes=yes)
+    say(f"Deleted {what}.")

@@ -6,6 +6,8 @@ import typer
 
 from colibri_cli.cli import completion
 
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
 
 def account_argument(help: str = "Account id or name."):
     return Annotated[

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.context import confirm_or_yes, database
+from colibri_cli.cli.context import database, delete_confirmed
 from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
+from colibri_cli.cli.params import Yes
 from colibri_cli.core import statuses
 
 app = typer.Typer(help="Statuses: the stages of an opportunity.", no_args_is_help=True)
@@ -81,14 +82,15 @@ def edit(
 @app.command("delete")
 def delete(
     key: StatusKey,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Yes = False,
 ) -> None:
     """Remove a stage that no opportunity uses, now or in its history.
 
     Example: colibri statuses delete proposal --yes
     """
-    with database(write=True) as conn:
-        status = statuses.ensure_removable(conn, key)
-        confirm_or_yes(f"Remove status {_line(status)}?", yes=yes)
-        statuses.delete(conn, key)
-    say(f"Removed status {_line(status)}.")
+
+    def find(conn):
+        return f"status {_line(statuses.ensure_removable(conn, key))}", key
+
+    what = delete_confirmed(find, statuses.delete, yes=yes, verb="Remove")
+    say(f"Removed {what}.")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli import completion
-from colibri_cli.cli.context import confirm_or_yes, database
+from colibri_cli.cli.context import database, delete_confirmed
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -20,7 +20,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import account_option
+from colibri_cli.cli.params import Yes, account_option
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, tasks
 from colibri_cli.core.errors import InvalidInput
@@ -208,17 +208,19 @@ def edit(
 @app.command("delete")
 def delete(
     task: TaskId,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Yes = False,
 ) -> None:
     """Delete a task.
 
     Example: colibri task delete 7 --yes
     """
-    with database(write=True) as conn:
+
+    def find(conn):
         found = tasks.get(conn, task)
-        confirm_or_yes(f"Delete task {found['id']}: {found['title']}?", yes=yes)
-        tasks.delete(conn, found["id"])
-    say(f"Deleted task {found['id']}: {found['title']}.")
+        return f"task {found['id']}: {found['title']}", found["id"]
+
+    what = delete_confirmed(find, tasks.delete, yes=yes)
+    say(f"Deleted {what}.")
 
 
 class ExportFormat(StrEnum):

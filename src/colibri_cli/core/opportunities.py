@@ -250,9 +250,12 @@ def warnings(opportunity: Mapping) -> list[str]:
     return found
 
 
-def get(conn: sqlite3.Connection, ref: str | int) -> dict:
-    """An opportunity by id (or exact name), with its account, contact and status."""
-    found = records.find(conn, "opportunities", ref, noun="opportunity", list_command=LIST_COMMAND)
+def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
+    """An opportunity by id or name, with its account, contact and status; a unique
+    beginning of the name is enough unless `exact`."""
+    found = records.find(
+        conn, "opportunities", ref, noun="opportunity", list_command=LIST_COMMAND, exact=exact
+    )
     return records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],))[0]
 
 
