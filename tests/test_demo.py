@@ -69,10 +69,13 @@ def test_history_has_slipped_dates_changed_amounts_and_closings(ok, rows):
     )
     assert slipped[0]["n"] >= 10
     assert repriced[0]["n"] >= 5
-    assert rows(
-        "SELECT count(*) AS n FROM opportunities WHERE closed_on IS NOT NULL "
-        "AND closed_on > created_on"
-    )[0]["n"] >= 30
+    assert (
+        rows(
+            "SELECT count(*) AS n FROM opportunities WHERE closed_on IS NOT NULL "
+            "AND closed_on > created_on"
+        )[0]["n"]
+        >= 30
+    )
 
 
 def test_every_report_has_something_to_say(ok):

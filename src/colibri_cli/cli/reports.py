@@ -9,6 +9,7 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    plural,
     render_report,
     render_rows,
     say,
@@ -16,7 +17,8 @@ from colibri_cli.cli.output import (
     stdout_console,
     thousands,
 )
-from colibri_cli.core import inputs, periods, reports, settings, stats, targets
+from colibri_cli.core import clock, inputs, periods, reports, settings, stats, targets
+from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
 
 PeriodKind = Annotated[
@@ -43,7 +45,9 @@ def pipeline(
     ] = "status",
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """The open pipeline by status, month, quarter or account; overdue and stale deals.
+    """Open deals by status, month, quarter or account.
+
+    Overdue and stale deals are counted and listed too.
 
     Example: colibri pipeline --by month
     """
@@ -143,9 +147,7 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
 
 # --- forecast ----------------------------------------------------------------------------
 
-forecast_app = typer.Typer(
-    help="What will close and when, against your targets; and how reliable past forecasts were.",
-)
+forecast_app = typer.Typer()
 FORECAST_FIELDS = (
     "period",
     "currency",
@@ -183,7 +185,9 @@ def forecast(
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Per period and currency: won, weighted, expected, commit, best case, target and gap.
+    """What will close and when, against your targets.
+
+    Per period and currency: won, weighted, expected, commit, best case, target and gap.
 
     Example: colibri forecast --period quarter --periods 4
     """
@@ -196,6 +200,10 @@ def forecast(
         if first is not None and first.kind != kind:
             raise typer.BadParameter(f"--from {start} is not a {kind}: use --period {first.kind}.")
         day = inputs.read_date(conn, as_of, field="--as-of date") if as_of else None
+        if day and day > clock.today():
+            raise InvalidInput(
+                f"The --as-of date {day} is in the future: give today or a day before."
+            )
         report = reports.forecast(
             conn, kind=kind, count=count or (6 if kind == "month" else 4), first=first, as_of=day
         )
@@ -314,8 +322,8 @@ def _draw_accuracy(report: dict, details: bool) -> None:
             console.print("Nothing was won in these periods: no percentage error to average.")
         else:
             console.print(
-                f"Mean absolute error {summary['mape']:.1f}% · bias {summary['bias']:+.1f}% "
-                f"({signed(summary['bias_amount'])} {currency} a period; + means over-forecast)"
+                f"MAPE {summary['mape']:.1f}% · bias {summary['bias']:+.1f}%, "
+                f"{signed(summary['bias_amount'])} {currency} a period (+ means over-forecast)"
             )
         if details:
             for row in rows:
@@ -337,7 +345,7 @@ def stats_command(
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Win rate, average and median deal, sales cycle, time in each status, loss reasons.
+    """Win rate, deal size, sales cycle and loss reasons.
 
     Example: colibri stats --since 2026-01-01
     """
@@ -411,24 +419,19 @@ def _draw_stats(report: dict) -> None:
     for won in report["won"]:
         currency = won["currency"]
         console.print(
-            f"Won in {currency}: {format_amount(won['amount'], currency)} in {won['count']} deals; "
-            f"average {format_amount(won['average'], currency)}, "
-            f"median {format_amount(round(won['median']), currency)}"
+            f"Won in {currency}: {format_amount(won['amount'], currency)} in "
+            f"{plural(won['count'], 'deals')}; average {format_amount(won['average'], currency)}, "
+            f"median {format_amount(won['median'], currency)}"
         )
     cycle = report["sales_cycle"]
     if cycle["median_days"] is not None:
         console.print(
             f"Median sales cycle: {cycle['median_days']} days "
-            f"(creation to close, {cycle['count']} won deals)"
+            f"(creation to close, {plural(cycle['count'], 'won deals')})"
         )
     if report["time_in_status"]:
-        table = Table(
-            box=None,
-            header_style="bold",
-            pad_edge=False,
-            title_justify="left",
-            title="\nAverage time in each status",
-        )
+        console.print("\nAverage time in each status")
+        table = Table(box=None, header_style="bold", pad_edge=False)
         for heading in ("Status", "Stays", "Ongoing", "Average days"):
             table.add_column(heading, justify="left" if heading == "Status" else "right")
         for row in report["time_in_status"]:
@@ -437,13 +440,8 @@ def _draw_stats(report: dict) -> None:
             )
         console.print(table)
     if report["reasons"]:
-        table = Table(
-            box=None,
-            header_style="bold",
-            pad_edge=False,
-            title_justify="left",
-            title="\nWhy deals were lost or cancelled",
-        )
+        console.print("\nWhy deals were lost or cancelled")
+        table = Table(box=None, header_style="bold", pad_edge=False)
         for heading in ("Outcome", "Reason", "Deals"):
             table.add_column(heading, justify="right" if heading == "Deals" else "left")
         for row in report["reasons"]:
@@ -469,7 +467,9 @@ def target_set(
     Example: colibri target set 2027-Q1 60k
     """
     with database(write=True) as conn:
-        saved = targets.set_target(conn, period, amount, currency)
+        saved, notices = targets.set_target(conn, period, amount, currency)
+    for notice in notices:
+        say(notice)
     say(f"Target for {saved['period']}: {format_amount(saved['amount'], saved['currency'])}.")
 
 

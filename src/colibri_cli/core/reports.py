@@ -14,6 +14,7 @@ import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from fractions import Fraction
 
 from colibri_cli.core import clock, periods, records, settings
 
@@ -40,6 +41,15 @@ STATE_AS_OF = """
 def weighted(amount_times_probability: int) -> int:
     """Σ amount * probability / 100, rounded half-up to a whole unit."""
     return (amount_times_probability + 50) // 100
+
+
+def half_up(value: Fraction, places: int = 0) -> int | float:
+    """An exact value rounded half-up (half away from zero, so that an error of -2.5 is as
+    large as one of +2.5) to `places` decimals: a whole number when `places` is 0."""
+    scale = 10**places
+    magnitude = (abs(value) * scale * 2 + 1) // 2
+    rounded = magnitude if value >= 0 else -magnitude
+    return int(rounded) if not places else float(rounded) / scale
 
 
 def _state(as_of: dt.date | None) -> tuple[str, dict]:
@@ -240,8 +250,8 @@ def forecast(
     first = first or periods.containing(day, kind, fiscal_start)
     window = periods.series(first, count, fiscal_start)
     figures = _forecast_figures(conn, window, day, as_of, fiscal_start)
-    rows = _forecast_rows(conn, window, figures)
     overdue = _overdue_row(conn, day, as_of)
+    rows = _forecast_rows(conn, window, figures, {row["currency"] for row in overdue})
     return {
         "date": clock.today().isoformat(),
         "as_of": as_of.isoformat() if as_of else None,
@@ -311,11 +321,13 @@ def _forecast_figures(
 
 
 def _forecast_rows(
-    conn: sqlite3.Connection, window: list[periods.Period], figures: dict
+    conn: sqlite3.Connection, window: list[periods.Period], figures: dict, overdue: set[str]
 ) -> list[dict]:
+    """One row per period and currency: every currency with something in the window, a
+    target in it, or overdue opportunities (so that no currency shows only as overdue)."""
     targets = _targets(conn, window)
     currencies = sorted(
-        {currency for _, currency in figures} | {currency for _, currency in targets}
+        {currency for _, currency in figures} | {currency for _, currency in targets} | overdue
         or {settings.get(conn, "currency")}
     )
     rows = []
@@ -433,7 +445,7 @@ def accuracy(
                 "forecast": forecast_amount,
                 "actual": actual,
                 "error": error,
-                "error_pct": round(100 * error / actual, 1) if actual else None,
+                "error_pct": half_up(_percent(error, actual), 1) if actual else None,
                 "slipped_count": predicted.get("slipped_count", 0),
                 "slipped_amount": predicted.get("slipped_amount", 0),
             }
@@ -555,24 +567,33 @@ def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
 
 
 def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[dict]:
-    """Mean absolute percentage error and bias (mean signed error, in % and in units),
-    over the periods where something was won (a percentage of nothing means nothing)."""
+    """Mean absolute percentage error and bias (mean signed error, in % over the periods
+    where something was won, since a percentage of nothing means nothing; in units over all
+    the periods). Means are of the exact errors, rounded half-up only at the end."""
     summary = []
     for currency in currencies:
-        measured = [row for row in rows if row["currency"] == currency and row["actual"]]
         errors = [row["error"] for row in rows if row["currency"] == currency]
+        percents = [
+            _percent(row["error"], row["actual"])
+            for row in rows
+            if row["currency"] == currency and row["actual"]
+        ]
         summary.append(
             {
                 "currency": currency,
                 "periods": len(errors),
-                "measured_periods": len(measured),
-                "mape": _mean([abs(row["error_pct"]) for row in measured]),
-                "bias": _mean([row["error_pct"] for row in measured]),
-                "bias_amount": round(sum(errors) / len(errors)) if errors else None,
+                "measured_periods": len(percents),
+                "mape": _mean([abs(percent) for percent in percents], 1),
+                "bias": _mean(percents, 1),
+                "bias_amount": _mean([Fraction(error) for error in errors], 0),
             }
         )
     return summary
 
 
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
+def _percent(part: int, whole: int) -> Fraction:
+    return Fraction(100 * part, whole)
+
+
+def _mean(values: list[Fraction], places: int) -> int | float | None:
+    return half_up(sum(values) / len(values), places) if values else None

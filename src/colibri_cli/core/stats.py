@@ -4,8 +4,10 @@ and the reasons deals were lost or cancelled."""
 import datetime as dt
 import sqlite3
 import statistics
+from fractions import Fraction
 
 from colibri_cli.core import clock, records
+from colibri_cli.core.reports import half_up
 
 CLOSED = """
     SELECT o.amount, o.currency, o.created_on, o.closed_on, o.close_reason, s.kind
@@ -36,12 +38,13 @@ def _win_rate(conn: sqlite3.Connection, start: str) -> dict:
     ):
         counts[row["kind"]] = row["n"]
     decided = counts["won"] + counts["lost"]
-    rate = round(100 * counts["won"] / decided, 1) if decided else None
+    rate = half_up(Fraction(100 * counts["won"], decided), 1) if decided else None
     return {**counts, "rate": rate}
 
 
 def _won_amounts(conn: sqlite3.Connection, start: str) -> list[dict]:
-    """Per currency: count, total, average and median of the won amounts."""
+    """Per currency: count, total, average and median of the won amounts, in whole units
+    (rounded half-up, like every amount)."""
     by_currency: dict[str, list[int]] = {}
     for row in records.fetch(
         conn,
@@ -54,8 +57,8 @@ def _won_amounts(conn: sqlite3.Connection, start: str) -> list[dict]:
             "currency": currency,
             "count": len(amounts),
             "amount": sum(amounts),
-            "average": _half_up(sum(amounts), len(amounts)),
-            "median": _median(amounts),
+            "average": half_up(Fraction(sum(amounts), len(amounts))),
+            "median": half_up(statistics.median([Fraction(amount) for amount in amounts])),
         }
         for currency, amounts in by_currency.items()
     ]
@@ -75,28 +78,28 @@ def _sales_cycle(conn: sqlite3.Connection, start: str) -> dict:
     return {"count": len(days), "median_days": _median(days)}
 
 
+# Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
+# left on the 10th lasted 7 days, whatever the hours of the two changes.
 TIME_IN_STATUS = """
     WITH ordered AS (
-        SELECT opportunity_id, changed_at, status,
+        SELECT id, opportunity_id, changed_at, status,
             lag(status) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS previous
         FROM opportunity_history
     ),
     entries AS (
-        SELECT opportunity_id, changed_at, status FROM ordered
+        SELECT id, opportunity_id, changed_at, status FROM ordered
         WHERE previous IS NULL OR previous <> status
     ),
     stays AS (
         SELECT status, changed_at,
-            julianday(coalesce(
-                lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at),
-                :now
-            )) - julianday(changed_at) AS days,
-            lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at) IS NULL
-                AS ongoing
+            CAST(julianday(coalesce(date(lead(changed_at) OVER next), :today))
+                - julianday(date(changed_at)) AS INTEGER) AS days,
+            lead(changed_at) OVER next IS NULL AS ongoing
         FROM entries
+        WINDOW next AS (PARTITION BY opportunity_id ORDER BY changed_at, id)
     )
     SELECT st.key AS status, st.label, count(*) AS stays, sum(ongoing) AS ongoing,
-        avg(days) AS average_days
+        sum(days) AS days
     FROM stays JOIN statuses AS st ON st.key = stays.status
     WHERE st.kind = 'open' AND stays.changed_at >= :since
     GROUP BY st.key ORDER BY min(st.position)
@@ -105,11 +108,11 @@ TIME_IN_STATUS = """
 
 def _time_in_status(conn: sqlite3.Connection, start: str) -> list[dict]:
     """Average days an opportunity spends in each open status, from its history: a stay
-    lasts from entering the status to leaving it (or to now, for a stay still going on)."""
-    now = f"{clock.today().isoformat()}T23:59:59"
-    rows = records.fetch(conn, TIME_IN_STATUS, {"now": now, "since": start})
+    lasts from the day it entered the status to the day it left it (or to today, for a
+    stay still going on)."""
+    rows = records.fetch(conn, TIME_IN_STATUS, {"today": clock.today().isoformat(), "since": start})
     for row in rows:
-        row["average_days"] = round(row["average_days"], 1)
+        row["average_days"] = half_up(Fraction(row.pop("days"), row["stays"]), 1)
     return rows
 
 
@@ -124,14 +127,10 @@ def _reasons(conn: sqlite3.Connection, start: str) -> list[dict]:
         FROM ({CLOSED})
         WHERE kind IN ('lost', 'cancelled') AND trim(coalesce(close_reason, '')) <> ''
         GROUP BY kind, fold(trim(close_reason))
-        ORDER BY kind DESC, count DESC, reason
+        ORDER BY kind DESC, count DESC, fold(reason), reason
         """,
         {"since": start},
     )
-
-
-def _half_up(total: int, count: int) -> int:
-    return (2 * total + count) // (2 * count)
 
 
 def _median(values: list[int]) -> int | float | None:

@@ -3,27 +3,38 @@
 import sqlite3
 
 from colibri_cli.core import money, periods, records, settings
-from colibri_cli.core.errors import NotFound
+from colibri_cli.core.errors import InvalidInput, NotFound
 
 COLUMNS = ("period", "currency", "amount")
 
 
 def set_target(
     conn: sqlite3.Connection, period_text: str, amount_text: str, currency: str | None = None
-) -> dict:
-    """Set (or replace) the target of a period; the currency defaults to the setting."""
+) -> tuple[dict, list[str]]:
+    """Set (or replace) the target of a period; the currency defaults to the one written
+    with the amount, else to the setting. Returns it with what the user should be told."""
     fiscal_start = int(settings.get(conn, "fiscal-year-start"))
     period = periods.parse(period_text, fiscal_start)
     amount = money.parse_amount(amount_text, field="target")
-    code = settings.SETTINGS["currency"].normalize(
-        currency or amount.currency or settings.get(conn, "currency")
-    )
+    code = _currency(currency or amount.currency or settings.get(conn, "currency"))
     conn.execute(
         "INSERT INTO targets (period, currency, amount) VALUES (?, ?, ?) "
         "ON CONFLICT (period, currency) DO UPDATE SET amount = excluded.amount",
         (period.label, code, amount.value),
     )
-    return {"period": period.label, "currency": code, "amount": amount.value}
+    notices = (
+        [f"The target {amount_text.strip()!r} was rounded to {amount.value:,}."]
+        if amount.rounded
+        else []
+    )
+    return {"period": period.label, "currency": code, "amount": amount.value}, notices
+
+
+def _currency(text: str) -> str:
+    try:
+        return settings.SETTINGS["currency"].normalize(text)
+    except ValueError as error:
+        raise InvalidInput(f"Invalid currency {text!r}: {error}.") from None
 
 
 def list_targets(conn: sqlite3.Connection) -> list[dict]:
@@ -32,7 +43,7 @@ def list_targets(conn: sqlite3.Connection) -> list[dict]:
 
 def delete_target(conn: sqlite3.Connection, period_text: str, currency: str | None = None) -> dict:
     period = periods.parse(period_text, int(settings.get(conn, "fiscal-year-start")))
-    code = currency.strip().upper() if currency else settings.get(conn, "currency")
+    code = _currency(currency) if currency else settings.get(conn, "currency")
     deleted = conn.execute(
         "DELETE FROM targets WHERE period = ? AND currency = ?", (period.label, code)
     ).rowcount
