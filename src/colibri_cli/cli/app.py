@@ -18,6 +18,7 @@ from colibri_cli.cli import (
     reports,
     statuses,
     tasks,
+    transfer,
 )
 from colibri_cli.cli.output import error
 from colibri_cli.core.errors import ColibriError
@@ -75,6 +76,8 @@ app.command("stats")(reports.stats_command)
 app.add_typer(reports.target_app, name="target")
 app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)
+app.add_typer(transfer.import_app, name="import")
+app.add_typer(transfer.export_app, name="export")
 
 
 def _print_version(value: bool) -> None:

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -97,9 +97,9 @@ def render_rows(
 ) -> None:
     """Write a listing: `fields` are the csv/json keys, `columns` what the table shows."""
     if output is OutputFormat.csv:
-        _write_csv(rows, fields)
+        write_csv(rows, fields)
     elif output is OutputFormat.json:
-        _write_json(rows, fields)
+        write_json(rows, fields)
     else:
         _print_table(rows, columns, empty)
 
@@ -119,7 +119,7 @@ def render_record(
             data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif output is OutputFormat.csv:
-        _write_csv([record], fields)
+        write_csv([record], fields)
     else:
         _print_record(record, labels, sections)
 
@@ -136,27 +136,33 @@ def render_report(
     if output is OutputFormat.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     elif output is OutputFormat.csv:
-        _write_csv(rows, fields)
+        write_csv(rows, fields)
     else:
         draw(report)
 
 
-def _write_csv(rows: Iterable[Mapping], fields: Sequence[str]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+def write_csv(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | None = None) -> None:
+    """Stream `rows` as CSV, header first, to `out` (stdout by default)."""
+    writer = csv.writer(out or sys.stdout, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
         writer.writerow([_csv_cell(row.get(field)) for field in fields])
 
 
 def _csv_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Neutralise text a spreadsheet would run as a formula (CSV injection).
+
+    The "'" goes before any text whose first character after its own leading "'"s starts
+    a formula, so that an import removes exactly one and gets the text back ("'=x" too).
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _write_json(rows: Iterable[Mapping], fields: Sequence[str]) -> None:
-    out = sys.stdout
+def write_json(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | None = None) -> None:
+    """Stream `rows` as a JSON array of objects to `out` (stdout by default)."""
+    out = out or sys.stdout
     separator = "[\n  "
     for row in rows:
         out.write(separator + json.dumps({f: row[f] for f in fields}, ensure_ascii=False))

@@ -1,0 +1,458 @@
+"""`colibri import` and `colibri export`: CSV and JSON in and out, for spreadsheets and scripts.
+
+The work is in core/transfer; here are the options, the report on stderr (each rejected
+row as it is met, then notices and a summary) and the progress bar. Heavy modules (the
+importer, Rich's progress) are imported when a command runs, not for `--help`.
+"""
+
+import contextlib
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from colibri_cli.cli.context import database
+from colibri_cli.cli.output import plural, say, warn, write_csv, write_json
+from colibri_cli.core.errors import InvalidInput
+
+LARGE_BYTES = 5 * 1024 * 1024
+"""A file at least this big gets a progress bar (on a terminal)..."""
+LARGE_ROWS = 50_000
+"""...and so does a stream from stdin once this many rows have gone by."""
+
+import_app = typer.Typer(
+    help="Import accounts, contacts, opportunities or tasks from CSV, JSON or JSON lines.",
+    no_args_is_help=True,
+)
+export_app = typer.Typer(
+    help="Export accounts, contacts, opportunities, tasks or the history as CSV or JSON.",
+    no_args_is_help=True,
+)
+
+File = Annotated[
+    str, typer.Argument(metavar="FILE|-", help="A CSV, JSON or JSON lines file; - reads stdin.")
+]
+Map = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="COLUMN=FIELD",
+        help="Read COLUMN as FIELD (an export's column name); COLUMN= ignores it. Repeatable.",
+    ),
+]
+Default = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--default",
+        metavar="FIELD=VALUE",
+        help="A value for rows that leave FIELD empty, e.g. amount=0, due_date=+1m. Repeatable.",
+    ),
+]
+StatusMap = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status-map",
+        metavar="SOURCE=STATUS",
+        help="Read another tool's stage SOURCE as the colibri STATUS. Repeatable.",
+    ),
+]
+DateFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--date-format",
+        metavar="PATTERN",
+        help="strftime pattern for the file's dates, e.g. %m/%d/%Y (tried first).",
+    ),
+]
+Encoding = Annotated[
+    str | None,
+    typer.Option(help="The file's encoding when it has no BOM and is not UTF-8: cp1252, latin-1…"),
+]
+CreateAccounts = Annotated[
+    bool, typer.Option("--create-accounts", help="Create the accounts the file names.")
+]
+Upsert = Annotated[bool, typer.Option("--upsert", help="Update the records already there.")]
+SkipInvalid = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Import the valid rows even if others are invalid."),
+]
+Rejects = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE", help="With --skip-invalid: write the invalid rows there, with why."
+    ),
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Check everything and report; write nothing.")
+]
+
+
+def _fields(kind: str) -> str:
+    from colibri_cli.core.transfer.columns import KINDS
+
+    return ", ".join(KINDS[kind].fields)
+
+
+@import_app.command("accounts")
+def import_accounts(
+    file: File,
+    map_: Map = None,
+    default: Default = None,
+    encoding: Encoding = None,
+    upsert: Upsert = False,
+    skip_invalid: SkipInvalid = False,
+    rejects: Rejects = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Import accounts; they match existing ones on external id, else on name.
+
+    Fields: name, industry, email, phone, website, city, country, notes, external_id.
+
+    Example: colibri import accounts clients.csv --map "Code client=external_id"
+    """
+    _import("accounts", file, encoding, locals())
+
+
+@import_app.command("contacts")
+def import_contacts(
+    file: File,
+    map_: Map = None,
+    default: Default = None,
+    encoding: Encoding = None,
+    create_accounts: CreateAccounts = False,
+    upsert: Upsert = False,
+    skip_invalid: SkipInvalid = False,
+    rejects: Rejects = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Import contacts, each at an account given by name or external id.
+
+    Fields: name (or first_name and last_name), account, account_external_id, email, phone,
+    role, notes, external_id.
+
+    Example: colibri import contacts people.csv --create-accounts
+    """
+    _import("contacts", file, encoding, locals())
+
+
+@import_app.command("opps")
+def import_opps(
+    file: File,
+    map_: Map = None,
+    status_map: StatusMap = None,
+    default: Default = None,
+    date_format: DateFormat = None,
+    encoding: Encoding = None,
+    create_accounts: CreateAccounts = False,
+    upsert: Upsert = False,
+    skip_invalid: SkipInvalid = False,
+    rejects: Rejects = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Import opportunities: each needs a name, an account, an amount, a due date, a status.
+
+    Closed ones (won, lost, cancelled) come with their history: open from created_on,
+    closed from closed_on (else from their due date).
+
+    Fields: name, account, account_external_id, contact, amount, currency, due_date, status,
+    probability, created_on, closed_on, close_reason, source, type, description, tags,
+    notes, external_id.
+
+    Example: colibri import opps deals.csv --create-accounts --date-format %m/%d/%Y
+    --status-map "Closed Won=won" --default amount=0
+    """
+    _import("opps", file, encoding, locals())
+
+
+@import_app.command("tasks")
+def import_tasks(
+    file: File,
+    map_: Map = None,
+    default: Default = None,
+    date_format: DateFormat = None,
+    encoding: Encoding = None,
+    create_accounts: CreateAccounts = False,
+    upsert: Upsert = False,
+    skip_invalid: SkipInvalid = False,
+    rejects: Rejects = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Import tasks, optionally for an account and an opportunity.
+
+    Fields: title, due_date, done_on, account, account_external_id, opportunity,
+    opportunity_external_id, notes, external_id.
+
+    Example: colibri import tasks todo.csv --date-format "%d.%m.%Y"
+    """
+    _import("tasks", file, encoding, locals())
+
+
+def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
+    from colibri_cli.core.transfer import importing, sources
+
+    options = importing.Options(
+        mapping=importing.cols.parse_pairs(given.get("map_") or (), "--map", "COLUMN=FIELD"),
+        status_map=importing.cols.parse_pairs(
+            given.get("status_map") or (), "--status-map", "SOURCE=STATUS"
+        ),
+        defaults=list(given.get("default") or ()),
+        date_format=given.get("date_format"),
+        create_accounts=given.get("create_accounts", False),
+        upsert=given["upsert"],
+        skip_invalid=given["skip_invalid"],
+        dry_run=given["dry_run"],
+        rejects=given["rejects"],
+    )
+    source = sources.open_source(file, sys.stdin.buffer, encoding=encoding)
+    report = _Report(source)
+    with contextlib.closing(source), database(write=True) as conn:
+        importer = importing.prepare(conn, kind, source, options)
+        shown = importer.mapping_shown
+        if shown:
+            say("Columns: " + ", ".join(f"{column!r} -> {name}" for column, name in shown))
+        with report:
+            result = importer.run(report.rejected, report.progress)
+    _summary(result, source.describe())
+
+
+class _Report:
+    """The rejected rows as they come, and a progress bar on a terminal for a big input."""
+
+    def __init__(self, source) -> None:
+        self.source = source
+        self.bar = None
+        self.task = None
+        self.shown = sys.stderr.isatty()
+
+    def __enter__(self) -> "_Report":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def rejected(self, rejection) -> None:
+        where = f"line {rejection.line}"
+        if self.source.format == "json":
+            where = f"record {rejection.number} (line {rejection.line})"
+        for column, problem in rejection.problems:
+            self.say(
+                f"{where}, {column}: {problem.message}" if column else f"{where}: {problem.message}"
+            )
+
+    def say(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False, highlight=False)
+        else:
+            say(message)
+
+    def progress(self, rows: int, bytes_read: int) -> None:
+        if not self.shown:
+            return
+        size = self.source.size
+        if self.bar is None:
+            if (size or 0) < LARGE_BYTES and rows < LARGE_ROWS:
+                return
+            self._start(size)
+        completed = min(bytes_read, size) if size else rows
+        self.bar.update(self.task, completed=completed, rows=rows)
+
+    def _start(self, size: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("Importing"),
+            BarColumn(),
+            TextColumn("{task.fields[rows]:,} rows"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.bar.add_task("import", total=size, rows=0)
+        self.bar.start()
+
+
+def _summary(result, described: str) -> None:
+    plural = result.kind.plural
+    for notice in result.notices:
+        say(notice)
+    for warning in result.warnings:
+        warn(warning)
+    for hint in result.hints:
+        say(f"Hint: {hint}")
+    counts = (
+        f"{result.created:,} created, {result.updated:,} updated, "
+        f"{result.skipped:,} skipped, {result.rejected:,} rejected"
+    )
+    if result.accounts_created:
+        many = "s" if result.accounts_created > 1 else ""
+        counts += f"; {result.accounts_created:,} new account{many}"
+    if result.dry_run:
+        say(
+            f"Dry run, nothing written. Importing {plural} from {result.source} "
+            f"would give: {counts}."
+        )
+    elif result.kept:
+        say(f"Imported {plural} from {result.source} ({described}): {counts}.")
+    if result.rejects_path is not None and not result.rejected:
+        say(f"No row was rejected: {result.rejects_path} holds just the header.")
+    elif result.rejects_path is not None:
+        say(
+            f"The {result.rejected:,} rejected rows are in {result.rejects_path}, with the "
+            "reason in the first column; fix them and import that file again."
+        )
+    if result.refused:
+        valid = result.rows - result.rejected
+        start = "The import would be refused" if result.dry_run else "Nothing was imported"
+        also = (
+            f", or import the {valid:,} valid rows with --skip-invalid "
+            "(and --rejects FILE to keep the others)"
+            if valid
+            else ""
+        )
+        raise InvalidInput(
+            f"{start}: {result.rejected:,} of {result.rows:,} rows are invalid (listed above). "
+            f"Fix them{also}."
+        )
+
+
+NOUNS = {
+    "accounts": "accounts",
+    "contacts": "contacts",
+    "opps": "opportunities",
+    "tasks": "tasks",
+    "history": "history rows",
+}
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+ExportFormatOption = Annotated[
+    ExportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="csv (spreadsheets), json (an array) or jsonl (one object a line).",
+    ),
+]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+]
+
+
+@export_app.command("accounts")
+def export_accounts(
+    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
+) -> None:
+    """Export accounts, in the columns `colibri import accounts` reads back.
+
+    Example: colibri export accounts -o accounts.csv
+    """
+    _export("accounts", output_format, output)
+
+
+@export_app.command("contacts")
+def export_contacts(
+    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
+) -> None:
+    """Export contacts, with their account's name.
+
+    Example: colibri export contacts --format json | jq '.[].email'
+    """
+    _export("contacts", output_format, output)
+
+
+@export_app.command("opps")
+def export_opps(
+    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
+) -> None:
+    """Export opportunities, with their account's and contact's names.
+
+    Example: colibri export opps -o deals.csv
+    """
+    _export("opps", output_format, output)
+
+
+@export_app.command("tasks")
+def export_tasks(
+    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
+) -> None:
+    """Export tasks, with their account and opportunity.
+
+    Example: colibri export tasks --format jsonl > tasks.jsonl
+    """
+    _export("tasks", output_format, output)
+
+
+@export_app.command("history")
+def export_history(
+    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
+) -> None:
+    """Export every recorded state of every opportunity (not imported back).
+
+    Example: colibri export history -o history.csv
+    """
+    _export("history", output_format, output)
+
+
+def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None:
+    from colibri_cli.core.transfer import exporting
+
+    with database(write=False) as conn:
+        names, rows = exporting.export_rows(conn, kind)
+        counted = _Counted(rows)
+        with _destination(output) as out:
+            if output_format is ExportFormat.csv:
+                write_csv(counted, names, out)
+            elif output_format is ExportFormat.json:
+                write_json(counted, names, out)
+            else:
+                for row in counted:
+                    out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False))
+                    out.write("\n")
+    if output is not None and str(output) != "-":
+        say(f"Exported {plural(counted.count, NOUNS[kind])} to {output}.")
+
+
+class _Counted:
+    def __init__(self, rows: Iterator[dict]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[dict]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+@contextlib.contextmanager
+def _destination(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or a file written beside FILE and moved into place once complete."""
+    if output is None or str(output) == "-":
+        yield sys.stdout
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
+        )
+    except OSError as error:
+        raise InvalidInput(f"Cannot write {output}: {error.strerror}.") from None
+    temporary = Path(temporary)
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123 - an fd
+            yield out
+        temporary.replace(output)  # readable by its owner only, like the database
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,481 @@
+"""What each kind of record is made of in a file, and how a file's headers are read.
+
+The fields of a kind are the columns of its export, plus a few that only an import reads
+(`account_external_id`, a contact's `first_name` and `last_name`). A header matches a field
+when, ignoring case, accents, spaces, underscores, hyphens and punctuation, it is the
+field's name or one of its common English or French synonyms ("Montant", "Date
+d'échéance", "close_date"), possibly behind the kind's own prefix ("Deal - Value").
+`--map COLUMN=FIELD` settles the rest; `--map COLUMN=` ignores a column.
+"""
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.text import fold
+
+REJECT_REASON = "reject_reason"
+"""The column a rejects file adds; reading such a file again ignores it without a notice."""
+
+
+def normalize(header: str) -> str:
+    """'Date d'échéance' -> 'datedecheance': what two spellings of one header share."""
+    return re.sub(r"[^0-9a-z]+", "", fold(header))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record as files know it."""
+
+    name: str
+    """The command's word: accounts, contacts, opps, tasks."""
+    plural: str
+    singular: str
+    table: str
+    export_columns: tuple[str, ...]
+    import_only: tuple[str, ...]
+    synonyms: Mapping[str, tuple[str, ...]]
+    required: tuple[tuple[str, ...], ...]
+    """Each entry is a field, or alternatives of which one is enough (account or its id)."""
+    prefixes: tuple[str, ...] = ()
+    """Words a tool may put before every header of this kind ("Deal - Title")."""
+    lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in self.fields:
+            self._add(normalize(name), name)
+        for name, words in self.synonyms.items():
+            for word in words:
+                self._add(normalize(word), name)
+
+    def _add(self, key: str, name: str) -> None:
+        known = self.lookup.setdefault(key, name)
+        if known != name:
+            raise ValueError(f"{self.name}: {key!r} is a synonym of both {known} and {name}")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.export_columns + self.import_only
+
+    def field_for(self, header: str) -> str | None:
+        """The field a header means, if any."""
+        key = normalize(header)
+        if key in self.lookup:
+            return self.lookup[key]
+        for prefix in self.prefixes:
+            rest = key.removeprefix(prefix)
+            if rest != key and rest in self.lookup:
+                return self.lookup[rest]
+        return None
+
+
+_ACCOUNT_NAMES = (
+    "account name",
+    "compte",
+    "nom du compte",
+    "company",
+    "company name",
+    "associated company",
+    "société",
+    "nom de la société",
+    "entreprise",
+    "nom de l'entreprise",
+    "organization",
+    "organisation",
+    "organization name",
+    "client",
+    "customer",
+    "customer name",
+    "raison sociale",
+)
+_ACCOUNT_IDS = (
+    "account id",
+    "account external id",
+    "company id",
+    "organization id",
+    "customer id",
+    "id du compte",
+    "id compte",
+    "id client",
+    "code client",
+)
+_EMAIL = ("e-mail", "mail", "courriel", "email address", "adresse e-mail", "adresse email")
+_PHONE = ("téléphone", "tel", "tél", "phone number", "numéro de téléphone", "telephone number")
+_NOTES = ("note", "comments", "comment", "commentaires", "commentaire", "remarques", "remarque")
+_IDS = ("id", "record id", "identifiant", "référence", "ref", "external id")
+
+ACCOUNTS = Kind(
+    name="accounts",
+    plural="accounts",
+    singular="account",
+    table="accounts",
+    export_columns=(
+        "name",
+        "industry",
+        "email",
+        "phone",
+        "website",
+        "city",
+        "country",
+        "notes",
+        "external_id",
+    ),
+    import_only=(),
+    synonyms={
+        "name": ("nom", "account", *_ACCOUNT_NAMES),
+        "industry": ("secteur", "secteur d'activité", "sector", "industrie", "activité"),
+        "email": _EMAIL,
+        "phone": _PHONE,
+        "website": ("web site", "site", "site web", "site internet", "url", "web"),
+        "city": ("ville", "town", "localité", "commune"),
+        "country": ("pays",),
+        "notes": _NOTES,
+        "external_id": (*_IDS, *_ACCOUNT_IDS),
+    },
+    required=(("name",),),
+    prefixes=("account", "compte", "company", "organization", "organisation", "societe"),
+)
+
+CONTACTS = Kind(
+    name="contacts",
+    plural="contacts",
+    singular="contact",
+    table="contacts",
+    export_columns=("name", "account", "email", "phone", "role", "notes", "external_id"),
+    import_only=("first_name", "last_name", "account_external_id"),
+    synonyms={
+        "name": ("nom", "contact", "contact name", "full name", "nom complet", "display name"),
+        "first_name": ("prénom", "first name", "given name", "forename"),
+        "last_name": ("last name", "surname", "family name", "nom de famille"),
+        "account": _ACCOUNT_NAMES,
+        "account_external_id": _ACCOUNT_IDS,
+        "email": _EMAIL,
+        "phone": _PHONE,
+        "role": ("rôle", "job title", "title", "titre", "fonction", "poste", "position", "job"),
+        "notes": _NOTES,
+        "external_id": (*_IDS, "contact id"),
+    },
+    required=(("name", "first_name", "last_name"), ("account", "account_external_id")),
+    prefixes=("contact", "person", "personne"),
+)
+
+OPPORTUNITIES = Kind(
+    name="opps",
+    plural="opportunities",
+    singular="opportunity",
+    table="opportunities",
+    export_columns=(
+        "name",
+        "account",
+        "contact",
+        "amount",
+        "currency",
+        "due_date",
+        "status",
+        "probability",
+        "created_on",
+        "closed_on",
+        "close_reason",
+        "source",
+        "type",
+        "description",
+        "tags",
+        "notes",
+        "external_id",
+    ),
+    import_only=("account_external_id",),
+    synonyms={
+        "name": (
+            "nom",
+            "opportunity",
+            "opportunité",
+            "opportunity name",
+            "nom de l'opportunité",
+            "deal",
+            "deal name",
+            "title",
+            "titre",
+            "intitulé",
+            "affaire",
+            "libellé",
+            "subject",
+            "objet",
+        ),
+        "account": _ACCOUNT_NAMES,
+        "account_external_id": _ACCOUNT_IDS,
+        "contact": (
+            "contact name",
+            "contact person",
+            "person",
+            "personne",
+            "interlocuteur",
+            "nom du contact",
+            "primary contact",
+        ),
+        "amount": (
+            "montant",
+            "value",
+            "deal value",
+            "valeur",
+            "montant ht",
+            "price",
+            "prix",
+            "total",
+            "revenue",
+            "chiffre d'affaires",
+        ),
+        "currency": ("devise", "monnaie", "currency code", "code devise"),
+        "due_date": (
+            "due",
+            "date d'échéance",
+            "échéance",
+            "close date",
+            "closing date",
+            "expected close date",
+            "date de clôture",
+            "date de clôture prévue",
+            "date de signature prévue",
+            "date prévue",
+            "deadline",
+            "date limite",
+        ),
+        "status": (
+            "statut",
+            "stage",
+            "deal stage",
+            "sales stage",
+            "pipeline stage",
+            "étape",
+            "étape de vente",
+            "phase",
+            "état",
+        ),
+        "probability": ("probabilité", "proba", "win probability", "deal probability"),
+        "created_on": (
+            "created",
+            "created date",
+            "creation date",
+            "date created",
+            "create date",
+            "date de création",
+            "créée le",
+            "créé le",
+        ),
+        "closed_on": (
+            "closed",
+            "closed date",
+            "date closed",
+            "actual close date",
+            "won date",
+            "date de fermeture",
+            "date de clôture effective",
+            "date de clôture réelle",
+            "clôturée le",
+            "fermée le",
+        ),
+        "close_reason": (
+            "reason",
+            "lost reason",
+            "loss reason",
+            "closed lost reason",
+            "won reason",
+            "raison",
+            "motif",
+            "motif de perte",
+            "raison de la perte",
+        ),
+        "source": ("lead source", "origine", "provenance", "canal"),
+        "type": ("opportunity type", "deal type", "type d'affaire", "type d'opportunité"),
+        "description": ("détails", "details"),
+        "tags": ("tag", "étiquettes", "étiquette", "labels", "label", "mots-clés"),
+        "notes": _NOTES,
+        "external_id": (*_IDS, "opportunity id", "deal id"),
+    },
+    required=(
+        ("name",),
+        ("account", "account_external_id"),
+        ("amount",),
+        ("due_date",),
+        ("status",),
+    ),
+    prefixes=("deal", "opportunity", "opportunite", "affaire"),
+)
+
+TASKS = Kind(
+    name="tasks",
+    plural="tasks",
+    singular="task",
+    table="tasks",
+    export_columns=(
+        "title",
+        "due_date",
+        "done_on",
+        "account",
+        "opportunity",
+        "opportunity_external_id",
+        "notes",
+        "external_id",
+    ),
+    import_only=("account_external_id",),
+    synonyms={
+        "title": (
+            "titre",
+            "task",
+            "tâche",
+            "subject",
+            "sujet",
+            "objet",
+            "name",
+            "nom",
+            "intitulé",
+            "libellé",
+        ),
+        "due_date": (
+            "due",
+            "due on",
+            "date d'échéance",
+            "échéance",
+            "date",
+            "deadline",
+            "date limite",
+        ),
+        "done_on": (
+            "done",
+            "completed",
+            "completed on",
+            "completed date",
+            "completion date",
+            "date done",
+            "done date",
+            "fait le",
+            "faite le",
+            "terminé le",
+            "terminée le",
+            "date de réalisation",
+        ),
+        "account": ("account", *_ACCOUNT_NAMES),
+        "account_external_id": _ACCOUNT_IDS,
+        "opportunity": (
+            "opportunité",
+            "deal",
+            "affaire",
+            "opportunity name",
+            "deal name",
+            "nom de l'opportunité",
+        ),
+        "opportunity_external_id": ("opportunity id", "deal id", "id opportunité"),
+        "notes": (*_NOTES, "description", "details", "détails"),
+        "external_id": (*_IDS, "task id", "activity id"),
+    },
+    required=(("title",),),
+    prefixes=("task", "tache", "activity", "activite"),
+)
+
+KINDS = {kind.name: kind for kind in (ACCOUNTS, CONTACTS, OPPORTUNITIES, TASKS)}
+
+
+@dataclass
+class Columns:
+    """How the columns of one file are read."""
+
+    fields: dict[str, str]
+    """Header -> field, for the headers that are read."""
+    ignored: list[str]
+    """Headers that match no field (and were not ignored on purpose)."""
+
+
+def parse_pairs(given: Iterable[str], option: str, what: str) -> list[tuple[str, str]]:
+    """`["Montant=amount"]` -> `[("Montant", "amount")]`; the last "=" splits, so a column
+    name may contain one."""
+    pairs = []
+    for text in given:
+        left, sep, right = text.rpartition("=") if option != "--default" else text.partition("=")
+        if not sep or not left.strip():
+            raise InvalidInput(f"Invalid {option} {text!r}: write it as {what}.")
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def check_field(kind: Kind, name: str, option: str) -> str:
+    """A field name as the user typed it ("Due date", "due-date") -> "due_date"."""
+    found = {normalize(known): known for known in kind.fields}.get(normalize(name))
+    if found is None:
+        raise InvalidInput(
+            f"Invalid {option}: {kind.plural} have no field {name!r}. "
+            f"Fields: {', '.join(kind.fields)}."
+        )
+    return found
+
+
+def match(
+    kind: Kind,
+    headers: Sequence[str],
+    mapping: Sequence[tuple[str, str]] = (),
+    *,
+    complete: bool = True,
+) -> Columns:
+    """Read a file's headers. `mapping` is the --map pairs (an empty field ignores a column).
+
+    Refuses a --map naming no column (when the headers are `complete`: a JSON file shows
+    its keys as it goes) and two columns read as the same field.
+    """
+    chosen: dict[str, str | None] = {}
+    for column, name in mapping:
+        header = _find_header(headers, column)
+        if header is None:
+            if complete:
+                raise InvalidInput(
+                    f"Invalid --map {column}={name}: the file has no column {column!r}. "
+                    f"Its columns: {_quoted(headers)}."
+                )
+            header = column
+        chosen[header] = check_field(kind, name, "--map") if name else None
+    fields: dict[str, str] = {}
+    ignored: list[str] = []
+    for header in headers:
+        if header in chosen:
+            name = chosen[header]
+        elif header.strip() == REJECT_REASON:
+            continue
+        else:
+            name = kind.field_for(header)
+            if name is None:
+                if header.strip():
+                    ignored.append(header)
+                continue
+        if name is None:
+            continue
+        twin = next((other for other, known in fields.items() if known == name), None)
+        if twin is not None:
+            raise InvalidInput(
+                f"The columns {twin!r} and {header!r} are both read as {name}: "
+                f"keep one, e.g. with --map {_shell(header)}= to ignore {header!r}."
+            )
+        fields[header] = name
+    return Columns(fields, ignored)
+
+
+def missing_required(kind: Kind, present: Iterable[str]) -> list[str]:
+    """The required fields (or groups of alternatives) that no column gives."""
+    given = set(present)
+    return [
+        group[0]
+        for group in kind.required
+        if not any(alternative in given for alternative in group)
+    ]
+
+
+def _find_header(headers: Sequence[str], column: str) -> str | None:
+    if column in headers:
+        return column
+    wanted = normalize(column)
+    return next((header for header in headers if normalize(header) == wanted), None)
+
+
+def _quoted(headers: Sequence[str]) -> str:
+    return ", ".join(repr(header) for header in headers)
+
+
+def _shell(text: str) -> str:
+    return text if re.fullmatch(r"[\w.-]+", text) else f"'{text}'"

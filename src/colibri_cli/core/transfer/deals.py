@@ -1,0 +1,548 @@
+"""Importing opportunities: the fast path for big files, and history for closed deals.
+
+History of imported opportunities: a closed one (won, lost, cancelled) is inserted in the
+first open status, stamped at the start of its creation day, then moved to its closed
+status stamped at the start of its closing day; the history triggers record both. So the
+reports see it open from created_on and closed from closed_on.
+"""
+
+import sqlite3
+from dataclasses import dataclass
+
+from colibri_cli.core import opportunities, settings
+from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.text import fold
+from colibri_cli.core.transfer import columns as cols
+from colibri_cli.core.transfer.engine import (
+    Lines,
+    Problem,
+    apply_changes,
+    chunks,
+    duplicate,
+    given_fields,
+    insert_many,
+    many_rows,
+    plural,
+)
+from colibri_cli.core.transfer.references import ReferencingImporter
+from colibri_cli.core.transfer.sources import Record
+from colibri_cli.core.transfer.values import (
+    AmountReader,
+    FieldReader,
+    StatusReader,
+    read_status_map,
+)
+
+BULK_ROWS = 20_000
+"""Once an import has created this many opportunities, and at least as many as the table
+had, it builds the table's indexes at its end instead of row after row."""
+_TEXT = object()
+
+
+# Big imports ------------------------------------------------------------------------------
+
+
+class BulkIndexes:
+    """A table's secondary indexes, dropped while a big import writes and built again at
+    its end: building an index from sorted rows is much cheaper than keeping it up to date
+    row after row. It all happens inside the import's savepoint, so a rolled back import
+    gets its indexes back untouched, and other connections never see the table without them.
+
+    Unique indexes stay (they enforce), and so do those whose first column is in `needed`
+    (the import looks rows up by them).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, table: str, needed: tuple[str, ...]) -> None:
+        self.conn, self.table, self.needed = conn, table, needed
+        self.dropped: list[str] = []
+        self.active = False
+
+    def drop(self) -> None:
+        self.active = True
+        for index in self.conn.execute(f"PRAGMA index_list({self.table})").fetchall():
+            if index["unique"] or index["origin"] != "c":
+                continue
+            columns = self.conn.execute(f"PRAGMA index_info({index['name']})").fetchall()
+            if columns and columns[0]["name"] in self.needed:
+                continue
+            sql = self.conn.execute(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                (index["name"],),
+            ).fetchone()[0]
+            self.conn.execute(f'DROP INDEX "{index["name"]}"')
+            self.dropped.append(sql)
+
+    def rebuild(self) -> None:
+        for sql in self.dropped:
+            self.conn.execute(sql)
+        self.dropped = []
+
+
+# Opportunities ----------------------------------------------------------------------------
+
+OPPORTUNITY_COLUMNS = (
+    "id",
+    "account_id",
+    "contact_id",
+    "name",
+    "amount",
+    "currency",
+    "due_date",
+    "status",
+    "probability",
+    "source",
+    "type",
+    "description",
+    "tags",
+    "notes",
+    "created_on",
+    "closed_on",
+    "close_reason",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+CLOSING = """
+    UPDATE opportunities SET status = v.column1, probability = v.column2, closed_on = v.column3,
+        close_reason = v.column4, updated_at = v.column5
+    FROM (VALUES {rows}) AS v WHERE opportunities.id = v.column6
+"""
+TEXT_FIELDS = ("source", "type", "description", "notes", "external_id", "close_reason")
+LABELS = {
+    **opportunities.FIELD_LABELS,
+    "closed_on": "closing date",
+    "close_reason": "close reason",
+    "external_id": "external id",
+}
+
+
+@dataclass
+class Opportunity:
+    """A valid row, ready to insert or to compare with the record it matches."""
+
+    record: Record
+    raw: dict
+    defaulted: set
+    values: dict
+    account: object
+    closed: bool
+    line: int
+    key: tuple = ()
+
+
+class OpportunityImporter(ReferencingImporter):
+    kind = cols.OPPORTUNITIES
+
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.amounts = AmountReader()
+        self.statuses = StatusReader(conn, read_status_map(conn, options.status_map))
+        self.probabilities = FieldReader(conn, "probability")
+        self.currencies = FieldReader(conn, "currency")
+        self.kinds = {
+            row["key"]: row["kind"] for row in conn.execute("SELECT key, kind FROM statuses")
+        }
+        self.first_open = conn.execute(
+            "SELECT key FROM statuses WHERE kind = 'open' ORDER BY position, key LIMIT 1"
+        ).fetchone()[0]
+        self.currency = settings.get(conn, "currency")
+        self.next_id = self.start_max + 1
+        self.contacts: dict[int, dict[str, list[int]]] = {}
+        self.rounded = Lines()
+        self.past_due = Lines()
+        self.zero = Lines()
+        self.closed_on_due = Lines()
+        self.readers = self._readers()
+        self.bulk = BulkIndexes(conn, "opportunities", needed=("account_id",))
+        self.bulk_after = max(BULK_ROWS, self.start_max)
+
+    def check_default(self, name: str, text: str) -> None:
+        if name in ("account", "account_external_id", "contact"):
+            return
+        problems: list[Problem] = []
+        self._read({name: text}, {}, problems)
+        if problems:
+            raise InvalidInput(problems[0].message)
+
+    def _readers(self) -> dict:
+        """How each field's text is read into the values (None: read elsewhere; absent:
+        plain text, already stripped)."""
+        dates, statuses, probabilities, currencies = (
+            self.dates,
+            self.statuses,
+            self.probabilities,
+            self.currencies,
+        )
+
+        def amount(text: str, values: dict) -> None:
+            read = self.amounts(text)
+            values["amount"] = read.value
+            if read.currency:
+                values["symbol_currency"] = read.currency
+            if read.rounded:
+                values["rounded"] = True
+
+        def date(name: str):
+            label = LABELS[name]
+            return lambda text, values: values.__setitem__(name, dates(text, label))
+
+        return {
+            "amount": amount,
+            "due_date": date("due_date"),
+            "created_on": date("created_on"),
+            "closed_on": date("closed_on"),
+            "status": lambda text, values: values.__setitem__("status", statuses(text)),
+            "probability": lambda text, values: values.__setitem__(
+                "probability", probabilities(text)
+            ),
+            "currency": lambda text, values: values.__setitem__("currency", currencies(text)),
+            "tags": lambda text, values: values.__setitem__(
+                "tags", opportunities.normalize_tags(text)
+            ),
+            "account": None,
+            "account_external_id": None,
+            "contact": None,
+        }
+
+    def _read(self, raw: dict, values: dict, problems: list[Problem]) -> None:
+        """Read every field's text into `values`; each refusal becomes a problem."""
+        readers = self.readers
+        for name, text in raw.items():
+            reader = readers.get(name, _TEXT)
+            if reader is _TEXT:
+                values[name] = text
+            elif reader is not None:
+                try:
+                    reader(text, values)
+                except ColibriError as problem:
+                    message = str(problem)
+                    unknown = name == "status" and message.startswith("Unknown")
+                    problems.append(Problem(name, message, "status" if unknown else "", text))
+
+    def parse(self, raw, defaulted, problems, line) -> Opportunity | None:
+        values: dict = {}
+        for name in ("name", "amount", "due_date", "status"):
+            if name not in raw:
+                message = f"The {opportunities.FIELD_LABELS[name]} is missing."
+                problems.append(Problem(name, message, "missing", name))
+        self._read(raw, values, problems)
+        account = self.find_account(raw, problems, required=True)
+        if problems:
+            return None
+        self._complete(values, raw, problems)
+        if problems:
+            return None
+        closed = self.kinds[values["status"]] != "open"
+        if "contact" in raw:
+            values["contact_id"] = self._contact(raw["contact"], account, problems)
+        if problems:
+            return None
+        return Opportunity(None, raw, defaulted, values, account, closed, line)
+
+    def _complete(self, values: dict, raw: dict, problems: list[Problem]) -> None:
+        """The rules of a new opportunity: currency, creation and closing dates."""
+        if "currency" not in values:
+            values["currency"] = values.get("symbol_currency") or self.currency
+        today = self.today_iso
+        created_on = values.get("created_on")
+        if created_on is not None and created_on > today:
+            problems.append(
+                Problem(
+                    "created_on",
+                    f"Invalid creation date {raw['created_on']!r}: it is in the future "
+                    f"({created_on}).",
+                )
+            )
+        kind = self.kinds[values["status"]]
+        if kind == "open":
+            for name in ("closed_on", "close_reason"):
+                if values.get(name) is not None:
+                    problems.append(
+                        Problem(
+                            name,
+                            f"The {LABELS[name]} {raw[name]!r} is for a closed opportunity, "
+                            f"but its status {values['status']!r} is open.",
+                        )
+                    )
+            values.setdefault("created_on", today)
+            return
+        closed_on = values.get("closed_on")
+        blamed = "closed_on"
+        if closed_on is None:
+            closed_on = values["closed_on"] = values["due_date"]
+            blamed = "due_date"
+            values["closed_on_due"] = True
+        if closed_on > today:
+            what = "" if blamed == "closed_on" else " (its due date, as the row has none)"
+            problems.append(
+                Problem(
+                    blamed,
+                    f"The closing date {closed_on}{what} is in the future: "
+                    "close it on the day it happens.",
+                )
+            )
+        if created_on is not None and closed_on < created_on:
+            problems.append(
+                Problem(
+                    blamed,
+                    f"The closing date {closed_on} is before the opportunity was created "
+                    f"({created_on}).",
+                )
+            )
+        values.setdefault("created_on", closed_on)
+
+    def _contact(self, name: str, account, problems: list[Problem]) -> int | None:
+        if not isinstance(account, int):
+            problems.append(
+                Problem(
+                    "contact", f"No contact {name!r} at the new account: import contacts first."
+                )
+            )
+            return None
+        known = self.contacts.get(account)
+        if known is None:
+            known = self.contacts[account] = {}
+            for row in self.conn.execute(
+                "SELECT id, name FROM contacts WHERE account_id = ? ORDER BY id", (account,)
+            ):
+                known.setdefault(fold(row["name"]), []).append(row["id"])
+        found = known.get(fold(name), [])
+        where = self.accounts.names[account]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            problems.append(Problem("contact", f"Several contacts are named {name!r} at {where}."))
+        else:
+            elsewhere = self.conn.execute(
+                "SELECT a.name FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id "
+                "WHERE fold(c.name) = ? LIMIT 1",
+                (fold(name),),
+            ).fetchone()
+            problems.append(
+                Problem(
+                    "contact",
+                    f"Contact {name!r} works at {elsewhere[0]}, not at this opportunity's "
+                    f"account ({where})."
+                    if elsewhere
+                    else f"No contact {name!r} at {where}: add it, or import contacts first.",
+                )
+            )
+        return None
+
+    def write(self, valid: list) -> None:
+        if not valid:
+            return
+        fresh: list[Opportunity] = []
+        keys: dict[tuple, int] = {}
+        for record, opportunity, _raw, defaulted in valid:
+            opportunity.record = record
+            values = opportunity.values
+            account_id = self.accounts.ensure(opportunity.account)
+            values["account_id"] = account_id
+            external_id = values.get("external_id")
+            key = ("e", external_id) if external_id else ("n", account_id, fold(values["name"]))
+            opportunity.key = key
+            if key in keys:
+                problem = duplicate(_key_field(key), "opportunity", _key_value(values, key))
+                self.reject(record, [problem], defaulted)
+                continue
+            keys[key] = record.line
+            fresh.append(opportunity)
+        existing = self._existing(fresh)
+        if not self.bulk.active and self.result.created >= self.bulk_after:
+            self.bulk.drop()
+        inserts, closings = [], []
+        for opportunity in fresh:
+            found = existing.get(opportunity.key)
+            if found is None:
+                self._new(opportunity, inserts, closings)
+                continue
+            if len(found) > 1:
+                ids = ", ".join(str(number) for number in found)
+                message = (
+                    f"Several opportunities have this account and name (ids {ids}): "
+                    "give this one an external id."
+                )
+                self.reject(opportunity.record, [Problem("name", message)], opportunity.defaulted)
+            elif self.seen_before(found[0]):
+                key = opportunity.key
+                value = _key_value(opportunity.values, key)
+                problem = duplicate(_key_field(key), "opportunity", value)
+                self.reject(opportunity.record, [problem], opportunity.defaulted)
+            elif self.options.upsert:
+                self._update(opportunity, found[0])
+            else:
+                self.result.skipped += 1
+        self._insert(inserts, closings)
+
+    def finish(self) -> None:
+        self.bulk.rebuild()
+
+    def _existing(self, fresh: list[Opportunity]) -> dict[tuple, list[int]]:
+        found: dict[tuple, list[int]] = {}
+        external_ids = [o.key[1] for o in fresh if o.key[0] == "e"]
+        for chunk in chunks(external_ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, external_id FROM opportunities WHERE external_id IN ({marks})", chunk
+            ):
+                found[("e", row["external_id"])] = [row["id"]]
+        for opportunity in fresh:
+            key = opportunity.key
+            if key[0] == "n":
+                ids = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT id FROM opportunities WHERE account_id = ? AND fold(name) = ? "
+                        "ORDER BY id",
+                        key[1:],
+                    )
+                ]
+                if ids:
+                    found[key] = ids
+        return found
+
+    def _new(self, opportunity: Opportunity, inserts: list, closings: list) -> None:
+        values, line = opportunity.values, opportunity.line
+        record_id = self.next_id
+        self.next_id += 1
+        self.result.created += 1
+        if values.get("rounded"):
+            self.rounded.add(line)
+        if opportunity.closed:
+            if values.get("closed_on_due"):
+                self.closed_on_due.add(line)
+            opened = values["created_on"] + "T00:00:00"
+            inserts.append(self._row(record_id, values, self.first_open, None, None, None, opened))
+            closings.append(
+                (
+                    values["status"],
+                    values.get("probability"),
+                    values["closed_on"],
+                    values.get("close_reason"),
+                    values["closed_on"] + "T00:00:00",
+                    record_id,
+                )
+            )
+            return
+        if values["due_date"] < self.today_iso:
+            self.past_due.add(line)
+        if values["amount"] == 0:
+            self.zero.add(line)
+        inserts.append(
+            self._row(record_id, values, values["status"], values.get("probability"), None, None)
+        )
+
+    def _row(self, record_id, values, status, probability, closed_on, reason, updated_at=None):
+        get = values.get
+        return (
+            record_id,
+            values["account_id"],
+            get("contact_id"),
+            values["name"],
+            values["amount"],
+            values["currency"],
+            values["due_date"],
+            status,
+            probability,
+            get("source"),
+            get("type"),
+            get("description"),
+            get("tags"),
+            get("notes"),
+            values["created_on"],
+            closed_on,
+            reason,
+            get("external_id"),
+            self.stamp,
+            updated_at or self.stamp,
+        )
+
+    def _insert(self, inserts: list[tuple], closings: list[tuple]) -> None:
+        if not inserts:
+            return
+        insert_many(self.conn, "opportunities", OPPORTUNITY_COLUMNS, inserts)
+        if closings:
+            many_rows(self.conn, CLOSING, 6, closings)
+
+    def _update(self, opportunity: Opportunity, record_id: int) -> None:
+        existing = dict(
+            self.conn.execute("SELECT * FROM opportunities WHERE id = ?", (record_id,)).fetchone()
+        )
+        given = given_fields(opportunity.raw, opportunity.defaulted)
+        values = opportunity.values
+        new = dict(existing)
+        for name in given:
+            if name in ("account", "account_external_id"):
+                new["account_id"] = values["account_id"]
+            elif name == "contact":
+                new["contact_id"] = values.get("contact_id")
+            elif name in existing and name not in ("closed_on",):
+                new[name] = values.get(name)
+        if "currency" not in given and values.get("symbol_currency"):
+            new["currency"] = values["symbol_currency"]
+        problems = self._reclose(existing, new, values, given)
+        if problems:
+            self.reject(opportunity.record, problems, opportunity.defaulted)
+            return
+        changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
+        if changes and apply_changes(self.conn, "opportunities", record_id, changes):
+            self.result.updated += 1
+            if values.get("rounded") and "amount" in changes:
+                self.rounded.add(opportunity.line)
+        else:
+            self.result.skipped += 1
+
+    def _reclose(self, existing: dict, new: dict, values: dict, given: set) -> list[Problem]:
+        """Closing, reopening or re-dating an opportunity by an update, as `opp status` does."""
+        was_closed = self.kinds[existing["status"]] != "open"
+        closed = self.kinds[new["status"]] != "open"
+        if not closed:
+            if was_closed:
+                new["closed_on"] = new["close_reason"] = None
+            return []
+        if "closed_on" in given or not was_closed:
+            new["closed_on"] = values["closed_on"]  # checked by `_complete`
+        closed_on = new["closed_on"]
+        if closed_on < new["created_on"]:
+            return [
+                Problem(
+                    "closed_on" if "closed_on" in given else "created_on",
+                    f"The closing date {closed_on} is before the opportunity was created "
+                    f"({new['created_on']}).",
+                )
+            ]
+        return []
+
+    def notices(self) -> None:
+        super().notices()
+        result = self.result
+        if self.rounded:
+            amounts = plural(self.rounded.count, "amount was", "amounts were")
+            result.notices.append(f"{amounts} rounded to a whole unit ({self.rounded}).")
+        if self.closed_on_due:
+            closed = plural(self.closed_on_due.count, "closed opportunity has", "closed ones have")
+            result.notices.append(
+                f"{closed} no closing date: the due date was taken as the day it closed "
+                f"({self.closed_on_due})."
+            )
+        if self.past_due:
+            them = "it" if self.past_due.count == 1 else "them"
+            result.warnings.append(
+                f"{plural(self.past_due.count, 'open opportunity is', 'open ones are')} past due "
+                f"({self.past_due}): give {them} a new due date, or close {them}."
+            )
+        if self.zero:
+            them = "it" if self.zero.count == 1 else "them"
+            result.warnings.append(
+                f"{plural(self.zero.count, 'open opportunity has', 'open ones have')} an amount "
+                f"of 0 ({self.zero}): the pipeline and forecast will not count {them}."
+            )
+
+
+def _key_field(key: tuple) -> str:
+    return "external_id" if key[0] == "e" else "name"
+
+
+def _key_value(values: dict, key: tuple) -> str:
+    return values["external_id"] if key[0] == "e" else values["name"]

@@ -1,0 +1,553 @@
+"""The import engine: options, problems, the result, and what every kind of record shares.
+
+Rows are read as they stream, validated with the rules of the single-record commands,
+matched to what is already there, and written in batches, all inside one savepoint of the
+command's transaction. At the end the savepoint is released (the import stands) or rolled
+back: for a dry run, and when a row was invalid without --skip-invalid. So a dry run does
+exactly what the real run does, and tells exactly what it would do.
+"""
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, islice
+from pathlib import Path
+
+from colibri_cli.core import clock, records, settings
+from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.transfer import columns as cols
+from colibri_cli.core.transfer.rejects import RejectsFile
+from colibri_cli.core.transfer.sources import Record, Source, unneutralize
+from colibri_cli.core.transfer.values import (
+    DateReader,
+)
+
+BATCH_ROWS = 2_000
+CACHE_KIB = 16_384
+"""The page cache of an import: big enough that a big transaction seldom spills pages to
+the WAL before its commit, small enough that memory stays flat."""
+ROWS_PER_STATEMENT = 200
+SAVEPOINT = "colibri_import"
+AMBIGUOUS = -1
+
+
+@dataclass
+class Options:
+    mapping: list[tuple[str, str]] = field(default_factory=list)
+    status_map: list[tuple[str, str]] = field(default_factory=list)
+    defaults: list[tuple[str, str]] = field(default_factory=list)
+    date_format: str | None = None
+    create_accounts: bool = False
+    upsert: bool = False
+    skip_invalid: bool = False
+    dry_run: bool = False
+    rejects: Path | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str | None
+    """The field the problem is about (None: the whole row)."""
+    message: str
+    topic: str = ""
+    """What kind of problem, to give one hint for many rows: status, account, missing."""
+    value: str | None = None
+
+
+@dataclass
+class Rejection:
+    line: int
+    number: int
+    problems: list[tuple[str | None, Problem]]
+    """Each problem with the column it is about, as the file names it."""
+
+
+class Lines:
+    """How many rows, and the first few line numbers, for a notice."""
+
+    SHOWN = 5
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: list[int] = []
+
+    def add(self, line: int) -> None:
+        self.count += 1
+        if len(self.first) < self.SHOWN:
+            self.first.append(line)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        shown = [str(line) for line in self.first]
+        more = self.count - len(shown)
+        word = "line" if self.count == 1 else "lines"
+        if more:
+            return f"{word} {', '.join(shown)} and {more:,} more"
+        if len(shown) == 1:
+            return f"{word} {shown[0]}"
+        return f"{word} {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+@dataclass
+class Result:
+    kind: cols.Kind
+    source: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    accounts_created: int = 0
+    kept: bool = False
+    notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    rejects_path: Path | None = None
+    refused: bool = False
+    """Invalid rows without --skip-invalid: nothing was (or, in a dry run, would be) written."""
+
+
+class Importer:
+    """What every kind shares: columns, defaults, references to accounts, the main loop."""
+
+    kind: cols.Kind
+
+    def __init__(self, conn: sqlite3.Connection, source: Source, options: Options) -> None:
+        self.conn = conn
+        self.source = source
+        self.options = options
+        self.today = clock.today()
+        self.today_iso = self.today.isoformat()
+        self.stamp = clock.now()
+        self.dates = DateReader(
+            today=self.today,
+            order=settings.get(conn, "date-order"),
+            date_format=options.date_format,
+        )
+        self.result = Result(self.kind, source.name, options.dry_run)
+        self.header_of: dict[str, str] = {}
+        self.positions: list[tuple[int, str]] = []
+        self.key_fields: dict[str, str | None] = {}
+        self.ignored: list[str] = []
+        self._read_columns()
+        self.defaults: dict[str, str] = {}
+        self.default_uses: Counter[str] = Counter()
+        self.start_max = conn.execute(
+            f"SELECT coalesce(max(id), 0) FROM {self.kind.table}"
+        ).fetchone()[0]
+        self.matched = bytearray(self.start_max // 8 + 1)
+        self.topics: dict[str, Counter[str]] = {}
+        self.rejects: RejectsFile | None = None
+
+    # Columns and defaults ---------------------------------------------------------------
+
+    def _read_columns(self) -> None:
+        source, kind = self.source, self.kind
+        complete = source.format == "csv"
+        found = cols.match(kind, source.headers, self.options.mapping, complete=complete)
+        self.ignored = found.ignored
+        self.header_of = {name: header for header, name in found.fields.items()}
+        if complete:
+            index = {header: number for number, header in enumerate(source.headers)}
+            self.positions = [(index[header], name) for header, name in found.fields.items()]
+            self.width = len(source.headers)
+        else:
+            self.mapping = {cols.normalize(key): name for key, name in self.options.mapping}
+            self.key_fields = {key: found.fields.get(key) for key in source.headers}
+
+    @property
+    def mapping_shown(self) -> list[tuple[str, str]]:
+        """Columns read under another name than their field's, as (column, field)."""
+        return [
+            (header, name)
+            for name, header in self.header_of.items()
+            if cols.normalize(header) != cols.normalize(name)
+        ]
+
+    def read_defaults(self) -> dict[str, str]:
+        defaults = {}
+        for name, text in cols.parse_pairs(self.options.defaults, "--default", "FIELD=VALUE"):
+            name = cols.check_field(self.kind, name, "--default")
+            if not text:
+                raise InvalidInput(f"Invalid --default {name}=: give a value after the =.")
+            try:
+                self.check_default(name, text)
+            except ColibriError as problem:
+                raise InvalidInput(f"Invalid --default {name}={text}: {problem}") from None
+            defaults[name] = text
+        return defaults
+
+    def check_default(self, name: str, text: str) -> None:
+        """Refuse a default the field would refuse in every row."""
+
+    def check_required_columns(self) -> None:
+        if self.source.format != "csv":
+            return
+        present = set(self.header_of) | set(self.defaults)
+        missing = cols.missing_required(self.kind, present)
+        if missing:
+            what = "; ".join(
+                f"no column for the {name.replace('_', ' ')}: map one with --map COLUMN={name}"
+                + ("" if name in ("name", "title") else f" or give --default {name}=VALUE")
+                for name in missing
+            )
+            columns = ", ".join(repr(header) for header in self.source.headers) or "none"
+            raise InvalidInput(
+                f"Cannot import {self.kind.plural} from {self.source.name}: {what}. "
+                f"Its columns: {columns}."
+            )
+
+    # Reading rows -----------------------------------------------------------------------
+
+    def extract(self, record: Record) -> tuple[dict[str, str], set[str], list[Problem]]:
+        """The row's text by field, the fields filled by --default, and problems of form."""
+        problems: list[Problem] = []
+        if isinstance(record.cells, list):
+            raw = self._extract_csv(record.cells, problems)
+        else:
+            raw = self._extract_json(record.cells, problems)
+        defaulted = set()
+        for name, text in self.defaults.items():
+            if name not in raw:
+                raw[name] = text
+                defaulted.add(name)
+                self.default_uses[name] += 1
+        return raw, defaulted, problems
+
+    def _extract_csv(self, cells: list[str], problems: list[Problem]) -> dict[str, str]:
+        raw = {}
+        count = len(cells)
+        for index, name in self.positions:
+            if index < count:
+                text = cells[index].strip()
+                if text:
+                    if text[0] == "'":
+                        text = unneutralize(text).strip()
+                    raw[name] = text
+        if count > self.width and any(cell.strip() for cell in cells[self.width :]):
+            problems.append(
+                Problem(
+                    None,
+                    f"This row has {count} cells but the header has {self.width}: "
+                    "check the delimiter and the quotes.",
+                )
+            )
+        return raw
+
+    def _extract_json(self, cells: dict, problems: list[Problem]) -> dict[str, str]:
+        raw = {}
+        for key, value in cells.items():
+            if key not in self.key_fields:
+                self.key_fields[key] = self._json_field(key)
+            name = self.key_fields[key]
+            if name is None or value is None:
+                continue
+            text = _json_text(value, name)
+            if text is None:
+                problems.append(
+                    Problem(
+                        name,
+                        f"The value of {key!r} is a JSON {type(value).__name__}: "
+                        "give text or a number.",
+                    )
+                )
+            elif text.strip():
+                raw[name] = text.strip()
+        return raw
+
+    def _json_field(self, key: str) -> str | None:
+        if cols.normalize(key) in self.mapping:
+            target = self.mapping[cols.normalize(key)]
+            name = cols.check_field(self.kind, target, "--map") if target else None
+        elif key == cols.REJECT_REASON:
+            return None
+        else:
+            name = self.kind.field_for(key)
+        if name is None:
+            self.ignored.append(key)
+        elif name in self.header_of and self.header_of[name] != key:
+            raise InvalidInput(
+                f"The keys {self.header_of[name]!r} and {key!r} are both read as {name}: "
+                f"keep one, e.g. with --map {key}= to ignore {key!r}."
+            )
+        else:
+            self.header_of[name] = key
+        return name
+
+    # The main loop ----------------------------------------------------------------------
+
+    def run(
+        self,
+        on_rejected: Callable[[Rejection], None],
+        on_progress: Callable[[int, int], None] = lambda rows, bytes_read: None,
+    ) -> Result:
+        self.on_rejected = on_rejected
+        options = self.options
+        if options.rejects and options.skip_invalid and not options.dry_run:
+            self.rejects = RejectsFile(self.source, options.rejects)
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.conn.execute(f"SAVEPOINT {SAVEPOINT}")
+        try:
+            for batch in _batches(self.source.records, BATCH_ROWS):
+                valid = []
+                for record in batch:
+                    if _is_empty(record.cells):
+                        continue
+                    self.result.rows += 1
+                    raw, defaulted, problems = self.extract(record)
+                    values = None
+                    if not problems:
+                        values = self.parse(raw, defaulted, problems, record.line)
+                    if problems:
+                        self.reject(record, problems, defaulted)
+                    else:
+                        valid.append((record, values, raw, defaulted))
+                self.write(valid)
+                on_progress(self.result.rows, self.source.bytes_read)
+        except sqlite3.IntegrityError as error:
+            if self.rejects:
+                self.rejects.discard()
+            raise ColibriError(
+                f"The database refused a row of {self.source.name} ({error}) that the import "
+                "had found valid; nothing was imported. This is a bug in colibri: please "
+                "report it, with the row if you can."
+            ) from error
+        except BaseException:
+            if self.rejects:
+                self.rejects.discard()
+            raise  # the command's transaction is rolled back
+        result = self.result
+        result.refused = result.rejected > 0 and not options.skip_invalid
+        result.kept = not options.dry_run and not result.refused
+        if result.kept:
+            self.finish()
+            self.conn.execute(f"RELEASE {SAVEPOINT}")
+        else:
+            self.conn.execute(f"ROLLBACK TO {SAVEPOINT}")
+            self.conn.execute(f"RELEASE {SAVEPOINT}")
+        if self.rejects:
+            result.rejects_path = self.rejects.finish(keep=result.kept)
+        self.notices()
+        return result
+
+    def reject(self, record: Record, problems: list[Problem], defaulted: set[str]) -> None:
+        self.result.rejected += 1
+        shown = [
+            (self.column(problem.field, defaulted), _sentence(problem)) for problem in problems
+        ]
+        for problem in problems:
+            if problem.topic:
+                self.topics.setdefault(problem.topic, Counter())[problem.value or ""] += 1
+        rejection = Rejection(record.line, record.number, shown)
+        self.on_rejected(rejection)
+        if self.rejects:
+            self.rejects.write(record, reason(rejection))
+
+    def column(self, name: str | None, defaulted: set[str] = frozenset()) -> str | None:
+        if name is None:
+            return None
+        if name in defaulted:
+            return f"--default {name}"
+        return self.header_of.get(name, name)
+
+    # What each kind says ----------------------------------------------------------------
+
+    def parse(
+        self, raw: dict[str, str], defaulted: set[str], problems: list[Problem], line: int
+    ) -> dict:
+        raise NotImplementedError
+
+    def write(self, valid: list) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Work left for the end of an import that stands (none by default)."""
+
+    def notices(self) -> None:
+        result = self.result
+        if self.ignored:
+            shown = ", ".join(repr(header) for header in self.ignored)
+            result.notices.insert(
+                0,
+                f"Ignored columns (no {self.kind.singular} field matches them): {shown}. "
+                "Import one with --map COLUMN=FIELD.",
+            )
+        for name, count in self.default_uses.items():
+            rows = "row" if count == 1 else "rows"
+            result.notices.append(
+                f"--default {name}={self.defaults[name]} filled {count:,} {rows}."
+            )
+        self._hints()
+
+    def _hints(self) -> None:
+        result = self.result
+        statuses_unknown = self.topics.get("status")
+        if statuses_unknown:
+            shown = ", ".join(
+                f"{text!r} ({count:,})" for text, count in statuses_unknown.most_common(8)
+            )
+            example = statuses_unknown.most_common(1)[0][0]
+            result.hints.append(
+                f"Unknown statuses: {shown}. Map each to a colibri status with "
+                f"--status-map '{example}=STATUS' (see `colibri statuses list`)."
+            )
+        missing_accounts = self.topics.get("account")
+        if missing_accounts:
+            many = len(missing_accounts)
+            result.hints.append(
+                f"{many:,} account{'s' if many > 1 else ''} not found; "
+                "--create-accounts creates the missing ones."
+            )
+        missing = Counter(
+            {
+                name: count
+                for name, count in self.topics.get("missing", Counter()).items()
+                if name not in ("name", "title")
+            }
+        )
+        if missing:
+            shown = ", ".join(f"{name} ({count:,})" for name, count in missing.most_common())
+            result.hints.append(
+                f"Empty required values: {shown}. Fill them in, or give a value for them all "
+                "with --default FIELD=VALUE (e.g. --default amount=0 --default due_date=+1m)."
+            )
+
+    # Shared writing helpers -------------------------------------------------------------
+
+    def seen_before(self, record_id: int) -> bool:
+        """Whether a record was created or matched by an earlier row of this file."""
+        if record_id > self.start_max:
+            return True
+        byte, bit = record_id >> 3, 1 << (record_id & 7)
+        if self.matched[byte] & bit:
+            return True
+        self.matched[byte] |= bit
+        return False
+
+
+def reason(rejection: Rejection) -> str:
+    """What a rejects file says about a row: every problem, with its column."""
+    return "; ".join(
+        f"{column}: {problem.message}" if column else problem.message
+        for column, problem in rejection.problems
+    )
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _sentence(problem: Problem) -> Problem:
+    """The problem, its message ending like a sentence (some parsers leave that to callers)."""
+    if problem.message.endswith((".", "?", "!")):
+        return problem
+    return Problem(problem.field, problem.message + ".", problem.topic, problem.value)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def duplicate(key_field: str, noun: str, value: str) -> Problem:
+    what = {
+        "external_id": f"the same external id {value!r}",
+        "name": f"the same account and name ({value!r})"
+        if noun != "account"
+        else f"the same name {value!r}",
+        "title": f"the same title ({value!r}), account, opportunity and due date",
+    }[key_field]
+    return Problem(
+        key_field,
+        f"An earlier row of this file has {what}: "
+        f"remove the duplicate, or give each {noun} its own external id.",
+    )
+
+
+def given_fields(raw: dict, defaulted: set) -> set[str]:
+    """The fields a row really gives (an update leaves the others as they are)."""
+    return {name for name in raw if name not in defaulted}
+
+
+def apply_changes(conn: sqlite3.Connection, table: str, record_id: int, changes: dict) -> bool:
+    """Update what differs; the history triggers record an opportunity's changes."""
+    if not changes:
+        return False
+    current = dict(conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone())
+    differing = {name: value for name, value in changes.items() if current.get(name) != value}
+    if not differing:
+        return False
+    records.update(conn, table, record_id, differing)
+    return True
+
+
+def insert_sql(table: str, row: dict) -> tuple[str, tuple]:
+    names = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(row.values())
+
+
+@lru_cache(maxsize=32)
+def _with_rows(sql: str, width: int, count: int) -> str:
+    one = "(" + ", ".join("?" * width) + ")"
+    return sql.format(rows=", ".join([one] * count))
+
+
+def many_rows(conn: sqlite3.Connection, sql: str, width: int, rows: list[tuple]) -> None:
+    """Run `sql`, whose `{rows}` is a VALUES list, over `rows` (tuples of `width` values),
+    a few hundred rows a statement: far fewer statement starts (and statement journals,
+    with triggers) than one statement a row."""
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(ROWS_PER_STATEMENT, limit // width))
+    full = len(rows) // per * per
+    if full:
+        conn.executemany(
+            _with_rows(sql, width, per),
+            (
+                tuple(chain.from_iterable(rows[start : start + per]))
+                for start in range(0, full, per)
+            ),
+        )
+    if full < len(rows):
+        rest = rows[full:]
+        conn.execute(_with_rows(sql, width, len(rest)), tuple(chain.from_iterable(rest)))
+
+
+def insert_many(
+    conn: sqlite3.Connection, table: str, names: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """Insert rows, many a statement."""
+    many_rows(conn, f"INSERT INTO {table} ({', '.join(names)}) VALUES {{rows}}", len(names), rows)
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _is_empty(cells) -> bool:
+    if isinstance(cells, list):
+        return not any(cells) or not "".join(cells).strip()
+    return not cells
+
+
+def _json_text(value: object, name: str) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list) and name == "tags" and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    return None

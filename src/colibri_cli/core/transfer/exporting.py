@@ -1,0 +1,77 @@
+"""What `colibri export` writes: the records as an import reads them back.
+
+The columns of accounts, contacts, opportunities and tasks are the fields of `columns.py`,
+in a fixed order: no internal ids or machine timestamps (another database gives other
+ones), references by name (and by external id where names may repeat). So exporting,
+importing into an empty database and exporting again gives the same file. The history is
+exported for reports and other tools; it is not imported.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+
+from colibri_cli.core.transfer import columns as cols
+
+KINDS = ("accounts", "contacts", "opps", "tasks", "history")
+
+QUERIES = {
+    "accounts": "SELECT {columns} FROM accounts ORDER BY id",
+    "contacts": """
+        SELECT {columns} FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id
+        ORDER BY c.id
+    """,
+    "opps": """
+        SELECT {columns} FROM opportunities AS o
+        JOIN accounts AS a ON a.id = o.account_id
+        LEFT JOIN contacts AS c ON c.id = o.contact_id
+        ORDER BY o.id
+    """,
+    "tasks": """
+        SELECT {columns} FROM tasks AS t
+        LEFT JOIN accounts AS a ON a.id = t.account_id
+        LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
+        ORDER BY t.id
+    """,
+    "history": """
+        SELECT {columns} FROM opportunity_history AS h
+        JOIN opportunities AS o ON o.id = h.opportunity_id
+        JOIN accounts AS a ON a.id = o.account_id
+        ORDER BY h.opportunity_id, h.changed_at, h.id
+    """,
+}
+
+# Columns that are not the table's own column of the same name.
+SOURCES = {
+    "contacts": {"account": "a.name"},
+    "opps": {"account": "a.name", "contact": "c.name"},
+    "tasks": {
+        "account": "a.name",
+        "opportunity": "o.name",
+        "opportunity_external_id": "o.external_id",
+    },
+    "history": {
+        "opportunity_external_id": "o.external_id",
+        "opportunity": "o.name",
+        "account": "a.name",
+    },
+}
+ALIASES = {"accounts": "", "contacts": "c.", "opps": "o.", "tasks": "t.", "history": "h."}
+HISTORY_LEADING = ("opportunity_id", "opportunity_external_id", "opportunity", "account")
+
+
+def columns(conn: sqlite3.Connection, kind: str) -> tuple[str, ...]:
+    """The export's columns: a kind's fields, or the history table's columns."""
+    if kind != "history":
+        return cols.KINDS[kind].export_columns
+    own = [row["name"] for row in conn.execute("PRAGMA table_info(opportunity_history)")]
+    return (*HISTORY_LEADING, *(name for name in own if name not in ("id", "opportunity_id")))
+
+
+def export_rows(conn: sqlite3.Connection, kind: str) -> tuple[tuple[str, ...], Iterator[dict]]:
+    """The columns and, streamed from the database, the rows of an export."""
+    names = columns(conn, kind)
+    sources = SOURCES.get(kind, {})
+    alias = ALIASES[kind]
+    selected = ", ".join(f"{sources.get(name, alias + name)} AS {name}" for name in names)
+    cursor = conn.execute(QUERIES[kind].format(columns=selected))
+    return names, (dict(row) for row in cursor)

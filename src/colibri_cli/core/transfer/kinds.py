@@ -1,0 +1,305 @@
+"""Importing accounts, contacts and tasks."""
+
+from colibri_cli.core import accounts, contacts, records
+from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.text import fold
+from colibri_cli.core.transfer import columns as cols
+from colibri_cli.core.transfer.engine import (
+    AMBIGUOUS,
+    Importer,
+    Problem,
+    apply_changes,
+    duplicate,
+    given_fields,
+    insert_sql,
+)
+from colibri_cli.core.transfer.references import AccountIndex, ReferencingImporter
+
+# Accounts ---------------------------------------------------------------------------------
+
+
+class AccountImporter(Importer):
+    kind = cols.ACCOUNTS
+
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.index = AccountIndex(conn, False, self.stamp)
+
+    def check_default(self, name: str, text: str) -> None:
+        accounts.validated({name: text})
+
+    def parse(self, raw, defaulted, problems, line) -> dict:
+        values = {}
+        for name in self.kind.export_columns:
+            if name not in raw and name != "name":
+                continue
+            try:
+                values.update(accounts.validated({name: raw.get(name)}))
+            except ColibriError as problem:
+                missing = "missing" if name == "name" and name not in raw else ""
+                problems.append(Problem(name, str(problem), missing, name))
+        return values
+
+    def write(self, valid: list) -> None:
+        for record, values, raw, defaulted in valid:
+            name, external_id = values["name"], values.get("external_id")
+            found = None
+            if external_id is not None:
+                found = self.index.by_external_id.get(external_id)
+            matched_on = "external_id" if found is not None else "name"
+            if found is None:
+                found = self.index.by_name.get(fold(name))
+            if found == AMBIGUOUS:
+                self.reject(
+                    record, [Problem("name", f"Several accounts are named {name!r}.")], defaulted
+                )
+            elif found is None:
+                self.index.insert(values)
+                self.result.created += 1
+            elif self.seen_before(found):
+                value = external_id if matched_on == "external_id" else name
+                self.reject(record, [duplicate(matched_on, "account", value)], defaulted)
+            elif self.options.upsert:
+                self._update(record, found, values, raw, defaulted)
+            else:
+                self.result.skipped += 1
+
+    def _update(self, record, account_id: int, values: dict, raw: dict, defaulted: set) -> None:
+        given = given_fields(raw, defaulted)
+        changes = {name: value for name, value in values.items() if name in given}
+        for name in ("name", "external_id"):
+            try:
+                records.ensure_unique(
+                    self.conn,
+                    "accounts",
+                    name,
+                    changes.get(name),
+                    noun="account",
+                    except_id=account_id,
+                )
+            except ColibriError as problem:
+                self.reject(record, [Problem(name, str(problem))], defaulted)
+                return
+        if apply_changes(self.conn, "accounts", account_id, changes):
+            self.result.updated += 1
+            self.index.forget(account_id)
+            row = self.conn.execute(
+                "SELECT name, external_id FROM accounts WHERE id = ?", (account_id,)
+            ).fetchone()
+            self.index.remember(account_id, row["name"], row["external_id"])
+        else:
+            self.result.skipped += 1
+
+
+# Contacts ---------------------------------------------------------------------------------
+
+
+class ContactImporter(ReferencingImporter):
+    kind = cols.CONTACTS
+
+    def check_default(self, name: str, text: str) -> None:
+        if name in ("email",):
+            contacts.validated({name: text})
+
+    def parse(self, raw, defaulted, problems, line) -> dict:
+        values = {}
+        name = raw.get("name")
+        first, last = raw.get("first_name"), raw.get("last_name")
+        if name is None:
+            name = " ".join(part for part in (first, last) if part) or None
+        elif first is not None and last is None:
+            name = f"{first} {name}"  # "Prénom" and "Nom": Nom is the family name
+        try:
+            values["name"] = records.require_text("contact name", name)
+        except ColibriError as problem:
+            problems.append(Problem("name", str(problem), "missing", "name"))
+        for field_name in ("email", "phone", "role", "notes", "external_id"):
+            if field_name in raw:
+                try:
+                    values.update(contacts.validated({field_name: raw[field_name]}))
+                except ColibriError as problem:
+                    problems.append(Problem(field_name, str(problem)))
+        values["account"] = self.find_account(raw, problems, required=True)
+        return values
+
+    def write(self, valid: list) -> None:
+        for record, values, raw, defaulted in valid:
+            account_id = self.accounts.ensure(values.pop("account"))
+            values["account_id"] = account_id
+            external_id = values.get("external_id")
+            if external_id is not None:
+                sql = "SELECT id FROM contacts WHERE external_id = ?"
+                found = [row[0] for row in self.conn.execute(sql, (external_id,))]
+            else:
+                sql = "SELECT id FROM contacts WHERE account_id = ? AND fold(name) = ?"
+                params = (account_id, fold(values["name"]))
+                found = [row[0] for row in self.conn.execute(sql, params)]
+            key_field = "external_id" if external_id is not None else "name"
+            if not found:
+                self.conn.execute(*insert_sql("contacts", self._stamped(values)))
+                self.result.created += 1
+            elif any(self.seen_before(contact_id) for contact_id in found):
+                problem = duplicate(key_field, "contact", values[key_field])
+                self.reject(record, [problem], defaulted)
+            elif len(found) > 1:
+                message = (
+                    f"Several contacts are named {values['name']!r} at "
+                    f"{self.accounts.names[account_id]}: give this one an external id."
+                )
+                self.reject(record, [Problem("name", message)], defaulted)
+            elif self.options.upsert:
+                given = given_fields(raw, defaulted) | {"account_id"}
+                given |= {"name"} if {"first_name", "last_name"} & given else set()
+                changes = {name: value for name, value in values.items() if name in given}
+                changed = apply_changes(self.conn, "contacts", found[0], changes)
+                self.result.updated += changed
+                self.result.skipped += not changed
+            else:
+                self.result.skipped += 1
+
+    def _stamped(self, values: dict) -> dict:
+        return {**values, "created_at": self.stamp, "updated_at": self.stamp}
+
+
+# Tasks ------------------------------------------------------------------------------------
+
+
+class TaskImporter(ReferencingImporter):
+    kind = cols.TASKS
+
+    def check_default(self, name: str, text: str) -> None:
+        if name in ("due_date", "done_on"):
+            self._date(name, text)
+
+    def _date(self, name: str, text: str) -> str | None:
+        if name == "due_date" and text.lower() in ("none", "-"):
+            return None
+        label = "due date" if name == "due_date" else "done date"
+        found = self.dates(text, label)
+        if name == "done_on" and found > self.today_iso:
+            raise InvalidInput(f"The done date {found} is in the future: mark it done when it is.")
+        return found
+
+    def parse(self, raw, defaulted, problems, line) -> dict:
+        values = {}
+        try:
+            values["title"] = records.require_text("task title", raw.get("title"))
+        except ColibriError as problem:
+            problems.append(Problem("title", str(problem), "missing", "title"))
+        for name in ("due_date", "done_on"):
+            if name in raw:
+                try:
+                    values[name] = self._date(name, raw[name])
+                except ColibriError as problem:
+                    problems.append(Problem(name, str(problem)))
+        for name in ("notes", "external_id"):
+            if name in raw:
+                values[name] = records.clean(raw[name])
+        values["account"] = self.find_account(raw, problems, required=False)
+        values["opportunity"] = self._opportunity(raw, values["account"], problems)
+        return values
+
+    def _opportunity(self, raw: dict, account, problems: list[Problem]):
+        external_id, name = raw.get("opportunity_external_id"), raw.get("opportunity")
+        if external_id is None and name is None:
+            return None
+        if external_id is not None:
+            row = self.conn.execute(
+                "SELECT id, account_id FROM opportunities WHERE external_id = ?", (external_id,)
+            ).fetchone()
+            if row is None:
+                problems.append(
+                    Problem(
+                        "opportunity_external_id",
+                        f"No opportunity has the external id {external_id!r}.",
+                    )
+                )
+                return None
+        else:
+            account_id = account if isinstance(account, int) else None
+            if account is not None and account_id is None:
+                problems.append(
+                    Problem("opportunity", f"No opportunity {name!r} at a new account.")
+                )
+                return None
+            found = self.conn.execute(
+                "SELECT id, account_id FROM opportunities WHERE fold(name) = ? "
+                "AND (? IS NULL OR account_id = ?) ORDER BY id",
+                (fold(name), account_id, account_id),
+            ).fetchall()
+            where = f" at {self.accounts.names[account_id]}" if account_id else ""
+            if not found:
+                problems.append(Problem("opportunity", f"No opportunity {name!r}{where}."))
+                return None
+            if len(found) > 1:
+                ids = ", ".join(str(row["id"]) for row in found)
+                problems.append(
+                    Problem(
+                        "opportunity",
+                        f"Several opportunities are named {name!r}{where} (ids {ids}): "
+                        "give the opportunity's external id.",
+                    )
+                )
+                return None
+            row = found[0]
+        if account is not None and account != row["account_id"]:
+            problems.append(
+                Problem(
+                    "account",
+                    f"Opportunity {row['id']} belongs to another account: give the opportunity "
+                    "alone, its account goes with it.",
+                )
+            )
+            return None
+        return row
+
+    def write(self, valid: list) -> None:
+        for record, values, raw, defaulted in valid:
+            opportunity = values.pop("opportunity")
+            account = values.pop("account")
+            if opportunity is not None:
+                values["opportunity_id"] = opportunity["id"]
+                values["account_id"] = opportunity["account_id"]
+            elif account is not None:
+                values["account_id"] = self.accounts.ensure(account)
+            external_id = values.get("external_id")
+            if external_id is not None:
+                found = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT id FROM tasks WHERE external_id = ?", (external_id,)
+                    )
+                ]
+            else:
+                found = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT id FROM tasks WHERE account_id IS ? AND opportunity_id IS ? "
+                        "AND fold(title) = ? AND due_date IS ?",
+                        (
+                            values.get("account_id"),
+                            values.get("opportunity_id"),
+                            fold(values["title"]),
+                            values.get("due_date"),
+                        ),
+                    )
+                ]
+            key_field = "external_id" if external_id is not None else "title"
+            if not found:
+                row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
+                self.conn.execute(*insert_sql("tasks", row))
+                self.result.created += 1
+            elif any(self.seen_before(task_id) for task_id in found):
+                self.reject(record, [duplicate(key_field, "task", values[key_field])], defaulted)
+            elif self.options.upsert:
+                given = given_fields(raw, defaulted)
+                if given & {"opportunity", "opportunity_external_id"}:
+                    given |= {"opportunity_id", "account_id"}
+                if given & {"account", "account_external_id"}:
+                    given |= {"account_id"}
+                changes = {name: value for name, value in values.items() if name in given}
+                changed = apply_changes(self.conn, "tasks", found[0], changes)
+                self.result.updated += changed
+                self.result.skipped += not changed
+            else:
+                self.result.skipped += 1

@@ -1,0 +1,78 @@
+"""The rejects file: the rows --skip-invalid left out, as they were, with the reason.
+
+It has the format, delimiter and encoding of the file imported, the original columns and
+one more, `reject_reason`, first; fixed, it imports with the same command (the reason
+column is then ignored). It is written next to its destination and moved there only when
+the import stands, so a refused or dry run leaves no rejects file behind.
+"""
+
+import contextlib
+import csv
+import json
+import tempfile
+from pathlib import Path
+
+from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.transfer.columns import REJECT_REASON
+from colibri_cli.core.transfer.sources import Record, Source
+
+
+class RejectsFile:
+    def __init__(self, source: Source, path: Path) -> None:
+        self.source = source
+        self.path = Path(path)
+        try:
+            handle, temporary = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial"
+            )
+        except OSError as error:
+            raise InvalidInput(f"Cannot write the rejects file {path}: {error.strerror}.") from None
+        self.temporary = Path(temporary)
+        self.file = open(  # noqa: PTH123, SIM115 - an fd from mkstemp, closed by finish()
+            handle, "w", encoding=source.encoding, errors="replace", newline=""
+        )
+        self.count = 0
+        self.reason_at: int | None = None
+        if source.format == "csv":
+            self.writer = csv.writer(self.file, delimiter=source.delimiter, lineterminator="\n")
+            headers = list(source.headers)
+            if REJECT_REASON in headers:
+                self.reason_at = headers.index(REJECT_REASON)
+            else:
+                headers.insert(0, REJECT_REASON)
+            self.writer.writerow(headers)
+
+    def write(self, record: Record, reason: str) -> None:
+        self.count += 1
+        if self.source.format == "csv":
+            cells = list(record.cells)
+            if self.reason_at is None:
+                cells.insert(0, reason)
+            else:
+                cells += [""] * (self.reason_at + 1 - len(cells))
+                cells[self.reason_at] = reason
+            self.writer.writerow(cells)
+            return
+        row = {REJECT_REASON: reason}
+        row.update((key, value) for key, value in record.cells.items() if key != REJECT_REASON)
+        text = json.dumps(row, ensure_ascii=False)
+        if self.source.format == "jsonl":
+            self.file.write(text + "\n")
+        else:
+            self.file.write(("[\n  " if self.count == 1 else ",\n  ") + text)
+
+    def finish(self, *, keep: bool) -> Path | None:
+        """Move the file into place if the import stands and rows were rejected."""
+        if self.source.format == "json":
+            self.file.write("[]\n" if self.count == 0 else "\n]\n")
+        self.file.close()
+        if not keep:
+            self.temporary.unlink(missing_ok=True)
+            return None
+        self.temporary.replace(self.path)
+        return self.path
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.close()
+        self.temporary.unlink(missing_ok=True)

@@ -1,0 +1,197 @@
+"""Reading one cell, by the rules of the single-record commands, fast enough for a big file.
+
+Each reader tries a fast path for the common case (a plain ISO date, a plain whole
+amount, a probability in digits), then the shared parser (`dates.parse_date`,
+`money.parse_amount`, `statuses.resolve`, `opportunities.parse_field`), whose result, or
+refusal, is remembered for the next cell with the same text: a file repeats its dates and
+statuses. `--date-format` (a strftime pattern) is tried before the shared date parser.
+"""
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from colibri_cli.core import dates, money, opportunities, statuses
+from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.text import fold
+
+MEMORY = 20_000
+"""How many distinct texts a reader remembers before it starts afresh (memory stays flat)."""
+
+_NUMERIC_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
+
+# Stage names of other CRMs that mean a closed deal, read as colibri's won and lost
+# when no --status-map says otherwise.
+CLOSED_STAGES = {
+    "closed won": "won",
+    "closedwon": "won",
+    "closed lost": "lost",
+    "closedlost": "lost",
+}
+
+
+class Memo:
+    """Results of `read(text)` by text, refusals included; forgets all past MEMORY texts."""
+
+    def __init__(self, read: Callable[[str], object]) -> None:
+        self.read = read
+        self.known: dict[str, object] = {}
+
+    def __call__(self, text: str):
+        found = self.known.get(text)
+        if found is None:
+            try:
+                found = self.read(text)
+            except ColibriError as problem:
+                found = _Refusal(str(problem))
+            if len(self.known) >= MEMORY:
+                self.known.clear()
+            self.known[text] = found
+        if type(found) is _Refusal:
+            raise InvalidInput(found.message)
+        return found
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    message: str
+
+
+class DateReader:
+    """ISO dates at once; else `--date-format`; else the `date-order` rules of design §4."""
+
+    def __init__(self, *, today: dt.date, order: str, date_format: str | None) -> None:
+        self.today, self.order, self.date_format = today, order, date_format
+        self.memos: dict[str, Memo] = {}
+
+    def __call__(self, text: str, label: str) -> str:
+        if self.date_format is None and len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                return text
+        memo = self.memos.get(label)
+        if memo is None:
+            memo = self.memos[label] = Memo(lambda text: self._slow(text, label))
+        return memo(text)
+
+    def _slow(self, text: str, label: str) -> str:
+        if self.date_format:
+            try:
+                return dt.datetime.strptime(text, self.date_format).date().isoformat()
+            except ValueError:
+                pass
+        try:
+            return dates.parse_date(
+                text, today=self.today, order=self.order, field=label
+            ).isoformat()
+        except InvalidInput as problem:
+            raise InvalidInput(str(problem).rstrip(".") + self._hint(text) + ".") from None
+
+    def _hint(self, text: str) -> str:
+        if self.date_format:
+            return f", or match --date-format {self.date_format}"
+        match = _NUMERIC_DATE.fullmatch(text.strip())
+        if match is None:
+            return ""
+        other = "mdy" if self.order == "dmy" else "dmy"
+        try:
+            dates.parse_date(text, today=self.today, order=other)
+        except InvalidInput:
+            return ""
+        first, second = ("%m", "%d") if other == "mdy" else ("%d", "%m")
+        year = "%Y" if len(match[4]) == 4 else "%y"
+        pattern = f"{first}{match[2]}{second}{match[2]}{year}"
+        order = "month" if other == "mdy" else "day"
+        return f". If the file writes the {order} first, import it with --date-format {pattern}"
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: int
+    rounded: bool
+    currency: str | None
+
+
+class AmountReader:
+    """Whole numbers in digits at once; anything else through `money.parse_amount`."""
+
+    def __init__(self) -> None:
+        self.memo = Memo(self._slow)
+
+    def __call__(self, text: str) -> Amount:
+        if text.isdigit() and text.isascii() and len(text) < 16:
+            value = int(text)
+            if value <= money.MAX_AMOUNT:
+                return Amount(value, False, None)
+        return self.memo(text)
+
+    @staticmethod
+    def _slow(text: str) -> Amount:
+        parsed = money.parse_amount(text)
+        return Amount(parsed.value, parsed.rounded, parsed.currency)
+
+
+class FieldReader:
+    """A field read by `opportunities.parse_field` (probability, currency, tags), remembered."""
+
+    def __init__(self, conn: sqlite3.Connection, name: str) -> None:
+        self.name = name
+        self.conn = conn
+        self.memo = Memo(self._slow)
+
+    def __call__(self, text: str):
+        if self.name == "probability" and text.isdigit() and text.isascii() and len(text) <= 3:
+            value = int(text)
+            if value <= 100:
+                return value
+        return self.memo(text)
+
+    def _slow(self, text: str):
+        parsed = opportunities.Parsed()
+        opportunities.parse_field(self.conn, self.name, text, parsed)
+        return parsed.values.get(self.name)
+
+
+class StatusReader:
+    """A status key from a file's stage name: `--status-map`, then the status rules."""
+
+    def __init__(self, conn: sqlite3.Connection, status_map: dict[str, str]) -> None:
+        self.conn = conn
+        self.status_map = status_map
+        self.memo = Memo(self._slow)
+
+    def __call__(self, text: str) -> str:
+        return self.memo(text)
+
+    def _slow(self, text: str) -> str:
+        folded = fold(text)
+        if folded in self.status_map:
+            return self.status_map[folded]
+        try:
+            return statuses.resolve(self.conn, text)["key"]
+        except InvalidInput:
+            closed = CLOSED_STAGES.get(" ".join(folded.replace("-", " ").split()))
+            if closed and self._exists(closed):
+                return closed
+            raise
+
+    def _exists(self, key: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM statuses WHERE key = ?", (key,)).fetchone() is not None
+        )
+
+
+def read_status_map(conn: sqlite3.Connection, pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """--status-map SOURCE=STATUS pairs, the statuses resolved (or refused) at once."""
+    resolved = {}
+    for source, target in pairs:
+        try:
+            resolved[fold(source)] = statuses.resolve(conn, target)["key"]
+        except InvalidInput as problem:
+            raise InvalidInput(f"Invalid --status-map {source}={target}: {problem}") from None
+    return resolved

@@ -1,0 +1,529 @@
+"""Importing the files real people have: a French spreadsheet export, another CRM's export,
+and a file with bad rows scattered through it. Each run checks the exact report on stderr
+and rereads the database: what a refused import leaves (nothing), what a second run adds
+(nothing), and what a dry run announces (what the real run then does)."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+FRENCH_BOM = FIXTURES / "french_spreadsheet_bom.csv"
+FRENCH_CP1252 = FIXTURES / "french_spreadsheet_cp1252.csv"
+OTHER_CRM = FIXTURES / "other_crm_deals.csv"
+BAD_ROWS = FIXTURES / "bad_rows.csv"
+
+OPPORTUNITIES = """
+    SELECT o.external_id, o.name, a.name AS account, o.amount, o.currency, o.due_date, o.status,
+        o.probability, o.created_on, o.closed_on, o.close_reason, o.notes
+    FROM opportunities AS o JOIN accounts AS a ON a.id = o.account_id ORDER BY o.id
+"""
+HISTORY = """
+    SELECT o.external_id, h.changed_at, h.status, h.amount, h.due_date, h.closed_on
+    FROM opportunity_history AS h JOIN opportunities AS o ON o.id = h.opportunity_id
+    ORDER BY o.id, h.changed_at, h.id
+"""
+
+
+def dump(db_path: Path) -> list[str]:
+    """Everything in the database, as SQL: two equal dumps are two equal databases."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def opportunity(ext, name, account, amount, due, status, created, closed=None, **more) -> dict:
+    return {
+        "external_id": ext,
+        "name": name,
+        "account": account,
+        "amount": amount,
+        "currency": more.get("currency", "EUR"),
+        "due_date": due,
+        "status": status,
+        "probability": None,
+        "created_on": created,
+        "closed_on": closed,
+        "close_reason": more.get("reason"),
+        "notes": more.get("notes"),
+    }
+
+
+# A French spreadsheet export --------------------------------------------------------------
+
+FRENCH_COLUMNS = (
+    "Columns: 'Réf.' -> external_id, 'Opportunité' -> name, 'Compte' -> account, "
+    "'Montant' -> amount, \"Date d'échéance\" -> due_date, 'Statut' -> status, "
+    "'Date de création' -> created_on, 'Date de clôture effective' -> closed_on, "
+    "'Motif' -> close_reason\n"
+)
+FRENCH_IGNORED = (
+    "Ignored columns (no opportunity field matches them): 'Commercial'. "
+    "Import one with --map COLUMN=FIELD.\n"
+)
+FRENCH_ROWS = [
+    opportunity(
+        "FR-001",
+        "Refonte du site",
+        "Boulangerie Martin",
+        1500,
+        "2027-01-15",
+        "quote",
+        "2026-10-02",
+        notes="Site vitrine + boutique",
+    ),
+    opportunity(
+        "FR-002",
+        "Maintenance annuelle",
+        "Société Générale des Eaux",
+        12000,
+        "2026-12-31",
+        "negotiation",
+        "2026-09-15",
+    ),
+    opportunity(
+        "FR-003",
+        "Formation équipe",
+        "Café du Commerce",
+        850,
+        "2026-11-20",
+        "analysis",
+        "2026-11-01",
+    ),
+    opportunity(
+        "FR-004",
+        "Audit sécurité",
+        "Boulangerie Martin",
+        2401,
+        "2026-10-30",
+        "won",
+        "2026-06-01",
+        "2026-10-28",
+        notes="Signé ; acompte reçu",
+    ),
+    opportunity(
+        "FR-005",
+        "Licences 2026",
+        "Hôtel Beau Rivage",
+        4800,
+        "2026-10-15",
+        "lost",
+        "2026-05-01",
+        "2026-10-12",
+        reason="Trop cher",
+    ),
+    opportunity(
+        "FR-006",
+        "Migration messagerie",
+        "Café du Commerce",
+        3200,
+        "2027-02-28",
+        "quote",
+        "2026-11-20",
+        notes='=HYPERLINK("x")',
+    ),
+]
+
+
+def test_a_french_spreadsheet_export_comes_in_with_its_history(ok, rows):
+    result = ok("import", "opps", str(FRENCH_BOM), "--create-accounts")
+
+    assert result.stdout == ""
+    assert result.stderr == (
+        FRENCH_COLUMNS
+        + FRENCH_IGNORED
+        + "1 amount was rounded to a whole unit (line 5).\n"
+        + "Warning: 1 open opportunity is past due (line 4): give it a new due date, "
+        "or close it.\n"
+        + f"Imported opportunities from {FRENCH_BOM} (semicolon-separated CSV, UTF-8 with BOM): "
+        "6 created, 0 updated, 0 skipped, 0 rejected; 4 new accounts.\n"
+    )
+    assert rows(OPPORTUNITIES) == FRENCH_ROWS
+    assert [row["name"] for row in rows("SELECT name FROM accounts ORDER BY id")] == [
+        "Boulangerie Martin",
+        "Société Générale des Eaux",
+        "Café du Commerce",
+        "Hôtel Beau Rivage",
+    ]
+    # Closed deals were open from their creation day and closed from their closing day.
+    closed = [row for row in rows(HISTORY) if row["external_id"] in ("FR-004", "FR-005")]
+    assert closed == [
+        {
+            "external_id": "FR-004",
+            "changed_at": "2026-06-01T00:00:00",
+            "status": "analysis",
+            "amount": 2401,
+            "due_date": "2026-10-30",
+            "closed_on": None,
+        },
+        {
+            "external_id": "FR-004",
+            "changed_at": "2026-10-28T00:00:00",
+            "status": "won",
+            "amount": 2401,
+            "due_date": "2026-10-30",
+            "closed_on": "2026-10-28",
+        },
+        {
+            "external_id": "FR-005",
+            "changed_at": "2026-05-01T00:00:00",
+            "status": "analysis",
+            "amount": 4800,
+            "due_date": "2026-10-15",
+            "closed_on": None,
+        },
+        {
+            "external_id": "FR-005",
+            "changed_at": "2026-10-12T00:00:00",
+            "status": "lost",
+            "amount": 4800,
+            "due_date": "2026-10-15",
+            "closed_on": "2026-10-12",
+        },
+    ]
+
+
+def test_the_same_spreadsheet_in_windows_encoding_gives_the_same_database(cli, ok, rows):
+    ok("account", "list")
+    refused = cli("import", "opps", str(FRENCH_CP1252), "--create-accounts")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"Error: {FRENCH_CP1252} is not valid UTF-8 (byte 0xe9 near line 1). It was probably "
+        "saved by a spreadsheet in the Windows encoding: import it with --encoding cp1252.\n"
+    )
+    assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 0}]
+
+    result = ok("import", "opps", str(FRENCH_CP1252), "--create-accounts", "--encoding", "cp1252")
+
+    assert result.stderr.endswith(
+        f"Imported opportunities from {FRENCH_CP1252} (semicolon-separated CSV, cp1252): "
+        "6 created, 0 updated, 0 skipped, 0 rejected; 4 new accounts.\n"
+    )
+    assert rows(OPPORTUNITIES) == FRENCH_ROWS
+
+
+def test_importing_the_spreadsheet_twice_adds_nothing(ok, db_path):
+    ok("import", "opps", str(FRENCH_BOM), "--create-accounts")
+    before = dump(db_path)
+
+    again = ok("import", "opps", str(FRENCH_BOM), "--create-accounts")
+
+    assert again.stderr == (
+        FRENCH_COLUMNS
+        + FRENCH_IGNORED
+        + f"Imported opportunities from {FRENCH_BOM} (semicolon-separated CSV, UTF-8 with BOM): "
+        "0 created, 0 updated, 6 skipped, 0 rejected.\n"
+    )
+    assert dump(db_path) == before
+
+
+# Another CRM's export ----------------------------------------------------------------------
+
+DATE_HINT = (
+    "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom. "
+    "If the file writes the month first, import it with --date-format %m/%d/%Y."
+)
+CHOICES = "Choose one of: analysis, quote, negotiation, won, lost, cancelled."
+OTHER_CRM_COLUMNS = (
+    "Columns: 'Deal ID' -> external_id, 'Deal Name' -> name, 'Account Name' -> account, "
+    "'Close Date' -> due_date, 'Stage' -> status, 'Created Date' -> created_on\n"
+)
+OTHER_CRM_IGNORED = (
+    "Ignored columns (no opportunity field matches them): 'Deal Owner', 'Pipeline'. "
+    "Import one with --map COLUMN=FIELD.\n"
+)
+OTHER_CRM_OPTIONS = (
+    "--create-accounts",
+    "--date-format",
+    "%m/%d/%Y",
+    "--status-map",
+    "Prospecting=analysis",
+    "--status-map",
+    "Qualification=analysis",
+    "--status-map",
+    "Proposal/Price Quote=quote",
+    "--default",
+    "amount=0",
+    "--default",
+    "due_date=+1m",
+    "--default",
+    "account=Unassigned",
+)
+
+
+def test_another_crms_export_is_refused_with_every_problem_named(cli, db_path):
+    cli("account", "list")
+    before = dump(db_path)
+
+    result = cli("import", "opps", str(OTHER_CRM), "--create-accounts")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        OTHER_CRM_COLUMNS + f"line 2, Close Date: Invalid due date '12/15/2026': {DATE_HINT}\n"
+        f"line 2, Stage: Unknown status 'Proposal/Price Quote'. {CHOICES}\n"
+        f"line 3, Close Date: Invalid due date '3/31/2027': {DATE_HINT}\n"
+        f"line 3, Stage: Unknown status 'Prospecting'. {CHOICES}\n"
+        "line 4, Amount: The amount is missing.\n"
+        "line 4, Close Date: The due date is missing.\n"
+        f"line 4, Stage: Unknown status 'Qualification'. {CHOICES}\n"
+        f"line 5, Close Date: Invalid due date '10/30/2026': {DATE_HINT}\n"
+        f"line 5, Created Date: Invalid creation date '06/15/2026': {DATE_HINT}\n"
+        f"line 6, Close Date: Invalid due date '1/15/2027': {DATE_HINT}\n"
+        f"line 6, Stage: Unknown status 'Qualification'. {CHOICES}\n"
+        "line 6, Account Name: The account is missing.\n"
+        f"line 7, Close Date: Invalid due date '9/15/2026': {DATE_HINT}\n"
+        "line 8, Amount: The amount is missing.\n"
+        "line 8, Close Date: The due date is missing.\n"
+        f"line 8, Stage: Unknown status 'Prospecting'. {CHOICES}\n"
+        f"line 8, Created Date: Invalid creation date '11/20/2026': {DATE_HINT}\n"
+        + OTHER_CRM_IGNORED
+        + "Hint: Unknown statuses: 'Prospecting' (2), 'Qualification' (2), "
+        "'Proposal/Price Quote' (1). Map each to a colibri status with "
+        "--status-map 'Prospecting=STATUS' (see `colibri statuses list`).\n"
+        "Hint: Empty required values: amount (2), due_date (2), account (1). Fill them in, or "
+        "give a value for them all with --default FIELD=VALUE (e.g. --default amount=0 "
+        "--default due_date=+1m).\n"
+        "Error: Nothing was imported: 7 of 7 rows are invalid (listed above). Fix them.\n"
+    )
+    assert dump(db_path) == before  # not even the accounts it would have created
+
+
+def test_another_crms_export_comes_in_with_a_few_options(ok, rows):
+    result = ok("import", "opps", str(OTHER_CRM), *OTHER_CRM_OPTIONS)
+
+    assert result.stderr == (
+        OTHER_CRM_COLUMNS + OTHER_CRM_IGNORED + "--default amount=0 filled 2 rows.\n"
+        "--default due_date=+1m filled 2 rows.\n"
+        "--default account=Unassigned filled 1 row.\n"
+        "2 closed ones have no closing date: the due date was taken as the day it closed "
+        "(lines 5 and 7).\n"
+        "Warning: 2 open ones have an amount of 0 (lines 4 and 8): the pipeline and forecast "
+        "will not count them.\n"
+        f"Imported opportunities from {OTHER_CRM} (comma-separated CSV, UTF-8): "
+        "7 created, 0 updated, 0 skipped, 0 rejected; 5 new accounts.\n"
+    )
+    usd = {"currency": "USD"}
+    assert rows(OPPORTUNITIES) == [
+        opportunity(
+            "D-1001",
+            "Website redesign",
+            "ACME Industries",
+            15000,
+            "2026-12-15",
+            "quote",
+            "2026-09-01",
+            **usd,
+        ),
+        opportunity(
+            "D-1002",
+            "Support contract",
+            "Globex",
+            1500,
+            "2027-03-31",
+            "analysis",
+            "2026-10-12",
+            **usd,
+        ),
+        opportunity(
+            "D-1003", "Hardware refresh", "Initech", 0, "2026-12-26", "analysis", "2026-11-02"
+        ),
+        opportunity(
+            "D-1004",
+            "Cloud migration",
+            "ACME Industries",
+            48500,
+            "2026-10-30",
+            "won",
+            "2026-06-15",
+            "2026-10-30",
+            **usd,
+        ),
+        opportunity(
+            "D-1005", "Training", "Unassigned", 2000, "2027-01-15", "analysis", "2026-11-10", **usd
+        ),
+        opportunity(
+            "D-1006",
+            "Security audit",
+            "Umbrella Corp",
+            7250,
+            "2026-09-15",
+            "lost",
+            "2026-05-02",
+            "2026-09-15",
+            **usd,
+        ),
+        opportunity(
+            "D-1007", "Data warehouse", "Globex", 0, "2026-12-26", "analysis", "2026-11-20"
+        ),
+    ]
+
+
+def test_reports_work_on_imported_history(ok):
+    ok("import", "opps", str(OTHER_CRM), *OTHER_CRM_OPTIONS)
+
+    stats = json.loads(ok("stats", "--format", "json").stdout)
+    assert stats["win_rate"] == {"won": 1, "lost": 1, "cancelled": 0, "rate": 50.0}
+    assert stats["sales_cycle"] == {"count": 1, "median_days": 137}  # 15 June -> 30 October
+
+    # The day before it was won, the deal was open in its first status (10%).
+    forecast = json.loads(ok("forecast", "--as-of", "2026-10-29", "--format", "json").stdout)
+    october = next(
+        row
+        for row in forecast["periods"]
+        if row["period"] == "2026-10" and row["currency"] == "USD"
+    )
+    assert (october["won"], october["weighted"], october["best_case"]) == (0, 4850, 48500)
+
+
+def test_another_crms_export_twice_adds_nothing(ok, db_path):
+    ok("import", "opps", str(OTHER_CRM), *OTHER_CRM_OPTIONS)
+    before = dump(db_path)
+
+    again = ok("import", "opps", str(OTHER_CRM), *OTHER_CRM_OPTIONS)
+
+    assert again.stderr.endswith("0 created, 0 updated, 7 skipped, 0 rejected.\n")
+    assert dump(db_path) == before
+
+
+# A file with bad rows scattered through it -------------------------------------------------
+
+AMOUNT_HINT = "write a whole number such as 15000, 15 000, 15k or 1.5M."
+ISO_HINT = "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom."
+BAD_ROW_PROBLEMS = [
+    f"line 3, amount: Invalid amount '12abc': {AMOUNT_HINT}",
+    "line 5, name: The name is missing.",
+    f"line 6, due_date: Invalid due date '2027-02-30': {ISO_HINT}",
+    f"line 8, status: Unknown status 'signed'. {CHOICES}",
+    "line 9, probability: Invalid probability '150': give a whole number from 0 to 100.",
+    "line 10, amount: Invalid amount '-500': it cannot be negative; write 0 or more, "
+    "such as 15000.",
+    "line 11, account: No account 'Globx'. Did you mean 'Globex'?",
+    "line 12, created_on: Invalid creation date '2027-01-01': it is in the future (2027-01-01).",
+    "line 14, due_date: The closing date 2027-05-01 (its due date, as the row has none) is in "
+    "the future: close it on the day it happens.",
+    f"line 15, amount: Invalid amount 'abc': {AMOUNT_HINT}",
+    f"line 15, due_date: Invalid due date '31/31/2027': {ISO_HINT}",
+    "line 16, external_id: An earlier row of this file has the same external id 'B-01': "
+    "remove the duplicate, or give each opportunity its own external id.",
+]
+BAD_ROW_HINTS = [
+    "Hint: Unknown statuses: 'signed' (1). Map each to a colibri status with "
+    "--status-map 'signed=STATUS' (see `colibri statuses list`).",
+    "Hint: 1 account not found; --create-accounts creates the missing ones.",
+]
+
+
+@pytest.fixture
+def two_accounts(ok):
+    ok("account", "add", "ACME")
+    ok("account", "add", "Globex")
+
+
+def test_bad_rows_refuse_the_whole_file_and_each_is_named(cli, db_path, two_accounts):
+    before = dump(db_path)
+
+    result = cli("import", "opps", str(BAD_ROWS))
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        *BAD_ROW_PROBLEMS,
+        *BAD_ROW_HINTS,
+        "Error: Nothing was imported: 11 of 15 rows are invalid (listed above). Fix them, or "
+        "import the 4 valid rows with --skip-invalid (and --rejects FILE to keep the others).",
+    ]
+    assert dump(db_path) == before
+
+
+def test_a_dry_run_announces_what_the_real_run_does(cli, ok, db_path, two_accounts):
+    before = dump(db_path)
+
+    dry = cli("import", "opps", str(BAD_ROWS), "--dry-run")
+    assert dry.exit_code == 2
+    assert dry.stderr.splitlines()[-2:] == [
+        f"Dry run, nothing written. Importing opportunities from {BAD_ROWS} would give: "
+        "4 created, 0 updated, 0 skipped, 11 rejected.",
+        "Error: The import would be refused: 11 of 15 rows are invalid (listed above). Fix "
+        "them, or import the 4 valid rows with --skip-invalid (and --rejects FILE to keep the "
+        "others).",
+    ]
+    assert dump(db_path) == before
+    real = cli("import", "opps", str(BAD_ROWS))
+    assert real.exit_code == dry.exit_code
+    assert real.stderr.splitlines()[:-1] == dry.stderr.splitlines()[:-2]
+
+    dry = ok("import", "opps", str(BAD_ROWS), "--dry-run", "--skip-invalid")
+    assert dump(db_path) == before
+    real = ok("import", "opps", str(BAD_ROWS), "--skip-invalid")
+    assert dry.stderr.replace(
+        f"Dry run, nothing written. Importing opportunities from {BAD_ROWS} would give:",
+        "",
+    ) == real.stderr.replace(
+        f"Imported opportunities from {BAD_ROWS} (comma-separated CSV, UTF-8):", ""
+    )
+    assert real.stderr.endswith("4 created, 0 updated, 0 skipped, 11 rejected.\n")
+
+
+def test_skip_invalid_keeps_the_rejects_to_fix_and_import_again(ok, rows, tmp_path, two_accounts):
+    rejects = tmp_path / "rejects.csv"
+
+    result = ok("import", "opps", str(BAD_ROWS), "--skip-invalid", "--rejects", str(rejects))
+
+    assert result.stderr.splitlines() == [
+        *BAD_ROW_PROBLEMS,
+        *BAD_ROW_HINTS,
+        f"Imported opportunities from {BAD_ROWS} (comma-separated CSV, UTF-8): "
+        "4 created, 0 updated, 0 skipped, 11 rejected.",
+        f"The 11 rejected rows are in {rejects}, with the reason in the first column; fix them "
+        "and import that file again.",
+    ]
+    assert [row["external_id"] for row in rows("SELECT external_id FROM opportunities")] == [
+        "B-01",
+        "B-03",
+        "B-06",
+        "B-12",
+    ]
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == (
+        "reject_reason,external_id,name,account,amount,due_date,status,probability,created_on"
+    )
+    assert lines[1] == (
+        f"\"amount: Invalid amount '12abc': {AMOUNT_HINT}\",B-02,Bad amount,ACME,12abc,"
+        "2027-01-31,quote,,"
+    )
+    assert lines[-1] == (
+        "\"external_id: An earlier row of this file has the same external id 'B-01': remove "
+        'the duplicate, or give each opportunity its own external id.",B-01,Duplicate id,ACME,'
+        "1000,2027-01-31,quote,,"
+    )
+    assert len(lines) == 12
+
+    # Fixed by hand, the rejects file imports with the same command; the reason column is ignored.
+    fixed = (
+        rejects.read_text(encoding="utf-8")
+        .replace(",12abc,", ",1200,")
+        .replace(",,ACME,3000,", ",No name,ACME,3000,")
+        .replace("2027-02-30", "2027-02-28")
+        .replace(",signed,", ",quote,")
+        .replace(",150,", ",50,")
+        .replace(",-500,", ",500,")
+        .replace("Globx", "Globex")
+        .replace(",2027-01-01", ",2026-01-01")
+        .replace(",2027-05-01,won,", ",2026-11-02,won,")
+        .replace(",abc,31/31/2027,", ",1k,31/12/2027,")
+        .replace("B-01,Duplicate id", "B-15,Duplicate id")
+    )
+    rejects.write_text(fixed, encoding="utf-8")
+    again = ok("import", "opps", str(rejects), "--skip-invalid", "--rejects", str(rejects))
+    assert again.stderr.splitlines()[-2:] == [
+        f"Imported opportunities from {rejects} (comma-separated CSV, UTF-8): "
+        "11 created, 0 updated, 0 skipped, 0 rejected.",
+        f"No row was rejected: {rejects} holds just the header.",
+    ]
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 15}]
+    assert rejects.read_text(encoding="utf-8") == (
+        "reject_reason,external_id,name,account,amount,due_date,status,probability,created_on\n"
+    )

@@ -1,0 +1,354 @@
+"""The rules of an import: those of the single-record commands, row by row; matching and
+--upsert; closed opportunities and their history; contacts, tasks and accounts."""
+
+import sqlite3
+
+import pytest
+
+from colibri_cli.core.transfer import deals, engine
+
+HEADER = "external_id,name,account,amount,due_date,status,created_on,closed_on,probability\n"
+
+
+def opps(*lines: str) -> str:
+    return HEADER + "".join(line + "\n" for line in lines)
+
+
+@pytest.fixture
+def acme(ok):
+    ok("account", "add", "ACME")
+
+
+# The rules of the single-record commands ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "column", "value"),
+    [
+        ("--amount", "amount", "abc"),
+        ("--amount", "amount", "-5"),
+        ("--amount", "amount", "99999999999999999"),
+        ("--due", "due_date", "31/02/2027"),
+        ("--due", "due_date", "someday"),
+        ("--status", "status", "signed"),
+        ("--status", "status", "n"),
+        ("--probability", "probability", "150"),
+        ("--created-on", "created_on", "2027-01-01"),
+        ("--currency", "currency", "EURO"),
+    ],
+)
+def test_a_bad_value_gets_the_message_opp_create_gives(cli, acme, option, column, value):
+    given = {
+        "--amount": "1000",
+        "--due": "2027-01-31",
+        "--status": "quote",
+        "--probability": "",
+        "--created-on": "",
+        "--currency": "",
+    }
+    given[option] = value
+    options = [part for key, text in given.items() if text for part in (key, text)]
+    created = cli("opp", "create", "X", "--account", "ACME", "--no-input", *options)
+    header = ["name", "account", "amount", "due_date", "status", "probability", "created_on"]
+    cells = {
+        "name": "X",
+        "account": "ACME",
+        "amount": given["--amount"],
+        "due_date": given["--due"],
+        "status": given["--status"],
+        "probability": given["--probability"],
+        "created_on": given["--created-on"],
+    }
+    if column == "currency":
+        header.append("currency")
+        cells["currency"] = value
+    text = ",".join(header) + "\n" + ",".join(cells[name] for name in header) + "\n"
+
+    imported = cli("import", "opps", "-", input=text)
+
+    assert created.exit_code == imported.exit_code == 2
+    single = created.stderr.removeprefix("Error: Cannot create the opportunity: ").strip()
+    line = imported.stderr.splitlines()[0]
+    message = line.removeprefix(f"line 2, {column}: ")
+    assert single.rstrip(".") == (message[:1].lower() + message[1:]).rstrip(".")
+
+
+def test_an_email_gets_the_message_account_add_gives(cli):
+    added = cli("account", "add", "ACME", "--email", "not-an-email")
+
+    imported = cli("import", "accounts", "-", input="name,email\nACME,not-an-email\n")
+
+    assert (
+        added.stderr.removeprefix("Error: ")
+        == imported.stderr.splitlines()[0].removeprefix("line 2, email: ") + "\n"
+    )
+
+
+def test_a_missing_account_gets_did_you_mean(cli, acme):
+    result = cli("import", "opps", "-", input=opps(",Site,ACMEE,100,2027-01-01,quote,,,"))
+
+    assert (
+        result.stderr.splitlines()[0] == "line 2, account: No account 'ACMEE'. Did you mean 'ACME'?"
+    )
+
+
+# Closed opportunities -----------------------------------------------------------------------
+
+
+def test_a_closed_opportunity_without_creation_date_was_created_when_it_closed(ok, rows, acme):
+    ok("import", "opps", "-", input=opps("W1,Won deal,ACME,100,2026-10-01,won,,2026-09-20,"))
+
+    assert rows("SELECT created_on, closed_on, due_date FROM opportunities") == [
+        {"created_on": "2026-09-20", "closed_on": "2026-09-20", "due_date": "2026-10-01"}
+    ]
+    assert rows("SELECT changed_at, status FROM opportunity_history ORDER BY id") == [
+        {"changed_at": "2026-09-20T00:00:00", "status": "analysis"},
+        {"changed_at": "2026-09-20T00:00:00", "status": "won"},
+    ]
+
+
+def test_closing_dates_are_checked(cli, acme):
+    result = cli(
+        "import", "opps", "-",
+        input=opps(
+            "C1,Closed before created,ACME,100,2026-10-01,lost,2026-09-01,2026-08-01,",
+            "C2,Open but closed,ACME,100,2027-10-01,quote,,2026-08-01,",
+            "C3,Closed in the future,ACME,100,2026-10-01,won,,2026-12-01,",
+        ),
+    )  # fmt: skip
+
+    assert result.stderr.splitlines()[:3] == [
+        "line 2, closed_on: The closing date 2026-08-01 is before the opportunity was created "
+        "(2026-09-01).",
+        "line 3, closed_on: The closing date '2026-08-01' is for a closed opportunity, but its "
+        "status 'quote' is open.",
+        "line 4, closed_on: The closing date 2026-12-01 is in the future: close it on the day "
+        "it happens.",
+    ]
+
+
+def test_a_custom_first_open_status_opens_the_history(ok, rows, acme):
+    ok("statuses", "add", "lead", "--label", "Lead", "--probability", "5")
+    ok("statuses", "edit", "lead", "--position", "0")
+
+    ok("import", "opps", "-", input=opps("W1,Won,ACME,100,2026-10-01,won,2026-01-05,,"))
+
+    assert rows("SELECT changed_at, status FROM opportunity_history ORDER BY id") == [
+        {"changed_at": "2026-01-05T00:00:00", "status": "lead"},
+        {"changed_at": "2026-10-01T00:00:00", "status": "won"},
+    ]
+
+
+# Matching, --upsert --------------------------------------------------------------------------
+
+
+def test_upsert_updates_with_history_and_plain_runs_skip(ok, rows, acme):
+    ok("import", "opps", "-", input=opps("U1,Site,ACME,1000,2027-01-31,quote,2026-10-01,,"))
+    changed = opps("U1,Site,ACME,1500,2027-02-28,negotiation,,,70")
+
+    skipped = ok("import", "opps", "-", input=changed)
+    assert skipped.stderr.endswith("0 created, 0 updated, 1 skipped, 0 rejected.\n")
+    assert rows("SELECT amount FROM opportunities") == [{"amount": 1000}]
+
+    updated = ok("import", "opps", "-", "--upsert", input=changed)
+    assert updated.stderr.endswith("0 created, 1 updated, 0 skipped, 0 rejected.\n")
+    assert rows("SELECT amount, due_date, status, probability, created_on FROM opportunities") == [
+        {"amount": 1500, "due_date": "2027-02-28", "status": "negotiation", "probability": 70,
+         "created_on": "2026-10-01"}  # the empty created_on cell changes nothing
+    ]  # fmt: skip
+    history = rows(
+        "SELECT substr(changed_at, 1, 10) AS day, status, amount FROM opportunity_history"
+    )
+    assert history == [
+        {"day": "2026-10-01", "status": "quote", "amount": 1000},
+        {"day": "2026-11-26", "status": "negotiation", "amount": 1500},
+    ]
+
+    again = ok("import", "opps", "-", "--upsert", input=changed)
+    assert again.stderr.endswith("0 created, 0 updated, 1 skipped, 0 rejected.\n")
+
+
+def test_upsert_closes_and_reopens(ok, rows, acme):
+    ok("import", "opps", "-", input=opps("U1,Site,ACME,1000,2026-11-01,quote,2026-10-01,,"))
+
+    ok(
+        "import",
+        "opps",
+        "-",
+        "--upsert",
+        input=opps("U1,Site,ACME,1000,2026-11-01,won,,2026-11-20,"),
+    )
+    assert rows("SELECT status, closed_on FROM opportunities") == [
+        {"status": "won", "closed_on": "2026-11-20"}
+    ]
+
+    ok("import", "opps", "-", "--upsert", input=opps("U1,Site,ACME,1000,2027-01-31,quote,,,"))
+    assert rows("SELECT status, closed_on, close_reason FROM opportunities") == [
+        {"status": "quote", "closed_on": None, "close_reason": None}
+    ]
+    assert [row["status"] for row in rows("SELECT status FROM opportunity_history")] == [
+        "quote",
+        "won",
+        "quote",
+    ]
+
+
+def test_rows_without_external_id_match_on_account_and_name(cli, ok, rows, acme):
+    text = "name,account,amount,due_date,status\nSite,ACME,100,2027-01-01,quote\n"
+    ok("import", "opps", "-", input=text)
+
+    again = ok("import", "opps", "-", input=text.replace("Site,ACME", "SITE,acme"))
+
+    assert again.stderr.endswith("0 created, 0 updated, 1 skipped, 0 rejected.\n")
+    twice = cli("import", "opps", "-", input=text + "Audit,ACME,1,2027-01-01,quote\n" * 2)
+    assert twice.stderr.splitlines()[0] == (
+        "line 4, name: An earlier row of this file has the same account and name ('Audit'): "
+        "remove the duplicate, or give each opportunity its own external id."
+    )
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+def test_a_duplicate_across_batches_is_caught(cli, rows, acme, monkeypatch):
+    monkeypatch.setattr(engine, "BATCH_ROWS", 2)
+    lines = [f"D{n},Deal {n},ACME,100,2027-01-01,quote,,," for n in range(5)] + [
+        "D1,Again,ACME,100,2027-01-01,quote,,,"
+    ]
+
+    result = cli("import", "opps", "-", input=opps(*lines))
+
+    assert result.stderr.splitlines()[0] == (
+        "line 7, external_id: An earlier row of this file has the same external id 'D1': "
+        "remove the duplicate, or give each opportunity its own external id."
+    )
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 0}]
+
+
+def test_a_big_import_rebuilds_the_indexes_it_set_aside(ok, cli, rows, db_path, monkeypatch):
+    monkeypatch.setattr(engine, "BATCH_ROWS", 3)
+    monkeypatch.setattr(deals, "BULK_ROWS", 3)
+    ok("account", "add", "ACME")
+    indexes = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name"
+    before = rows(indexes)
+    lines = [f"B{n},Deal {n},ACME,{n},2027-01-01,quote,,," for n in range(10)]
+
+    refused = cli("import", "opps", "-", input=opps(*lines, "Bad,,ACME,1,2027-01-01,quote,,,"))
+    assert refused.exit_code == 2
+    assert rows(indexes) == before
+    ok("import", "opps", "-", input=opps(*lines))
+
+    assert rows(indexes) == before
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 10}]
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+
+
+def test_status_map_and_closed_stage_names(ok, rows, acme):
+    text = opps(
+        "S1,A,ACME,1,2026-10-01,Closed Won,2026-09-01,,",
+        "S2,B,ACME,1,2026-10-01,closed-lost,2026-09-01,,",
+        "S3,C,ACME,1,2027-10-01,Proposal Made,,,",
+    )
+
+    ok("import", "opps", "-", "--status-map", "proposal made=quote", input=text)
+
+    assert [row["status"] for row in rows("SELECT status FROM opportunities ORDER BY id")] == [
+        "won",
+        "lost",
+        "quote",
+    ]
+
+
+def test_create_accounts_by_name_and_external_id(ok, rows):
+    text = (
+        "name,account,account_external_id,amount,due_date,status\n"
+        "A,Initech,ACC-1,1,2027-01-01,quote\n"
+        "B,Initech Inc.,ACC-1,1,2027-01-01,quote\n"  # the external id wins over the name
+        "C,initech,,1,2027-01-01,quote\n"
+    )
+
+    result = ok("import", "opps", "-", "--create-accounts", input=text)
+
+    assert result.stderr.endswith("3 created, 0 updated, 0 skipped, 0 rejected; 1 new account.\n")
+    assert rows("SELECT name, external_id FROM accounts") == [
+        {"name": "Initech", "external_id": "ACC-1"}
+    ]
+
+
+# Contacts, tasks, accounts ------------------------------------------------------------------
+
+
+def test_contacts_with_french_first_and_last_names(ok, rows, acme):
+    text = (
+        "Prénom;Nom;Société;E-mail;Fonction\n"
+        "Jeanne;Martin;ACME;jeanne@acme.example;Acheteuse\n"
+        "Paul;Durand;Globex;paul@globex.example;\n"
+    )
+
+    result = ok("import", "contacts", "-", "--create-accounts", input=text)
+
+    assert result.stderr.endswith("2 created, 0 updated, 0 skipped, 0 rejected; 1 new account.\n")
+    assert rows(
+        "SELECT c.name, a.name AS account, c.email, c.role FROM contacts AS c "
+        "JOIN accounts AS a ON a.id = c.account_id ORDER BY c.id"
+    ) == [
+        {"name": "Jeanne Martin", "account": "ACME", "email": "jeanne@acme.example",
+         "role": "Acheteuse"},
+        {"name": "Paul Durand", "account": "Globex", "email": "paul@globex.example",
+         "role": None},
+    ]  # fmt: skip
+    again = ok("import", "contacts", "-", "--create-accounts", input=text)
+    assert again.stderr.endswith("0 created, 0 updated, 2 skipped, 0 rejected.\n")
+
+
+def test_tasks_find_their_opportunity(cli, ok, rows, acme):
+    ok("account", "add", "Globex")
+    ok("import", "opps", "-", input=opps("O1,Site,ACME,1,2027-01-01,quote,,,"))
+    text = (
+        "title,due_date,done_on,account,opportunity,opportunity_external_id\n"
+        "Call,2026-12-01,,,,O1\n"
+        "Send quote,none,2026-11-20,ACME,Site,\n"
+        "Wrong account,2026-12-01,,Globex,,O1\n"
+        "Done tomorrow,,2026-11-27,,,\n"
+        "Nowhere,,,ACME,Website,\n"
+    )
+
+    result = cli("import", "tasks", "-", input=text)
+
+    assert result.stderr.splitlines()[:3] == [
+        "line 4, account: Opportunity 1 belongs to another account: give the opportunity alone, "
+        "its account goes with it.",
+        "line 5, done_on: The done date 2026-11-27 is in the future: mark it done when it is.",
+        "line 6, opportunity: No opportunity 'Website' at ACME.",
+    ]
+    ok("import", "tasks", "-", "--skip-invalid", input=text)
+    assert rows("SELECT title, due_date, done_on, opportunity_id, account_id FROM tasks") == [
+        {"title": "Call", "due_date": "2026-12-01", "done_on": None, "opportunity_id": 1,
+         "account_id": 1},
+        {"title": "Send quote", "due_date": None, "done_on": "2026-11-20", "opportunity_id": 1,
+         "account_id": 1},
+    ]  # fmt: skip
+
+
+def test_accounts_match_on_external_id_then_name_and_upsert(cli, ok, rows):
+    ok("import", "accounts", "-", input="Code client,Raison sociale,Ville\nC1,ACME,Lyon\n")
+    ok("account", "add", "Globex")
+
+    result = cli(
+        "import", "accounts", "-", "--upsert",
+        input="Code client,Raison sociale,Ville\nC1,ACME SA,Paris\nC2,globex,Nantes\nC3,Globex,\n",
+    )  # fmt: skip
+
+    assert result.stderr.splitlines() == [
+        "Columns: 'Code client' -> external_id, 'Raison sociale' -> name, 'Ville' -> city",
+        "line 4, Raison sociale: An earlier row of this file has the same name 'Globex': "
+        "remove the duplicate, or give each account its own external id.",
+        "Error: Nothing was imported: 1 of 3 rows are invalid (listed above). Fix them, or "
+        "import the 2 valid rows with --skip-invalid (and --rejects FILE to keep the others).",
+    ]
+    ok("import", "accounts", "-", "--upsert", "--skip-invalid",
+       input="Code client,Raison sociale,Ville\nC1,ACME SA,Paris\nC2,globex,Nantes\n")  # fmt: skip
+    assert rows("SELECT name, city, external_id FROM accounts ORDER BY id") == [
+        {"name": "ACME SA", "city": "Paris", "external_id": "C1"},
+        {"name": "globex", "city": "Nantes", "external_id": "C2"},
+    ]
