@@ -4,6 +4,9 @@ and rereads the database: what a refused import leaves (nothing), what a second 
 (nothing), and what a dry run announces (what the real run then does)."""
 
 import json
+import re
+import shlex
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -299,9 +302,10 @@ def test_another_crms_export_comes_in_with_a_few_options(ok, rows):
         OTHER_CRM_COLUMNS + OTHER_CRM_IGNORED + "--default amount=0 filled 2 rows.\n"
         "--default due_date=+1m filled 2 rows.\n"
         "--default account=Unassigned filled 1 row.\n"
-        "2 closed ones have no closing date: the due date was taken as the day it closed "
-        "(lines 5 and 7).\n"
-        "Warning: 2 open ones have an amount of 0 (lines 4 and 8): the pipeline and forecast "
+        "2 closed opportunities have no closing date: the due date was taken as the closing "
+        "date (lines 5 and 7).\n"
+        "Warning: 2 open opportunities have an amount of 0 (lines 4 and 8): the pipeline and "
+        "forecast "
         "will not count them.\n"
         f"Imported opportunities from {OTHER_CRM} (comma-separated CSV, UTF-8): "
         "7 created, 0 updated, 0 skipped, 0 rejected; 5 new accounts.\n"
@@ -526,4 +530,27 @@ def test_skip_invalid_keeps_the_rejects_to_fix_and_import_again(ok, rows, tmp_pa
     assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 15}]
     assert rejects.read_text(encoding="utf-8") == (
         "reject_reason,external_id,name,account,amount,due_date,status,probability,created_on\n"
+    )
+
+
+# The README's example ------------------------------------------------------------------------
+
+README = Path(__file__).parent.parent / "README.md"
+EXAMPLE = re.compile(r"<!-- import example -->\n```console\n(.*?)```", re.DOTALL)
+
+
+def test_the_readme_example_is_what_colibri_prints(cli, tmp_path, monkeypatch):
+    shutil.copy(FIXTURES / "deals.csv", tmp_path / "deals.csv")
+    monkeypatch.chdir(tmp_path)
+    block = EXAMPLE.search(README.read_text(encoding="utf-8"))[1]
+
+    printed = []
+    for line in block.splitlines():
+        if line.startswith("$ colibri "):
+            printed.append(line)
+            printed += cli(*shlex.split(line)[2:]).output.splitlines()
+
+    assert printed == block.splitlines()
+    assert (tmp_path / "rejected.csv").read_text(encoding="utf-8").splitlines()[0] == (
+        "reject_reason;Réf.;Opportunité;Compte;Montant;Date d'échéance;Statut"
     )

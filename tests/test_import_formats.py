@@ -132,8 +132,8 @@ def test_json_lines_report_problems_by_line(cli, acme):
         "15k or 1.5M.",
         "Ignored columns (no opportunity field matches them): 'owner'. Import one with "
         "--map COLUMN=FIELD.",
-        "Error: Nothing was imported: 1 of 2 rows are invalid (listed above). Fix them, or "
-        "import the 1 valid rows with --skip-invalid (and --rejects FILE to keep the others).",
+        "Error: Nothing was imported: 1 of 2 rows is invalid (listed above). Fix it, or "
+        "import the 1 valid row with --skip-invalid (and --rejects FILE to keep the others).",
     ]
 
 

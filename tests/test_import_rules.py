@@ -343,7 +343,7 @@ def test_accounts_match_on_external_id_then_name_and_upsert(cli, ok, rows):
         "Columns: 'Code client' -> external_id, 'Raison sociale' -> name, 'Ville' -> city",
         "line 4, Raison sociale: An earlier row of this file has the same name 'Globex': "
         "remove the duplicate, or give each account its own external id.",
-        "Error: Nothing was imported: 1 of 3 rows are invalid (listed above). Fix them, or "
+        "Error: Nothing was imported: 1 of 3 rows is invalid (listed above). Fix it, or "
         "import the 2 valid rows with --skip-invalid (and --rejects FILE to keep the others).",
     ]
     ok("import", "accounts", "-", "--upsert", "--skip-invalid",

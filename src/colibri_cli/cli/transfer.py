@@ -71,7 +71,10 @@ DateFormat = Annotated[
 ]
 Encoding = Annotated[
     str | None,
-    typer.Option(help="The file's encoding when it has no BOM and is not UTF-8: cp1252, latin-1…"),
+    typer.Option(
+        metavar="NAME",
+        help="The file's encoding when it has no BOM and is not UTF-8: cp1252, latin-1…",
+    ),
 ]
 CreateAccounts = Annotated[
     bool, typer.Option("--create-accounts", help="Create the accounts the file names.")
@@ -303,23 +306,30 @@ def _summary(result, described: str) -> None:
     if result.rejects_path is not None and not result.rejected:
         say(f"No row was rejected: {result.rejects_path} holds just the header.")
     elif result.rejects_path is not None:
+        them = "it" if result.rejected == 1 else "them"
         say(
-            f"The {result.rejected:,} rejected rows are in {result.rejects_path}, with the "
-            "reason in the first column; fix them and import that file again."
+            f"The {_rows(result.rejected, 'rejected row')} {'is' if them == 'it' else 'are'} in "
+            f"{result.rejects_path}, with the reason in the first column; fix {them} and "
+            "import that file again."
         )
     if result.refused:
         valid = result.rows - result.rejected
         start = "The import would be refused" if result.dry_run else "Nothing was imported"
         also = (
-            f", or import the {valid:,} valid rows with --skip-invalid "
+            f", or import the {_rows(valid, 'valid row')} with --skip-invalid "
             "(and --rejects FILE to keep the others)"
             if valid
             else ""
         )
+        are = "is" if result.rejected == 1 else "are"
         raise InvalidInput(
-            f"{start}: {result.rejected:,} of {result.rows:,} rows are invalid (listed above). "
-            f"Fix them{also}."
+            f"{start}: {result.rejected:,} of {_rows(result.rows, 'row')} {are} invalid "
+            f"(listed above). Fix {'it' if result.rejected == 1 else 'them'}{also}."
         )
+
+
+def _rows(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 NOUNS = {

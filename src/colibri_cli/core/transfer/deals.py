@@ -521,21 +521,25 @@ class OpportunityImporter(ReferencingImporter):
             amounts = plural(self.rounded.count, "amount was", "amounts were")
             result.notices.append(f"{amounts} rounded to a whole unit ({self.rounded}).")
         if self.closed_on_due:
-            closed = plural(self.closed_on_due.count, "closed opportunity has", "closed ones have")
+            closed = plural(
+                self.closed_on_due.count, "closed opportunity has", "closed opportunities have"
+            )
             result.notices.append(
-                f"{closed} no closing date: the due date was taken as the day it closed "
+                f"{closed} no closing date: the due date was taken as the closing date "
                 f"({self.closed_on_due})."
             )
         if self.past_due:
             them = "it" if self.past_due.count == 1 else "them"
             result.warnings.append(
-                f"{plural(self.past_due.count, 'open opportunity is', 'open ones are')} past due "
+                f"{plural(self.past_due.count, 'open opportunity is', 'open opportunities are')} "
+                "past due "
                 f"({self.past_due}): give {them} a new due date, or close {them}."
             )
         if self.zero:
             them = "it" if self.zero.count == 1 else "them"
             result.warnings.append(
-                f"{plural(self.zero.count, 'open opportunity has', 'open ones have')} an amount "
+                f"{plural(self.zero.count, 'open opportunity has', 'open opportunities have')} "
+                "an amount "
                 f"of 0 ({self.zero}): the pipeline and forecast will not count {them}."
             )
 
