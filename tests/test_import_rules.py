@@ -223,6 +223,23 @@ def test_a_duplicate_across_batches_is_caught(cli, rows, acme, monkeypatch):
     assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 0}]
 
 
+def test_rows_without_external_id_match_across_batches(cli, ok, rows, acme, monkeypatch):
+    monkeypatch.setattr(engine, "BATCH_ROWS", 2)
+    header = "name,account,amount,due_date,status\n"
+    lines = "".join(f"Deal {n},ACME,1,2027-01-01,quote\n" for n in range(5))
+
+    twice = cli("import", "opps", "-", input=header + lines + "DEAL 1,acme,1,2027-01-01,quote\n")
+    assert twice.stderr.splitlines()[0] == (
+        "line 7, name: An earlier row of this file has the same account and name ('DEAL 1'): "
+        "remove the duplicate, or give each opportunity its own external id."
+    )
+    ok("import", "opps", "-", input=header + lines)
+    again = ok("import", "opps", "-", input=header + lines)
+
+    assert again.stderr.endswith("0 created, 0 updated, 5 skipped, 0 rejected.\n")
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 5}]
+
+
 def test_a_big_import_rebuilds_the_indexes_it_set_aside(ok, cli, rows, db_path, monkeypatch):
     monkeypatch.setattr(engine, "BATCH_ROWS", 3)
     monkeypatch.setattr(deals, "BULK_ROWS", 3)

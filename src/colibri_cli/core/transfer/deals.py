@@ -24,7 +24,11 @@ from colibri_cli.core.transfer.engine import (
     many_rows,
     plural,
 )
-from colibri_cli.core.transfer.references import ReferencingImporter
+from colibri_cli.core.transfer.references import (
+    SUGGESTED,
+    OpportunityNames,
+    ReferencingImporter,
+)
 from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
     AmountReader,
@@ -148,12 +152,14 @@ class OpportunityImporter(ReferencingImporter):
         self.currency = settings.get(conn, "currency")
         self.next_id = self.start_max + 1
         self.contacts: dict[int, dict[str, list[int]]] = {}
+        self.elsewhere: dict[str, tuple | None] = {}
         self.rounded = Lines()
         self.past_due = Lines()
         self.zero = Lines()
         self.closed_on_due = Lines()
         self.readers = self._readers()
-        self.bulk = BulkIndexes(conn, "opportunities", needed=("account_id",))
+        self.bulk = BulkIndexes(conn, "opportunities", needed=())
+        self.names = OpportunityNames(conn)
         self.bulk_after = max(BULK_ROWS, self.start_max)
 
     def check_default(self, name: str, text: str) -> None:
@@ -313,11 +319,7 @@ class OpportunityImporter(ReferencingImporter):
         if found:
             problems.append(Problem("contact", f"Several contacts are named {name!r} at {where}."))
         else:
-            elsewhere = self.conn.execute(
-                "SELECT a.name FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id "
-                "WHERE fold(c.name) = ? LIMIT 1",
-                (fold(name),),
-            ).fetchone()
+            elsewhere = self._elsewhere(name)
             problems.append(
                 Problem(
                     "contact",
@@ -328,6 +330,17 @@ class OpportunityImporter(ReferencingImporter):
                 )
             )
         return None
+
+    def _elsewhere(self, name: str) -> tuple | None:
+        """The account of a contact of that name, for the first SUGGESTED names asked."""
+        key = fold(name)
+        if key not in self.elsewhere and len(self.elsewhere) < SUGGESTED:
+            self.elsewhere[key] = self.conn.execute(
+                "SELECT a.name FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id "
+                "WHERE fold(c.name) = ? LIMIT 1",
+                (key,),
+            ).fetchone()
+        return self.elsewhere.get(key)
 
     def write(self, valid: list) -> None:
         if not valid:
@@ -390,14 +403,7 @@ class OpportunityImporter(ReferencingImporter):
         for opportunity in fresh:
             key = opportunity.key
             if key[0] == "n":
-                ids = [
-                    row[0]
-                    for row in self.conn.execute(
-                        "SELECT id FROM opportunities WHERE account_id = ? AND fold(name) = ? "
-                        "ORDER BY id",
-                        key[1:],
-                    )
-                ]
+                ids = [row["id"] for row in self.names.find(key[2], key[1])]
                 if ids:
                     found[key] = ids
         return found
@@ -462,6 +468,7 @@ class OpportunityImporter(ReferencingImporter):
         if not inserts:
             return
         insert_many(self.conn, "opportunities", OPPORTUNITY_COLUMNS, inserts)
+        self.names.add([(row[0], row[3], row[1]) for row in inserts])
         if closings:
             many_rows(self.conn, CLOSING, 6, closings)
 
@@ -488,6 +495,7 @@ class OpportunityImporter(ReferencingImporter):
         changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
         if changes and apply_changes(self.conn, "opportunities", record_id, changes):
             self.result.updated += 1
+            self.names.add([(record_id, new["name"], new["account_id"])])
             if values.get("rounded") and "amount" in changes:
                 self.rounded.add(opportunity.line)
         else:

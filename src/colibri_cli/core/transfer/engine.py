@@ -30,6 +30,8 @@ CACHE_KIB = 16_384
 the WAL before its commit, small enough that memory stays flat."""
 ROWS_PER_STATEMENT = 200
 SAVEPOINT = "colibri_import"
+TOPIC_VALUES = 1_000
+"""How many distinct unknown statuses or accounts a hint keeps count of."""
 AMBIGUOUS = -1
 
 
@@ -342,7 +344,9 @@ class Importer:
         ]
         for problem in problems:
             if problem.topic:
-                self.topics.setdefault(problem.topic, Counter())[problem.value or ""] += 1
+                counts = self.topics.setdefault(problem.topic, Counter())
+                if problem.value in counts or len(counts) < TOPIC_VALUES:
+                    counts[problem.value or ""] += 1
         rejection = Rejection(record.line, record.number, shown)
         self.on_rejected(rejection)
         if self.rejects:
@@ -399,8 +403,9 @@ class Importer:
         missing_accounts = self.topics.get("account")
         if missing_accounts:
             many = len(missing_accounts)
+            count = f"{many:,}" if many < TOPIC_VALUES else f"More than {many - 1:,}"
             result.hints.append(
-                f"{many:,} account{'s' if many > 1 else ''} not found; "
+                f"{count} account{'s' if many > 1 else ''} not found; "
                 "--create-accounts creates the missing ones."
             )
         missing = Counter(

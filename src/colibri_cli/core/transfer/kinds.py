@@ -13,7 +13,7 @@ from colibri_cli.core.transfer.engine import (
     given_fields,
     insert_sql,
 )
-from colibri_cli.core.transfer.references import AccountIndex, ReferencingImporter
+from colibri_cli.core.transfer.references import AccountIndex, OpportunityNames, ReferencingImporter
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -167,6 +167,10 @@ class ContactImporter(ReferencingImporter):
 class TaskImporter(ReferencingImporter):
     kind = cols.TASKS
 
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.names = OpportunityNames(conn)
+
     def check_default(self, name: str, text: str) -> None:
         if name in ("due_date", "done_on"):
             self._date(name, text)
@@ -222,11 +226,7 @@ class TaskImporter(ReferencingImporter):
                     Problem("opportunity", f"No opportunity {name!r} at a new account.")
                 )
                 return None
-            found = self.conn.execute(
-                "SELECT id, account_id FROM opportunities WHERE fold(name) = ? "
-                "AND (? IS NULL OR account_id = ?) ORDER BY id",
-                (fold(name), account_id, account_id),
-            ).fetchall()
+            found = self.names.find(name, account_id)
             where = f" at {self.accounts.names[account_id]}" if account_id else ""
             if not found:
                 problems.append(Problem("opportunity", f"No opportunity {name!r}{where}."))

@@ -13,6 +13,10 @@ from colibri_cli.core.transfer.engine import (
 # References to accounts -------------------------------------------------------------------
 
 
+SUGGESTED = 200
+"""How many distinct missing names get a "did you mean" (each is a search of them all)."""
+
+
 class AccountIndex:
     """Accounts by folded name (case and accents ignored) and by external id, loaded once
     and kept up to date."""
@@ -86,7 +90,10 @@ class AccountIndex:
         return None
 
     def _suggest(self, name: str) -> str:
+        """ " Did you mean 'X'?", for the first SUGGESTED names (each costs a search)."""
         if name not in self.suggestions:
+            if len(self.suggestions) >= SUGGESTED:
+                return f" See `{accounts.LIST_COMMAND}`."
             self.suggestions[name] = records.did_you_mean(
                 self.conn, "accounts", name, accounts.LIST_COMMAND
             )
@@ -148,3 +155,51 @@ class ReferencingImporter(Importer):
     def notices(self) -> None:
         super().notices()
         self.result.accounts_created = self.accounts.created
+
+
+class OpportunityNames:
+    """Opportunities by folded name (and account), indexed in a temporary table built the
+    first time a row needs it: a row without external id then finds its opportunity at
+    once, however many the database holds. Temporary tables live in a file, not in memory.
+    """
+
+    TABLE = "temp.import_opportunity_names"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.ready = False
+
+    def _build(self) -> None:
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_opportunity_names "
+            "(id INTEGER PRIMARY KEY, name TEXT NOT NULL, account_id INTEGER NOT NULL)"
+        )
+        self.conn.execute(f"DELETE FROM {self.TABLE}")
+        self.conn.execute(
+            f"INSERT INTO {self.TABLE} SELECT id, fold(name), account_id FROM opportunities"
+        )
+        self.conn.execute(
+            "CREATE INDEX IF NOT EXISTS temp.import_opportunity_names_by_name "
+            "ON import_opportunity_names (name, account_id)"
+        )
+        self.ready = True
+
+    def find(self, name: str, account_id: int | None = None) -> list[sqlite3.Row]:
+        """(id, account_id) of the opportunities named `name` (at `account_id`), by id."""
+        if not self.ready:
+            self._build()
+        if account_id is None:
+            sql = f"SELECT id, account_id FROM {self.TABLE} WHERE name = ? ORDER BY id"
+            return self.conn.execute(sql, (fold(name),)).fetchall()
+        sql = (
+            f"SELECT id, account_id FROM {self.TABLE} WHERE name = ? AND account_id = ? ORDER BY id"
+        )
+        return self.conn.execute(sql, (fold(name), account_id)).fetchall()
+
+    def add(self, rows: list[tuple[int, str, int]]) -> None:
+        """Opportunities just written, as (id, name, account_id); replaces what was known."""
+        if self.ready and rows:
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO {self.TABLE} (id, name, account_id) VALUES (?, ?, ?)",
+                [(number, fold(name), account_id) for number, name, account_id in rows],
+            )
