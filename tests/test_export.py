@@ -138,11 +138,13 @@ def test_output_file(ok, sample, tmp_path):
 
 def test_an_output_file_that_cannot_be_written(cli, tmp_path):
     result = cli("export", "opps", "-o", str(tmp_path / "missing" / "opps.csv"))
+    directory = cli("export", "opps", "-o", str(tmp_path))
 
-    assert result.exit_code == 2
+    assert result.exit_code == directory.exit_code == 2
     assert result.stderr == (
         f"Error: Cannot write {tmp_path / 'missing' / 'opps.csv'}: No such file or directory.\n"
     )
+    assert directory.stderr == f"Error: Cannot write {tmp_path}: it is a directory.\n"
 
 
 @pytest.mark.parametrize("output_format", ["csv", "json", "jsonl"])

@@ -459,8 +459,12 @@ def test_a_dry_run_announces_what_the_real_run_does(cli, ok, db_path, two_accoun
     assert real.exit_code == dry.exit_code
     assert real.stderr.splitlines()[:-1] == dry.stderr.splitlines()[:-2]
 
-    dry = ok("import", "opps", str(BAD_ROWS), "--dry-run", "--skip-invalid")
+    rejects = db_path.parent / "rejects.csv"
+    dry = ok(
+        "import", "opps", str(BAD_ROWS), "--dry-run", "--skip-invalid", "--rejects", str(rejects)
+    )
     assert dump(db_path) == before
+    assert not rejects.exists()  # a dry run writes nothing, not even the rejects
     real = ok("import", "opps", str(BAD_ROWS), "--skip-invalid")
     assert dry.stderr.replace(
         f"Dry run, nothing written. Importing opportunities from {BAD_ROWS} would give:",

@@ -348,6 +348,8 @@ def test_map_and_default_on_the_command_line(ok, rows, acme):
          "'signed'. Choose one of: analysis, quote, negotiation, won, lost, cancelled."),
         (["--rejects", "r.csv"], "--rejects FILE goes with --skip-invalid: it keeps the "
          "skipped rows."),
+        (["--skip-invalid", "--rejects", "."], "Cannot write the rejects file .: it is a "
+         "directory."),
     ],
 )  # fmt: skip
 def test_bad_options_are_refused_before_any_row(cli, rows, acme, option, message):

@@ -453,6 +453,8 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
     if output is None or str(output) == "-":
         yield sys.stdout
         return
+    if output.is_dir():
+        raise InvalidInput(f"Cannot write {output}: it is a directory.")
     try:
         handle, temporary = tempfile.mkstemp(
             dir=output.parent, prefix=f".{output.name}.", suffix=".partial"

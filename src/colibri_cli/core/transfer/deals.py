@@ -24,11 +24,7 @@ from colibri_cli.core.transfer.engine import (
     many_rows,
     plural,
 )
-from colibri_cli.core.transfer.references import (
-    SUGGESTED,
-    OpportunityNames,
-    ReferencingImporter,
-)
+from colibri_cli.core.transfer.references import SUGGESTED, OpportunityNames, ReferencingImporter
 from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
     AmountReader,

@@ -20,9 +20,7 @@ from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.rejects import RejectsFile
 from colibri_cli.core.transfer.sources import Record, Source, unneutralize
-from colibri_cli.core.transfer.values import (
-    DateReader,
-)
+from colibri_cli.core.transfer.values import DateReader
 
 BATCH_ROWS = 2_000
 CACHE_KIB = 16_384
@@ -224,13 +222,14 @@ class Importer:
     def _extract_csv(self, cells: list[str], problems: list[Problem]) -> dict[str, str]:
         raw = {}
         count = len(cells)
+        if count < self.width:  # a spreadsheet may leave out a row's last empty cells
+            cells = cells + [""] * (self.width - count)
         for index, name in self.positions:
-            if index < count:
-                text = cells[index].strip()
-                if text:
-                    if text[0] == "'":
-                        text = unneutralize(text).strip()
-                    raw[name] = text
+            text = cells[index].strip()
+            if text:
+                if text[0] == "'":
+                    text = unneutralize(text).strip()
+                raw[name] = text
         if count > self.width and any(cell.strip() for cell in cells[self.width :]):
             problems.append(
                 Problem(

@@ -4,11 +4,7 @@ import sqlite3
 
 from colibri_cli.core import accounts, records
 from colibri_cli.core.text import fold
-from colibri_cli.core.transfer.engine import (
-    AMBIGUOUS,
-    Importer,
-    Problem,
-)
+from colibri_cli.core.transfer.engine import AMBIGUOUS, Importer, Problem
 
 # References to accounts -------------------------------------------------------------------
 

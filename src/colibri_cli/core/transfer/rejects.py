@@ -21,6 +21,8 @@ class RejectsFile:
     def __init__(self, source: Source, path: Path) -> None:
         self.source = source
         self.path = Path(path)
+        if self.path.is_dir():
+            raise InvalidInput(f"Cannot write the rejects file {path}: it is a directory.")
         try:
             handle, temporary = tempfile.mkstemp(
                 dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial"

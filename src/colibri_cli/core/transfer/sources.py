@@ -34,7 +34,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet runs as a formula; colibri's CSV puts a "'" before such text."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One row of the file: `cells` is a list (CSV, aligned with the header) or a dict (JSON)."""
 

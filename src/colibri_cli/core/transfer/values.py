@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from colibri_cli.core import dates, money, opportunities, statuses
 from colibri_cli.core.errors import ColibriError, InvalidInput
@@ -110,8 +111,7 @@ class DateReader:
         return f". If the file writes the {order} first, import it with --date-format {pattern}"
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(NamedTuple):
     value: int
     rounded: bool
     currency: str | None
