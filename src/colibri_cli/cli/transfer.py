@@ -8,7 +8,6 @@ importer, Rich's progress) are imported when a command runs, not for `--help`.
 import contextlib
 import json
 import sys
-import tempfile
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -196,6 +195,8 @@ def import_tasks(
 
 
 def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
+    """Run an import; `given` is the command's parameters (its `locals()`), which differ a
+    little from one kind to the next (no --status-map for accounts, for instance)."""
     from colibri_cli.core.transfer import importing, sources
 
     options = importing.Options(
@@ -455,6 +456,8 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
         return
     if output.is_dir():
         raise InvalidInput(f"Cannot write {output}: it is a directory.")
+    import tempfile
+
     try:
         handle, temporary = tempfile.mkstemp(
             dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
