@@ -12,12 +12,16 @@ TODAY = "2026-11-26"
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path, monkeypatch):
-    """No test touches the real data directory; today is fixed; tables are 100 columns wide."""
+    """No test touches the real data directory; today is fixed; tables are 100 columns wide;
+    colibri speaks English unless a test asks for French."""
     monkeypatch.setenv("COLIBRI_DB", str(tmp_path / "colibri.db"))
     monkeypatch.setenv("COLIBRI_TODAY", TODAY)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.delenv("COLIBRI_DEBUG", raising=False)
     monkeypatch.delenv("COLIBRI_LANG", raising=False)
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # English, whatever the machine's
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture

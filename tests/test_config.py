@@ -12,7 +12,7 @@ DEFAULTS = {
     "commit-threshold": "70",
     "stale-days": "30",
     "follow-up-delay": "3m",
-    "language": "en",
+    "language": "auto",
     "fiscal-year-start": "1",
 }
 
@@ -48,8 +48,8 @@ def test_show_table(ok):
             "ity is stale   ",
             "follow-up-delay    3m     3m       when the follow-up task proposed at a close is due"
             " (e.g. 3m)     ",
-            "language           en     en       language of messages: en or fr                    "
-            "               ",
+            "language           auto   auto     language of messages: auto (from the environment),"
+            " en or fr      ",
             "fiscal-year-start  1      1        month (1-12) in which the fiscal year, and so its "
             "quarters, begin",
             "",
@@ -74,8 +74,8 @@ def test_show_json(ok):
         '"description": "days without a change after which an open opportunity is stale"},\n'
         '  {"key": "follow-up-delay", "value": "3m", "default": "3m", '
         '"description": "when the follow-up task proposed at a close is due (e.g. 3m)"},\n'
-        '  {"key": "language", "value": "en", "default": "en", '
-        '"description": "language of messages: en or fr"},\n'
+        '  {"key": "language", "value": "auto", "default": "auto", '
+        '"description": "language of messages: auto (from the environment), en or fr"},\n'
         '  {"key": "fiscal-year-start", "value": "1", "default": "1", '
         '"description": "month (1-12) in which the fiscal year, and so its quarters, begin"}\n'
         "]\n"
@@ -92,7 +92,7 @@ def test_show_csv(ok):
         "commit-threshold,70,70,probability (%) from which an open opportunity counts as commit\n"
         "stale-days,30,30,days without a change after which an open opportunity is stale\n"
         "follow-up-delay,3m,3m,when the follow-up task proposed at a close is due (e.g. 3m)\n"
-        "language,en,en,language of messages: en or fr\n"
+        'language,auto,auto,"language of messages: auto (from the environment), en or fr"\n'
         'fiscal-year-start,1,1,"month (1-12) in which the fiscal year, '
         'and so its quarters, begin"\n'
     )
@@ -119,8 +119,8 @@ def test_show_one_setting_as_json(ok):
 
     assert result.stdout == (
         "[\n"
-        '  {"key": "language", "value": "fr", "default": "en", '
-        '"description": "language of messages: en or fr"}\n'
+        '  {"key": "language", "value": "fr", "default": "auto", '
+        '"description": "language of messages: auto (from the environment), en or fr"}\n'
         "]\n"
     )
 
@@ -156,6 +156,7 @@ def test_an_unknown_setting_is_a_usage_error(cli, rows, command):
         ("follow-up-delay", "6m", "follow-up-delay", "6m"),
         ("language", "FR", "language", "fr"),
         ("language", "en", "language", "en"),
+        ("language", "Auto", "language", "auto"),
         ("fiscal-year-start", "4", "fiscal-year-start", "4"),
         ("fiscal_year_start", "12", "fiscal-year-start", "12"),
     ],
@@ -233,7 +234,7 @@ DELAY = "give a delay such as 10d, 2w, 3m, 1q or 1y"
         ("follow-up-delay", "3", f"Invalid value '3' for follow-up-delay: {DELAY}."),
         ("follow-up-delay", "3 months", f"Invalid value '3 months' for follow-up-delay: {DELAY}."),
         ("follow-up-delay", "-3m", f"Invalid value '-3m' for follow-up-delay: {DELAY}."),
-        ("language", "de", "Invalid value 'de' for language: choose one of en, fr."),
+        ("language", "de", "Invalid value 'de' for language: choose one of auto, en, fr."),
         (
             "fiscal-year-start",
             "13",

@@ -17,6 +17,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes, account_argument
 from colibri_cli.core import accounts, contacts
+from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Accounts: the companies you sell to.", no_args_is_help=True)
 
@@ -33,26 +34,26 @@ ExternalId = Annotated[
 ]
 
 LIST_COLUMNS = (
-    ("id", "ID"),
-    ("name", "Name"),
-    ("industry", "Industry"),
-    ("city", "City"),
-    ("country", "Country"),
-    ("email", "Email"),
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("industry", N_("Industry")),
+    ("city", N_("City")),
+    ("country", N_("Country")),
+    ("email", N_("Email")),
 )
 CARD = (
-    ("id", "ID"),
-    ("name", "Name"),
-    ("industry", "Industry"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("website", "Website"),
-    ("city", "City"),
-    ("country", "Country"),
-    ("notes", "Notes"),
-    ("external_id", "External id"),
-    ("created_at", "Created", moment("created_at")),
-    ("updated_at", "Updated", moment("updated_at")),
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("industry", N_("Industry")),
+    ("email", N_("Email")),
+    ("phone", N_("Phone")),
+    ("website", N_("Website")),
+    ("city", N_("City")),
+    ("country", N_("Country")),
+    ("notes", N_("Notes")),
+    ("external_id", N_("External id")),
+    ("created_at", N_("Created"), moment("created_at")),
+    ("updated_at", N_("Updated"), moment("updated_at")),
 )
 OPPORTUNITY_FIELDS = (
     "id",
@@ -68,24 +69,36 @@ TASK_FIELDS = ("id", "title", "due_date", "opportunity_id", "done_on")
 SECTIONS = {
     "contacts": (
         contacts.COLUMNS,
-        (("id", "ID"), ("name", "Name"), ("role", "Role"), ("email", "Email"), ("phone", "Phone")),
+        (
+            ("id", N_("ID")),
+            ("name", N_("Name")),
+            ("role", N_("Role")),
+            ("email", N_("Email")),
+            ("phone", N_("Phone")),
+        ),
     ),
     "opportunities": (
         OPPORTUNITY_FIELDS,
         (
-            ("id", "ID"),
-            ("name", "Name"),
-            ("amount", "Amount", amount_cell),
-            ("due_date", "Due"),
-            ("status", "Status"),
+            ("id", N_("ID")),
+            ("name", N_("Name")),
+            ("amount", N_("Amount"), amount_cell),
+            ("due_date", N_("Due")),
+            ("status", N_("Status")),
         ),
     ),
-    "tasks": (TASK_FIELDS, (("id", "ID"), ("title", "Task"), ("due_date", "Due"))),
+    "tasks": (TASK_FIELDS, (("id", N_("ID")), ("title", N_("Task")), ("due_date", N_("Due")))),
+}
+
+
+SAVED = {
+    "Added": N_("Added account {name} (id {id})."),
+    "Updated": N_("Updated account {name} (id {id})."),
 }
 
 
 def _show_saved(account: dict, output: OutputFormat, verb: str) -> None:
-    say(f"{verb} account {account['name']} (id {account['id']}).")
+    say(_(SAVED[verb]).format(name=account["name"], id=account["id"]))
     if output is not OutputFormat.table:
         render_record(account, output, fields=accounts.COLUMNS, labels=CARD)
 
@@ -137,9 +150,9 @@ def list_(
     with database(write=False) as conn:
         rows = accounts.list_accounts(conn, search)
     empty = (
-        f"No account matches {search!r}."
+        _("No account matches {search!r}.").format(search=search)
         if search
-        else "No accounts yet. Add one with: colibri account add NAME"
+        else _("No accounts yet. Add one with: colibri account add NAME")
     )
     render_rows(rows, output, fields=accounts.COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
@@ -189,7 +202,7 @@ def edit(
         if value is not None
     }
     if not given:
-        raise typer.BadParameter("give at least one field to change, e.g. --city Paris.")
+        raise typer.BadParameter(_("give at least one field to change, e.g. --city Paris."))
     with database(write=True) as conn:
         updated = accounts.edit(conn, account, **given)
     _show_saved(updated, output, "Updated")
@@ -210,12 +223,13 @@ def delete(
 
     def find(conn):
         found, counts = accounts.plan_deletion(conn, account, force=force)
-        return f"account {found['name']!r} (id {found['id']}){_with(counts)}", found["id"]
+        what = _("account {name!r} (id {id})").format(name=found["name"], id=found["id"])
+        return what + _with(counts), found["id"]
 
     what = delete_confirmed(find, accounts.delete, yes=yes)
-    say(f"Deleted {what}.")
+    say(_("Deleted {what}.").format(what=what))
 
 
 def _with(counts: dict[str, int]) -> str:
     parts = [plural(number, table) for table, number in counts.items() if number]
-    return f" with {', '.join(parts)}" if parts else ""
+    return _(" with {records}").format(records=", ".join(parts)) if parts else ""

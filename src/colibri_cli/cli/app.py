@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from colibri_cli import __version__
+from colibri_cli import __version__, i18n
 from colibri_cli.cli import (
     accounts,
     config,
@@ -21,7 +21,9 @@ from colibri_cli.cli import (
     transfer,
 )
 from colibri_cli.cli.output import error
+from colibri_cli.core import store
 from colibri_cli.core.errors import ColibriError
+from colibri_cli.i18n import _
 
 
 class ColibriGroup(TyperGroup):
@@ -34,6 +36,8 @@ class ColibriGroup(TyperGroup):
         # Typer vendors its own Click; the help shown for a bare group is a usage error there.
         from typer._click.exceptions import NoArgsIsHelpError
 
+        arguments = args[0] if args else kwargs.get("args")
+        self._choose_language(sys.argv[1:] if arguments is None else list(arguments))
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
         except ColibriError as failure:
@@ -46,14 +50,58 @@ class ColibriGroup(TyperGroup):
             sys.exit(failure.exit_code)
         except typer.TyperException as failure:
             usage = getattr(failure, "ctx", None)
-            hint = f" See '{usage.command_path} --help'." if usage else ""
+            hint = (
+                " " + _("See '{command} --help'.").format(command=usage.command_path)
+                if usage
+                else ""
+            )
             message = failure.format_message().rstrip(".")  # Click ends some with ".", not all
-            error(f"{message}.{hint}")
+            if i18n.language() != "en":
+                from colibri_cli.cli import helptext
+
+                message = helptext.usage_error(message)
+            end = "" if message.endswith("?") else "."  # not "Did you mean 'list'?."
+            error(f"{message}{end}{hint}")
             sys.exit(failure.exit_code)
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
             sys.exit(130)
         sys.exit(code if isinstance(code, int) else 0)
+
+    def _choose_language(self, argv: list[str]) -> None:
+        """Settle the language before anything is shown, and translate the help if needed.
+
+        Before a command opens its database, the `language` setting is read from the file
+        with plain sqlite3 (never created, migrated or locked), so that `--help` and usage
+        errors follow it too; COLIBRI_LANG, when set, spares even that read.
+        """
+        i18n.use_setting(None)
+        context.default_path = None
+        if not i18n.forced():
+            explicit = _db_argument(argv)
+            try:
+                path = store.database_path(explicit)
+            except ColibriError:
+                path = None  # a bad --db: the command reports it, in the locale's language
+            if path is not None:
+                context.default_path = None if explicit else path  # the command uses it too
+                i18n.use_setting(store.peek_language(path))
+        if i18n.language() != "en":
+            from colibri_cli.cli import helptext
+
+            helptext.translate(self)
+
+
+def _db_argument(argv: list[str]) -> str | None:
+    """The value of the global `--db PATH` in a command line, if given."""
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--db" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--db="):
+            return argument.removeprefix("--db=")
+    return None
 
 
 app = typer.Typer(

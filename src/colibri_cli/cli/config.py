@@ -7,6 +7,7 @@ import typer
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
 from colibri_cli.core import settings
+from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
     help="Settings: currency, date order, thresholds, language.", no_args_is_help=True
@@ -14,10 +15,10 @@ app = typer.Typer(
 
 FIELDS = ("key", "value", "default", "description")
 COLUMNS = (
-    ("key", "Setting"),
-    ("value", "Value"),
-    ("default", "Default"),
-    ("description", "Meaning"),
+    ("key", N_("Setting")),
+    ("value", N_("Value")),
+    ("default", N_("Default")),
+    ("description", N_("Meaning"), lambda row: _(row["description"])),
 )
 
 
@@ -35,7 +36,7 @@ def show(
     if key is not None:
         wanted = settings.find_setting(key).key
         rows = [row for row in rows if row["key"] == wanted]
-    render_rows(rows, output, fields=FIELDS, columns=COLUMNS, empty="No settings.")
+    render_rows(rows, output, fields=FIELDS, columns=COLUMNS, empty=_("No settings."))
 
 
 # ignore_unknown_options: a value such as -1 reaches the check instead of "No such option".

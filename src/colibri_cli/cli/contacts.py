@@ -15,6 +15,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes, account_option, contact_argument
 from colibri_cli.core import contacts
+from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
 
@@ -26,29 +27,37 @@ Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 ExternalId = Annotated[str | None, typer.Option(help="The contact's id in another tool.")]
 
 LIST_COLUMNS = (
-    ("id", "ID"),
-    ("name", "Name"),
-    ("account_name", "Account"),
-    ("role", "Role"),
-    ("email", "Email"),
-    ("phone", "Phone"),
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("account_name", N_("Account")),
+    ("role", N_("Role")),
+    ("email", N_("Email")),
+    ("phone", N_("Phone")),
 )
 CARD = (
-    ("id", "ID"),
-    ("name", "Name"),
-    ("account_name", "Account"),
-    ("role", "Role"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("notes", "Notes"),
-    ("external_id", "External id"),
-    ("created_at", "Created", moment("created_at")),
-    ("updated_at", "Updated", moment("updated_at")),
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("account_name", N_("Account")),
+    ("role", N_("Role")),
+    ("email", N_("Email")),
+    ("phone", N_("Phone")),
+    ("notes", N_("Notes")),
+    ("external_id", N_("External id")),
+    ("created_at", N_("Created"), moment("created_at")),
+    ("updated_at", N_("Updated"), moment("updated_at")),
 )
+SAVED = {
+    "Added": N_("Added contact {name} (id {id}) at {account}."),
+    "Updated": N_("Updated contact {name} (id {id}) at {account}."),
+}
 
 
 def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
-    say(f"{verb} contact {contact['name']} (id {contact['id']}) at {contact['account_name']}.")
+    say(
+        _(SAVED[verb]).format(
+            name=contact["name"], id=contact["id"], account=contact["account_name"]
+        )
+    )
     if output is not OutputFormat.table:
         render_record(contact, output, fields=contacts.COLUMNS, labels=CARD)
 
@@ -97,9 +106,9 @@ def list_(
     with database(write=False) as conn:
         rows = contacts.list_contacts(conn, account, search)
     empty = (
-        "No contact matches."
+        _("No contact matches.")
         if account or search
-        else "No contacts yet. Add one with: colibri contact add NAME --account ACCOUNT"
+        else _("No contacts yet. Add one with: colibri contact add NAME --account ACCOUNT")
     )
     render_rows(rows, output, fields=contacts.COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
@@ -144,7 +153,7 @@ def edit(
         if value is not None
     }
     if not given and account is None:
-        raise typer.BadParameter("give at least one field to change, e.g. --role Buyer.")
+        raise typer.BadParameter(_("give at least one field to change, e.g. --role Buyer."))
     with database(write=True) as conn:
         updated = contacts.edit(conn, contact, account, **given)
     _show_saved(updated, output, "Updated")
@@ -162,7 +171,10 @@ def delete(
 
     def find(conn):
         found = contacts.get(conn, contact, exact=True)
-        return f"contact {found['name']} (id {found['id']}) at {found['account_name']}", found
+        what = _("contact {name} (id {id}) at {account}").format(
+            name=found["name"], id=found["id"], account=found["account_name"]
+        )
+        return what, found
 
     what = delete_confirmed(find, lambda conn, found: contacts.delete(conn, found["id"]), yes=yes)
-    say(f"Deleted {what}.")
+    say(_("Deleted {what}.").format(what=what))

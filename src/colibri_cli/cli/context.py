@@ -4,6 +4,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -11,17 +12,22 @@ import typer
 from colibri_cli.cli.output import say
 from colibri_cli.core import clock, store
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _
 
 T = TypeVar("T")
 
 db_option: str | None = None
 """`--db PATH` as given to the root command; set by its callback before any subcommand."""
+default_path: Path | None = None
+"""The database when no `--db` is given, as found once before the command ran (to read its
+language setting); None when not known yet."""
 
 
 def database(*, write: bool) -> AbstractContextManager:
     """The command's one transaction on the chosen database."""
     clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
-    return store.session(store.database_path(db_option), write=write)
+    path = store.database_path(db_option) if db_option or not default_path else default_path
+    return store.session(path, write=write)
 
 
 def interactive() -> bool:
@@ -34,9 +40,11 @@ def confirm_or_yes(question: str, *, yes: bool) -> None:
     if yes:
         return
     if not interactive():
-        raise InvalidInput(f"{question} Not on a terminal: pass --yes to confirm.")
-    if not typer.confirm(question, default=False, err=True):
-        say("Cancelled: nothing was changed.")
+        raise InvalidInput(
+            _("{question} Not on a terminal: pass --yes to confirm.").format(question=question)
+        )
+    if not typer.confirm(question, default=False, err=True, prompt_suffix=_(": ")):
+        say(_("Cancelled: nothing was changed."))
         raise typer.Exit(1)
 
 
@@ -45,13 +53,13 @@ def delete_confirmed(
     delete: Callable[[sqlite3.Connection, T], object],
     *,
     yes: bool,
-    verb: str = "Delete",
+    question: str = N_("Delete {what}?"),
 ) -> str:
     """Ask before deleting what `find` describes, holding no lock while a person thinks;
     then find it again under the write lock and delete it. Returns the description."""
     with database(write=False) as conn:
-        what, _ = find(conn)
-    confirm_or_yes(f"{verb} {what}?", yes=yes)
+        what, _target = find(conn)
+    confirm_or_yes(_(question).format(what=what), yes=yes)
     with database(write=True) as conn:
         what, target = find(conn)
         delete(conn, target)

@@ -7,6 +7,7 @@ import typer
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import plural, say
 from colibri_cli.core import demo as demo_core
+from colibri_cli.i18n import _
 
 
 def demo(
@@ -22,5 +23,5 @@ def demo(
         counts = demo_core.fill(conn, force=force)
     nouns = {"opportunity_history": "history rows"}
     made = ", ".join(plural(count, nouns.get(table, table)) for table, count in counts.items())
-    say(f"Demo ready: {made}.")
-    say("Try: colibri pipeline · colibri forecast · colibri forecast accuracy · colibri agenda")
+    say(_("Demo ready: {made}.").format(made=made))
+    say(_("Try: colibri pipeline · colibri forecast · colibri forecast accuracy · colibri agenda"))

@@ -20,29 +20,35 @@ from colibri_cli.core import (
     records,
     settings,
     statuses,
+    tasks,
 )
 from colibri_cli.core.errors import ColibriError, NotFound
+from colibri_cli.i18n import N_, _
 
 # The four parts of the opportunity form, as in the source's "Création d'une opportunité".
 GROUPS = (
-    ("Identity", ("name", "account", "contact")),
-    ("Information", ("source", "type", "description")),
-    ("Progress", ("amount", "due_date", "status")),
-    ("Misc", ("tags", "notes")),
+    (N_("Identity"), ("name", "account", "contact")),
+    (N_("Information"), ("source", "type", "description")),
+    (N_("Progress"), ("amount", "due_date", "status")),
+    (N_("Misc"), ("tags", "notes")),
 )
 PROMPTS = {
-    "name": "Name",
-    "account": "Account",
-    "contact": "Contact (optional)",
-    "source": "Source (optional)",
-    "type": "Type (optional)",
-    "description": "Description (optional)",
-    "amount": "Amount",
-    "due_date": "Due date",
-    "status": "Status",
-    "tags": "Tags, comma-separated (optional)",
-    "notes": "Notes (optional)",
+    "name": N_("Name"),
+    "account": N_("Account"),
+    "contact": N_("Contact (optional)"),
+    "source": N_("Source (optional)"),
+    "type": N_("Type (optional)"),
+    "description": N_("Description (optional)"),
+    "amount": N_("Amount"),
+    "due_date": N_("Due date"),
+    "status": N_("Status"),
+    "tags": N_("Tags, comma-separated (optional)"),
+    "notes": N_("Notes (optional)"),
 }
+
+
+SUFFIX = N_(": ")
+"""What follows a question, before the answer (French wants a space before the colon)."""
 
 
 @dataclass
@@ -78,7 +84,7 @@ def opportunity_form(conn: sqlite3.Connection, given: dict, *, full: bool) -> Fo
         ]
         if not wanted:
             continue
-        typer.secho(f"\n{title}", bold=True, err=True)
+        typer.secho(f"\n{_(title)}", bold=True, err=True)
         for name in wanted:
             if name == "account":
                 _ask_account(conn, result)
@@ -103,16 +109,28 @@ def _ask(
             )
         )
     required = name in opportunities.REQUIRED
-    label = PROMPTS[name]
+    label = _(PROMPTS[name])
     if name == "amount":
-        label = f"Amount ({settings.get(conn, 'currency')}, or write another currency)"
-    return typer.prompt(
+        label = _("Amount ({currency}, or write another currency)").format(
+            currency=settings.get(conn, "currency")
+        )
+    return _prompt(
         f"  {label}",
+        check or _field_check(conn, name),
         default=default if default is not None else ("" if not required else None),
         show_default=bool(default),
-        value_proc=check or _field_check(conn, name),
-        err=True,
     )
+
+
+def _prompt(text: str, check: Callable[[str], str], **options) -> str:
+    """Ask until `check` accepts the answer, saying why it did not (in the language spoken:
+    Click's own loop for `value_proc` would say "Error:" in English)."""
+    while True:
+        answer = typer.prompt(text, err=True, prompt_suffix=_(SUFFIX), **options)
+        try:
+            return check(answer)
+        except typer.BadParameter as problem:
+            say(_("Error: {message}").format(message=problem.message))
 
 
 def _default(conn: sqlite3.Connection, name: str, given: dict) -> str | None:
@@ -145,7 +163,7 @@ def _contact_check(conn: sqlite3.Connection, result: FormResult) -> Callable[[st
 def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
     """The account by name, with did-you-mean and an offer to create a missing one."""
     while True:
-        name = typer.prompt("  Account", err=True).strip()
+        name = typer.prompt("  " + _(PROMPTS["account"]), err=True, prompt_suffix=_(SUFFIX)).strip()
         if not name:
             continue
         try:
@@ -156,7 +174,12 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
         except ColibriError as unclear:  # several accounts start with what was typed
             say(f"  {unclear}")
             continue
-        if typer.confirm(f"  Create account {name!r}?", default=False, err=True):
+        if typer.confirm(
+            "  " + _("Create account {name!r}?").format(name=name),
+            default=False,
+            err=True,
+            prompt_suffix=_(SUFFIX),
+        ):
             result.new_account = name
             result.given["account"] = name
             return
@@ -170,23 +193,34 @@ class FollowUp:
 
 def ask_follow_up(conn: sqlite3.Connection, title: str, due: str) -> FollowUp | None:
     """Offer the follow-up task; accepting the defaults schedules it as proposed."""
-    typer.secho("\nNext step", bold=True, err=True)
-    if not typer.confirm("  Schedule a follow-up task now?", default=True, err=True):
+    typer.secho("\n" + _("Next step"), bold=True, err=True)
+    if not typer.confirm(
+        "  " + _("Schedule a follow-up task now?"), default=True, err=True, prompt_suffix=_(SUFFIX)
+    ):
         return None
-    chosen_title = typer.prompt("  Task", default=title, value_proc=checked(_task_title), err=True)
-    chosen_due = typer.prompt(
-        "  Due",
+    chosen_title = _prompt("  " + _("Task"), checked(_task_title), default=title)
+    chosen_due = _prompt(
+        "  " + _("Due"),
+        checked(lambda text: inputs.read_date(conn, text, field=N_("due date"))),
         default=due,
-        value_proc=checked(lambda text: inputs.read_date(conn, text, field="due date")),
-        err=True,
     )
     return FollowUp(chosen_title.strip(), chosen_due)
 
 
 def _task_title(text: str) -> str:
-    return records.require_text("task title", text)
+    return records.require_text(tasks.TITLE, text)
+
+
+REASON_QUESTIONS = {
+    "won": N_("Why won? (optional)"),
+    "lost": N_("Why lost? (optional)"),
+    "cancelled": N_("Why cancelled? (optional)"),
+}
 
 
 def ask_reason(kind: str) -> str | None:
-    answer = typer.prompt(f"  Why {kind}? (optional)", default="", show_default=False, err=True)
+    question = _(REASON_QUESTIONS.get(kind, "Why {kind}? (optional)")).format(kind=kind)
+    answer = typer.prompt(
+        "  " + question, default="", show_default=False, err=True, prompt_suffix=_(SUFFIX)
+    )
     return answer.strip() or None

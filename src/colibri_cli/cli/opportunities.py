@@ -24,8 +24,9 @@ from colibri_cli.cli.params import (
     opportunity_argument,
     status_argument,
 )
-from colibri_cli.core import accounts, inputs, opportunities, tasks
+from colibri_cli.core import accounts, inputs, opportunities, statuses, tasks
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
     help="Opportunities: deals with an amount, a due date and a status.",
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 
 OpportunityRef = opportunity_argument()
+FOLLOW_UP_DUE = N_("follow-up due date")
 AccountOption = account_option()
 Amount = Annotated[
     str | None, typer.Option("--amount", help="Amount in whole units: 15000, 15k, '15 000 €'.")
@@ -72,43 +74,52 @@ def probability_cell(row: dict) -> str:
     return f"{row['effective_probability']}%"
 
 
+def status_label_cell(row: dict) -> str:
+    return statuses.display_label(row["status"], row["status_label"])
+
+
 LIST_COLUMNS = (
-    ("id", "ID"),
-    ("name", "Name"),
-    ("account_name", "Account"),
-    ("amount", "Amount", amount_cell),
-    ("due_date", "Due"),
-    ("status", "Status"),
-    ("effective_probability", "Prob.", probability_cell),
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("account_name", N_("Account")),
+    ("amount", N_("Amount"), amount_cell),
+    ("due_date", N_("Due")),
+    ("status", N_("Status")),
+    ("effective_probability", N_("Prob."), probability_cell),
 )
 CARD = (
-    ("id", "ID"),
-    ("name", "Name"),
-    ("account_name", "Account"),
-    ("contact_name", "Contact"),
-    ("amount", "Amount", amount_cell),
-    ("due_date", "Due"),
-    ("status_label", "Status"),
-    ("effective_probability", "Probability", probability_cell),
-    ("source", "Source"),
-    ("type", "Type"),
-    ("description", "Description"),
-    ("tags", "Tags"),
-    ("notes", "Notes"),
-    ("created_on", "Created on"),
-    ("closed_on", "Closed on"),
-    ("close_reason", "Reason"),
-    ("external_id", "External id"),
-    ("updated_at", "Updated", moment("updated_at")),
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("account_name", N_("Account")),
+    ("contact_name", N_("Contact")),
+    ("amount", N_("Amount"), amount_cell),
+    ("due_date", N_("Due")),
+    ("status_label", N_("Status"), status_label_cell),
+    ("effective_probability", N_("Probability"), probability_cell),
+    ("source", N_("Source")),
+    ("type", N_("Type")),
+    ("description", N_("Description")),
+    ("tags", N_("Tags")),
+    ("notes", N_("Notes")),
+    ("created_on", N_("Created on")),
+    ("closed_on", N_("Closed on")),
+    ("close_reason", N_("Reason")),
+    ("external_id", N_("External id")),
+    ("updated_at", N_("Updated"), moment("updated_at")),
 )
 HISTORY_COLUMNS = (
-    ("changed_at", "Changed", moment("changed_at")),
-    ("status", "Status"),
-    ("amount", "Amount", amount_cell),
-    ("due_date", "Due"),
-    ("effective_probability", "Prob.", probability_cell),
+    ("changed_at", N_("Changed"), moment("changed_at")),
+    ("status", N_("Status")),
+    ("amount", N_("Amount"), amount_cell),
+    ("due_date", N_("Due")),
+    ("effective_probability", N_("Prob."), probability_cell),
 )
-TASK_COLUMNS = (("id", "ID"), ("title", "Task"), ("due_date", "Due"), ("done_on", "Done"))
+TASK_COLUMNS = (
+    ("id", N_("ID")),
+    ("title", N_("Task")),
+    ("due_date", N_("Due")),
+    ("done_on", N_("Done")),
+)
 SECTIONS = {
     "history": (opportunities.HISTORY_COLUMNS, HISTORY_COLUMNS),
     "tasks": (tasks.COLUMNS, TASK_COLUMNS),
@@ -116,17 +127,28 @@ SECTIONS = {
 
 
 def summary(opportunity: dict) -> str:
-    return (
-        f"{opportunity['id']}: {opportunity['name']} ({opportunity['account_name']}), "
-        f"{amount_cell(opportunity)}, due {opportunity['due_date']}, "
-        f"{opportunity['status']} ({opportunity['effective_probability']}%)"
+    return _("{id}: {name} ({account}), {amount}, due {day}, {status} ({probability}%)").format(
+        id=opportunity["id"],
+        name=opportunity["name"],
+        account=opportunity["account_name"],
+        amount=amount_cell(opportunity),
+        day=opportunity["due_date"],
+        status=opportunity["status"],
+        probability=opportunity["effective_probability"],
     )
 
 
+SAVED = {
+    "Created": N_("Created opportunity {summary}."),
+    "Updated": N_("Updated opportunity {summary}."),
+}
+
+
 def _report(opportunity: dict, messages: list[str], output: OutputFormat, verb: str) -> None:
+    warnings = opportunities.warnings(opportunity)
     for message in messages:
-        warn(message) if "rounded" not in message else say(message)
-    say(f"{verb} opportunity {summary(opportunity)}.")
+        warn(message) if message in warnings else say(message)
+    say(_(SAVED[verb]).format(summary=summary(opportunity)))
     if output is not OutputFormat.table:
         render_record(opportunity, output, fields=opportunities.COLUMNS, labels=CARD)
 
@@ -187,7 +209,7 @@ def create(
     with database(write=True) as conn:
         if new_account:
             added = accounts.add(conn, new_account)
-            say(f"Added account {added['name']} (id {added['id']}).")
+            say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
         opportunity, messages = opportunities.create(conn, given)
     _report(opportunity, messages, output, "Created")
 
@@ -216,10 +238,12 @@ def list_(
     Example: colibri opp list --open --due-before eoq --sort amount --reverse
     """
     if open_ and closed:
-        raise typer.BadParameter("--open and --closed exclude each other: choose one.")
+        raise typer.BadParameter(_("--open and --closed exclude each other: choose one."))
     if sort not in opportunities.SORTS:
         raise typer.BadParameter(
-            f"cannot sort by {sort!r}: choose one of {', '.join(opportunities.SORTS)}."
+            _("cannot sort by {sort!r}: choose one of {sorts}.").format(
+                sort=sort, sorts=", ".join(opportunities.SORTS)
+            )
         )
     filters = opportunities.Filters(
         statuses=status or [],
@@ -240,9 +264,9 @@ def list_(
         for value in (status, account, open_, closed, due_before, due_after, overdue, tag, search)
     )
     empty = (
-        "No opportunity matches these filters."
+        _("No opportunity matches these filters.")
         if filtered
-        else "No opportunities yet. Create one with: colibri opp create"
+        else _("No opportunities yet. Create one with: colibri opp create")
     )
     render_rows(rows, output, fields=opportunities.COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
@@ -272,7 +296,7 @@ def history(opportunity: OpportunityRef, output: FormatOption = OutputFormat.tab
         output,
         fields=opportunities.HISTORY_COLUMNS,
         columns=HISTORY_COLUMNS,
-        empty="No history recorded.",
+        empty=_("No history recorded."),
     )
 
 
@@ -304,8 +328,9 @@ def edit(
     """
     if status is not None:
         raise typer.BadParameter(
-            "the status has its own command: "
-            f"colibri opp status {shlex.quote(opportunity)} {shlex.quote(status)}"
+            _("the status has its own command: {command}").format(
+                command=f"colibri opp status {shlex.quote(opportunity)} {shlex.quote(status)}"
+            )
         )
     given = {
         "name": name,
@@ -325,7 +350,7 @@ def edit(
     }
     given = {key: value for key, value in given.items() if value is not None}
     if not given:
-        raise typer.BadParameter("give at least one field to change, e.g. --amount 18k.")
+        raise typer.BadParameter(_("give at least one field to change, e.g. --amount 18k."))
     with database(write=True) as conn:
         updated, messages = opportunities.edit(conn, opportunity, given)
     _report(updated, messages, output, "Updated")
@@ -355,22 +380,26 @@ def status(
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """
     if no_follow_up and (follow_up is not None or follow_up_due is not None):
-        raise typer.BadParameter("--no-follow-up excludes --follow-up and --follow-up-due.")
+        raise typer.BadParameter(_("--no-follow-up excludes --follow-up and --follow-up-due."))
     if follow_up is not None and not follow_up.strip():
-        raise InvalidInput("The follow-up title cannot be empty: give one, or pass --no-follow-up.")
+        raise InvalidInput(
+            _("The follow-up title cannot be empty: give one, or pass --no-follow-up.")
+        )
     ask = interactive()
     task = None
     with database(write=False) as conn:
-        closed_on = inputs.read_date(conn, on, field="closing date") if on else None
+        closed_on = inputs.read_date(conn, on, field=N_("closing date")) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
         if not plan.closing and (reason, follow_up, follow_up_due) != (None, None, None):
             raise InvalidInput(
-                "--reason, --follow-up and --follow-up-due go with a close: "
-                "use them with won, lost or cancelled."
+                _(
+                    "--reason, --follow-up and --follow-up-due go with a close: "
+                    "use them with won, lost or cancelled."
+                )
             )
         if plan.closing:
             proposed_due = (
-                inputs.read_date(conn, follow_up_due, field="follow-up due date")
+                inputs.read_date(conn, follow_up_due, field=FOLLOW_UP_DUE)
                 if follow_up_due
                 else plan.follow_up_due
             ).isoformat()
@@ -386,7 +415,7 @@ def status(
         )
         created = None
         if task:
-            due_date = inputs.read_date(conn, task.due, field="follow-up due date")
+            due_date = inputs.read_date(conn, task.due, field=FOLLOW_UP_DUE)
             created = tasks.add(
                 conn, task.title, due=due_date, opportunity=change.opportunity["id"]
             )
@@ -397,19 +426,28 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
     for message in change.warnings:
         warn(message)
     moved = change.opportunity
-    closed = f", closed on {moved['closed_on']}" if moved["closed_on"] else ""
+    closed = _(", closed on {day}").format(day=moved["closed_on"]) if moved["closed_on"] else ""
     say(
-        f"Opportunity {moved['id']} ({moved['name']}): "
-        f"{change.previous_status} -> {moved['status']}{closed}."
+        _("Opportunity {id} ({name}): {previous} -> {status}{closed}.").format(
+            id=moved["id"],
+            name=moved["name"],
+            previous=change.previous_status,
+            status=moved["status"],
+            closed=closed,
+        )
     )
     if created:
-        say(f"Follow-up task {created['id']} due {created['due_date']}: {created['title']}")
-    elif change.closed and not no_follow_up:
         say(
-            "No follow-up task was scheduled. Add one with: colibri task add "
-            f"{shlex.quote(plan.follow_up_title)} --opp {moved['id']} "
+            _("Follow-up task {id} due {day}: {title}").format(
+                id=created["id"], day=created["due_date"], title=created["title"]
+            )
+        )
+    elif change.closed and not no_follow_up:
+        command = (
+            f"colibri task add {shlex.quote(plan.follow_up_title)} --opp {moved['id']} "
             f"--due {plan.follow_up_due.isoformat()}"
         )
+        say(_("No follow-up task was scheduled. Add one with: {command}").format(command=command))
 
 
 @app.command("delete")
@@ -424,7 +462,7 @@ def delete(
 
     def find(conn):
         found = opportunities.get(conn, opportunity, exact=True)
-        return f"opportunity {summary(found)}", found["id"]
+        return _("opportunity {summary}").format(summary=summary(found)), found["id"]
 
     what = delete_confirmed(find, opportunities.delete, yes=yes)
-    say(f"Deleted {what}.")
+    say(_("Deleted {what}.").format(what=what))

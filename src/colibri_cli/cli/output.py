@@ -14,6 +14,9 @@ from typing import Annotated, TextIO
 
 import typer
 
+from colibri_cli import i18n
+from colibri_cli.i18n import N_, _
+
 TABLE_LIMIT = 100
 UNBROKEN = {"id", "amount", "due_date", "done_on", "kind", "status", "currency", "period"}
 """Short columns a narrow terminal must not break; the others wrap."""
@@ -38,16 +41,21 @@ FormatOption = Annotated[
 
 Columns = Sequence[tuple]
 """What a table shows, in order: (key, heading) or (key, heading, render) where
-`render(row) -> str` formats the cell. Columns of numbers are right-aligned."""
+`render(row) -> str` formats the cell. Columns of numbers are right-aligned. Headings are
+written in English, marked with N_, and translated when the table is drawn."""
 
-
-PLURALS = {"opportunities": "opportunity"}
+SECTION_TITLES = {
+    "contacts": N_("Contacts"),
+    "opportunities": N_("Opportunities"),
+    "tasks": N_("Tasks"),
+    "history": N_("History"),
+}
+"""Titles of the related lists under a record (`render_record` sections)."""
 
 
 def plural(count: int, noun: str) -> str:
-    """ "1 contact", "2 contacts": `noun` is the plural form."""
-    singular = PLURALS.get(noun, noun.removesuffix("s"))
-    return f"{count:,} {singular if count == 1 else noun}"
+    """ "1 contact", "2 contacts", in the current language (see `i18n.PLURALS`)."""
+    return i18n.plural(count, noun)
 
 
 def amount_cell(row: Mapping) -> str:
@@ -63,15 +71,15 @@ def moment(key: str):
 
 
 def thousands(value: int | None) -> str:
-    """12345 -> "12,345"; nothing for no value."""
-    return "" if value is None else f"{value:,}"
+    """12345 -> "12,345" ("12 345" in French); nothing for no value."""
+    return "" if value is None else i18n.format_number(value)
 
 
 def signed(value: int | None) -> str:
     """A difference: "+1,200", "-300", "0"; nothing for no value."""
     if value is None:
         return ""
-    return f"{value:+,}" if value else "0"
+    return i18n.format_number(value, sign=True) if value else "0"
 
 
 def say(message: str) -> None:
@@ -80,11 +88,11 @@ def say(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    typer.secho(f"Warning: {message}", err=True, fg="yellow")
+    typer.secho(_("Warning: {message}").format(message=message), err=True, fg="yellow")
 
 
 def error(message: str) -> None:
-    typer.secho(f"Error: {message}", err=True, fg="red")
+    typer.secho(_("Error: {message}").format(message=message), err=True, fg="red")
 
 
 def render_rows(
@@ -115,7 +123,7 @@ def render_record(
     """Write one record; `sections` are its related lists (key -> (fields, columns))."""
     if output is OutputFormat.json:
         data = {field: record[field] for field in fields}
-        for key, (section_fields, _) in sections.items():
+        for key, (section_fields, _columns) in sections.items():
             data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif output is OutputFormat.csv:
@@ -175,7 +183,7 @@ def _text(value: object) -> str:
 
 
 def _cell(row: Mapping, column: tuple) -> str:
-    key, _, *render = column
+    key, _heading, *render = column
     return render[0](row) if render else _text(row[key])
 
 
@@ -192,11 +200,11 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for key, heading, *_ in columns:
+    for key, heading, *_render in columns:
         first = next((row[key] for row in shown if row[key] is not None), "")
         numeric = isinstance(first, int | float) and not isinstance(first, bool)
         table.add_column(
-            heading,
+            _(heading),
             justify="right" if numeric else "left",
             overflow="fold",
             no_wrap=key in UNBROKEN,
@@ -206,7 +214,9 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
     stdout_console().print(table)
     if left_out:
         say(
-            f"… and {left_out:,} more not shown. Use --format csv or --format json to get them all."
+            _(
+                "… and {count} more not shown. Use --format csv or --format json to get them all."
+            ).format(count=thousands(left_out))
         )
 
 
@@ -219,11 +229,12 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card.add_column(overflow="fold")
     for column in labels:
         if record[column[0]] not in (None, ""):
-            card.add_row(column[1], _cell(record, column))
+            card.add_row(_(column[1]), _cell(record, column))
     console.print(card)
-    for key, (_, columns) in sections.items():
+    for key, (_fields, columns) in sections.items():
         items = record[key]
-        console.print(f"\n[bold]{key.replace('_', ' ').capitalize()}[/bold] ({len(items)})")
+        title = _(SECTION_TITLES.get(key, key.replace("_", " ").capitalize()))
+        console.print(f"\n[bold]{title}[/bold] ({len(items)})")
         if items:
             _print_table(items, columns, empty="")
 

@@ -8,6 +8,7 @@ from colibri_cli.cli.context import database, delete_confirmed
 from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
 from colibri_cli.cli.params import Yes
 from colibri_cli.core import statuses
+from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Statuses: the stages of an opportunity.", no_args_is_help=True)
 
@@ -18,15 +19,16 @@ Probability = Annotated[
 Kind = Annotated[str | None, typer.Option(help="open, won, lost or cancelled.")]
 COLUMNS = (
     ("position", "#"),
-    ("key", "Key"),
-    ("label", "Label"),
-    ("probability", "Prob.", lambda row: f"{row['probability']}%"),
-    ("kind", "Kind"),
+    ("key", N_("Key")),
+    ("label", N_("Label"), lambda row: statuses.display_label(row["key"], row["label"])),
+    ("probability", N_("Prob."), lambda row: f"{row['probability']}%"),
+    ("kind", N_("Kind")),
 )
 
 
 def _line(status: dict) -> str:
-    return f"{status['key']} ({status['label']}, {status['probability']}%, {status['kind']})"
+    label = statuses.display_label(status["key"], status["label"])
+    return f"{status['key']} ({label}, {status['probability']}%, {status['kind']})"
 
 
 @app.command("list")
@@ -37,7 +39,7 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
     """
     with database(write=False) as conn:
         rows = statuses.list_statuses(conn)
-    render_rows(rows, output, fields=statuses.COLUMNS, columns=COLUMNS, empty="No statuses.")
+    render_rows(rows, output, fields=statuses.COLUMNS, columns=COLUMNS, empty=_("No statuses."))
 
 
 @app.command("add")
@@ -55,7 +57,7 @@ def add(
     """
     with database(write=True) as conn:
         status = statuses.add(conn, key, label, probability, kind)
-    say(f"Added status {_line(status)}.")
+    say(_("Added status {status}.").format(status=_line(status)))
 
 
 @app.command("edit")
@@ -71,12 +73,12 @@ def edit(
     Example: colibri statuses edit quote --label "Proposal sent" --probability 50
     """
     if label is None and probability is None and kind is None and position is None:
-        raise typer.BadParameter("give at least one change, e.g. --probability 50.")
+        raise typer.BadParameter(_("give at least one change, e.g. --probability 50."))
     with database(write=True) as conn:
         status = statuses.edit(
             conn, key, label=label, probability=probability, kind=kind, position=position
         )
-    say(f"Updated status {_line(status)}.")
+    say(_("Updated status {status}.").format(status=_line(status)))
 
 
 @app.command("delete")
@@ -90,7 +92,8 @@ def delete(
     """
 
     def find(conn):
-        return f"status {_line(statuses.ensure_removable(conn, key))}", key
+        status = _line(statuses.ensure_removable(conn, key))
+        return _("status {status}").format(status=status), key
 
-    what = delete_confirmed(find, statuses.delete, yes=yes, verb="Remove")
-    say(f"Removed {what}.")
+    what = delete_confirmed(find, statuses.delete, yes=yes, question=N_("Remove {what}?"))
+    say(_("Removed {what}.").format(what=what))

@@ -24,6 +24,7 @@ from colibri_cli.cli.params import Yes, account_option
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, tasks
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
     help="Tasks: the next thing to do for an account or a deal.", no_args_is_help=True
@@ -43,30 +44,34 @@ Account = account_option()
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 
 LIST_COLUMNS = (
-    ("id", "ID"),
-    ("due_date", "Due"),
-    ("title", "Task"),
-    ("account_name", "Account"),
-    ("opportunity_id", "Opp."),
-    ("done_on", "Done"),
+    ("id", N_("ID")),
+    ("due_date", N_("Due")),
+    ("title", N_("Task")),
+    ("account_name", N_("Account")),
+    ("opportunity_id", N_("Opp.")),
+    ("done_on", N_("Done")),
 )
 CARD = (
-    ("id", "ID"),
-    ("title", "Task"),
-    ("due_date", "Due"),
-    ("account_name", "Account"),
-    ("opportunity_name", "Opportunity"),
-    ("done_on", "Done on"),
-    ("notes", "Notes"),
-    ("created_at", "Created", moment("created_at")),
-    ("updated_at", "Updated", moment("updated_at")),
+    ("id", N_("ID")),
+    ("title", N_("Task")),
+    ("due_date", N_("Due")),
+    ("account_name", N_("Account")),
+    ("opportunity_name", N_("Opportunity")),
+    ("done_on", N_("Done on")),
+    ("notes", N_("Notes")),
+    ("created_at", N_("Created"), moment("created_at")),
+    ("updated_at", N_("Updated"), moment("updated_at")),
 )
+SAVED = {
+    "Added": N_("Added task {id}: {title}{where}{due}."),
+    "Updated": N_("Updated task {id}: {title}{where}{due}."),
+}
 
 
 def _saved(task: dict, verb: str, output: OutputFormat) -> None:
-    due = f", due {task['due_date']}" if task["due_date"] else ""
+    due = _(", due {day}").format(day=task["due_date"]) if task["due_date"] else ""
     where = f" ({task['account_name']})" if task["account_name"] else ""
-    say(f"{verb} task {task['id']}: {task['title']}{where}{due}.")
+    say(_(SAVED[verb]).format(id=task["id"], title=task["title"], where=where, due=due))
     if output is not OutputFormat.table:
         render_record(task, output, fields=tasks.COLUMNS, labels=CARD)
 
@@ -129,15 +134,17 @@ def list_(
     ]
     if len(chosen) > 1:
         raise typer.BadParameter(
-            f"choose one of --{', --'.join(view.value for view in chosen)}, not several."
+            _("choose one of {options}, not several.").format(
+                options=", ".join(f"--{view.value}" for view in chosen)
+            )
         )
     view = chosen[0] if chosen else View.open
     with database(write=False) as conn:
         rows = tasks.list_tasks(conn, view.value)
     empty = (
-        "No open tasks. Add one with: colibri task add TITLE --due DATE"
+        _("No open tasks. Add one with: colibri task add TITLE --due DATE")
         if view is View.open
-        else f"No tasks ({view.value})."
+        else _("No tasks ({view}).").format(view=view.value)
     )
     render_rows(rows, output, fields=tasks.COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
@@ -165,7 +172,11 @@ def done(
     with database(write=True) as conn:
         done_on = inputs.read_date(conn, on, field="done date") if on else None
         finished = tasks.mark_done(conn, task, done_on)
-    say(f"Done: task {finished['id']}, {finished['title']} ({finished['done_on']}).")
+    say(
+        _("Done: task {id}, {title} ({day}).").format(
+            id=finished["id"], title=finished["title"], day=finished["done_on"]
+        )
+    )
 
 
 @app.command("edit")
@@ -197,7 +208,7 @@ def edit(
     if reopen:
         changes["done_on"] = None
     if not changes and due is None:
-        raise typer.BadParameter("give at least one change, e.g. --due +1w.")
+        raise typer.BadParameter(_("give at least one change, e.g. --due +1w."))
     with database(write=True) as conn:
         if due is not None:
             changes["due_date"] = inputs.read_optional_date(conn, due, field="due date")
@@ -217,10 +228,10 @@ def delete(
 
     def find(conn):
         found = tasks.get(conn, task)
-        return f"task {found['id']}: {found['title']}", found["id"]
+        return _("task {id}: {title}").format(id=found["id"], title=found["title"]), found["id"]
 
     what = delete_confirmed(find, tasks.delete, yes=yes)
-    say(f"Deleted {what}.")
+    say(_("Deleted {what}.").format(what=what))
 
 
 class ExportFormat(StrEnum):
@@ -252,24 +263,31 @@ def export(
         try:
             output_file.expanduser().write_bytes(text.encode())
         except OSError as error:
-            raise InvalidInput(f"Cannot write {output_file}: {error.strerror}.") from None
-        say(f"Wrote {plural(len(open_tasks) - undated, 'tasks')} to {output_file}.")
+            raise InvalidInput(
+                _("Cannot write {path}: {reason}.").format(path=output_file, reason=error.strerror)
+            ) from None
+        say(
+            _("Wrote {tasks} to {path}.").format(
+                tasks=plural(len(open_tasks) - undated, "tasks"), path=output_file
+            )
+        )
     if undated:
-        say(f"Left out {plural(undated, 'open tasks')} without a due date.")
+        say(_("Left out {tasks} without a due date.").format(tasks=plural(undated, "open tasks")))
 
 
+KINDS = {"opportunity": N_("deal"), "task": N_("task")}
 AGENDA_COLUMNS = (
-    ("due_date", "Due"),
-    ("kind", "What", lambda row: "deal" if row["kind"] == "opportunity" else row["kind"]),
-    ("id", "ID"),
-    ("title", "Title"),
-    ("account_name", "Account"),
-    ("amount", "Amount", amount_cell),
+    ("due_date", N_("Due")),
+    ("kind", N_("What"), lambda row: _(KINDS.get(row["kind"], row["kind"]))),
+    ("id", N_("ID")),
+    ("title", N_("Title")),
+    ("account_name", N_("Account")),
+    ("amount", N_("Amount"), amount_cell),
 )
 TASK_ROW_COLUMNS = AGENDA_COLUMNS[:-1]
 
 
-SECTION_TITLES = {"overdue": "Overdue", "today": "Today"}
+SECTION_TITLES = {"overdue": N_("Overdue"), "today": N_("Today")}
 
 
 def agenda(
@@ -286,9 +304,16 @@ def agenda(
         render_rows(items, output, fields=agenda_core.FIELDS, columns=(), empty="")
         return
     if not items:
-        say(f"Nothing overdue or due in the next {plural(days, 'days')} ({clock.today()}).")
+        say(
+            _("Nothing overdue or due in the next {days} ({today}).").format(
+                days=plural(days, "days"), today=clock.today()
+            )
+        )
         return
-    titles = {**SECTION_TITLES, "upcoming": f"Next {plural(days, 'days')}"}
+    titles = {
+        **{key: _(title) for key, title in SECTION_TITLES.items()},
+        "upcoming": _("Next {days}").format(days=plural(days, "days")),
+    }
     for section in agenda_core.SECTIONS:
         rows = [item for item in items if item["section"] == section]
         if rows:

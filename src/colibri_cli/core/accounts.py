@@ -6,6 +6,7 @@ import sqlite3
 from colibri_cli.core import records
 from colibri_cli.core.errors import Conflict, InvalidInput
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import N_, _, ngettext
 
 COLUMNS = (
     "id",
@@ -40,10 +41,12 @@ def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
     """Clean the given fields (empty text clears one) and check the ones that have a form."""
     values = {key: records.clean(value) for key, value in fields.items()}
     if "name" in fields:
-        values["name"] = records.require_text("account name", fields["name"])
+        values["name"] = records.require_text(N_("account name"), fields["name"])
     email = values.get("email")
     if email and not EMAIL.fullmatch(email):
-        raise InvalidInput(f"The email {email!r} is not an email address (name@example.com).")
+        raise InvalidInput(
+            _("The email {email!r} is not an email address (name@example.com).").format(email=email)
+        )
     return values
 
 
@@ -117,10 +120,14 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
     account = get(conn, ref, exact=True)
     counts = dependents(conn, account["id"])
     if counts["opportunities"] and not force:
-        many = "opportunity" if counts["opportunities"] == 1 else "opportunities"
         raise Conflict(
-            f"Account {account['name']!r} has {counts['opportunities']} {many}: "
-            "delete or move them first, or use --force to delete them with the account."
+            ngettext(
+                "Account {name!r} has {count} opportunity: "
+                "delete or move them first, or use --force to delete them with the account.",
+                "Account {name!r} has {count} opportunities: "
+                "delete or move them first, or use --force to delete them with the account.",
+                counts["opportunities"],
+            ).format(name=account["name"], count=counts["opportunities"])
         )
     return account, counts
 

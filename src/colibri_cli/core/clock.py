@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import _
 
 _pinned: dt.datetime | None = None
 
@@ -31,7 +32,9 @@ def today() -> dt.date:
         return dt.date.fromisoformat(fixed)
     except ValueError:
         raise InvalidInput(
-            f"COLIBRI_TODAY={fixed!r} is not a date: use the form YYYY-MM-DD, or unset it."
+            _(
+                "COLIBRI_TODAY={value!r} is not a date: use the form YYYY-MM-DD, or unset it."
+            ).format(value=fixed)
         ) from None
 
 

@@ -4,6 +4,7 @@ import sqlite3
 
 from colibri_cli.core import accounts, records
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import N_
 
 COLUMNS = (
     "id",
@@ -28,7 +29,7 @@ SELECT = (
 def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
     values = accounts.validated({key: value for key, value in fields.items() if key != "name"})
     if "name" in fields:
-        values["name"] = records.require_text("contact name", fields["name"])
+        values["name"] = records.require_text(N_("contact name"), fields["name"])
     return values
 
 

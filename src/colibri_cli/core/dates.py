@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dateutil.relativedelta import relativedelta
 
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _
 
 ORDERS = ("dmy", "mdy")
-
 _ISO = re.compile(
     r"(?P<year>[0-9]{4})(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
 )
@@ -87,7 +87,9 @@ _NAMED: dict[str, Callable[[dt.date], dt.date]] = {
 }
 
 
-def parse_date(text: str, *, today: dt.date, order: str = "dmy", field: str = "date") -> dt.date:
+def parse_date(
+    text: str, *, today: dt.date, order: str = "dmy", field: str = N_("date")
+) -> dt.date:
     """Read a date typed by a person; raise InvalidInput naming `field` when it is not one.
 
     `order` ("dmy" or "mdy") says how 03/04/2027 is read. A day and month without a year
@@ -101,7 +103,7 @@ def parse_date(text: str, *, today: dt.date, order: str = "dmy", field: str = "d
     words = _normalize(text)
     hint = _date_hint(order)
     if not words:
-        raise InvalidInput(f"Missing {field}: {hint}.")
+        raise InvalidInput(_("Missing {field}: {hint}.").format(field=_(field), hint=hint))
     try:
         found = (
             _iso_date(words)
@@ -113,31 +115,39 @@ def parse_date(text: str, *, today: dt.date, order: str = "dmy", field: str = "d
     except (ValueError, OverflowError):
         found = None
     if found is None:
-        raise InvalidInput(f"Invalid {field} {text.strip()!r}: {hint}.")
+        raise InvalidInput(
+            _("Invalid {field} {text!r}: {hint}.").format(
+                field=_(field), text=text.strip(), hint=hint
+            )
+        )
     return found
 
 
-def parse_period_delay(text: str, *, field: str = "delay") -> relativedelta:
+def parse_period_delay(text: str, *, field: str = N_("delay")) -> relativedelta:
     """Read a forward delay such as "10d", "+2w", "3m", "1q" or "1y" (French j, s, a too)."""
     match = _DELAY.fullmatch(_normalize(text))
     unit = _UNITS.get(match["unit"]) if match else None
     if unit is None:
         raise InvalidInput(
-            f"Invalid {field} {text.strip()!r}: write a number and a unit, "
-            "such as 10d, 2w, 3m, 1q or 1y."
+            _(
+                "Invalid {field} {text!r}: write a number and a unit, "
+                "such as 10d, 2w, 3m, 1q or 1y."
+            ).format(field=_(field), text=text.strip())
         )
     keyword, multiplier = unit
     return relativedelta(**{keyword: int(match["count"]) * multiplier})
 
 
-def add_delay(day: dt.date, text: str, *, field: str = "delay") -> dt.date:
+def add_delay(day: dt.date, text: str, *, field: str = N_("delay")) -> dt.date:
     """The date `text` (a delay such as "3m") after `day`."""
     delay = parse_period_delay(text, field=field)
     try:
         return day + delay
     except (ValueError, OverflowError):
         raise InvalidInput(
-            f"Invalid {field} {text.strip()!r}: it goes past the last possible date."
+            _("Invalid {field} {text!r}: it goes past the last possible date.").format(
+                field=_(field), text=text.strip()
+            )
         ) from None
 
 
@@ -149,8 +159,9 @@ def _normalize(text: str) -> str:
 
 
 def _date_hint(order: str) -> str:
-    numeric = "DD/MM/YYYY" if order == "dmy" else "MM/DD/YYYY"
-    return f"use YYYY-MM-DD, {numeric}, today, tomorrow, a weekday, +3d, +2w, +1m or eom"
+    if order == "dmy":
+        return _("use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom")
+    return _("use YYYY-MM-DD, MM/DD/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom")
 
 
 def _iso_date(words: str) -> dt.date | None:

@@ -23,6 +23,7 @@ from colibri_cli.core import (
     tasks,
 )
 from colibri_cli.core.errors import Conflict
+from colibri_cli.i18n import Np_, _, ngettext
 
 SEED = 2026
 TABLES = ("tasks", "opportunity_history", "opportunities", "contacts", "accounts", "targets")
@@ -64,6 +65,15 @@ class Event:
     action: Callable[[sqlite3.Connection], None] = field(compare=False)
 
 
+# The English message has always said "1 accounts" (and scripts may match it): both forms
+# are plural in English; translations use their own singular.
+FOUND = {
+    "accounts": Np_("{count} accounts", "{count} accounts"),
+    "opportunities": Np_("{count} opportunities", "{count} opportunities"),
+    "tasks": Np_("{count} tasks", "{count} tasks"),
+}
+
+
 def has_data(conn: sqlite3.Connection) -> dict[str, int]:
     counts = {
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -77,10 +87,14 @@ def fill(conn: sqlite3.Connection, *, force: bool = False) -> dict[str, int]:
     statuses stay); refuses a database that has data unless `force`."""
     found = has_data(conn)
     if found and not force:
-        what = ", ".join(f"{count} {table}" for table, count in found.items())
+        what = ", ".join(
+            ngettext(*FOUND[table], count).format(count=count) for table, count in found.items()
+        )
         raise Conflict(
-            f"This database already has data ({what}): the demo would replace it. "
-            "Use --force to replace it, or choose another file with --db."
+            _(
+                "This database already has data ({what}): the demo would replace it. "
+                "Use --force to replace it, or choose another file with --db."
+            ).format(what=what)
         )
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")

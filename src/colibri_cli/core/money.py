@@ -10,10 +10,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _, format_number, language
 
 MAX_AMOUNT = 10**15
+NO_BREAK_SPACE = "\u00a0"
+"""What separates a French amount from its currency: "15 000 €"."""
+FRENCH_SYMBOLS = {"EUR": "€"}
 
-_HINT = "write a whole number such as 15000, 15 000, 15k or 1.5M"
+_HINT = N_("write a whole number such as 15000, 15 000, 15k or 1.5M")
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _SCALES = {"k": 1_000, "m": 1_000_000}
 # A code written in capitals may touch the number ("15000EUR"); in lower case it must be
@@ -38,34 +42,46 @@ class ParsedAmount:
     """The currency written with the amount ("€" gives EUR), if any."""
 
 
-def parse_amount(text: str, *, field: str = "amount") -> ParsedAmount:
+def parse_amount(text: str, *, field: str = N_("amount")) -> ParsedAmount:
     """Read an amount; raise InvalidInput naming `field` when it is not a usable amount."""
     written = text.strip()
     if not written:
-        raise InvalidInput(f"Missing {field}: {_HINT}.")
+        raise InvalidInput(_("Missing {field}: {hint}.").format(field=_(field), hint=_(_HINT)))
     unsigned, negative_outside = _without_minus(written)
     number_text, currency = _split_currency(unsigned)
     number_text, negative_inside = _without_minus(number_text)
     exact = _to_decimal(number_text)
     if exact is None:
-        raise InvalidInput(f"Invalid {field} {written!r}: {_HINT}.")
+        raise InvalidInput(
+            _("Invalid {field} {text!r}: {hint}.").format(
+                field=_(field), text=written, hint=_(_HINT)
+            )
+        )
     if negative_outside or negative_inside:
         raise InvalidInput(
-            f"Invalid {field} {written!r}: it cannot be negative; write 0 or more, such as 15000."
+            _(
+                "Invalid {field} {text!r}: it cannot be negative; write 0 or more, such as 15000."
+            ).format(field=_(field), text=written)
         )
     if exact > MAX_AMOUNT:
         raise InvalidInput(
-            f"Invalid {field} {written!r}: it is more than {MAX_AMOUNT:,}; "
-            "check the number of digits."
+            _(
+                "Invalid {field} {text!r}: it is more than {maximum}; check the number of digits."
+            ).format(field=_(field), text=written, maximum=format_number(MAX_AMOUNT))
         )
     value = exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return ParsedAmount(value=int(value), rounded=value != exact, currency=currency)
 
 
 def format_amount(value: int, currency: str | None = None) -> str:
-    """15000 and "EUR" give "15,000 EUR"."""
-    formatted = f"{value:,}"
-    return f"{formatted} {currency}" if currency else formatted
+    """15000 and "EUR" give "15,000 EUR" in English, "15 000 €" in French (a currency
+    without a French symbol keeps its code: "3 000 USD")."""
+    formatted = format_number(value)
+    if not currency:
+        return formatted
+    if language() == "fr":
+        return f"{formatted}{NO_BREAK_SPACE}{FRENCH_SYMBOLS.get(currency, currency)}"
+    return f"{formatted} {currency}"
 
 
 def _without_minus(text: str) -> tuple[str, bool]:

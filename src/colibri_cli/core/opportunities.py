@@ -24,6 +24,7 @@ from colibri_cli.core import (
 )
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import N_, _, format_number
 
 COLUMNS = (
     "id",
@@ -81,17 +82,22 @@ class Parsed:
 
 
 FIELD_LABELS = {
-    "name": "name",
-    "account": "account",
-    "contact": "contact",
-    "amount": "amount",
-    "currency": "currency",
-    "due_date": "due date",
-    "status": "status",
-    "probability": "probability",
-    "tags": "tags",
-    "created_on": "creation date",
+    "name": N_("name"),
+    "account": N_("account"),
+    "contact": N_("contact"),
+    "amount": N_("amount"),
+    "currency": N_("currency"),
+    "due_date": N_("due date"),
+    "status": N_("status"),
+    "probability": N_("probability"),
+    "tags": N_("tags"),
+    "created_on": N_("creation date"),
 }
+"""The fields as messages name them, in English (translate with `_`)."""
+
+
+def _missing(name: str) -> str:
+    return _("the {field} is missing").format(field=_(FIELD_LABELS.get(name, name)))
 
 
 def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: Parsed) -> None:
@@ -99,7 +105,7 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
     label = FIELD_LABELS.get(name, name)
     cleaned = records.clean(text)
     if name in REQUIRED and cleaned is None:
-        raise InvalidInput(f"the {label} is missing")
+        raise InvalidInput(_missing(name))
     if name == "name":
         parsed.values["name"] = cleaned
     elif name == "account":
@@ -112,7 +118,11 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
         if amount.currency and "currency" not in parsed.values:
             parsed.values["currency"] = amount.currency
         if amount.rounded:
-            parsed.notices.append(f"The amount {cleaned!r} was rounded to {amount.value:,}.")
+            parsed.notices.append(
+                _("The amount {text!r} was rounded to {value}.").format(
+                    text=cleaned, value=format_number(amount.value)
+                )
+            )
     elif name == "currency":
         if cleaned:
             parsed.values["currency"] = _currency(cleaned)
@@ -136,11 +146,7 @@ def parse_fields(
     """Parse every given field, and check the `required` ones are there, reporting every
     problem at once in one InvalidInput."""
     parsed = Parsed()
-    problems = [
-        f"the {FIELD_LABELS[name]} is missing"
-        for name in required
-        if records.clean(given.get(name)) is None
-    ]
+    problems = [_missing(name) for name in required if records.clean(given.get(name)) is None]
     # The currency goes first so that an explicit --currency wins over a symbol in the amount.
     for name in sorted(given, key=lambda key: key != "currency"):
         if name in required and records.clean(given[name]) is None:
@@ -150,7 +156,7 @@ def parse_fields(
         except ColibriError as problem:
             problems.append(_lowercase_first(str(problem).rstrip(".")))
     if problems:
-        joined = "; ".join(problems)
+        joined = _("; ").join(problems)
         joined = joined[:1].upper() + joined[1:]
         raise InvalidInput(joined if joined.endswith(("?", ".")) else joined + ".")
     return parsed
@@ -164,7 +170,9 @@ def _currency(text: str) -> str:
     try:
         return settings.SETTINGS["currency"].normalize(text)
     except ValueError as error:
-        raise InvalidInput(f"Invalid currency {text!r}: {error}") from None
+        raise InvalidInput(
+            _("Invalid currency {text!r}: {reason}").format(text=text, reason=error)
+        ) from None
 
 
 def _date(conn: sqlite3.Connection, text: str, label: str) -> str:
@@ -175,7 +183,11 @@ def _created_on(conn: sqlite3.Connection, text: str) -> str:
     label = FIELD_LABELS["created_on"]
     created_on = _date(conn, text, label)
     if created_on > clock.today().isoformat():
-        raise InvalidInput(f"Invalid {label} {text!r}: it is in the future ({created_on}).")
+        raise InvalidInput(
+            _("Invalid {field} {text!r}: it is in the future ({day}).").format(
+                field=_(label), text=text, day=created_on
+            )
+        )
     return created_on
 
 
@@ -184,7 +196,9 @@ def _probability(text: str | None) -> int | None:
         return None
     number = text.strip().rstrip("%").strip()
     if not number.isdigit() or not 0 <= int(number) <= 100:
-        raise InvalidInput(f"Invalid probability {text!r}: give a whole number from 0 to 100")
+        raise InvalidInput(
+            _("Invalid probability {text!r}: give a whole number from 0 to 100").format(text=text)
+        )
     return int(number)
 
 
@@ -206,7 +220,9 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
         parsed = parse_fields(conn, given, required=REQUIRED)
     except InvalidInput as problems:
         raise InvalidInput(
-            f"Cannot create the opportunity: {_lowercase_first(str(problems))}"
+            _("Cannot create the opportunity: {problems}").format(
+                problems=_lowercase_first(str(problems))
+            )
         ) from None
     values = parsed.values
     values.setdefault("currency", settings.get(conn, "currency"))
@@ -228,8 +244,9 @@ def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:
     contact = contacts.get(conn, values["contact_id"])
     if contact["account_id"] != values["account_id"]:
         raise InvalidInput(
-            f"Contact {contact['name']!r} works at {contact['account_name']}, "
-            "not at this opportunity's account."
+            _("Contact {name!r} works at {account}, not at this opportunity's account.").format(
+                name=contact["name"], account=contact["account_name"]
+            )
         )
 
 
@@ -239,13 +256,16 @@ def warnings(opportunity: Mapping) -> list[str]:
     if opportunity["status_kind"] == "open":
         if opportunity["due_date"] < clock.today().isoformat():
             found.append(
-                f"Opportunity {opportunity['id']} is open but was due on "
-                f"{opportunity['due_date']}: set a new due date or close it."
+                _(
+                    "Opportunity {id} is open but was due on {day}: set a new due date or close it."
+                ).format(id=opportunity["id"], day=opportunity["due_date"])
             )
         if opportunity["amount"] == 0:
             found.append(
-                f"Opportunity {opportunity['id']} has an amount of 0: the pipeline and "
-                "forecast will not count it."
+                _(
+                    "Opportunity {id} has an amount of 0: "
+                    "the pipeline and forecast will not count it."
+                ).format(id=opportunity["id"])
             )
     return found
 
@@ -290,7 +310,11 @@ def edit(
     opportunity = get(conn, ref)
     for name in (*REQUIRED, "currency", "created_on"):
         if name in given and records.clean(given[name]) is None:
-            raise InvalidInput(f"The {FIELD_LABELS[name]} cannot be cleared: it is required.")
+            raise InvalidInput(
+                _("The {field} cannot be cleared: it is required.").format(
+                    field=_(FIELD_LABELS[name])
+                )
+            )
     parsed = parse_fields(conn, given)
     values = parsed.values
     check_contact_account(
@@ -355,23 +379,30 @@ def plan_status_change(
     status = statuses.resolve(conn, status_text)
     if status["key"] == opportunity["status"]:
         raise InvalidInput(
-            f"Opportunity {opportunity['id']} is already {status['key']!r}: nothing to change."
+            _("Opportunity {id} is already {status!r}: nothing to change.").format(
+                id=opportunity["id"], status=status["key"]
+            )
         )
     if status["kind"] not in statuses.CLOSED_KINDS:
         if on is not None:
-            raise InvalidInput("--on gives the closing date: use it with won, lost or cancelled.")
+            raise InvalidInput(
+                _("--on gives the closing date: use it with won, lost or cancelled.")
+            )
         return StatusPlan(opportunity, status, None)
     closed_on = on or clock.today()
     if closed_on > clock.today():
         raise InvalidInput(
-            f"The closing date {closed_on} is in the future: close it on the day it happens."
+            _("The closing date {day} is in the future: close it on the day it happens.").format(
+                day=closed_on
+            )
         )
     if closed_on.isoformat() < opportunity["created_on"]:
         raise InvalidInput(
-            f"The closing date {closed_on} is before the opportunity was created "
-            f"({opportunity['created_on']})."
+            _("The closing date {day} is before the opportunity was created ({created}).").format(
+                day=closed_on, created=opportunity["created_on"]
+            )
         )
-    title = FOLLOW_UP_TITLES[status["kind"]].format(account=opportunity["account_name"])
+    title = _(FOLLOW_UP_TITLES[status["kind"]]).format(account=opportunity["account_name"])
     delay = settings.get(conn, "follow-up-delay")
     due = dates.add_delay(max(closed_on, clock.today()), delay)
     return StatusPlan(opportunity, status, closed_on, title, due)
@@ -399,10 +430,11 @@ def change_status(
 
 
 FOLLOW_UP_TITLES = {
-    "won": "Check in with {account} for a new order",
-    "lost": "Ask {account} what would win the next deal",
-    "cancelled": "Ask {account} whether the project is back on",
+    "won": N_("Check in with {account} for a new order"),
+    "lost": N_("Ask {account} what would win the next deal"),
+    "cancelled": N_("Ask {account} whether the project is back on"),
 }
+"""The follow-up proposed at a close; in the language spoken then, as the task is written."""
 
 
 def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
@@ -452,8 +484,8 @@ def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
     for bound, operator, label in (
-        (filters.due_before, "<", "due-before date"),
-        (filters.due_after, ">", "due-after date"),
+        (filters.due_before, "<", N_("due-before date")),
+        (filters.due_after, ">", N_("due-after date")),
     ):
         if bound:
             clauses.append(f"o.due_date {operator} ?")

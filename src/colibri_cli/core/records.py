@@ -10,6 +10,67 @@ from collections.abc import Iterable, Mapping
 from colibri_cli.core import clock
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import N_, _
+
+# What is said about a kind of record, in full sentences so that translations can agree
+# with the noun ("Aucun compte", "Aucune opportunité").
+MESSAGES = {
+    "account": {
+        "missing": N_("No account {ref!r}."),
+        "same_name": N_("Several accounts are named {ref!r} (ids {ids}): give the id."),
+        "could_be": N_(
+            "{ref!r} could be several accounts: {names}{more}. Give more of the name, or the id."
+        ),
+        "name_taken": N_(
+            "Account {name!r} (id {id}) already exists: choose another name, or edit that account."
+        ),
+        "value_taken": N_("The {column} {value!r} already belongs to account {name!r} (id {id})."),
+    },
+    "contact": {
+        "missing": N_("No contact {ref!r}."),
+        "same_name": N_("Several contacts are named {ref!r} (ids {ids}): give the id."),
+        "could_be": N_(
+            "{ref!r} could be several contacts: {names}{more}. Give more of the name, or the id."
+        ),
+        "name_taken": N_(
+            "Contact {name!r} (id {id}) already exists: choose another name, or edit that contact."
+        ),
+        "value_taken": N_("The {column} {value!r} already belongs to contact {name!r} (id {id})."),
+    },
+    "opportunity": {
+        "missing": N_("No opportunity {ref!r}."),
+        "same_name": N_("Several opportunities are named {ref!r} (ids {ids}): give the id."),
+        "could_be": N_(
+            "{ref!r} could be several opportunities: {names}{more}. "
+            "Give more of the name, or the id."
+        ),
+        "name_taken": N_(
+            "Opportunity {name!r} (id {id}) already exists: choose another name, "
+            "or edit that opportunity."
+        ),
+        "value_taken": N_(
+            "The {column} {value!r} already belongs to opportunity {name!r} (id {id})."
+        ),
+    },
+}
+COLUMN_NAMES = {"external_id": N_("external id"), "name": N_("name")}
+
+
+def _message(noun: str, kind: str) -> str:
+    """The sentence of `kind` about a `noun`, translated; an English pattern for other nouns."""
+    known = MESSAGES.get(noun)
+    if known:
+        return _(known[kind])
+    return {
+        "missing": f"No {noun} {{ref!r}}.",
+        "same_name": f"Several {noun}s are named {{ref!r}} (ids {{ids}}): give the id.",
+        "could_be": f"{{ref!r}} could be several {noun}s: {{names}}{{more}}. "
+        "Give more of the name, or the id.",
+        "name_taken": f"{noun.capitalize()} {{name!r}} (id {{id}}) already exists: "
+        f"choose another name, or edit that {noun}.",
+        "value_taken": f"The {{column}} {{value!r}} already belongs to {noun} "
+        "{name!r} (id {id}).",
+    }[kind]
 
 
 def clean(value: str | None) -> str | None:
@@ -23,7 +84,7 @@ def clean(value: str | None) -> str | None:
 def require_text(field: str, value: str | None) -> str:
     cleaned = clean(value)
     if cleaned is None:
-        raise InvalidInput(f"The {field} cannot be empty.")
+        raise InvalidInput(_("The {field} cannot be empty.").format(field=_(field)))
     return cleaned
 
 
@@ -56,18 +117,17 @@ def find(
         return rows[0]
     if rows:
         raise _ambiguous(rows, text, noun)
-    raise NotFound(f"No {noun} {text!r}.{did_you_mean(conn, table, text, list_command)}")
+    missing = _message(noun, "missing").format(ref=text)
+    raise NotFound(missing + did_you_mean(conn, table, text, list_command))
 
 
 def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
     if len({fold(row["name"]) for row in rows}) == 1:
         ids = ", ".join(str(row["id"]) for row in rows)
-        return InvalidInput(f"Several {noun}s are named {text!r} (ids {ids}): give the id.")
+        return InvalidInput(_message(noun, "same_name").format(ref=text, ids=ids))
     names = ", ".join(f"{row['name']} (id {row['id']})" for row in rows[:5])
-    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-    return InvalidInput(
-        f"{text!r} could be several {noun}s: {names}{more}. Give more of the name, or the id."
-    )
+    more = _(" and {count} more").format(count=len(rows) - 5) if len(rows) > 5 else ""
+    return InvalidInput(_message(noun, "could_be").format(ref=text, names=names, more=more))
 
 
 def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: str) -> str:
@@ -77,9 +137,9 @@ def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: 
     close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.6)
     close += [key for key in folded if wanted and wanted in key and key not in close]
     if close:
-        suggestions = " or ".join(repr(folded[key]) for key in close[:3])
-        return f" Did you mean {suggestions}?"
-    return f" See `{list_command}`."
+        suggestions = _(" or ").join(repr(folded[key]) for key in close[:3])
+        return _(" Did you mean {names}?").format(names=suggestions)
+    return _(" See `{command}`.").format(command=list_command)
 
 
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, object]) -> int:
@@ -126,12 +186,11 @@ def ensure_unique(
         (fold(value) if column == "name" else value, except_id),
     ).fetchone()
     if same and column == "name":
-        raise Conflict(
-            f"{noun.capitalize()} {same['name']!r} (id {same['id']}) already exists: "
-            f"choose another name, or edit that {noun}."
-        )
+        raise Conflict(_message(noun, "name_taken").format(name=same["name"], id=same["id"]))
     if same:
+        label = COLUMN_NAMES.get(column, column.replace("_", " "))
         raise Conflict(
-            f"The {column.replace('_', ' ')} {value!r} already belongs to {noun} "
-            f"{same['name']!r} (id {same['id']})."
+            _message(noun, "value_taken").format(
+                column=_(label), value=value, name=same["name"], id=same["id"]
+            )
         )

@@ -5,7 +5,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from colibri_cli import i18n
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _
 
 DEFAULTS = {
     "currency": "EUR",
@@ -13,7 +15,7 @@ DEFAULTS = {
     "commit-threshold": "70",
     "stale-days": "30",
     "follow-up-delay": "3m",
-    "language": "en",
+    "language": "auto",
     "fiscal-year-start": "1",
 }
 
@@ -21,7 +23,7 @@ DEFAULTS = {
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError("a currency is a three-letter ISO 4217 code such as EUR, USD or GBP")
+        raise ValueError(_("a currency is a three-letter ISO 4217 code such as EUR, USD or GBP"))
     return code
 
 
@@ -29,7 +31,7 @@ def _choice(*choices: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         chosen = value.strip().lower()
         if chosen not in choices:
-            raise ValueError(f"choose one of {', '.join(choices)}")
+            raise ValueError(_("choose one of {choices}").format(choices=", ".join(choices)))
         return chosen
 
     return check
@@ -39,7 +41,9 @@ def _whole_number(low: int, high: int) -> Callable[[str], str]:
     def check(value: str) -> str:
         text = value.strip()
         if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
-            raise ValueError(f"give a whole number from {low} to {high}")
+            raise ValueError(
+                _("give a whole number from {low} to {high}").format(low=low, high=high)
+            )
         return str(int(text))
 
     return check
@@ -48,7 +52,7 @@ def _whole_number(low: int, high: int) -> Callable[[str], str]:
 def _delay(value: str) -> str:
     text = value.strip().lower().lstrip("+")
     if not re.fullmatch(r"[1-9]\d*[dwmqy]", text):
-        raise ValueError("give a delay such as 10d, 2w, 3m, 1q or 1y")
+        raise ValueError(_("give a delay such as 10d, 2w, 3m, 1q or 1y"))
     return text
 
 
@@ -57,33 +61,38 @@ class Setting:
     key: str
     normalize: Callable[[str], str]
     description: str
+    """In English, marked for translation: tables show it translated, csv and json as is."""
 
 
 SETTINGS = {
     setting.key: setting
     for setting in (
-        Setting("currency", _currency, "currency of new opportunities and targets"),
-        Setting("date-order", _choice("dmy", "mdy"), "how 03/04/2027 is read: dmy or mdy"),
+        Setting("currency", _currency, N_("currency of new opportunities and targets")),
+        Setting("date-order", _choice("dmy", "mdy"), N_("how 03/04/2027 is read: dmy or mdy")),
         Setting(
             "commit-threshold",
             _whole_number(0, 100),
-            "probability (%) from which an open opportunity counts as commit",
+            N_("probability (%) from which an open opportunity counts as commit"),
         ),
         Setting(
             "stale-days",
             _whole_number(1, 3650),
-            "days without a change after which an open opportunity is stale",
+            N_("days without a change after which an open opportunity is stale"),
         ),
         Setting(
             "follow-up-delay",
             _delay,
-            "when the follow-up task proposed at a close is due (e.g. 3m)",
+            N_("when the follow-up task proposed at a close is due (e.g. 3m)"),
         ),
-        Setting("language", _choice("en", "fr"), "language of messages: en or fr"),
+        Setting(
+            "language",
+            _choice("auto", "en", "fr"),
+            N_("language of messages: auto (from the environment), en or fr"),
+        ),
         Setting(
             "fiscal-year-start",
             _whole_number(1, 12),
-            "month (1-12) in which the fiscal year, and so its quarters, begin",
+            N_("month (1-12) in which the fiscal year, and so its quarters, begin"),
         ),
     )
 }
@@ -95,7 +104,9 @@ def find_setting(key: str) -> Setting:
         return SETTINGS[normalized]
     except KeyError:
         raise InvalidInput(
-            f"Unknown setting {key!r}. Known settings: {', '.join(SETTINGS)}."
+            _("Unknown setting {key!r}. Known settings: {known}.").format(
+                key=key, known=", ".join(SETTINGS)
+            )
         ) from None
 
 
@@ -123,10 +134,16 @@ def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
     try:
         normalized = setting.normalize(value)
     except ValueError as error:
-        raise InvalidInput(f"Invalid value {value!r} for {setting.key}: {error}.") from None
+        raise InvalidInput(
+            _("Invalid value {value!r} for {key}: {reason}.").format(
+                value=value, key=setting.key, reason=error
+            )
+        ) from None
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (setting.key, normalized),
     )
+    if setting.key == "language":
+        i18n.use_setting(normalized)  # the rest of this command speaks the new language
     return {"key": setting.key, "value": normalized}

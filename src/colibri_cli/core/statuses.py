@@ -6,10 +6,30 @@ import sqlite3
 from colibri_cli.core import records
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import N_, Nc_, _, pgettext
 
 KINDS = ("open", "won", "lost", "cancelled")
 CLOSED_KINDS = ("won", "lost", "cancelled")
 COLUMNS = ("key", "label", "probability", "kind", "position")
+
+DEFAULT_LABELS = {
+    "analysis": Nc_("status", "Needs analysis"),
+    "quote": Nc_("status", "Quote sent"),
+    "negotiation": Nc_("status", "Negotiation"),
+    "won": Nc_("status", "Won"),
+    "lost": Nc_("status", "Lost"),
+    "cancelled": Nc_("status", "Cancelled"),
+}
+"""The labels the database starts with (migration m001); shown translated until relabelled."""
+LABEL = N_("status label")
+
+
+def display_label(key: str, label: str) -> str:
+    """The label to show: a default one in the current language, a user's own as written."""
+    if DEFAULT_LABELS.get(key) == label:
+        return pgettext("status", label)
+    return label
+
 
 FRENCH_ALIASES = {
     "analyse": "analysis",
@@ -28,14 +48,22 @@ def list_statuses(conn: sqlite3.Connection) -> list[dict]:
     return records.fetch(conn, "SELECT * FROM statuses ORDER BY position, key")
 
 
-def resolve(conn: sqlite3.Connection, text: str, *, field: str = "status") -> dict:
+def resolve(conn: sqlite3.Connection, text: str, *, field: str = N_("status")) -> dict:
     """A status from its key, label, a unique prefix of either, or a French alias."""
     statuses = list_statuses(conn)
     wanted = fold(text or "")
     if not wanted:
-        raise InvalidInput(f"The {field} cannot be empty. {_choices(statuses)}")
+        raise InvalidInput(
+            _("The {field} cannot be empty. {choices}").format(
+                field=_(field), choices=_choices(statuses)
+            )
+        )
     by_key = {status["key"]: status for status in statuses}
-    exact = [s for s in statuses if wanted in (fold(s["key"]), fold(s["label"]))]
+    exact = [
+        s
+        for s in statuses
+        if wanted in (fold(s["key"]), fold(s["label"]), fold(display_label(s["key"], s["label"])))
+    ]
     if not exact and FRENCH_ALIASES.get(wanted) in by_key:
         exact = [by_key[FRENCH_ALIASES[wanted]]]
     if exact:
@@ -55,19 +83,25 @@ def resolve(conn: sqlite3.Connection, text: str, *, field: str = "status") -> di
         return by_key[candidates.pop()]
     if candidates:
         raise InvalidInput(
-            f"The {field} {text!r} is ambiguous: it could be {', '.join(sorted(candidates))}."
+            _("The {field} {text!r} is ambiguous: it could be {keys}.").format(
+                field=_(field), text=text, keys=", ".join(sorted(candidates))
+            )
         )
-    raise InvalidInput(f"Unknown {field} {text!r}. {_choices(statuses)}")
+    raise InvalidInput(
+        _("Unknown {field} {text!r}. {choices}").format(
+            field=_(field), text=text, choices=_choices(statuses)
+        )
+    )
 
 
 def _choices(statuses: list[dict]) -> str:
-    return "Choose one of: " + ", ".join(status["key"] for status in statuses) + "."
+    return _("Choose one of: {keys}.").format(keys=", ".join(status["key"] for status in statuses))
 
 
 def get(conn: sqlite3.Connection, key: str) -> dict:
     row = conn.execute("SELECT * FROM statuses WHERE key = ?", (key,)).fetchone()
     if row is None:
-        raise NotFound(f"No status {key!r}. See `colibri statuses list`.")
+        raise NotFound(_("No status {key!r}. See `colibri statuses list`.").format(key=key))
     return dict(row)
 
 
@@ -76,13 +110,17 @@ def add(
 ) -> dict:
     key = _valid_key(key)
     if conn.execute("SELECT 1 FROM statuses WHERE key = ?", (key,)).fetchone():
-        raise Conflict(f"Status {key!r} already exists: edit it with `colibri statuses edit`.")
+        raise Conflict(
+            _("Status {key!r} already exists: edit it with `colibri statuses edit`.").format(
+                key=key
+            )
+        )
     position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM statuses").fetchone()[0]
     conn.execute(
         "INSERT INTO statuses (key, label, probability, kind, position) VALUES (?, ?, ?, ?, ?)",
         (
             key,
-            records.require_text("status label", label),
+            records.require_text(LABEL, label),
             _valid_probability(probability),
             _valid_kind(kind),
             position,
@@ -107,18 +145,22 @@ def edit(
     status = get(conn, key)
     changes: dict[str, object] = {}
     if label is not None:
-        changes["label"] = records.require_text("status label", label)
+        changes["label"] = records.require_text(LABEL, label)
     if probability is not None:
         changes["probability"] = _valid_probability(probability)
     if kind is not None and _valid_kind(kind) != status["kind"]:
         if usage(conn, key):
             raise Conflict(
-                f"Status {key!r} is in use: its kind cannot change from {status['kind']} "
-                f"to {kind}. Add a new status instead."
+                _(
+                    "Status {key!r} is in use: its kind cannot change from {old} to {new}. "
+                    "Add a new status instead."
+                ).format(key=key, old=status["kind"], new=kind)
             )
         if status["kind"] == "open" and _count_of_kind(conn, "open") == 1:
             raise Conflict(
-                f"Status {key!r} is the last open status: an opportunity needs one to start in."
+                _(
+                    "Status {key!r} is the last open status: an opportunity needs one to start in."
+                ).format(key=key)
             )
         changes["kind"] = kind
     if position is not None:
@@ -143,11 +185,13 @@ def ensure_removable(conn: sqlite3.Connection, key: str) -> dict:
     status = get(conn, key)
     if usage(conn, key):
         raise Conflict(
-            f"Status {key!r} is in use by opportunities or their history and cannot be "
-            "removed. Relabel it with `colibri statuses edit` instead."
+            _(
+                "Status {key!r} is in use by opportunities or their history and cannot be "
+                "removed. Relabel it with `colibri statuses edit` instead."
+            ).format(key=key)
         )
     if status["kind"] == "open" and _count_of_kind(conn, "open") == 1:
-        raise Conflict("This is the last open status: an opportunity needs one to start in.")
+        raise Conflict(_("This is the last open status: an opportunity needs one to start in."))
     return status
 
 
@@ -165,19 +209,29 @@ def _valid_key(key: str) -> str:
     cleaned = fold(key)
     if not re.fullmatch(r"[a-z][a-z0-9_-]*", cleaned):
         raise InvalidInput(
-            f"Invalid status key {key!r}: use lower-case letters, digits, - or _, "
-            "starting with a letter (e.g. proposal)."
+            _(
+                "Invalid status key {key!r}: use lower-case letters, digits, - or _, "
+                "starting with a letter (e.g. proposal)."
+            ).format(key=key)
         )
     return cleaned
 
 
 def _valid_probability(probability: int) -> int:
     if not 0 <= probability <= 100:
-        raise InvalidInput(f"Invalid probability {probability}: give a whole number from 0 to 100.")
+        raise InvalidInput(
+            _("Invalid probability {value}: give a whole number from 0 to 100.").format(
+                value=probability
+            )
+        )
     return probability
 
 
 def _valid_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"Invalid kind {kind!r}: choose one of {', '.join(KINDS)}.")
+        raise InvalidInput(
+            _("Invalid kind {kind!r}: choose one of {kinds}.").format(
+                kind=kind, kinds=", ".join(KINDS)
+            )
+        )
     return kind

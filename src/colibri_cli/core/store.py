@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from colibri_cli import i18n
 from colibri_cli.core import migrations
 from colibri_cli.core.errors import DatabaseProblem
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -70,6 +72,7 @@ def open_database(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         if migrations.pending(conn):
             migrations.apply(conn)
+        i18n.use_setting(_language_setting(conn))
     except sqlite3.DatabaseError as error:
         conn.close()
         raise _database_problem(path, error) from error
@@ -77,6 +80,32 @@ def open_database(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _language_setting(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+    return row[0] if row else None
+
+
+def peek_language(path: Path) -> str | None:
+    """The `language` setting of an existing database, read without creating, migrating or
+    locking anything (for `--help`, before a command opens the database); None if unknown.
+
+    `immutable=1` reads the file alone: no lock, no -wal or -shm file left behind. A change
+    still in another process's write-ahead log is not seen; the command's own opening of the
+    database, which follows, reads the setting again properly."""
+    try:
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    try:
+        return _language_setting(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
 
 def _create_if_missing(path: Path) -> None:
@@ -94,8 +123,10 @@ def _create_if_missing(path: Path) -> None:
         return  # another process created it at the same moment: fine
     except OSError as error:
         raise DatabaseProblem(
-            f"Cannot create the database at {path}: {error.strerror}. "
-            "Choose a writable place with --db PATH or COLIBRI_DB."
+            _(
+                "Cannot create the database at {path}: {reason}. "
+                "Choose a writable place with --db PATH or COLIBRI_DB."
+            ).format(path=path, reason=error.strerror)
         ) from error
 
 
@@ -105,17 +136,23 @@ def _check_is_sqlite(path: Path) -> None:
             header = file.read(len(SQLITE_MAGIC))
     except IsADirectoryError:
         raise DatabaseProblem(
-            f"{path} is a directory, not a database file. Give a file path with --db."
+            _("{path} is a directory, not a database file. Give a file path with --db.").format(
+                path=path
+            )
         ) from None
     except OSError as error:
         raise DatabaseProblem(
-            f"Cannot read the database {path}: {error.strerror}. "
-            "Check its permissions or choose another file with --db."
+            _(
+                "Cannot read the database {path}: {reason}. "
+                "Check its permissions or choose another file with --db."
+            ).format(path=path, reason=error.strerror)
         ) from error
     if header and header != SQLITE_MAGIC:
         raise DatabaseProblem(
-            f"{path} is not a SQLite database; colibri left it untouched. "
-            "Point --db or COLIBRI_DB at a colibri database or at a new file."
+            _(
+                "{path} is not a SQLite database; colibri left it untouched. "
+                "Point --db or COLIBRI_DB at a colibri database or at a new file."
+            ).format(path=path)
         )
 
 
@@ -124,14 +161,19 @@ def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
     unknown = migrations.unknown(conn)
     if unknown:
         raise DatabaseProblem(
-            f"{path} was written by a newer version of colibri (it records migration "
-            f"{unknown[0]!r}, unknown to this version); it was left untouched. "
-            "Upgrade colibri to use it."
+            _(
+                "{path} was written by a newer version of colibri (it records migration "
+                "{migration!r}, unknown to this version); it was left untouched. "
+                "Upgrade colibri to use it."
+            ).format(path=path, migration=unknown[0])
         )
     if not migrations.applied(conn) and _has_tables(conn):
         raise DatabaseProblem(
-            f"{path} is a SQLite database of another program, not a colibri one; "
-            "it was left untouched. Point --db or COLIBRI_DB at a colibri database or a new file."
+            _(
+                "{path} is a SQLite database of another program, not a colibri one; "
+                "it was left untouched. "
+                "Point --db or COLIBRI_DB at a colibri database or a new file."
+            ).format(path=path)
         )
 
 
@@ -154,15 +196,21 @@ def _database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
     message = str(error)
     if "locked" in message or "busy" in message:
         return DatabaseProblem(
-            f"The database {path} stayed locked by another process for "
-            f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again when it has finished."
+            _(
+                "The database {path} stayed locked by another process for {seconds:.0f} s; "
+                "try again when it has finished."
+            ).format(path=path, seconds=BUSY_TIMEOUT_SECONDS)
         )
     if "unable to open" in message or "readonly" in message:
         return DatabaseProblem(
-            f"Cannot write to the database {path} ({message}). "
-            "Check the permissions of the file and its directory, or choose another with --db."
+            _(
+                "Cannot write to the database {path} ({reason}). "
+                "Check the permissions of the file and its directory, or choose another with --db."
+            ).format(path=path, reason=message)
         )
     return DatabaseProblem(
-        f"The database {path} cannot be used: {message}. Restore it from a backup "
-        "or point --db at another file."
+        _(
+            "The database {path} cannot be used: {reason}. Restore it from a backup "
+            "or point --db at another file."
+        ).format(path=path, reason=message)
     )

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from colibri_cli.core.statuses import display_label
 from colibri_cli.core.text import fold
 
 LIMIT = 50
@@ -33,4 +34,4 @@ def statuses(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]:
         "SELECT key, label, probability FROM statuses WHERE key LIKE ? || '%' ORDER BY position",
         (typed,),
     )
-    return [(row[0], f"{row[1]}, {row[2]}%") for row in rows]
+    return [(row[0], f"{display_label(row[0], row[1])}, {row[2]}%") for row in rows]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from colibri_cli.core import accounts, clock, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.i18n import N_, _
 
 COLUMNS = (
     "id",
@@ -25,7 +26,7 @@ SELECT = """
     LEFT JOIN accounts AS a ON a.id = t.account_id
     LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
 """
-VIEWS = ("open", "all", "done", "overdue", "today", "week")
+TITLE = N_("task title")
 
 
 def add(
@@ -38,7 +39,7 @@ def add(
     notes: str | None = None,
 ) -> dict:
     """Add a task; given an opportunity, its account is the task's account too."""
-    values = {"title": records.require_text("task title", title), "notes": records.clean(notes)}
+    values = {"title": records.require_text(TITLE, title), "notes": records.clean(notes)}
     values["due_date"] = due.isoformat() if due else None
     values.update(_links(conn, opportunity, account))
     return get(conn, records.insert(conn, "tasks", values))
@@ -53,8 +54,10 @@ def _links(conn: sqlite3.Connection, opportunity: str | int | None, account: str
         account_id = accounts.get(conn, account)["id"]
         if links and links["account_id"] != account_id:
             raise InvalidInput(
-                f"Opportunity {links['opportunity_id']} belongs to another account: "
-                "give the opportunity alone, its account goes with it."
+                _(
+                    "Opportunity {id} belongs to another account: "
+                    "give the opportunity alone, its account goes with it."
+                ).format(id=links["opportunity_id"])
             )
         links["account_id"] = account_id
     return links
@@ -64,7 +67,7 @@ def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
     text = str(task_id).strip()
     found = records.fetch(conn, f"{SELECT} WHERE t.id = ?", (int(text),)) if text.isdigit() else []
     if not found:
-        raise NotFound(f"No task {text!r}. See `colibri task list --all`.")
+        raise NotFound(_("No task {ref!r}. See `colibri task list --all`.").format(ref=text))
     return found[0]
 
 
@@ -90,9 +93,13 @@ def list_tasks(conn: sqlite3.Connection, view: str = "open") -> list[dict]:
 def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None = None) -> dict:
     task = get(conn, task_id)
     if task["done_on"]:
-        raise InvalidInput(f"Task {task['id']} was already done on {task['done_on']}.")
+        raise InvalidInput(
+            _("Task {id} was already done on {day}.").format(id=task["id"], day=task["done_on"])
+        )
     if on is not None and on > clock.today():
-        raise InvalidInput(f"The done date {on} is in the future: mark it done when it is.")
+        raise InvalidInput(
+            _("The done date {day} is in the future: mark it done when it is.").format(day=on)
+        )
     records.update(conn, "tasks", task["id"], {"done_on": (on or clock.today()).isoformat()})
     return get(conn, task["id"])
 
@@ -102,7 +109,7 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
     task = get(conn, task_id)
     values = dict(changes)
     if "title" in values:
-        values["title"] = records.require_text("task title", values["title"])
+        values["title"] = records.require_text(TITLE, values["title"])
     if "notes" in values:
         values["notes"] = records.clean(values["notes"])
     if isinstance(values.get("due_date"), dt.date):

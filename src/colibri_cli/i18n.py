@@ -1,0 +1,153 @@
+"""colibri in English or French: which language speaks, and the catalog that translates.
+
+The language is, in order: `COLIBRI_LANG` (en or fr); else the `language` setting of the
+database in use, unless it is `auto` (the store reports it when it opens a database); else
+the locale of the environment (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG: `fr_FR.UTF-8`
+means French); else English. English is the source text: it needs no catalog.
+
+Messages are translated with the standard library's gettext from the catalog
+`locale/fr/LC_MESSAGES/colibri.mo`, compiled from `colibri.po` next to it (see the README,
+"colibri in French", for the extraction and compilation commands). This module imports
+nothing heavy: it is used by `--help` and by every message of core and cli.
+
+    from colibri_cli.i18n import _
+    raise NotFound(_("No task {ref!r}.").format(ref=text))
+
+Strings needed before a language is known (tables of headings, labels) are marked with
+`N_` (`Np_` for a singular/plural pair, `Nc_` for a word whose sense needs a context) so that
+extraction finds them, and translated with `_` (`ngettext`, `pgettext`) where they are shown.
+"""
+
+import gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("en", "fr")
+DOMAIN = "colibri"
+NARROW_NO_BREAK_SPACE = "\u202f"
+"""What separates thousands in French: "15 000"."""
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_setting: str | None = None
+"""The database's `language` setting when it names a language (None for `auto`)."""
+_catalogs: dict[str, gettext.NullTranslations] = {}
+
+
+def _language_of(value: str | None) -> str | None:
+    """ "fr", "FR", "fr_FR.UTF-8" -> "fr"; "en_GB" -> "en"; anything else -> None."""
+    code = (value or "").strip().lower()[:2]
+    return code if code in LANGUAGES else None
+
+
+def use_setting(value: str | None) -> None:
+    """Follow a database's `language` setting: en, fr, or auto (None) for the environment."""
+    global _setting
+    _setting = _language_of(value)
+
+
+def environment_language() -> str:
+    """The language of the locale: GNU LANGUAGE first, then LC_ALL, LC_MESSAGES, LANG."""
+    locale_name = next(
+        (os.environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(name)),
+        "",
+    )
+    if locale_name.split(".")[0] in ("", "C", "POSIX"):
+        return "en"  # GNU gettext ignores LANGUAGE in the C locale, so does colibri
+    preferences = [*os.environ.get("LANGUAGE", "").split(":"), locale_name]
+    return next(filter(None, map(_language_of, preferences)), "en")
+
+
+def language() -> str:
+    """The language colibri speaks now: "en" or "fr"."""
+    return _language_of(os.environ.get("COLIBRI_LANG")) or _setting or environment_language()
+
+
+def forced() -> bool:
+    """Whether COLIBRI_LANG decides, so that no database needs to be read to know."""
+    return _language_of(os.environ.get("COLIBRI_LANG")) is not None
+
+
+def translations(lang: str | None = None) -> gettext.NullTranslations:
+    """The catalog of `lang` (default: the current language), loaded once per process."""
+    lang = lang or language()
+    found = _catalogs.get(lang)
+    if found is None:
+        found = gettext.NullTranslations()
+        if lang != "en":
+            path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+            try:
+                with path.open("rb") as catalog:
+                    found = gettext.GNUTranslations(catalog)
+            except OSError:
+                pass  # no catalog installed: speak English rather than fail
+        _catalogs[lang] = found
+    return found
+
+
+def _(message: str) -> str:
+    """`message` in the current language."""
+    if language() == "en":
+        return message
+    return translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form of a message for `count`, in the current language."""
+    return translations().ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, as meant in `context` (a status "Won" is
+    "Gagnée", an amount won is "Gagné")."""
+    if language() == "en":
+        return message
+    return translations().pgettext(context, message)
+
+
+def Nc_(context: str, message: str) -> str:
+    """Mark `message`, meant in `context`, for extraction; translate with `pgettext`."""
+    return message
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction without translating it yet (translate with `_`)."""
+    return message
+
+
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; translate with `ngettext(*pair, n)`."""
+    return singular, plural
+
+
+def format_number(value: int, *, sign: bool = False) -> str:
+    """12345 is "12,345" in English and "12 345" in French (a narrow no-break space);
+    with `sign`, "+12,345" and "-300"."""
+    formatted = f"{value:+,}" if sign else f"{value:,}"
+    if language() == "fr":
+        return formatted.replace(",", NARROW_NO_BREAK_SPACE)
+    return formatted
+
+
+PLURALS = {
+    "accounts": Np_("{count} account", "{count} accounts"),
+    "contacts": Np_("{count} contact", "{count} contacts"),
+    "opportunities": Np_("{count} opportunity", "{count} opportunities"),
+    "tasks": Np_("{count} task", "{count} tasks"),
+    "open tasks": Np_("{count} open task", "{count} open tasks"),
+    "targets": Np_("{count} target", "{count} targets"),
+    "history rows": Np_("{count} history row", "{count} history rows"),
+    "opportunity_history": Np_("{count} history row", "{count} history rows"),
+    "days": Np_("{count} day", "{count} days"),
+    "deals": Np_("{count} deal", "{count} deals"),
+    "won deals": Np_("{count} won deal", "{count} won deals"),
+}
+"""Counted nouns, by their English plural (or table name)."""
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 contact", "2 contacts", in the current language: `noun` is the English plural, one
+    of PLURALS (another noun is left in English, with its "s" dropped for one)."""
+    forms = PLURALS.get(noun)
+    if forms is None:
+        return f"{format_number(count)} {noun.removesuffix('s') if count == 1 else noun}"
+    return ngettext(*forms, count).format(count=format_number(count))

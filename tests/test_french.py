@@ -1,0 +1,464 @@
+"""colibri in French: messages, prompts, tables, help and amounts; what decides the language;
+French date words; and csv and json that never change with the language."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pexpect
+import pytest
+from typer.testing import CliRunner
+
+from conftest import TODAY
+from test_interactive import answer, finish, spawn
+from test_readme import run_session
+
+README = Path(__file__).parent.parent / "README.md"
+FRENCH_BLOCK = re.compile(r"(<!-- french -->\n```console\n)(.*?)(```)", re.DOTALL)
+
+NNBSP = "\u202f"  # between thousands: 15 000
+NBSP = "\u00a0"  # between an amount and its currency: 15 000 €
+
+
+def euros(text: str) -> str:
+    """ "15 000 €" written as colibri writes it in French."""
+    number, currency = text.rsplit(" ", 1)
+    return number.replace(" ", NNBSP) + NBSP + currency
+
+
+@pytest.fixture
+def french(monkeypatch):
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+
+@pytest.fixture
+def deal(ok):
+    """An account and an open deal, in English (the data does not depend on the language)."""
+    ok("account", "add", "ACME Industries", "--city", "Lyon")
+    ok(
+        "opp", "create", "Website", "--account", "ACME", "--amount", "15000", "--due",
+        "2026-12-15", "--status", "quote",
+    )  # fmt: skip
+
+
+# --- messages and errors -----------------------------------------------------------------------
+
+
+def test_account_add_says_so_in_french(french, ok):
+    result = ok("account", "add", "ACME Industries")
+
+    assert result.stderr == "Compte ACME Industries ajouté (id 1).\n"
+
+
+def test_a_near_miss_gets_a_french_did_you_mean(french, ok, cli):
+    ok("account", "add", "ACME Industries")
+
+    result = cli("account", "show", "ACNE Industries")
+
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Erreur : Aucun compte 'ACNE Industries'. Vouliez-vous dire 'ACME Industries' ?\n"
+    )
+
+
+def test_opp_create_says_what_it_created_with_a_french_amount(french, ok):
+    ok("account", "add", "ACME Industries")
+
+    result = ok(
+        "opp", "create", "Site web", "--account", "acme", "--amount", "15 000 €",
+        "--due", "demain", "--status", "devis",
+    )  # fmt: skip
+
+    assert result.stderr == (
+        f"Nouvelle opportunité 1 : Site web (ACME Industries), {euros('15 000 €')}, "
+        "échéance 2026-11-27, quote (40%).\n"
+    )
+
+
+def test_opp_create_names_every_missing_field_in_french(french, ok, cli, rows):
+    ok("account", "add", "ACME Industries")
+
+    result = cli("opp", "create", "Menus", "--account", "ACME", "--no-input")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Erreur : Impossible de créer l'opportunité : il manque le montant ; "
+        "il manque l'échéance ; il manque le statut.\n"
+    )
+    assert rows("SELECT * FROM opportunities") == []
+
+
+def test_bad_values_are_explained_in_french(french, ok, cli):
+    ok("account", "add", "ACME Industries")
+
+    result = cli(
+        "opp", "create", "X", "--account", "ACME", "--amount", "abc", "--due", "hier soir",
+        "--status", "quote", "--no-input",
+    )  # fmt: skip
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Erreur : Impossible de créer l'opportunité : valeur invalide pour le montant ('abc') : "
+        "écrivez un nombre entier comme 15000, 15 000, 15k ou 1.5M ; "
+        "valeur invalide pour l'échéance ('hier soir') : utilisez AAAA-MM-JJ, JJ/MM/AAAA, "
+        "aujourd'hui, demain, un jour de la semaine, +3j, +2s, +1m ou fdm.\n"
+    )
+
+
+def test_a_usage_error_is_in_french(french, cli):
+    result = cli("statuses", "add", "proposal", "--probability", "50")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Erreur : Option manquante : '--label'. Voir 'colibri statuses add --help'.\n"
+    )
+
+
+def test_a_mistyped_command_gets_a_french_did_you_mean(french, cli):
+    result = cli("opp", "lst")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Erreur : Commande inconnue : 'lst'. Vouliez-vous dire 'list' ? "
+        "Voir 'colibri opp --help'.\n"
+    )
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def test_opp_list_has_french_headings_and_amounts(french, deal, ok):
+    ok(
+        "opp", "create", "Training", "--account", "ACME", "--amount", "3000", "--currency", "USD",
+        "--due", "2027-01-15", "--status", "negotiation",
+    )  # fmt: skip
+
+    result = ok("opp", "list")
+
+    assert result.stdout.splitlines() == [
+        "ID  Nom       Compte             Montant  Échéance    Statut       Prob.",
+        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  quote          40%",
+        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  negotiation    70%",
+    ]
+
+
+def test_opp_show_translates_the_default_status_label_and_the_card(french, deal, ok):
+    result = ok("opp", "show", "1")
+
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[:8] == [
+        "ID           1",
+        "Nom          Website",
+        "Compte       ACME Industries",
+        f"Montant      {euros('15 000 €')}",
+        "Échéance     2026-12-15",
+        "Statut       Devis envoyé",
+        "Probabilité  40%",
+        "Créée le     2026-11-26",
+    ]
+    assert "Historique (1)" in lines
+    assert "Tâches (0)" in lines
+
+
+def test_a_relabelled_status_keeps_the_label_its_user_chose(french, deal, ok):
+    ok("statuses", "edit", "negotiation", "--label", "Closing talks")
+
+    result = ok("statuses", "list")
+
+    assert [line.rstrip() for line in result.stdout.splitlines()] == [
+        "#  Clé          Libellé              Prob.  Type",
+        "1  analysis     Analyse des besoins    10%  open",
+        "2  quote        Devis envoyé           40%  open",
+        "3  negotiation  Closing talks          70%  open",
+        "4  won          Gagnée                100%  won",
+        "5  lost         Perdue                  0%  lost",
+        "6  cancelled    Annulée                 0%  cancelled",
+    ]
+    assert ok("statuses", "list", "-f", "json").stdout.count('"label": "Quote sent"') == 1
+
+
+def test_a_french_label_is_accepted_as_a_status(french, deal, ok, rows):
+    ok("opp", "status", "1", "Négociation")
+
+    assert rows("SELECT status FROM opportunities") == [{"status": "negotiation"}]
+
+
+def test_opp_status_and_the_follow_up_in_french(french, deal, ok, rows):
+    result = ok("opp", "status", "1", "gagnée", "--follow-up", "Proposer la maintenance")
+
+    assert result.stderr == (
+        "Opportunité 1 (Website) : quote -> won, close le 2026-11-26.\n"
+        "Tâche de suivi 1, échéance 2027-02-26 : Proposer la maintenance\n"
+    )
+
+
+def test_a_close_without_follow_up_proposes_a_french_task(french, deal, ok, rows):
+    result = ok("opp", "status", "1", "perdue")
+
+    assert result.stderr == (
+        "Opportunité 1 (Website) : quote -> lost, close le 2026-11-26.\n"
+        "Aucune tâche de suivi n'a été planifiée. Ajoutez-en une avec : colibri task add "
+        "'Demander à ACME Industries ce qui ferait gagner la prochaine affaire' --opp 1 "
+        "--due 2027-02-26\n"
+    )
+
+
+def test_the_agenda_in_french(french, deal, ok):
+    ok("task", "add", "Rappeler Paul", "--account", "ACME", "--due", "hier")
+    ok("task", "add", "Envoyer le devis", "--opp", "1", "--due", "aujourd'hui")
+    ok(
+        "opp", "create", "Training", "--account", "ACME", "--amount", "1250", "--due",
+        "vendredi", "--status", "negotiation",
+    )  # fmt: skip
+
+    result = ok("agenda")
+
+    assert [line.rstrip() for line in result.stdout.splitlines()] == [
+        "En retard (1)",
+        "Échéance    Quoi   ID  Titre          Compte",
+        "2026-11-25  tâche   1  Rappeler Paul  ACME Industries",
+        "",
+        "Aujourd'hui (1)",
+        "Échéance    Quoi   ID  Titre             Compte",
+        "2026-11-26  tâche   2  Envoyer le devis  ACME Industries",
+        "",
+        "7 jours à venir (1)",
+        "Échéance    Quoi     ID  Titre     Compte           Montant",
+        f"2026-11-27  affaire   2  Training  ACME Industries  {euros('1 250 €')}",
+        "",
+    ]
+
+
+def test_an_empty_agenda_in_french(french, ok):
+    result = ok("agenda", "--days", "1")
+
+    assert result.stderr == "Rien en retard ni à échéance d'ici 1 jour (2026-11-26).\n"
+
+
+def test_config_show_translates_the_meanings_only_in_the_table(french, ok):
+    table = ok("config", "show", "language").stdout
+
+    assert "langue des messages : auto (celle de l'environnement), en ou fr" in table
+    assert json.loads(ok("config", "show", "language", "-f", "json").stdout) == [
+        {
+            "key": "language",
+            "value": "auto",
+            "default": "auto",
+            "description": "language of messages: auto (from the environment), en or fr",
+        }
+    ]
+
+
+# --- help --------------------------------------------------------------------------------------
+
+
+def test_help_of_a_command_in_french(french, ok):
+    result = ok("task", "done", "--help")
+
+    assert result.stdout == (
+        "Utilisation : colibri task done [OPTIONS] {TASK}\n"
+        "\n"
+        "  Marque une tâche comme faite (aujourd'hui, ou --on DATE).\n"
+        "\n"
+        "  Exemple : colibri task done 7\n"
+        "\n"
+        "Arguments :\n"
+        "  TASK  Id de la tâche.  [obligatoire]\n"
+        "\n"
+        "Options :\n"
+        "  --on <str>  Quand elle a été faite, si ce n'est pas aujourd'hui.\n"
+        "  -h, --help  Afficher cette aide et quitter.\n"
+    )
+
+
+def test_help_shows_french_defaults_and_summaries(french, ok):
+    listing = ok("opp", "list", "--help").stdout
+    group = ok("opp", "--help").stdout
+
+    assert "[défaut : due]" in listing
+    assert "Commandes :" in group
+    assert "Liste les opportunités, filtrées et triées." in group
+
+
+def test_help_after_french_help_is_english_again(french, ok, monkeypatch):
+    ok("task", "done", "--help")
+    monkeypatch.delenv("COLIBRI_LANG")
+
+    assert ok("task", "done", "--help").stdout.startswith("Usage: colibri task done")
+
+
+# --- what decides the language -----------------------------------------------------------------
+
+
+def test_the_language_setting_takes_effect(ok):
+    ok("account", "add", "ACME Industries")
+
+    assert ok("config", "set", "language", "fr").stderr == "language = fr\n"
+    assert ok("account", "add", "Beta").stderr == "Compte Beta ajouté (id 2).\n"
+    assert ok("account", "list", "--help").stdout.startswith("Utilisation : colibri account list")
+
+
+def test_a_french_locale_takes_effect(ok, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+
+    assert ok("account", "add", "ACME Industries").stderr == (
+        "Compte ACME Industries ajouté (id 1).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"LC_ALL": "fr_CA.UTF-8", "LANG": "en_US.UTF-8"}, "fr"),
+        ({"LC_MESSAGES": "fr_BE", "LANG": "en_GB.UTF-8"}, "fr"),
+        ({"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "en_GB:en"}, "en"),
+        ({"LANG": "de_DE.UTF-8", "LANGUAGE": "de:fr"}, "fr"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+    ],
+)
+def test_the_locale_variables_in_their_order(ok, monkeypatch, variables, expected):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+    said = ok("account", "add", "ACME").stderr
+
+    assert (
+        said
+        == {"fr": "Compte ACME ajouté (id 1).\n", "en": "Added account ACME (id 1).\n"}[expected]
+    )
+
+
+def test_colibri_lang_en_overrides_a_french_setting_and_locale(ok, monkeypatch):
+    ok("config", "set", "language", "fr")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    monkeypatch.setenv("COLIBRI_LANG", "en")
+
+    assert ok("account", "add", "ACME").stderr == "Added account ACME (id 1).\n"
+
+
+def test_the_setting_en_overrides_a_french_locale_and_auto_follows_it(ok, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    ok("config", "set", "language", "en")
+
+    assert ok("account", "add", "ACME").stderr == "Added account ACME (id 1).\n"
+
+    ok("config", "set", "language", "auto")
+
+    assert ok("account", "add", "Beta").stderr == "Compte Beta ajouté (id 2).\n"
+
+
+# --- scripts see the same data in every language ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["opp", "list", "-f", "json"],
+        ["opp", "list", "-f", "csv"],
+        ["opp", "show", "1", "-f", "json"],
+        ["opp", "history", "1", "-f", "csv"],
+        ["account", "show", "ACME", "-f", "json"],
+        ["statuses", "list", "-f", "csv"],
+        ["config", "show", "-f", "json"],
+        ["config", "show", "-f", "csv"],
+        ["agenda", "--days", "30", "-f", "json"],
+        ["task", "list", "-f", "csv"],
+    ],
+    ids=" ".join,
+)
+def test_csv_and_json_are_the_same_in_every_language(deal, ok, monkeypatch, command):
+    ok("task", "add", "Call", "--opp", "1", "--due", "2026-12-01")
+    english = ok(*command).stdout
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    assert ok(*command).stdout == english
+
+
+# --- French date words -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [
+        ("demain", "2026-11-27"),
+        ("fin du mois", "2026-11-30"),
+        ("+2s", "2026-12-10"),
+        ("vendredi", "2026-11-27"),
+        ("lundi prochain", "2026-11-30"),
+        ("aujourd'hui", TODAY),
+        ("fin du trimestre", "2026-12-31"),
+        ("dans 3 jours", "2026-11-29"),
+    ],
+)
+def test_french_date_words_through_opp_create(french, ok, rows, words, day):
+    ok("account", "add", "ACME")
+
+    ok("opp", "create", "X", "--account", "ACME", "--amount", "1k", "--due", words, "-s", "devis")
+
+    assert rows("SELECT due_date FROM opportunities") == [{"due_date": day}]
+
+
+# --- the prompts -------------------------------------------------------------------------------
+
+
+def test_the_interactive_form_asks_in_french(ok, rows, db_path):
+    ok("account", "add", "ACME Industries")
+    ok("config", "set", "language", "fr")
+    child = spawn(db_path, "opp", "create", "Refonte", "--account", "ACME")
+
+    child.expect_exact("Avancement")
+    answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "douze")
+    child.expect_exact("Erreur : Valeur invalide pour le montant ('douze')")
+    answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "12k")
+    answer(child, "  Échéance [2026-12-26] : ", "fin du mois")
+    child.expect_exact("analysis (10%), quote (40%), negotiation (70%)")
+    answer(child, "  Statut [analysis] : ", "devis")
+    said = finish(child)
+
+    assert f"Nouvelle opportunité 1 : Refonte (ACME Industries), {euros('12 000 €')}" in said
+    assert rows("SELECT amount, due_date, status FROM opportunities") == [
+        {"amount": 12000, "due_date": "2026-11-30", "status": "quote"}
+    ]
+
+
+def test_the_follow_up_question_in_french(deal, ok, rows, db_path):
+    ok("config", "set", "language", "fr")
+    child = spawn(db_path, "opp", "status", "1", "won")
+
+    child.expect_exact("Étape suivante")
+    answer(child, "  Planifier une tâche de suivi maintenant ? [Y/n] : ", "")
+    answer(
+        child,
+        "  Tâche [Recontacter ACME Industries pour une nouvelle commande] : ",
+        "",
+    )
+    answer(child, "  Échéance [2027-02-26] : ", "")
+    said = finish(child)
+
+    assert "Tâche de suivi 1, échéance 2027-02-26" in said
+    assert rows("SELECT title FROM tasks") == [
+        {"title": "Recontacter ACME Industries pour une nouvelle commande"}
+    ]
+    assert pexpect  # the helpers above drive a real terminal
+
+
+# --- the README's example ----------------------------------------------------------------------
+
+
+def test_the_readme_french_example_is_what_colibri_prints(monkeypatch, tmp_path):
+    """Like the tour (tests/test_readme.py), on a new database; regenerate it with
+    COLIBRI_UPDATE_README=1 after a deliberate change."""
+    monkeypatch.setenv("COLIBRI_DB", str(tmp_path / "french.db"))
+    text = README.read_text(encoding="utf-8")
+    [block] = FRENCH_BLOCK.findall(text)
+    regenerated = FRENCH_BLOCK.sub(
+        lambda match: match[1] + run_session(match[2], CliRunner()) + match[3], text
+    )
+    if os.environ.get("COLIBRI_UPDATE_README"):
+        README.write_text(regenerated, encoding="utf-8")
+    assert [line.rstrip() for line in regenerated.splitlines()] == [
+        line.rstrip() for line in text.splitlines()
+    ]
+    assert block
