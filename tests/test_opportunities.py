@@ -185,6 +185,7 @@ def test_create_with_every_value_writes_every_field_and_one_history_row(accounts
             "probability": 55,
             "currency": "USD",
             "closed_on": None,
+            "status_probability": 40,
         }
     ]
 
@@ -880,8 +881,9 @@ def test_history_json_and_csv_are_the_rows_as_stored(accounts, ok, rows):
     [row] = rows("SELECT * FROM opportunity_history")
     assert json.loads(as_json.stdout) == [row]
     assert as_csv.stdout == (
-        "id,opportunity_id,changed_at,status,amount,due_date,probability,currency,closed_on\n"
-        f"1,1,{row['changed_at']},quote,15000,2026-12-31,30,EUR,\n"
+        "id,opportunity_id,changed_at,status,amount,due_date,probability,currency,closed_on,"
+        "status_probability\n"
+        f"1,1,{row['changed_at']},quote,15000,2026-12-31,30,EUR,,40\n"
     )
 
 

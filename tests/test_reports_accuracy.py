@@ -312,3 +312,19 @@ HELP = " See 'colibri forecast accuracy --help'."
 )
 def test_bad_options_are_refused_with_exit_2(story, cli, options, message):
     fails(cli, "forecast", "accuracy", *options, code=2, message=message)
+
+
+def test_retuning_a_status_does_not_rewrite_past_forecasts(story, cli):
+    """A forecast made in the past used the probabilities of that time; changing a status's
+    probability today changes today's forecast only."""
+    before = report(cli, "forecast", "accuracy", "--last", "6")
+    past = report(cli, "forecast", "--as-of", "2026-09-15")
+    today = report(cli, "forecast")
+    assert cli("statuses", "edit", "quote", "--probability", "90").exit_code == 0
+
+    assert report(cli, "forecast", "accuracy", "--last", "6") == before
+    assert report(cli, "forecast", "--as-of", "2026-09-15") == past
+    assert report(cli, "forecast") != today
+    as_of_today = report(cli, "forecast", "--as-of", "2026-11-26")
+    now = report(cli, "forecast")
+    assert (as_of_today["periods"], as_of_today["overdue"]) == (now["periods"], now["overdue"])

@@ -193,8 +193,12 @@ def test_relabel_and_reweight_a_stage_in_use_keeps_its_key_and_history(deal, ok,
     assert rows("SELECT * FROM statuses WHERE key = 'quote'") == [
         {"key": "quote", "label": "Devis envoyé", "probability": 45, "kind": "open", "position": 2}
     ]
-    assert rows("SELECT status, probability FROM opportunity_history") == [
-        {"status": "quote", "probability": None}
+    # The deal has no probability of its own: the new one is a new state in its history.
+    assert rows(
+        "SELECT status, probability, status_probability FROM opportunity_history ORDER BY id"
+    ) == [
+        {"status": "quote", "probability": None, "status_probability": 40},
+        {"status": "quote", "probability": None, "status_probability": 45},
     ]
     shown = json.loads(ok("opp", "show", "1", "--format", "json").stdout)
     assert shown["status"] == "quote"

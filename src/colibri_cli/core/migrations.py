@@ -68,7 +68,8 @@ SCHEMA_V1 = [
         name TEXT NOT NULL CHECK (name = trim(name) AND name <> ''),
         amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
         currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
-        due_date TEXT NOT NULL CHECK (date(due_date, '+0 days') IS due_date),
+        due_date TEXT NOT NULL CHECK (date(due_date, '+0 days') IS due_date
+            AND due_date BETWEEN '1900' AND '3000'),
         status TEXT NOT NULL REFERENCES statuses (key) ON UPDATE CASCADE,
         probability INTEGER CHECK (probability BETWEEN 0 AND 100),
         source TEXT,
@@ -76,8 +77,10 @@ SCHEMA_V1 = [
         description TEXT,
         tags TEXT,
         notes TEXT,
-        created_on TEXT NOT NULL CHECK (date(created_on, '+0 days') IS created_on),
-        closed_on TEXT CHECK (closed_on IS NULL OR date(closed_on, '+0 days') IS closed_on),
+        created_on TEXT NOT NULL CHECK (date(created_on, '+0 days') IS created_on
+            AND created_on BETWEEN '1900' AND '3000'),
+        closed_on TEXT CHECK (closed_on IS NULL OR date(closed_on, '+0 days') IS closed_on
+            AND closed_on BETWEEN '1900' AND '3000'),
         close_reason TEXT,
         external_id TEXT UNIQUE,
         created_at TEXT NOT NULL,
@@ -100,10 +103,13 @@ SCHEMA_V1 = [
         changed_at TEXT NOT NULL,
         status TEXT NOT NULL REFERENCES statuses (key) ON UPDATE CASCADE,
         amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
-        due_date TEXT NOT NULL CHECK (date(due_date, '+0 days') IS due_date),
+        due_date TEXT NOT NULL CHECK (date(due_date, '+0 days') IS due_date
+            AND due_date BETWEEN '1900' AND '3000'),
         probability INTEGER CHECK (probability BETWEEN 0 AND 100),
         currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
-        closed_on TEXT CHECK (closed_on IS NULL OR date(closed_on, '+0 days') IS closed_on)
+        closed_on TEXT CHECK (closed_on IS NULL OR date(closed_on, '+0 days') IS closed_on
+            AND closed_on BETWEEN '1900' AND '3000'),
+        status_probability INTEGER CHECK (status_probability BETWEEN 0 AND 100)
     )
     """,
     "CREATE INDEX history_by_opportunity ON opportunity_history (opportunity_id, changed_at)",
@@ -111,10 +117,12 @@ SCHEMA_V1 = [
     CREATE TABLE tasks (
         id INTEGER PRIMARY KEY,
         title TEXT NOT NULL CHECK (title = trim(title) AND title <> ''),
-        due_date TEXT CHECK (due_date IS NULL OR date(due_date, '+0 days') IS due_date),
+        due_date TEXT CHECK (due_date IS NULL OR date(due_date, '+0 days') IS due_date
+            AND due_date BETWEEN '1900' AND '3000'),
         opportunity_id INTEGER REFERENCES opportunities (id) ON DELETE SET NULL,
         account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
-        done_on TEXT CHECK (done_on IS NULL OR date(done_on, '+0 days') IS done_on),
+        done_on TEXT CHECK (done_on IS NULL OR date(done_on, '+0 days') IS done_on
+            AND done_on BETWEEN '1900' AND '3000'),
         notes TEXT,
         external_id TEXT UNIQUE,
         created_at TEXT NOT NULL,
@@ -177,9 +185,10 @@ def _history_row(changed_at: str) -> str:
     return f"""
         INSERT INTO opportunity_history
             (opportunity_id, changed_at, status, amount, due_date, probability, currency,
-                closed_on)
+                closed_on, status_probability)
         VALUES (NEW.id, {changed_at}, NEW.status, NEW.amount, NEW.due_date, NEW.probability,
-            NEW.currency, NEW.closed_on);
+            NEW.currency, NEW.closed_on,
+            (SELECT probability FROM statuses WHERE key = NEW.status));
     """
 
 

@@ -23,7 +23,7 @@ from colibri_cli.core import (
     statuses,
 )
 from colibri_cli.core.errors import ColibriError, InvalidInput
-from colibri_cli.core.text import fold
+from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_number
 
 COLUMNS = (
@@ -58,9 +58,9 @@ HISTORY_COLUMNS = (
     "probability",
     "currency",
     "closed_on",
+    "status_probability",
 )
 REQUIRED = ("name", "account", "amount", "due_date", "status")
-TEXT_FIELDS = ("source", "type", "description", "notes", "external_id")
 LIST_COMMAND = "colibri opp list"
 
 SELECT = """
@@ -194,12 +194,12 @@ def _created_on(conn: sqlite3.Connection, text: str) -> str:
 def _probability(text: str | None) -> int | None:
     if text is None:
         return None
-    number = text.strip().rstrip("%").strip()
-    if not number.isdigit() or not 0 <= int(number) <= 100:
+    number = whole_number(text.strip().rstrip("%"))
+    if number is None or not 0 <= number <= 100:
         raise InvalidInput(
             _("Invalid probability {text!r}: give a whole number from 0 to 100").format(text=text)
         )
-    return int(number)
+    return number
 
 
 def normalize_tags(text: str | None) -> str | None:
@@ -293,7 +293,8 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
 def history(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
     return records.fetch(
         conn,
-        "SELECT h.*, coalesce(h.probability, s.probability) AS effective_probability "
+        "SELECT h.*, coalesce(h.probability, h.status_probability, s.probability) "
+        "AS effective_probability "
         "FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status "
         "WHERE h.opportunity_id = ? ORDER BY h.changed_at, h.id",
         (opportunity_id,),

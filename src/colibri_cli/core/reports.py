@@ -24,11 +24,15 @@ CURRENT_STATE = """
     FROM opportunities
 """
 # The latest history row of each opportunity before :cutoff (the day after `as_of`).
+# Its probability is the one it had then: its own, else its status's at that time (else,
+# for a row written by another program without it, its status's now).
 STATE_AS_OF = """
-    SELECT o.id, o.account_id, o.name, h.status, h.amount, h.due_date, h.probability,
+    SELECT o.id, o.account_id, o.name, h.status, h.amount, h.due_date,
+        coalesce(h.probability, h.status_probability, s.probability) AS probability,
         h.currency, h.closed_on, h.changed_at AS updated_at
     FROM opportunity_history AS h
     JOIN opportunities AS o ON o.id = h.opportunity_id
+    JOIN statuses AS s ON s.key = h.status
     WHERE h.changed_at < :cutoff AND NOT EXISTS (
         SELECT 1 FROM opportunity_history AS later
         WHERE later.opportunity_id = h.opportunity_id AND later.changed_at < :cutoff
@@ -299,7 +303,7 @@ def _forecast_figures(
         conn,
         f"""
         WITH o AS ({state})
-        SELECT substr(o.closed_on, 1, 7) AS month, o.currency, count(*) AS won_count,
+        SELECT substr(o.closed_on, 1, 7) AS month, o.currency,
             sum(o.amount) AS won
         FROM o JOIN statuses AS s ON s.key = o.status
         WHERE s.kind = 'won' AND o.closed_on BETWEEN :start AND :high
@@ -465,8 +469,8 @@ def accuracy(
 # start if it began before that day and had not been replaced by then.
 FORECAST_AT_START = """
     WITH spans AS (
-        SELECT h.opportunity_id, h.status, h.amount, h.probability, h.currency, h.due_date,
-            h.changed_at,
+        SELECT h.opportunity_id, h.status, h.amount, h.probability, h.status_probability,
+            h.currency, h.due_date, h.changed_at,
             lead(h.changed_at) OVER (
                 PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id
             ) AS until,
@@ -477,7 +481,8 @@ FORECAST_AT_START = """
     ),
     forecast AS (
         SELECT spans.*, date(period_start, printf('+%d months', :step), '-1 day') AS period_end,
-            spans.amount * coalesce(spans.probability, was.probability) AS weighted_x100
+            spans.amount * coalesce(spans.probability, spans.status_probability, was.probability)
+                AS weighted_x100
         FROM spans JOIN statuses AS was ON was.key = spans.status
         WHERE was.kind = 'open' AND spans.due_date BETWEEN :low AND :high
             AND spans.changed_at < period_start

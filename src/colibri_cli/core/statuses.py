@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from colibri_cli.core import records
+from colibri_cli.core import clock, records
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, Nc_, _, pgettext
@@ -168,7 +168,22 @@ def edit(
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE statuses SET {assignments} WHERE key = ?", (*changes.values(), key))
+    if changes.get("probability", status["probability"]) != status["probability"]:
+        _record_new_probability(conn, key, changes["probability"])
     return get(conn, key)
+
+
+def _record_new_probability(conn: sqlite3.Connection, key: str, probability: int) -> None:
+    """A status's probability is part of the state of the opportunities that have no
+    probability of their own: each gets a history row, so that forecasts made before
+    the change keep the probability they were made with."""
+    conn.execute(
+        "INSERT INTO opportunity_history (opportunity_id, changed_at, status, amount, due_date,"
+        " probability, currency, closed_on, status_probability)"
+        " SELECT id, ?, status, amount, due_date, probability, currency, closed_on, ?"
+        " FROM opportunities WHERE status = ? AND probability IS NULL",
+        (clock.now(), probability, key),
+    )
 
 
 def usage(conn: sqlite3.Connection, key: str) -> int:
