@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from colibri_cli.core.dates import add_delay, parse_date, parse_period_delay
+from colibri_cli.core.dates import FIRST_YEAR, LAST_YEAR, add_delay, parse_date, parse_period_delay
 from colibri_cli.core.errors import InvalidInput
 
 THURSDAY = dt.date(2026, 11, 26)
@@ -236,7 +236,7 @@ def test_add_delay_past_the_calendar():
     assert str(caught.value) == "Invalid delay '1m': it goes past the last possible date."
 
 
-any_date = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+any_date = st.dates(min_value=dt.date(FIRST_YEAR, 1, 1), max_value=dt.date(LAST_YEAR, 12, 31))
 NUMERIC_FORMS = {
     "dmy": "{d.day:02d}{sep}{d.month:02d}{sep}{d.year:04d}",
     "mdy": "{d.month:02d}{sep}{d.day:02d}{sep}{d.year:04d}",
@@ -251,7 +251,7 @@ def test_written_dates_read_back(day, today, order, sep):
 
 
 @given(
-    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)),
+    st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2200, 12, 31)),
     st.integers(min_value=0, max_value=10_000),
 )
 def test_day_offsets_are_exact(today, n):
@@ -277,3 +277,10 @@ def test_period_ends_are_last_days(today):
     assert (end_of_month + dt.timedelta(days=1)).day == 1
     assert end_of_quarter.month % 3 == 0
     assert (end_of_quarter + dt.timedelta(days=1)).day == 1
+
+
+@pytest.mark.parametrize("text", ["1899-12-31", "3000-01-01", "9999-12-31", "31/12/0001"])
+def test_dates_outside_the_years_a_business_needs_are_refused(text):
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(text, today=THURSDAY, field="due date")
+    assert str(caught.value) == f"Invalid due date {text!r}: {DMY_HINT}."

@@ -659,3 +659,22 @@ def test_the_module_entry_point_runs(db_path):
     )
 
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "Added account ACME (id 1).\n")
+
+
+def test_a_damaged_database_is_one_line_and_exit_5(ok, cli, db_path):
+    ok("demo")
+    ok("account", "list")  # checkpointed: the data is in the file, not in the -wal
+    size = db_path.stat().st_size
+    with db_path.open("r+b") as file:
+        file.seek(4096 * 3)
+        file.write(b"\xff" * (size - 4096 * 3))
+    for name in ("colibri.db-wal", "colibri.db-shm"):
+        (db_path.parent / name).unlink(missing_ok=True)
+
+    result = cli("pipeline", "--format", "csv")
+
+    assert result.exit_code == 5
+    assert result.stderr == (
+        f"Error: The database {db_path} cannot be used: database disk image is malformed. "
+        "Restore it from a backup or point --db at another file.\n"
+    )

@@ -239,6 +239,8 @@ def list_(
     """
     if open_ and closed:
         raise typer.BadParameter(_("--open and --closed exclude each other: choose one."))
+    if overdue and closed:
+        raise typer.BadParameter(_("--overdue lists open opportunities: it excludes --closed."))
     if sort not in opportunities.SORTS:
         raise typer.BadParameter(
             _("cannot sort by {sort!r}: choose one of {sorts}.").format(

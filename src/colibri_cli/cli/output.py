@@ -198,6 +198,7 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
         say(empty)
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for key, heading, *_render in columns:
@@ -210,7 +211,7 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
             no_wrap=key in UNBROKEN,
         )
     for row in shown:
-        table.add_row(*(_cell(row, column) for column in columns))
+        table.add_row(*(Text(_cell(row, column)) for column in columns))
     stdout_console().print(table)
     if left_out:
         say(
@@ -222,6 +223,7 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
 
 def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     console = stdout_console()
     card = Table.grid(padding=(0, 2))
@@ -229,7 +231,7 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card.add_column(overflow="fold")
     for column in labels:
         if record[column[0]] not in (None, ""):
-            card.add_row(_(column[1]), _cell(record, column))
+            card.add_row(_(column[1]), Text(_cell(record, column)))
     console.print(card)
     for key, (_fields, columns) in sections.items():
         items = record[key]

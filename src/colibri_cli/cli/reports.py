@@ -17,9 +17,10 @@ from colibri_cli.cli.output import (
     stdout_console,
     thousands,
 )
-from colibri_cli.core import clock, inputs, periods, reports, settings, stats, targets
+from colibri_cli.core import clock, inputs, periods, reports, settings, stats, statuses, targets
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
+from colibri_cli.i18n import N_, _, format_decimal, language
 
 PeriodKind = Annotated[
     str, typer.Option("--period", "-p", help="month or quarter.", show_default=True)
@@ -27,10 +28,48 @@ PeriodKind = Annotated[
 LISTED = 10
 """How many overdue or stale opportunities a table lists; json and csv have them all."""
 
+PIPELINE_TITLES = {
+    "status": N_("Open pipeline by status, {date}"),
+    "month": N_("Open pipeline by month, {date}"),
+    "quarter": N_("Open pipeline by quarter, {date}"),
+    "account": N_("Open pipeline by account, {date}"),
+}
+FORECAST_TITLES = {
+    "month": N_("Forecast by month in {currency}, {when}"),
+    "quarter": N_("Forecast by quarter in {currency}, {when}"),
+}
+FORECAST_HEADINGS = (
+    N_("Won"),
+    N_("Weighted"),
+    N_("Expected"),
+    N_("Commit"),
+    N_("Best case"),
+    N_("Target"),
+    N_("Gap"),
+)
+FROM_OTHER_KIND = {
+    "quarter": N_("--from {start} is not a month: use --period quarter."),
+    "month": N_("--from {start} is not a quarter: use --period month."),
+}
+"""By the kind of period --from gives, when --period asks for the other kind."""
+ACCURACY_TITLES = {
+    "month": N_("Forecast accuracy by month in {currency}"),
+    "quarter": N_("Forecast accuracy by quarter in {currency}"),
+}
+ACCURACY_HEADINGS = (
+    N_("Forecast"),
+    N_("Actual"),
+    N_("Error"),
+    N_("Error %"),
+    N_("Slipped"),
+    N_("Slipped amt"),
+)
+OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
+
 
 def _check_kind(kind: str) -> str:
     if kind not in periods.KINDS:
-        raise typer.BadParameter(f"--period is month or quarter, not {kind!r}.")
+        raise typer.BadParameter(_("--period is month or quarter, not {kind!r}.").format(kind=kind))
     return kind
 
 
@@ -52,7 +91,11 @@ def pipeline(
     Example: colibri pipeline --by month
     """
     if by not in reports.GROUPINGS:
-        raise typer.BadParameter(f"--by is one of {', '.join(reports.GROUPINGS)}, not {by!r}.")
+        raise typer.BadParameter(
+            _("--by is one of {choices}, not {by!r}.").format(
+                choices=", ".join(reports.GROUPINGS), by=by
+            )
+        )
     with database(write=False) as conn:
         report = reports.pipeline(conn, by, LISTED if output is OutputFormat.table else None)
     render_report(
@@ -74,23 +117,26 @@ def _draw_pipeline(report: dict) -> None:
 
     console = stdout_console()
     if not report["groups"]:
-        say("No open opportunities. Create one with: colibri opp create")
+        say(_("No open opportunities. Create one with: colibri opp create"))
         return
     table = Table(
         box=None,
         header_style="bold",
         pad_edge=False,
         title_justify="left",
-        title=f"Open pipeline by {report['by']}, {report['date']}",
+        title=_(PIPELINE_TITLES[report["by"]]).format(date=report["date"]),
     )
-    for heading in ("", "Count", "Amount", "Weighted"):
-        table.add_column(heading, justify="right" if heading else "left")
+    for heading in ("", N_("Count"), N_("Amount"), N_("Weighted")):
+        table.add_column(_(heading) if heading else "", justify="right" if heading else "left")
     bars = charts.bars(report["groups"], "amount", "weighted") if console.is_terminal else None
     if bars:
-        table.add_column("█ weighted ░ amount", no_wrap=True)
+        table.add_column(_("█ weighted ░ amount"), no_wrap=True)
     for index, group in enumerate(report["groups"]):
+        label = group["label"]
+        if report["by"] == "status":
+            label = statuses.display_label(group["group"], label)
         cells = [
-            group["label"],
+            label,
             thousands(group["count"]),
             format_amount(group["amount"], group["currency"]),
             format_amount(group["weighted"], group["currency"]),
@@ -98,17 +144,16 @@ def _draw_pipeline(report: dict) -> None:
         table.add_row(*cells, *([bars[index]] if bars else []))
     for total in report["totals"]:
         table.add_row(
-            "[bold]Total[/bold]",
+            f"[bold]{_('Total')}[/bold]",
             thousands(total["count"]),
             format_amount(total["amount"], total["currency"]),
             format_amount(total["weighted"], total["currency"]),
         )
     console.print(table)
-    _draw_listing(console, "Overdue", report["overdue"], "opp list --overdue")
+    _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
     stale = report["stale"]
-    _draw_listing(
-        console, f"Stale (no change for {stale['days']} days)", stale, "pipeline --format json"
-    )
+    title = _("Stale (no change for {days} days)").format(days=stale["days"])
+    _draw_listing(console, title, stale, "pipeline --format json")
 
 
 def _draw_listing(console, title: str, section: dict, more_command: str) -> None:
@@ -116,17 +161,22 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
 
     listed = section["opportunities"]
     if not listed:
-        console.print(f"\n[bold]{title}[/bold]: none.")
+        console.print("\n" + _("{title}: none.").format(title=f"[bold]{title}[/bold]"))
         return
     count = sum(total["count"] for total in section["totals"])
     sums = ", ".join(
         format_amount(total["amount"], total["currency"]) for total in section["totals"]
     )
-    console.print(f"\n[bold]{title}[/bold]: {count} ({sums})")
+    console.print(
+        "\n"
+        + _("{title}: {count} ({amounts})").format(
+            title=f"[bold]{title}[/bold]", count=thousands(count), amounts=sums
+        )
+    )
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for heading in ("ID", "Name", "Account", "Amount", "Due", "Status"):
+    for heading in (N_("ID"), N_("Name"), N_("Account"), N_("Amount"), N_("Due"), N_("Status")):
         table.add_column(
-            heading,
+            _(heading),
             justify="right" if heading in ("ID", "Amount") else "left",
             overflow="ellipsis",
             no_wrap=heading in ("Due", "Amount"),
@@ -142,7 +192,11 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
         )
     console.print(table)
     if count > len(listed):
-        say(f"… and {count - len(listed)} more: colibri {more_command}")
+        say(
+            _("… and {count} more: colibri {command}").format(
+                count=thousands(count - len(listed)), command=more_command
+            )
+        )
 
 
 # --- forecast ----------------------------------------------------------------------------
@@ -192,17 +246,22 @@ def forecast(
     Example: colibri forecast --period quarter --periods 4
     """
     if ctx.invoked_subcommand:
+        if (kind, count, start, as_of, output) != ("month", None, None, None, OutputFormat.table):
+            hint = _("give the options after `{command}`: colibri forecast {command} --period …")
+            raise typer.BadParameter(hint.format(command=ctx.invoked_subcommand))
         return
     _check_kind(kind)
     with database(write=False) as conn:
         fiscal_start = int(settings.get(conn, "fiscal-year-start"))
-        first = periods.parse(start, fiscal_start, field="--from") if start else None
+        first = periods.parse(start, fiscal_start, field=N_("--from")) if start else None
         if first is not None and first.kind != kind:
-            raise typer.BadParameter(f"--from {start} is not a {kind}: use --period {first.kind}.")
-        day = inputs.read_date(conn, as_of, field="--as-of date") if as_of else None
+            raise typer.BadParameter(_(FROM_OTHER_KIND[first.kind]).format(start=start))
+        day = inputs.read_date(conn, as_of, field=N_("--as-of date")) if as_of else None
         if day and day > clock.today():
             raise InvalidInput(
-                f"The --as-of date {day} is in the future: give today or a day before."
+                _("The --as-of date {day} is in the future: give today or a day before.").format(
+                    day=day
+                )
             )
         report = reports.forecast(
             conn, kind=kind, count=count or (6 if kind == "month" else 4), first=first, as_of=day
@@ -220,7 +279,9 @@ def _draw_forecast(report: dict) -> None:
     from rich.table import Table
 
     console = stdout_console()
-    when = f"as it stood on {report['as_of']}" if report["as_of"] else report["date"]
+    when = (
+        _("as it stood on {day}").format(day=report["as_of"]) if report["as_of"] else report["date"]
+    )
     for currency in sorted({row["currency"] for row in report["periods"]}):
         rows = [row for row in report["periods"] if row["currency"] == currency]
         overdue = [row for row in report["overdue"] if row["currency"] == currency]
@@ -229,14 +290,14 @@ def _draw_forecast(report: dict) -> None:
             header_style="bold",
             pad_edge=False,
             title_justify="left",
-            title=f"Forecast by {report['period']} in {currency}, {when}",
+            title=_(FORECAST_TITLES[report["period"]]).format(currency=currency, when=when),
         )
-        table.add_column("Period")
-        for heading in ("Won", "Weighted", "Expected", "Commit", "Best case", "Target", "Gap"):
-            table.add_column(heading, justify="right")
+        table.add_column(_("Period"))
+        for heading in FORECAST_HEADINGS:
+            table.add_column(_(heading), justify="right")
         for row in rows + overdue:
             table.add_row(
-                row["period"] if row["period"] != "overdue" else "[yellow]Overdue[/yellow]",
+                row["period"] if row["period"] != "overdue" else f"[yellow]{_('Overdue')}[/yellow]",
                 *(
                     thousands(row[key]) if key != "gap" else signed(row[key])
                     for key in FORECAST_COLUMNS
@@ -247,8 +308,10 @@ def _draw_forecast(report: dict) -> None:
             console.print(charts.expected_against_target(rows))
         console.print()
     say(
-        f"Expected = won + weighted; commit counts open deals at {report['commit_threshold']}% "
-        "or more; overdue deals (due before today, still open) are not in any period."
+        _(
+            "Expected = won + weighted; commit counts open deals at {threshold}% or more; "
+            "overdue deals (due before today, still open) are not in any period."
+        ).format(threshold=report["commit_threshold"])
     )
 
 
@@ -301,13 +364,17 @@ def _draw_accuracy(report: dict, details: bool) -> None:
             header_style="bold",
             pad_edge=False,
             title_justify="left",
-            title=f"Forecast accuracy by {report['period']} in {currency}",
+            title=_(ACCURACY_TITLES[report["period"]]).format(currency=currency),
         )
-        table.add_column("Period")
-        for heading in ("Forecast", "Actual", "Error", "Error %", "Slipped", "Slipped amt"):
-            table.add_column(heading, justify="right")
+        table.add_column(_("Period"))
+        for heading in ACCURACY_HEADINGS:
+            table.add_column(_(heading), justify="right")
         for row in rows:
-            pct = "" if row["error_pct"] is None else f"{row['error_pct']:+.1f}%"
+            pct = (
+                ""
+                if row["error_pct"] is None
+                else f"{format_decimal(row['error_pct'], sign=True)}%"
+            )
             table.add_row(
                 row["period"],
                 thousands(row["forecast"]),
@@ -319,19 +386,32 @@ def _draw_accuracy(report: dict, details: bool) -> None:
             )
         console.print(table)
         if summary["mape"] is None:
-            console.print("Nothing was won in these periods: no percentage error to average.")
+            console.print(_("Nothing was won in these periods: no percentage error to average."))
         else:
             console.print(
-                f"MAPE {summary['mape']:.1f}% · bias {summary['bias']:+.1f}%, "
-                f"{signed(summary['bias_amount'])} {currency} a period (+ means over-forecast)"
+                _(
+                    "MAPE {mape}% · bias {bias}%, {amount} {currency} a period "
+                    "(+ means over-forecast)"
+                ).format(
+                    mape=format_decimal(summary["mape"]),
+                    bias=format_decimal(summary["bias"], sign=True),
+                    amount=signed(summary["bias_amount"]),
+                    currency=currency,
+                )
             )
         if details:
             for row in rows:
                 for item in row.get("slipped", []):
                     console.print(
-                        f"  {row['period']}  #{item['id']} {item['name']}: "
-                        f"{format_amount(item['amount'], currency)} due {item['due_date']}, "
-                        f"now {item['status_now']}"
+                        "  "
+                        + _("{period}  #{id} {name}: {amount} due {day}, now {status}").format(
+                            period=row["period"],
+                            id=item["id"],
+                            name=item["name"],
+                            amount=format_amount(item["amount"], currency),
+                            day=item["due_date"],
+                            status=item["status_now"],
+                        )
                     )
         console.print()
 
@@ -350,7 +430,7 @@ def stats_command(
     Example: colibri stats --since 2026-01-01
     """
     with database(write=False) as conn:
-        day = inputs.read_date(conn, since, field="--since date") if since else None
+        day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
         report = stats.stats(conn, day)
     render_report(
         report,
@@ -402,50 +482,74 @@ def _stats_rows(report: dict) -> list[dict]:
     return rows
 
 
+def _decimal_text(value: float) -> str:
+    """66.5 as Python writes it, "66,5" in French."""
+    return str(value).replace(".", ",") if language() == "fr" else str(value)
+
+
 def _draw_stats(report: dict) -> None:
     from rich.table import Table
 
     console = stdout_console()
     rate = report["win_rate"]
-    since = f" since {report['since']}" if report["since"] else ""
-    console.print(
-        f"[bold]Closed deals{since}[/bold]: {rate['won']} won, {rate['lost']} lost, "
-        f"{rate['cancelled']} cancelled"
+    title = (
+        _("Closed deals since {day}").format(day=report["since"])
+        if report["since"]
+        else _("Closed deals")
     )
     console.print(
-        "Win rate (won / (won + lost)): "
-        + ("n/a" if rate["rate"] is None else f"{rate['rate']:.1f}%")
+        _("{title}: {won} won, {lost} lost, {cancelled} cancelled").format(
+            title=f"[bold]{title}[/bold]",
+            won=rate["won"],
+            lost=rate["lost"],
+            cancelled=rate["cancelled"],
+        )
+    )
+    console.print(
+        _("Win rate (won / (won + lost)): {rate}").format(
+            rate=_("n/a") if rate["rate"] is None else f"{format_decimal(rate['rate'])}%"
+        )
     )
     for won in report["won"]:
         currency = won["currency"]
         console.print(
-            f"Won in {currency}: {format_amount(won['amount'], currency)} in "
-            f"{plural(won['count'], 'deals')}; average {format_amount(won['average'], currency)}, "
-            f"median {format_amount(won['median'], currency)}"
+            _("Won in {currency}: {amount} in {deals}; average {average}, median {median}").format(
+                currency=currency,
+                amount=format_amount(won["amount"], currency),
+                deals=plural(won["count"], "deals"),
+                average=format_amount(won["average"], currency),
+                median=format_amount(won["median"], currency),
+            )
         )
     cycle = report["sales_cycle"]
     if cycle["median_days"] is not None:
         console.print(
-            f"Median sales cycle: {cycle['median_days']} days "
-            f"(creation to close, {plural(cycle['count'], 'won deals')})"
+            _("Median sales cycle: {days} days (creation to close, {deals})").format(
+                days=_decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
+            )
         )
     if report["time_in_status"]:
-        console.print("\nAverage time in each status")
+        console.print("\n" + _("Average time in each status"))
         table = Table(box=None, header_style="bold", pad_edge=False)
-        for heading in ("Status", "Stays", "Ongoing", "Average days"):
-            table.add_column(heading, justify="left" if heading == "Status" else "right")
+        for heading in (N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days")):
+            table.add_column(_(heading), justify="left" if heading == "Status" else "right")
         for row in report["time_in_status"]:
             table.add_row(
-                row["label"], str(row["stays"]), str(row["ongoing"]), f"{row['average_days']:.1f}"
+                statuses.display_label(row["status"], row["label"]),
+                str(row["stays"]),
+                str(row["ongoing"]),
+                format_decimal(row["average_days"]),
             )
         console.print(table)
     if report["reasons"]:
-        console.print("\nWhy deals were lost or cancelled")
+        console.print("\n" + _("Why deals were lost or cancelled"))
         table = Table(box=None, header_style="bold", pad_edge=False)
-        for heading in ("Outcome", "Reason", "Deals"):
-            table.add_column(heading, justify="right" if heading == "Deals" else "left")
+        for heading in (N_("Outcome"), N_("Reason"), N_("Deals")):
+            table.add_column(_(heading), justify="right" if heading == "Deals" else "left")
         for row in report["reasons"]:
-            table.add_row(row["kind"], row["reason"], str(row["count"]))
+            table.add_row(
+                _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
+            )
         console.print(table)
 
 
@@ -470,7 +574,11 @@ def target_set(
         saved, notices = targets.set_target(conn, period, amount, currency)
     for notice in notices:
         say(notice)
-    say(f"Target for {saved['period']}: {format_amount(saved['amount'], saved['currency'])}.")
+    say(
+        _("Target for {period}: {amount}.").format(
+            period=saved["period"], amount=format_amount(saved["amount"], saved["currency"])
+        )
+    )
 
 
 @target_app.command("list")
@@ -486,10 +594,10 @@ def target_list(output: FormatOption = OutputFormat.table) -> None:
         output,
         fields=targets.COLUMNS,
         columns=(
-            ("period", "Period"),
-            ("amount", "Target", lambda row: format_amount(row["amount"], row["currency"])),
+            ("period", N_("Period")),
+            ("amount", N_("Target"), lambda row: format_amount(row["amount"], row["currency"])),
         ),
-        empty="No targets yet. Set one with: colibri target set 2027-Q1 60k",
+        empty=_("No targets yet. Set one with: colibri target set 2027-Q1 60k"),
     )
 
 
@@ -504,4 +612,8 @@ def target_delete(
     """
     with database(write=True) as conn:
         removed = targets.delete_target(conn, period, currency)
-    say(f"Removed the target for {removed['period']} in {removed['currency']}.")
+    say(
+        _("Removed the target for {period} in {currency}.").format(
+            period=removed["period"], currency=removed["currency"]
+        )
+    )

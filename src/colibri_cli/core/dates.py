@@ -17,6 +17,10 @@ from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 ORDERS = ("dmy", "mdy")
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a date may fall in: wider than any business needs, narrow enough that every
+period and every date arithmetic of the reports stays within the calendar."""
+
 _ISO = re.compile(
     r"(?P<year>[0-9]{4})(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
 )
@@ -114,7 +118,7 @@ def parse_date(
         )
     except (ValueError, OverflowError):
         found = None
-    if found is None:
+    if found is None or not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
                 field=_(field), text=text.strip(), hint=hint

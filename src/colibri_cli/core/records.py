@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from colibri_cli.core import clock
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
-from colibri_cli.core.text import fold
+from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _
 
 # What is said about a kind of record, in full sentences so that translations can agree
@@ -100,8 +100,9 @@ def find(
     """The row whose id is `ref`, else whose name is `ref`, else (unless `exact`, as for a
     deletion) whose name starts with it, ignoring case, provided only one does."""
     text = str(ref).strip()
-    if text.isdigit():
-        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (int(text),)).fetchone()
+    number = whole_number(text)
+    if number is not None:
+        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (number,)).fetchone()
         if row:
             return row
     folded = fold(text)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from colibri_cli import i18n
 from colibri_cli.core import migrations
-from colibri_cli.core.errors import DatabaseProblem
+from colibri_cli.core.errors import DatabaseProblem, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import _
 
@@ -25,6 +25,8 @@ BUSY_TIMEOUT_SECONDS = 30.0
 
 def database_path(explicit: str | None = None) -> Path:
     """`--db PATH`, else `COLIBRI_DB`, else the user data directory of the platform."""
+    if explicit is not None and not explicit.strip():
+        raise InvalidInput(_("--db needs the path of a database file."))
     chosen = explicit or os.environ.get("COLIBRI_DB")
     if chosen:
         return Path(chosen).expanduser()
@@ -45,9 +47,9 @@ def session(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         yield conn
         conn.execute("COMMIT")
-    except sqlite3.OperationalError as error:
+    except sqlite3.DatabaseError as error:
         if not _is_fault(error):
-            raise  # a mistake in colibri's SQL: let the traceback show it
+            raise  # a mistake in colibri's SQL or constraints: let the traceback show it
         raise _database_problem(path, error) from error
     finally:
         if conn.in_transaction:
@@ -184,29 +186,50 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     )
 
 
-FAULTS = ("locked", "busy", "readonly", "unable to open", "disk i/o", "malformed", "full")
+FAULTS = {
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_CANTOPEN: "readonly",
+    sqlite3.SQLITE_PERM: "readonly",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_IOERR: "damaged",
+    sqlite3.SQLITE_CORRUPT: "damaged",
+    sqlite3.SQLITE_NOTADB: "damaged",
+}
+"""SQLite's primary result codes that describe the database's state, not a bug."""
+
+
+def _fault(error: sqlite3.Error) -> str | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else FAULTS.get(code & 0xFF)
 
 
 def _is_fault(error: sqlite3.Error) -> bool:
-    """Whether the error is the database's state (locked, read-only, corrupt, full)."""
-    return any(fault in str(error).lower() for fault in FAULTS)
+    """Whether the error is the database's state (locked, read-only, damaged, full)."""
+    return _fault(error) is not None
 
 
 def _database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
     message = str(error)
-    if "locked" in message or "busy" in message:
+    fault = _fault(error)
+    if fault == "busy":
         return DatabaseProblem(
             _(
                 "The database {path} stayed locked by another process for {seconds:.0f} s; "
                 "try again when it has finished."
             ).format(path=path, seconds=BUSY_TIMEOUT_SECONDS)
         )
-    if "unable to open" in message or "readonly" in message:
+    if fault == "readonly":
         return DatabaseProblem(
             _(
                 "Cannot write to the database {path} ({reason}). "
                 "Check the permissions of the file and its directory, or choose another with --db."
             ).format(path=path, reason=message)
+        )
+    if fault == "full":
+        return DatabaseProblem(
+            _("The disk holding {path} is full: free some space and try again.").format(path=path)
         )
     return DatabaseProblem(
         _(

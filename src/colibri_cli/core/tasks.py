@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from colibri_cli.core import accounts, clock, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.text import whole_number
 from colibri_cli.i18n import N_, _
 
 COLUMNS = (
@@ -65,7 +66,8 @@ def _links(conn: sqlite3.Connection, opportunity: str | int | None, account: str
 
 def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
     text = str(task_id).strip()
-    found = records.fetch(conn, f"{SELECT} WHERE t.id = ?", (int(text),)) if text.isdigit() else []
+    number = whole_number(text)
+    found = records.fetch(conn, f"{SELECT} WHERE t.id = ?", (number,)) if number is not None else []
     if not found:
         raise NotFound(_("No task {ref!r}. See `colibri task list --all`.").format(ref=text))
     return found[0]
