@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from colibri_cli import __version__, i18n
 from colibri_cli.cli import (
     accounts,
+    backup,
     config,
     contacts,
     context,
@@ -126,6 +127,7 @@ app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
+app.command("backup")(backup.backup)
 
 
 def _print_version(value: bool) -> None:
