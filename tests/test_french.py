@@ -230,6 +230,103 @@ def test_the_agenda_in_french(french, deal, ok):
     ]
 
 
+@pytest.fixture
+def deals(deal, ok):
+    """Deals in two currencies, one won and one overdue, and a target."""
+    for name, amount, currency, due, status in (
+        ("Training", "1250", "EUR", "2027-01-10", "negotiation"),
+        ("Hosting", "3000", "USD", "2026-11-20", "analysis"),
+        ("Audit", "20000", "EUR", "2026-11-30", "quote"),
+    ):
+        ok(
+            "opp", "create", name, "--account", "ACME", "--amount", amount, "--currency",
+            currency, "--due", due, "--status", status,
+        )  # fmt: skip
+    ok("opp", "status", "4", "won", "--no-follow-up")
+    ok("target", "set", "2026-12", "10k")
+
+
+def lines(result) -> list[str]:
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+def test_the_pipeline_in_french(french, deals, ok):
+    assert lines(ok("pipeline")) == [
+        "Pipeline ouvert par statut, 2026-11-26",
+        "                     Nombre    Montant  Pondéré",
+        f"Analyse des besoins       1  {euros('3 000 USD')}  {euros('300 USD')}",
+        f"Devis envoyé              1   {euros('15 000 €')}  {euros('6 000 €')}",
+        f"Négociation               1    {euros('1 250 €')}    {euros('875 €')}",
+        f"Total                     2   {euros('16 250 €')}  {euros('6 875 €')}",
+        f"Total                     1  {euros('3 000 USD')}  {euros('300 USD')}",
+        "",
+        f"En retard : 1 ({euros('3 000 USD')})",
+        "ID  Nom      Compte             Montant  Échéance    Statut",
+        f" 3  Hosting  ACME Industries  {euros('3 000 USD')}  2026-11-20  analysis",
+        "",
+        "Dormantes (sans changement depuis 30 jours) : aucune.",
+    ]
+
+
+def test_the_forecast_in_french(french, deals, ok):
+    result = ok("forecast", "--periods", "2")
+
+    assert lines(result) == [
+        "Prévisions par mois en EUR, 2026-11-26",
+        "Période   Gagné  Pondéré  Attendu  Engagé  Meilleur cas  Objectif   Écart",
+        f"2026-11  20{NNBSP}000        0   20{NNBSP}000  20{NNBSP}000        20{NNBSP}000",
+        f"2026-12       0    6{NNBSP}000    6{NNBSP}000       0        15{NNBSP}000    "
+        f"10{NNBSP}000  +4{NNBSP}000",
+        "",
+        "Prévisions par mois en USD, 2026-11-26",
+        "Période    Gagné  Pondéré  Attendu  Engagé  Meilleur cas  Objectif  Écart",
+        "2026-11        0        0        0       0             0",
+        "2026-12        0        0        0       0             0",
+        f"En retard      0      300      300       0         3{NNBSP}000",
+        "",
+    ]
+    assert result.stderr == (
+        "Attendu = gagné + pondéré ; engagé compte les affaires ouvertes à 70% ou plus ; "
+        "les affaires en retard (échéance passée, toujours ouvertes) ne sont dans aucune "
+        "période.\n"
+    )
+
+
+def test_stats_and_targets_in_french(french, deals, ok):
+    said = lines(ok("stats"))
+
+    assert said[:3] == [
+        "Affaires closes : gagnées 1, perdues 0, annulées 0",
+        "Taux de réussite (gagnées / (gagnées + perdues)) : 100,0%",
+        f"Gagné en EUR : {euros('20 000 €')} en 1 affaire ; moyenne {euros('20 000 €')}, "
+        f"médiane {euros('20 000 €')}",
+    ]
+    assert ok("target", "set", "2027-Q1", "12500.5").stderr == (
+        f"L'objectif '12500.5' a été arrondi à 12{NNBSP}501.\n"
+        f"Objectif pour 2027-Q1 : {euros('12 501 €')}.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["pipeline", "-f", "json"],
+        ["pipeline", "--by", "month", "-f", "csv"],
+        ["forecast", "-f", "json"],
+        ["forecast", "-f", "csv"],
+        ["forecast", "accuracy", "-f", "json"],
+        ["stats", "-f", "json"],
+        ["target", "list", "-f", "csv"],
+    ],
+    ids=" ".join,
+)
+def test_report_csv_and_json_are_the_same_in_every_language(deals, ok, monkeypatch, command):
+    english = ok(*command).stdout
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    assert ok(*command).stdout == english
+
+
 def test_an_empty_agenda_in_french(french, ok):
     result = ok("agenda", "--days", "1")
 

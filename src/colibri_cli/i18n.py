@@ -128,6 +128,12 @@ def format_number(value: int, *, sign: bool = False) -> str:
     return formatted
 
 
+def format_decimal(value: float, *, digits: int = 1, sign: bool = False) -> str:
+    """30.4 is "30.4" in English and "30,4" in French; with `sign`, "+30.4"."""
+    formatted = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
+    return formatted.replace(".", ",") if language() == "fr" else formatted
+
+
 PLURALS = {
     "accounts": Np_("{count} account", "{count} accounts"),
     "contacts": Np_("{count} contact", "{count} contacts"),

@@ -4,6 +4,7 @@ import sqlite3
 
 from colibri_cli.core import money, periods, records, settings
 from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.i18n import N_, _, format_number
 
 COLUMNS = ("period", "currency", "amount")
 
@@ -15,7 +16,7 @@ def set_target(
     with the amount, else to the setting. Returns it with what the user should be told."""
     fiscal_start = int(settings.get(conn, "fiscal-year-start"))
     period = periods.parse(period_text, fiscal_start)
-    amount = money.parse_amount(amount_text, field="target")
+    amount = money.parse_amount(amount_text, field=N_("target"))
     code = _currency(currency or amount.currency or settings.get(conn, "currency"))
     conn.execute(
         "INSERT INTO targets (period, currency, amount) VALUES (?, ?, ?) "
@@ -23,7 +24,11 @@ def set_target(
         (period.label, code, amount.value),
     )
     notices = (
-        [f"The target {amount_text.strip()!r} was rounded to {amount.value:,}."]
+        [
+            _("The target {text!r} was rounded to {value}.").format(
+                text=amount_text.strip(), value=format_number(amount.value)
+            )
+        ]
         if amount.rounded
         else []
     )
@@ -34,7 +39,9 @@ def _currency(text: str) -> str:
     try:
         return settings.SETTINGS["currency"].normalize(text)
     except ValueError as error:
-        raise InvalidInput(f"Invalid currency {text!r}: {error}.") from None
+        raise InvalidInput(
+            _("Invalid currency {text!r}: {reason}.").format(text=text, reason=error)
+        ) from None
 
 
 def list_targets(conn: sqlite3.Connection) -> list[dict]:
@@ -48,5 +55,9 @@ def delete_target(conn: sqlite3.Connection, period_text: str, currency: str | No
         "DELETE FROM targets WHERE period = ? AND currency = ?", (period.label, code)
     ).rowcount
     if not deleted:
-        raise NotFound(f"No target for {period.label} in {code}. See `colibri target list`.")
+        raise NotFound(
+            _("No target for {period} in {currency}. See `colibri target list`.").format(
+                period=period.label, currency=code
+            )
+        )
     return {"period": period.label, "currency": code}
