@@ -246,6 +246,9 @@ def forecast(
     Example: colibri forecast --period quarter --periods 4
     """
     if ctx.invoked_subcommand:
+        if (kind, count, start, as_of, output) != ("month", None, None, None, OutputFormat.table):
+            hint = _("give the options after `{command}`: colibri forecast {command} --period …")
+            raise typer.BadParameter(hint.format(command=ctx.invoked_subcommand))
         return
     _check_kind(kind)
     with database(write=False) as conn:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from colibri_cli.core.dates import FIRST_YEAR, LAST_YEAR
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
@@ -69,14 +70,18 @@ def series(first: Period, count: int, fiscal_start: int = 1) -> list[Period]:
     return [following(first, offset, fiscal_start) for offset in range(count)]
 
 
+def _in_range(year: str) -> bool:
+    return FIRST_YEAR <= int(year) <= LAST_YEAR
+
+
 def parse(text: str, fiscal_start: int = 1, *, field: str = N_("period")) -> Period:
     """ "2027-01" (a month) or "2027-Q1" (a quarter)."""
     cleaned = text.strip()
     month = _MONTH.fullmatch(cleaned)
-    if month and 1 <= int(month["month"]) <= 12:
+    if month and 1 <= int(month["month"]) <= 12 and _in_range(month["year"]):
         return _month(dt.date(int(month["year"]), int(month["month"]), 1))
     quarter = _QUARTER.fullmatch(cleaned)
-    if quarter:
+    if quarter and _in_range(quarter["year"]):
         return _quarter(int(quarter["year"]), int(quarter["quarter"]), fiscal_start)
     raise InvalidInput(
         _("Invalid {field} {text!r}: write a month as 2027-01 or a quarter as 2027-Q1.").format(
