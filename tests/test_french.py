@@ -125,6 +125,13 @@ def test_a_mistyped_command_gets_a_french_did_you_mean(french, cli):
     )
 
 
+def test_an_empty_db_option_is_one_french_line(french, cli):
+    result = cli("--db", "", "account", "list")
+
+    assert result.exit_code == 2
+    assert result.stderr == "Erreur : --db attend le chemin d'un fichier de base de données.\n"
+
+
 # --- tables ------------------------------------------------------------------------------------
 
 
