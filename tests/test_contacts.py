@@ -171,7 +171,7 @@ def test_two_contacts_may_share_a_name_but_then_need_their_id(people, ok, cli):
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: Several contacts are named 'paul durand' (ids 2, 4): give the id.\n"
+        "Error: Several contacts are named 'Paul Durand' (ids 2, 4): give the id.\n"
     )
     assert json.loads(ok("contact", "show", "4", "-f", "json").stdout)["account_id"] == 2
 
@@ -468,3 +468,59 @@ def test_delete_by_id_with_short_yes(people, ok, rows):
 
     assert result.stderr == "Deleted contact Élodie Roux (id 3) at Société Générale.\n"
     assert rows("SELECT id FROM contacts ORDER BY id") == [{"id": 1}, {"id": 2}]
+
+
+def test_a_contact_of_deals_cannot_move_away_from_them(ok, cli, rows):
+    ok("account", "add", "ACME Industries")
+    ok("account", "add", "Nordwind GmbH")
+    ok("contact", "add", "Jeanne Martin", "--account", "ACME")
+    ok(
+        "opp",
+        "create",
+        "Deal",
+        "-a",
+        "ACME",
+        "--contact",
+        "Jeanne",
+        "--amount",
+        "1k",
+        "--due",
+        "+1m",
+        "--status",
+        "quote",
+    )
+
+    result = cli("contact", "edit", "Jeanne Martin", "--account", "Nordwind")
+
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: Jeanne Martin is the contact of opportunities 1 at ACME Industries: give them "
+        "another contact first (colibri opp edit ID --contact …).\n"
+    )
+    assert rows("SELECT account_id FROM contacts") == [{"account_id": 1}]
+    ok("opp", "edit", "1", "--contact", "")
+    ok("contact", "edit", "Jeanne Martin", "--account", "Nordwind")
+    assert rows("SELECT account_id FROM contacts") == [{"account_id": 2}]
+
+
+def test_an_opportunity_finds_its_contact_among_its_account_s_people_first(ok, cli, rows):
+    ok("account", "add", "ACME Industries")
+    ok("account", "add", "Nordwind GmbH")
+    ok("account", "add", "Atelier Dubois")
+    ok("contact", "add", "Paul Girard", "--account", "ACME")
+    ok("contact", "add", "Paul Girard", "--account", "Nordwind")
+    essentials = ("--amount", "1k", "--due", "+1m", "--status", "quote")
+
+    ok("opp", "create", "At ACME", "-a", "ACME", "--contact", "Paul Girard", *essentials)
+    ok("opp", "create", "At Nordwind", "-a", "Nordwind", "--contact", "paul", *essentials)
+    elsewhere = cli("opp", "create", "Elsewhere", "-a", "Atelier", "--contact", "paul", *essentials)
+
+    assert rows("SELECT name, contact_id FROM opportunities ORDER BY id") == [
+        {"name": "At ACME", "contact_id": 1},
+        {"name": "At Nordwind", "contact_id": 2},
+    ]
+    assert elsewhere.exit_code == 2
+    assert elsewhere.stderr == (
+        "Error: Cannot create the opportunity: several contacts are named 'Paul Girard' "
+        "(ids 1, 2): give the id.\n"
+    )

@@ -160,6 +160,8 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
     assert finish(child) == (
         "Created opportunity 1: Maintenance (ACME Industries), 4,000 USD, due 2026-12-31, "
         "lost (0%).\n"
+        "No follow-up task was scheduled. Add one with: colibri task add "
+        "'Ask ACME Industries what would win the next deal' --opp 1 --due 2027-02-26\n"
     )
     assert child.exitstatus == 0
     assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 2}]

@@ -345,7 +345,15 @@ def test_create_in_a_closed_status_is_closed_today(accounts, ok, rows, status):
 
     saved = opportunity(rows)
     assert (saved["status"], saved["closed_on"]) == (status, TODAY)
-    assert "follow-up" not in result.stderr.lower()
+    titles = {
+        "won": "'Check in with ACME Industries for a new order'",
+        "lost": "'Ask ACME Industries what would win the next deal'",
+        "cancelled": "'Ask ACME Industries whether the project is back on'",
+    }
+    assert result.stderr.splitlines()[-1] == (
+        f"No follow-up task was scheduled. Add one with: colibri task add {titles[status]} "
+        "--opp 1 --due 2027-02-26"
+    )
 
 
 @pytest.mark.parametrize("account", ["1", "ACME Industries", "acme industries", "ACME"])

@@ -67,6 +67,11 @@ class ColibriGroup(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
             sys.exit(130)
+        except OSError as failure:  # stdout full or gone: say so, no traceback
+            if os.environ.get("COLIBRI_DEBUG"):
+                raise
+            error(_("Cannot write the output: {reason}.").format(reason=failure.strerror))
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def _choose_language(self, argv: list[str]) -> None:

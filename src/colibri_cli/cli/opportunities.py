@@ -1,5 +1,6 @@
 """`colibri opp`: create, list, show, edit, close and delete opportunities."""
 
+import datetime as dt
 import shlex
 from typing import Annotated
 
@@ -211,7 +212,16 @@ def create(
             added = accounts.add(conn, new_account)
             say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
         opportunity, messages = opportunities.create(conn, given)
+        closed_on = opportunity["closed_on"]
+        proposal = closed_on and opportunities.follow_up_proposal(
+            conn,
+            opportunity["account_name"],
+            opportunity["status_kind"],
+            dt.date.fromisoformat(closed_on),
+        )
     _report(opportunity, messages, output, "Created")
+    if proposal:  # created already closed: the next step is still worth a task
+        _suggest_follow_up(opportunity["id"], *proposal)
 
 
 @app.command("list")
@@ -445,11 +455,12 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
             )
         )
     elif change.closed and not no_follow_up:
-        command = (
-            f"colibri task add {shlex.quote(plan.follow_up_title)} --opp {moved['id']} "
-            f"--due {plan.follow_up_due.isoformat()}"
-        )
-        say(_("No follow-up task was scheduled. Add one with: {command}").format(command=command))
+        _suggest_follow_up(moved["id"], plan.follow_up_title, plan.follow_up_due)
+
+
+def _suggest_follow_up(opportunity_id: int, title: str, due: dt.date) -> None:
+    command = f"colibri task add {shlex.quote(title)} --opp {opportunity_id} --due {due}"
+    say(_("No follow-up task was scheduled. Add one with: {command}").format(command=command))
 
 
 @app.command("delete")

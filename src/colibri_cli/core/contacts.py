@@ -1,10 +1,12 @@
 """Contacts: the people at an account."""
 
 import sqlite3
+from functools import partial
 
 from colibri_cli.core import accounts, records
+from colibri_cli.core.errors import Conflict, NotFound
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_
+from colibri_cli.i18n import N_, _
 
 COLUMNS = (
     "id",
@@ -43,11 +45,22 @@ def add(conn: sqlite3.Connection, name: str, account: str | int, **fields: str |
     return get(conn, contact_id)
 
 
-def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
-    """By id or name; a unique beginning of the name is enough unless `exact`."""
-    contact = records.find(
-        conn, "contacts", ref, noun="contact", list_command=LIST_COMMAND, exact=exact
+def get(
+    conn: sqlite3.Connection,
+    ref: str | int,
+    *,
+    exact: bool = False,
+    account_id: int | None = None,
+) -> dict:
+    """By id or name; a unique beginning of the name is enough unless `exact`. Given an
+    account, the name is looked for among its contacts first."""
+    find = partial(
+        records.find, conn, "contacts", ref, noun="contact", list_command=LIST_COMMAND, exact=exact
     )
+    try:
+        contact = find(within=("account_id", account_id)) if account_id is not None else find()
+    except NotFound:
+        contact = find()
     return records.fetch(conn, f"{SELECT} WHERE c.id = ?", (contact["id"],))[0]
 
 
@@ -75,6 +88,7 @@ def edit(
     values = validated(changes)
     if account is not None:
         values["account_id"] = accounts.get(conn, account)["id"]
+        _ensure_no_deal_left_behind(conn, contact, values["account_id"])
     records.ensure_unique(
         conn,
         "contacts",
@@ -85,6 +99,25 @@ def edit(
     )
     records.update(conn, "contacts", contact["id"], values)
     return get(conn, contact["id"])
+
+
+def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account_id: int) -> None:
+    """A contact who moves cannot stay the contact of their former account's deals."""
+    if account_id == contact["account_id"]:
+        return
+    ids = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT id FROM opportunities WHERE contact_id = ? ORDER BY id", (contact["id"],)
+        )
+    ]
+    if ids:
+        raise Conflict(
+            _(
+                "{name} is the contact of opportunities {ids} at {account}: give them another "
+                "contact first (colibri opp edit ID --contact …)."
+            ).format(name=contact["name"], ids=", ".join(ids), account=contact["account_name"])
+        )
 
 
 def delete(conn: sqlite3.Connection, ref: str | int) -> dict:

@@ -111,7 +111,10 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
     elif name == "account":
         parsed.values["account_id"] = accounts.get(conn, cleaned)["id"]
     elif name == "contact":
-        parsed.values["contact_id"] = contacts.get(conn, cleaned)["id"] if cleaned else None
+        account_id = parsed.values.get("account_id")
+        parsed.values["contact_id"] = (
+            contacts.get(conn, cleaned, account_id=account_id)["id"] if cleaned else None
+        )
     elif name == "amount":
         amount = money.parse_amount(cleaned, field=label)
         parsed.values["amount"] = amount.value
@@ -403,10 +406,19 @@ def plan_status_change(
                 day=closed_on, created=opportunity["created_on"]
             )
         )
-    title = _(FOLLOW_UP_TITLES[status["kind"]]).format(account=opportunity["account_name"])
-    delay = settings.get(conn, "follow-up-delay")
-    due = dates.add_delay(max(closed_on, clock.today()), delay)
+    title, due = follow_up_proposal(conn, opportunity["account_name"], status["kind"], closed_on)
     return StatusPlan(opportunity, status, closed_on, title, due)
+
+
+def follow_up_proposal(
+    conn: sqlite3.Connection, account_name: str, kind: str, closed_on: dt.date
+) -> tuple[str, dt.date]:
+    """The follow-up task proposed at a close: its title says what to do next with the
+    account after this outcome; it is due `follow-up-delay` after the close (or after
+    today, for a close entered late)."""
+    title = _(FOLLOW_UP_TITLES[kind]).format(account=account_name)
+    delay = settings.get(conn, "follow-up-delay")
+    return title, dates.add_delay(max(closed_on, clock.today()), delay)
 
 
 def change_status(

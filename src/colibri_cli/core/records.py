@@ -96,9 +96,14 @@ def find(
     noun: str,
     list_command: str,
     exact: bool = False,
+    within: tuple[str, object] | None = None,
 ) -> sqlite3.Row:
     """The row whose id is `ref`, else whose name is `ref`, else (unless `exact`, as for a
-    deletion) whose name starts with it, ignoring case, provided only one does."""
+    deletion) whose name starts with it, ignoring case, provided only one does.
+
+    `within` = (column, value) looks for the name among those rows only (the contacts of
+    one account, say)."""
+    scope, scoped = ("", ()) if within is None else (f" AND {within[0]} = ?", (within[1],))
     text = str(ref).strip()
     number = whole_number(text)
     if number is not None:
@@ -107,12 +112,12 @@ def find(
             return row
     folded = fold(text)
     rows = conn.execute(
-        f"SELECT * FROM {table} WHERE fold(name) = ? ORDER BY id", (folded,)
+        f"SELECT * FROM {table} WHERE fold(name) = ?{scope} ORDER BY id", (folded, *scoped)
     ).fetchall()
     if not rows and folded and not exact:
         rows = conn.execute(
-            f"SELECT * FROM {table} WHERE substr(fold(name), 1, ?) = ? ORDER BY name, id",
-            (len(folded), folded),
+            f"SELECT * FROM {table} WHERE substr(fold(name), 1, ?) = ?{scope} ORDER BY name, id",
+            (len(folded), folded, *scoped),
         ).fetchall()
     if len(rows) == 1:
         return rows[0]
@@ -125,7 +130,7 @@ def find(
 def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
     if len({fold(row["name"]) for row in rows}) == 1:
         ids = ", ".join(str(row["id"]) for row in rows)
-        return InvalidInput(_message(noun, "same_name").format(ref=text, ids=ids))
+        return InvalidInput(_message(noun, "same_name").format(ref=rows[0]["name"], ids=ids))
     names = ", ".join(f"{row['name']} (id {row['id']})" for row in rows[:5])
     more = _(" and {count} more").format(count=len(rows) - 5) if len(rows) > 5 else ""
     return InvalidInput(_message(noun, "could_be").format(ref=text, names=names, more=more))
