@@ -314,6 +314,38 @@ def test_stats_and_targets_in_french(french, deals, ok):
     )
 
 
+def test_an_import_reports_in_french(french, ok, cli, tmp_path):
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "name,account,amount,due_date,status\n"
+        "Site,ACME,15000,2026-12-31,devis\n"
+        "Menus,ACME,abc,2026-12-31,devis\n"
+        "Formation,ACME,3000,demain,négo\n",
+        encoding="utf-8",
+    )
+
+    refused = cli("import", "opps", str(deals), "--create-accounts")
+    imported = ok("import", "opps", str(deals), "--create-accounts", "--skip-invalid")
+
+    problem = (
+        "ligne 3, amount : Valeur invalide pour le montant ('abc') : "
+        "écrivez un nombre entier comme 15000, 15 000, 15k ou 1.5M.\n"
+    )
+    assert refused.exit_code == 2
+    assert refused.stderr == problem + (
+        "Erreur : Rien n'a été importé : 1 sur 3 lignes est invalide (voir plus haut). "
+        "Corrigez-la, ou importez les 2 lignes valides avec --skip-invalid "
+        "(et --rejects FICHIER pour garder les autres).\n"
+    )
+    assert imported.stderr == problem + (
+        f"Import des opportunités depuis {deals} (comma-separated CSV, UTF-8) : "
+        "créés : 2, mis à jour : 0, ignorés : 0, rejetés : 1 ; 1 nouveau compte.\n"
+    )
+    assert ok("export", "opps", "-o", str(tmp_path / "out.csv")).stderr == (
+        f"Export dans {tmp_path / 'out.csv'} : 2 opportunités.\n"
+    )
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -18,6 +18,7 @@ import typer
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import plural, say, warn, write_csv, write_json
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _, format_number, ngettext
 
 LARGE_BYTES = 5 * 1024 * 1024
 """A file at least this big gets a progress bar (on a terminal)..."""
@@ -218,7 +219,8 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
         importer = importing.prepare(conn, kind, source, options)
         shown = importer.mapping_shown
         if shown:
-            say("Columns: " + ", ".join(f"{column!r} -> {name}" for column, name in shown))
+            pairs = ", ".join(f"{column!r} -> {name}" for column, name in shown)
+            say(_("Columns: {pairs}").format(pairs=pairs))
         with report:
             result = importer.run(report.rejected, report.progress)
     _summary(result, source.describe())
@@ -241,12 +243,18 @@ class _Report:
             self.bar.stop()
 
     def rejected(self, rejection) -> None:
-        where = f"line {rejection.line}"
+        where = _("line {line}").format(line=rejection.line)
         if self.source.format == "json":
-            where = f"record {rejection.number} (line {rejection.line})"
+            where = _("record {number} (line {line})").format(
+                number=rejection.number, line=rejection.line
+            )
         for column, problem in rejection.problems:
             self.say(
-                f"{where}, {column}: {problem.message}" if column else f"{where}: {problem.message}"
+                _("{where}, {column}: {problem}").format(
+                    where=where, column=column, problem=problem.message
+                )
+                if column
+                else _("{where}: {problem}").format(where=where, problem=problem.message)
             )
 
     def say(self, message: str) -> None:
@@ -271,9 +279,9 @@ class _Report:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
-            TextColumn("Importing"),
+            TextColumn(_("Importing")),
             BarColumn(),
-            TextColumn("{task.fields[rows]:,} rows"),
+            TextColumn("{task.fields[rows]:,} " + _("rows")),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -282,55 +290,84 @@ class _Report:
         self.bar.start()
 
 
+KIND_NAMES = {
+    "accounts": N_("accounts"),
+    "contacts": N_("contacts"),
+    "opportunities": N_("opportunities"),
+    "tasks": N_("tasks"),
+}
+"""What an import brings in, as its summary names it."""
+
+
 def _summary(result, described: str) -> None:
-    plural = result.kind.plural
+    kind_name = _(KIND_NAMES.get(result.kind.plural, result.kind.plural))
     for notice in result.notices:
         say(notice)
     for warning in result.warnings:
         warn(warning)
     for hint in result.hints:
-        say(f"Hint: {hint}")
-    counts = (
-        f"{result.created:,} created, {result.updated:,} updated, "
-        f"{result.skipped:,} skipped, {result.rejected:,} rejected"
+        say(_("Hint: {hint}").format(hint=hint))
+    counts = _("{created} created, {updated} updated, {skipped} skipped, {rejected} rejected")
+    counts = counts.format(
+        created=format_number(result.created),
+        updated=format_number(result.updated),
+        skipped=format_number(result.skipped),
+        rejected=format_number(result.rejected),
     )
     if result.accounts_created:
-        many = "s" if result.accounts_created > 1 else ""
-        counts += f"; {result.accounts_created:,} new account{many}"
+        counts += ngettext(
+            "; {count} new account", "; {count} new accounts", result.accounts_created
+        ).format(count=format_number(result.accounts_created))
     if result.dry_run:
         say(
-            f"Dry run, nothing written. Importing {plural} from {result.source} "
-            f"would give: {counts}."
+            _(
+                "Dry run, nothing written. Importing {kind} from {source} would give: {counts}."
+            ).format(kind=kind_name, source=result.source, counts=counts)
         )
     elif result.kept:
-        say(f"Imported {plural} from {result.source} ({described}): {counts}.")
-    if result.rejects_path is not None and not result.rejected:
-        say(f"No row was rejected: {result.rejects_path} holds just the header.")
-    elif result.rejects_path is not None:
-        them = "it" if result.rejected == 1 else "them"
         say(
-            f"The {_rows(result.rejected, 'rejected row')} {'is' if them == 'it' else 'are'} in "
-            f"{result.rejects_path}, with the reason in the first column; fix {them} and "
-            "import that file again."
+            _("Imported {kind} from {source} ({described}): {counts}.").format(
+                kind=kind_name, source=result.source, described=described, counts=counts
+            )
+        )
+    if result.rejects_path is not None and not result.rejected:
+        say(
+            _("No row was rejected: {path} holds just the header.").format(path=result.rejects_path)
+        )
+    elif result.rejects_path is not None:
+        say(
+            ngettext(
+                "The {count} rejected row is in {path}, with the reason in the first column; "
+                "fix it and import that file again.",
+                "The {count} rejected rows are in {path}, with the reason in the first column; "
+                "fix them and import that file again.",
+                result.rejected,
+            ).format(count=format_number(result.rejected), path=result.rejects_path)
         )
     if result.refused:
         valid = result.rows - result.rejected
-        start = "The import would be refused" if result.dry_run else "Nothing was imported"
+        start = _("The import would be refused") if result.dry_run else _("Nothing was imported")
         also = (
-            f", or import the {_rows(valid, 'valid row')} with --skip-invalid "
-            "(and --rejects FILE to keep the others)"
+            ngettext(
+                ", or import the {count} valid row with --skip-invalid "
+                "(and --rejects FILE to keep the others)",
+                ", or import the {count} valid rows with --skip-invalid "
+                "(and --rejects FILE to keep the others)",
+                valid,
+            ).format(count=format_number(valid))
             if valid
             else ""
         )
-        are = "is" if result.rejected == 1 else "are"
-        raise InvalidInput(
-            f"{start}: {result.rejected:,} of {_rows(result.rows, 'row')} {are} invalid "
-            f"(listed above). Fix {'it' if result.rejected == 1 else 'them'}{also}."
+        rows = ngettext("{count} row", "{count} rows", result.rows).format(
+            count=format_number(result.rows)
         )
-
-
-def _rows(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+        raise InvalidInput(
+            ngettext(
+                "{start}: {count} of {rows} is invalid (listed above). Fix it{also}.",
+                "{start}: {count} of {rows} are invalid (listed above). Fix them{also}.",
+                result.rejected,
+            ).format(start=start, count=format_number(result.rejected), rows=rows, also=also)
+        )
 
 
 NOUNS = {
@@ -434,7 +471,11 @@ def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None
                     out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False))
                     out.write("\n")
     if output is not None and str(output) != "-":
-        say(f"Exported {plural(counted.count, NOUNS[kind])} to {output}.")
+        say(
+            _("Exported {records} to {path}.").format(
+                records=plural(counted.count, NOUNS[kind]), path=output
+            )
+        )
 
 
 class _Counted:
@@ -455,7 +496,7 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     if output.is_dir():
-        raise InvalidInput(f"Cannot write {output}: it is a directory.")
+        raise InvalidInput(_("Cannot write {path}: it is a directory.").format(path=output))
     import tempfile
 
     try:
@@ -463,7 +504,9 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
             dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
         )
     except OSError as error:
-        raise InvalidInput(f"Cannot write {output}: {error.strerror}.") from None
+        raise InvalidInput(
+            _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror)
+        ) from None
     temporary = Path(temporary)
     try:
         with open(handle, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123 - an fd
