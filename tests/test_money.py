@@ -145,3 +145,12 @@ def test_cents_round_half_up(n, cents, mark):
 @given(whole_amounts, st.sampled_from(["EUR", "USD", "GBP", "CHF"]))
 def test_formatted_amounts_read_back(n, currency):
     assert parse_amount(format_amount(n, currency)) == ParsedAmount(n, False, currency)
+
+
+@pytest.mark.parametrize("text", ["5000 net", "15000 TTC", "60k ttc", "ABC 100"])
+def test_a_word_that_is_no_currency_is_not_taken_for_one(text):
+    with pytest.raises(InvalidInput) as caught:
+        parse_amount(text)
+    assert str(caught.value) == (
+        f"Invalid amount {text!r}: write a whole number such as 15000, 15 000, 15k or 1.5M."
+    )

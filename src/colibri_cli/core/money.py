@@ -13,6 +13,19 @@ from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _, format_number, language
 
 MAX_AMOUNT = 10**15
+_ISO_4217 = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL
+BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP
+ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR
+IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
+LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR
+NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+"""
+CURRENCIES = frozenset(_ISO_4217.split())
+"""The ISO 4217 codes of the currencies in use: a word of three letters written with an
+amount (\"5000 net\") is a currency only if it is one of them."""
 NO_BREAK_SPACE = "\u00a0"
 """What separates a French amount from its currency: "15 000 €"."""
 FRENCH_SYMBOLS = {"EUR": "€"}
@@ -100,7 +113,7 @@ def _split_currency(text: str) -> tuple[str, str | None]:
             return text.removesuffix(symbol).strip(), code
     for pattern in (_LEADING_CODE, _TRAILING_CODE):
         match = pattern.fullmatch(text)
-        if match:
+        if match and match["code"].upper() in CURRENCIES:
             return match["rest"].strip(), match["code"].upper()
     return text, None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from colibri_cli import i18n
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.money import CURRENCIES
 from colibri_cli.i18n import N_, _
 
 DEFAULTS = {
@@ -22,7 +23,7 @@ DEFAULTS = {
 
 def _currency(value: str) -> str:
     code = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
+    if code not in CURRENCIES:
         raise ValueError(_("a currency is a three-letter ISO 4217 code such as EUR, USD or GBP"))
     return code
 
