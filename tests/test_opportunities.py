@@ -1142,3 +1142,16 @@ def test_delete_without_yes_off_a_terminal_deletes_nothing(accounts, ok, cli, ro
     )
     assert rows("SELECT id FROM opportunities") == [{"id": 1}]
     assert rows(HISTORY) == [state()]
+
+
+def test_the_creation_date_cannot_move_after_the_close(accounts, ok, cli, rows):
+    ok("opp", "create", "Deal", "-a", "1", *ESSENTIALS, "--created-on", "2026-10-01")
+    ok("opp", "status", "1", "won", "--on", "2026-10-20", "--no-follow-up")
+
+    result = cli("opp", "edit", "1", "--created-on", "2026-11-01")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: The creation date 2026-11-01 is after the closing date 2026-10-20.\n"
+    )
+    assert opportunity(rows)["created_on"] == "2026-10-01"

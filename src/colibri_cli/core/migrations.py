@@ -84,7 +84,8 @@ SCHEMA_V1 = [
         close_reason TEXT,
         external_id TEXT UNIQUE,
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        CHECK (closed_on IS NULL OR closed_on >= created_on)
     )
     """,
     "CREATE INDEX opportunities_by_account ON opportunities (account_id)",

@@ -321,6 +321,13 @@ def edit(
             )
     parsed = parse_fields(conn, given)
     values = parsed.values
+    closed_on = opportunity["closed_on"]
+    if closed_on and values.get("created_on", "") > closed_on:
+        raise InvalidInput(
+            _("The creation date {day} is after the closing date {closed}.").format(
+                day=values["created_on"], closed=closed_on
+            )
+        )
     check_contact_account(
         conn,
         {
