@@ -8,6 +8,7 @@ import typer
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import say
 from colibri_cli.core import backup as backup_core
+from colibri_cli.i18n import _, format_number
 
 
 def backup(
@@ -20,4 +21,8 @@ def backup(
     """
     with database(write=False) as conn:
         size = backup_core.backup(conn, path, force=force)
-    say(f"Backed up to {path} ({size:,} bytes). Restore it with: colibri --db {path} …")
+    say(
+        _("Backed up to {path} ({size} bytes). Restore it with: colibri --db {path} …").format(
+            path=path, size=format_number(size)
+        )
+    )

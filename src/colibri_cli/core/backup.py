@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from colibri_cli.core.errors import Conflict, DatabaseProblem
+from colibri_cli.i18n import _
 
 
 def backup(conn: sqlite3.Connection, target: Path, *, force: bool = False) -> int:
@@ -15,9 +16,13 @@ def backup(conn: sqlite3.Connection, target: Path, *, force: bool = False) -> in
     """
     target = target.expanduser()
     if target.exists() and not force:
-        raise Conflict(f"{target} already exists: choose another name, or use --force.")
+        raise Conflict(
+            _("{path} already exists: choose another name, or use --force.").format(path=target)
+        )
     if target.is_dir():
-        raise DatabaseProblem(f"{target} is a directory: give the path of a file.")
+        raise DatabaseProblem(
+            _("{path} is a directory: give the path of a file.").format(path=target)
+        )
     partial = target.with_name(f".{target.name}.partial")
     try:
         descriptor = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
@@ -32,6 +37,8 @@ def backup(conn: sqlite3.Connection, target: Path, *, force: bool = False) -> in
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise DatabaseProblem(
-            f"Cannot write the backup {target}: {error.strerror}. Choose another place."
+            _("Cannot write the backup {path}: {reason}. Choose another place.").format(
+                path=target, reason=error.strerror
+            )
         ) from error
     return target.stat().st_size
