@@ -284,3 +284,18 @@ def test_dates_outside_the_years_a_business_needs_are_refused(text):
     with pytest.raises(InvalidInput) as caught:
         parse_date(text, today=THURSDAY, field="due date")
     assert str(caught.value) == f"Invalid due date {text!r}: {DMY_HINT}."
+
+
+@given(
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2900, 12, 31)),
+    st.integers(min_value=1, max_value=12),
+)
+def test_quarter_and_year_ends_follow_the_fiscal_year_of_the_reports(today, fiscal_start):
+    from colibri_cli.core import periods
+
+    quarter = periods.containing(today, "quarter", fiscal_start)
+    assert parse_date("eoq", today=today, fiscal_start=fiscal_start) == quarter.end
+    last_quarter = periods.following(quarter, 4 - int(quarter.label[-1]), fiscal_start)
+    assert parse_date("fin de l'année", today=today, fiscal_start=fiscal_start) == (
+        last_quarter.end
+    )

@@ -62,24 +62,30 @@ _UNITS = {
 }
 
 
-def _end_of_month(day: dt.date) -> dt.date:
+def _end_of_month(day: dt.date, fiscal_start: int = 1) -> dt.date:
     return day + relativedelta(day=31)
 
 
-def _end_of_quarter(day: dt.date) -> dt.date:
-    last_month = 3 * ((day.month - 1) // 3) + 3
-    return _end_of_month(day.replace(month=last_month, day=1))
+def _end_of_span(months: int) -> Callable[[dt.date, int], dt.date]:
+    """The last day of the quarter (3 months) or year (12) that `day` is in, the way the
+    fiscal year starting in month `fiscal_start` cuts them."""
+
+    def end(day: dt.date, fiscal_start: int = 1) -> dt.date:
+        into = (day.month - fiscal_start) % months
+        return _end_of_month(day.replace(day=1) + relativedelta(months=months - 1 - into))
+
+    return end
 
 
-def _end_of_year(day: dt.date) -> dt.date:
-    return day.replace(month=12, day=31)
+_end_of_quarter = _end_of_span(3)
+_end_of_year = _end_of_span(12)
 
 
-def _days_later(count: int) -> Callable[[dt.date], dt.date]:
-    return lambda day: day + dt.timedelta(days=count)
+def _days_later(count: int) -> Callable[[dt.date, int], dt.date]:
+    return lambda day, fiscal_start=1: day + dt.timedelta(days=count)
 
 
-_NAMED: dict[str, Callable[[dt.date], dt.date]] = {
+_NAMED: dict[str, Callable[[dt.date, int], dt.date]] = {
     **dict.fromkeys(("today", "aujourd'hui", "aujourdhui"), _days_later(0)),
     **dict.fromkeys(("tomorrow", "demain"), _days_later(1)),
     **dict.fromkeys(("yesterday", "hier"), _days_later(-1)),
@@ -92,7 +98,12 @@ _NAMED: dict[str, Callable[[dt.date], dt.date]] = {
 
 
 def parse_date(
-    text: str, *, today: dt.date, order: str = "dmy", field: str = N_("date")
+    text: str,
+    *,
+    today: dt.date,
+    order: str = "dmy",
+    field: str = N_("date"),
+    fiscal_start: int = 1,
 ) -> dt.date:
     """Read a date typed by a person; raise InvalidInput naming `field` when it is not one.
 
@@ -100,7 +111,8 @@ def parse_date(
     ("15/01") is the next such date on or after today; a two-digit year lands within 50 years
     before or 49 after today. A weekday ("monday", "next monday", "lundi") is its next
     occurrence strictly after today. Month arithmetic clips to the month's end
-    (31 January + 1m = 28 or 29 February). Quarters are calendar quarters.
+    (31 January + 1m = 28 or 29 February). The quarter and year of "eoq" and "eoy" are
+    those of the fiscal year starting in month `fiscal_start` (calendar ones by default).
     """
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -112,7 +124,7 @@ def parse_date(
         found = (
             _iso_date(words)
             or _numeric_date(words, today, order)
-            or _named_date(words, today)
+            or _named_date(words, today, fiscal_start)
             or _weekday(words, today)
             or _offset_date(words, today)
         )
@@ -210,9 +222,9 @@ def _next_day_and_month(today: dt.date, month: int, day: int) -> dt.date:
     raise ValueError(f"no date {day}/{month} after {today}")
 
 
-def _named_date(words: str, today: dt.date) -> dt.date | None:
+def _named_date(words: str, today: dt.date, fiscal_start: int) -> dt.date | None:
     named = _NAMED.get(words)
-    return named(today) if named else None
+    return named(today, fiscal_start) if named else None
 
 
 def _weekday(words: str, today: dt.date) -> dt.date | None:

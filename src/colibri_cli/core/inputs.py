@@ -7,9 +7,15 @@ from colibri_cli.core import clock, dates, settings
 
 
 def read_date(conn: sqlite3.Connection, text: str, *, field: str) -> dt.date:
-    """A date in any form of design §4, numeric dates read in the `date-order` setting."""
-    order = settings.get(conn, "date-order")
-    return dates.parse_date(text, today=clock.today(), order=order, field=field)
+    """A date in any form of design §4, numeric dates read in the `date-order` setting and
+    quarter and year ends in the fiscal year of `fiscal-year-start`."""
+    return dates.parse_date(
+        text,
+        today=clock.today(),
+        order=settings.get(conn, "date-order"),
+        field=field,
+        fiscal_start=int(settings.get(conn, "fiscal-year-start")),
+    )
 
 
 def read_optional_date(conn: sqlite3.Connection, text: str | None, *, field: str) -> dt.date | None:
