@@ -252,7 +252,7 @@ def forecast(
         return
     _check_kind(kind)
     with database(write=False) as conn:
-        fiscal_start = int(settings.get(conn, "fiscal-year-start"))
+        fiscal_start = settings.number(conn, "fiscal-year-start")
         first = periods.parse(start, fiscal_start, field=N_("--from")) if start else None
         if first is not None and first.kind != kind:
             raise typer.BadParameter(_(FROM_OTHER_KIND[first.kind]).format(start=start))

@@ -254,7 +254,7 @@ def _tasks_around(today: dt.date) -> list[Event]:
 
 def _targets(conn: sqlite3.Connection) -> None:
     """A target for this quarter and the next, and for each month of this quarter."""
-    fiscal_start = int(settings.get(conn, "fiscal-year-start"))
+    fiscal_start = settings.number(conn, "fiscal-year-start")
     quarter = periods.containing(clock.today(), "quarter", fiscal_start)
     for period in (quarter, periods.following(quarter, 1, fiscal_start)):
         targets.set_target(conn, period.label, "45000", "EUR")

@@ -14,7 +14,7 @@ def read_date(conn: sqlite3.Connection, text: str, *, field: str) -> dt.date:
         today=clock.today(),
         order=settings.get(conn, "date-order"),
         field=field,
-        fiscal_start=int(settings.get(conn, "fiscal-year-start")),
+        fiscal_start=settings.number(conn, "fiscal-year-start"),
     )
 
 

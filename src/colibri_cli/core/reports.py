@@ -63,7 +63,7 @@ def _state(as_of: dt.date | None) -> tuple[str, dict]:
 
 
 def _fiscal_start(conn: sqlite3.Connection) -> int:
-    return int(settings.get(conn, "fiscal-year-start"))
+    return settings.number(conn, "fiscal-year-start")
 
 
 # --- pipeline ----------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def pipeline(conn: sqlite3.Connection, by: str = "status", listed: int | None = 
         rows = _months_to_quarters(rows, _fiscal_start(conn))
     groups = [_finish_group(row) for row in rows]
     totals = _totals(rows)
-    stale_days = int(settings.get(conn, "stale-days"))
+    stale_days = settings.number(conn, "stale-days")
     stale_before = (today - dt.timedelta(days=stale_days - 1)).isoformat()
     overdue = _open_section(conn, "o.due_date < :today", {"today": today.isoformat()}, listed)
     stale = _open_section(conn, "o.updated_at < :before", {"before": stale_before}, listed)
@@ -260,7 +260,7 @@ def forecast(
         "date": clock.today().isoformat(),
         "as_of": as_of.isoformat() if as_of else None,
         "period": kind,
-        "commit_threshold": int(settings.get(conn, "commit-threshold")),
+        "commit_threshold": settings.number(conn, "commit-threshold"),
         "periods": rows,
         "overdue": overdue,
     }
@@ -282,7 +282,7 @@ def _forecast_figures(
         "low": max(low, day.isoformat()),
         "start": low,
         "high": high,
-        "threshold": int(settings.get(conn, "commit-threshold")),
+        "threshold": settings.number(conn, "commit-threshold"),
     }
     open_rows = records.fetch(
         conn,
@@ -377,7 +377,7 @@ def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) 
         {
             **params,
             "day": day.isoformat(),
-            "threshold": int(settings.get(conn, "commit-threshold")),
+            "threshold": settings.number(conn, "commit-threshold"),
         },
     )
     return [

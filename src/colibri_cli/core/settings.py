@@ -130,6 +130,11 @@ def get(conn: sqlite3.Connection, key: str) -> str:
     return row[0] if row else DEFAULTS[setting.key]
 
 
+def number(conn: sqlite3.Connection, key: str) -> int:
+    """A setting that is a whole number (stale-days, commit-threshold, fiscal-year-start)."""
+    return int(get(conn, key))
+
+
 def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
     setting = find_setting(key)
     try:

@@ -14,7 +14,7 @@ def set_target(
 ) -> tuple[dict, list[str]]:
     """Set (or replace) the target of a period; the currency defaults to the one written
     with the amount, else to the setting. Returns it with what the user should be told."""
-    fiscal_start = int(settings.get(conn, "fiscal-year-start"))
+    fiscal_start = settings.number(conn, "fiscal-year-start")
     period = periods.parse(period_text, fiscal_start)
     amount = money.parse_amount(amount_text, field=N_("target"))
     code = _currency(currency or amount.currency or settings.get(conn, "currency"))
@@ -49,7 +49,7 @@ def list_targets(conn: sqlite3.Connection) -> list[dict]:
 
 
 def delete_target(conn: sqlite3.Connection, period_text: str, currency: str | None = None) -> dict:
-    period = periods.parse(period_text, int(settings.get(conn, "fiscal-year-start")))
+    period = periods.parse(period_text, settings.number(conn, "fiscal-year-start"))
     code = _currency(currency) if currency else settings.get(conn, "currency")
     deleted = conn.execute(
         "DELETE FROM targets WHERE period = ? AND currency = ?", (period.label, code)
