@@ -424,6 +424,19 @@ def test_help_after_french_help_is_english_again(french, ok, monkeypatch):
     assert ok("task", "done", "--help").stdout.startswith("Usage: colibri task done")
 
 
+def test_help_reads_the_setting_of_a_named_database_only(ok, monkeypatch, tmp_path):
+    """Finding the default location imports platformdirs: --help does not, for speed."""
+    from test_startup_imports import modules_after
+
+    ok("config", "set", "language", "fr")
+    named, _modules = modules_after("--db", str(tmp_path / "colibri.db"), "task", "--help")
+    default, modules = modules_after("task", "--help")
+
+    assert named.startswith("Utilisation : colibri task")
+    assert default.startswith("Usage: colibri task")
+    assert "platformdirs" not in modules
+
+
 # --- what decides the language -----------------------------------------------------------------
 
 

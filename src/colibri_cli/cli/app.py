@@ -78,13 +78,16 @@ class ColibriGroup(TyperGroup):
         """Settle the language before anything is shown, and translate the help if needed.
 
         Before a command opens its database, the `language` setting is read from the file
-        with plain sqlite3 (never created, migrated or locked), so that `--help` and usage
-        errors follow it too; COLIBRI_LANG, when set, spares even that read.
+        with plain sqlite3 (never created, migrated or locked), so that usage errors and
+        `--help` follow it too; COLIBRI_LANG, when set, spares even that read. `--help`
+        reads it only from a database named by --db or COLIBRI_DB: finding the default
+        location imports platformdirs, which costs more than the help itself.
         """
         i18n.use_setting(None)
         context.default_path = None
-        if not i18n.forced():
-            explicit = _db_argument(argv)
+        explicit = _db_argument(argv)
+        named = explicit is not None or bool(os.environ.get("COLIBRI_DB"))
+        if (named or not _asks_for_help(argv)) and not i18n.forced():
             try:
                 path = store.database_path(explicit)
             except ColibriError:
@@ -96,6 +99,10 @@ class ColibriGroup(TyperGroup):
             from colibri_cli.cli import helptext
 
             helptext.translate(self)
+
+
+def _asks_for_help(argv: list[str]) -> bool:
+    return not argv or any(argument in ("-h", "--help") for argument in argv)
 
 
 def _db_argument(argv: list[str]) -> str | None:
