@@ -763,3 +763,12 @@ def test_names_are_found_ignoring_case_and_accents(ok, cli, rows):
         "or edit that account.\n"
     )
     assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 2}]
+
+
+def test_a_typo_in_the_beginning_of_a_long_name_gets_a_suggestion(ok, cli):
+    ok("account", "add", "Garage Dupont")
+
+    result = cli("account", "show", "garaje")
+
+    assert result.exit_code == 3
+    assert result.stderr == "Error: No account 'garaje'. Did you mean 'Garage Dupont'?\n"

@@ -356,3 +356,13 @@ def test_bad_targets_are_refused_and_nothing_changes(story, cli, arguments, code
     fails(cli, "target", *arguments, code=code, message=message)
 
     assert report(cli, "target", "list") == STORY_TARGETS
+
+
+def test_a_negative_target_is_refused_with_its_reason_not_as_an_option(cli, rows):
+    result = cli("target", "set", "2027-01", "-5")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Invalid target '-5': it cannot be negative; write 0 or more, such as 15000.\n"
+    )
+    assert rows("SELECT * FROM targets") == []

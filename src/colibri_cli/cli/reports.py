@@ -560,7 +560,8 @@ target_app = typer.Typer(
 )
 
 
-@target_app.command("set")
+# "-5" is an amount to refuse with its reason, not an unknown option.
+@target_app.command("set", context_settings={"ignore_unknown_options": True})
 def target_set(
     period: Annotated[str, typer.Argument(help="A month (2027-01) or a quarter (2027-Q1).")],
     amount: Annotated[str, typer.Argument(help="The amount to win: 60000, 60k, '60 000 €'.")],

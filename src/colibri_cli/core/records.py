@@ -141,6 +141,14 @@ def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: 
     folded = {fold(name): name for name in names}
     wanted = fold(text)
     close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.6)
+    # A typo in the beginning of a long name ("garaje" for "Garage Dupont"): compare the
+    # beginnings of the names, as long as what was typed.
+    beginnings = {key[: len(wanted)]: key for key in folded if len(key) > len(wanted) >= 5}
+    close += [
+        beginnings[start]
+        for start in difflib.get_close_matches(wanted, beginnings, n=3, cutoff=0.8)
+        if beginnings[start] not in close
+    ]
     close += [key for key in folded if wanted and wanted in key and key not in close]
     if close:
         suggestions = _(" or ").join(repr(folded[key]) for key in close[:3])
