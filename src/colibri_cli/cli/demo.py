@@ -6,7 +6,6 @@ import typer
 
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import plural, say
-from colibri_cli.core import demo as demo_core
 from colibri_cli.i18n import _
 
 
@@ -19,6 +18,8 @@ def demo(
 
     Example: colibri --db demo.db demo && colibri --db demo.db pipeline
     """
+    from colibri_cli.core import demo as demo_core  # a year of data: only when asked for
+
     with database(write=True) as conn:
         counts = demo_core.fill(conn, force=force)
     nouns = {"opportunity_history": "history rows"}
