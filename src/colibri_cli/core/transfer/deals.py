@@ -80,28 +80,6 @@ class BulkIndexes:
 
 # Opportunities ----------------------------------------------------------------------------
 
-OPPORTUNITY_COLUMNS = (
-    "id",
-    "account_id",
-    "contact_id",
-    "name",
-    "amount",
-    "currency",
-    "due_date",
-    "status",
-    "probability",
-    "source",
-    "type",
-    "description",
-    "tags",
-    "notes",
-    "created_on",
-    "closed_on",
-    "close_reason",
-    "external_id",
-    "created_at",
-    "updated_at",
-)
 CLOSING = """
     UPDATE opportunities SET status = v.column1, probability = v.column2, closed_on = v.column3,
         close_reason = v.column4, updated_at = v.column5
@@ -463,7 +441,7 @@ class OpportunityImporter(ReferencingImporter):
     def _insert(self, inserts: list[tuple], closings: list[tuple]) -> None:
         if not inserts:
             return
-        insert_many(self.conn, "opportunities", OPPORTUNITY_COLUMNS, inserts)
+        insert_many(self.conn, "opportunities", opportunities.COLUMNS, inserts)
         self.names.add([(row[0], row[3], row[1]) for row in inserts])
         if closings:
             many_rows(self.conn, CLOSING, 6, closings)
