@@ -25,9 +25,17 @@ language setting); None when not known yet."""
 
 def database(*, write: bool) -> AbstractContextManager:
     """The command's one transaction on the chosen database."""
+    return store.session(_path(), write=write)
+
+
+def lookups() -> AbstractContextManager:
+    """Reads while a person answers prompts: no transaction stays open as they think."""
+    return store.reading(_path())
+
+
+def _path():
     clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
-    path = store.database_path(db_option) if db_option or not default_path else default_path
-    return store.session(path, write=write)
+    return store.database_path(db_option) if db_option or not default_path else default_path
 
 
 def interactive() -> bool:

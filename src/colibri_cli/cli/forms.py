@@ -1,7 +1,8 @@
 """Interactive prompts: the opportunity form and the follow-up asked at every close.
 
-Prompts run only on a terminal. They read the database through a read-only session and
-write nothing: the command writes everything afterwards, in one transaction.
+Prompts run only on a terminal. They read the database through a connection that holds no
+transaction between queries (a person may think for minutes) and write nothing: the command
+writes everything afterwards, in one transaction.
 """
 
 import sqlite3

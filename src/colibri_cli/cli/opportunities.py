@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli import completion, forms
-from colibri_cli.cli.context import database, delete_confirmed, interactive
+from colibri_cli.cli.context import database, delete_confirmed, interactive, lookups
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -204,7 +204,7 @@ def create(
     new_account = None
     missing = [field for field in opportunities.REQUIRED if field not in given]
     if missing and interactive() and not no_input:
-        with database(write=False) as conn:
+        with lookups() as conn:
             form = forms.opportunity_form(conn, given, full=not given)
         given, new_account = form.given, form.new_account
     with database(write=True) as conn:
@@ -399,7 +399,7 @@ def status(
         )
     ask = interactive()
     task = None
-    with database(write=False) as conn:
+    with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date")) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
         if not plan.closing and (reason, follow_up, follow_up_due) != (None, None, None):

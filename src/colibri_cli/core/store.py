@@ -57,6 +57,21 @@ def session(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection outside any transaction: each query sees the latest data and holds
+    nothing between queries, for the lookups of prompts that wait for a person."""
+    conn = open_database(path)
+    try:
+        yield conn
+    except sqlite3.DatabaseError as error:
+        if not _is_fault(error):
+            raise
+        raise _database_problem(path, error) from error
+    finally:
+        conn.close()
+
+
 def open_database(path: Path) -> sqlite3.Connection:
     """Connect, refuse what must not be touched, then set WAL and migrate."""
     _create_if_missing(path)

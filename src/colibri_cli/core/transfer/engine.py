@@ -21,6 +21,7 @@ from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.rejects import RejectsFile
 from colibri_cli.core.transfer.sources import Record, Source, unneutralize
 from colibri_cli.core.transfer.values import DateReader
+from colibri_cli.i18n import N_, _, format_number, ngettext
 
 BATCH_ROWS = 2_000
 CACHE_KIB = 16_384
@@ -31,6 +32,25 @@ SAVEPOINT = "colibri_import"
 TOPIC_VALUES = 1_000
 """How many distinct unknown statuses or accounts a hint keeps count of."""
 AMBIGUOUS = -1
+IGNORED = {
+    "account": N_(
+        "Ignored columns (no account field matches them): {columns}. "
+        "Import one with --map COLUMN=FIELD."
+    ),
+    "contact": N_(
+        "Ignored columns (no contact field matches them): {columns}. "
+        "Import one with --map COLUMN=FIELD."
+    ),
+    "opportunity": N_(
+        "Ignored columns (no opportunity field matches them): {columns}. "
+        "Import one with --map COLUMN=FIELD."
+    ),
+    "task": N_(
+        "Ignored columns (no task field matches them): {columns}. "
+        "Import one with --map COLUMN=FIELD."
+    ),
+}
+"""The notice of the columns no field of a kind matches, by the kind's singular."""
 
 
 @dataclass
@@ -84,12 +104,13 @@ class Lines:
     def __str__(self) -> str:
         shown = [str(line) for line in self.first]
         more = self.count - len(shown)
-        word = "line" if self.count == 1 else "lines"
         if more:
-            return f"{word} {', '.join(shown)} and {more:,} more"
+            return _("lines {lines} and {more} more").format(
+                lines=", ".join(shown), more=format_number(more)
+            )
         if len(shown) == 1:
-            return f"{word} {shown[0]}"
-        return f"{word} {', '.join(shown[:-1])} and {shown[-1]}"
+            return _("line {line}").format(line=shown[0])
+        return _("lines {lines} and {last}").format(lines=", ".join(shown[:-1]), last=shown[-1])
 
 
 @dataclass
@@ -174,11 +195,17 @@ class Importer:
         for name, text in cols.parse_pairs(self.options.defaults, "--default", "FIELD=VALUE"):
             name = cols.check_field(self.kind, name, "--default")
             if not text:
-                raise InvalidInput(f"Invalid --default {name}=: give a value after the =.")
+                raise InvalidInput(
+                    _("Invalid --default {name}=: give a value after the =.").format(name=name)
+                )
             try:
                 self.check_default(name, text)
             except ColibriError as problem:
-                raise InvalidInput(f"Invalid --default {name}={text}: {problem}") from None
+                raise InvalidInput(
+                    _("Invalid --default {name}={text}: {problem}").format(
+                        name=name, text=text, problem=problem
+                    )
+                ) from None
             defaults[name] = text
         return defaults
 
@@ -192,14 +219,21 @@ class Importer:
         missing = cols.missing_required(self.kind, present)
         if missing:
             what = "; ".join(
-                f"no column for the {name.replace('_', ' ')}: map one with --map COLUMN={name}"
-                + ("" if name in ("name", "title") else f" or give --default {name}=VALUE")
+                (
+                    _("no column for the {field}: map one with --map COLUMN={name}")
+                    if name in ("name", "title")
+                    else _(
+                        "no column for the {field}: map one with --map COLUMN={name} "
+                        "or give --default {name}=VALUE"
+                    )
+                ).format(field=_(name.replace("_", " ")), name=name)
                 for name in missing
             )
-            columns = ", ".join(repr(header) for header in self.source.headers) or "none"
+            columns = ", ".join(repr(header) for header in self.source.headers) or _("none")
             raise InvalidInput(
-                f"Cannot import {self.kind.plural} from {self.source.name}: {what}. "
-                f"Its columns: {columns}."
+                _("Cannot import {kind} from {source}: {what}. Its columns: {columns}.").format(
+                    kind=_(self.kind.plural), source=self.source.name, what=what, columns=columns
+                )
             )
 
     # Reading rows -----------------------------------------------------------------------
@@ -234,8 +268,10 @@ class Importer:
             problems.append(
                 Problem(
                     None,
-                    f"This row has {count} cells but the header has {self.width}: "
-                    "check the delimiter and the quotes.",
+                    _(
+                        "This row has {count} cells but the header has {width}: "
+                        "check the delimiter and the quotes."
+                    ).format(count=count, width=self.width),
                 )
             )
         return raw
@@ -253,8 +289,9 @@ class Importer:
                 problems.append(
                     Problem(
                         name,
-                        f"The value of {key!r} is a JSON {type(value).__name__}: "
-                        "give text or a number.",
+                        _("The value of {key} is a JSON {type}: give text or a number.").format(
+                            key=repr(key), type=type(value).__name__
+                        ),
                     )
                 )
             elif text.strip():
@@ -273,8 +310,10 @@ class Importer:
             self.ignored.append(key)
         elif name in self.header_of and self.header_of[name] != key:
             raise InvalidInput(
-                f"The keys {self.header_of[name]!r} and {key!r} are both read as {name}: "
-                f"keep one, e.g. with --map {key}= to ignore {key!r}."
+                _(
+                    "The keys {first} and {second} are both read as {name}: "
+                    "keep one, e.g. with --map {key}= to ignore {second}."
+                ).format(first=repr(self.header_of[name]), second=repr(key), name=name, key=key)
             )
         else:
             self.header_of[name] = key
@@ -314,9 +353,11 @@ class Importer:
             if self.rejects:
                 self.rejects.discard()
             raise ColibriError(
-                f"The database refused a row of {self.source.name} ({error}) that the import "
-                "had found valid; nothing was imported. This is a bug in colibri: please "
-                "report it, with the row if you can."
+                _(
+                    "The database refused a row of {source} ({error}) that the import "
+                    "had found valid; nothing was imported. This is a bug in colibri: please "
+                    "report it, with the row if you can."
+                ).format(source=self.source.name, error=error)
             ) from error
         except BaseException:
             if self.rejects:
@@ -377,13 +418,15 @@ class Importer:
             shown = ", ".join(repr(header) for header in self.ignored)
             result.notices.insert(
                 0,
-                f"Ignored columns (no {self.kind.singular} field matches them): {shown}. "
-                "Import one with --map COLUMN=FIELD.",
+                _(IGNORED[self.kind.singular]).format(columns=shown),
             )
         for name, count in self.default_uses.items():
-            rows = "row" if count == 1 else "rows"
             result.notices.append(
-                f"--default {name}={self.defaults[name]} filled {count:,} {rows}."
+                ngettext(
+                    "--default {name}={value} filled {count} row.",
+                    "--default {name}={value} filled {count} rows.",
+                    count,
+                ).format(name=name, value=self.defaults[name], count=format_number(count))
             )
         self._hints()
 
@@ -392,21 +435,31 @@ class Importer:
         statuses_unknown = self.topics.get("status")
         if statuses_unknown:
             shown = ", ".join(
-                f"{text!r} ({count:,})" for text, count in statuses_unknown.most_common(8)
+                f"{text!r} ({format_number(count)})"
+                for text, count in statuses_unknown.most_common(8)
             )
             example = statuses_unknown.most_common(1)[0][0]
             result.hints.append(
-                f"Unknown statuses: {shown}. Map each to a colibri status with "
-                f"--status-map '{example}=STATUS' (see `colibri statuses list`)."
+                _(
+                    "Unknown statuses: {shown}. Map each to a colibri status with "
+                    "--status-map '{example}=STATUS' (see `colibri statuses list`)."
+                ).format(shown=shown, example=example)
             )
         missing_accounts = self.topics.get("account")
         if missing_accounts:
             many = len(missing_accounts)
-            count = f"{many:,}" if many < TOPIC_VALUES else f"More than {many - 1:,}"
-            result.hints.append(
-                f"{count} account{'s' if many > 1 else ''} not found; "
-                "--create-accounts creates the missing ones."
-            )
+            if many < TOPIC_VALUES:
+                hint = ngettext(
+                    "{count} account not found; --create-accounts creates the missing ones.",
+                    "{count} accounts not found; --create-accounts creates the missing ones.",
+                    many,
+                ).format(count=format_number(many))
+            else:
+                hint = _(
+                    "More than {count} accounts not found; "
+                    "--create-accounts creates the missing ones."
+                ).format(count=format_number(many - 1))
+            result.hints.append(hint)
         missing = Counter(
             {
                 name: count
@@ -415,10 +468,14 @@ class Importer:
             }
         )
         if missing:
-            shown = ", ".join(f"{name} ({count:,})" for name, count in missing.most_common())
+            shown = ", ".join(
+                f"{name} ({format_number(count)})" for name, count in missing.most_common()
+            )
             result.hints.append(
-                f"Empty required values: {shown}. Fill them in, or give a value for them all "
-                "with --default FIELD=VALUE (e.g. --default amount=0 --default due_date=+1m)."
+                _(
+                    "Empty required values: {shown}. Fill them in, or give a value for them all "
+                    "with --default FIELD=VALUE (e.g. --default amount=0 --default due_date=+1m)."
+                ).format(shown=shown)
             )
 
     # Shared writing helpers -------------------------------------------------------------
@@ -458,17 +515,26 @@ def plural(count: int, one: str, many: str) -> str:
 
 def duplicate(key_field: str, noun: str, value: str) -> Problem:
     what = {
-        "external_id": f"the same external id {value!r}",
-        "name": f"the same account and name ({value!r})"
+        "external_id": _("the same external id {value}"),
+        "name": _("the same account and name ({value})")
         if noun != "account"
-        else f"the same name {value!r}",
-        "title": f"the same title ({value!r}), account, opportunity and due date",
-    }[key_field]
+        else _("the same name {value}"),
+        "title": _("the same title ({value}), account, opportunity and due date"),
+    }[key_field].format(value=repr(value))
     return Problem(
         key_field,
-        f"An earlier row of this file has {what}: "
-        f"remove the duplicate, or give each {noun} its own external id.",
+        _("An earlier row of this file has {what}: remove the duplicate, or {fix}.").format(
+            what=what, fix=_(OWN_ID[noun])
+        ),
     )
+
+
+OWN_ID = {
+    "account": N_("give each account its own external id"),
+    "contact": N_("give each contact its own external id"),
+    "opportunity": N_("give each opportunity its own external id"),
+    "task": N_("give each task its own external id"),
+}
 
 
 def given_fields(raw: dict, defaulted: set) -> set[str]:

@@ -18,12 +18,22 @@ from pathlib import Path
 from typing import BinaryIO
 
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.i18n import N_, _
 
 HEAD_BYTES = 64 * 1024
 CHUNK_CHARS = 256 * 1024
 MAX_RECORD_CHARS = 16 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+DESCRIPTIONS = {
+    ",": N_("comma-separated CSV, {encoding}"),
+    ";": N_("semicolon-separated CSV, {encoding}"),
+    "\t": N_("tab-separated CSV, {encoding}"),
+    "json": N_("JSON, {encoding}"),
+    "jsonl": N_("JSON lines, {encoding}"),
+}
+"""How a source is described, by its delimiter (csv) or its format."""
+OBJECT_EXAMPLE = '{"name": ...}'
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -69,11 +79,10 @@ class Source:
 
     def describe(self) -> str:
         """ "semicolon-separated CSV, UTF-8 with BOM" """
-        known = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16"}
+        known = {"utf-8-sig": _("UTF-8 with BOM"), "utf-8": "UTF-8", "utf-16": "UTF-16"}
         encoding = known.get(self.encoding, self.encoding)
-        if self.format == "csv":
-            return f"{DELIMITER_NAMES[self.delimiter]}-separated CSV, {encoding}"
-        return f"{'JSON lines' if self.format == 'jsonl' else 'JSON'}, {encoding}"
+        described = DESCRIPTIONS[self.delimiter if self.format == "csv" else self.format]
+        return _(described).format(encoding=encoding)
 
 
 def open_source(path: str, stdin: BinaryIO, *, encoding: str | None = None) -> Source:
@@ -85,7 +94,9 @@ def open_source(path: str, stdin: BinaryIO, *, encoding: str | None = None) -> S
             raw = Path(path).open("rb")  # noqa: SIM115 - Source.close() closes it
             size = os.fstat(raw.fileno()).st_size
         except OSError as error:
-            raise InvalidInput(f"Cannot read {path}: {error.strerror}.") from None
+            raise InvalidInput(
+                _("Cannot read {path}: {error}.").format(path=path, error=error.strerror)
+            ) from None
         name = path
     counter = _Counting(raw, owned=path != "-")
     head = counter.read(HEAD_BYTES)
@@ -121,7 +132,9 @@ def _encoding(head: bytes, given: str | None) -> tuple[str, bool]:
         return codecs.lookup(given).name, False
     except LookupError:
         raise InvalidInput(
-            f"Unknown encoding {given!r}: use utf-8, cp1252 (Windows spreadsheets) or latin-1."
+            _(
+                "Unknown encoding {encoding}: use utf-8, cp1252 (Windows spreadsheets) or latin-1."
+            ).format(encoding=repr(given))
         ) from None
 
 
@@ -144,14 +157,21 @@ class decoding:
         if isinstance(error, UnicodeDecodeError):
             byte = error.object[error.start : error.start + 1].hex()
             hint = (
-                " It was probably saved by a spreadsheet in the Windows encoding: "
-                "import it with --encoding cp1252."
+                _(
+                    " It was probably saved by a spreadsheet in the Windows encoding: "
+                    "import it with --encoding cp1252."
+                )
                 if self.encoding.startswith("utf-8")
-                else " Give its encoding with --encoding."
+                else _(" Give its encoding with --encoding.")
             )
             raise InvalidInput(
-                f"{self.name} is not valid {self.encoding.removesuffix('-sig').upper()} "
-                f"(byte 0x{byte} near line {self.line}).{hint}"
+                _("{name} is not valid {encoding} (byte 0x{byte} near line {line}).").format(
+                    name=self.name,
+                    encoding=self.encoding.removesuffix("-sig").upper(),
+                    byte=byte,
+                    line=self.line,
+                )
+                + hint
             ) from None
 
 
@@ -170,7 +190,9 @@ def _csv_source(name, encoding, bom, text, first, size, counter) -> Source:
     except StopIteration:
         headers = []
     except csv.Error as error:
-        raise InvalidInput(f"{name}: cannot read the header line: {error}.") from None
+        raise InvalidInput(
+            _("{name}: cannot read the header line: {error}.").format(name=name, error=error)
+        ) from None
     headers = [header.strip() for header in headers]
     source = Source(name, "csv", encoding, bom, delimiter, headers, iter(()), size, counter)
     source.records = _csv_records(reader, source, lines - 1)
@@ -207,7 +229,9 @@ def _csv_records(reader, source: Source, offset: int) -> Iterator[Record]:
                 line = guard.line = reader.line_num + 1 + offset
     except csv.Error as error:
         raise InvalidInput(
-            f"{source.name}, line {line}: cannot read it as CSV ({error}); check its quotes."
+            _("{name}, line {line}: cannot read it as CSV ({error}); check its quotes.").format(
+                name=source.name, line=line, error=error
+            )
         ) from None
 
 
@@ -224,12 +248,21 @@ def _jsonl_object(line: str, number: int, name: str) -> dict:
         value = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as error:
         raise InvalidInput(
-            f"{name}, line {number}: not valid JSON ({error.msg}, column {error.colno})."
+            _("{name}, line {line}: not valid JSON ({error}, column {column}).").format(
+                name=name, line=number, error=error.msg, column=error.colno
+            )
         ) from None
     if not isinstance(value, dict):
         raise InvalidInput(
-            f"{name}, line {number}: each line of JSON lines must be an object "
-            '({"name": ...}), not ' + type(value).__name__.replace("dict", "object") + "."
+            _(
+                "{name}, line {line}: each line of JSON lines must be an object "
+                "({example}), not {type}."
+            ).format(
+                name=name,
+                line=number,
+                example=OBJECT_EXAMPLE,
+                type=type(value).__name__.replace("dict", "object"),
+            )
         )
     return value
 
@@ -290,8 +323,10 @@ class _JsonArray:
             number += 1
             if not isinstance(value, dict):
                 raise InvalidInput(
-                    f"{self.name}, record {number} (line {line}): a JSON file must be an array "
-                    'of objects ({"name": ...}).'
+                    _(
+                        "{name}, record {number} (line {line}): a JSON file must be an array "
+                        "of objects ({example})."
+                    ).format(name=self.name, number=number, line=line, example=OBJECT_EXAMPLE)
                 )
             yield Record(line, number, value)
             self._skip_space()
@@ -330,9 +365,11 @@ class _JsonArray:
     def _expect(self, char: str) -> None:
         found = self._peek()
         if found != char:
-            shown = repr(found) if found else "the end of the file"
+            shown = repr(found) if found else _("the end of the file")
             raise InvalidInput(
-                f"{self.name}, line {self.line}: not valid JSON (expected {char!r}, found {shown})."
+                _(
+                    "{name}, line {line}: not valid JSON (expected {expected}, found {found})."
+                ).format(name=self.name, line=self.line, expected=repr(char), found=shown)
             )
         self._advance(1)
 
@@ -345,7 +382,9 @@ class _JsonArray:
                     continue  # the record goes on in the next chunk
                 line = self.line + self.buffer.count("\n", self.position, error.pos)
                 raise InvalidInput(
-                    f"{self.name}, line {line}: not valid JSON ({error.msg})."
+                    _("{name}, line {line}: not valid JSON ({error}).").format(
+                        name=self.name, line=line, error=error.msg
+                    )
                 ) from None
             if end == len(self.buffer) and not self.eof and self._fill():
                 continue  # a number may go on in the next chunk: decode again with it
