@@ -338,11 +338,50 @@ def test_an_import_reports_in_french(french, ok, cli, tmp_path):
         "(et --rejects FICHIER pour garder les autres).\n"
     )
     assert imported.stderr == problem + (
-        f"Import des opportunités depuis {deals} (comma-separated CSV, UTF-8) : "
+        f"Import des opportunités depuis {deals} (CSV séparé par des virgules, UTF-8) : "
         "créés : 2, mis à jour : 0, ignorés : 0, rejetés : 1 ; 1 nouveau compte.\n"
     )
     assert ok("export", "opps", "-o", str(tmp_path / "out.csv")).stderr == (
         f"Export dans {tmp_path / 'out.csv'} : 2 opportunités.\n"
+    )
+
+
+def test_an_import_names_ignored_columns_and_bad_rows_in_french(french, ok, tmp_path):
+    people = tmp_path / "comptes.csv"
+    people.write_text(
+        "nom;ville;couleur\nACME;Lyon;bleu\nACME;Paris;vert\nGlobex;Nice;rouge;en trop\n",
+        encoding="utf-8",
+    )
+
+    result = ok("import", "accounts", str(people), "--skip-invalid")
+
+    assert result.stderr == (
+        "Colonnes : 'nom' -> name, 'ville' -> city\n"
+        "ligne 4 : Cette ligne a 4 cellules mais l'en-tête en a 3 : "
+        "vérifiez le séparateur et les guillemets.\n"
+        "ligne 3, nom : Une ligne précédente de ce fichier a le même nom 'ACME' : "
+        "retirez le doublon, ou donnez à chaque compte son propre id externe.\n"
+        "Colonnes ignorées (aucun champ de compte ne leur correspond) : 'couleur'. "
+        "Importez-en une avec --map COLUMN=FIELD.\n"
+        f"Import des comptes depuis {people} (CSV séparé par des points-virgules, UTF-8) : "
+        "créés : 1, mis à jour : 0, ignorés : 0, rejetés : 2.\n"
+    )
+
+
+def test_an_import_hint_counts_missing_accounts_in_french(french, ok, cli, tmp_path):
+    deals = tmp_path / "affaires.csv"
+    deals.write_text(
+        "name,account,amount,due_date,status\n"
+        "Site,Initech,15000,2026-12-31,devis\n"
+        "Menus,Initech,2000,2026-12-31,devis\n",
+        encoding="utf-8",
+    )
+
+    result = cli("import", "opps", str(deals))
+
+    assert result.exit_code == 2
+    assert "Conseil : 1 compte introuvable ; --create-accounts crée ceux qui manquent.\n" in (
+        result.stderr
     )
 
 
