@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import _
 
 REJECT_REASON = "reject_reason"
 """The column a rejects file adds; reading such a file again ignores it without a notice."""
@@ -392,7 +393,11 @@ def parse_pairs(given: Iterable[str], option: str, what: str) -> list[tuple[str,
     for text in given:
         left, sep, right = text.rpartition("=") if option != "--default" else text.partition("=")
         if not sep or not left.strip():
-            raise InvalidInput(f"Invalid {option} {text!r}: write it as {what}.")
+            raise InvalidInput(
+                _("Invalid {option} {text}: write it as {what}.").format(
+                    option=option, text=repr(text), what=what
+                )
+            )
         pairs.append((left.strip(), right.strip()))
     return pairs
 
@@ -402,8 +407,9 @@ def check_field(kind: Kind, name: str, option: str) -> str:
     found = {normalize(known): known for known in kind.fields}.get(normalize(name))
     if found is None:
         raise InvalidInput(
-            f"Invalid {option}: {kind.plural} have no field {name!r}. "
-            f"Fields: {', '.join(kind.fields)}."
+            _("Invalid {option}: {kind} have no field {name}. Fields: {fields}.").format(
+                option=option, kind=_(kind.plural), name=repr(name), fields=", ".join(kind.fields)
+            )
         )
     return found
 
@@ -426,8 +432,12 @@ def match(
         if header is None:
             if complete:
                 raise InvalidInput(
-                    f"Invalid --map {column}={name}: the file has no column {column!r}. "
-                    f"Its columns: {_quoted(headers)}."
+                    _(
+                        "Invalid --map {column}={name}: the file has no column {quoted}. "
+                        "Its columns: {columns}."
+                    ).format(
+                        column=column, name=name, quoted=repr(column), columns=_quoted(headers)
+                    )
                 )
             header = column
         chosen[header] = check_field(kind, name, "--map") if name else None
@@ -449,8 +459,10 @@ def match(
         twin = next((other for other, known in fields.items() if known == name), None)
         if twin is not None:
             raise InvalidInput(
-                f"The columns {twin!r} and {header!r} are both read as {name}: "
-                f"keep one, e.g. with --map {_shell(header)}= to ignore {header!r}."
+                _(
+                    "The columns {first} and {second} are both read as {name}: "
+                    "keep one, e.g. with --map {column}= to ignore {second}."
+                ).format(first=repr(twin), second=repr(header), name=name, column=_shell(header))
             )
         fields[header] = name
     return Columns(fields, ignored)

@@ -15,6 +15,7 @@ from pathlib import Path
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.transfer.columns import REJECT_REASON
 from colibri_cli.core.transfer.sources import Record, Source
+from colibri_cli.i18n import _
 
 
 class RejectsFile:
@@ -22,13 +23,19 @@ class RejectsFile:
         self.source = source
         self.path = Path(path)
         if self.path.is_dir():
-            raise InvalidInput(f"Cannot write the rejects file {path}: it is a directory.")
+            raise InvalidInput(
+                _("Cannot write the rejects file {path}: it is a directory.").format(path=path)
+            )
         try:
             handle, temporary = tempfile.mkstemp(
                 dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial"
             )
         except OSError as error:
-            raise InvalidInput(f"Cannot write the rejects file {path}: {error.strerror}.") from None
+            raise InvalidInput(
+                _("Cannot write the rejects file {path}: {reason}.").format(
+                    path=path, reason=error.strerror
+                )
+            ) from None
         self.temporary = Path(temporary)
         self.file = open(  # noqa: PTH123, SIM115 - an fd from mkstemp, closed by finish()
             handle, "w", encoding=source.encoding, errors="replace", newline=""

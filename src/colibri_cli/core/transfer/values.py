@@ -17,6 +17,7 @@ from typing import NamedTuple
 from colibri_cli.core import dates, money, opportunities, statuses
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import _
 
 MEMORY = 20_000
 """How many distinct texts a reader remembers before it starts afresh (memory stays flat)."""
@@ -95,7 +96,7 @@ class DateReader:
 
     def _hint(self, text: str) -> str:
         if self.date_format:
-            return f", or match --date-format {self.date_format}"
+            return _(", or match --date-format {format}").format(format=self.date_format)
         match = _NUMERIC_DATE.fullmatch(text.strip())
         if match is None:
             return ""
@@ -107,8 +108,11 @@ class DateReader:
         first, second = ("%m", "%d") if other == "mdy" else ("%d", "%m")
         year = "%Y" if len(match[4]) == 4 else "%y"
         pattern = f"{first}{match[2]}{second}{match[2]}{year}"
-        order = "month" if other == "mdy" else "day"
-        return f". If the file writes the {order} first, import it with --date-format {pattern}"
+        if other == "mdy":
+            hint = _(". If the file writes the month first, import it with --date-format {format}")
+        else:
+            hint = _(". If the file writes the day first, import it with --date-format {format}")
+        return hint.format(format=pattern)
 
 
 class Amount(NamedTuple):
@@ -193,5 +197,9 @@ def read_status_map(conn: sqlite3.Connection, pairs: list[tuple[str, str]]) -> d
         try:
             resolved[fold(source)] = statuses.resolve(conn, target)["key"]
         except InvalidInput as problem:
-            raise InvalidInput(f"Invalid --status-map {source}={target}: {problem}") from None
+            raise InvalidInput(
+                _("Invalid --status-map {source}={target}: {problem}").format(
+                    source=source, target=target, problem=problem
+                )
+            ) from None
     return resolved
