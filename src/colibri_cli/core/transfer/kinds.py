@@ -14,6 +14,7 @@ from colibri_cli.core.transfer.engine import (
     insert_sql,
 )
 from colibri_cli.core.transfer.references import AccountIndex, OpportunityNames, ReferencingImporter
+from colibri_cli.i18n import N_, _
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -51,7 +52,14 @@ class AccountImporter(Importer):
                 found = self.index.by_name.get(fold(name))
             if found == AMBIGUOUS:
                 self.reject(
-                    record, [Problem("name", f"Several accounts are named {name!r}.")], defaulted
+                    record,
+                    [
+                        Problem(
+                            "name",
+                            _("Several accounts are named {name}.").format(name=repr(name)),
+                        )
+                    ],
+                    defaulted,
                 )
             elif found is None:
                 self.index.insert(values)
@@ -142,10 +150,9 @@ class ContactImporter(ReferencingImporter):
                 problem = duplicate(key_field, "contact", values[key_field])
                 self.reject(record, [problem], defaulted)
             elif len(found) > 1:
-                message = (
-                    f"Several contacts are named {values['name']!r} at "
-                    f"{self.accounts.names[account_id]}: give this one an external id."
-                )
+                message = _(
+                    "Several contacts are named {name} at {account}: give this one an external id."
+                ).format(name=repr(values["name"]), account=self.accounts.names[account_id])
                 self.reject(record, [Problem("name", message)], defaulted)
             elif self.options.upsert:
                 given = given_fields(raw, defaulted) | {"account_id"}
@@ -178,10 +185,14 @@ class TaskImporter(ReferencingImporter):
     def _date(self, name: str, text: str) -> str | None:
         if name == "due_date" and text.lower() in ("none", "-"):
             return None
-        label = "due date" if name == "due_date" else "done date"
+        label = N_("due date") if name == "due_date" else N_("done date")
         found = self.dates(text, label)
         if name == "done_on" and found > self.today_iso:
-            raise InvalidInput(f"The done date {found} is in the future: mark it done when it is.")
+            raise InvalidInput(
+                _("The done date {date} is in the future: mark it done when it is.").format(
+                    date=found
+                )
+            )
         return found
 
     def parse(self, raw, defaulted, problems, line) -> dict:
@@ -215,7 +226,7 @@ class TaskImporter(ReferencingImporter):
                 problems.append(
                     Problem(
                         "opportunity_external_id",
-                        f"No opportunity has the external id {external_id!r}.",
+                        _("No opportunity has the external id {id}.").format(id=repr(external_id)),
                     )
                 )
                 return None
@@ -223,21 +234,40 @@ class TaskImporter(ReferencingImporter):
             account_id = account if isinstance(account, int) else None
             if account is not None and account_id is None:
                 problems.append(
-                    Problem("opportunity", f"No opportunity {name!r} at a new account.")
+                    Problem(
+                        "opportunity",
+                        _("No opportunity {name} at a new account.").format(name=repr(name)),
+                    )
                 )
                 return None
             found = self.names.find(name, account_id)
-            where = f" at {self.accounts.names[account_id]}" if account_id else ""
+            where = self.accounts.names[account_id] if account_id else None
             if not found:
-                problems.append(Problem("opportunity", f"No opportunity {name!r}{where}."))
+                message = (
+                    _("No opportunity {name} at {account}.")
+                    if where
+                    else _("No opportunity {name}.")
+                )
+                problems.append(
+                    Problem("opportunity", message.format(name=repr(name), account=where))
+                )
                 return None
             if len(found) > 1:
                 ids = ", ".join(str(row["id"]) for row in found)
                 problems.append(
                     Problem(
                         "opportunity",
-                        f"Several opportunities are named {name!r}{where} (ids {ids}): "
-                        "give the opportunity's external id.",
+                        (
+                            _(
+                                "Several opportunities are named {name} at {account} (ids {ids}): "
+                                "give the opportunity's external id."
+                            )
+                            if where
+                            else _(
+                                "Several opportunities are named {name} (ids {ids}): "
+                                "give the opportunity's external id."
+                            )
+                        ).format(name=repr(name), account=where, ids=ids),
                     )
                 )
                 return None
@@ -246,8 +276,10 @@ class TaskImporter(ReferencingImporter):
             problems.append(
                 Problem(
                     "account",
-                    f"Opportunity {row['id']} belongs to another account: give the opportunity "
-                    "alone, its account goes with it.",
+                    _(
+                        "Opportunity {id} belongs to another account: give the opportunity "
+                        "alone, its account goes with it."
+                    ).format(id=row["id"]),
                 )
             )
             return None

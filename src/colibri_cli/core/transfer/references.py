@@ -5,6 +5,7 @@ import sqlite3
 from colibri_cli.core import accounts, records
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer.engine import AMBIGUOUS, Importer, Problem
+from colibri_cli.i18n import _
 
 # References to accounts -------------------------------------------------------------------
 
@@ -53,7 +54,9 @@ class AccountIndex:
                 problems.append(
                     Problem(
                         name_field,
-                        f"Several accounts are named {name!r}: give the account's external id.",
+                        _(
+                            "Several accounts are named {name}: give the account's external id."
+                        ).format(name=repr(name)),
                     )
                 )
                 return None
@@ -62,26 +65,37 @@ class AccountIndex:
                     self.known[name] = found
                 return found
         if name is None and external_id is None:
-            problems.append(Problem(name_field, "The account is missing.", "missing", "account"))
+            problems.append(Problem(name_field, _("The account is missing."), "missing", "account"))
             return None
         if self.create:
             if name is None:
                 problems.append(
                     Problem(
                         id_field,
-                        f"No account has the external id {external_id!r}, and without its name "
-                        "--create-accounts cannot create it.",
+                        _(
+                            "No account has the external id {id}, and without its name "
+                            "--create-accounts cannot create it."
+                        ).format(id=repr(external_id)),
                     )
                 )
                 return None
             return (name, external_id)
         if name is None:
             problems.append(
-                Problem(id_field, f"No account has the external id {external_id!r}.", "account")
+                Problem(
+                    id_field,
+                    _("No account has the external id {id}.").format(id=repr(external_id)),
+                    "account",
+                )
             )
             return None
         problems.append(
-            Problem(name_field, f"No account {name!r}.{self._suggest(name)}", "account", name)
+            Problem(
+                name_field,
+                _("No account {name}.").format(name=repr(name)) + self._suggest(name),
+                "account",
+                name,
+            )
         )
         return None
 
@@ -89,7 +103,7 @@ class AccountIndex:
         """ " Did you mean 'X'?", for the first SUGGESTED names (each costs a search)."""
         if name not in self.suggestions:
             if len(self.suggestions) >= SUGGESTED:
-                return f" See `{accounts.LIST_COMMAND}`."
+                return _(" See `{command}`.").format(command=accounts.LIST_COMMAND)
             self.suggestions[name] = records.did_you_mean(
                 self.conn, "accounts", name, accounts.LIST_COMMAND
             )
