@@ -368,6 +368,34 @@ def test_an_import_names_ignored_columns_and_bad_rows_in_french(french, ok, tmp_
     )
 
 
+def test_an_import_of_opportunities_notices_and_hints_in_french(french, ok, tmp_path):
+    ok("account", "add", "ACME Industries")
+    deals = tmp_path / "affaires.csv"
+    deals.write_text(
+        "name,account,amount,due_date,status\n"
+        'Site,ACME Industries,"15000,40",2026-12-31,devis\n'
+        "Menus,ACME Industries,0,2026-12-31,devis\n"
+        "Vieux,ACME Industries,3000,2026-01-15,devis\n"
+        "Autre,ACME Industries,3000,2026-12-15,zzz\n"
+        "Encore,ACME Industries,3000,2026-12-15,zzz\n",
+        encoding="utf-8",
+    )
+
+    result = ok("import", "opps", str(deals), "--skip-invalid")
+
+    assert result.stderr.splitlines()[2:] == [
+        "1 montant a été arrondi à l'unité (ligne 2).",
+        "Attention : 1 opportunité ouverte a dépassé son échéance (ligne 4) : "
+        "donnez-lui une nouvelle échéance, ou clôturez-la.",
+        "Attention : 1 opportunité ouverte a un montant de 0 (ligne 3) : "
+        "le pipeline et les prévisions ne la compteront pas.",
+        "Conseil : Statuts inconnus : 'zzz' (2). Associez chacun à un statut de colibri "
+        "avec --status-map 'zzz=STATUS' (voir `colibri statuses list`).",
+        f"Import des opportunités depuis {deals} (CSV séparé par des virgules, UTF-8) : "
+        "créés : 3, mis à jour : 0, ignorés : 0, rejetés : 2.",
+    ]
+
+
 def test_an_import_hint_counts_missing_accounts_in_french(french, ok, cli, tmp_path):
     deals = tmp_path / "affaires.csv"
     deals.write_text(

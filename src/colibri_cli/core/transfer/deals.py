@@ -22,7 +22,6 @@ from colibri_cli.core.transfer.engine import (
     given_fields,
     insert_many,
     many_rows,
-    plural,
 )
 from colibri_cli.core.transfer.references import SUGGESTED, OpportunityNames, ReferencingImporter
 from colibri_cli.core.transfer.sources import Record
@@ -32,6 +31,7 @@ from colibri_cli.core.transfer.values import (
     StatusReader,
     read_status_map,
 )
+from colibri_cli.i18n import N_, Np_, _, format_number, ngettext
 
 BULK_ROWS = 20_000
 """Once an import has created this many opportunities, and at least as many as the table
@@ -88,9 +88,9 @@ CLOSING = """
 TEXT_FIELDS = ("source", "type", "description", "notes", "external_id", "close_reason")
 LABELS = {
     **opportunities.FIELD_LABELS,
-    "closed_on": "closing date",
-    "close_reason": "close reason",
-    "external_id": "external id",
+    "closed_on": N_("closing date"),
+    "close_reason": N_("close reason"),
+    "external_id": N_("external id"),
 }
 
 
@@ -196,14 +196,16 @@ class OpportunityImporter(ReferencingImporter):
                     reader(text, values)
                 except ColibriError as problem:
                     message = str(problem)
-                    unknown = name == "status" and message.startswith("Unknown")
+                    unknown = name == "status" and message.startswith(_unknown_prefix())
                     problems.append(Problem(name, message, "status" if unknown else "", text))
 
     def parse(self, raw, defaulted, problems, line) -> Opportunity | None:
         values: dict = {}
         for name in ("name", "amount", "due_date", "status"):
             if name not in raw:
-                message = f"The {opportunities.FIELD_LABELS[name]} is missing."
+                message = _("The {field} is missing.").format(
+                    field=_(opportunities.FIELD_LABELS[name])
+                )
                 problems.append(Problem(name, message, "missing", name))
         self._read(raw, values, problems)
         account = self.find_account(raw, problems, required=True)
@@ -229,8 +231,9 @@ class OpportunityImporter(ReferencingImporter):
             problems.append(
                 Problem(
                     "created_on",
-                    f"Invalid creation date {raw['created_on']!r}: it is in the future "
-                    f"({created_on}).",
+                    _("Invalid creation date {text}: it is in the future ({day}).").format(
+                        text=repr(raw["created_on"]), day=created_on
+                    ),
                 )
             )
         kind = self.kinds[values["status"]]
@@ -240,8 +243,9 @@ class OpportunityImporter(ReferencingImporter):
                     problems.append(
                         Problem(
                             name,
-                            f"The {LABELS[name]} {raw[name]!r} is for a closed opportunity, "
-                            f"but its status {values['status']!r} is open.",
+                            _(FOR_CLOSED[name]).format(
+                                text=repr(raw[name]), status=repr(values["status"])
+                            ),
                         )
                     )
             values.setdefault("created_on", today)
@@ -253,20 +257,22 @@ class OpportunityImporter(ReferencingImporter):
             blamed = "due_date"
             values["closed_on_due"] = True
         if closed_on > today:
-            what = "" if blamed == "closed_on" else " (its due date, as the row has none)"
-            problems.append(
-                Problem(
-                    blamed,
-                    f"The closing date {closed_on}{what} is in the future: "
-                    "close it on the day it happens.",
+            future = (
+                _("The closing date {day} is in the future: close it on the day it happens.")
+                if blamed == "closed_on"
+                else _(
+                    "The closing date {day} (its due date, as the row has none) is in the "
+                    "future: close it on the day it happens."
                 )
             )
+            problems.append(Problem(blamed, future.format(day=closed_on)))
         if created_on is not None and closed_on < created_on:
             problems.append(
                 Problem(
                     blamed,
-                    f"The closing date {closed_on} is before the opportunity was created "
-                    f"({created_on}).",
+                    _(
+                        "The closing date {day} is before the opportunity was created ({created})."
+                    ).format(day=closed_on, created=created_on),
                 )
             )
         values.setdefault("created_on", closed_on)
@@ -275,7 +281,10 @@ class OpportunityImporter(ReferencingImporter):
         if not isinstance(account, int):
             problems.append(
                 Problem(
-                    "contact", f"No contact {name!r} at the new account: import contacts first."
+                    "contact",
+                    _("No contact {name} at the new account: import contacts first.").format(
+                        name=repr(name)
+                    ),
                 )
             )
             return None
@@ -291,16 +300,27 @@ class OpportunityImporter(ReferencingImporter):
         if len(found) == 1:
             return found[0]
         if found:
-            problems.append(Problem("contact", f"Several contacts are named {name!r} at {where}."))
+            problems.append(
+                Problem(
+                    "contact",
+                    _("Several contacts are named {name} at {account}.").format(
+                        name=repr(name), account=where
+                    ),
+                )
+            )
         else:
             elsewhere = self._elsewhere(name)
             problems.append(
                 Problem(
                     "contact",
-                    f"Contact {name!r} works at {elsewhere[0]}, not at this opportunity's "
-                    f"account ({where})."
+                    _(
+                        "Contact {name} works at {elsewhere}, not at this opportunity's "
+                        "account ({account})."
+                    ).format(name=repr(name), elsewhere=elsewhere[0], account=where)
                     if elsewhere
-                    else f"No contact {name!r} at {where}: add it, or import contacts first.",
+                    else _(
+                        "No contact {name} at {account}: add it, or import contacts first."
+                    ).format(name=repr(name), account=where),
                 )
             )
         return None
@@ -346,10 +366,10 @@ class OpportunityImporter(ReferencingImporter):
                 continue
             if len(found) > 1:
                 ids = ", ".join(str(number) for number in found)
-                message = (
-                    f"Several opportunities have this account and name (ids {ids}): "
+                message = _(
+                    "Several opportunities have this account and name (ids {ids}): "
                     "give this one an external id."
-                )
+                ).format(ids=ids)
                 self.reject(opportunity.record, [Problem("name", message)], opportunity.defaulted)
             elif self.seen_before(found[0]):
                 key = opportunity.key
@@ -490,8 +510,9 @@ class OpportunityImporter(ReferencingImporter):
             return [
                 Problem(
                     "closed_on" if "closed_on" in given else "created_on",
-                    f"The closing date {closed_on} is before the opportunity was created "
-                    f"({new['created_on']}).",
+                    _(
+                        "The closing date {day} is before the opportunity was created ({created})."
+                    ).format(day=closed_on, created=new["created_on"]),
                 )
             ]
         return []
@@ -500,30 +521,53 @@ class OpportunityImporter(ReferencingImporter):
         super().notices()
         result = self.result
         if self.rounded:
-            amounts = plural(self.rounded.count, "amount was", "amounts were")
-            result.notices.append(f"{amounts} rounded to a whole unit ({self.rounded}).")
+            result.notices.append(_counted(self.rounded, ROUNDED))
         if self.closed_on_due:
-            closed = plural(
-                self.closed_on_due.count, "closed opportunity has", "closed opportunities have"
-            )
-            result.notices.append(
-                f"{closed} no closing date: the due date was taken as the closing date "
-                f"({self.closed_on_due})."
-            )
+            result.notices.append(_counted(self.closed_on_due, CLOSED_ON_DUE))
         if self.past_due:
-            them = "it" if self.past_due.count == 1 else "them"
-            result.warnings.append(
-                f"{plural(self.past_due.count, 'open opportunity is', 'open opportunities are')} "
-                "past due "
-                f"({self.past_due}): give {them} a new due date, or close {them}."
-            )
+            result.warnings.append(_counted(self.past_due, PAST_DUE))
         if self.zero:
-            them = "it" if self.zero.count == 1 else "them"
-            result.warnings.append(
-                f"{plural(self.zero.count, 'open opportunity has', 'open opportunities have')} "
-                "an amount "
-                f"of 0 ({self.zero}): the pipeline and forecast will not count {them}."
-            )
+            result.warnings.append(_counted(self.zero, ZERO))
+
+
+ROUNDED = Np_(
+    "{count} amount was rounded to a whole unit ({lines}).",
+    "{count} amounts were rounded to a whole unit ({lines}).",
+)
+CLOSED_ON_DUE = Np_(
+    "{count} closed opportunity has no closing date: the due date was taken as the closing "
+    "date ({lines}).",
+    "{count} closed opportunities have no closing date: the due date was taken as the closing "
+    "date ({lines}).",
+)
+PAST_DUE = Np_(
+    "{count} open opportunity is past due ({lines}): give it a new due date, or close it.",
+    "{count} open opportunities are past due ({lines}): give them a new due date, or close them.",
+)
+ZERO = Np_(
+    "{count} open opportunity has an amount of 0 ({lines}): the pipeline and forecast will "
+    "not count it.",
+    "{count} open opportunities have an amount of 0 ({lines}): the pipeline and forecast will "
+    "not count them.",
+)
+FOR_CLOSED = {
+    "closed_on": N_(
+        "The closing date {text} is for a closed opportunity, but its status {status} is open."
+    ),
+    "close_reason": N_(
+        "The close reason {text} is for a closed opportunity, but its status {status} is open."
+    ),
+}
+
+
+def _counted(lines, forms: tuple[str, str]) -> str:
+    """A notice about some rows: how many, and which lines."""
+    return ngettext(*forms, lines.count).format(count=format_number(lines.count), lines=lines)
+
+
+def _unknown_prefix() -> str:
+    """How the refusal of an unknown status begins ("Unknown "), in the current language."""
+    return _("Unknown {field} {text!r}. {choices}").partition("{")[0] or "\0"
 
 
 def _key_field(key: tuple) -> str:

@@ -509,10 +509,6 @@ def _sentence(problem: Problem) -> Problem:
     return Problem(problem.field, problem.message + ".", problem.topic, problem.value)
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
 def duplicate(key_field: str, noun: str, value: str) -> Problem:
     what = {
         "external_id": _("the same external id {value}"),
