@@ -19,6 +19,7 @@ from colibri_cli.core.transfer.deals import OpportunityImporter
 from colibri_cli.core.transfer.engine import Importer, Options, Rejection, Result
 from colibri_cli.core.transfer.kinds import AccountImporter, ContactImporter, TaskImporter
 from colibri_cli.core.transfer.sources import Source
+from colibri_cli.i18n import _
 
 __all__ = ["IMPORTERS", "Importer", "Options", "Rejection", "Result", "cols", "prepare"]
 
@@ -32,7 +33,7 @@ def prepare(conn: sqlite3.Connection, kind: str, source: Source, options: Option
     """Read the columns and check the options against the file: refuse what cannot work
     before any row is read."""
     if options.rejects and not options.skip_invalid:
-        raise InvalidInput("--rejects FILE goes with --skip-invalid: it keeps the skipped rows.")
+        raise InvalidInput(_("--rejects FILE goes with --skip-invalid: it keeps the skipped rows."))
     importer = IMPORTERS[kind](conn, source, options)
     importer.defaults = importer.read_defaults()
     importer.check_required_columns()
