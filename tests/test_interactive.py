@@ -372,3 +372,21 @@ def test_create_without_a_terminal_does_not_wait_for_the_form(ok, rows, db_path)
         "the status is missing.\n"
     )
     assert rows("SELECT * FROM opportunities") == []
+
+
+def test_enter_takes_the_one_account_a_typo_was_meant_to_be(db_path, rows):
+    assert run(db_path, "account", "add", "Garage Dupont").returncode == 0
+    child = spawn(
+        db_path, "opp", "create", "Tyres", "--amount", "900", "--due", "eom", "--status", "quote"
+    )
+
+    answer(child, "  Account: ", "garaje")
+    child.expect_exact("  No account 'garaje'. Did you mean 'Garage Dupont'?")
+    answer(child, "  Use 'Garage Dupont'? [Y/n]: ", "")
+
+    assert finish(child) == (
+        "Created opportunity 1: Tyres (Garage Dupont), 900 EUR, due 2026-11-30, quote (40%).\n"
+    )
+    assert child.exitstatus == 0
+    assert rows("SELECT account_id FROM opportunities") == [{"account_id": 1}]
+    assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 1}]

@@ -175,6 +175,8 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
         except ColibriError as unclear:  # several accounts start with what was typed
             say(f"  {unclear}")
             continue
+        if _take_the_suggestion(conn, name, result):
+            return
         if typer.confirm(
             "  " + _("Create account {name!r}?").format(name=name),
             default=False,
@@ -184,6 +186,22 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
             result.new_account = name
             result.given["account"] = name
             return
+
+
+def _take_the_suggestion(conn: sqlite3.Connection, name: str, result: FormResult) -> bool:
+    """When one account is the near miss, Enter takes it: no need to type it again."""
+    names = accounts.near_misses(conn, name)
+    if len(names) != 1:
+        return False
+    if not typer.confirm(
+        "  " + _("Use {name!r}?").format(name=names[0]),
+        default=True,
+        err=True,
+        prompt_suffix=_(SUFFIX),
+    ):
+        return False
+    result.given["account"] = str(accounts.get(conn, names[0], exact=True)["id"])
+    return True
 
 
 @dataclass

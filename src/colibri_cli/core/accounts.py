@@ -65,6 +65,11 @@ def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dic
     return dict(found)
 
 
+def near_misses(conn: sqlite3.Connection, text: str) -> list[str]:
+    """The names of the accounts `text` was probably meant to be."""
+    return records.close_names(conn, "accounts", text)
+
+
 def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[dict]:
     """All accounts by name; `search` matches any of their text fields, ignoring case."""
     searched = " || ' ' || ".join(f"coalesce({column}, '')" for column in EDITABLE)

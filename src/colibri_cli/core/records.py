@@ -137,6 +137,15 @@ def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
 
 
 def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: str) -> str:
+    names = close_names(conn, table, text)
+    if names:
+        suggestions = _(" or ").join(repr(name) for name in names)
+        return _(" Did you mean {names}?").format(names=suggestions)
+    return _(" See `{command}`.").format(command=list_command)
+
+
+def close_names(conn: sqlite3.Connection, table: str, text: str) -> list[str]:
+    """Up to three names that `text` was probably meant to be, closest first."""
     names = [row[0] for row in conn.execute(f"SELECT name FROM {table}")]
     folded = {fold(name): name for name in names}
     wanted = fold(text)
@@ -150,10 +159,7 @@ def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: 
         if beginnings[start] not in close
     ]
     close += [key for key in folded if wanted and wanted in key and key not in close]
-    if close:
-        suggestions = _(" or ").join(repr(folded[key]) for key in close[:3])
-        return _(" Did you mean {names}?").format(names=suggestions)
-    return _(" See `{command}`.").format(command=list_command)
+    return [folded[key] for key in close[:3]]
 
 
 def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, object]) -> int:
