@@ -15,7 +15,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_argument
+from colibri_cli.cli.params import Yes, account_argument, given
 from colibri_cli.core import accounts, contacts
 from colibri_cli.i18n import N_, _
 
@@ -186,25 +186,21 @@ def edit(
 
     Example: colibri account edit ACME --city Paris --phone ""
     """
-    given = {
-        key: value
-        for key, value in {
-            "name": name,
-            "industry": industry,
-            "email": email,
-            "phone": phone,
-            "website": website,
-            "city": city,
-            "country": country,
-            "notes": notes,
-            "external_id": external_id,
-        }.items()
-        if value is not None
-    }
-    if not given:
+    given_fields = given(
+        name=name,
+        industry=industry,
+        email=email,
+        phone=phone,
+        website=website,
+        city=city,
+        country=country,
+        notes=notes,
+        external_id=external_id,
+    )
+    if not given_fields:
         raise typer.BadParameter(_("give at least one field to change, e.g. --city Paris."))
     with database(write=True) as conn:
-        updated = accounts.edit(conn, account, **given)
+        updated = accounts.edit(conn, account, **given_fields)
     _show_saved(updated, output, "Updated")
 
 

@@ -13,7 +13,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_argument
+from colibri_cli.cli.params import Yes, account_option, contact_argument, given
 from colibri_cli.core import contacts
 from colibri_cli.i18n import N_, _
 
@@ -140,22 +140,18 @@ def edit(
 
     Example: colibri contact edit 4 --role "Head of purchasing" --phone ""
     """
-    given = {
-        key: value
-        for key, value in {
-            "name": name,
-            "email": email,
-            "phone": phone,
-            "role": role,
-            "notes": notes,
-            "external_id": external_id,
-        }.items()
-        if value is not None
-    }
-    if not given and account is None:
+    given_fields = given(
+        name=name,
+        email=email,
+        phone=phone,
+        role=role,
+        notes=notes,
+        external_id=external_id,
+    )
+    if not given_fields and account is None:
         raise typer.BadParameter(_("give at least one field to change, e.g. --role Buyer."))
     with database(write=True) as conn:
-        updated = contacts.edit(conn, contact, account, **given)
+        updated = contacts.edit(conn, contact, account, **given_fields)
     _show_saved(updated, output, "Updated")
 
 

@@ -22,6 +22,7 @@ from colibri_cli.cli.params import (
     Yes,
     account_option,
     contact_option,
+    given,
     opportunity_argument,
     status_argument,
 )
@@ -183,35 +184,34 @@ def create(
 
     Example: colibri opp create "Website redesign" -a ACME --amount 15k --due eoq --status quote
     """
-    given = {
-        "name": name,
-        "account": account,
-        "amount": amount,
-        "due_date": due,
-        "status": status,
-        "probability": probability,
-        "contact": contact,
-        "source": source,
-        "type": type_,
-        "description": description,
-        "tags": tags,
-        "notes": notes,
-        "currency": currency,
-        "created_on": created_on,
-        "external_id": external_id,
-    }
-    given = {key: value for key, value in given.items() if value is not None}
+    fields = given(
+        name=name,
+        account=account,
+        amount=amount,
+        due_date=due,
+        status=status,
+        probability=probability,
+        contact=contact,
+        source=source,
+        type=type_,
+        description=description,
+        tags=tags,
+        notes=notes,
+        currency=currency,
+        created_on=created_on,
+        external_id=external_id,
+    )
     new_account = None
-    missing = [field for field in opportunities.REQUIRED if field not in given]
+    missing = [field for field in opportunities.REQUIRED if field not in fields]
     if missing and interactive() and not no_input:
         with lookups() as conn:
-            form = forms.opportunity_form(conn, given, full=not given)
-        given, new_account = form.given, form.new_account
+            form = forms.opportunity_form(conn, fields, full=not fields)
+        fields, new_account = form.given, form.new_account
     with database(write=True) as conn:
         if new_account:
             added = accounts.add(conn, new_account)
             say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
-        opportunity, messages = opportunities.create(conn, given)
+        opportunity, messages = opportunities.create(conn, fields)
         closed_on = opportunity["closed_on"]
         proposal = closed_on and opportunities.follow_up_proposal(
             conn,
@@ -344,27 +344,26 @@ def edit(
                 command=f"colibri opp status {shlex.quote(opportunity)} {shlex.quote(status)}"
             )
         )
-    given = {
-        "name": name,
-        "account": account,
-        "amount": amount,
-        "due_date": due,
-        "probability": probability,
-        "contact": contact,
-        "source": source,
-        "type": type_,
-        "description": description,
-        "tags": tags,
-        "notes": notes,
-        "currency": currency,
-        "created_on": created_on,
-        "external_id": external_id,
-    }
-    given = {key: value for key, value in given.items() if value is not None}
-    if not given:
+    fields = given(
+        name=name,
+        account=account,
+        amount=amount,
+        due_date=due,
+        probability=probability,
+        contact=contact,
+        source=source,
+        type=type_,
+        description=description,
+        tags=tags,
+        notes=notes,
+        currency=currency,
+        created_on=created_on,
+        external_id=external_id,
+    )
+    if not fields:
         raise typer.BadParameter(_("give at least one field to change, e.g. --amount 18k."))
     with database(write=True) as conn:
-        updated, messages = opportunities.edit(conn, opportunity, given)
+        updated, messages = opportunities.edit(conn, opportunity, fields)
     _report(updated, messages, output, "Updated")
 
 

@@ -6,6 +6,12 @@ import typer
 
 from colibri_cli.cli import completion
 
+
+def given(**options: str | None) -> dict[str, str]:
+    """The options typed on the command line: one left out is None ("" means clear it)."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
