@@ -5,13 +5,14 @@ import csv
 import io
 import json
 import shlex
+import sqlite3
 
 import pytest
 
 ACCOUNTS = "name,industry,email,phone,website,city,country,notes,external_id"
 CONTACTS = "name,account,email,phone,role,notes,external_id"
 OPPS = (
-    "name,account,contact,amount,currency,due_date,status,probability,created_on,closed_on,"
+    "name,account,contact,contact_external_id,amount,currency,due_date,status,probability,created_on,closed_on,"
     "close_reason,source,type,description,tags,notes,external_id"
 )
 TASKS = "title,due_date,done_on,account,opportunity,opportunity_external_id,notes,external_id"
@@ -36,6 +37,12 @@ SAMPLE = [
 
 
 @pytest.fixture
+def own(rows):
+    """How an export names this database's records that have no external id."""
+    return f"colibri:{rows('SELECT id FROM database_identity')[0]['id']}:"
+
+
+@pytest.fixture
 def sample(ok):
     """A little of everything, including text a spreadsheet would run as a formula."""
     for command in SAMPLE:
@@ -43,38 +50,51 @@ def sample(ok):
         ok(*(arg.replace("\\n", "\n") for arg in args))
 
 
-def test_csv_columns_are_stable_and_formulas_neutralised(ok, sample):
+def test_csv_columns_are_stable_and_formulas_neutralised(ok, sample, own):
     assert ok("export", "accounts").stdout == (
         f"{ACCOUNTS}\n"
         "ACME Industries,,,,,Lyon,,'=1+1,A-1\n"
-        "Café du Commerce,,,'+33 1 23 45 67 89,,,,,\n"
+        f"Café du Commerce,,,'+33 1 23 45 67 89,,,,,{own}2\n"
     )
     assert ok("export", "contacts").stdout == (
-        f"{CONTACTS}\nJeanne Martin,ACME Industries,jeanne@acme.example,,'@buyer,,\n"
+        f"{CONTACTS}\nJeanne Martin,ACME Industries,jeanne@acme.example,,'@buyer,,{own}1\n"
     )
     assert ok("export", "opps").stdout == (
         f"{OPPS}\n"
-        '"Website, phase 1",ACME Industries,Jeanne Martin,15000,EUR,2027-01-31,quote,,'
+        f'"Website, phase 1",ACME Industries,Jeanne Martin,{own}1,15000,EUR,2027-01-31,quote,,'
         '2026-10-01,,,,,"Say ""hello""\nthen -2 lines","web,hot",,O-1\n'
-        "Audit,Café du Commerce,,800,EUR,2026-12-15,lost,80,2026-11-01,2026-11-20,price,,,,,,\n"
+        "Audit,Café du Commerce,,,800,EUR,2026-12-15,lost,80,2026-11-01,2026-11-20,price,,,,,,"
+        f"{own}2\n"
     )
     assert ok("export", "tasks").stdout == (
         f"{TASKS}\n"
-        'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,,\n'
-        "Christmas card,2026-12-15,,Café du Commerce,,,''=quoted,\n"
-        "Read the news,,2026-11-26,,,,,\n"
+        f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,,{own}1\n'
+        f"Christmas card,2026-12-15,,Café du Commerce,,,''=quoted,{own}2\n"
+        f"Read the news,,2026-11-26,,,,,{own}3\n"
     )
 
 
-def test_history_export(ok, rows, sample):
+def test_every_database_names_its_own_records_differently(ok, cli, rows, tmp_path):
+    other = tmp_path / "other.db"
+    for database in ([], ["--db", str(other)]):
+        assert cli(*database, "account", "add", "ACME").exit_code == 0
+    [identity] = rows("SELECT id FROM database_identity")
+    own = f"colibri:{identity['id']}:"
+    theirs = cli("--db", str(other), "export", "accounts").stdout.splitlines()[1]
+
+    assert ok("export", "accounts").stdout.splitlines()[1] == f"ACME,,,,,,,,{own}1"
+    assert theirs.startswith("ACME,,,,,,,,colibri:") and not theirs.endswith(f"{own}1")
+
+
+def test_history_export(ok, rows, sample, own):
     text = ok("export", "history").stdout
     header = text.splitlines()[0].split(",")
 
     # Who it is about, then every column of the history table, in the table's order.
-    own = [row["name"] for row in rows("PRAGMA table_info(opportunity_history)")]
+    table = [row["name"] for row in rows("PRAGMA table_info(opportunity_history)")]
     assert header == [
         *HISTORY_LEADING,
-        *(name for name in own if name not in ("id", "opportunity_id")),
+        *(name for name in table if name not in ("id", "opportunity_id")),
     ]
     shown = [
         "opportunity_id",
@@ -95,25 +115,26 @@ def test_history_export(ok, rows, sample):
     assert found == [
         ["1", "O-1", "Website, phase 1", "ACME Industries", "2026-10-01", "quote", "15000",
          "2027-01-31", "", "EUR", ""],
-        ["2", "", "Audit", "Café du Commerce", "2026-11-01", "negotiation", "800",
+        ["2", f"{own}2", "Audit", "Café du Commerce", "2026-11-01", "negotiation", "800",
          "2026-12-15", "80", "EUR", ""],
-        ["2", "", "Audit", "Café du Commerce", "2026-11-26", "lost", "800", "2026-12-15", "80",
-         "EUR", "2026-11-20"],
+        ["2", f"{own}2", "Audit", "Café du Commerce", "2026-11-26", "lost", "800", "2026-12-15",
+         "80", "EUR", "2026-11-20"],
     ]  # fmt: skip
 
 
-def test_json_and_json_lines(ok, sample):
+def test_json_and_json_lines(ok, sample, own):
     array = json.loads(ok("export", "opps", "--format", "json").stdout)
     lines = ok("export", "opps", "-f", "jsonl").stdout.splitlines()
 
     assert [json.loads(line) for line in lines] == array
     assert list(array[0]) == OPPS.split(",")
     assert array[1] == {
-        "name": "Audit", "account": "Café du Commerce", "contact": None, "amount": 800,
+        "name": "Audit", "account": "Café du Commerce", "contact": None,
+        "contact_external_id": None, "amount": 800,
         "currency": "EUR", "due_date": "2026-12-15", "status": "lost", "probability": 80,
         "created_on": "2026-11-01", "closed_on": "2026-11-20", "close_reason": "price",
         "source": None, "type": None, "description": None, "tags": None, "notes": None,
-        "external_id": None,
+        "external_id": f"{own}2",
     }  # fmt: skip
     assert json.loads(ok("export", "accounts", "-f", "json").stdout)[0]["notes"] == "=1+1"
 
@@ -168,3 +189,103 @@ def test_export_import_export_gives_the_same_files(cli, ok, sample, tmp_path, ou
         for kind, path in first.items():
             result = cli("--db", database, "import", kind, str(path))
             assert "0 created, 0 updated" in result.stderr, (database, kind, result.stderr)
+
+
+NAMESAKES = [
+    "account add ACME",
+    "contact add 'Jean Martin' --account ACME --email first@acme.example",
+    "contact add 'Jean Martin' --account ACME --email second@acme.example",
+    "opp create Renewal --account ACME --amount 1000 --due 2027-01-31 --status quote"
+    " --contact 1 --created-on 2026-10-01",
+    "opp create Renewal --account ACME --amount 2000 --due 2027-02-28 --status quote"
+    " --contact 2 --created-on 2026-10-02",
+    "opp create Audit --account ACME --amount 500 --due 2027-03-31 --status analysis",
+    "task add Call --opp 1 --due 2026-12-01",
+    "task add Call --opp 2 --due 2026-12-01",
+]
+KINDS = ("accounts", "contacts", "opps", "tasks")
+
+
+@pytest.fixture
+def namesakes(ok, tmp_path):
+    """Records that only their ids tell apart, exported to CSV files."""
+    for command in NAMESAKES:
+        ok(*shlex.split(command))
+    files = {kind: tmp_path / f"{kind}.csv" for kind in KINDS}
+    for kind, path in files.items():
+        ok("export", kind, "-o", str(path))
+    return files
+
+
+def links(db) -> list[tuple]:
+    """Each opportunity and task with the contact or opportunity it is linked to."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT o.name, o.amount, c.email, t.title FROM opportunities AS o "
+            "JOIN contacts AS c ON c.id = o.contact_id "
+            "LEFT JOIN tasks AS t ON t.opportunity_id = o.id ORDER BY o.amount"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_records_of_the_same_name_survive_the_round_trip(cli, namesakes, tmp_path, db_path):
+    empty = tmp_path / "empty.db"
+    for kind, path in namesakes.items():
+        result = cli("--db", str(empty), "import", kind, str(path))
+        assert result.exit_code == 0, result.output
+
+    for kind, path in namesakes.items():
+        again = cli("--db", str(empty), "export", kind).stdout
+        assert again == path.read_text(encoding="utf-8"), kind
+    assert (
+        links(empty)
+        == links(db_path)
+        == [
+            ("Renewal", 1000, "first@acme.example", "Call"),
+            ("Renewal", 2000, "second@acme.example", "Call"),
+        ]
+    )
+
+
+def test_the_other_database_keeps_the_ids_it_was_given(cli, ok, rows, namesakes, tmp_path, db_path):
+    own = f"colibri:{rows('SELECT id FROM database_identity')[0]['id']}:"
+    empty = tmp_path / "empty.db"
+    for kind in ("accounts", "contacts", "opps"):
+        assert cli("--db", str(empty), "import", kind, str(namesakes[kind])).exit_code == 0
+
+    stored = sqlite3.connect(empty).execute("SELECT external_id FROM opportunities").fetchall()
+    assert stored == [(f"{own}1",), (f"{own}2",), (f"{own}3",)]
+    # Where they came from, they are found by id, and no external id is written.
+    assert "0 created, 0 updated, 3 skipped" in ok("import", "opps", str(namesakes["opps"])).stderr
+    assert sqlite3.connect(db_path).execute(
+        "SELECT count(external_id) FROM opportunities"
+    ).fetchone() == (0,)
+
+
+def test_an_edited_export_updates_the_right_namesake(ok, rows, namesakes):
+    path = namesakes["opps"]
+    path.write_text(path.read_text(encoding="utf-8").replace(",2000,", ",2500,"), "utf-8")
+
+    result = ok("import", "opps", str(path), "--upsert")
+
+    assert "0 created, 1 updated, 2 skipped" in result.stderr
+    assert rows("SELECT id, amount, external_id FROM opportunities ORDER BY id") == [
+        {"id": 1, "amount": 1000, "external_id": None},
+        {"id": 2, "amount": 2500, "external_id": None},
+        {"id": 3, "amount": 500, "external_id": None},
+    ]
+
+
+def test_an_own_id_whose_record_is_gone_goes_by_name(ok, rows, namesakes):
+    ok("opp", "delete", "3", "--yes")
+
+    first = ok("import", "opps", str(namesakes["opps"]))
+    second = ok("import", "opps", str(namesakes["opps"]))
+
+    assert "1 created, 0 updated, 2 skipped" in first.stderr
+    assert "0 created, 0 updated, 3 skipped" in second.stderr
+    assert rows("SELECT name, external_id FROM opportunities WHERE name = 'Audit'") == [
+        {"name": "Audit", "external_id": None}
+    ]

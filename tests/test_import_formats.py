@@ -299,7 +299,8 @@ def test_map_reads_a_column_as_a_field_or_ignores_it():
         (
             [("Nom", "montant")],
             "Invalid --map: opportunities have no field 'montant'. Fields: name, account, "
-            "contact, amount, currency, due_date, status, probability, created_on, closed_on, "
+            "contact, contact_external_id, amount, currency, due_date, status, probability, "
+            "created_on, closed_on, "
             "close_reason, source, type, description, tags, notes, external_id, "
             "account_external_id.",
         ),

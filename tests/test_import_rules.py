@@ -347,6 +347,38 @@ def test_tasks_find_their_opportunity(cli, ok, rows, acme):
     ]  # fmt: skip
 
 
+def test_opportunities_find_their_contact_by_its_external_id(cli, ok, rows, acme):
+    ok("account", "add", "Globex")
+    contacts = (
+        "name,account,external_id\n"
+        "Jean Martin,ACME,C-1\nJean Martin,ACME,C-2\nPaul Roy,Globex,C-3\n"
+    )
+    ok("import", "contacts", "-", input=contacts)
+    text = (
+        "name,account,contact,contact id,amount,due_date,status\n"
+        "First,ACME,Jean Martin,C-2,100,2027-01-31,quote\n"
+        "Second,ACME,,C-1,200,2027-01-31,quote\n"
+        "Elsewhere,ACME,,C-3,300,2027-01-31,quote\n"
+        "Unknown,ACME,Jean Martin,C-9,400,2027-01-31,quote\n"
+        "By name,ACME,Jean Martin,,500,2027-01-31,quote\n"
+    )
+
+    result = cli("import", "opps", "-", input=text)
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:4] == [
+        "Columns: 'contact id' -> contact_external_id",
+        "line 4, contact id: Contact 'C-3' works at Globex, not at this opportunity's account.",
+        "line 5, contact id: No contact has the external id 'C-9'.",
+        "line 6, contact: Several contacts are named 'Jean Martin' at ACME.",
+    ]
+    ok("import", "opps", "-", "--skip-invalid", input=text)
+    assert rows(
+        "SELECT o.name, c.external_id FROM opportunities AS o "
+        "JOIN contacts AS c ON c.id = o.contact_id ORDER BY o.id"
+    ) == [{"name": "First", "external_id": "C-2"}, {"name": "Second", "external_id": "C-1"}]
+
+
 def test_accounts_match_on_external_id_then_name_and_upsert(cli, ok, rows):
     ok("import", "accounts", "-", input="Code client,Raison sociale,Ville\nC1,ACME,Lyon\n")
     ok("account", "add", "Globex")

@@ -1,6 +1,7 @@
 """The SQLite store: where the file lives, how it is created and opened, what it refuses."""
 
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -386,6 +387,35 @@ def test_migrations_are_recorded_once(colibri_db, ok, rows):
     recorded = rows("SELECT migration_set, name FROM _sqlite_migrations ORDER BY id")
     assert recorded == [{"migration_set": "colibri", "name": name} for name in migrations.KNOWN]
     assert recorded[0]["name"] == "m001_initial_schema"
+
+
+def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows):
+    """A file written before m003 (the first two steps, with data) gains its identity."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    first_release = Migrations(migrations.MIGRATION_SET)
+    for step in migrations.STEPS[:2]:
+        first_release()(step)
+    database = Database(db_path)
+    first_release.apply(database)
+    database.execute(
+        "INSERT INTO accounts (name, created_at, updated_at) VALUES ('ACME', 'x', 'x')"
+    )
+    database.conn.commit()
+    database.close()
+
+    ok("account", "add", "Globex")
+
+    assert [row["name"] for row in rows("SELECT name FROM accounts ORDER BY id")] == [
+        "ACME",
+        "Globex",
+    ]
+    [identity] = rows("SELECT single, id FROM database_identity")
+    assert identity["single"] == 1 and re.fullmatch("[0-9a-f]{8}", identity["id"])
+    assert [row["name"] for row in rows("SELECT name FROM _sqlite_migrations")] == list(
+        migrations.KNOWN
+    )
 
 
 # --- what is refused, and left untouched --------------------------------------------------------

@@ -223,7 +223,26 @@ def m002_history_triggers(db) -> None:
         db.execute(statement)
 
 
-STEPS = (m001_initial_schema, m002_history_triggers)
+DATABASE_IDENTITY = [
+    """
+    CREATE TABLE database_identity (
+        single INTEGER PRIMARY KEY CHECK (single = 1),
+        id TEXT NOT NULL CHECK (length(id) = 8 AND id NOT GLOB '*[^0-9a-f]*')
+    )
+    """,
+    "INSERT INTO database_identity (single, id) VALUES (1, lower(hex(randomblob(4))))",
+]
+
+
+def m003_database_identity(db) -> None:
+    """A random id drawn once per database file, so that an export can name the records
+    that have no external id of their own (`colibri:<database id>:<id>`) without two
+    databases ever naming different records alike."""
+    for statement in DATABASE_IDENTITY:
+        db.execute(statement)
+
+
+STEPS = (m001_initial_schema, m002_history_triggers, m003_database_identity)
 KNOWN = tuple(step.__name__ for step in STEPS)
 
 

@@ -170,6 +170,7 @@ OPPORTUNITIES = Kind(
         "name",
         "account",
         "contact",
+        "contact_external_id",
         "amount",
         "currency",
         "due_date",
@@ -214,6 +215,7 @@ OPPORTUNITIES = Kind(
             "nom du contact",
             "primary contact",
         ),
+        "contact_external_id": ("contact id", "contact external id", "id du contact", "id contact"),
         "amount": (
             "montant",
             "value",

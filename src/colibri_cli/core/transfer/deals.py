@@ -215,8 +215,8 @@ class OpportunityImporter(ReferencingImporter):
         if problems:
             return None
         closed = self.kinds[values["status"]] != "open"
-        if "contact" in raw:
-            values["contact_id"] = self._contact(raw["contact"], account, problems)
+        if "contact" in raw or "contact_external_id" in raw:
+            values["contact_id"] = self._contact(raw, account, problems)
         if problems:
             return None
         return Opportunity(None, raw, defaulted, values, account, closed, line)
@@ -277,7 +277,23 @@ class OpportunityImporter(ReferencingImporter):
             )
         values.setdefault("created_on", closed_on)
 
-    def _contact(self, name: str, account, problems: list[Problem]) -> int | None:
+    def _contact(self, raw: dict, account, problems: list[Problem]) -> int | None:
+        name, external_id = raw.get("contact"), raw.get("contact_external_id")
+        if external_id is not None:
+            found = self._contact_by_id(external_id)
+            if found is not None:
+                if found["account_id"] == account:
+                    return found["id"]
+                message = _(
+                    "Contact {id} works at {elsewhere}, not at this opportunity's account."
+                ).format(id=repr(external_id), elsewhere=found["account"])
+                problems.append(Problem("contact_external_id", message))
+                return None
+            # An id of this database's own whose contact is gone: the name may find it.
+            if name is None or self.own.record_id(external_id) is None:
+                message = _("No contact has the external id {id}.").format(id=repr(external_id))
+                problems.append(Problem("contact_external_id", message))
+                return None
         if not isinstance(account, int):
             problems.append(
                 Problem(
@@ -325,6 +341,17 @@ class OpportunityImporter(ReferencingImporter):
             )
         return None
 
+    def _contact_by_id(self, external_id: str) -> sqlite3.Row | None:
+        """The contact of that external id (or of this database's own id), and its account."""
+        own = self.own.record_id(external_id)
+        sql = (
+            "SELECT c.id, c.account_id, a.name AS account FROM contacts AS c "
+            "JOIN accounts AS a ON a.id = c.account_id WHERE "
+        )
+        if own is not None:
+            return self.conn.execute(sql + "c.id = ?", (own,)).fetchone()
+        return self.conn.execute(sql + "c.external_id = ?", (external_id,)).fetchone()
+
     def _elsewhere(self, name: str) -> tuple | None:
         """The account of a contact of that name, for the first SUGGESTED names asked."""
         key = fold(name)
@@ -347,10 +374,16 @@ class OpportunityImporter(ReferencingImporter):
             account_id = self.accounts.ensure(opportunity.account)
             values["account_id"] = account_id
             external_id = values.get("external_id")
-            key = ("e", external_id) if external_id else ("n", account_id, fold(values["name"]))
+            own = self.own.take(values)
+            if own is not None:
+                key = ("o", own)
+            elif external_id:
+                key = ("e", external_id)
+            else:
+                key = ("n", account_id, fold(values["name"]))
             opportunity.key = key
             if key in keys:
-                problem = duplicate(_key_field(key), "opportunity", _key_value(values, key))
+                problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))
                 self.reject(record, [problem], defaulted)
                 continue
             keys[key] = record.line
@@ -373,8 +406,7 @@ class OpportunityImporter(ReferencingImporter):
                 self.reject(opportunity.record, [Problem("name", message)], opportunity.defaulted)
             elif self.seen_before(found[0]):
                 key = opportunity.key
-                value = _key_value(opportunity.values, key)
-                problem = duplicate(_key_field(key), "opportunity", value)
+                problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))
                 self.reject(opportunity.record, [problem], opportunity.defaulted)
             elif self.options.upsert:
                 self._update(opportunity, found[0])
@@ -386,18 +418,22 @@ class OpportunityImporter(ReferencingImporter):
         self.bulk.rebuild()
 
     def _existing(self, fresh: list[Opportunity]) -> dict[tuple, list[int]]:
+        """The opportunities the rows match, by their key: by external id, by this
+        database's own id, or by account and name (also for an own id whose opportunity is
+        gone)."""
         found: dict[tuple, list[int]] = {}
-        external_ids = [o.key[1] for o in fresh if o.key[0] == "e"]
-        for chunk in chunks(external_ids, 500):
-            marks = ", ".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT id, external_id FROM opportunities WHERE external_id IN ({marks})", chunk
-            ):
-                found[("e", row["external_id"])] = [row["id"]]
+        for kind, column in (("e", "external_id"), ("o", "id")):
+            keys = [o.key[1] for o in fresh if o.key[0] == kind]
+            for chunk in chunks(keys, 500):
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT id, {column} AS key FROM opportunities WHERE {column} IN ({marks})"
+                for row in self.conn.execute(sql, chunk):
+                    found[(kind, row["key"])] = [row["id"]]
         for opportunity in fresh:
             key = opportunity.key
-            if key[0] == "n":
-                ids = [row["id"] for row in self.names.find(key[2], key[1])]
+            if key[0] == "n" or (key[0] == "o" and key not in found):
+                values = opportunity.values
+                ids = [row["id"] for row in self.names.find(values["name"], values["account_id"])]
                 if ids:
                     found[key] = ids
         return found
@@ -471,6 +507,8 @@ class OpportunityImporter(ReferencingImporter):
             self.conn.execute("SELECT * FROM opportunities WHERE id = ?", (record_id,)).fetchone()
         )
         given = given_fields(opportunity.raw, opportunity.defaulted)
+        if opportunity.key[0] == "o":
+            given.discard("external_id")  # this database's own id: never stored
         values = opportunity.values
         new = dict(existing)
         for name in given:
@@ -571,8 +609,10 @@ def _unknown_prefix() -> str:
 
 
 def _key_field(key: tuple) -> str:
-    return "external_id" if key[0] == "e" else "name"
+    return "name" if key[0] == "n" else "external_id"
 
 
-def _key_value(values: dict, key: tuple) -> str:
-    return values["external_id"] if key[0] == "e" else values["name"]
+def _key_value(opportunity: Opportunity) -> str:
+    """What a row gives of the key it matches on, to name it in a duplicate's refusal."""
+    field = _key_field(opportunity.key)
+    return opportunity.raw[field] if field == "external_id" else opportunity.values["name"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from colibri_cli.core import clock, records, settings
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.transfer import columns as cols
+from colibri_cli.core.transfer.identity import OwnIds
 from colibri_cli.core.transfer.rejects import RejectsFile
 from colibri_cli.core.transfer.sources import Record, Source, unneutralize
 from colibri_cli.core.transfer.values import DateReader
@@ -164,6 +165,7 @@ class Importer:
         self.matched = bytearray(self.start_max // 8 + 1)
         self.topics: dict[str, Counter[str]] = {}
         self.rejects: RejectsFile | None = None
+        self.own = OwnIds(conn)
 
     # Columns and defaults ---------------------------------------------------------------
 
@@ -479,6 +481,17 @@ class Importer:
             )
 
     # Shared writing helpers -------------------------------------------------------------
+
+    def found_by_id(self, own: int | None, external_id: str | None) -> list[int]:
+        """The record a row names by id: the one of this database's own id `own` (if it
+        still has it), or the one of that external id."""
+        if own is not None:
+            sql, key = f"SELECT id FROM {self.kind.table} WHERE id = ?", own
+        elif external_id is not None:
+            sql, key = f"SELECT id FROM {self.kind.table} WHERE external_id = ?", external_id
+        else:
+            return []
+        return [row[0] for row in self.conn.execute(sql, (key,))]
 
     def seen_before(self, record_id: int) -> bool:
         """Whether a record was created or matched by an earlier row of this file."""

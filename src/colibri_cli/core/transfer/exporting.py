@@ -2,20 +2,22 @@
 
 The columns of accounts, contacts, opportunities and tasks are the fields of `columns.py`,
 in a fixed order: no internal ids or machine timestamps (another database gives other
-ones), references by name (and by external id where names may repeat). So exporting,
-importing into an empty database and exporting again gives the same file. The history is
-exported for reports and other tools; it is not imported.
+ones), references by name and by external id. Every record has an external id in an export:
+its own, or colibri's (see identity.py), so that records of the same name stay apart. So
+exporting, importing into an empty database and exporting again gives the same file. The
+history is exported for reports and other tools; it is not imported.
 """
 
 import sqlite3
 from collections.abc import Iterator
 
 from colibri_cli.core.transfer import columns as cols
+from colibri_cli.core.transfer.identity import OwnIds, exported_id
 
 KINDS = ("accounts", "contacts", "opps", "tasks", "history")
 
 QUERIES = {
-    "accounts": "SELECT {columns} FROM accounts ORDER BY id",
+    "accounts": "SELECT {columns} FROM accounts AS a ORDER BY a.id",
     "contacts": """
         SELECT {columns} FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id
         ORDER BY c.id
@@ -42,20 +44,27 @@ QUERIES = {
 
 # Columns that are not the table's own column of the same name.
 SOURCES = {
-    "contacts": {"account": "a.name"},
-    "opps": {"account": "a.name", "contact": "c.name"},
+    "accounts": {"external_id": exported_id("a")},
+    "contacts": {"account": "a.name", "external_id": exported_id("c")},
+    "opps": {
+        "account": "a.name",
+        "contact": "c.name",
+        "contact_external_id": f"CASE WHEN c.id IS NOT NULL THEN {exported_id('c')} END",
+        "external_id": exported_id("o"),
+    },
     "tasks": {
         "account": "a.name",
         "opportunity": "o.name",
-        "opportunity_external_id": "o.external_id",
+        "opportunity_external_id": f"CASE WHEN o.id IS NOT NULL THEN {exported_id('o')} END",
+        "external_id": exported_id("t"),
     },
     "history": {
-        "opportunity_external_id": "o.external_id",
+        "opportunity_external_id": exported_id("o"),
         "opportunity": "o.name",
         "account": "a.name",
     },
 }
-ALIASES = {"accounts": "", "contacts": "c.", "opps": "o.", "tasks": "t.", "history": "h."}
+ALIASES = {"accounts": "a.", "contacts": "c.", "opps": "o.", "tasks": "t.", "history": "h."}
 HISTORY_LEADING = ("opportunity_id", "opportunity_external_id", "opportunity", "account")
 
 
@@ -73,5 +82,5 @@ def export_rows(conn: sqlite3.Connection, kind: str) -> tuple[tuple[str, ...], I
     sources = SOURCES.get(kind, {})
     alias = ALIASES[kind]
     selected = ", ".join(f"{sources.get(name, alias + name)} AS {name}" for name in names)
-    cursor = conn.execute(QUERIES[kind].format(columns=selected))
+    cursor = conn.execute(QUERIES[kind].format(columns=selected), {"own": OwnIds(conn).prefix})
     return names, (dict(row) for row in cursor)

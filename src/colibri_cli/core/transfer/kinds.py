@@ -1,5 +1,7 @@
 """Importing accounts, contacts and tasks."""
 
+import sqlite3
+
 from colibri_cli.core import accounts, contacts, records
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
@@ -24,7 +26,7 @@ class AccountImporter(Importer):
 
     def __init__(self, conn, source, options) -> None:
         super().__init__(conn, source, options)
-        self.index = AccountIndex(conn, False, self.stamp)
+        self.index = AccountIndex(conn, self.own, False, self.stamp)
 
     def check_default(self, name: str, text: str) -> None:
         accounts.validated({name: text})
@@ -44,8 +46,11 @@ class AccountImporter(Importer):
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
             name, external_id = values["name"], values.get("external_id")
+            own = self.own.take(values)
             found = None
-            if external_id is not None:
+            if own is not None:
+                found = own if own in self.index.names else None
+            elif external_id is not None:
                 found = self.index.by_external_id.get(external_id)
             matched_on = "external_id" if found is not None else "name"
             if found is None:
@@ -135,20 +140,19 @@ class ContactImporter(ReferencingImporter):
             account_id = self.accounts.ensure(values.pop("account"))
             values["account_id"] = account_id
             external_id = values.get("external_id")
-            if external_id is not None:
-                sql = "SELECT id FROM contacts WHERE external_id = ?"
-                found = [row[0] for row in self.conn.execute(sql, (external_id,))]
-            else:
+            own = self.own.take(values)
+            found = self.found_by_id(own, external_id)
+            key_field = "external_id" if found or values.get("external_id") else "name"
+            if key_field == "name":
                 sql = "SELECT id FROM contacts WHERE account_id = ? AND fold(name) = ?"
                 params = (account_id, fold(values["name"]))
                 found = [row[0] for row in self.conn.execute(sql, params)]
-            key_field = "external_id" if external_id is not None else "name"
             if not found:
                 self.conn.execute(*insert_sql("contacts", self._stamped(values)))
                 self.result.created += 1
             elif any(self.seen_before(contact_id) for contact_id in found):
-                problem = duplicate(key_field, "contact", values[key_field])
-                self.reject(record, [problem], defaulted)
+                key = external_id if key_field == "external_id" else values["name"]
+                self.reject(record, [duplicate(key_field, "contact", key)], defaulted)
             elif len(found) > 1:
                 message = _(
                     "Several contacts are named {name} at {account}: give this one an external id."
@@ -218,11 +222,11 @@ class TaskImporter(ReferencingImporter):
         external_id, name = raw.get("opportunity_external_id"), raw.get("opportunity")
         if external_id is None and name is None:
             return None
+        row = None
         if external_id is not None:
-            row = self.conn.execute(
-                "SELECT id, account_id FROM opportunities WHERE external_id = ?", (external_id,)
-            ).fetchone()
-            if row is None:
+            row = self._opportunity_by_id(external_id)
+            # An id of this database's own whose opportunity is gone: the name may find it.
+            if row is None and (name is None or self.own.record_id(external_id) is None):
                 problems.append(
                     Problem(
                         "opportunity_external_id",
@@ -230,7 +234,7 @@ class TaskImporter(ReferencingImporter):
                     )
                 )
                 return None
-        else:
+        if row is None:
             account_id = account if isinstance(account, int) else None
             if account is not None and account_id is None:
                 problems.append(
@@ -285,6 +289,13 @@ class TaskImporter(ReferencingImporter):
             return None
         return row
 
+    def _opportunity_by_id(self, external_id: str) -> sqlite3.Row | None:
+        own = self.own.record_id(external_id)
+        sql = "SELECT id, account_id FROM opportunities WHERE "
+        if own is not None:
+            return self.conn.execute(sql + "id = ?", (own,)).fetchone()
+        return self.conn.execute(sql + "external_id = ?", (external_id,)).fetchone()
+
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
             opportunity = values.pop("opportunity")
@@ -295,14 +306,10 @@ class TaskImporter(ReferencingImporter):
             elif account is not None:
                 values["account_id"] = self.accounts.ensure(account)
             external_id = values.get("external_id")
-            if external_id is not None:
-                found = [
-                    row[0]
-                    for row in self.conn.execute(
-                        "SELECT id FROM tasks WHERE external_id = ?", (external_id,)
-                    )
-                ]
-            else:
+            own = self.own.take(values)
+            found = self.found_by_id(own, external_id)
+            key_field = "external_id" if found or values.get("external_id") else "title"
+            if key_field == "title":
                 found = [
                     row[0]
                     for row in self.conn.execute(
@@ -316,13 +323,13 @@ class TaskImporter(ReferencingImporter):
                         ),
                     )
                 ]
-            key_field = "external_id" if external_id is not None else "title"
             if not found:
                 row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
                 self.conn.execute(*insert_sql("tasks", row))
                 self.result.created += 1
             elif any(self.seen_before(task_id) for task_id in found):
-                self.reject(record, [duplicate(key_field, "task", values[key_field])], defaulted)
+                key = external_id if key_field == "external_id" else values["title"]
+                self.reject(record, [duplicate(key_field, "task", key)], defaulted)
             elif self.options.upsert:
                 given = given_fields(raw, defaulted)
                 if given & {"opportunity", "opportunity_external_id"}:

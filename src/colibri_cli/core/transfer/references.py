@@ -5,6 +5,7 @@ import sqlite3
 from colibri_cli.core import accounts, records
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer.engine import AMBIGUOUS, Importer, Problem
+from colibri_cli.core.transfer.identity import OwnIds
 from colibri_cli.i18n import _
 
 # References to accounts -------------------------------------------------------------------
@@ -18,8 +19,9 @@ class AccountIndex:
     """Accounts by folded name (case and accents ignored) and by external id, loaded once
     and kept up to date."""
 
-    def __init__(self, conn: sqlite3.Connection, create: bool, stamp: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, own: OwnIds, create: bool, stamp: str) -> None:
         self.conn = conn
+        self.own = own
         self.create = create
         self.stamp = stamp
         self.by_name: dict[str, int] = {}
@@ -42,6 +44,12 @@ class AccountIndex:
         """The account's id; or (name, external id) of one to create once the row is known
         valid; or None, with a problem said."""
         name_field, id_field = columns
+        own = self.own.record_id(external_id)
+        if own is not None:
+            if own in self.names:
+                return own
+            if name is not None:  # an account of this database's since deleted: by name
+                external_id = None
         if external_id is None and name in self.known:
             return self.known[name]
         if external_id is not None:
@@ -154,7 +162,7 @@ class ReferencingImporter(Importer):
 
     def __init__(self, conn, source, options) -> None:
         super().__init__(conn, source, options)
-        self.accounts = AccountIndex(conn, options.create_accounts, self.stamp)
+        self.accounts = AccountIndex(conn, self.own, options.create_accounts, self.stamp)
 
     def find_account(self, raw: dict, problems: list[Problem], *, required: bool):
         name, external_id = raw.get("account"), raw.get("account_external_id")
