@@ -308,6 +308,28 @@ def test_target_delete(story, cli):
     assert report(cli, "target", "list") == [STORY_TARGETS[i] for i in (0, 1, 3, 4, 5)]
 
 
+def test_a_new_fiscal_year_start_says_which_quarter_targets_moved(ok, rows):
+    ok("target", "set", "2027-Q1", "100k")
+    ok("target", "set", "2027-Q4", "90k", "--currency", "USD")
+    ok("target", "set", "2027-03", "10k")
+    before = rows("SELECT * FROM targets ORDER BY period, currency")
+
+    changed = ok("config", "set", "fiscal-year-start", "4")
+    unchanged = ok("config", "set", "fiscal-year-start", "4")
+
+    assert changed.stdout == unchanged.stdout == ""
+    assert changed.stderr == (
+        "fiscal-year-start = 4\n"
+        "Warning: Quarter targets keep their names, so they now cover other months: "
+        "2027-Q1 covered 2027-01 to 2027-03, now 2027-04 to 2027-06; "
+        "2027-Q4 covered 2027-10 to 2027-12, now 2028-01 to 2028-03. "
+        "Set them again (colibri target set PERIOD AMOUNT) if they were meant for the old "
+        "months.\n"
+    )
+    assert unchanged.stderr == "fiscal-year-start = 4\n"
+    assert rows("SELECT * FROM targets ORDER BY period, currency") == before
+
+
 def test_an_empty_target_list(cli):
     assert report(cli, "target", "list") == []
     result = cli("target", "list")

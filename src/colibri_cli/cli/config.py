@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli.context import database
-from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
-from colibri_cli.core import settings
+from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say, warn
+from colibri_cli.core import settings, targets
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
@@ -50,5 +50,17 @@ def set_(
     Example: colibri config set currency USD
     """
     with database(write=True) as conn:
+        fiscal_start = settings.number(conn, "fiscal-year-start")
         saved = settings.set_value(conn, key, value)
+        moved = targets.quarters_moved(
+            conn, fiscal_start, settings.number(conn, "fiscal-year-start")
+        )
     say(f"{saved['key']} = {saved['value']}")
+    if moved:
+        warn(
+            _(
+                "Quarter targets keep their names, so they now cover other months: {moved}. "
+                "Set them again (colibri target set PERIOD AMOUNT) if they were meant for "
+                "the old months."
+            ).format(moved="; ".join(moved))
+        )

@@ -48,6 +48,30 @@ def list_targets(conn: sqlite3.Connection) -> list[dict]:
     return records.fetch(conn, "SELECT * FROM targets ORDER BY period, currency")
 
 
+def quarters_moved(conn: sqlite3.Connection, old_start: int, new_start: int) -> list[str]:
+    """What a change of `fiscal-year-start` does to the stored quarter targets: each one,
+    named by its period, now covers other months."""
+    if old_start == new_start:
+        return []
+    rows = conn.execute(
+        "SELECT DISTINCT period FROM targets WHERE period GLOB '*-Q*' ORDER BY period"
+    ).fetchall()
+    moved = []
+    for (label,) in rows:
+        before, after = periods.parse(label, old_start), periods.parse(label, new_start)
+        moved.append(
+            _("{period} covered {before}, now {after}").format(
+                period=label, before=_span(before), after=_span(after)
+            )
+        )
+    return moved
+
+
+def _span(period: periods.Period) -> str:
+    months = period.months()
+    return _("{first} to {last}").format(first=months[0], last=months[-1])
+
+
 def delete_target(conn: sqlite3.Connection, period_text: str, currency: str | None = None) -> dict:
     period = periods.parse(period_text, settings.number(conn, "fiscal-year-start"))
     code = _currency(currency) if currency else settings.get(conn, "currency")
