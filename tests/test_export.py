@@ -37,8 +37,9 @@ SAMPLE = [
 
 
 @pytest.fixture
-def own(rows):
+def own(ok, rows):
     """How an export names this database's records that have no external id."""
+    ok("account", "list")  # the database is made, and its id drawn, by the first command
     return f"colibri:{rows('SELECT id FROM database_identity')[0]['id']}:"
 
 
@@ -54,23 +55,23 @@ def test_csv_columns_are_stable_and_formulas_neutralised(ok, sample, own):
     assert ok("export", "accounts").stdout == (
         f"{ACCOUNTS}\n"
         "ACME Industries,,,,,Lyon,,'=1+1,A-1\n"
-        f"Café du Commerce,,,'+33 1 23 45 67 89,,,,,{own}2\n"
+        f"Café du Commerce,,,'+33 1 23 45 67 89,,,,,{own}account:2\n"
     )
     assert ok("export", "contacts").stdout == (
-        f"{CONTACTS}\nJeanne Martin,ACME Industries,jeanne@acme.example,,'@buyer,,{own}1\n"
+        f"{CONTACTS}\nJeanne Martin,ACME Industries,jeanne@acme.example,,'@buyer,,{own}contact:1\n"
     )
     assert ok("export", "opps").stdout == (
         f"{OPPS}\n"
-        f'"Website, phase 1",ACME Industries,Jeanne Martin,{own}1,15000,EUR,2027-01-31,quote,,'
-        '2026-10-01,,,,,"Say ""hello""\nthen -2 lines","web,hot",,O-1\n'
+        f'"Website, phase 1",ACME Industries,Jeanne Martin,{own}contact:1,15000,EUR,2027-01-31,'
+        'quote,,2026-10-01,,,,,"Say ""hello""\nthen -2 lines","web,hot",,O-1\n'
         "Audit,Café du Commerce,,,800,EUR,2026-12-15,lost,80,2026-11-01,2026-11-20,price,,,,,,"
-        f"{own}2\n"
+        f"{own}opp:2\n"
     )
     assert ok("export", "tasks").stdout == (
         f"{TASKS}\n"
-        f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,,{own}1\n'
-        f"Christmas card,2026-12-15,,Café du Commerce,,,''=quoted,{own}2\n"
-        f"Read the news,,2026-11-26,,,,,{own}3\n"
+        f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,,{own}task:1\n'
+        f"Christmas card,2026-12-15,,Café du Commerce,,,''=quoted,{own}task:2\n"
+        f"Read the news,,2026-11-26,,,,,{own}task:3\n"
     )
 
 
@@ -82,8 +83,8 @@ def test_every_database_names_its_own_records_differently(ok, cli, rows, tmp_pat
     own = f"colibri:{identity['id']}:"
     theirs = cli("--db", str(other), "export", "accounts").stdout.splitlines()[1]
 
-    assert ok("export", "accounts").stdout.splitlines()[1] == f"ACME,,,,,,,,{own}1"
-    assert theirs.startswith("ACME,,,,,,,,colibri:") and not theirs.endswith(f"{own}1")
+    assert ok("export", "accounts").stdout.splitlines()[1] == f"ACME,,,,,,,,{own}account:1"
+    assert theirs.startswith("ACME,,,,,,,,colibri:") and not theirs.endswith(f"{own}account:1")
 
 
 def test_history_export(ok, rows, sample, own):
@@ -115,9 +116,9 @@ def test_history_export(ok, rows, sample, own):
     assert found == [
         ["1", "O-1", "Website, phase 1", "ACME Industries", "2026-10-01", "quote", "15000",
          "2027-01-31", "", "EUR", ""],
-        ["2", f"{own}2", "Audit", "Café du Commerce", "2026-11-01", "negotiation", "800",
+        ["2", f"{own}opp:2", "Audit", "Café du Commerce", "2026-11-01", "negotiation", "800",
          "2026-12-15", "80", "EUR", ""],
-        ["2", f"{own}2", "Audit", "Café du Commerce", "2026-11-26", "lost", "800", "2026-12-15",
+        ["2", f"{own}opp:2", "Audit", "Café du Commerce", "2026-11-26", "lost", "800", "2026-12-15",
          "80", "EUR", "2026-11-20"],
     ]  # fmt: skip
 
@@ -134,7 +135,7 @@ def test_json_and_json_lines(ok, sample, own):
         "currency": "EUR", "due_date": "2026-12-15", "status": "lost", "probability": 80,
         "created_on": "2026-11-01", "closed_on": "2026-11-20", "close_reason": "price",
         "source": None, "type": None, "description": None, "tags": None, "notes": None,
-        "external_id": f"{own}2",
+        "external_id": f"{own}opp:2",
     }  # fmt: skip
     assert json.loads(ok("export", "accounts", "-f", "json").stdout)[0]["notes"] == "=1+1"
 
@@ -256,7 +257,7 @@ def test_the_other_database_keeps_the_ids_it_was_given(cli, ok, rows, namesakes,
         assert cli("--db", str(empty), "import", kind, str(namesakes[kind])).exit_code == 0
 
     stored = sqlite3.connect(empty).execute("SELECT external_id FROM opportunities").fetchall()
-    assert stored == [(f"{own}1",), (f"{own}2",), (f"{own}3",)]
+    assert stored == [(f"{own}opp:1",), (f"{own}opp:2",), (f"{own}opp:3",)]
     # Where they came from, they are found by id, and no external id is written.
     assert "0 created, 0 updated, 3 skipped" in ok("import", "opps", str(namesakes["opps"])).stderr
     assert sqlite3.connect(db_path).execute(
@@ -278,14 +279,81 @@ def test_an_edited_export_updates_the_right_namesake(ok, rows, namesakes):
     ]
 
 
-def test_an_own_id_whose_record_is_gone_goes_by_name(ok, rows, namesakes):
-    ok("opp", "delete", "3", "--yes")
+def test_a_deleted_record_comes_back_once_under_its_exported_id(ok, rows, namesakes, own):
+    ok("opp", "delete", "1", "--yes")
+    ok("opp", "create", "New deal", "-a", "ACME", "--amount", "9000", "--due", "2027-03-31",
+       "-s", "quote", "--no-input")  # fmt: skip
 
-    first = ok("import", "opps", str(namesakes["opps"]))
-    second = ok("import", "opps", str(namesakes["opps"]))
+    first = ok("import", "opps", str(namesakes["opps"]), "--upsert")
+    second = ok("import", "opps", str(namesakes["opps"]), "--upsert")
 
+    # The deleted Renewal is not its namesake, and its id went to no one else.
     assert "1 created, 0 updated, 2 skipped" in first.stderr
     assert "0 created, 0 updated, 3 skipped" in second.stderr
-    assert rows("SELECT name, external_id FROM opportunities WHERE name = 'Audit'") == [
-        {"name": "Audit", "external_id": None}
+    assert rows("SELECT id, name, amount, external_id FROM opportunities ORDER BY id") == [
+        {"id": 2, "name": "Renewal", "amount": 2000, "external_id": None},
+        {"id": 3, "name": "Audit", "amount": 500, "external_id": None},
+        {"id": 4, "name": "New deal", "amount": 9000, "external_id": None},
+        {"id": 5, "name": "Renewal", "amount": 1000, "external_id": f"{own}opp:1"},
+    ]
+    assert ok("export", "opps").stdout.count(f"{own}opp:1") == 1
+
+
+def test_an_id_of_another_kind_names_nothing(cli, ok, namesakes, own):
+    text = f"title,opportunity_external_id\nCall,{own}contact:1\nCall,{own}account:1\n"
+
+    result = cli("import", "tasks", "-", input=text)
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"line 2, opportunity_external_id: No opportunity has the external id '{own}contact:1'.",
+        f"line 3, opportunity_external_id: No opportunity has the external id '{own}account:1'.",
+    ]
+
+
+def test_an_update_can_give_a_deal_another_contact_by_its_id(ok, rows, own):
+    for command in NAMESAKES[:5]:
+        ok(*shlex.split(command))
+    text = (
+        "name,account,amount,due_date,status,external_id,contact_external_id\n"
+        f"Renewal,ACME,1000,2027-01-31,quote,{own}opp:1,{own}contact:2\n"
+    )
+
+    result = ok("import", "opps", "-", "--upsert", input=text)
+
+    assert "0 created, 1 updated, 0 skipped" in result.stderr
+    assert rows("SELECT id, contact_id FROM opportunities ORDER BY id") == [
+        {"id": 1, "contact_id": 2},
+        {"id": 2, "contact_id": 2},
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "account add Omega --external-id {own}account:1",
+        "account edit ACME --external-id {own}account:7",
+        "contact add Ann --account ACME --external-id {own}contact:1",
+        "opp create Deal --account ACME --amount 1 --due 2027-01-31 --status quote"
+        " --external-id {own}opp:1 --no-input",
+    ],
+)
+def test_no_record_may_take_an_id_this_database_exports(cli, ok, rows, own, command):
+    ok("account", "add", "ACME")
+    before = rows("SELECT external_id FROM accounts")
+
+    result = cli(*shlex.split(command.format(own=own)))
+
+    value = shlex.split(command.format(own=own))[-1 if "--no-input" not in command else -2]
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: Invalid external id '{value}': ids starting with {own} are how this "
+        "database's exports name its own records. Give another one.\n"
+    )
+    assert rows("SELECT external_id FROM accounts") == before
+    assert rows(
+        "SELECT count(*) AS n FROM contacts UNION ALL SELECT count(*) FROM opportunities"
+    ) == [
+        {"n": 0},
+        {"n": 0},
     ]

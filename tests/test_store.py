@@ -390,7 +390,8 @@ def test_migrations_are_recorded_once(colibri_db, ok, rows):
 
 
 def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows):
-    """A file written before m003 (the first two steps, with data) gains its identity."""
+    """A file written before m003 (the first two steps, with data) gains its identity and
+    ids that are never reused, and keeps its records, links, history and triggers."""
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
@@ -399,23 +400,50 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
         first_release()(step)
     database = Database(db_path)
     first_release.apply(database)
-    database.execute(
-        "INSERT INTO accounts (name, created_at, updated_at) VALUES ('ACME', 'x', 'x')"
+    database.conn.executescript(
+        """
+        PRAGMA foreign_keys = ON;
+        INSERT INTO accounts (name, created_at, updated_at) VALUES ('ACME', 'x', 'x');
+        INSERT INTO contacts (account_id, name, created_at, updated_at) VALUES (1, 'Ann', 'x', 'x');
+        INSERT INTO opportunities (account_id, contact_id, name, amount, currency, due_date,
+            status, created_on, created_at, updated_at)
+            VALUES (1, 1, 'Deal', 5, 'EUR', '2027-01-31', 'quote', '2026-11-01',
+                '2026-11-01T09:00:00', '2026-11-01T09:00:00');
+        INSERT INTO tasks (title, opportunity_id, account_id, created_at, updated_at)
+            VALUES ('Call', 1, 1, 'x', 'x');
+        """
     )
-    database.conn.commit()
-    database.close()
+    database.conn.close()
+    tables = ("accounts", "contacts", "opportunities", "opportunity_history", "tasks")
+    before = {table: rows(f"SELECT * FROM {table}") for table in tables}
 
-    ok("account", "add", "Globex")
+    ok("account", "list")
 
-    assert [row["name"] for row in rows("SELECT name FROM accounts ORDER BY id")] == [
-        "ACME",
-        "Globex",
-    ]
     [identity] = rows("SELECT single, id FROM database_identity")
     assert identity["single"] == 1 and re.fullmatch("[0-9a-f]{8}", identity["id"])
     assert [row["name"] for row in rows("SELECT name FROM _sqlite_migrations")] == list(
         migrations.KNOWN
     )
+    assert {table: rows(f"SELECT * FROM {table}") for table in tables} == before
+    assert rows("SELECT name, seq FROM sqlite_sequence ORDER BY name") == [
+        {"name": table, "seq": 1} for table in ("accounts", "contacts", "opportunities", "tasks")
+    ]  # from now on, ids count on from the highest ever given
+    ok("opp", "status", "1", "negotiation")
+    assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 2}]  # triggers
+    assert rows("SELECT count(*) AS n FROM open_pipeline") == [{"n": 1}]  # the view
+    assert rows("PRAGMA foreign_key_check") == []
+
+
+def test_the_id_of_a_deleted_record_is_never_given_again(ok, rows):
+    for name in ("ACME", "Globex"):
+        ok("account", "add", name)
+    ok("account", "delete", "Globex", "--yes")
+
+    assert ok("account", "add", "Initech").stderr == "Added account Initech (id 3).\n"
+    assert rows("SELECT id, name FROM accounts ORDER BY id") == [
+        {"id": 1, "name": "ACME"},
+        {"id": 3, "name": "Initech"},
+    ]
 
 
 # --- what is refused, and left untouched --------------------------------------------------------

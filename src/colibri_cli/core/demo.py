@@ -98,6 +98,9 @@ def fill(conn: sqlite3.Connection, *, force: bool = False) -> dict[str, int]:
         )
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")
+    # A new start: ids count from 1 again, so that the same day gives the same database.
+    marks = ", ".join("?" * len(TABLES))
+    conn.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({marks})", TABLES)
     today = clock.today()
     for number, event in enumerate(sorted(_events(today, random.Random(SEED)))):
         moment = dt.datetime.combine(event.day, dt.time(9)) + dt.timedelta(minutes=number)

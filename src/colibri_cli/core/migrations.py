@@ -232,17 +232,55 @@ DATABASE_IDENTITY = [
     """,
     "INSERT INTO database_identity (single, id) VALUES (1, lower(hex(randomblob(4))))",
 ]
+NAMED_BY_ID = ("accounts", "contacts", "opportunities", "tasks")
+"""The tables whose records people and exports name by id."""
 
 
-def m003_database_identity(db) -> None:
-    """A random id drawn once per database file, so that an export can name the records
-    that have no external id of their own (`colibri:<database id>:<id>`) without two
-    databases ever naming different records alike."""
+def m003_stable_ids(db) -> None:
+    """Ids that name one record for ever: a random id drawn once per database file, so that
+    an export can name the records that have no external id (`colibri:<database>:...`)
+    without two databases naming different records alike; and AUTOINCREMENT, so that the
+    id of a deleted record is never given to another (opportunity 12 stays the deleted
+    one, in a person's notes as in an old export)."""
     for statement in DATABASE_IDENTITY:
         db.execute(statement)
+    views = db.execute("SELECT sql FROM sqlite_schema WHERE type = 'view'").fetchall()
+    db.execute("DROP VIEW open_pipeline")  # a view on a table being rebuilt stops a rename
+    for table in NAMED_BY_ID:
+        _rebuild_with_autoincrement(db.conn, table)
+    for (sql,) in views:
+        db.execute(sql)
 
 
-STEPS = (m001_initial_schema, m002_history_triggers, m003_database_identity)
+def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
+    """SQLite's procedure for a change ALTER TABLE cannot make: a new table, the rows
+    copied, the old one dropped, the new one renamed, its indexes and triggers made again
+    (foreign keys are off meanwhile: see `apply`)."""
+    create, dependents = _definition(conn, table)
+    rebuilt = f"{table}_rebuilt"
+    new = create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {rebuilt} (", 1)
+    new = new.replace("id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
+    if new.count(rebuilt) != 1 or "AUTOINCREMENT" not in new:
+        raise RuntimeError(f"unexpected definition of {table}: {create}")
+    conn.execute(new)
+    conn.execute(f"INSERT INTO {rebuilt} SELECT * FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
+    for sql in dependents:
+        conn.execute(sql)
+
+
+def _definition(conn: sqlite3.Connection, table: str) -> tuple[str, list[str]]:
+    """A table's CREATE statement, and those of its indexes and triggers."""
+    rows = conn.execute(
+        "SELECT type, sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
+        "ORDER BY type = 'table' DESC, rowid",
+        (table,),
+    ).fetchall()
+    return rows[0][1], [sql for kind, sql in rows[1:] if kind in ("index", "trigger")]
+
+
+STEPS = (m001_initial_schema, m002_history_triggers, m003_stable_ids)
 KNOWN = tuple(step.__name__ for step in STEPS)
 
 
@@ -278,10 +316,17 @@ def apply(conn: sqlite3.Connection) -> None:
     migration_set = Migrations(MIGRATION_SET)
     for step in STEPS:
         migration_set()(step)
+    # Foreign keys are off while steps rebuild tables (dropping a table would otherwise
+    # cascade to the rows that refer to it), and checked before the commit.
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         migration_set.apply(Database(conn, execute_plugins=False))
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.IntegrityError(f"a migration broke foreign keys: {broken[:5]}")
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        conn.execute("PRAGMA foreign_keys = ON")

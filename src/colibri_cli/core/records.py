@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from colibri_cli.core import clock
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.identity import OwnIds
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _
 
@@ -200,6 +201,8 @@ def ensure_unique(
     """Refuse a value another row already has; names compare ignoring case in every alphabet."""
     if not value:
         return
+    if column == "external_id":
+        _ensure_not_own(conn, value)
     compared = "fold(name)" if column == "name" else column
     same = conn.execute(
         f"SELECT id, name FROM {table} WHERE {compared} = ? AND id IS NOT ?",
@@ -213,4 +216,17 @@ def ensure_unique(
             _message(noun, "value_taken").format(
                 column=_(label), value=value, name=same["name"], id=same["id"]
             )
+        )
+
+
+def _ensure_not_own(conn: sqlite3.Connection, external_id: str) -> None:
+    """Refuse an external id that this database's exports give its own records: two records
+    would then be named alike."""
+    own = OwnIds(conn)
+    if own.is_own(external_id):
+        raise InvalidInput(
+            _(
+                "Invalid external id {value!r}: ids starting with {prefix} are how this "
+                "database's exports name its own records. Give another one."
+            ).format(value=external_id, prefix=own.prefix)
         )

@@ -280,20 +280,7 @@ class OpportunityImporter(ReferencingImporter):
     def _contact(self, raw: dict, account, problems: list[Problem]) -> int | None:
         name, external_id = raw.get("contact"), raw.get("contact_external_id")
         if external_id is not None:
-            found = self._contact_by_id(external_id)
-            if found is not None:
-                if found["account_id"] == account:
-                    return found["id"]
-                message = _(
-                    "Contact {id} works at {elsewhere}, not at this opportunity's account."
-                ).format(id=repr(external_id), elsewhere=found["account"])
-                problems.append(Problem("contact_external_id", message))
-                return None
-            # An id of this database's own whose contact is gone: the name may find it.
-            if name is None or self.own.record_id(external_id) is None:
-                message = _("No contact has the external id {id}.").format(id=repr(external_id))
-                problems.append(Problem("contact_external_id", message))
-                return None
+            return self._contact_by_id(external_id, account, problems)
         if not isinstance(account, int):
             problems.append(
                 Problem(
@@ -341,16 +328,23 @@ class OpportunityImporter(ReferencingImporter):
             )
         return None
 
-    def _contact_by_id(self, external_id: str) -> sqlite3.Row | None:
-        """The contact of that external id (or of this database's own id), and its account."""
-        own = self.own.record_id(external_id)
-        sql = (
+    def _contact_by_id(self, external_id: str, account, problems: list[Problem]) -> int | None:
+        column, value = self.own.where("contacts", external_id)
+        found = self.conn.execute(
             "SELECT c.id, c.account_id, a.name AS account FROM contacts AS c "
-            "JOIN accounts AS a ON a.id = c.account_id WHERE "
-        )
-        if own is not None:
-            return self.conn.execute(sql + "c.id = ?", (own,)).fetchone()
-        return self.conn.execute(sql + "c.external_id = ?", (external_id,)).fetchone()
+            f"JOIN accounts AS a ON a.id = c.account_id WHERE c.{column} = ?",
+            (value,),
+        ).fetchone()
+        if found is None:
+            message = _("No contact has the external id {id}.").format(id=repr(external_id))
+        elif found["account_id"] != account:
+            message = _(
+                "Contact {id} works at {elsewhere}, not at this opportunity's account."
+            ).format(id=repr(external_id), elsewhere=found["account"])
+        else:
+            return found["id"]
+        problems.append(Problem("contact_external_id", message))
+        return None
 
     def _elsewhere(self, name: str) -> tuple | None:
         """The account of a contact of that name, for the first SUGGESTED names asked."""
@@ -368,20 +362,13 @@ class OpportunityImporter(ReferencingImporter):
             return
         fresh: list[Opportunity] = []
         keys: dict[tuple, int] = {}
+        live = self._own_ids_still_there([opportunity for _record, opportunity, *_ in valid])
         for record, opportunity, _raw, defaulted in valid:
             opportunity.record = record
             values = opportunity.values
             account_id = self.accounts.ensure(opportunity.account)
             values["account_id"] = account_id
-            external_id = values.get("external_id")
-            own = self.own.take(values)
-            if own is not None:
-                key = ("o", own)
-            elif external_id:
-                key = ("e", external_id)
-            else:
-                key = ("n", account_id, fold(values["name"]))
-            opportunity.key = key
+            key = opportunity.key = self._key(values, live)
             if key in keys:
                 problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))
                 self.reject(record, [problem], defaulted)
@@ -417,23 +404,40 @@ class OpportunityImporter(ReferencingImporter):
     def finish(self) -> None:
         self.bulk.rebuild()
 
+    def _own_ids_still_there(self, batch: list[Opportunity]) -> set[int]:
+        """The ids that rows give as this database's own ids of opportunities it still has."""
+        own = (self.own.record_id("opportunities", o.values.get("external_id")) for o in batch)
+        return self.own.exists("opportunities", [number for number in own if number is not None])
+
+    def _key(self, values: dict, live: set[int]) -> tuple:
+        """What a row matches on: ("o", id) for this database's own id of an opportunity it
+        still has (the id then leaves the values: it is never stored), ("e", external id),
+        or ("n", account id, folded name)."""
+        external_id = values.get("external_id")
+        if external_id is None:
+            return ("n", values["account_id"], fold(values["name"]))
+        own = self.own.record_id("opportunities", external_id)
+        if own in live:
+            del values["external_id"]
+            return ("o", own)
+        return ("e", external_id)
+
     def _existing(self, fresh: list[Opportunity]) -> dict[tuple, list[int]]:
-        """The opportunities the rows match, by their key: by external id, by this
-        database's own id, or by account and name (also for an own id whose opportunity is
-        gone)."""
+        """The opportunities the rows match, by their key."""
         found: dict[tuple, list[int]] = {}
-        for kind, column in (("e", "external_id"), ("o", "id")):
-            keys = [o.key[1] for o in fresh if o.key[0] == kind]
-            for chunk in chunks(keys, 500):
-                marks = ", ".join("?" * len(chunk))
-                sql = f"SELECT id, {column} AS key FROM opportunities WHERE {column} IN ({marks})"
-                for row in self.conn.execute(sql, chunk):
-                    found[(kind, row["key"])] = [row["id"]]
+        external_ids = [o.key[1] for o in fresh if o.key[0] == "e"]
+        for chunk in chunks(external_ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT id, external_id FROM opportunities WHERE external_id IN ({marks})", chunk
+            ):
+                found[("e", row["external_id"])] = [row["id"]]
         for opportunity in fresh:
             key = opportunity.key
-            if key[0] == "n" or (key[0] == "o" and key not in found):
-                values = opportunity.values
-                ids = [row["id"] for row in self.names.find(values["name"], values["account_id"])]
+            if key[0] == "o":
+                found[key] = [key[1]]
+            elif key[0] == "n":
+                ids = [row["id"] for row in self.names.find(key[2], key[1])]
                 if ids:
                     found[key] = ids
         return found
@@ -514,7 +518,7 @@ class OpportunityImporter(ReferencingImporter):
         for name in given:
             if name in ("account", "account_external_id"):
                 new["account_id"] = values["account_id"]
-            elif name == "contact":
+            elif name in ("contact", "contact_external_id"):
                 new["contact_id"] = values.get("contact_id")
             elif name in existing and name not in ("closed_on",):
                 new[name] = values.get(name)

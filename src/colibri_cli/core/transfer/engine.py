@@ -17,8 +17,8 @@ from pathlib import Path
 
 from colibri_cli.core import clock, records, settings
 from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.identity import OwnIds
 from colibri_cli.core.transfer import columns as cols
-from colibri_cli.core.transfer.identity import OwnIds
 from colibri_cli.core.transfer.rejects import RejectsFile
 from colibri_cli.core.transfer.sources import Record, Source, unneutralize
 from colibri_cli.core.transfer.values import DateReader
@@ -160,8 +160,12 @@ class Importer:
         self.defaults: dict[str, str] = {}
         self.default_uses: Counter[str] = Counter()
         self.start_max = conn.execute(
-            f"SELECT coalesce(max(id), 0) FROM {self.kind.table}"
+            f"SELECT max((SELECT coalesce(max(id), 0) FROM {self.kind.table}), "
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))",
+            (self.kind.table,),
         ).fetchone()[0]
+        """The highest id the table ever gave: records above it are this import's (and,
+        as ids are never reused, opportunities are given the next ones)."""
         self.matched = bytearray(self.start_max // 8 + 1)
         self.topics: dict[str, Counter[str]] = {}
         self.rejects: RejectsFile | None = None
@@ -482,16 +486,19 @@ class Importer:
 
     # Shared writing helpers -------------------------------------------------------------
 
-    def found_by_id(self, own: int | None, external_id: str | None) -> list[int]:
-        """The record a row names by id: the one of this database's own id `own` (if it
-        still has it), or the one of that external id."""
-        if own is not None:
-            sql, key = f"SELECT id FROM {self.kind.table} WHERE id = ?", own
-        elif external_id is not None:
-            sql, key = f"SELECT id FROM {self.kind.table} WHERE external_id = ?", external_id
-        else:
+    def match_by_id(self, values: dict) -> list[int]:
+        """The records of this kind a row names by its external id: the record of this
+        database's own id (the id then leaves the values: it is never stored), or those
+        that have it as their external id."""
+        external_id = values.get("external_id")
+        if external_id is None:
             return []
-        return [row[0] for row in self.conn.execute(sql, (key,))]
+        table = self.kind.table
+        column, value = self.own.where(table, external_id)
+        if column == "id":
+            del values["external_id"]
+        sql = f"SELECT id FROM {table} WHERE {column} = ?"
+        return [row[0] for row in self.conn.execute(sql, (value,))]
 
     def seen_before(self, record_id: int) -> bool:
         """Whether a record was created or matched by an earlier row of this file."""

@@ -11,8 +11,8 @@ history is exported for reports and other tools; it is not imported.
 import sqlite3
 from collections.abc import Iterator
 
+from colibri_cli.core.identity import OwnIds, exported_id
 from colibri_cli.core.transfer import columns as cols
-from colibri_cli.core.transfer.identity import OwnIds, exported_id
 
 KINDS = ("accounts", "contacts", "opps", "tasks", "history")
 
@@ -44,22 +44,22 @@ QUERIES = {
 
 # Columns that are not the table's own column of the same name.
 SOURCES = {
-    "accounts": {"external_id": exported_id("a")},
-    "contacts": {"account": "a.name", "external_id": exported_id("c")},
+    "accounts": {"external_id": exported_id("a", "accounts")},
+    "contacts": {"account": "a.name", "external_id": exported_id("c", "contacts")},
     "opps": {
         "account": "a.name",
         "contact": "c.name",
-        "contact_external_id": f"CASE WHEN c.id IS NOT NULL THEN {exported_id('c')} END",
-        "external_id": exported_id("o"),
+        "contact_external_id": exported_id("c", "contacts"),
+        "external_id": exported_id("o", "opportunities"),
     },
     "tasks": {
         "account": "a.name",
         "opportunity": "o.name",
-        "opportunity_external_id": f"CASE WHEN o.id IS NOT NULL THEN {exported_id('o')} END",
-        "external_id": exported_id("t"),
+        "opportunity_external_id": exported_id("o", "opportunities"),
+        "external_id": exported_id("t", "tasks"),
     },
     "history": {
-        "opportunity_external_id": exported_id("o"),
+        "opportunity_external_id": exported_id("o", "opportunities"),
         "opportunity": "o.name",
         "account": "a.name",
     },

@@ -1,7 +1,5 @@
 """Importing accounts, contacts and tasks."""
 
-import sqlite3
-
 from colibri_cli.core import accounts, contacts, records
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
@@ -46,12 +44,7 @@ class AccountImporter(Importer):
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
             name, external_id = values["name"], values.get("external_id")
-            own = self.own.take(values)
-            found = None
-            if own is not None:
-                found = own if own in self.index.names else None
-            elif external_id is not None:
-                found = self.index.by_external_id.get(external_id)
+            found = next(iter(self.match_by_id(values)), None)
             matched_on = "external_id" if found is not None else "name"
             if found is None:
                 found = self.index.by_name.get(fold(name))
@@ -140,9 +133,8 @@ class ContactImporter(ReferencingImporter):
             account_id = self.accounts.ensure(values.pop("account"))
             values["account_id"] = account_id
             external_id = values.get("external_id")
-            own = self.own.take(values)
-            found = self.found_by_id(own, external_id)
-            key_field = "external_id" if found or values.get("external_id") else "name"
+            found = self.match_by_id(values)
+            key_field = "external_id" if external_id is not None else "name"
             if key_field == "name":
                 sql = "SELECT id FROM contacts WHERE account_id = ? AND fold(name) = ?"
                 params = (account_id, fold(values["name"]))
@@ -224,9 +216,10 @@ class TaskImporter(ReferencingImporter):
             return None
         row = None
         if external_id is not None:
-            row = self._opportunity_by_id(external_id)
-            # An id of this database's own whose opportunity is gone: the name may find it.
-            if row is None and (name is None or self.own.record_id(external_id) is None):
+            column, value = self.own.where("opportunities", external_id)
+            sql = f"SELECT id, account_id FROM opportunities WHERE {column} = ?"
+            row = self.conn.execute(sql, (value,)).fetchone()
+            if row is None:
                 problems.append(
                     Problem(
                         "opportunity_external_id",
@@ -289,13 +282,6 @@ class TaskImporter(ReferencingImporter):
             return None
         return row
 
-    def _opportunity_by_id(self, external_id: str) -> sqlite3.Row | None:
-        own = self.own.record_id(external_id)
-        sql = "SELECT id, account_id FROM opportunities WHERE "
-        if own is not None:
-            return self.conn.execute(sql + "id = ?", (own,)).fetchone()
-        return self.conn.execute(sql + "external_id = ?", (external_id,)).fetchone()
-
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
             opportunity = values.pop("opportunity")
@@ -306,9 +292,8 @@ class TaskImporter(ReferencingImporter):
             elif account is not None:
                 values["account_id"] = self.accounts.ensure(account)
             external_id = values.get("external_id")
-            own = self.own.take(values)
-            found = self.found_by_id(own, external_id)
-            key_field = "external_id" if found or values.get("external_id") else "title"
+            found = self.match_by_id(values)
+            key_field = "external_id" if external_id is not None else "title"
             if key_field == "title":
                 found = [
                     row[0]

@@ -3,9 +3,9 @@
 import sqlite3
 
 from colibri_cli.core import accounts, records
+from colibri_cli.core.identity import OwnIds
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer.engine import AMBIGUOUS, Importer, Problem
-from colibri_cli.core.transfer.identity import OwnIds
 from colibri_cli.i18n import _
 
 # References to accounts -------------------------------------------------------------------
@@ -44,12 +44,9 @@ class AccountIndex:
         """The account's id; or (name, external id) of one to create once the row is known
         valid; or None, with a problem said."""
         name_field, id_field = columns
-        own = self.own.record_id(external_id)
-        if own is not None:
-            if own in self.names:
-                return own
-            if name is not None:  # an account of this database's since deleted: by name
-                external_id = None
+        own = self.own.record_id("accounts", external_id)
+        if own in self.names:
+            return own
         if external_id is None and name in self.known:
             return self.known[name]
         if external_id is not None:
