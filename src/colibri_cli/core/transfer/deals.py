@@ -8,6 +8,7 @@ reports see it open from created_on and closed from closed_on.
 
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 
 from colibri_cli.core import opportunities, settings
 from colibri_cli.core.errors import ColibriError, InvalidInput
@@ -145,40 +146,19 @@ class OpportunityImporter(ReferencingImporter):
             raise InvalidInput(problems[0].message)
 
     def _readers(self) -> dict:
-        """How each field's text is read into the values (None: read elsewhere; absent:
-        plain text, already stripped)."""
-        dates, statuses, probabilities, currencies = (
-            self.dates,
-            self.statuses,
-            self.probabilities,
-            self.currencies,
-        )
-
-        def amount(text: str, values: dict) -> None:
-            read = self.amounts(text)
-            values["amount"] = read.value
-            if read.currency:
-                values["symbol_currency"] = read.currency
-            if read.rounded:
-                values["rounded"] = True
-
-        def date(name: str):
-            label = LABELS[name]
-            return lambda text, values: values.__setitem__(name, dates(text, label))
-
+        """How each field's text is read into its value (None: read elsewhere; absent:
+        plain text, already stripped). The amount is read as an `Amount`, which `_read`
+        spreads into the value and its flags."""
+        dates = self.dates
         return {
-            "amount": amount,
-            "due_date": date("due_date"),
-            "created_on": date("created_on"),
-            "closed_on": date("closed_on"),
-            "status": lambda text, values: values.__setitem__("status", statuses(text)),
-            "probability": lambda text, values: values.__setitem__(
-                "probability", probabilities(text)
-            ),
-            "currency": lambda text, values: values.__setitem__("currency", currencies(text)),
-            "tags": lambda text, values: values.__setitem__(
-                "tags", opportunities.normalize_tags(text)
-            ),
+            "amount": self.amounts,
+            "due_date": partial(dates, label=LABELS["due_date"]),
+            "created_on": partial(dates, label=LABELS["created_on"]),
+            "closed_on": partial(dates, label=LABELS["closed_on"]),
+            "status": self.statuses,
+            "probability": self.probabilities,
+            "currency": self.currencies,
+            "tags": opportunities.normalize_tags,
             "account": None,
             "account_external_id": None,
             "contact": None,
@@ -188,16 +168,23 @@ class OpportunityImporter(ReferencingImporter):
         """Read every field's text into `values`; each refusal becomes a problem."""
         readers = self.readers
         for name, text in raw.items():
-            reader = readers.get(name, _TEXT)
-            if reader is _TEXT:
+            read = readers.get(name, _TEXT)
+            if read is _TEXT:
                 values[name] = text
-            elif reader is not None:
+            elif read is not None:
                 try:
-                    reader(text, values)
+                    values[name] = read(text)
                 except ColibriError as problem:
                     message = str(problem)
                     unknown = name == "status" and message.startswith(_unknown_prefix())
                     problems.append(Problem(name, message, "status" if unknown else "", text))
+        amount = values.get("amount")
+        if amount is not None:
+            values["amount"], rounded, currency = amount
+            if currency:
+                values["symbol_currency"] = currency
+            if rounded:
+                values["rounded"] = True
 
     def parse(self, raw, defaulted, problems, line) -> Opportunity | None:
         values: dict = {}

@@ -1,10 +1,10 @@
 """Reading one cell, by the rules of the single-record commands, fast enough for a big file.
 
 Each reader tries a fast path for the common case (a plain ISO date, a plain whole
-amount, a probability in digits), then the shared parser (`dates.parse_date`,
-`money.parse_amount`, `statuses.resolve`, `opportunities.parse_field`), whose result, or
-refusal, is remembered for the next cell with the same text: a file repeats its dates and
-statuses. `--date-format` (a strftime pattern) is tried before the shared date parser.
+amount), then the shared parser (`dates.parse_date`, `money.parse_amount`,
+`statuses.resolve`, `opportunities.parse_field`), whose result, or refusal, is remembered
+for the next cell with the same text: a file repeats its dates, statuses, probabilities.
+`--date-format` (a strftime pattern) is tried before the shared date parser.
 """
 
 import datetime as dt
@@ -140,20 +140,14 @@ class AmountReader:
         return Amount(parsed.value, parsed.rounded, parsed.currency)
 
 
-class FieldReader:
-    """A field read by `opportunities.parse_field` (probability, currency, tags), remembered."""
+class FieldReader(Memo):
+    """A field read by `opportunities.parse_field` (probability, currency), remembered: a
+    file repeats them."""
 
     def __init__(self, conn: sqlite3.Connection, name: str) -> None:
+        super().__init__(self._slow)
         self.name = name
         self.conn = conn
-        self.memo = Memo(self._slow)
-
-    def __call__(self, text: str):
-        if self.name == "probability" and text.isdigit() and text.isascii() and len(text) <= 3:
-            value = int(text)
-            if value <= 100:
-                return value
-        return self.memo(text)
 
     def _slow(self, text: str):
         parsed = opportunities.Parsed()
@@ -161,16 +155,13 @@ class FieldReader:
         return parsed.values.get(self.name)
 
 
-class StatusReader:
+class StatusReader(Memo):
     """A status key from a file's stage name: `--status-map`, then the status rules."""
 
     def __init__(self, conn: sqlite3.Connection, status_map: dict[str, str]) -> None:
+        super().__init__(self._slow)
         self.conn = conn
         self.status_map = status_map
-        self.memo = Memo(self._slow)
-
-    def __call__(self, text: str) -> str:
-        return self.memo(text)
 
     def _slow(self, text: str) -> str:
         folded = fold(text)
