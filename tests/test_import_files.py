@@ -16,6 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 FRENCH_BOM = FIXTURES / "french_spreadsheet_bom.csv"
 FRENCH_CP1252 = FIXTURES / "french_spreadsheet_cp1252.csv"
 OTHER_CRM = FIXTURES / "other_crm_deals.csv"
+PIPEDRIVE = FIXTURES / "pipedrive_deals.csv"
 BAD_ROWS = FIXTURES / "bad_rows.csv"
 
 OPPORTUNITIES = """
@@ -290,7 +291,9 @@ def test_another_crms_export_is_refused_with_every_problem_named(cli, db_path):
         "Hint: Empty required values: amount (2), due_date (2), account (1). Fill them in, or "
         "give a value for them all with --default FIELD=VALUE (e.g. --default amount=0 "
         "--default due_date=+1m).\n"
-        "Error: Nothing was imported: 7 of 7 rows are invalid (listed above). Fix them.\n"
+        "Error: Nothing was imported: line 2 has '12/15/2026', a date that puts the month "
+        "first, but other dates were read with the day first, as the date-order setting says "
+        "(line 2: '09/01/2026' as 2026-01-09). Import it with --date-format %m/%d/%Y.\n"
     )
     assert dump(db_path) == before  # not even the accounts it would have created
 
@@ -391,6 +394,121 @@ def test_another_crms_export_twice_adds_nothing(ok, db_path):
 
     assert again.stderr.endswith("0 created, 0 updated, 7 skipped, 0 rejected.\n")
     assert dump(db_path) == before
+
+
+# Pipedrive: a stage for open deals, a status (open, won, lost) for them all -----------------
+
+PIPEDRIVE_COLUMNS = (
+    "Columns: 'Deal - ID' -> external_id, 'Deal - Title' -> name, 'Deal - Value' -> amount, "
+    "'Deal - Currency' -> currency, 'Deal - Organization' -> account, 'Organization - ID' -> "
+    "account_external_id, 'Deal - Contact person' -> contact, 'Deal - Stage' -> status, "
+    "'Deal - Status' -> outcome, 'Deal - Deal created' -> created_on, "
+    "'Deal - Expected close date' -> due_date, 'Deal - Deal closed on' -> closed_on, "
+    "'Deal - Lost reason' -> close_reason\n"
+)
+PIPEDRIVE_STAGES = (
+    "--status-map", "Qualified=analysis", "--status-map", "Contact Made=analysis",
+    "--status-map", "Proposal Made=quote", "--status-map", "Negotiations Started=negotiation",
+)  # fmt: skip
+
+
+def test_pipedrive_stages_and_statuses_are_read_together(cli, ok, rows, db_path):
+    cli("account", "list")
+    before = dump(db_path)
+
+    refused = cli("import", "opps", str(PIPEDRIVE), "--create-accounts", *PIPEDRIVE_STAGES)
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(
+        PIPEDRIVE_COLUMNS + f"line 6, Deal - Status: Unknown status 'deleted'. {CHOICES}\n"
+    )
+    assert dump(db_path) == before
+
+    ok("import", "opps", str(PIPEDRIVE), "--create-accounts", *PIPEDRIVE_STAGES,
+       "--status-map", "deleted=cancelled")  # fmt: skip
+
+    # The stage of an open deal, the outcome of a closed one (whatever stage it was in),
+    # and the day of each time.
+    assert rows(OPPORTUNITIES) == [
+        opportunity("101", "Website redesign", "ACME Industries", 15000, "2026-12-15", "quote",
+                    "2026-09-01"),
+        opportunity("102", "Support contract", "Globex", 1500, "2027-03-31", "analysis",
+                    "2026-10-12"),
+        opportunity("103", "Cloud migration", "ACME Industries", 48500, "2026-10-30", "won",
+                    "2026-06-15", "2026-10-28"),
+        opportunity("104", "Hardware refresh", "Initech", 9000, "2026-09-30", "lost",
+                    "2026-07-01", "2026-09-20", reason="Price too high"),
+        opportunity("105", "Training", "Globex", 2000, "2026-08-30", "cancelled", "2026-08-01",
+                    "2026-08-30"),
+    ]  # fmt: skip
+    assert rows("SELECT name, external_id FROM accounts ORDER BY id") == [
+        {"name": "ACME Industries", "external_id": "7"},
+        {"name": "Globex", "external_id": "8"},
+        {"name": "Initech", "external_id": "9"},
+    ]
+
+
+def test_colibris_own_french_labels_are_statuses(ok, rows):
+    text = (
+        "Société;Opportunité;Montant;Échéance;Étape\n"
+        "ACME;Site;1 500,00 €;15/12/2026;Devis envoyé\n"
+        "ACME;Audit;900;20/12/2026;Analyse des besoins\n"
+        "ACME;Formation;700;22/12/2026;Négociation\n"
+    )
+
+    ok("import", "opps", "-", "--create-accounts", input=text)
+
+    assert [row["status"] for row in rows("SELECT status FROM opportunities ORDER BY id")] == [
+        "quote",
+        "analysis",
+        "negotiation",
+    ]
+
+
+# Dates in the other order ------------------------------------------------------------------
+
+MONTH_FIRST = (
+    "name,account,amount,due_date,status,created_on\n"
+    "A,ACME,10,2/4/2027,quote,2026-11-01 09:30:00\n"
+    "B,ACME,10,4/13/2027,quote,2026-11-01T09:30:00Z\n"
+    "C,ACME,10,5/5/2027,quote,2026-11-02\n"
+)
+
+
+@pytest.mark.parametrize("options", [(), ("--skip-invalid",), ("--skip-invalid", "--dry-run")])
+def test_a_month_first_file_is_never_half_read_day_first(cli, db_path, options):
+    cli("account", "add", "ACME")
+    before = dump(db_path)
+
+    result = cli("import", "opps", "-", *options, input=MONTH_FIRST)
+
+    start = "The import would be refused" if "--dry-run" in options else "Nothing was imported"
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {start}: line 3 has '4/13/2027', a date that puts the month first, but other "
+        "dates were read with the day first, as the date-order setting says (line 2: "
+        "'2/4/2027' as 2027-04-02). Import it with --date-format %m/%d/%Y."
+    )
+    assert dump(db_path) == before
+
+
+def test_with_its_date_format_a_month_first_file_comes_in(ok, rows):
+    ok("account", "add", "ACME")
+
+    ok("import", "opps", "-", "--date-format", "%m/%d/%Y", input=MONTH_FIRST)
+
+    assert rows("SELECT name, due_date, created_on FROM opportunities ORDER BY id") == [
+        {"name": "A", "due_date": "2027-02-04", "created_on": "2026-11-01"},
+        {"name": "B", "due_date": "2027-04-13", "created_on": "2026-11-01"},
+        {"name": "C", "due_date": "2027-05-05", "created_on": "2026-11-02"},
+    ]
+
+
+def test_dates_that_read_alike_either_way_are_not_a_conflict(ok, rows):
+    text = "name,account,amount,due_date,status\nA,ACME,10,5/5/2027,quote\n"
+
+    ok("import", "opps", "-", "--create-accounts", input=text)
+
+    assert rows("SELECT due_date FROM opportunities") == [{"due_date": "2027-05-05"}]
 
 
 # A file with bad rows scattered through it -------------------------------------------------

@@ -347,6 +347,8 @@ def _summary(result, described: str) -> None:
     if result.refused:
         valid = result.rows - result.rejected
         start = _("The import would be refused") if result.dry_run else _("Nothing was imported")
+        if result.misread:
+            raise InvalidInput(f"{start}: {result.misread}")
         also = (
             ngettext(
                 ", or import the {count} valid row with --skip-invalid "

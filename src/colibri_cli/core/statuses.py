@@ -33,7 +33,9 @@ def display_label(key: str, label: str) -> str:
 
 FRENCH_ALIASES = {
     "analyse": "analysis",
+    "analyse des besoins": "analysis",
     "devis": "quote",
+    "devis envoye": "quote",
     "negociation": "negotiation",
     "gagnee": "won",
     "gagne": "won",

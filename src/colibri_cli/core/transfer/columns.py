@@ -61,14 +61,19 @@ class Kind:
 
     def field_for(self, header: str) -> str | None:
         """The field a header means, if any."""
+        return self.lookup.get(self.word_of(header))
+
+    def word_of(self, header: str) -> str:
+        """A header normalized, without the kind's prefix if what follows it is known
+        ("Deal - Stage" -> "stage")."""
         key = normalize(header)
         if key in self.lookup:
-            return self.lookup[key]
+            return key
         for prefix in self.prefixes:
             rest = key.removeprefix(prefix)
             if rest != key and rest in self.lookup:
-                return self.lookup[rest]
-        return None
+                return rest
+        return key
 
 
 _ACCOUNT_NAMES = (
@@ -161,6 +166,9 @@ CONTACTS = Kind(
     prefixes=("contact", "person", "personne"),
 )
 
+OUTCOME_WORDS = frozenset(normalize(word) for word in ("status", "statut", "état", "deal status"))
+"""Headers that, beside a stage column, give a deal's outcome rather than its stage."""
+
 OPPORTUNITIES = Kind(
     name="opps",
     plural="opportunities",
@@ -186,7 +194,7 @@ OPPORTUNITIES = Kind(
         "notes",
         "external_id",
     ),
-    import_only=("account_external_id",),
+    import_only=("account_external_id", "outcome"),
     synonyms={
         "name": (
             "nom",
@@ -264,6 +272,8 @@ OPPORTUNITIES = Kind(
             "date de création",
             "créée le",
             "créé le",
+            "deal created",
+            "add time",
         ),
         "closed_on": (
             "closed",
@@ -271,6 +281,8 @@ OPPORTUNITIES = Kind(
             "date closed",
             "actual close date",
             "won date",
+            "deal closed on",
+            "close time",
             "date de fermeture",
             "date de clôture effective",
             "date de clôture réelle",
@@ -459,6 +471,12 @@ def match(
         if name is None:
             continue
         twin = next((other for other, known in fields.items() if known == name), None)
+        if twin is not None and header not in chosen and twin not in chosen:
+            outcome = _outcome_of(kind, name, twin, header)
+            if outcome is not None:
+                fields[outcome] = "outcome"
+                fields[twin if outcome == header else header] = name
+                continue
         if twin is not None:
             raise InvalidInput(
                 _(
@@ -468,6 +486,16 @@ def match(
             )
         fields[header] = name
     return Columns(fields, ignored)
+
+
+def _outcome_of(kind: Kind, name: str, first: str, second: str) -> str | None:
+    """Of two columns read as the status, the one that is the deal's outcome (open, won,
+    lost: Pipedrive's "Status") beside its stage ("Stage"), if that is what they are."""
+    if name != "status" or "outcome" not in kind.fields:
+        return None
+    words = {header: kind.word_of(header) for header in (first, second)}
+    outcomes = [header for header, word in words.items() if word in OUTCOME_WORDS]
+    return outcomes[0] if len(outcomes) == 1 else None
 
 
 def missing_required(kind: Kind, present: Iterable[str]) -> list[str]:

@@ -135,6 +135,8 @@ first open status, stamped at the start of its creation day."""
 CLOSED = "SELECT * FROM opportunities WHERE id BETWEEN :first AND :last AND closed_on IS NOT NULL"
 """The closed ones of a batch, as they are once moved to their closed status (the update
 trigger's WHEN holds for them all: their status changed)."""
+OPEN_OUTCOMES = frozenset(("open", "ouvert", "ouverte", "en cours"))
+"""What an outcome column says of a deal still open."""
 TEXT_FIELDS = ("source", "type", "description", "notes", "external_id", "close_reason")
 LABELS = {
     **opportunities.FIELD_LABELS,
@@ -213,6 +215,7 @@ class OpportunityImporter(ReferencingImporter):
             "account": None,
             "account_external_id": None,
             "contact": None,
+            "outcome": None,
         }
 
     def _read(self, raw: dict, values: dict, problems: list[Problem]) -> None:
@@ -239,13 +242,20 @@ class OpportunityImporter(ReferencingImporter):
 
     def parse(self, raw, defaulted, problems, line) -> Opportunity | None:
         values: dict = {}
+        closing = self._closing_outcome(raw["outcome"], problems) if "outcome" in raw else None
         for name in ("name", "amount", "due_date", "status"):
-            if name not in raw:
+            if name not in raw and not (name == "status" and closing):
                 message = _("The {field} is missing.").format(
                     field=_(opportunities.FIELD_LABELS[name])
                 )
                 problems.append(Problem(name, message, "missing", name))
-        self._read(raw, values, problems)
+        if closing:  # a won or lost deal: the stage it was in no longer matters
+            self._read(
+                {name: text for name, text in raw.items() if name != "status"}, values, problems
+            )
+            values["status"] = closing
+        else:
+            self._read(raw, values, problems)
         account = self.find_account(raw, problems, required=True)
         if problems:
             return None
@@ -258,6 +268,20 @@ class OpportunityImporter(ReferencingImporter):
         if problems:
             return None
         return Opportunity(None, raw, defaulted, values, account, closed, line)
+
+    def _closing_outcome(self, text: str, problems: list[Problem]) -> str | None:
+        """The closed status an outcome column gives (Pipedrive's won or lost), or None
+        for an open deal, whose status is then its stage."""
+        if fold(text) in OPEN_OUTCOMES:
+            return None
+        try:
+            status = self.statuses(text)
+        except ColibriError as problem:
+            message = str(problem)
+            unknown = message.startswith(_unknown_prefix())
+            problems.append(Problem("outcome", message, "status" if unknown else "", text))
+            return None
+        return status if self.kinds[status] != "open" else None
 
     def _complete(self, values: dict, raw: dict, problems: list[Problem]) -> None:
         """The rules of a new opportunity: currency, creation and closing dates."""
@@ -563,6 +587,8 @@ class OpportunityImporter(ReferencingImporter):
                 new["account_id"] = values["account_id"]
             elif name in ("contact", "contact_external_id"):
                 new["contact_id"] = values.get("contact_id")
+            elif name == "outcome":
+                new["status"] = values["status"]
             elif name in existing and name not in ("closed_on",):
                 new[name] = values.get(name)
         if "currency" not in given and values.get("symbol_currency"):

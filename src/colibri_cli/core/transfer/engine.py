@@ -131,7 +131,10 @@ class Result:
     hints: list[str] = field(default_factory=list)
     rejects_path: Path | None = None
     refused: bool = False
-    """Invalid rows without --skip-invalid: nothing was (or, in a dry run, would be) written."""
+    """Invalid rows without --skip-invalid, or a misread file: nothing was (or, in a dry
+    run, would be) written."""
+    misread: str | None = None
+    """Why the whole file was read wrong (its dates in the other order), if it was."""
 
 
 class Importer:
@@ -345,6 +348,7 @@ class Importer:
                     if _is_empty(record.cells):
                         continue
                     self.result.rows += 1
+                    self.dates.line = record.line
                     raw, defaulted, problems = self.extract(record)
                     values = None
                     if not problems:
@@ -370,7 +374,8 @@ class Importer:
                 self.rejects.discard()
             raise  # the command's transaction is rolled back
         result = self.result
-        result.refused = result.rejected > 0 and not options.skip_invalid
+        result.misread = self.dates.misread()
+        result.refused = bool((result.rejected and not options.skip_invalid) or result.misread)
         result.kept = not options.dry_run and not result.refused
         if result.kept:
             self.finish()

@@ -23,6 +23,11 @@ MEMORY = 20_000
 """How many distinct texts a reader remembers before it starts afresh (memory stays flat)."""
 
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
+_TIMESTAMP = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+"""A date and time as tools export them ("2026-03-04 14:22:10", ISO 8601): the day counts."""
 
 # Stage names of other CRMs that mean a closed deal, read as colibri's won and lost
 # when no --status-map says otherwise.
@@ -61,12 +66,30 @@ class _Refusal:
     message: str
 
 
+@dataclass(frozen=True)
+class Example:
+    """A date of a file, with where it is and what it was read as."""
+
+    line: int
+    text: str
+    read: str = ""
+
+
 class DateReader:
-    """ISO dates at once; else `--date-format`; else the `date-order` rules of design §4."""
+    """ISO dates at once; else `--date-format`; else a date and time (the day counts); else
+    the `date-order` rules of design §4.
+
+    It watches the order of the file's numeric dates: a date that only the other order can
+    read (13/4/2027 under mdy) proves the file uses it, and then the dates read in the
+    setting's order that would read otherwise in the other (2/4/2027) are wrong."""
 
     def __init__(self, *, today: dt.date, order: str, date_format: str | None) -> None:
         self.today, self.order, self.date_format = today, order, date_format
         self.memos: dict[str, Memo] = {}
+        self.line = 0
+        """The line being read, set by the import for the examples of `misread`."""
+        self.swappable: Example | None = None
+        self.other_order: Example | None = None
 
     def __call__(self, text: str, label: str) -> str:
         if self.date_format is None and len(text) == 10 and text[4] == "-" and text[7] == "-":
@@ -87,12 +110,53 @@ class DateReader:
                 return dt.datetime.strptime(text, self.date_format).date().isoformat()
             except ValueError:
                 pass
+        stamp = _TIMESTAMP.fullmatch(text)
         try:
-            return dates.parse_date(
-                text, today=self.today, order=self.order, field=label
+            read = dates.parse_date(
+                stamp[1] if stamp else text, today=self.today, order=self.order, field=label
             ).isoformat()
         except InvalidInput as problem:
             raise InvalidInput(str(problem).rstrip(".") + self._hint(text) + ".") from None
+        if not self.date_format:
+            self._watch(text, read)
+        return read
+
+    def _watch(self, text: str, read: str) -> None:
+        """Keep the first date the other order would read as another day (2/4/2027)."""
+        if self.swappable is not None:
+            return
+        match = _NUMERIC_DATE.fullmatch(text.strip())
+        if match and match[1] != match[3] and int(match[1]) <= 12 and int(match[3]) <= 12:
+            self.swappable = Example(self.line, text, read)
+
+    def misread(self) -> str | None:
+        """Why the dates read are not to be trusted, if the file proved to write its dates
+        in the other order after some were read in the setting's."""
+        if self.other_order is None or self.swappable is None:
+            return None
+        proof, example = self.other_order, self.swappable
+        pattern = self._pattern(_NUMERIC_DATE.fullmatch(proof.text.strip()))
+        message = (
+            _(
+                "line {line} has {text}, a date that puts the month first, but other dates "
+                "were read with the day first, as the date-order setting says (line "
+                "{example_line}: {example} as {read}). Import it with --date-format {format}."
+            )
+            if self.order == "dmy"
+            else _(
+                "line {line} has {text}, a date that puts the day first, but other dates "
+                "were read with the month first, as the date-order setting says (line "
+                "{example_line}: {example} as {read}). Import it with --date-format {format}."
+            )
+        )
+        return message.format(
+            line=proof.line,
+            text=repr(proof.text),
+            example_line=example.line,
+            example=repr(example.text),
+            read=example.read,
+            format=pattern,
+        )
 
     def _hint(self, text: str) -> str:
         if self.date_format:
@@ -105,14 +169,20 @@ class DateReader:
             dates.parse_date(text, today=self.today, order=other)
         except InvalidInput:
             return ""
-        first, second = ("%m", "%d") if other == "mdy" else ("%d", "%m")
-        year = "%Y" if len(match[4]) == 4 else "%y"
-        pattern = f"{first}{match[2]}{second}{match[2]}{year}"
+        if self.other_order is None:
+            self.other_order = Example(self.line, text)
+        pattern = self._pattern(match)
         if other == "mdy":
             hint = _(". If the file writes the month first, import it with --date-format {format}")
         else:
             hint = _(". If the file writes the day first, import it with --date-format {format}")
         return hint.format(format=pattern)
+
+    def _pattern(self, match: re.Match) -> str:
+        """The --date-format of a numeric date written in the other order than the setting's."""
+        first, second = ("%m", "%d") if self.order == "dmy" else ("%d", "%m")
+        year = "%Y" if len(match[4]) == 4 else "%y"
+        return f"{first}{match[2]}{second}{match[2]}{year}"
 
 
 class Amount(NamedTuple):
