@@ -17,6 +17,7 @@ FRENCH_BOM = FIXTURES / "french_spreadsheet_bom.csv"
 FRENCH_CP1252 = FIXTURES / "french_spreadsheet_cp1252.csv"
 OTHER_CRM = FIXTURES / "other_crm_deals.csv"
 PIPEDRIVE = FIXTURES / "pipedrive_deals.csv"
+SALESFORCE_REPORT = FIXTURES / "salesforce_report.csv"
 BAD_ROWS = FIXTURES / "bad_rows.csv"
 
 OPPORTUNITIES = """
@@ -462,6 +463,74 @@ def test_colibris_own_french_labels_are_statuses(ok, rows):
         "analysis",
         "negotiation",
     ]
+
+
+def test_a_reports_footer_is_left_out_and_said(ok, rows):
+    result = ok("import", "opps", str(SALESFORCE_REPORT), "--create-accounts")
+
+    assert result.stderr.splitlines()[1:] == [
+        "Left out lines 7-12, after the last row: a report's footer ('Grand Totals (2 records)', "
+        "'Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.', "
+        "'Confidential Information - Do Not Distribute' and 2 more).",
+        f"Imported opportunities from {SALESFORCE_REPORT} (comma-separated CSV, UTF-8): "
+        "2 created, 0 updated, 0 skipped, 0 rejected; 2 new accounts.",
+    ]
+    assert rows("SELECT name, amount, currency, external_id FROM opportunities") == [
+        {
+            "name": "Website redesign",
+            "amount": 15000,
+            "currency": "USD",
+            "external_id": "006A000001",
+        },
+        {
+            "name": "Support contract",
+            "amount": 1500,
+            "currency": "USD",
+            "external_id": "006A000002",
+        },
+    ]
+
+
+def test_rows_after_a_blank_line_are_rows_if_they_are_rows(cli, rows):
+    text = (
+        "name,account,amount,due_date,status\n"
+        "A,ACME,1,2027-01-31,quote\n\n"
+        "Total\n\n"
+        "B,ACME,2,2027-01-31,quote\n\n"
+        "C\n"
+    )
+
+    result = cli("import", "opps", "-", "--create-accounts", "--skip-invalid", input=text)
+
+    # "Total" is followed by a row: it is a row, and refused.
+    assert result.stderr.splitlines()[:4] == [
+        "line 4, amount: The amount is missing.",
+        "line 4, due_date: The due date is missing.",
+        "line 4, status: The status is missing.",
+        "line 4, account: The account is missing.",
+    ]
+    assert "Left out line 8, after the last row: a report's footer ('C')." in result.stderr
+    assert [row["name"] for row in rows("SELECT name FROM opportunities ORDER BY id")] == ["A", "B"]
+
+
+def test_a_rejects_file_ends_its_lines_as_the_file_did(ok, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    text = (
+        "name;account;amount;due_date;status\r\n"
+        "A;ACME;1;2027-01-31;quote\r\n"
+        "B;ACME;x;2027-01-31;quote\r\n"
+    )
+
+    ok("import", "opps", "-", "--create-accounts", "--skip-invalid", "--rejects", str(rejects),
+       input=text)  # fmt: skip
+
+    assert (
+        rejects.read_bytes()
+        == (
+            "reject_reason;name;account;amount;due_date;status\r\n"
+            f"amount: Invalid amount 'x': {AMOUNT_HINT};B;ACME;x;2027-01-31;quote\r\n"
+        ).encode()
+    )
 
 
 # Dates in the other order ------------------------------------------------------------------

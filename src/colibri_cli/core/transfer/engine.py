@@ -425,6 +425,24 @@ class Importer:
 
     def notices(self) -> None:
         result = self.result
+        footer = self.source.footer
+        if footer:
+            shown = ", ".join(repr(_first_cell(record.cells)) for record in footer[:3])
+            more = _(" and {count} more").format(count=len(footer) - 3) if len(footer) > 3 else ""
+            result.notices.append(
+                ngettext(
+                    "Left out line {lines}, after the last row: a report's footer ({shown}{more}).",
+                    "Left out lines {lines}, after the last row: a report's footer "
+                    "({shown}{more}).",
+                    len(footer),
+                ).format(
+                    lines=f"{footer[0].line}-{footer[-1].line}"
+                    if len(footer) > 1
+                    else footer[0].line,
+                    shown=shown,
+                    more=more,
+                )
+            )
         if self.ignored:
             shown = ", ".join(repr(header) for header in self.ignored)
             result.notices.insert(
@@ -628,6 +646,10 @@ def _is_empty(cells) -> bool:
     if isinstance(cells, list):
         return not any(cells) or not "".join(cells).strip()
     return not cells
+
+
+def _first_cell(cells: list[str]) -> str:
+    return next((cell.strip() for cell in cells if cell.strip()), "")
 
 
 def _json_text(value: object, name: str) -> str | None:

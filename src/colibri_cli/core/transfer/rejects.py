@@ -1,6 +1,6 @@
 """The rejects file: the rows --skip-invalid left out, as they were, with the reason.
 
-It has the format, delimiter and encoding of the file imported, the original columns and
+It has the format, delimiter, line ends and encoding of the file imported, the original columns and
 one more, `reject_reason`, first; fixed, it imports with the same command (the reason
 column is then ignored). It is written next to its destination and moved there only when
 the import stands, so a refused or dry run leaves no rejects file behind.
@@ -43,7 +43,9 @@ class RejectsFile:
         self.count = 0
         self.reason_at: int | None = None
         if source.format == "csv":
-            self.writer = csv.writer(self.file, delimiter=source.delimiter, lineterminator="\n")
+            self.writer = csv.writer(
+                self.file, delimiter=source.delimiter, lineterminator=source.line_end
+            )
             headers = list(source.headers)
             if REJECT_REASON in headers:
                 self.reason_at = headers.index(REJECT_REASON)

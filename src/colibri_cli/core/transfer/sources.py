@@ -68,6 +68,10 @@ class Source:
     size: int | None
     """Bytes in the file, when known (not for a pipe)."""
     counter: "_Counting" = field(repr=False)
+    line_end: str = "\n"
+    """CSV: how the header line ends (a rejects file ends its lines alike)."""
+    footer: list[Record] = field(default_factory=list)
+    """CSV: the lines a report prints after its rows (totals, copyright), left out."""
 
     @property
     def bytes_read(self) -> int:
@@ -195,6 +199,7 @@ def _csv_source(name, encoding, bom, text, first, size, counter) -> Source:
         ) from None
     headers = [header.strip() for header in headers]
     source = Source(name, "csv", encoding, bom, delimiter, headers, iter(()), size, counter)
+    source.line_end = "\r\n" if first.endswith("\r\n") else "\n"
     source.records = _csv_records(reader, source, lines - 1)
     return source
 
@@ -218,15 +223,32 @@ def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
 
 
 def _csv_records(reader, source: Source, offset: int) -> Iterator[Record]:
+    """The rows, as they stream. A report exported as CSV (Salesforce's) ends with a blank
+    line and lines of one cell each (totals, copyright, who ran it): held back from the
+    first blank line on, such lines are the report's `footer` if nothing else follows."""
     number = 0
     line = reader.line_num + 1 + offset
     guard = decoding(source.name, source.encoding, line)
+    held: list[Record] | None = None
+    """From a blank line on: the rows that may be a footer."""
     try:
         with guard:
             for cells in reader:
                 number += 1
-                yield Record(line, number, cells)
+                record = Record(line, number, cells)
                 line = guard.line = reader.line_num + 1 + offset
+                if held is None:
+                    if any(cells):
+                        yield record
+                    else:
+                        held = [record]
+                elif sum(1 for cell in cells if cell.strip()) <= 1:
+                    held.append(record)
+                else:
+                    yield from held
+                    yield record
+                    held = None
+        source.footer = [record for record in held or () if any(record.cells)]
     except csv.Error as error:
         raise InvalidInput(
             _("{name}, line {line}: cannot read it as CSV ({error}); check its quotes.").format(
