@@ -379,6 +379,63 @@ def test_opportunities_find_their_contact_by_its_external_id(cli, ok, rows, acme
     ) == [{"name": "First", "external_id": "C-2"}, {"name": "Second", "external_id": "C-1"}]
 
 
+CONTACT_DEALS = (
+    "name,account,contact,amount,due_date,status\n"
+    "Site,ACME,Jeanne Martin,100,2027-01-31,quote\n"
+    "Audit,ACME,jeanne martin,200,2027-01-31,quote\n"
+    "Training,Globex,Paul Roy,300,2027-01-31,quote\n"
+    "Hosting,ACME,Paul Roy,400,2027-01-31,quote\n"
+    "Support,ACME,,500,2027-01-31,quote\n"
+)
+
+
+def test_create_contacts_adds_each_once_at_its_deals_account(cli, ok, rows, acme):
+    refused = cli("import", "opps", "-", "--create-accounts", input=CONTACT_DEALS)
+    dry = ok("import", "opps", "-", "--create-accounts", "--create-contacts", "--dry-run",
+             input=CONTACT_DEALS)  # fmt: skip
+    result = ok("import", "opps", "-", "--create-accounts", "--create-contacts",
+                input=CONTACT_DEALS)  # fmt: skip
+    again = ok("import", "opps", "-", "--create-accounts", "--create-contacts",
+               input=CONTACT_DEALS)  # fmt: skip
+
+    assert refused.stderr.splitlines()[:4] == [
+        "line 2, contact: No contact 'Jeanne Martin' at ACME: add it, or import contacts first.",
+        "line 3, contact: No contact 'jeanne martin' at ACME: add it, or import contacts first.",
+        "line 4, contact: No contact 'Paul Roy' at the new account: import contacts first.",
+        "line 5, contact: No contact 'Paul Roy' at ACME: add it, or import contacts first.",
+    ]
+    counts = "5 created, 0 updated, 0 skipped, 0 rejected; 1 new account; 3 new contacts."
+    assert dry.stderr.endswith(f"would give: {counts}\n")
+    assert result.stderr.endswith(counts + "\n")
+    assert again.stderr.endswith("0 created, 0 updated, 5 skipped, 0 rejected.\n")
+    assert rows(
+        "SELECT o.name, c.name AS contact, a.name AS account FROM opportunities AS o "
+        "LEFT JOIN contacts AS c ON c.id = o.contact_id JOIN accounts AS a ON a.id = o.account_id "
+        "ORDER BY o.id"
+    ) == [
+        {"name": "Site", "contact": "Jeanne Martin", "account": "ACME"},
+        {"name": "Audit", "contact": "Jeanne Martin", "account": "ACME"},
+        {"name": "Training", "contact": "Paul Roy", "account": "Globex"},
+        {"name": "Hosting", "contact": "Paul Roy", "account": "ACME"},
+        {"name": "Support", "contact": None, "account": "ACME"},
+    ]
+    assert rows("SELECT count(*) AS n FROM contacts") == [{"n": 3}]
+
+
+def test_every_problem_of_a_row_is_named_at_once(cli, acme):
+    text = (
+        "name,account,contact,amount,due_date,status\nSite,ACME,Nobody,-2\xa0000,2027-01-31,quote\n"
+    )
+
+    result = cli("import", "opps", "-", input=text)
+
+    assert result.stderr.splitlines()[:2] == [
+        "line 2, amount: Invalid amount '-2 000': it cannot be negative; write 0 or more, such "
+        "as 15000.",
+        "line 2, contact: No contact 'Nobody' at ACME: add it, or import contacts first.",
+    ]
+
+
 def test_accounts_match_on_external_id_then_name_and_upsert(cli, ok, rows):
     ok("import", "accounts", "-", input="Code client,Raison sociale,Ville\nC1,ACME,Lyon\n")
     ok("account", "add", "Globex")

@@ -79,6 +79,12 @@ Encoding = Annotated[
 CreateAccounts = Annotated[
     bool, typer.Option("--create-accounts", help="Create the accounts the file names.")
 ]
+CreateContacts = Annotated[
+    bool,
+    typer.Option(
+        "--create-contacts", help="Create the contacts the file names, at their deal's account."
+    ),
+]
 Upsert = Annotated[bool, typer.Option("--upsert", help="Update the records already there.")]
 SkipInvalid = Annotated[
     bool,
@@ -152,6 +158,7 @@ def import_opps(
     date_format: DateFormat = None,
     encoding: Encoding = None,
     create_accounts: CreateAccounts = False,
+    create_contacts: CreateContacts = False,
     upsert: Upsert = False,
     skip_invalid: SkipInvalid = False,
     rejects: Rejects = None,
@@ -162,9 +169,9 @@ def import_opps(
     Closed ones (won, lost, cancelled) come with their history: open from created_on,
     closed from closed_on (else from their due date).
 
-    Fields: name, account, account_external_id, contact, amount, currency, due_date, status,
-    probability, created_on, closed_on, close_reason, source, type, description, tags,
-    notes, external_id.
+    Fields: name, account, account_external_id, contact, contact_external_id, amount,
+    currency, due_date, status, outcome, probability, created_on, closed_on, close_reason,
+    source, type, description, tags, notes, external_id.
 
     Example: colibri import opps deals.csv --create-accounts --date-format %m/%d/%Y
     --status-map "Closed Won=won" --default amount=0
@@ -208,6 +215,7 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
         defaults=list(given.get("default") or ()),
         date_format=given.get("date_format"),
         create_accounts=given.get("create_accounts", False),
+        create_contacts=given.get("create_contacts", False),
         upsert=given["upsert"],
         skip_invalid=given["skip_invalid"],
         dry_run=given["dry_run"],
@@ -318,6 +326,10 @@ def _summary(result, described: str) -> None:
         counts += ngettext(
             "; {count} new account", "; {count} new accounts", result.accounts_created
         ).format(count=format_number(result.accounts_created))
+    if result.contacts_created:
+        counts += ngettext(
+            "; {count} new contact", "; {count} new contacts", result.contacts_created
+        ).format(count=format_number(result.contacts_created))
     if result.dry_run:
         say(
             _(

@@ -24,6 +24,7 @@ from colibri_cli.core.transfer.engine import (
     duplicate,
     given_fields,
     insert_many,
+    insert_sql,
 )
 from colibri_cli.core.transfer.references import SUGGESTED, OpportunityNames, ReferencingImporter
 from colibri_cli.core.transfer.sources import Record
@@ -146,6 +147,13 @@ LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class NewContact:
+    """A contact --create-contacts adds once the row is known valid."""
+
+    name: str
+
+
 @dataclass
 class Opportunity:
     """A valid row, ready to insert or to compare with the record it matches."""
@@ -257,16 +265,14 @@ class OpportunityImporter(ReferencingImporter):
         else:
             self._read(raw, values, problems)
         account = self.find_account(raw, problems, required=True)
+        if account is not None and ("contact" in raw or "contact_external_id" in raw):
+            values["contact_id"] = self._contact(raw, account, problems)
         if problems:
             return None
         self._complete(values, raw, problems)
         if problems:
             return None
         closed = self.kinds[values["status"]] != "open"
-        if "contact" in raw or "contact_external_id" in raw:
-            values["contact_id"] = self._contact(raw, account, problems)
-        if problems:
-            return None
         return Opportunity(None, raw, defaulted, values, account, closed, line)
 
     def _closing_outcome(self, text: str, problems: list[Problem]) -> str | None:
@@ -339,11 +345,13 @@ class OpportunityImporter(ReferencingImporter):
             )
         values.setdefault("created_on", closed_on)
 
-    def _contact(self, raw: dict, account, problems: list[Problem]) -> int | None:
+    def _contact(self, raw: dict, account, problems: list[Problem]) -> int | NewContact | None:
         name, external_id = raw.get("contact"), raw.get("contact_external_id")
         if external_id is not None:
             return self._contact_by_id(external_id, account, problems)
         if not isinstance(account, int):
+            if self.options.create_contacts:
+                return NewContact(name)
             problems.append(
                 Problem(
                     "contact",
@@ -353,17 +361,12 @@ class OpportunityImporter(ReferencingImporter):
                 )
             )
             return None
-        known = self.contacts.get(account)
-        if known is None:
-            known = self.contacts[account] = {}
-            for row in self.conn.execute(
-                "SELECT id, name FROM contacts WHERE account_id = ? ORDER BY id", (account,)
-            ):
-                known.setdefault(fold(row["name"]), []).append(row["id"])
-        found = known.get(fold(name), [])
+        found = self._contacts_at(account).get(fold(name), [])
         where = self.accounts.names[account]
         if len(found) == 1:
             return found[0]
+        if not found and self.options.create_contacts:
+            return NewContact(name)
         if found:
             problems.append(
                 Problem(
@@ -389,6 +392,30 @@ class OpportunityImporter(ReferencingImporter):
                 )
             )
         return None
+
+    def _contacts_at(self, account_id: int) -> dict[str, list[int]]:
+        """The ids of the contacts of an account by folded name, read once."""
+        known = self.contacts.get(account_id)
+        if known is None:
+            known = self.contacts[account_id] = {}
+            for row in self.conn.execute(
+                "SELECT id, name FROM contacts WHERE account_id = ? ORDER BY id", (account_id,)
+            ):
+                known.setdefault(fold(row["name"]), []).append(row["id"])
+        return known
+
+    def _ensure_contact(self, contact: NewContact, account_id: int) -> int:
+        """The id of a contact --create-contacts adds (once, however many rows name it)."""
+        known = self._contacts_at(account_id)
+        found = known.get(fold(contact.name))
+        if found:
+            return found[0]
+        row = {"account_id": account_id, "name": contact.name}
+        row |= {"created_at": self.stamp, "updated_at": self.stamp}
+        contact_id = self.conn.execute(*insert_sql("contacts", row)).lastrowid
+        known[fold(contact.name)] = [contact_id]
+        self.result.contacts_created += 1
+        return contact_id
 
     def _contact_by_id(self, external_id: str, account, problems: list[Problem]) -> int | None:
         column, value = self.own.where("contacts", external_id)
@@ -430,6 +457,8 @@ class OpportunityImporter(ReferencingImporter):
             values = opportunity.values
             account_id = self.accounts.ensure(opportunity.account)
             values["account_id"] = account_id
+            if isinstance(values.get("contact_id"), NewContact):
+                values["contact_id"] = self._ensure_contact(values["contact_id"], account_id)
             key = opportunity.key = self._key(values, live)
             if key in keys:
                 problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))

@@ -61,6 +61,7 @@ class Options:
     defaults: list[tuple[str, str]] = field(default_factory=list)
     date_format: str | None = None
     create_accounts: bool = False
+    create_contacts: bool = False
     upsert: bool = False
     skip_invalid: bool = False
     dry_run: bool = False
@@ -125,6 +126,7 @@ class Result:
     skipped: int = 0
     rejected: int = 0
     accounts_created: int = 0
+    contacts_created: int = 0
     kept: bool = False
     notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

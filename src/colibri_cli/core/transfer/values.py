@@ -206,7 +206,9 @@ class AmountReader:
 
     @staticmethod
     def _slow(text: str) -> Amount:
-        parsed = money.parse_amount(text)
+        # Spreadsheets write "1 500,00 €" with no-break spaces: the same amount, and a
+        # message that shows them as the spaces they look like, not as \xa0.
+        parsed = money.parse_amount(text.replace("\xa0", " ").replace("\u202f", " "))
         return Amount(parsed.value, parsed.rounded, parsed.currency)
 
 
