@@ -601,7 +601,9 @@ BAD_ROW_PROBLEMS = [
     "line 16, external_id: An earlier row of this file has the same external id 'B-01': "
     "remove the duplicate, or give each opportunity its own external id.",
 ]
-BAD_ROW_HINTS = [
+BAD_ROW_NOTICES = [
+    "1 open opportunity has a probability of its own, not its status's (line 7): it keeps it "
+    "when its status changes (opp edit ID --probability '' gives it back to the status).",
     "Hint: Unknown statuses: 'signed' (1). Map each to a colibri status with "
     "--status-map 'signed=STATUS' (see `colibri statuses list`).",
     "Hint: 1 account not found; --create-accounts creates the missing ones.",
@@ -622,7 +624,7 @@ def test_bad_rows_refuse_the_whole_file_and_each_is_named(cli, db_path, two_acco
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         *BAD_ROW_PROBLEMS,
-        *BAD_ROW_HINTS,
+        *BAD_ROW_NOTICES,
         "Error: Nothing was imported: 11 of 15 rows are invalid (listed above). Fix them, or "
         "import the 4 valid rows with --skip-invalid (and --rejects FILE to keep the others).",
     ]
@@ -669,7 +671,7 @@ def test_skip_invalid_keeps_the_rejects_to_fix_and_import_again(ok, rows, tmp_pa
 
     assert result.stderr.splitlines() == [
         *BAD_ROW_PROBLEMS,
-        *BAD_ROW_HINTS,
+        *BAD_ROW_NOTICES,
         f"Imported opportunities from {BAD_ROWS} (comma-separated CSV, UTF-8): "
         "4 created, 0 updated, 0 skipped, 11 rejected.",
         f"The 11 rejected rows are in {rejects}, with the reason in the first column; fix them "

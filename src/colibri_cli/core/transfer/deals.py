@@ -177,9 +177,9 @@ class OpportunityImporter(ReferencingImporter):
         self.statuses = StatusReader(conn, read_status_map(conn, options.status_map))
         self.probabilities = FieldReader(conn, "probability")
         self.currencies = FieldReader(conn, "currency")
-        self.kinds = {
-            row["key"]: row["kind"] for row in conn.execute("SELECT key, kind FROM statuses")
-        }
+        statuses = conn.execute("SELECT key, kind, probability FROM statuses").fetchall()
+        self.kinds = {row["key"]: row["kind"] for row in statuses}
+        self.status_probability = {row["key"]: row["probability"] for row in statuses}
         self.first_open = conn.execute(
             "SELECT key FROM statuses WHERE kind = 'open' ORDER BY position, key LIMIT 1"
         ).fetchone()[0]
@@ -190,6 +190,7 @@ class OpportunityImporter(ReferencingImporter):
         self.rounded = Lines()
         self.past_due = Lines()
         self.zero = Lines()
+        self.own_probability = Lines()
         self.closed_on_due = Lines()
         self.readers = self._readers()
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -561,6 +562,9 @@ class OpportunityImporter(ReferencingImporter):
             self.past_due.add(line)
         if values["amount"] == 0:
             self.zero.add(line)
+        probability = values.get("probability")
+        if probability is not None and probability != self.status_probability[values["status"]]:
+            self.own_probability.add(line)
         inserts.append(
             self._row(record_id, values, values["status"], values.get("probability"), None, None)
         )
@@ -668,6 +672,8 @@ class OpportunityImporter(ReferencingImporter):
             result.warnings.append(_counted(self.past_due, PAST_DUE))
         if self.zero:
             result.warnings.append(_counted(self.zero, ZERO))
+        if self.own_probability:
+            result.notices.append(_counted(self.own_probability, OWN_PROBABILITY))
 
 
 ROUNDED = Np_(
@@ -689,6 +695,14 @@ ZERO = Np_(
     "not count it.",
     "{count} open opportunities have an amount of 0 ({lines}): the pipeline and forecast will "
     "not count them.",
+)
+OWN_PROBABILITY = Np_(
+    "{count} open opportunity has a probability of its own, not its status's ({lines}): it "
+    "keeps it when its status changes (opp edit ID --probability '' gives it back to the "
+    "status).",
+    "{count} open opportunities have a probability of their own, not their status's "
+    "({lines}): they keep it when their status changes (opp edit ID --probability '' gives "
+    "it back to the status).",
 )
 FOR_CLOSED = {
     "closed_on": N_(
