@@ -291,7 +291,7 @@ def test_another_crms_export_is_refused_with_every_problem_named(cli, db_path):
         "--status-map 'Prospecting=STATUS' (see `colibri statuses list`).\n"
         "Hint: Empty required values: amount (2), due_date (2), account (1). Fill them in, or "
         "give a value for them all with --default FIELD=VALUE (e.g. --default amount=0 "
-        "--default due_date=+1m).\n"
+        "--default due_date=+1m --default account=Unassigned).\n"
         "Error: Nothing was imported: line 2 has '12/15/2026', a date that puts the month "
         "first, but other dates were read with the day first, as the date-order setting says "
         "(line 2: '09/01/2026' as 2026-01-09). Import it with --date-format %m/%d/%Y.\n"
@@ -674,7 +674,7 @@ def test_skip_invalid_keeps_the_rejects_to_fix_and_import_again(ok, rows, tmp_pa
         *BAD_ROW_NOTICES,
         f"Imported opportunities from {BAD_ROWS} (comma-separated CSV, UTF-8): "
         "4 created, 0 updated, 0 skipped, 11 rejected.",
-        f"The 11 rejected rows are in {rejects}, with the reason in the first column; fix them "
+        f"The 11 rejected rows are in {rejects}, with the reason in reject_reason; fix them "
         "and import that file again.",
     ]
     assert [row["external_id"] for row in rows("SELECT external_id FROM opportunities")] == [

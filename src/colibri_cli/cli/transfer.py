@@ -349,9 +349,9 @@ def _summary(result, described: str) -> None:
     elif result.rejects_path is not None:
         say(
             ngettext(
-                "The {count} rejected row is in {path}, with the reason in the first column; "
+                "The {count} rejected row is in {path}, with the reason in reject_reason; "
                 "fix it and import that file again.",
-                "The {count} rejected rows are in {path}, with the reason in the first column; "
+                "The {count} rejected rows are in {path}, with the reason in reject_reason; "
                 "fix them and import that file again.",
                 result.rejected,
             ).format(count=format_number(result.rejected), path=result.rejects_path)

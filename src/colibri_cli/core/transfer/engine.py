@@ -33,6 +33,8 @@ SAVEPOINT = "colibri_import"
 TOPIC_VALUES = 1_000
 """How many distinct unknown statuses or accounts a hint keeps count of."""
 AMBIGUOUS = -1
+DEFAULT_EXAMPLES = {"amount": "0", "due_date": "+1m", "status": "analysis", "account": "Unassigned"}
+"""A value to show in the hint about empty required values, by field."""
 IGNORED = {
     "account": N_(
         "Ignored columns (no account field matches them): {columns}. "
@@ -502,11 +504,19 @@ class Importer:
             shown = ", ".join(
                 f"{name} ({format_number(count)})" for name, count in missing.most_common()
             )
+            examples = " ".join(
+                f"--default {name}={DEFAULT_EXAMPLES[name]}"
+                for name in missing
+                if name in DEFAULT_EXAMPLES
+            )
             result.hints.append(
                 _(
                     "Empty required values: {shown}. Fill them in, or give a value for them all "
-                    "with --default FIELD=VALUE (e.g. --default amount=0 --default due_date=+1m)."
-                ).format(shown=shown)
+                    "with --default FIELD=VALUE{examples}."
+                ).format(
+                    shown=shown,
+                    examples=_(" (e.g. {options})").format(options=examples) if examples else "",
+                )
             )
 
     # Shared writing helpers -------------------------------------------------------------
