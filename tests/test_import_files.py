@@ -491,6 +491,15 @@ def test_a_reports_footer_is_left_out_and_said(ok, rows):
     ]
 
 
+def test_one_cell_rows_at_the_end_that_are_valid_are_rows(ok, rows):
+    result = ok("import", "accounts", "-", input="name\nAcme\nBeta\n\nGamma\nDelta\n")
+
+    assert "footer" not in result.stderr
+    assert [row["name"] for row in rows("SELECT name FROM accounts ORDER BY id")] == [
+        "Acme", "Beta", "Gamma", "Delta",
+    ]  # fmt: skip
+
+
 def test_rows_after_a_blank_line_are_rows_if_they_are_rows(cli, rows):
     text = (
         "name,account,amount,due_date,status\n"
@@ -572,12 +581,29 @@ def test_with_its_date_format_a_month_first_file_comes_in(ok, rows):
     ]
 
 
+def test_a_date_format_is_the_order_of_every_numeric_date(cli, rows):
+    text = MONTH_FIRST + "D,ACME,10,25/12/2027,quote,2027-01-31\nE,ACME,10,tomorrow,quote,\n"
+
+    result = cli("import", "opps", "-", "--create-accounts", "--date-format", "%m/%d/%Y",
+                 "--skip-invalid", input=text)  # fmt: skip
+
+    assert result.stderr.splitlines()[0] == (
+        "line 5, due_date: Invalid due date '25/12/2027': it does not match --date-format %m/%d/%Y."
+    )
+    assert [row["name"] for row in rows("SELECT name FROM opportunities")] == ["A", "B", "C", "E"]
+
+
 def test_dates_that_read_alike_either_way_are_not_a_conflict(ok, rows):
-    text = "name,account,amount,due_date,status\nA,ACME,10,5/5/2027,quote\n"
+    text = (
+        "name,account,amount,due_date,status\nA,ACME,10,5/5/2027,quote\nB,ACME,1,01/1/2027,quote\n"
+    )
 
     ok("import", "opps", "-", "--create-accounts", input=text)
 
-    assert rows("SELECT due_date FROM opportunities") == [{"due_date": "2027-05-05"}]
+    assert rows("SELECT due_date FROM opportunities ORDER BY id") == [
+        {"due_date": "2027-05-05"},
+        {"due_date": "2027-01-01"},
+    ]
 
 
 # A file with bad rows scattered through it -------------------------------------------------

@@ -422,17 +422,39 @@ def test_create_contacts_adds_each_once_at_its_deals_account(cli, ok, rows, acme
     assert rows("SELECT count(*) AS n FROM contacts") == [{"n": 3}]
 
 
+def test_create_contacts_adds_none_for_rows_not_written(ok, rows, acme):
+    ok(
+        "import",
+        "opps",
+        "-",
+        input="name,account,amount,due_date,status\nOld,ACME,1,2027-01-31,quote\n",
+    )
+    text = (
+        "external_id,name,account,contact,amount,due_date,status\n"
+        ",Old,ACME,Skipped Sam,1,2027-01-31,quote\n"
+        "X-1,New,ACME,Written Wendy,1,2027-01-31,quote\n"
+        "X-1,Twin,ACME,Duplicate Dan,1,2027-01-31,quote\n"
+    )
+
+    result = ok("import", "opps", "-", "--create-contacts", "--skip-invalid", input=text)
+
+    assert result.stderr.endswith("1 created, 0 updated, 1 skipped, 1 rejected; 1 new contact.\n")
+    assert rows("SELECT name FROM contacts") == [{"name": "Written Wendy"}]
+
+
 def test_every_problem_of_a_row_is_named_at_once(cli, acme):
     text = (
-        "name,account,contact,amount,due_date,status\nSite,ACME,Nobody,-2\xa0000,2027-01-31,quote\n"
+        "name,account,contact,amount,due_date,status,created_on\n"
+        "Site,ACME,Nobody,-2\xa0000,2027-01-31,quote,2027-01-01\n"
     )
 
     result = cli("import", "opps", "-", input=text)
 
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:3] == [
         "line 2, amount: Invalid amount '-2 000': it cannot be negative; write 0 or more, such "
         "as 15000.",
         "line 2, contact: No contact 'Nobody' at ACME: add it, or import contacts first.",
+        "line 2, created_on: Invalid creation date '2027-01-01': it is in the future (2027-01-01).",
     ]
 
 

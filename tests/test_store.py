@@ -389,32 +389,40 @@ def test_migrations_are_recorded_once(colibri_db, ok, rows):
     assert recorded[0]["name"] == "m001_initial_schema"
 
 
-def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows):
-    """A file written before m003 (the first two steps, with data) gains its identity and
-    ids that are never reused, and keeps its records, links, history and triggers."""
+FIRST_RELEASE_DATA = """
+    PRAGMA foreign_keys = ON;
+    INSERT INTO accounts (name, created_at, updated_at) VALUES ('ACME', 'x', 'x');
+    INSERT INTO contacts (account_id, name, created_at, updated_at) VALUES (1, 'Ann', 'x', 'x');
+    INSERT INTO opportunities (account_id, contact_id, name, amount, currency, due_date,
+        status, created_on, created_at, updated_at)
+        VALUES (1, 1, 'Deal', 5, 'EUR', '2027-01-31', 'quote', '2026-11-01',
+            '2026-11-01T09:00:00', '2026-11-01T09:00:00');
+    INSERT INTO tasks (title, opportunity_id, account_id, created_at, updated_at)
+        VALUES ('Call', 1, 1, 'x', 'x');
+"""
+REBUILT = ("accounts", "contacts", "opportunities", "tasks")
+
+
+def first_release(db_path, extra_sql: str = "") -> None:
+    """A database file as the first release wrote it (steps m001 and m002), with data, and
+    what another program may have done to it."""
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    first_release = Migrations(migrations.MIGRATION_SET)
+    steps = Migrations(migrations.MIGRATION_SET)
     for step in migrations.STEPS[:2]:
-        first_release()(step)
+        steps()(step)
     database = Database(db_path)
-    first_release.apply(database)
-    database.conn.executescript(
-        """
-        PRAGMA foreign_keys = ON;
-        INSERT INTO accounts (name, created_at, updated_at) VALUES ('ACME', 'x', 'x');
-        INSERT INTO contacts (account_id, name, created_at, updated_at) VALUES (1, 'Ann', 'x', 'x');
-        INSERT INTO opportunities (account_id, contact_id, name, amount, currency, due_date,
-            status, created_on, created_at, updated_at)
-            VALUES (1, 1, 'Deal', 5, 'EUR', '2027-01-31', 'quote', '2026-11-01',
-                '2026-11-01T09:00:00', '2026-11-01T09:00:00');
-        INSERT INTO tasks (title, opportunity_id, account_id, created_at, updated_at)
-            VALUES ('Call', 1, 1, 'x', 'x');
-        """
-    )
+    steps.apply(database)
+    database.conn.executescript(FIRST_RELEASE_DATA + extra_sql)
     database.conn.close()
-    tables = ("accounts", "contacts", "opportunities", "opportunity_history", "tasks")
+
+
+def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows):
+    """It gains its identity and ids that are never reused, and keeps its records, links,
+    history, triggers and view."""
+    first_release(db_path)
+    tables = (*REBUILT, "opportunity_history")
     before = {table: rows(f"SELECT * FROM {table}") for table in tables}
 
     ok("account", "list")
@@ -426,12 +434,69 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
     )
     assert {table: rows(f"SELECT * FROM {table}") for table in tables} == before
     assert rows("SELECT name, seq FROM sqlite_sequence ORDER BY name") == [
-        {"name": table, "seq": 1} for table in ("accounts", "contacts", "opportunities", "tasks")
+        {"name": table, "seq": 1} for table in REBUILT
     ]  # from now on, ids count on from the highest ever given
     ok("opp", "status", "1", "negotiation")
     assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 2}]  # triggers
     assert rows("SELECT count(*) AS n FROM open_pipeline") == [{"n": 1}]  # the view
     assert rows("PRAGMA foreign_key_check") == []
+
+
+@pytest.mark.parametrize(
+    "extra_sql",
+    [
+        "CREATE VIEW big_accounts AS SELECT name FROM accounts;",
+        "CREATE VIEW changes AS SELECT * FROM opportunity_history;",
+        "DROP VIEW open_pipeline;",
+        "CREATE TABLE audit (what TEXT); CREATE TRIGGER audit_statuses AFTER UPDATE ON statuses "
+        "BEGIN INSERT INTO audit SELECT name FROM accounts LIMIT 1; END;",
+        # Another program, foreign keys off, deleted an account its contact still names.
+        "PRAGMA foreign_keys = OFF; INSERT INTO accounts (name, created_at, updated_at) "
+        "VALUES ('Gone', 'x', 'x'); INSERT INTO contacts (account_id, name, created_at, "
+        "updated_at) VALUES (2, 'Orphan', 'x', 'x'); DELETE FROM accounts WHERE id = 2;",
+        # A table renamed and back: SQLite now writes its name in quotes.
+        "ALTER TABLE tasks RENAME TO tasks_old; ALTER TABLE tasks_old RENAME TO tasks;",
+    ],
+    ids=[
+        "view",
+        "view-on-history",
+        "no-pipeline-view",
+        "user-trigger",
+        "broken-reference",
+        "renamed-back",
+    ],
+)
+def test_what_other_programs_did_to_a_database_survives_the_upgrade(db_path, ok, rows, extra_sql):
+    first_release(db_path, extra_sql)
+    views_and_triggers = (
+        "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY name"
+    )
+    schema = rows(views_and_triggers)
+
+    ok("account", "list")
+
+    assert rows(views_and_triggers) == schema
+    assert [row["name"] for row in rows("SELECT name FROM _sqlite_migrations")] == list(
+        migrations.KNOWN
+    )
+
+
+def test_a_table_colibri_did_not_make_stops_the_upgrade_and_changes_nothing(cli, db_path):
+    first_release(
+        db_path,
+        "PRAGMA foreign_keys = OFF; DROP TABLE tasks; "
+        "CREATE TABLE tasks (task_id INTEGER PRIMARY KEY, title TEXT);",
+    )
+    before = list(sqlite3.connect(db_path).iterdump())
+
+    result = cli("account", "list")
+
+    assert result.exit_code == 5
+    assert result.stderr == (
+        "Error: Cannot bring this database up to date: its tasks table is not as colibri made "
+        "it. Nothing was changed.\n"
+    )
+    assert list(sqlite3.connect(db_path).iterdump()) == before
 
 
 def test_the_id_of_a_deleted_record_is_never_given_again(ok, rows):

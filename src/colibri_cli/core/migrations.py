@@ -5,7 +5,11 @@ is pending or unknown reads the migrations table with plain sqlite3, so the comm
 (nothing to do) never imports sqlite_utils. Never edit a step that has shipped: add one.
 """
 
+import re
 import sqlite3
+
+from colibri_cli.core.errors import DatabaseProblem
+from colibri_cli.i18n import _
 
 MIGRATION_SET = "colibri"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -241,43 +245,70 @@ def m003_stable_ids(db) -> None:
     an export can name the records that have no external id (`colibri:<database>:...`)
     without two databases naming different records alike; and AUTOINCREMENT, so that the
     id of a deleted record is never given to another (opportunity 12 stays the deleted
-    one, in a person's notes as in an old export)."""
+    one, in a person's notes as in an old export). Ids above the highest one left when
+    this step runs may still be given once more."""
     for statement in DATABASE_IDENTITY:
         db.execute(statement)
-    views = db.execute("SELECT sql FROM sqlite_schema WHERE type = 'view'").fetchall()
-    db.execute("DROP VIEW open_pipeline")  # a view on a table being rebuilt stops a rename
+    conn = db.conn
+    # Views and triggers (colibri's, and any a user added) name the tables being rebuilt:
+    # set aside meanwhile, made again after, as they were.
+    dependents = conn.execute(
+        "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') "
+        "AND sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    for kind, name, _sql in dependents:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
     for table in NAMED_BY_ID:
-        _rebuild_with_autoincrement(db.conn, table)
-    for (sql,) in views:
-        db.execute(sql)
+        _rebuild_with_autoincrement(conn, table)
+    for _kind, _name, sql in dependents:
+        conn.execute(sql)
+
+
+TABLE_HEAD = re.compile(r'^\s*CREATE\s+TABLE\s+(?:"\w+"|\w+)\s*\(', re.IGNORECASE)
+ROWID_KEY = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b(\s+AUTOINCREMENT\b)?", re.IGNORECASE)
 
 
 def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
     """SQLite's procedure for a change ALTER TABLE cannot make: a new table, the rows
-    copied, the old one dropped, the new one renamed, its indexes and triggers made again
-    (foreign keys are off meanwhile: see `apply`)."""
-    create, dependents = _definition(conn, table)
+    copied, the old one dropped, the new one renamed, its indexes made again (foreign keys
+    are off meanwhile: see `apply`)."""
+    create, indexes = _definition(conn, table)
+    key = ROWID_KEY.search(create)
+    if key is not None and key[1]:
+        return  # already so
     rebuilt = f"{table}_rebuilt"
-    new = create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {rebuilt} (", 1)
-    new = new.replace("id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
-    if new.count(rebuilt) != 1 or "AUTOINCREMENT" not in new:
-        raise RuntimeError(f"unexpected definition of {table}: {create}")
+    new = TABLE_HEAD.sub(f"CREATE TABLE {rebuilt} (", create, count=1)
+    if key is None or new == create:
+        raise DatabaseProblem(
+            _(
+                "Cannot bring this database up to date: its {table} table is not as colibri "
+                "made it. Nothing was changed."
+            ).format(table=table)
+        )
+    new = ROWID_KEY.sub("id INTEGER PRIMARY KEY AUTOINCREMENT", new, count=1)
     conn.execute(new)
-    conn.execute(f"INSERT INTO {rebuilt} SELECT * FROM {table}")
-    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f'INSERT INTO {rebuilt} SELECT * FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
     conn.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
-    for sql in dependents:
+    for sql in indexes:
         conn.execute(sql)
 
 
 def _definition(conn: sqlite3.Connection, table: str) -> tuple[str, list[str]]:
-    """A table's CREATE statement, and those of its indexes and triggers."""
-    rows = conn.execute(
-        "SELECT type, sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL "
-        "ORDER BY type = 'table' DESC, rowid",
+    """A table's CREATE statement, and those of its indexes."""
+    create = conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    if create is None:
+        raise DatabaseProblem(
+            _("Cannot bring this database up to date: it has no {table} table.").format(table=table)
+        )
+    indexes = conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY rowid",
         (table,),
     ).fetchall()
-    return rows[0][1], [sql for kind, sql in rows[1:] if kind in ("index", "trigger")]
+    return create[0], [sql for (sql,) in indexes]
 
 
 STEPS = (m001_initial_schema, m002_history_triggers, m003_stable_ids)
@@ -321,12 +352,21 @@ def apply(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
+        already = _broken_references(conn)  # another program may have left some: not ours
         migration_set.apply(Database(conn, execute_plugins=False))
-        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        broken = _broken_references(conn) - already
         if broken:
-            raise sqlite3.IntegrityError(f"a migration broke foreign keys: {broken[:5]}")
+            raise sqlite3.IntegrityError(f"a migration broke references: {sorted(broken)[:5]}")
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _broken_references(conn: sqlite3.Connection) -> set[tuple]:
+    """(table, rowid, parent) of each row that refers to a row its parent table lacks."""
+    return {
+        (table, rowid, parent)
+        for table, rowid, parent, _key in conn.execute("PRAGMA foreign_key_check")
+    }

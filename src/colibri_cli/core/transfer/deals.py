@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from colibri_cli.core import opportunities, settings
-from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.engine import (
@@ -95,12 +95,18 @@ class TriggerInsert:
 
     def __init__(self, conn: sqlite3.Connection, name: str) -> None:
         self.conn, self.name = conn, name
-        self.sql = conn.execute(
+        found = conn.execute(
             "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", (name,)
-        ).fetchone()[0]
-        body = self.BODY.search(self.sql)
+        ).fetchone()
+        body = self.BODY.search(found[0]) if found else None
         if body is None:
-            raise ValueError(f"The trigger {name} is not one INSERT ... VALUES statement.")
+            raise DatabaseProblem(
+                _(
+                    "The history trigger {name} of this database is missing or not as colibri "
+                    "made it: an import would not write the history of its opportunities."
+                ).format(name=name)
+            )
+        self.sql = found[0]
         self.into, self.values = body[1], body[2]
         self.suspended = False
 
@@ -268,9 +274,8 @@ class OpportunityImporter(ReferencingImporter):
         account = self.find_account(raw, problems, required=True)
         if account is not None and ("contact" in raw or "contact_external_id" in raw):
             values["contact_id"] = self._contact(raw, account, problems)
-        if problems:
-            return None
-        self._complete(values, raw, problems)
+        if "status" in values and "due_date" in values:  # what the dates are checked against
+            self._complete(values, raw, problems)
         if problems:
             return None
         closed = self.kinds[values["status"]] != "open"
@@ -405,8 +410,14 @@ class OpportunityImporter(ReferencingImporter):
                 known.setdefault(fold(row["name"]), []).append(row["id"])
         return known
 
+    def _add_new_contact(self, values: dict) -> None:
+        """Add the contact --create-contacts gives the row, now that it is written (once,
+        however many rows name it)."""
+        contact = values.get("contact_id")
+        if isinstance(contact, NewContact):
+            values["contact_id"] = self._ensure_contact(contact, values["account_id"])
+
     def _ensure_contact(self, contact: NewContact, account_id: int) -> int:
-        """The id of a contact --create-contacts adds (once, however many rows name it)."""
         known = self._contacts_at(account_id)
         found = known.get(fold(contact.name))
         if found:
@@ -458,8 +469,6 @@ class OpportunityImporter(ReferencingImporter):
             values = opportunity.values
             account_id = self.accounts.ensure(opportunity.account)
             values["account_id"] = account_id
-            if isinstance(values.get("contact_id"), NewContact):
-                values["contact_id"] = self._ensure_contact(values["contact_id"], account_id)
             key = opportunity.key = self._key(values, live)
             if key in keys:
                 problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))
@@ -537,6 +546,7 @@ class OpportunityImporter(ReferencingImporter):
 
     def _new(self, opportunity: Opportunity, inserts: list) -> None:
         values, line = opportunity.values, opportunity.line
+        self._add_new_contact(values)
         record_id = self.next_id
         self.next_id += 1
         self.result.created += 1
@@ -618,8 +628,6 @@ class OpportunityImporter(ReferencingImporter):
         for name in given:
             if name in ("account", "account_external_id"):
                 new["account_id"] = values["account_id"]
-            elif name in ("contact", "contact_external_id"):
-                new["contact_id"] = values.get("contact_id")
             elif name == "outcome":
                 new["status"] = values["status"]
             elif name in existing and name not in ("closed_on",):
@@ -630,6 +638,9 @@ class OpportunityImporter(ReferencingImporter):
         if problems:
             self.reject(opportunity.record, problems, opportunity.defaulted)
             return
+        if given & {"contact", "contact_external_id"}:
+            self._add_new_contact(values)
+            new["contact_id"] = values.get("contact_id")
         changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
         if changes and apply_changes(self.conn, "opportunities", record_id, changes):
             self.result.updated += 1

@@ -177,6 +177,8 @@ class Importer:
         self.topics: dict[str, Counter[str]] = {}
         self.rejects: RejectsFile | None = None
         self.own = OwnIds(conn)
+        self.footer: list[Record] = []
+        """The lines left out as a report's footer: one cell each, after the last row."""
 
     # Columns and defaults ---------------------------------------------------------------
 
@@ -357,7 +359,10 @@ class Importer:
                     values = None
                     if not problems:
                         values = self.parse(raw, defaulted, problems, record.line)
-                    if problems:
+                    if problems and record.maybe_footer:
+                        self.footer.append(record)
+                        self.result.rows -= 1
+                    elif problems:
                         self.reject(record, problems, defaulted)
                     else:
                         valid.append((record, values, raw, defaulted))
@@ -429,7 +434,7 @@ class Importer:
 
     def notices(self) -> None:
         result = self.result
-        footer = self.source.footer
+        footer = self.footer
         if footer:
             shown = ", ".join(repr(_first_cell(record.cells)) for record in footer[:3])
             more = _(" and {count} more").format(count=len(footer) - 3) if len(footer) > 3 else ""

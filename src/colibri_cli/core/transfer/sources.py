@@ -53,6 +53,9 @@ class Record:
     number: int
     """Its position among the records, from 1."""
     cells: list[str] | dict
+    maybe_footer: bool = False
+    """One of the lines of one cell after a blank line that end a CSV file: a report's
+    footer (totals, copyright) if it is no valid row."""
 
 
 @dataclass
@@ -70,8 +73,6 @@ class Source:
     counter: "_Counting" = field(repr=False)
     line_end: str = "\n"
     """CSV: how the header line ends (a rejects file ends its lines alike)."""
-    footer: list[Record] = field(default_factory=list)
-    """CSV: the lines a report prints after its rows (totals, copyright), left out."""
 
     @property
     def bytes_read(self) -> int:
@@ -225,7 +226,7 @@ def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
 def _csv_records(reader, source: Source, offset: int) -> Iterator[Record]:
     """The rows, as they stream. A report exported as CSV (Salesforce's) ends with a blank
     line and lines of one cell each (totals, copyright, who ran it): held back from the
-    first blank line on, such lines are the report's `footer` if nothing else follows."""
+    first blank line on, such lines come `maybe_footer` if nothing else follows them."""
     number = 0
     line = reader.line_num + 1 + offset
     guard = decoding(source.name, source.encoding, line)
@@ -248,7 +249,9 @@ def _csv_records(reader, source: Source, offset: int) -> Iterator[Record]:
                     yield from held
                     yield record
                     held = None
-        source.footer = [record for record in held or () if any(record.cells)]
+        for record in held or ():
+            record.maybe_footer = True
+            yield record
     except csv.Error as error:
         raise InvalidInput(
             _("{name}, line {line}: cannot read it as CSV ({error}); check its quotes.").format(

@@ -87,7 +87,8 @@ class DateReader:
         self.today, self.order, self.date_format = today, order, date_format
         self.memos: dict[str, Memo] = {}
         self.line = 0
-        """The line being read, set by the import for the examples of `misread`."""
+        """The line being read, set by the import for the examples of `misread` (0 before
+        the rows: a --default is the user's own date, not the file's)."""
         self.swappable: Example | None = None
         self.other_order: Example | None = None
 
@@ -109,7 +110,14 @@ class DateReader:
             try:
                 return dt.datetime.strptime(text, self.date_format).date().isoformat()
             except ValueError:
-                pass
+                if _NUMERIC_DATE.fullmatch(text.strip()):
+                    # The file's numeric dates are as --date-format says, or they are
+                    # wrong: never read in the other order, as a mixed file would be.
+                    raise InvalidInput(
+                        _(
+                            "Invalid {field} {text!r}: it does not match --date-format {format}."
+                        ).format(field=_(label), text=text, format=self.date_format)
+                    ) from None
         stamp = _TIMESTAMP.fullmatch(text)
         try:
             read = dates.parse_date(
@@ -117,17 +125,20 @@ class DateReader:
             ).isoformat()
         except InvalidInput as problem:
             raise InvalidInput(str(problem).rstrip(".") + self._hint(text) + ".") from None
-        if not self.date_format:
+        if not self.date_format and self.line:
             self._watch(text, read)
         return read
 
     def _watch(self, text: str, read: str) -> None:
-        """Keep the first date the other order would read as another day (2/4/2027)."""
+        """Keep the first date of the file that the other order would read as another day
+        (2/4/2027)."""
         if self.swappable is not None:
             return
         match = _NUMERIC_DATE.fullmatch(text.strip())
-        if match and match[1] != match[3] and int(match[1]) <= 12 and int(match[3]) <= 12:
-            self.swappable = Example(self.line, text, read)
+        if match:
+            first, second = int(match[1]), int(match[3])
+            if first != second and first <= 12 and second <= 12:
+                self.swappable = Example(self.line, text, read)
 
     def misread(self) -> str | None:
         """Why the dates read are not to be trusted, if the file proved to write its dates
@@ -169,7 +180,7 @@ class DateReader:
             dates.parse_date(text, today=self.today, order=other)
         except InvalidInput:
             return ""
-        if self.other_order is None:
+        if self.other_order is None and self.line:
             self.other_order = Example(self.line, text)
         pattern = self._pattern(match)
         if other == "mdy":
