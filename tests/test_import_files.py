@@ -241,16 +241,15 @@ OTHER_CRM_IGNORED = (
     "Ignored columns (no opportunity field matches them): 'Deal Owner', 'Pipeline'. "
     "Import one with --map COLUMN=FIELD.\n"
 )
+OTHER_CRM_STAGES = (
+    "Stages read as the nearest colibri status: 'Proposal/Price Quote' -> quote, "
+    "'Prospecting' -> analysis, 'Qualification' -> analysis. Give another with "
+    "--status-map STAGE=STATUS.\n"
+)
 OTHER_CRM_OPTIONS = (
     "--create-accounts",
     "--date-format",
     "%m/%d/%Y",
-    "--status-map",
-    "Prospecting=analysis",
-    "--status-map",
-    "Qualification=analysis",
-    "--status-map",
-    "Proposal/Price Quote=quote",
     "--default",
     "amount=0",
     "--default",
@@ -269,27 +268,20 @@ def test_another_crms_export_is_refused_with_every_problem_named(cli, db_path):
     assert result.exit_code == 2
     assert result.stderr == (
         OTHER_CRM_COLUMNS + f"line 2, Close Date: Invalid due date '12/15/2026': {DATE_HINT}\n"
-        f"line 2, Stage: Unknown status 'Proposal/Price Quote'. {CHOICES}\n"
         f"line 3, Close Date: Invalid due date '3/31/2027': {DATE_HINT}\n"
-        f"line 3, Stage: Unknown status 'Prospecting'. {CHOICES}\n"
         "line 4, Amount: The amount is missing.\n"
         "line 4, Close Date: The due date is missing.\n"
-        f"line 4, Stage: Unknown status 'Qualification'. {CHOICES}\n"
         f"line 5, Close Date: Invalid due date '10/30/2026': {DATE_HINT}\n"
         f"line 5, Created Date: Invalid creation date '06/15/2026': {DATE_HINT}\n"
         f"line 6, Close Date: Invalid due date '1/15/2027': {DATE_HINT}\n"
-        f"line 6, Stage: Unknown status 'Qualification'. {CHOICES}\n"
         "line 6, Account Name: The account is missing.\n"
         f"line 7, Close Date: Invalid due date '9/15/2026': {DATE_HINT}\n"
         "line 8, Amount: The amount is missing.\n"
         "line 8, Close Date: The due date is missing.\n"
-        f"line 8, Stage: Unknown status 'Prospecting'. {CHOICES}\n"
         f"line 8, Created Date: Invalid creation date '11/20/2026': {DATE_HINT}\n"
         + OTHER_CRM_IGNORED
-        + "Hint: Unknown statuses: 'Prospecting' (2), 'Qualification' (2), "
-        "'Proposal/Price Quote' (1). Map each to a colibri status with "
-        "--status-map 'Prospecting=STATUS' (see `colibri statuses list`).\n"
-        "Hint: Empty required values: amount (2), due_date (2), account (1). Fill them in, or "
+        + OTHER_CRM_STAGES
+        + "Hint: Empty required values: amount (2), due_date (2), account (1). Fill them in, or "
         "give a value for them all with --default FIELD=VALUE (e.g. --default amount=0 "
         "--default due_date=+1m --default account=Unassigned).\n"
         "Error: Nothing was imported: line 2 has '12/15/2026', a date that puts the month "
@@ -308,7 +300,8 @@ def test_another_crms_export_comes_in_with_a_few_options(ok, rows):
         "--default account=Unassigned filled 1 row.\n"
         "2 closed opportunities have no closing date: the due date was taken as the closing "
         "date (lines 5 and 7).\n"
-        "Warning: 2 open opportunities have an amount of 0 (lines 4 and 8): the pipeline and "
+        + OTHER_CRM_STAGES
+        + "Warning: 2 open opportunities have an amount of 0 (lines 4 and 8): the pipeline and "
         "forecast "
         "will not count them.\n"
         f"Imported opportunities from {OTHER_CRM} (comma-separated CSV, UTF-8): "

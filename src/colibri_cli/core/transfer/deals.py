@@ -685,6 +685,14 @@ class OpportunityImporter(ReferencingImporter):
             result.warnings.append(_counted(self.zero, ZERO))
         if self.own_probability:
             result.notices.append(_counted(self.own_probability, OWN_PROBABILITY))
+        if self.statuses.guessed:
+            shown = ", ".join(f"{text!r} -> {key}" for text, key in self.statuses.guessed.items())
+            result.notices.append(
+                _(
+                    "Stages read as the nearest colibri status: {stages}. Give another with "
+                    "--status-map STAGE=STATUS."
+                ).format(stages=shown)
+            )
 
 
 ROUNDED = Np_(

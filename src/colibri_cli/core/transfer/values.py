@@ -37,6 +37,36 @@ CLOSED_STAGES = {
     "closed lost": "lost",
     "closedlost": "lost",
 }
+# The open stages other CRMs start with (Salesforce, HubSpot, Pipedrive, French habits),
+# read as colibri's default open statuses, where the database still has them, when no
+# --status-map says otherwise; the import says which it read so.
+OPEN_STAGES = {
+    **dict.fromkeys(
+        (
+            "prospecting", "qualification", "needs analysis", "value proposition",
+            "id. decision makers", "id decision makers", "perception analysis", "lead in",
+            "lead", "contact made", "demo scheduled", "needs defined", "qualified",
+            "appointment scheduled", "appointmentscheduled", "qualified to buy",
+            "qualifiedtobuy", "discovery", "decouverte", "prospection", "qualifiee",
+        ),
+        "analysis",
+    ),
+    **dict.fromkeys(
+        (
+            "proposal/price quote", "proposal", "proposal made", "proposal sent",
+            "presentation scheduled", "presentationscheduled", "proposition",
+            "proposition commerciale", "offre", "offre envoyee", "devis envoye",
+        ),
+        "quote",
+    ),
+    **dict.fromkeys(
+        (
+            "negotiation/review", "negotiations started", "decision maker bought-in",
+            "decisionmakerboughtin", "contract sent", "contractsent", "en negociation",
+        ),
+        "negotiation",
+    ),
+}  # fmt: skip
 
 
 class Memo:
@@ -245,6 +275,8 @@ class StatusReader(Memo):
         super().__init__(self._slow)
         self.conn = conn
         self.status_map = status_map
+        self.guessed: dict[str, str] = {}
+        """The file's stage names read as statuses by OPEN_STAGES, for a notice."""
 
     def _slow(self, text: str) -> str:
         folded = fold(text)
@@ -256,6 +288,10 @@ class StatusReader(Memo):
             closed = CLOSED_STAGES.get(" ".join(folded.replace("-", " ").split()))
             if closed and self._exists(closed):
                 return closed
+            guessed = OPEN_STAGES.get(" ".join(folded.split()))
+            if guessed and self._exists(guessed):
+                self.guessed[text] = guessed
+                return guessed
             raise
 
     def _exists(self, key: str) -> bool:
