@@ -300,6 +300,9 @@ def test_another_crms_export_comes_in_with_a_few_options(ok, rows):
         "--default account=Unassigned filled 1 row.\n"
         "2 closed opportunities have no closing date: the due date was taken as the closing "
         "date (lines 5 and 7).\n"
+        "2 amounts have no currency, unlike others of the file: they were taken in EUR, the "
+        "currency setting (lines 4 and 8); give --default currency=CODE if they are in "
+        "another.\n"
         + OTHER_CRM_STAGES
         + "Warning: 2 open opportunities have an amount of 0 (lines 4 and 8): the pipeline and "
         "forecast "
@@ -606,7 +609,7 @@ ISO_HINT = "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1
 BAD_ROW_PROBLEMS = [
     f"line 3, amount: Invalid amount '12abc': {AMOUNT_HINT}",
     "line 5, name: The name is missing.",
-    f"line 6, due_date: Invalid due date '2027-02-30': {ISO_HINT}",
+    "line 6, due_date: Invalid due date '2027-02-30': 2027-02 has 28 days.",
     f"line 8, status: Unknown status 'signed'. {CHOICES}",
     "line 9, probability: Invalid probability '150': give a whole number from 0 to 100.",
     "line 10, amount: Invalid amount '-500': it cannot be negative; write 0 or more, "
@@ -614,7 +617,8 @@ BAD_ROW_PROBLEMS = [
     "line 11, account: No account 'Globx'. Did you mean 'Globex'?",
     "line 12, created_on: Invalid creation date '2027-01-01': it is in the future (2027-01-01).",
     "line 14, due_date: The closing date 2027-05-01 (its due date, as the row has none) is in "
-    "the future: close it on the day it happens.",
+    "the future: give the row the day it closed, or --default closed_on=DATE to the closed rows "
+    "without one.",
     f"line 15, amount: Invalid amount 'abc': {AMOUNT_HINT}",
     f"line 15, due_date: Invalid due date '31/31/2027': {ISO_HINT}",
     "line 16, external_id: An earlier row of this file has the same external id 'B-01': "

@@ -442,6 +442,22 @@ def test_create_contacts_adds_none_for_rows_not_written(ok, rows, acme):
     assert rows("SELECT name FROM contacts") == [{"name": "Written Wendy"}]
 
 
+def test_a_default_closing_date_is_for_the_closed_rows(ok, rows, acme):
+    text = (
+        "name,account,amount,due_date,status\n"
+        "Open,ACME,1,2027-01-31,quote\n"
+        "Signed,ACME,1,2026-12-20,won\n"
+    )
+
+    result = ok("import", "opps", "-", "--default", "closed_on=2026-11-20", input=text)
+
+    assert result.stderr.splitlines()[0] == "--default closed_on=2026-11-20 filled 1 row."
+    assert rows("SELECT name, status, closed_on FROM opportunities ORDER BY id") == [
+        {"name": "Open", "status": "quote", "closed_on": None},
+        {"name": "Signed", "status": "won", "closed_on": "2026-11-20"},
+    ]
+
+
 def test_every_problem_of_a_row_is_named_at_once(cli, acme):
     text = (
         "name,account,contact,amount,due_date,status,created_on\n"

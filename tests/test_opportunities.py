@@ -447,8 +447,7 @@ def test_create_names_the_missing_and_the_invalid_fields_in_one_message(accounts
         (
             "--due",
             "31/02/2027",
-            "invalid due date '31/02/2027': use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, "
-            "a weekday, +3d, +2w, +1m or eom",
+            "invalid due date '31/02/2027': 2027-02 has 28 days",
         ),
         ("--status", "", "the status is missing"),
         (

@@ -130,6 +130,7 @@ def parse_date(
         )
     except (ValueError, OverflowError):
         found = None
+        hint = _no_such_day(words, order) or hint
     if found is None or not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
@@ -137,6 +138,25 @@ def parse_date(
             )
         )
     return found
+
+
+def _no_such_day(words: str, order: str) -> str | None:
+    """Why a date in numbers names no day, when its month lacks the day (31/11/2026)."""
+    iso, numeric = _ISO.fullmatch(words), _NUMERIC.fullmatch(words)
+    if iso:
+        year, month, day = int(iso["year"]), int(iso["month"]), int(iso["day"])
+    elif numeric and numeric["year"] and len(numeric["year"]) == 4:
+        first, second = int(numeric["first"]), int(numeric["second"])
+        day, month = (first, second) if order == "dmy" else (second, first)
+        year = int(numeric["year"])
+    else:
+        return None
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR and 28 < day <= 31):
+        return None
+    days = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    if day <= days:
+        return None
+    return _("{month} has {days} days").format(month=f"{year:04d}-{month:02d}", days=days)
 
 
 def parse_period_delay(text: str, *, field: str = N_("delay")) -> relativedelta:

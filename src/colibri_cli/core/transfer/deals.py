@@ -197,6 +197,9 @@ class OpportunityImporter(ReferencingImporter):
         self.past_due = Lines()
         self.zero = Lines()
         self.own_probability = Lines()
+        self.setting_currency = Lines()
+        """Rows whose amount has no currency (none given, no symbol), taken in the setting's."""
+        self.currencies_given: set[str] = set()
         self.closed_on_due = Lines()
         self.readers = self._readers()
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -275,7 +278,7 @@ class OpportunityImporter(ReferencingImporter):
         if account is not None and ("contact" in raw or "contact_external_id" in raw):
             values["contact_id"] = self._contact(raw, account, problems)
         if "status" in values and "due_date" in values:  # what the dates are checked against
-            self._complete(values, raw, problems)
+            self._complete(values, raw, defaulted, problems)
         if problems:
             return None
         closed = self.kinds[values["status"]] != "open"
@@ -295,10 +298,13 @@ class OpportunityImporter(ReferencingImporter):
             return None
         return status if self.kinds[status] != "open" else None
 
-    def _complete(self, values: dict, raw: dict, problems: list[Problem]) -> None:
+    def _complete(self, values: dict, raw: dict, defaulted: set, problems: list[Problem]) -> None:
         """The rules of a new opportunity: currency, creation and closing dates."""
+        if "currency" in values or "symbol_currency" in values:
+            self.currencies_given.add(values.get("currency") or values["symbol_currency"])
         if "currency" not in values:
             values["currency"] = values.get("symbol_currency") or self.currency
+            values["setting_currency"] = "symbol_currency" not in values
         today = self.today_iso
         created_on = values.get("created_on")
         if created_on is not None and created_on > today:
@@ -313,7 +319,10 @@ class OpportunityImporter(ReferencingImporter):
         kind = self.kinds[values["status"]]
         if kind == "open":
             for name in ("closed_on", "close_reason"):
-                if values.get(name) is not None:
+                if name in defaulted:  # a --default for the closed rows: not for this one
+                    values.pop(name, None)
+                    self.default_uses[name] -= 1
+                elif values.get(name) is not None:
                     problems.append(
                         Problem(
                             name,
@@ -336,7 +345,8 @@ class OpportunityImporter(ReferencingImporter):
                 if blamed == "closed_on"
                 else _(
                     "The closing date {day} (its due date, as the row has none) is in the "
-                    "future: close it on the day it happens."
+                    "future: give the row the day it closed, or --default closed_on=DATE to "
+                    "the closed rows without one."
                 )
             )
             problems.append(Problem(blamed, future.format(day=closed_on)))
@@ -552,6 +562,8 @@ class OpportunityImporter(ReferencingImporter):
         self.result.created += 1
         if values.get("rounded"):
             self.rounded.add(line)
+        if values.get("setting_currency"):
+            self.setting_currency.add(line)
         if opportunity.closed:
             if values.get("closed_on_due"):
                 self.closed_on_due.add(line)
@@ -685,6 +697,10 @@ class OpportunityImporter(ReferencingImporter):
             result.warnings.append(_counted(self.zero, ZERO))
         if self.own_probability:
             result.notices.append(_counted(self.own_probability, OWN_PROBABILITY))
+        if self.setting_currency and self.currencies_given - {self.currency}:
+            # Rows in dollars beside rows without a currency: those may be dollars too.
+            notice = _counted(self.setting_currency, SETTING_CURRENCY, currency=self.currency)
+            result.notices.append(notice)
         if self.statuses.guessed:
             shown = ", ".join(f"{text!r} -> {key}" for text, key in self.statuses.guessed.items())
             result.notices.append(
@@ -715,6 +731,13 @@ ZERO = Np_(
     "{count} open opportunities have an amount of 0 ({lines}): the pipeline and forecast will "
     "not count them.",
 )
+SETTING_CURRENCY = Np_(
+    "{count} amount has no currency, unlike others of the file: it was taken in {currency}, "
+    "the currency setting ({lines}); give --default currency=CODE if it is in another.",
+    "{count} amounts have no currency, unlike others of the file: they were taken in "
+    "{currency}, the currency setting ({lines}); give --default currency=CODE if they are in "
+    "another.",
+)
 OWN_PROBABILITY = Np_(
     "{count} open opportunity has a probability of its own, not its status's ({lines}): it "
     "keeps it when its status changes (opp edit ID --probability '' gives it back to the "
@@ -733,9 +756,10 @@ FOR_CLOSED = {
 }
 
 
-def _counted(lines, forms: tuple[str, str]) -> str:
+def _counted(lines, forms: tuple[str, str], **more: str) -> str:
     """A notice about some rows: how many, and which lines."""
-    return ngettext(*forms, lines.count).format(count=format_number(lines.count), lines=lines)
+    count = format_number(lines.count)
+    return ngettext(*forms, lines.count).format(count=count, lines=lines, **more)
 
 
 def _unknown_prefix() -> str:

@@ -458,7 +458,7 @@ class Importer:
                 0,
                 _(IGNORED[self.kind.singular]).format(columns=shown),
             )
-        for name, count in self.default_uses.items():
+        for name, count in (+self.default_uses).items():  # those that filled a row
             result.notices.append(
                 ngettext(
                     "--default {name}={value} filled {count} row.",
