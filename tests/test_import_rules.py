@@ -144,7 +144,7 @@ def test_a_custom_first_open_status_opens_the_history(ok, rows, acme):
 
 def test_upsert_updates_with_history_and_plain_runs_skip(ok, rows, acme):
     ok("import", "opps", "-", input=opps("U1,Site,ACME,1000,2027-01-31,quote,2026-10-01,,"))
-    changed = opps("U1,Site,ACME,1500,2027-02-28,negotiation,,,70")
+    changed = opps("U1,Site,ACME,1500,2027-02-28,negotiation,,,75")
 
     skipped = ok("import", "opps", "-", input=changed)
     assert skipped.stderr.endswith("0 created, 0 updated, 1 skipped, 0 rejected.\n")
@@ -153,7 +153,7 @@ def test_upsert_updates_with_history_and_plain_runs_skip(ok, rows, acme):
     updated = ok("import", "opps", "-", "--upsert", input=changed)
     assert updated.stderr.endswith("0 created, 1 updated, 0 skipped, 0 rejected.\n")
     assert rows("SELECT amount, due_date, status, probability, created_on FROM opportunities") == [
-        {"amount": 1500, "due_date": "2027-02-28", "status": "negotiation", "probability": 70,
+        {"amount": 1500, "due_date": "2027-02-28", "status": "negotiation", "probability": 75,
          "created_on": "2026-10-01"}  # the empty created_on cell changes nothing
     ]  # fmt: skip
     history = rows(
@@ -166,6 +166,23 @@ def test_upsert_updates_with_history_and_plain_runs_skip(ok, rows, acme):
 
     again = ok("import", "opps", "-", "--upsert", input=changed)
     assert again.stderr.endswith("0 created, 0 updated, 1 skipped, 0 rejected.\n")
+
+
+def test_a_probability_equal_to_the_statuss_follows_the_status(ok, rows, acme):
+    text = opps(
+        "P1,Site,ACME,1000,2027-01-31,quote,,,40", "P2,Audit,ACME,1000,2027-01-31,quote,,,60"
+    )
+
+    result = ok("import", "opps", "-", input=text)
+    ok("opp", "status", "1", "negotiation")
+
+    assert "1 open opportunity has a probability of its own, not its status's (line 3)" in (
+        result.stderr
+    )
+    assert rows("SELECT external_id, status, probability FROM opportunities ORDER BY id") == [
+        {"external_id": "P1", "status": "negotiation", "probability": None},  # 70% now
+        {"external_id": "P2", "status": "quote", "probability": 60},
+    ]
 
 
 def test_upsert_closes_and_reopens(ok, rows, acme):

@@ -940,6 +940,20 @@ def test_clearing_the_probability_override_is_a_change_in_history(accounts, ok, 
     assert history(rows) == [state(probability=55), state()]
 
 
+def test_a_probability_equal_to_the_statuss_is_not_an_override(accounts, ok, rows):
+    create(ok, "Website redesign", *ESSENTIALS, "--probability", "40%")  # quote's own
+    create(ok, "Audit", *ESSENTIALS, "--probability", "55")
+    ok("opp", "edit", "2", "--probability", "40")
+
+    ok("opp", "status", "1", "negotiation")
+    ok("opp", "status", "2", "negotiation")
+
+    assert rows("SELECT id, probability FROM opportunities ORDER BY id") == [
+        {"id": 1, "probability": None},
+        {"id": 2, "probability": None},
+    ]  # both follow their status: 70% in negotiation
+
+
 @pytest.mark.parametrize(
     ("option", "value", "column", "stored"),
     [

@@ -230,6 +230,7 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
     values = parsed.values
     values.setdefault("currency", settings.get(conn, "currency"))
     values["created_on"] = values.get("created_on") or clock.today().isoformat()
+    _follow_status(conn, values, values["status"])
     check_contact_account(conn, values)
     records.ensure_unique(
         conn, "opportunities", "external_id", values.get("external_id"), noun="opportunity"
@@ -238,6 +239,14 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
         values["closed_on"] = clock.today().isoformat()
     opportunity = get(conn, records.insert(conn, "opportunities", values))
     return opportunity, parsed.notices + warnings(opportunity)
+
+
+def _follow_status(conn: sqlite3.Connection, values: dict, status: str) -> None:
+    """A probability given equal to the status's is not kept as the opportunity's own: it
+    follows its status, from one to the next, like one given none."""
+    probability = values.get("probability")
+    if probability is not None and probability == statuses.get(conn, status)["probability"]:
+        values["probability"] = None
 
 
 def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:
@@ -321,6 +330,7 @@ def edit(
             )
     parsed = parse_fields(conn, given)
     values = parsed.values
+    _follow_status(conn, values, opportunity["status"])
     closed_on = opportunity["closed_on"]
     if closed_on and values.get("created_on", "") > closed_on:
         raise InvalidInput(

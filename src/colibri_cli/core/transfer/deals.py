@@ -316,6 +316,8 @@ class OpportunityImporter(ReferencingImporter):
                     ),
                 )
             )
+        if values.get("probability") == self.status_probability[values["status"]]:
+            values["probability"] = None  # as `opp create` does: it follows its status
         kind = self.kinds[values["status"]]
         if kind == "open":
             for name in ("closed_on", "close_reason"):
