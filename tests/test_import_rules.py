@@ -475,6 +475,52 @@ def test_a_default_closing_date_is_for_the_closed_rows(ok, rows, acme):
     ]
 
 
+def test_rows_not_written_create_no_account(ok, rows, acme):
+    text = (
+        "external_id,name,account,amount,due_date,status\n"
+        "N1,Site,ACME,1,2027-01-31,quote\n"
+        "N1,Site,NewCo,1,2027-01-31,quote\n"
+    )
+
+    result = ok("import", "opps", "-", "--create-accounts", "--skip-invalid", input=text)
+
+    assert result.stderr.endswith("1 created, 0 updated, 0 skipped, 1 rejected.\n")
+    assert rows("SELECT name FROM accounts") == [{"name": "ACME"}]
+
+
+def test_a_currency_the_row_writes_beats_a_default_one(ok, rows, acme):
+    text = (
+        "name,account,amount,due_date,status\n"
+        "A,ACME,$100,2027-01-31,quote\n"
+        "B,ACME,300 €,2027-01-31,quote\n"
+        "C,ACME,200,2027-01-31,quote\n"
+    )
+
+    ok("import", "opps", "-", "--default", "currency=USD", input=text)
+
+    assert rows("SELECT name, currency FROM opportunities ORDER BY id") == [
+        {"name": "A", "currency": "USD"},
+        {"name": "B", "currency": "EUR"},
+        {"name": "C", "currency": "USD"},
+    ]
+
+
+def test_a_footer_uses_no_default(ok, rows, acme):
+    text = (
+        "name,account,amount,due_date,status\n"
+        "A,ACME,,2027-01-31,quote\n"
+        "B,ACME,5,2027-01-31,quote\n\n"
+        "Grand Totals (2 records)\n"
+    )
+
+    result = ok("import", "opps", "-", "--default", "amount=0", input=text)
+
+    assert result.stderr.splitlines()[:2] == [
+        "Left out line 5, after the last row: a report's footer ('Grand Totals (2 records)').",
+        "--default amount=0 filled 1 row.",
+    ]
+
+
 def test_every_problem_of_a_row_is_named_at_once(cli, acme):
     text = (
         "name,account,contact,amount,due_date,status,created_on\n"

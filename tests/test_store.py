@@ -456,6 +456,9 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
         "updated_at) VALUES (2, 'Orphan', 'x', 'x'); DELETE FROM accounts WHERE id = 2;",
         # A table renamed and back: SQLite now writes its name in quotes.
         "ALTER TABLE tasks RENAME TO tasks_old; ALTER TABLE tasks_old RENAME TO tasks;",
+        "CREATE VIEW names AS SELECT name FROM accounts; CREATE TRIGGER names_insert "
+        "INSTEAD OF INSERT ON names BEGIN INSERT INTO accounts (name, created_at, updated_at) "
+        "VALUES (NEW.name, 'x', 'x'); END;",
     ],
     ids=[
         "view",
@@ -464,6 +467,7 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
         "user-trigger",
         "broken-reference",
         "renamed-back",
+        "trigger-on-a-view",
     ],
 )
 def test_what_other_programs_did_to_a_database_survives_the_upgrade(db_path, ok, rows, extra_sql):

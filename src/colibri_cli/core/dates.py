@@ -130,7 +130,7 @@ def parse_date(
         )
     except (ValueError, OverflowError):
         found = None
-        hint = _no_such_day(words, order) or hint
+        hint = no_such_day(words, order) or hint
     if found is None or not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
@@ -140,8 +140,9 @@ def parse_date(
     return found
 
 
-def _no_such_day(words: str, order: str) -> str | None:
+def no_such_day(text: str, order: str) -> str | None:
     """Why a date in numbers names no day, when its month lacks the day (31/11/2026)."""
+    words = _normalize(text)
     iso, numeric = _ISO.fullmatch(words), _NUMERIC.fullmatch(words)
     if iso:
         year, month, day = int(iso["year"]), int(iso["month"]), int(iso["day"])

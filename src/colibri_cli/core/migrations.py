@@ -256,8 +256,8 @@ def m003_stable_ids(db) -> None:
         "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') "
         "AND sql IS NOT NULL ORDER BY rowid"
     ).fetchall()
-    for kind, name, _sql in dependents:
-        conn.execute(f'DROP {kind.upper()} "{name}"')
+    for kind, name, _sql in dependents:  # a view's own triggers go with it: IF EXISTS
+        conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
     for table in NAMED_BY_ID:
         _rebuild_with_autoincrement(conn, table)
     for _kind, _name, sql in dependents:

@@ -241,12 +241,16 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
     return opportunity, parsed.notices + warnings(opportunity)
 
 
+def own_probability(probability: int | None, of_status: int) -> int | None:
+    """The probability an opportunity keeps as its own: not one equal to its status's,
+    which it then follows from one status to the next, like one given none."""
+    return None if probability == of_status else probability
+
+
 def _follow_status(conn: sqlite3.Connection, values: dict, status: str) -> None:
-    """A probability given equal to the status's is not kept as the opportunity's own: it
-    follows its status, from one to the next, like one given none."""
-    probability = values.get("probability")
-    if probability is not None and probability == statuses.get(conn, status)["probability"]:
-        values["probability"] = None
+    if values.get("probability") is not None:
+        of_status = statuses.get(conn, status)["probability"]
+        values["probability"] = own_probability(values["probability"], of_status)
 
 
 def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:

@@ -200,6 +200,8 @@ class OpportunityImporter(ReferencingImporter):
         self.setting_currency = Lines()
         """Rows whose amount has no currency (none given, no symbol), taken in the setting's."""
         self.currencies_given: set[str] = set()
+        self.stages_read: dict[str, str] = {}
+        """The stages of rows written that were read as the nearest status (OPEN_STAGES)."""
         self.closed_on_due = Lines()
         self.readers = self._readers()
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -300,11 +302,12 @@ class OpportunityImporter(ReferencingImporter):
 
     def _complete(self, values: dict, raw: dict, defaulted: set, problems: list[Problem]) -> None:
         """The rules of a new opportunity: currency, creation and closing dates."""
-        if "currency" in values or "symbol_currency" in values:
-            self.currencies_given.add(values.get("currency") or values["symbol_currency"])
+        symbol = values.get("symbol_currency")
+        if symbol and "currency" in defaulted:
+            values["currency"] = symbol  # what the row writes comes before a --default
         if "currency" not in values:
-            values["currency"] = values.get("symbol_currency") or self.currency
-            values["setting_currency"] = "symbol_currency" not in values
+            values["currency"] = symbol or self.currency
+            values["setting_currency"] = symbol is None
         today = self.today_iso
         created_on = values.get("created_on")
         if created_on is not None and created_on > today:
@@ -316,8 +319,9 @@ class OpportunityImporter(ReferencingImporter):
                     ),
                 )
             )
-        if values.get("probability") == self.status_probability[values["status"]]:
-            values["probability"] = None  # as `opp create` does: it follows its status
+        if values.get("probability") is not None:
+            of_status = self.status_probability[values["status"]]
+            values["probability"] = opportunities.own_probability(values["probability"], of_status)
         kind = self.kinds[values["status"]]
         if kind == "open":
             for name in ("closed_on", "close_reason"):
@@ -347,7 +351,7 @@ class OpportunityImporter(ReferencingImporter):
                 if blamed == "closed_on"
                 else _(
                     "The closing date {day} (its due date, as the row has none) is in the "
-                    "future: give the row the day it closed, or --default closed_on=DATE to "
+                    "future: give the row the day it closed, or --default closed_on=DATE for "
                     "the closed rows without one."
                 )
             )
@@ -422,6 +426,13 @@ class OpportunityImporter(ReferencingImporter):
                 known.setdefault(fold(row["name"]), []).append(row["id"])
         return known
 
+    def _note_stage(self, raw: dict) -> None:
+        """Keep, for the notice, the stage of a row written if it was read as the nearest
+        colibri status."""
+        stage = raw.get("status")
+        if stage in self.statuses.guessed:
+            self.stages_read[stage] = self.statuses.guessed[stage]
+
     def _add_new_contact(self, values: dict) -> None:
         """Add the contact --create-contacts gives the row, now that it is written (once,
         however many rows name it)."""
@@ -478,10 +489,7 @@ class OpportunityImporter(ReferencingImporter):
         live = self._own_ids_still_there([opportunity for _record, opportunity, *_ in valid])
         for record, opportunity, _raw, defaulted in valid:
             opportunity.record = record
-            values = opportunity.values
-            account_id = self.accounts.ensure(opportunity.account)
-            values["account_id"] = account_id
-            key = opportunity.key = self._key(values, live)
+            key = opportunity.key = self._key(opportunity, live)
             if key in keys:
                 problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))
                 self.reject(record, [problem], defaulted)
@@ -523,13 +531,16 @@ class OpportunityImporter(ReferencingImporter):
         own = (self.own.record_id("opportunities", o.values.get("external_id")) for o in batch)
         return self.own.exists("opportunities", [number for number in own if number is not None])
 
-    def _key(self, values: dict, live: set[int]) -> tuple:
+    def _key(self, opportunity: Opportunity, live: set[int]) -> tuple:
         """What a row matches on: ("o", id) for this database's own id of an opportunity it
         still has (the id then leaves the values: it is never stored), ("e", external id),
-        or ("n", account id, folded name)."""
+        or ("n", account, folded name), the account being its id or, for one to create,
+        ("new", its folded name)."""
+        values, account = opportunity.values, opportunity.account
         external_id = values.get("external_id")
         if external_id is None:
-            return ("n", values["account_id"], fold(values["name"]))
+            where = account if isinstance(account, int) else ("new", fold(account[0]))
+            return ("n", where, fold(values["name"]))
         own = self.own.record_id("opportunities", external_id)
         if own in live:
             del values["external_id"]
@@ -550,7 +561,7 @@ class OpportunityImporter(ReferencingImporter):
             key = opportunity.key
             if key[0] == "o":
                 found[key] = [key[1]]
-            elif key[0] == "n":
+            elif key[0] == "n" and isinstance(key[1], int):  # a new account has none yet
                 ids = [row["id"] for row in self.names.find(key[2], key[1])]
                 if ids:
                     found[key] = ids
@@ -558,6 +569,7 @@ class OpportunityImporter(ReferencingImporter):
 
     def _new(self, opportunity: Opportunity, inserts: list) -> None:
         values, line = opportunity.values, opportunity.line
+        values["account_id"] = self.accounts.ensure(opportunity.account)
         self._add_new_contact(values)
         record_id = self.next_id
         self.next_id += 1
@@ -566,6 +578,9 @@ class OpportunityImporter(ReferencingImporter):
             self.rounded.add(line)
         if values.get("setting_currency"):
             self.setting_currency.add(line)
+        else:
+            self.currencies_given.add(values["currency"])
+        self._note_stage(opportunity.raw)
         if opportunity.closed:
             if values.get("closed_on_due"):
                 self.closed_on_due.add(line)
@@ -586,8 +601,7 @@ class OpportunityImporter(ReferencingImporter):
             self.past_due.add(line)
         if values["amount"] == 0:
             self.zero.add(line)
-        probability = values.get("probability")
-        if probability is not None and probability != self.status_probability[values["status"]]:
+        if values.get("probability") is not None:
             self.own_probability.add(line)
         inserts.append(
             self._row(record_id, values, values["status"], values.get("probability"), None, None)
@@ -640,9 +654,7 @@ class OpportunityImporter(ReferencingImporter):
         values = opportunity.values
         new = dict(existing)
         for name in given:
-            if name in ("account", "account_external_id"):
-                new["account_id"] = values["account_id"]
-            elif name == "outcome":
+            if name == "outcome":
                 new["status"] = values["status"]
             elif name in existing and name not in ("closed_on",):
                 new[name] = values.get(name)
@@ -652,12 +664,16 @@ class OpportunityImporter(ReferencingImporter):
         if problems:
             self.reject(opportunity.record, problems, opportunity.defaulted)
             return
+        values["account_id"] = self.accounts.ensure(opportunity.account)
+        if given & {"account", "account_external_id"}:
+            new["account_id"] = values["account_id"]
         if given & {"contact", "contact_external_id"}:
             self._add_new_contact(values)
             new["contact_id"] = values.get("contact_id")
         changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
         if changes and apply_changes(self.conn, "opportunities", record_id, changes):
             self.result.updated += 1
+            self._note_stage(opportunity.raw)
             self.names.add([(record_id, new["name"], new["account_id"])])
             if values.get("rounded") and "amount" in changes:
                 self.rounded.add(opportunity.line)
@@ -703,8 +719,8 @@ class OpportunityImporter(ReferencingImporter):
             # Rows in dollars beside rows without a currency: those may be dollars too.
             notice = _counted(self.setting_currency, SETTING_CURRENCY, currency=self.currency)
             result.notices.append(notice)
-        if self.statuses.guessed:
-            shown = ", ".join(f"{text!r} -> {key}" for text, key in self.statuses.guessed.items())
+        if self.stages_read:
+            shown = ", ".join(f"{text!r} -> {key}" for text, key in self.stages_read.items())
             result.notices.append(
                 _(
                     "Stages read as the nearest colibri status: {stages}. Give another with "

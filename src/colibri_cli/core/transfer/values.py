@@ -23,6 +23,7 @@ MEMORY = 20_000
 """How many distinct texts a reader remembers before it starts afresh (memory stays flat)."""
 
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
+_ISO_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _TIMESTAMP = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
@@ -143,11 +144,7 @@ class DateReader:
                 if _NUMERIC_DATE.fullmatch(text.strip()):
                     # The file's numeric dates are as --date-format says, or they are
                     # wrong: never read in the other order, as a mixed file would be.
-                    raise InvalidInput(
-                        _(
-                            "Invalid {field} {text!r}: it does not match --date-format {format}."
-                        ).format(field=_(label), text=text, format=self.date_format)
-                    ) from None
+                    raise InvalidInput(self._off_format(text, label)) from None
         stamp = _TIMESTAMP.fullmatch(text)
         try:
             read = dates.parse_date(
@@ -158,6 +155,20 @@ class DateReader:
         if not self.date_format and self.line:
             self._watch(text, read)
         return read
+
+    def _off_format(self, text: str, label: str) -> str:
+        """Why a numeric date does not follow --date-format: a day its month lacks
+        (31/11/2026), or another form."""
+        fields = self.date_format
+        day_first = fields.find("%d") < fields.find("%m")
+        lacking = dates.no_such_day(text, "dmy" if day_first else "mdy")
+        if lacking:
+            return _("Invalid {field} {text!r}: {hint}.").format(
+                field=_(label), text=text, hint=lacking
+            )
+        return _("Invalid {field} {text!r}: it does not match --date-format {format}.").format(
+            field=_(label), text=text, format=fields
+        )
 
     def _watch(self, text: str, read: str) -> None:
         """Keep the first date of the file that the other order would read as another day
@@ -200,6 +211,8 @@ class DateReader:
         )
 
     def _hint(self, text: str) -> str:
+        if _ISO_SHAPE.fullmatch(text.strip()):
+            return ""  # an ISO date wrong in itself: another form would not help
         if self.date_format:
             return _(", or match --date-format {format}").format(format=self.date_format)
         match = _NUMERIC_DATE.fullmatch(text.strip())
