@@ -155,6 +155,7 @@ def test_parse_date_calendar_arithmetic(today, text, expected):
         ("2026-13-01", "dmy", f"Invalid due date '2026-13-01': {DMY_HINT}."),
         ("2026-02-30", "mdy", "Invalid due date '2026-02-30': 2026-02 has 28 days."),
         ("2/30/2028", "mdy", "Invalid due date '2/30/2028': 2028-02 has 29 days."),
+        ("31/11/26", "dmy", "Invalid due date '31/11/26': 2026-11 has 30 days."),
         ("12/31/2026", "dmy", f"Invalid due date '12/31/2026': {DMY_HINT}."),
         ("31/12/2026", "mdy", f"Invalid due date '31/12/2026': {MDY_HINT}."),
         ("31/04", "dmy", f"Invalid due date '31/04': {DMY_HINT}."),

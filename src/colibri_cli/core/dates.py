@@ -130,7 +130,7 @@ def parse_date(
         )
     except (ValueError, OverflowError):
         found = None
-        hint = no_such_day(words, order) or hint
+        hint = no_such_day(words, order, today) or hint
     if found is None or not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
@@ -140,16 +140,17 @@ def parse_date(
     return found
 
 
-def no_such_day(text: str, order: str) -> str | None:
+def no_such_day(text: str, order: str, today: dt.date) -> str | None:
     """Why a date in numbers names no day, when its month lacks the day (31/11/2026)."""
     words = _normalize(text)
     iso, numeric = _ISO.fullmatch(words), _NUMERIC.fullmatch(words)
     if iso:
         year, month, day = int(iso["year"]), int(iso["month"]), int(iso["day"])
-    elif numeric and numeric["year"] and len(numeric["year"]) == 4:
+    elif numeric and numeric["year"]:
         first, second = int(numeric["first"]), int(numeric["second"])
         day, month = (first, second) if order == "dmy" else (second, first)
         year = int(numeric["year"])
+        year = year if len(numeric["year"]) == 4 else _full_year(year, today)
     else:
         return None
     if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR and 28 < day <= 31):

@@ -161,7 +161,7 @@ class DateReader:
         (31/11/2026), or another form."""
         fields = self.date_format
         day_first = fields.find("%d") < fields.find("%m")
-        lacking = dates.no_such_day(text, "dmy" if day_first else "mdy")
+        lacking = dates.no_such_day(text, "dmy" if day_first else "mdy", self.today)
         if lacking:
             return _("Invalid {field} {text!r}: {hint}.").format(
                 field=_(label), text=text, hint=lacking
