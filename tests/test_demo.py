@@ -96,16 +96,36 @@ def test_every_report_has_something_to_say(ok):
     assert {item["section"] for item in agenda} == {"overdue", "today", "upcoming"}
 
 
-def test_refuses_to_replace_data_without_force(ok, cli, rows):
+def test_never_replaces_records_it_did_not_make(ok, cli, rows):
     ok("account", "add", "My real customer")
+
+    plain, forced = cli("demo"), cli("demo", "--force")
+
+    assert plain.exit_code == forced.exit_code == 4
+    assert (
+        plain.stderr
+        == forced.stderr
+        == (
+            "Error: This database has records the demo did not make (1 accounts): the demo never "
+            "replaces them, even with --force. Choose another file with --db.\n"
+        )
+    )
+    assert rows("SELECT name FROM accounts") == [{"name": "My real customer"}]
+
+
+def test_replaces_its_own_database_with_force_only(ok, cli, rows):
+    ok("demo")
+    ok("account", "add", "Café de la Gare")  # as a tour of it would
 
     result = cli("demo")
 
     assert result.exit_code == 4
     assert result.stderr == (
-        "Error: This database already has data (1 accounts): the demo would replace it. "
-        "Use --force to replace it, or choose another file with --db.\n"
+        "Error: This database already has data (11 accounts, 60 opportunities, 49 tasks): the "
+        "demo would replace it. Use --force to replace it, or choose another file with --db.\n"
     )
-    assert rows("SELECT name FROM accounts") == [{"name": "My real customer"}]
     ok("demo", "--force")
-    assert rows("SELECT count(*) AS n FROM accounts WHERE name = 'My real customer'") == [{"n": 0}]
+    assert rows("SELECT count(*) AS n FROM accounts WHERE name = 'Café de la Gare'") == [{"n": 0}]
+    assert rows("SELECT value FROM settings WHERE key = 'made-by-demo'") == [
+        {"value": "2026-11-26"}
+    ]

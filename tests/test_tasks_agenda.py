@@ -647,6 +647,7 @@ def test_export_to_a_file(calendar_tasks, ok, rows, tmp_path):
         f"Wrote 2 tasks to {target}.\nLeft out 2 open tasks without a due date.\n"
     )
     assert masked(target.read_bytes().decode()) == expected_calendar(rows)
+    assert target.stat().st_mode & 0o777 == 0o600  # customer data: private, like the database
 
 
 def test_export_of_no_task_is_an_empty_calendar(ok, tmp_path):

@@ -5,16 +5,19 @@ people and shows at most TABLE_LIMIT rows; csv and json are complete, streamed, 
 and their keys are the database column names. Rich is imported only to draw a table.
 """
 
+import contextlib
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
 from colibri_cli import i18n
+from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 TABLE_LIMIT = 100
@@ -246,3 +249,30 @@ def stdout_console():
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+@contextlib.contextmanager
+def destination(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or a file written beside FILE and moved into place once complete."""
+    if output is None or str(output) == "-":
+        yield sys.stdout
+        return
+    if output.is_dir():
+        raise InvalidInput(_("Cannot write {path}: it is a directory.").format(path=output))
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
+        )
+    except OSError as error:
+        raise InvalidInput(
+            _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror)
+        ) from None
+    temporary = Path(temporary)
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123 - an fd
+            yield out
+        temporary.replace(output)  # readable by its owner only, like the database
+    finally:
+        temporary.unlink(missing_ok=True)

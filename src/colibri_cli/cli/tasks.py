@@ -1,7 +1,6 @@
 """`colibri task` and `colibri agenda`: what to do next, and when."""
 
 import datetime as dt
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
     amount_cell,
+    destination,
     moment,
     plural,
     render_record,
@@ -23,7 +23,6 @@ from colibri_cli.cli.output import (
 from colibri_cli.cli.params import Yes, account_option
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, tasks
-from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
@@ -256,16 +255,9 @@ def export(
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     text = calendar.to_ics(open_tasks, stamp=stamp)
     undated = sum(1 for task in open_tasks if not task["due_date"])
-    if output_file is None:
-        sys.stdout.buffer.write(text.encode())
-        sys.stdout.flush()
-    else:
-        try:
-            output_file.expanduser().write_bytes(text.encode())
-        except OSError as error:
-            raise InvalidInput(
-                _("Cannot write {path}: {reason}.").format(path=output_file, reason=error.strerror)
-            ) from None
+    with destination(output_file and output_file.expanduser()) as out:
+        out.write(text)
+    if output_file is not None:
         say(
             _("Wrote {tasks} to {path}.").format(
                 tasks=plural(len(open_tasks) - undated, "tasks"), path=output_file

@@ -11,12 +11,12 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
 from colibri_cli.cli.context import database
-from colibri_cli.cli.output import plural, say, warn, write_csv, write_json
+from colibri_cli.cli.output import destination, plural, say, warn, write_csv, write_json
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _, format_number, ngettext
 
@@ -475,7 +475,7 @@ def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None
     with database(write=False) as conn:
         names, rows = exporting.export_rows(conn, kind)
         counted = _Counted(rows)
-        with _destination(output) as out:
+        with destination(output) as out:
             if output_format is ExportFormat.csv:
                 write_csv(counted, names, out)
             elif output_format is ExportFormat.json:
@@ -501,30 +501,3 @@ class _Counted:
         for row in self.rows:
             self.count += 1
             yield row
-
-
-@contextlib.contextmanager
-def _destination(output: Path | None) -> Iterator[TextIO]:
-    """stdout, or a file written beside FILE and moved into place once complete."""
-    if output is None or str(output) == "-":
-        yield sys.stdout
-        return
-    if output.is_dir():
-        raise InvalidInput(_("Cannot write {path}: it is a directory.").format(path=output))
-    import tempfile
-
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
-        )
-    except OSError as error:
-        raise InvalidInput(
-            _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror)
-        ) from None
-    temporary = Path(temporary)
-    try:
-        with open(handle, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123 - an fd
-            yield out
-        temporary.replace(output)  # readable by its owner only, like the database
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -74,6 +74,31 @@ FOUND = {
 }
 
 
+MADE_BY_DEMO = "made-by-demo"
+"""The settings row that marks a database the demo filled (with the day it did)."""
+
+
+def _refuse_unless_replaceable(conn: sqlite3.Connection, found: dict[str, int], force: bool):
+    what = ", ".join(
+        ngettext(*FOUND[table], count).format(count=count) for table, count in found.items()
+    )
+    made_by_demo = conn.execute("SELECT 1 FROM settings WHERE key = ?", (MADE_BY_DEMO,)).fetchone()
+    if not made_by_demo:
+        raise Conflict(
+            _(
+                "This database has records the demo did not make ({what}): the demo never "
+                "replaces them, even with --force. Choose another file with --db."
+            ).format(what=what)
+        )
+    if not force:
+        raise Conflict(
+            _(
+                "This database already has data ({what}): the demo would replace it. "
+                "Use --force to replace it, or choose another file with --db."
+            ).format(what=what)
+        )
+
+
 def has_data(conn: sqlite3.Connection) -> dict[str, int]:
     counts = {
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -84,18 +109,11 @@ def has_data(conn: sqlite3.Connection) -> dict[str, int]:
 
 def fill(conn: sqlite3.Connection, *, force: bool = False) -> dict[str, int]:
     """Replace the database's records with the demo year ending today (settings and
-    statuses stay); refuses a database that has data unless `force`."""
+    statuses stay). A database with data is refused, unless the demo made it and `force`
+    is given: the demo never replaces a salesperson's own records."""
     found = has_data(conn)
-    if found and not force:
-        what = ", ".join(
-            ngettext(*FOUND[table], count).format(count=count) for table, count in found.items()
-        )
-        raise Conflict(
-            _(
-                "This database already has data ({what}): the demo would replace it. "
-                "Use --force to replace it, or choose another file with --db."
-            ).format(what=what)
-        )
+    if found:
+        _refuse_unless_replaceable(conn, found, force)
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")
     # A new start: ids count from 1 again, so that the same day gives the same database.
@@ -106,6 +124,11 @@ def fill(conn: sqlite3.Connection, *, force: bool = False) -> dict[str, int]:
         moment = dt.datetime.combine(event.day, dt.time(9)) + dt.timedelta(minutes=number)
         with clock.pinned(moment):
             event.action(conn)
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (MADE_BY_DEMO, today.isoformat()),
+    )
     return {
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in (
