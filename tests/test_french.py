@@ -357,10 +357,10 @@ def test_an_import_names_ignored_columns_and_bad_rows_in_french(french, ok, tmp_
 
     assert result.stderr == (
         "Colonnes : 'nom' -> name, 'ville' -> city\n"
-        "ligne 4 : Cette ligne a 4 cellules mais l'en-tête en a 3 : "
-        "vérifiez le séparateur et les guillemets.\n"
         "ligne 3, nom : Une ligne précédente de ce fichier a le même nom 'ACME' : "
         "retirez le doublon, ou donnez à chaque compte son propre id externe.\n"
+        "ligne 4 : Cette ligne a 4 cellules mais l'en-tête en a 3 : "
+        "vérifiez le séparateur et les guillemets.\n"
         "Colonnes ignorées (aucun champ de compte ne leur correspond) : 'couleur'. "
         "Importez-en une avec --map COLUMN=FIELD.\n"
         f"Import des comptes depuis {people} (CSV séparé par des points-virgules, UTF-8) : "

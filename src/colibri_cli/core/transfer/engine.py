@@ -180,6 +180,8 @@ class Importer:
         self.rejects: RejectsFile | None = None
         self.own = OwnIds(conn)
         self.footer: list[Record] = []
+        self.rejected: list[tuple[Rejection, Record]] = []
+        """The rows of the batch being read that were refused, said once it is written."""
         """The lines left out as a report's footer: one cell each, after the last row."""
 
     # Columns and defaults ---------------------------------------------------------------
@@ -368,6 +370,7 @@ class Importer:
                     else:
                         valid.append((record, values, raw, defaulted))
                 self.write(valid)
+                self._report_rejected()
                 on_progress(self.result.rows, self.source.bytes_read)
         except sqlite3.IntegrityError as error:
             if self.rejects:
@@ -408,10 +411,17 @@ class Importer:
                 counts = self.topics.setdefault(problem.topic, Counter())
                 if problem.value in counts or len(counts) < TOPIC_VALUES:
                     counts[problem.value or ""] += 1
-        rejection = Rejection(record.line, record.number, shown)
-        self.on_rejected(rejection)
-        if self.rejects:
-            self.rejects.write(record, reason(rejection))
+        self.rejected.append((Rejection(record.line, record.number, shown), record))
+
+    def _report_rejected(self) -> None:
+        """Say a batch's rejected rows in the order of the file: some are refused as they
+        are read, others (duplicates, updates) only as the batch is written."""
+        self.rejected.sort(key=lambda pair: pair[0].number)
+        for rejection, record in self.rejected:
+            self.on_rejected(rejection)
+            if self.rejects:
+                self.rejects.write(record, reason(rejection))
+        self.rejected.clear()
 
     def column(self, name: str | None, defaulted: set[str] = frozenset()) -> str | None:
         if name is None:
