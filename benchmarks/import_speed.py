@@ -200,7 +200,7 @@ def fresh_database(args, workdir: Path, env: dict) -> Path:
     db = workdir / "colibri.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    migrate = [args.colibri, "--db", db, "account", "list"]
+    migrate = [args.colibri, "--db", db, "config", "set", "currency", "EUR"]
     subprocess.run(migrate, env=env, check=True, capture_output=True)
     return db
 

@@ -133,8 +133,8 @@ def cases(exe: Path, workdir: Path) -> list[tuple]:
         ("colibri --help", lambda i: [exe, "--help"], BUDGET_MS),
         ("account list (empty db)", lambda i: [exe, "--db", empty, "account", "list"], BUDGET_MS),
         (
-            "account list (first run, migrates)",
-            lambda i: [exe, "--db", fresh / f"{i}.db", "account", "list"],
+            "config set (first run, migrates)",
+            lambda i: [exe, "--db", fresh / f"{i}.db", "config", "set", "currency", "EUR"],
             None,
         ),
         (f"{listing}, table)", lambda i: [exe, "--db", full, "account", "list"], None),
@@ -145,7 +145,7 @@ def cases(exe: Path, workdir: Path) -> list[tuple]:
 
 def prepare(exe: Path, workdir: Path, env: dict[str, str]) -> None:
     """An empty migrated database (migrated untimed), one with accounts, a dir for new ones."""
-    run([exe, "--db", workdir / "empty.db", "account", "list"], env)
+    run([exe, "--db", workdir / "empty.db", "config", "set", "currency", "EUR"], env)
     seed(python_of(exe), workdir / "full.db", env)
     (workdir / "fresh").mkdir()
 

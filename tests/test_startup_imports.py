@@ -56,7 +56,7 @@ def help_run():
 @pytest.fixture
 def list_run(tmp_path):
     db = str(tmp_path / "startup.db")
-    modules_after("--db", db, "account", "list")  # creates and migrates it
+    modules_after("--db", db, "config", "set", "currency", "EUR")  # creates and migrates it
     return modules_after("--db", db, "account", "list")
 
 

@@ -174,7 +174,7 @@ def test_an_existing_directory_keeps_its_mode(ok, tmp_path, no_umask):
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
 
-    ok("--db", str(shared / "deep" / "crm.db"), "account", "list")
+    ok("--db", str(shared / "deep" / "crm.db"), "account", "add", "ACME")
 
     assert mode(shared) == 0o755
     assert mode(shared / "deep") == 0o700
@@ -655,8 +655,30 @@ def test_an_unwritable_location_is_a_database_problem(cli, tmp_path, where, reas
     assert (tmp_path / "afile").read_text() == "just a file\n"
 
 
+def test_a_read_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
+    mistyped = tmp_path / "colibr.db"
+
+    result = cli("--db", str(mistyped), "pipeline")
+
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: No database at {mistyped}: check the path. A command that adds records "
+        f"creates it (colibri --db {mistyped} account add NAME), and so does colibri --db "
+        f"{mistyped} demo.\n"
+    )
+    assert not mistyped.exists()
+
+
+def test_a_first_read_on_the_colibri_db_of_a_profile_creates_it(ok, db_path):
+    assert not db_path.exists()
+
+    ok("account", "list")  # COLIBRI_DB, as a profile sets it
+
+    assert db_path.exists()
+
+
 def test_a_location_the_system_refuses_is_a_database_problem(cli):
-    result = cli("--db", "/proc/colibri.db", "account", "list")
+    result = cli("--db", "/proc/colibri.db", "account", "add", "ACME")
 
     assert result.exit_code == 5
     assert isinstance(result.exception, SystemExit)

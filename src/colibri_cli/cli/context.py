@@ -11,7 +11,7 @@ import typer
 
 from colibri_cli.cli.output import say
 from colibri_cli.core import clock, store
-from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _
 
 T = TypeVar("T")
@@ -24,8 +24,21 @@ language setting); None when not known yet."""
 
 
 def database(*, write: bool) -> AbstractContextManager:
-    """The command's one transaction on the chosen database."""
-    return store.session(_path(), write=write)
+    """The command's one transaction on the chosen database.
+
+    A command that only reads does not create the file a `--db` names: a mistyped path
+    would show an empty CRM, as if the records were gone. (A first run on the default
+    path, or on the COLIBRI_DB a profile sets, creates the database as any command does.)
+    """
+    path = _path()
+    if not write and db_option and not path.exists():
+        raise NotFound(
+            _(
+                "No database at {path}: check the path. A command that adds records creates "
+                "it (colibri --db {path} account add NAME), and so does colibri --db {path} demo."
+            ).format(path=path)
+        )
+    return store.session(path, write=write)
 
 
 def lookups() -> AbstractContextManager:
