@@ -96,7 +96,7 @@ def test_every_report_has_something_to_say(ok):
     assert {item["section"] for item in agenda} == {"overdue", "today", "upcoming"}
 
 
-def test_never_replaces_records_it_did_not_make(ok, cli, rows):
+def test_never_replaces_accounts_it_did_not_make(ok, cli, rows):
     ok("account", "add", "My real customer")
 
     plain, forced = cli("demo"), cli("demo", "--force")
@@ -106,7 +106,7 @@ def test_never_replaces_records_it_did_not_make(ok, cli, rows):
         plain.stderr
         == forced.stderr
         == (
-            "Error: This database has records the demo did not make (1 accounts): the demo never "
+            "Error: This database has accounts the demo did not make (1 accounts): the demo never "
             "replaces them, even with --force. Choose another file with --db.\n"
         )
     )
@@ -115,17 +115,28 @@ def test_never_replaces_records_it_did_not_make(ok, cli, rows):
 
 def test_replaces_its_own_database_with_force_only(ok, cli, rows):
     ok("demo")
-    ok("account", "add", "Café de la Gare")  # as a tour of it would
+    ok("opp", "create", "Rooftop terrace", "--account", "hotel beau", "--amount", "18k",
+       "--due", "eoq", "--status", "quote", "--no-input")  # as the tour does  # fmt: skip
 
     result = cli("demo")
 
     assert result.exit_code == 4
     assert result.stderr == (
-        "Error: This database already has data (11 accounts, 60 opportunities, 49 tasks): the "
-        "demo would replace it. Use --force to replace it, or choose another file with --db.\n"
+        "Error: This database already has data (10 accounts, 61 opportunities, 49 tasks, "
+        "10 contacts, 5 targets): the demo would replace it. Use --force to replace it, or "
+        "choose another file with --db.\n"
     )
     ok("demo", "--force")
-    assert rows("SELECT count(*) AS n FROM accounts WHERE name = 'Café de la Gare'") == [{"n": 0}]
-    assert rows("SELECT value FROM settings WHERE key = 'made-by-demo'") == [
-        {"value": "2026-11-26"}
-    ]
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 60}]
+    ok("account", "add", "My real customer")
+    assert cli("demo", "--force").exit_code == 4
+
+
+def test_a_target_alone_is_data_too(ok, cli, rows):
+    ok("target", "set", "2027-Q2", "99k")
+
+    result = cli("demo")
+
+    assert result.exit_code == 4
+    assert "already has data (1 targets)" in result.stderr
+    assert rows("SELECT period, amount FROM targets") == [{"period": "2027-Q2", "amount": 99000}]

@@ -596,6 +596,26 @@ def test_a_date_format_is_the_order_of_every_numeric_date(cli, rows):
     assert [row["name"] for row in rows("SELECT name FROM opportunities")] == ["A", "B", "C", "E"]
 
 
+@pytest.mark.parametrize(
+    ("date_format", "text", "message"),
+    [
+        ("%d/%m/%Y", "31/11/2026", "2026-11 has 30 days."),
+        ("%d/%m/%y", "31/11/70", "1970-11 has 30 days."),
+        ("%m/%d/%Y", "2/29/2027", "2027-02 has 28 days."),
+        ("%d/%m/%Y", "30/11/26", "it does not match --date-format %d/%m/%Y."),
+    ],
+)
+def test_a_date_off_its_format_says_why(cli, date_format, text, message):
+    file = f"name,account,amount,due_date,status\nA,ACME,1,{text},quote\n"
+
+    result = cli("import", "opps", "-", "--create-accounts", "--date-format", date_format,
+                 input=file)  # fmt: skip
+
+    assert (
+        result.stderr.splitlines()[0] == f"line 2, due_date: Invalid due date '{text}': {message}"
+    )
+
+
 def test_dates_that_read_alike_either_way_are_not_a_conflict(ok, rows):
     text = (
         "name,account,amount,due_date,status\nA,ACME,10,5/5/2027,quote\nB,ACME,1,01/1/2027,quote\n"

@@ -669,6 +669,15 @@ def test_a_read_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
     assert not mistyped.exists()
 
 
+def test_a_dry_run_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
+    missing = tmp_path / "new" / "crm.db"
+
+    result = cli("--db", str(missing), "import", "accounts", "-", "--dry-run", input="name\nA\n")
+
+    assert result.exit_code == 3
+    assert not missing.parent.exists()
+
+
 def test_a_first_read_on_the_colibri_db_of_a_profile_creates_it(ok, db_path):
     assert not db_path.exists()
 

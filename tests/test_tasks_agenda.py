@@ -650,6 +650,27 @@ def test_export_to_a_file(calendar_tasks, ok, rows, tmp_path):
     assert target.stat().st_mode & 0o777 == 0o600  # customer data: private, like the database
 
 
+def test_a_calendar_on_stdout_is_utf8_whatever_the_locale(calendar_tasks, ok, tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "tasks.ics"
+    ok("task", "export", "-o", str(target))
+    env = {"COLIBRI_DB": str(tmp_path / "colibri.db"), "COLIBRI_TODAY": "2026-11-26",
+           "PYTHONIOENCODING": "ascii", "PATH": "/usr/bin:/bin"}  # fmt: skip
+
+    done = subprocess.run(
+        [sys.executable, "-m", "colibri_cli", "task", "export", "-o", "-"],
+        env=env, capture_output=True, check=True,
+    )  # fmt: skip
+
+    def stable(data: bytes) -> list[bytes]:
+        return [line for line in data.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+    assert stable(done.stdout) == stable(target.read_bytes())
+    assert done.stderr == b"Left out 2 open tasks without a due date.\n"
+
+
 def test_export_of_no_task_is_an_empty_calendar(ok, tmp_path):
     target = tmp_path / "empty.ics"
 

@@ -23,15 +23,17 @@ default_path: Path | None = None
 language setting); None when not known yet."""
 
 
-def database(*, write: bool) -> AbstractContextManager:
+def database(*, write: bool, create: bool | None = None) -> AbstractContextManager:
     """The command's one transaction on the chosen database.
 
-    A command that only reads does not create the file a `--db` names: a mistyped path
-    would show an empty CRM, as if the records were gone. (A first run on the default
-    path, or on the COLIBRI_DB a profile sets, creates the database as any command does.)
+    A command that keeps nothing (a read, a dry run: `create` False; by default, what
+    `write` says) does not create the file a `--db` names: a mistyped path would show an
+    empty CRM, as if the records were gone. (A first run on the default path, or on the
+    COLIBRI_DB a profile sets, creates the database as any command does.)
     """
     path = _path()
-    if not write and db_option and not path.exists():
+    creates = write if create is None else create
+    if not creates and db_option and not path.exists():
         raise NotFound(
             _(
                 "No database at {path}: check the path. A command that adds records creates "

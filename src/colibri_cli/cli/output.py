@@ -7,6 +7,7 @@ and their keys are the database column names. Rich is imported only to draw a ta
 
 import contextlib
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -253,9 +254,16 @@ def stdout_console():
 
 @contextlib.contextmanager
 def destination(output: Path | None) -> Iterator[TextIO]:
-    """stdout, or a file written beside FILE and moved into place once complete."""
-    if output is None or str(output) == "-":
-        yield sys.stdout
+    """stdout, or a file written beside FILE and moved into place once complete: in
+    UTF-8 and with the line ends written, whatever the locale says."""
+    if is_stdout(output):
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            yield stream
+            stream.flush()
+        finally:
+            stream.detach()  # stdout stays open for what follows
         return
     if output.is_dir():
         raise InvalidInput(_("Cannot write {path}: it is a directory.").format(path=output))
@@ -276,3 +284,8 @@ def destination(output: Path | None) -> Iterator[TextIO]:
         temporary.replace(output)  # readable by its owner only, like the database
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def is_stdout(output: Path | None) -> bool:
+    """Whether an -o option means standard output (none given, or "-")."""
+    return output is None or str(output) == "-"

@@ -14,6 +14,7 @@ from colibri_cli.cli.output import (
     OutputFormat,
     amount_cell,
     destination,
+    is_stdout,
     moment,
     plural,
     render_record,
@@ -257,7 +258,7 @@ def export(
     undated = sum(1 for task in open_tasks if not task["due_date"])
     with destination(output_file and output_file.expanduser()) as out:
         out.write(text)
-    if output_file is not None:
+    if not is_stdout(output_file):
         say(
             _("Wrote {tasks} to {path}.").format(
                 tasks=plural(len(open_tasks) - undated, "tasks"), path=output_file

@@ -223,7 +223,7 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
     )
     source = sources.open_source(file, sys.stdin.buffer, encoding=encoding)
     report = _Report(source)
-    with contextlib.closing(source), database(write=True) as conn:
+    with contextlib.closing(source), database(write=True, create=not options.dry_run) as conn:
         importer = importing.prepare(conn, kind, source, options)
         shown = importer.mapping_shown
         if shown:

@@ -130,7 +130,7 @@ def parse_date(
         )
     except (ValueError, OverflowError):
         found = None
-        hint = no_such_day(words, order, today) or hint
+        hint = _no_such_day(words, order, today) or hint
     if found is None or not FIRST_YEAR <= found.year <= LAST_YEAR:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
@@ -140,7 +140,7 @@ def parse_date(
     return found
 
 
-def no_such_day(text: str, order: str, today: dt.date) -> str | None:
+def _no_such_day(text: str, order: str, today: dt.date) -> str | None:
     """Why a date in numbers names no day, when its month lacks the day (31/11/2026)."""
     words = _normalize(text)
     iso, numeric = _ISO.fullmatch(words), _NUMERIC.fullmatch(words)

@@ -71,25 +71,27 @@ FOUND = {
     "accounts": Np_("{count} accounts", "{count} accounts"),
     "opportunities": Np_("{count} opportunities", "{count} opportunities"),
     "tasks": Np_("{count} tasks", "{count} tasks"),
+    "contacts": Np_("{count} contacts", "{count} contacts"),
+    "targets": Np_("{count} targets", "{count} targets"),
 }
 
 
-MADE_BY_DEMO = "made-by-demo"
-"""The settings row that marks a database the demo filled (with the day it did)."""
-
-
 def _refuse_unless_replaceable(conn: sqlite3.Connection, found: dict[str, int], force: bool):
+    names = [name for name, *_ in ACCOUNTS]
+    marks = ", ".join("?" * len(names))
+    own = conn.execute(
+        f"SELECT count(*) FROM accounts WHERE name NOT IN ({marks})", names
+    ).fetchone()[0]
+    if own:
+        raise Conflict(
+            _(
+                "This database has accounts the demo did not make ({what}): the demo never "
+                "replaces them, even with --force. Choose another file with --db."
+            ).format(what=ngettext(*FOUND["accounts"], own).format(count=own))
+        )
     what = ", ".join(
         ngettext(*FOUND[table], count).format(count=count) for table, count in found.items()
     )
-    made_by_demo = conn.execute("SELECT 1 FROM settings WHERE key = ?", (MADE_BY_DEMO,)).fetchone()
-    if not made_by_demo:
-        raise Conflict(
-            _(
-                "This database has records the demo did not make ({what}): the demo never "
-                "replaces them, even with --force. Choose another file with --db."
-            ).format(what=what)
-        )
     if not force:
         raise Conflict(
             _(
@@ -100,17 +102,14 @@ def _refuse_unless_replaceable(conn: sqlite3.Connection, found: dict[str, int], 
 
 
 def has_data(conn: sqlite3.Connection) -> dict[str, int]:
-    counts = {
-        table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("accounts", "opportunities", "tasks")
-    }
+    counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in FOUND}
     return {table: count for table, count in counts.items() if count}
 
 
 def fill(conn: sqlite3.Connection, *, force: bool = False) -> dict[str, int]:
     """Replace the database's records with the demo year ending today (settings and
-    statuses stay). A database with data is refused, unless the demo made it and `force`
-    is given: the demo never replaces a salesperson's own records."""
+    statuses stay). A database with data is refused, unless all its accounts are the
+    demo's and `force` is given: the demo never replaces a salesperson's own accounts."""
     found = has_data(conn)
     if found:
         _refuse_unless_replaceable(conn, found, force)
@@ -124,11 +123,6 @@ def fill(conn: sqlite3.Connection, *, force: bool = False) -> dict[str, int]:
         moment = dt.datetime.combine(event.day, dt.time(9)) + dt.timedelta(minutes=number)
         with clock.pinned(moment):
             event.action(conn)
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (MADE_BY_DEMO, today.isoformat()),
-    )
     return {
         table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in (

@@ -180,9 +180,9 @@ class Importer:
         self.rejects: RejectsFile | None = None
         self.own = OwnIds(conn)
         self.footer: list[Record] = []
+        """The lines left out as a report's footer: one cell each, after the last row."""
         self.rejected: list[tuple[Rejection, Record]] = []
         """The rows of the batch being read that were refused, said once it is written."""
-        """The lines left out as a report's footer: one cell each, after the last row."""
 
     # Columns and defaults ---------------------------------------------------------------
 

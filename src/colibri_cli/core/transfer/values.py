@@ -160,9 +160,20 @@ class DateReader:
         """Why a numeric date does not follow --date-format: a day its month lacks
         (31/11/2026), or another form."""
         fields = self.date_format
-        day_first = fields.find("%d") < fields.find("%m")
-        lacking = dates.no_such_day(text, "dmy" if day_first else "mdy", self.today)
-        if lacking:
+        match = _NUMERIC_DATE.fullmatch(text.strip())
+        first, sep, second, year = match.groups()
+        if fields.find("%d") < fields.find("%m"):
+            first = "1"
+        else:
+            second = "1"
+        first_of_month = f"{first}{sep}{second}{sep}{year}"
+        try:  # the same date on the 1st: if that one follows the format, the day is wrong
+            month = dt.datetime.strptime(first_of_month, fields).date()
+        except ValueError:
+            month = None
+        if month is not None:
+            days = ((month + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)).day
+            lacking = _("{month} has {days} days").format(month=month.strftime("%Y-%m"), days=days)
             return _("Invalid {field} {text!r}: {hint}.").format(
                 field=_(label), text=text, hint=lacking
             )
