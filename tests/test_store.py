@@ -669,6 +669,16 @@ def test_a_read_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
     assert not mistyped.exists()
 
 
+def test_a_write_on_a_new_db_path_says_it_made_a_database(cli, tmp_path):
+    new = tmp_path / "crm.db"
+
+    first = cli("--db", str(new), "account", "add", "ACME")
+    second = cli("--db", str(new), "account", "add", "Globex")
+
+    assert first.stderr == f"New database: {new}\nAdded account ACME (id 1).\n"
+    assert second.stderr == "Added account Globex (id 2).\n"
+
+
 def test_a_dry_run_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
     missing = tmp_path / "new" / "crm.db"
 

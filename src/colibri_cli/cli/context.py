@@ -2,8 +2,8 @@
 
 import sqlite3
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,14 +33,29 @@ def database(*, write: bool, create: bool | None = None) -> AbstractContextManag
     """
     path = _path()
     creates = write if create is None else create
-    if not creates and db_option and not path.exists():
-        raise NotFound(
-            _(
-                "No database at {path}: check the path. A command that adds records creates "
-                "it (colibri --db {path} account add NAME), and so does colibri --db {path} demo."
-            ).format(path=path)
-        )
+    if db_option and not path.exists():
+        if not creates:
+            raise _no_database(path)
+        return _announced_new(store.session(path, write=write), path)
     return store.session(path, write=write)
+
+
+@contextmanager
+def _announced_new(session: AbstractContextManager, path: Path) -> Iterator[sqlite3.Connection]:
+    """A session on a database it just made at a --db path, which it says (should the path
+    be a typo, the user sees it)."""
+    with session as conn:
+        say(_("New database: {path}").format(path=path))
+        yield conn
+
+
+def _no_database(path: Path) -> NotFound:
+    return NotFound(
+        _(
+            "No database at {path}: check the path. A command that adds records creates "
+            "it (colibri --db {path} account add NAME), and so does colibri --db {path} demo."
+        ).format(path=path)
+    )
 
 
 def lookups() -> AbstractContextManager:
