@@ -155,7 +155,7 @@ LABELS = {
 
 @dataclass(frozen=True)
 class NewContact:
-    """A contact --create-contacts adds once the row is known valid."""
+    """A contact --create-contacts adds once the row naming it is written."""
 
     name: str
 
