@@ -153,6 +153,11 @@ def _no_such_day(text: str, order: str, today: dt.date) -> str | None:
         year = year if len(numeric["year"]) == 4 else _full_year(year, today)
     else:
         return None
+    return lacking_day(year, month, day)
+
+
+def lacking_day(year: int, month: int, day: int) -> str | None:
+    """'2026-11 has 30 days' when a month of a real year lacks a day from 29 to 31."""
     if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR and 28 < day <= 31):
         return None
     days = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day

@@ -162,18 +162,15 @@ class DateReader:
         fields = self.date_format
         match = _NUMERIC_DATE.fullmatch(text.strip())
         first, sep, second, year = match.groups()
-        if fields.find("%d") < fields.find("%m"):
-            first = "1"
-        else:
-            second = "1"
-        first_of_month = f"{first}{sep}{second}{sep}{year}"
+        day_first = fields.find("%d") < fields.find("%m")
+        day = int(first if day_first else second)
+        first, second = ("1", second) if day_first else (first, "1")
         try:  # the same date on the 1st: if that one follows the format, the day is wrong
-            month = dt.datetime.strptime(first_of_month, fields).date()
+            month = dt.datetime.strptime(f"{first}{sep}{second}{sep}{year}", fields).date()
         except ValueError:
             month = None
-        if month is not None:
-            days = ((month + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)).day
-            lacking = _("{month} has {days} days").format(month=month.strftime("%Y-%m"), days=days)
+        lacking = month and dates.lacking_day(month.year, month.month, day)
+        if lacking:
             return _("Invalid {field} {text!r}: {hint}.").format(
                 field=_(label), text=text, hint=lacking
             )
