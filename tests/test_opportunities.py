@@ -81,7 +81,10 @@ def create(ok, name="Website redesign", *options: str, account="ACME Industries"
 
 
 def opportunity(rows, opportunity_id: int = 1) -> dict:
+    """The opportunity as stored, with the columns its listings publish: it is not in the
+    trash (`deleted_at`, kept apart)."""
     [found] = rows("SELECT * FROM opportunities WHERE id = ?", (opportunity_id,))
+    assert found.pop("deleted_at") is None
     return found
 
 
@@ -186,6 +189,7 @@ def test_create_with_every_value_writes_every_field_and_one_history_row(accounts
             "currency": "USD",
             "closed_on": None,
             "status_probability": 40,
+            "deleted": 0,
         }
     ]
 
@@ -889,8 +893,8 @@ def test_history_json_and_csv_are_the_rows_as_stored(accounts, ok, rows):
     assert json.loads(as_json.stdout) == [row]
     assert as_csv.stdout == (
         "id,opportunity_id,changed_at,status,amount,due_date,probability,currency,closed_on,"
-        "status_probability\n"
-        f"1,1,{row['changed_at']},quote,15000,2026-12-31,30,EUR,,40\n"
+        "status_probability,deleted\n"
+        f"1,1,{row['changed_at']},quote,15000,2026-12-31,30,EUR,,40,0\n"
     )
 
 

@@ -311,7 +311,153 @@ def _definition(conn: sqlite3.Connection, table: str) -> tuple[str, list[str]]:
     return create[0], [sql for (sql,) in indexes]
 
 
-STEPS = (m001_initial_schema, m002_history_triggers, m003_stable_ids)
+CLOCK_OF_THE_WRITE = "strftime('%Y-%m-%dT%H:%M:%f', 'now', 'localtime')"
+"""SQLite's own clock, for a change whose writer did not stamp it (another program)."""
+STAMP_OF_CHANGE = (
+    f"CASE WHEN NEW.updated_at > coalesce(OLD.updated_at, '') THEN NEW.updated_at "
+    f"ELSE {CLOCK_OF_THE_WRITE} END"
+)
+"""A change is stamped by its writer (colibri stamps every write with its clock), unless the
+stamp is not later than the one it replaces: then the write did not stamp itself, and it
+happened now, never at the previous change."""
+HISTORY_COLUMNS_TRACKED = "status, amount, due_date, probability, currency, closed_on, deleted_at"
+
+
+def _history_row_v2(changed_at: str) -> str:
+    """One full-state history row of NEW, a closed status counting at its kind's
+    probability (won 100, lost and cancelled 0), whatever its configured one."""
+    return f"""
+        INSERT INTO opportunity_history
+            (opportunity_id, changed_at, status, amount, due_date, probability, currency,
+                closed_on, status_probability, deleted)
+        VALUES (NEW.id, {changed_at}, NEW.status, NEW.amount, NEW.due_date, NEW.probability,
+            NEW.currency, NEW.closed_on,
+            (SELECT CASE kind WHEN 'open' THEN probability WHEN 'won' THEN 100 ELSE 0 END
+                FROM statuses WHERE key = NEW.status),
+            NEW.deleted_at IS NOT NULL);
+    """
+
+
+HISTORY_TRIGGERS_V2 = [
+    # An opportunity created in the past exists in history from that day on; one another
+    # program inserts already closed in the past, from its closing day (colibri's own
+    # commands and imports insert it open, then close it).
+    f"""
+    CREATE TRIGGER opportunity_history_on_insert AFTER INSERT ON opportunities
+    BEGIN {
+        _history_row_v2(
+            "CASE WHEN NEW.closed_on < substr(NEW.updated_at, 1, 10) "
+            "THEN NEW.closed_on || 'T00:00:00' "
+            "WHEN NEW.created_on < substr(NEW.updated_at, 1, 10) "
+            "THEN NEW.created_on || 'T00:00:00' ELSE NEW.updated_at END"
+        )
+    } END
+    """,
+    f"""
+    CREATE TRIGGER opportunity_history_on_update
+    AFTER UPDATE OF {HISTORY_COLUMNS_TRACKED} ON opportunities
+    WHEN OLD.status IS NOT NEW.status OR OLD.amount IS NOT NEW.amount
+        OR OLD.due_date IS NOT NEW.due_date OR OLD.probability IS NOT NEW.probability
+        OR OLD.currency IS NOT NEW.currency OR OLD.closed_on IS NOT NEW.closed_on
+        OR OLD.deleted_at IS NOT NEW.deleted_at
+    BEGIN {_history_row_v2(STAMP_OF_CHANGE)} END
+    """,
+    # A write that did not stamp itself leaves the record stamped now, like its history
+    # row ('now' is one value for the whole statement, triggers included).
+    f"""
+    CREATE TRIGGER opportunity_stamp_unstamped_change
+    AFTER UPDATE OF {HISTORY_COLUMNS_TRACKED} ON opportunities
+    WHEN NEW.updated_at <= OLD.updated_at
+    BEGIN
+        UPDATE opportunities SET updated_at = {CLOCK_OF_THE_WRITE} WHERE id = NEW.id;
+    END
+    """,
+]
+
+OWN_TRIGGERS = (
+    "opportunity_history_on_insert",
+    "opportunity_history_on_update",
+    "opportunity_stamp_unstamped_change",
+)
+
+LIVE_OPPORTUNITIES = "deleted_at IS NULL"
+"""Opportunities not in the trash: every current listing and report reads only these."""
+
+TRASH_AND_TRUE_HISTORY = [
+    # The trash: a deleted opportunity keeps its row and its history, stamped with when it
+    # was deleted, so that reports about the time before still count it.
+    """
+    ALTER TABLE opportunities ADD COLUMN deleted_at TEXT
+        CHECK (deleted_at IS NULL OR deleted_at GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T*')
+    """,
+    """
+    ALTER TABLE opportunity_history ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0
+        CHECK (deleted IN (0, 1))
+    """,
+    "DROP TRIGGER IF EXISTS opportunity_history_on_insert",
+    "DROP TRIGGER IF EXISTS opportunity_history_on_update",
+    *HISTORY_TRIGGERS_V2,
+    # The covering indexes of the reports, of the live opportunities only.
+    "DROP INDEX IF EXISTS opportunities_open_state",
+    "DROP INDEX IF EXISTS opportunities_closed",
+    f"""
+    CREATE INDEX opportunities_open_state
+    ON opportunities (status, due_date, currency, amount, probability, updated_at)
+    WHERE {LIVE_OPPORTUNITIES}
+    """,
+    f"""
+    CREATE INDEX opportunities_closed ON opportunities (status, closed_on, currency, amount)
+    WHERE {LIVE_OPPORTUNITIES}
+    """,
+    # A closed deal has no probability of its own: its outcome's is the one that counts.
+    """
+    UPDATE opportunities SET probability = NULL
+    WHERE probability IS NOT NULL
+        AND status IN (SELECT key FROM statuses WHERE kind <> 'open')
+    """,
+    """
+    UPDATE opportunity_history SET probability = NULL,
+        status_probability = (SELECT CASE kind WHEN 'won' THEN 100 ELSE 0 END
+            FROM statuses WHERE key = opportunity_history.status)
+    WHERE status IN (SELECT key FROM statuses WHERE kind <> 'open')
+    """,
+]
+
+
+OPEN_PIPELINE_V2 = f"""
+    CREATE VIEW open_pipeline AS
+    SELECT
+        o.id,
+        o.name,
+        a.name AS account,
+        o.amount,
+        o.currency,
+        o.due_date,
+        o.status,
+        s.label AS status_label,
+        coalesce(o.probability, s.probability) AS probability,
+        o.amount * coalesce(o.probability, s.probability) / 100.0 AS weighted_amount
+    FROM opportunities AS o
+    JOIN statuses AS s ON s.key = o.status
+    JOIN accounts AS a ON a.id = o.account_id
+    WHERE s.kind = 'open' AND o.{LIVE_OPPORTUNITIES}
+"""
+
+
+def m004_trash_and_true_history(db) -> None:
+    """The history tells the truth: a deleted opportunity goes to a trash (`deleted_at`),
+    recorded in its history, instead of taking its history with it; a change another
+    program writes without stamping it is stamped when it is written; a closed deal counts
+    at its outcome's probability, in the opportunities as in their history."""
+    for statement in TRASH_AND_TRUE_HISTORY:
+        db.execute(statement)
+    # The view of the open pipeline, made again without the trash (unless a user dropped it).
+    if db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'open_pipeline'").fetchone():
+        db.execute("DROP VIEW open_pipeline")
+        db.execute(OPEN_PIPELINE_V2)
+
+
+STEPS = (m001_initial_schema, m002_history_triggers, m003_stable_ids, m004_trash_and_true_history)
 KNOWN = tuple(step.__name__ for step in STEPS)
 
 

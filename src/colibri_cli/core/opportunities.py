@@ -59,6 +59,7 @@ HISTORY_COLUMNS = (
     "currency",
     "closed_on",
     "status_probability",
+    "deleted",
 )
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"

@@ -111,8 +111,12 @@ class TriggerInsert:
         self.suspended = False
 
     def run_over(self, rows: str, params: dict) -> None:
-        """Do what the trigger does for each row of the query `rows`, by id, as NEW."""
-        sql = f"{self.into} SELECT {self.values} FROM ({rows}) AS NEW ORDER BY NEW.id"
+        """Do what the trigger does for each row of the query `rows`, by id, as NEW. The
+        import stamps every row it writes: OLD has no stamp, so NEW's is the one kept."""
+        sql = (
+            f"{self.into} SELECT {self.values} "
+            f"FROM ({rows}) AS NEW, (SELECT NULL AS updated_at) AS OLD ORDER BY NEW.id"
+        )
         self.conn.execute(sql, params)
 
     def suspend(self) -> None:
@@ -134,7 +138,7 @@ AS_INSERTED = """
         iif(closed_on IS NULL, probability, NULL) AS probability,
         source, type, description, tags, notes, created_on,
         NULL AS closed_on, NULL AS close_reason, external_id, created_at,
-        iif(closed_on IS NULL, updated_at, created_on || 'T00:00:00') AS updated_at
+        iif(closed_on IS NULL, updated_at, created_on || 'T00:00:00') AS updated_at, deleted_at
     FROM opportunities WHERE id BETWEEN :first AND :last
 """
 """A batch of new opportunities as they are first inserted: a closed one still in the
