@@ -1,3 +1,4 @@
+import calendar
 import datetime as dt
 
 import pytest
@@ -146,6 +147,81 @@ def test_parse_date_calendar_arithmetic(today, text, expected):
     assert parse_date(text, today=date(today)) == date(expected)
 
 
+DECEMBER_THURSDAY = dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "expected"),
+    [
+        # a day and month: the last one on or before today
+        ("20/11", "dmy", "2026-11-20"),
+        ("20.11", "dmy", "2026-11-20"),
+        ("20/12", "dmy", "2025-12-20"),
+        ("03/12", "dmy", "2026-12-03"),
+        ("04/12", "dmy", "2025-12-04"),
+        ("01/01", "dmy", "2026-01-01"),
+        ("11/20", "mdy", "2026-11-20"),
+        ("12/20", "mdy", "2025-12-20"),
+        # a bare weekday: the last one, today on that weekday
+        ("friday", "dmy", "2026-11-27"),
+        ("fri", "dmy", "2026-11-27"),
+        ("vendredi", "dmy", "2026-11-27"),
+        ("Vendredi", "mdy", "2026-11-27"),
+        ("thursday", "dmy", "2026-12-03"),
+        ("jeudi", "dmy", "2026-12-03"),
+        ("wednesday", "dmy", "2026-12-02"),
+        ("mercredi", "dmy", "2026-12-02"),
+        ("monday", "dmy", "2026-11-30"),
+        ("sun", "dmy", "2026-11-29"),
+        # said to be the next one: still the next one
+        ("next friday", "dmy", "2026-12-04"),
+        ("vendredi prochain", "dmy", "2026-12-04"),
+        ("prochain jeudi", "dmy", "2026-12-10"),
+        # every other form reads as it always does
+        ("today", "dmy", "2026-12-03"),
+        ("yesterday", "dmy", "2026-12-02"),
+        ("hier", "dmy", "2026-12-02"),
+        ("tomorrow", "dmy", "2026-12-04"),
+        ("-3d", "dmy", "2026-11-30"),
+        ("+3d", "dmy", "2026-12-06"),
+        ("eom", "dmy", "2026-12-31"),
+        ("20/11/2026", "dmy", "2026-11-20"),
+        ("20/12/2026", "dmy", "2026-12-20"),
+        ("20/11/25", "dmy", "2025-11-20"),
+        ("2026-12-20", "dmy", "2026-12-20"),
+    ],
+)
+def test_a_past_date_is_the_last_such_day(text, order, expected):
+    assert parse_date(text, today=DECEMBER_THURSDAY, order=order, past=True) == date(expected)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("2029-03-01", "2028-02-29"),
+        ("2028-02-29", "2028-02-29"),
+        ("2028-02-28", "2024-02-29"),
+        ("2104-02-28", "2096-02-29"),  # 2100 is no leap year: eight years back
+    ],
+)
+def test_a_past_29_february_is_the_last_one(today, expected):
+    assert parse_date("29/02", today=date(today), past=True) == date(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31/04", f"Invalid closing date '31/04': {DMY_HINT}."),
+        ("31/11/2026", "Invalid closing date '31/11/2026': 2026-11 has 30 days."),
+        ("someday", f"Invalid closing date 'someday': {DMY_HINT}."),
+    ],
+)
+def test_a_past_date_is_refused_as_any_other(text, message):
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(text, today=DECEMBER_THURSDAY, field="closing date", past=True)
+    assert str(caught.value) == message
+
+
 @pytest.mark.parametrize(
     ("text", "order", "message"),
     [
@@ -269,6 +345,30 @@ def test_weekdays_fall_within_the_next_seven_days(today):
         found = parse_date(name, today=today)
         assert 1 <= (found - today).days <= 7
         assert found.weekday() == weekday
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_past_weekdays_fall_within_the_last_seven_days(today):
+    names = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    for weekday, name in enumerate(names):
+        found = parse_date(name, today=today, past=True)
+        assert 0 <= (today - found).days <= 6
+        assert found.weekday() == weekday
+
+
+@given(
+    st.dates(min_value=dt.date(1910, 1, 1), max_value=dt.date(2900, 12, 31)),
+    st.dates(min_value=dt.date(2028, 1, 1), max_value=dt.date(2028, 12, 31)),
+    st.sampled_from(["dmy", "mdy"]),
+)
+def test_a_past_day_and_month_is_the_last_one(today, day, order):
+    text = NUMERIC_FORMS[order].format(d=day, sep="/")[:5]  # 2028: 29 February too
+    found = parse_date(text, today=today, order=order, past=True)
+    assert found <= today
+    assert (found.month, found.day) == (day.month, day.day)
+    for year in range(found.year + 1, today.year + 1):  # no later one is on or before today
+        if (day.month, day.day) != (2, 29) or calendar.isleap(year):
+            assert dt.date(year, day.month, day.day) > today
 
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))

@@ -399,7 +399,7 @@ def status(
     ask = interactive()
     task = None
     with lookups() as conn:
-        closed_on = inputs.read_date(conn, on, field=N_("closing date")) if on else None
+        closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
         if not plan.closing and (reason, follow_up, follow_up_due) != (None, None, None):
             raise InvalidInput(

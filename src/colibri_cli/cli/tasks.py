@@ -170,7 +170,7 @@ def done(
     Example: colibri task done 7
     """
     with database(write=True) as conn:
-        done_on = inputs.read_date(conn, on, field="done date") if on else None
+        done_on = inputs.read_date(conn, on, field="done date", past=True) if on else None
         finished = tasks.mark_done(conn, task, done_on)
     say(
         _("Done: task {id}, {title} ({day}).").format(

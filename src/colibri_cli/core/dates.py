@@ -104,13 +104,17 @@ def parse_date(
     order: str = "dmy",
     field: str = N_("date"),
     fiscal_start: int = 1,
+    past: bool = False,
 ) -> dt.date:
     """Read a date typed by a person; raise InvalidInput naming `field` when it is not one.
 
     `order` ("dmy" or "mdy") says how 03/04/2027 is read. A day and month without a year
     ("15/01") is the next such date on or after today; a two-digit year lands within 50 years
     before or 49 after today. A weekday ("monday", "next monday", "lundi") is its next
-    occurrence strictly after today. Month arithmetic clips to the month's end
+    occurrence strictly after today. With `past`, for a date that can only be in the past
+    (a closing or creation date), a day and month or a bare weekday ("monday", "lundi") is
+    instead the last one on or before today; "next monday" still says the next one, and
+    every other form reads the same either way. Month arithmetic clips to the month's end
     (31 January + 1m = 28 or 29 February). The quarter and year of "eoq" and "eoy" are
     those of the fiscal year starting in month `fiscal_start` (calendar ones by default).
     """
@@ -123,9 +127,9 @@ def parse_date(
     try:
         found = (
             _iso_date(words)
-            or _numeric_date(words, today, order)
+            or _numeric_date(words, today, order, past)
             or _named_date(words, today, fiscal_start)
-            or _weekday(words, today)
+            or _weekday(words, today, past)
             or _offset_date(words, today)
         )
     except (ValueError, OverflowError):
@@ -214,7 +218,7 @@ def _iso_date(words: str) -> dt.date | None:
     return dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
 
 
-def _numeric_date(words: str, today: dt.date, order: str) -> dt.date | None:
+def _numeric_date(words: str, today: dt.date, order: str, past: bool) -> dt.date | None:
     match = _NUMERIC.fullmatch(words)
     if match is None:
         return None
@@ -222,6 +226,8 @@ def _numeric_date(words: str, today: dt.date, order: str) -> dt.date | None:
     day, month = (first, second) if order == "dmy" else (second, first)
     year = match["year"]
     if year is None:
+        if past:
+            return _last_day_and_month(today, month, day)
         return _next_day_and_month(today, month, day)
     full_year = int(year) if len(year) == 4 else _full_year(int(year), today)
     return dt.date(full_year, month, day)
@@ -249,16 +255,30 @@ def _next_day_and_month(today: dt.date, month: int, day: int) -> dt.date:
     raise ValueError(f"no date {day}/{month} after {today}")
 
 
+def _last_day_and_month(today: dt.date, month: int, day: int) -> dt.date:
+    """The last `day`/`month` on or before today (29 February may be eight years back)."""
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    raise ValueError(f"no date {day}/{month} before {today}")
+
+
 def _named_date(words: str, today: dt.date, fiscal_start: int) -> dt.date | None:
     named = _NAMED.get(words)
     return named(today, fiscal_start) if named else None
 
 
-def _weekday(words: str, today: dt.date) -> dt.date | None:
+def _weekday(words: str, today: dt.date, past: bool) -> dt.date | None:
     match = _WEEKDAY.fullmatch(words)
     weekday = _WEEKDAYS.get(match["name"]) if match else None
     if weekday is None:
         return None
+    if past and words == match["name"]:  # "next monday" stays the next one
+        return today - dt.timedelta(days=(today.weekday() - weekday) % 7)
     return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 

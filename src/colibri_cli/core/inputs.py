@@ -6,15 +6,17 @@ import sqlite3
 from colibri_cli.core import clock, dates, settings
 
 
-def read_date(conn: sqlite3.Connection, text: str, *, field: str) -> dt.date:
+def read_date(conn: sqlite3.Connection, text: str, *, field: str, past: bool = False) -> dt.date:
     """A date in any form of design §4, numeric dates read in the `date-order` setting and
-    quarter and year ends in the fiscal year of `fiscal-year-start`."""
+    quarter and year ends in the fiscal year of `fiscal-year-start`. `past` is for a date
+    that can only be in the past: "20/11" or "friday" is then the last one, not the next."""
     return dates.parse_date(
         text,
         today=clock.today(),
         order=settings.get(conn, "date-order"),
         field=field,
         fiscal_start=settings.number(conn, "fiscal-year-start"),
+        past=past,
     )
 
 

@@ -179,13 +179,13 @@ def _currency(text: str) -> str:
         ) from None
 
 
-def _date(conn: sqlite3.Connection, text: str, label: str) -> str:
-    return inputs.read_date(conn, text, field=label).isoformat()
+def _date(conn: sqlite3.Connection, text: str, label: str, *, past: bool = False) -> str:
+    return inputs.read_date(conn, text, field=label, past=past).isoformat()
 
 
 def _created_on(conn: sqlite3.Connection, text: str) -> str:
     label = FIELD_LABELS["created_on"]
-    created_on = _date(conn, text, label)
+    created_on = _date(conn, text, label, past=True)
     if created_on > clock.today().isoformat():
         raise InvalidInput(
             _("Invalid {field} {text!r}: it is in the future ({day}).").format(
