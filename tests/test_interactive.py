@@ -156,6 +156,8 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
     answer(child, "  Account: ", "acme industries")
     child.expect_exact("Progress")
     answer(child, "  Status [analysis]: ", "perdue")
+    answer(child, "  Why lost? (optional): ", "")  # created closed: asked as at a close
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "n")
 
     assert finish(child) == (
         "Created opportunity 1: Maintenance (ACME Industries), 4,000 USD, due 2026-12-31, "
@@ -311,19 +313,36 @@ def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
 def test_delete_confirms_on_a_terminal(deal, rows, db_path):
     child = spawn(db_path, "opp", "delete", "1")
     question = (
-        "Delete opportunity 1: Website redesign (ACME Industries), 15,000 EUR, due 2026-12-31, "
-        "quote (40%)? [y/N]: "
+        "Move opportunity 1: Website redesign (ACME Industries), 15,000 EUR, due 2026-12-31, "
+        "quote (40%) to the trash? [y/N]: "
     )
     answer(child, question, "")
     assert finish(child) == "Cancelled: nothing was changed.\n"
     assert child.exitstatus == 1
-    assert rows("SELECT id FROM opportunities") == [{"id": 1}]
+    assert rows("SELECT id, deleted_at FROM opportunities") == [{"id": 1, "deleted_at": None}]
 
     child = spawn(db_path, "opp", "delete", "1")
     answer(child, question, "y")
-    assert finish(child).startswith("Deleted opportunity 1: Website redesign")
+    assert finish(child).startswith("Moved opportunity 1: Website redesign")
     assert child.exitstatus == 0
-    assert rows("SELECT id FROM opportunities") == []
+    assert rows("SELECT id FROM opportunities WHERE deleted_at IS NULL") == []
+
+
+def test_a_purge_confirms_on_a_terminal_after_saying_the_past_changes(deal, rows, db_path):
+    child = spawn(db_path, "opp", "delete", "1", "--purge")
+    child.expect_exact(
+        "Warning: A purge cannot be undone: forecasts and accuracy of past periods will change."
+    )
+    answer(
+        child,
+        "Purge opportunity 1: Website redesign (ACME Industries), 15,000 EUR, due 2026-12-31, "
+        "quote (40%) and its 1 history rows? [y/N]: ",
+        "y",
+    )
+    assert finish(child).startswith("Purged opportunity 1: Website redesign")
+    assert child.exitstatus == 0
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 0}]
+    assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 0}]
 
 
 # --- without a terminal, nothing waits ----------------------------------------------------------

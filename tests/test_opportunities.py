@@ -1126,7 +1126,7 @@ def test_edit_of_an_unknown_opportunity_is_not_found(accounts, cli):
 # --- delete ----------------------------------------------------------------------------------
 
 
-def test_delete_with_yes_removes_the_opportunity_and_its_history_not_its_tasks(accounts, ok, rows):
+def test_delete_with_yes_moves_the_opportunity_to_the_trash_with_its_history(accounts, ok, rows):
     create(ok)
     create(ok, "Other")
     ok("opp", "edit", "1", "--amount", "16k")
@@ -1136,14 +1136,60 @@ def test_delete_with_yes_removes_the_opportunity_and_its_history_not_its_tasks(a
 
     assert result.stdout == ""
     assert result.stderr == (
-        "Deleted opportunity 1: Website redesign (ACME Industries), 16,000 EUR, "
+        "Moved opportunity 1: Website redesign (ACME Industries), 16,000 EUR, "
+        "due 2026-12-31, quote (40%) to the trash.\n"
+        "Past forecasts still count it. Bring it back with: colibri opp restore 1\n"
+    )
+    assert rows("SELECT id FROM opportunities WHERE deleted_at IS NULL") == [{"id": 2}]
+    [trashed] = rows("SELECT deleted_at, updated_at FROM opportunities WHERE id = 1")
+    assert trashed["deleted_at"] == trashed["updated_at"]
+    assert trashed["deleted_at"].startswith(TODAY)
+    assert rows("SELECT opportunity_id, amount, deleted FROM opportunity_history ORDER BY id") == [
+        {"opportunity_id": 1, "amount": 15000, "deleted": 0},
+        {"opportunity_id": 2, "amount": 15000, "deleted": 0},
+        {"opportunity_id": 1, "amount": 16000, "deleted": 0},
+        {"opportunity_id": 1, "amount": 16000, "deleted": 1},
+    ]  # the deletion is a state of the deal in its history, the rows before untouched
+    assert rows("SELECT id, title, opportunity_id, account_id FROM tasks") == [
+        {"id": 1, "title": "Call back", "opportunity_id": 1, "account_id": 1}
+    ]  # kept with the account, and with the deal should it come back
+    assert ok("opp", "list", "--format", "csv").stdout.count("\n") == 2  # header + Other
+
+
+def test_a_deal_in_the_trash_is_listed_apart_restored_as_it_was_or_purged(accounts, ok, cli, rows):
+    create(ok)
+    ok("opp", "delete", "1", "--yes")
+
+    shown = cli("opp", "show", "1")
+    assert shown.exit_code == 3
+    assert shown.stderr == "Error: No opportunity '1'. See `colibri opp list`.\n"
+    trash = json.loads(ok("opp", "list", "--deleted", "--format", "json").stdout)
+    assert [(deal["id"], deal["deleted_at"][:10]) for deal in trash] == [(1, TODAY)]
+
+    restored = ok("opp", "restore", "1")
+    assert restored.stderr == (
+        "Restored opportunity 1: Website redesign (ACME Industries), 15,000 EUR, "
         "due 2026-12-31, quote (40%).\n"
     )
-    assert rows("SELECT id FROM opportunities") == [{"id": 2}]
-    assert rows(HISTORY) == [state(opportunity_id=2)]
-    assert rows("SELECT id, title, opportunity_id, account_id FROM tasks") == [
-        {"id": 1, "title": "Call back", "opportunity_id": None, "account_id": 1}
+    assert rows("SELECT deleted FROM opportunity_history ORDER BY id") == [
+        {"deleted": 0},
+        {"deleted": 1},
+        {"deleted": 0},
     ]
+    again = cli("opp", "restore", "1")
+    assert again.exit_code == 3
+    assert again.stderr == "Error: No opportunity '1'. See `colibri opp list --deleted`.\n"
+
+    refused = cli("opp", "delete", "1", "--purge")
+    assert refused.exit_code == 2
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+    purged = ok("opp", "delete", "1", "--purge", "--yes")
+    assert purged.stderr == (
+        "Warning: A purge cannot be undone: forecasts and accuracy of past periods will change.\n"
+        "Purged opportunity 1: Website redesign (ACME Industries), 15,000 EUR, due 2026-12-31, "
+        "quote (40%) and its 3 history rows.\n"
+    )
+    assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 0}]
 
 
 def test_delete_without_yes_off_a_terminal_deletes_nothing(accounts, ok, cli, rows):
@@ -1154,8 +1200,8 @@ def test_delete_without_yes_off_a_terminal_deletes_nothing(accounts, ok, cli, ro
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: Delete opportunity 1: Website redesign (ACME Industries), 15,000 EUR, "
-        "due 2026-12-31, quote (40%)? Not on a terminal: pass --yes to confirm.\n"
+        "Error: Move opportunity 1: Website redesign (ACME Industries), 15,000 EUR, "
+        "due 2026-12-31, quote (40%) to the trash? Not on a terminal: pass --yes to confirm.\n"
     )
     assert rows("SELECT id FROM opportunities") == [{"id": 1}]
     assert rows(HISTORY) == [state()]

@@ -298,8 +298,8 @@ def test_every_kind_of_change_writes_exactly_one_full_state_row(deal, ok, rows):
         {**state("quote"), "amount": 18000, "due_date": "2027-01-31"},
         {**state("quote"), "amount": 18000, "due_date": "2027-01-31", "probability": 60},
         {"status": "quote", **row},
-        {"status": "won", **row},
-        {"status": "quote", **row},
+        {"status": "won", **row, "probability": None},  # its own 60% dropped at the close
+        {"status": "quote", **row, "probability": None},
     ]
     stamps = [r["changed_at"] for r in rows("SELECT changed_at FROM opportunity_history")]
     assert stamps[0] == "2026-11-01T00:00:00"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shlex
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -27,7 +28,7 @@ from colibri_cli.cli.params import (
     status_argument,
 )
 from colibri_cli.core import accounts, inputs, opportunities, statuses, tasks
-from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
@@ -69,6 +70,20 @@ Currency = Annotated[
 CreatedOn = Annotated[
     str | None, typer.Option(help="When it was created, for history entered late.")
 ]
+ClosedOn = Annotated[
+    str | None,
+    typer.Option(help="When it closed (won, lost, cancelled), if not today: 20/11, friday…"),
+]
+Reason = Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")]
+FollowUpTitle = Annotated[
+    str | None, typer.Option("--follow-up", help="Title of the follow-up task to schedule.")
+]
+FollowUpDue = Annotated[
+    str | None, typer.Option("--follow-up-due", help="Due date of the follow-up task.")
+]
+NoFollowUp = Annotated[
+    bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
+]
 ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
 
 
@@ -89,6 +104,7 @@ LIST_COLUMNS = (
     ("status", N_("Status")),
     ("effective_probability", N_("Prob."), probability_cell),
 )
+TRASH_LIST_COLUMNS = (*LIST_COLUMNS, ("deleted_at", N_("Deleted"), moment("deleted_at")))
 CARD = (
     ("id", N_("ID")),
     ("name", N_("Name")),
@@ -171,6 +187,11 @@ def create(
     notes: Notes = None,
     currency: Currency = None,
     created_on: CreatedOn = None,
+    closed_on: ClosedOn = None,
+    reason: Reason = None,
+    follow_up: FollowUpTitle = None,
+    follow_up_due: FollowUpDue = None,
+    no_follow_up: NoFollowUp = False,
     external_id: ExternalId = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt: fail naming what is missing.")
@@ -181,9 +202,13 @@ def create(
 
     On a terminal, what is missing is asked for (Identity, Information, Progress, Misc);
     in a script, a missing amount, due date, status or account is an error (exit 2).
+    Created already won, lost or cancelled, it closes on --closed-on (default today) and
+    asks for the follow-up as `opp status` does.
 
     Example: colibri opp create "Website redesign" -a ACME --amount 15k --due eoq --status quote
     """
+    close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
+    close.check()
     fields = given(
         name=name,
         account=account,
@@ -199,29 +224,32 @@ def create(
         notes=notes,
         currency=currency,
         created_on=created_on,
+        closed_on=closed_on,
+        close_reason=reason,
         external_id=external_id,
     )
     new_account = None
+    ask = interactive() and not no_input
     missing = [field for field in opportunities.REQUIRED if field not in fields]
-    if missing and interactive() and not no_input:
+    if missing and ask:
         with lookups() as conn:
             form = forms.opportunity_form(conn, fields, full=not fields)
         fields, new_account = form.given, form.new_account
+    task = None
+    with lookups() as conn:
+        plan = opportunities.plan_close_at_creation(conn, fields, new_account)
+        if plan:  # created already closed: the next step is still worth a task
+            reason, task = close.answer(conn, plan, ask=ask)
+            fields["close_reason"] = reason
     with database(write=True) as conn:
         if new_account:
             added = accounts.add(conn, new_account)
             say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
         opportunity, messages = opportunities.create(conn, fields)
-        closed_on = opportunity["closed_on"]
-        proposal = closed_on and opportunities.follow_up_proposal(
-            conn,
-            opportunity["account_name"],
-            opportunity["status_kind"],
-            dt.date.fromisoformat(closed_on),
-        )
+        created = task and _add_follow_up(conn, task, opportunity["id"])
     _report(opportunity, messages, output, "Created")
-    if proposal:  # created already closed: the next step is still worth a task
-        _suggest_follow_up(opportunity["id"], *proposal)
+    if plan:
+        _report_follow_up(opportunity["id"], created, plan, close.no_follow_up)
 
 
 @app.command("list")
@@ -241,6 +269,9 @@ def list_(
     ] = None,
     sort: Annotated[str, typer.Option(help=f"Sort by: {', '.join(opportunities.SORTS)}.")] = "due",
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    deleted: Annotated[
+        bool, typer.Option("--deleted", help="Those in the trash (see opp delete, opp restore).")
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List opportunities, filtered and sorted.
@@ -258,6 +289,7 @@ def list_(
             )
         )
     filters = opportunities.Filters(
+        deleted=deleted,
         statuses=status or [],
         account=account,
         state="open" if open_ else "closed" if closed else None,
@@ -275,12 +307,17 @@ def list_(
         value not in (None, False, [])
         for value in (status, account, open_, closed, due_before, due_after, overdue, tag, search)
     )
-    empty = (
-        _("No opportunity matches these filters.")
-        if filtered
-        else _("No opportunities yet. Create one with: colibri opp create")
-    )
-    render_rows(rows, output, fields=opportunities.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    if deleted:
+        empty = _("The trash is empty.")
+        fields, columns = opportunities.TRASH_COLUMNS, TRASH_LIST_COLUMNS
+    else:
+        empty = (
+            _("No opportunity matches these filters.")
+            if filtered
+            else _("No opportunities yet. Create one with: colibri opp create")
+        )
+        fields, columns = opportunities.COLUMNS, LIST_COLUMNS
+    render_rows(rows, output, fields=fields, columns=columns, empty=empty)
 
 
 @app.command("show")
@@ -328,6 +365,10 @@ def edit(
     notes: Notes = None,
     currency: Currency = None,
     created_on: CreatedOn = None,
+    closed_on: Annotated[
+        str | None,
+        typer.Option(help="Correct the closing date of a won, lost or cancelled deal."),
+    ] = None,
     external_id: ExternalId = None,
     status: Annotated[str | None, typer.Option("--status", "-s", hidden=True)] = None,
     output: FormatOption = OutputFormat.table,
@@ -358,6 +399,7 @@ def edit(
         notes=notes,
         currency=currency,
         created_on=created_on,
+        closed_on=closed_on,
         external_id=external_id,
     )
     if not fields:
@@ -371,71 +413,99 @@ def edit(
 def status(
     opportunity: OpportunityRef,
     new_status: status_argument("New status: key, prefix or French name."),
-    on: Annotated[str | None, typer.Option("--on", help="Closing date, when not today.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")] = None,
-    follow_up: Annotated[
-        str | None, typer.Option("--follow-up", help="Title of the follow-up task to schedule.")
+    on: Annotated[
+        str | None, typer.Option("--on", help="Closing date, when not today: 20/11, friday…")
     ] = None,
-    follow_up_due: Annotated[
-        str | None, typer.Option("--follow-up-due", help="Due date of the follow-up task.")
+    reason: Reason = None,
+    follow_up: FollowUpTitle = None,
+    follow_up_due: FollowUpDue = None,
+    no_follow_up: NoFollowUp = False,
+    probability: Annotated[
+        str | None,
+        typer.Option(help="Keep a probability of its own in the new (open) status."),
     ] = None,
-    no_follow_up: Annotated[
-        bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
-    ] = False,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
 
     Closing it (won, lost, cancelled) asks for the follow-up task, so that no customer is
-    forgotten; --follow-up or --no-follow-up answer without a prompt.
+    forgotten; --follow-up or --no-follow-up answer without a prompt. A close entered
+    late (--on) is in the history from that day. A probability of the deal's own is
+    dropped, so that it follows its new status, unless --probability gives one.
 
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """
-    if no_follow_up and (follow_up is not None or follow_up_due is not None):
-        raise typer.BadParameter(_("--no-follow-up excludes --follow-up and --follow-up-due."))
-    if follow_up is not None and not follow_up.strip():
-        raise InvalidInput(
-            _("The follow-up title cannot be empty: give one, or pass --no-follow-up.")
-        )
-    ask = interactive()
+    close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
+    close.check()
     task = None
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
-        if not plan.closing and (reason, follow_up, follow_up_due) != (None, None, None):
+        if plan.closing:
+            reason, task = close.answer(conn, plan, ask=interactive())
+        elif close.given():
             raise InvalidInput(
                 _(
                     "--reason, --follow-up and --follow-up-due go with a close: "
                     "use them with won, lost or cancelled."
                 )
             )
-        if plan.closing:
-            proposed_due = (
-                inputs.read_date(conn, follow_up_due, field=FOLLOW_UP_DUE)
-                if follow_up_due
-                else plan.follow_up_due
-            ).isoformat()
-            if reason is None and ask and plan.status["kind"] != "won":
-                reason = forms.ask_reason(plan.status["kind"])
-            if follow_up or follow_up_due:
-                task = forms.FollowUp(follow_up or plan.follow_up_title, proposed_due)
-            elif ask and not no_follow_up:
-                task = forms.ask_follow_up(conn, plan.follow_up_title, proposed_due)
     with database(write=True) as conn:
         change = opportunities.change_status(
-            conn, opportunity, new_status, on=closed_on, reason=reason
+            conn, opportunity, new_status, on=closed_on, reason=reason, probability=probability
         )
-        created = None
-        if task:
-            due_date = inputs.read_date(conn, task.due, field=FOLLOW_UP_DUE)
-            created = tasks.add(
-                conn, task.title, due=due_date, opportunity=change.opportunity["id"]
-            )
+        created = task and _add_follow_up(conn, task, change.opportunity["id"])
     _report_status_change(change, created, plan, no_follow_up)
+
+
+@dataclass
+class CloseAnswers:
+    """What the command line says of a close: its reason and its follow-up task."""
+
+    reason: str | None
+    follow_up: str | None
+    follow_up_due: str | None
+    no_follow_up: bool
+
+    def check(self) -> None:
+        if self.no_follow_up and (self.follow_up is not None or self.follow_up_due is not None):
+            raise typer.BadParameter(_("--no-follow-up excludes --follow-up and --follow-up-due."))
+        if self.follow_up is not None and not self.follow_up.strip():
+            raise InvalidInput(
+                _("The follow-up title cannot be empty: give one, or pass --no-follow-up.")
+            )
+
+    def given(self) -> bool:
+        return (self.reason, self.follow_up, self.follow_up_due) != (None, None, None)
+
+    def answer(self, conn, plan, *, ask: bool) -> tuple[str | None, forms.FollowUp | None]:
+        """The reason and follow-up of the close `plan` proposes: as given, else asked on a
+        terminal (the proposal pre-filled), else none."""
+        proposed_due = (
+            inputs.read_date(conn, self.follow_up_due, field=FOLLOW_UP_DUE)
+            if self.follow_up_due
+            else plan.follow_up_due
+        ).isoformat()
+        reason = self.reason
+        if reason is None and ask and plan.status["kind"] != "won":
+            reason = forms.ask_reason(plan.status["kind"])
+        task = None
+        if self.follow_up or self.follow_up_due:
+            task = forms.FollowUp(self.follow_up or plan.follow_up_title, proposed_due)
+        elif ask and not self.no_follow_up:
+            task = forms.ask_follow_up(conn, plan.follow_up_title, proposed_due)
+        return reason, task
+
+
+def _add_follow_up(conn, task: forms.FollowUp, opportunity_id: int) -> dict:
+    due_date = inputs.read_date(conn, task.due, field=FOLLOW_UP_DUE)
+    return tasks.add(conn, task.title, due=due_date, opportunity=opportunity_id)
 
 
 def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
     for message in change.warnings:
         warn(message)
+    for message in change.notices:
+        say(message)
     moved = change.opportunity
     closed = _(", closed on {day}").format(day=moved["closed_on"]) if moved["closed_on"] else ""
     say(
@@ -447,14 +517,19 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
             closed=closed,
         )
     )
+    if change.closed:
+        _report_follow_up(moved["id"], created, plan, no_follow_up)
+
+
+def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) -> None:
     if created:
         say(
             _("Follow-up task {id} due {day}: {title}").format(
                 id=created["id"], day=created["due_date"], title=created["title"]
             )
         )
-    elif change.closed and not no_follow_up:
-        _suggest_follow_up(moved["id"], plan.follow_up_title, plan.follow_up_due)
+    elif not no_follow_up:
+        _suggest_follow_up(opportunity_id, plan.follow_up_title, plan.follow_up_due)
 
 
 def _suggest_follow_up(opportunity_id: int, title: str, due: dt.date) -> None:
@@ -466,15 +541,67 @@ def _suggest_follow_up(opportunity_id: int, title: str, due: dt.date) -> None:
 def delete(
     opportunity: OpportunityRef,
     yes: Yes = False,
+    purge: Annotated[
+        bool,
+        typer.Option(
+            "--purge",
+            help="Remove it and its history for ever (from the trash too): past reports change.",
+        ),
+    ] = False,
 ) -> None:
-    """Delete an opportunity and its history (its tasks stay, with the account).
+    """Move an opportunity to the trash (its tasks stay, with the account).
+
+    In the trash it leaves every listing and report, but forecasts as of the days before
+    still count it; `colibri opp restore` brings it back. --purge removes it for ever.
 
     Example: colibri opp delete 12 --yes
     """
+    if purge:
+        _purge(opportunity, yes)
+        return
 
     def find(conn):
         found = opportunities.get(conn, opportunity, exact=True)
         return _("opportunity {summary}").format(summary=summary(found)), found["id"]
 
-    what = delete_confirmed(find, opportunities.delete, yes=yes)
-    say(_("Deleted {what}.").format(what=what))
+    what = delete_confirmed(
+        find, opportunities.delete, yes=yes, question=N_("Move {what} to the trash?")
+    )
+    say(_("Moved {what} to the trash.").format(what=what))
+    say(
+        _("Past forecasts still count it. Bring it back with: colibri opp restore {ref}").format(
+            ref=shlex.quote(opportunity)
+        )
+    )
+
+
+def _purge(opportunity: str, yes: bool) -> None:
+    def find(conn):
+        try:
+            found = opportunities.get(conn, opportunity, exact=True, trashed=True)
+        except NotFound:
+            found = opportunities.get(conn, opportunity, exact=True)
+        rows = opportunities.purge_impact(conn, found["id"])
+        what = _("opportunity {summary} and its {count} history rows").format(
+            summary=summary(found), count=rows
+        )
+        return what, found["id"]
+
+    warn(_("A purge cannot be undone: forecasts and accuracy of past periods will change."))
+    what = delete_confirmed(find, opportunities.purge, yes=yes, question=N_("Purge {what}?"))
+    say(_("Purged {what}.").format(what=what))
+
+
+@app.command("restore")
+def restore(
+    opportunity: Annotated[
+        str, typer.Argument(metavar="OPPORTUNITY", help="Id or name of a deal in the trash.")
+    ],
+) -> None:
+    """Bring an opportunity back from the trash, as it was.
+
+    Example: colibri opp restore 12
+    """
+    with database(write=True) as conn:
+        restored = opportunities.restore(conn, opportunity)
+    say(_("Restored opportunity {summary}.").format(summary=summary(restored)))

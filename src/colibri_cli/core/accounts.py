@@ -90,7 +90,8 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
     )
     account["opportunities"] = records.fetch(
         conn,
-        "SELECT * FROM opportunities WHERE account_id = ? ORDER BY due_date, id",
+        "SELECT * FROM opportunities WHERE account_id = ? AND deleted_at IS NULL "
+        "ORDER BY due_date, id",
         (account_id,),
     )
     account["tasks"] = records.fetch(

@@ -30,7 +30,7 @@ QUERY = """
     FROM opportunities AS o
     JOIN statuses AS s ON s.key = o.status
     JOIN accounts AS a ON a.id = o.account_id
-    WHERE s.kind = 'open' AND o.due_date <= :horizon
+    WHERE s.kind = 'open' AND o.due_date <= :horizon AND o.deleted_at IS NULL
     ORDER BY due_date, kind DESC, id
 """
 

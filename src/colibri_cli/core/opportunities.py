@@ -22,6 +22,9 @@ from colibri_cli.core import (
     settings,
     statuses,
 )
+from colibri_cli.core import (
+    history as effective,
+)
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_number
@@ -61,15 +64,21 @@ HISTORY_COLUMNS = (
     "status_probability",
     "deleted",
 )
+TRASH_COLUMNS = (*COLUMNS, "deleted_at")
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"
+TRASH_COMMAND = "colibri opp list --deleted"
+LIVE = "deleted_at IS NULL"
+IN_TRASH = "deleted_at IS NOT NULL"
 
-SELECT = """
-    SELECT o.*, a.name AS account_name, c.name AS contact_name, s.label AS status_label,
-        s.kind AS status_kind, coalesce(o.probability, s.probability) AS effective_probability
+# A status another program wrote that colibri does not know still shows, as it is.
+SELECT = f"""
+    SELECT o.*, a.name AS account_name, c.name AS contact_name,
+        coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
+        {statuses.effective_probability_sql()} AS effective_probability
     FROM opportunities AS o
     JOIN accounts AS a ON a.id = o.account_id
-    JOIN statuses AS s ON s.key = o.status
+    LEFT JOIN statuses AS s ON s.key = o.status
     LEFT JOIN contacts AS c ON c.id = o.contact_id
 """
 
@@ -93,6 +102,7 @@ FIELD_LABELS = {
     "probability": N_("probability"),
     "tags": N_("tags"),
     "created_on": N_("creation date"),
+    "closed_on": N_("closing date"),
 }
 """The fields as messages name them, in English (translate with `_`)."""
 
@@ -132,8 +142,8 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
             parsed.values["currency"] = _currency(cleaned)
     elif name == "due_date":
         parsed.values[name] = _date(conn, cleaned, label)
-    elif name == "created_on":
-        parsed.values[name] = _created_on(conn, cleaned) if cleaned else None
+    elif name in ("created_on", "closed_on"):
+        parsed.values[name] = _past_day(conn, name, cleaned) if cleaned else None
     elif name == "status":
         parsed.values["status"] = statuses.resolve(conn, cleaned)["key"]
     elif name == "probability":
@@ -183,16 +193,17 @@ def _date(conn: sqlite3.Connection, text: str, label: str, *, past: bool = False
     return inputs.read_date(conn, text, field=label, past=past).isoformat()
 
 
-def _created_on(conn: sqlite3.Connection, text: str) -> str:
-    label = FIELD_LABELS["created_on"]
-    created_on = _date(conn, text, label, past=True)
-    if created_on > clock.today().isoformat():
+def _past_day(conn: sqlite3.Connection, name: str, text: str) -> str:
+    """A creation or closing date: the most recent such day, never one to come."""
+    label = FIELD_LABELS[name]
+    day = _date(conn, text, label, past=True)
+    if day > clock.today().isoformat():
         raise InvalidInput(
             _("Invalid {field} {text!r}: it is in the future ({day}).").format(
-                field=_(label), text=text, day=created_on
+                field=_(label), text=text, day=day
             )
         )
-    return created_on
+    return day
 
 
 def _probability(text: str | None) -> int | None:
@@ -231,27 +242,76 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
     values = parsed.values
     values.setdefault("currency", settings.get(conn, "currency"))
     values["created_on"] = values.get("created_on") or clock.today().isoformat()
+    status = statuses.get(conn, values["status"])
     _follow_status(conn, values, values["status"])
     check_contact_account(conn, values)
     records.ensure_unique(
         conn, "opportunities", "external_id", values.get("external_id"), noun="opportunity"
     )
-    if statuses.get(conn, values["status"])["kind"] in statuses.CLOSED_KINDS:
-        values["closed_on"] = clock.today().isoformat()
-    opportunity = get(conn, records.insert(conn, "opportunities", values))
+    if status["kind"] in statuses.CLOSED_KINDS:
+        opportunity_id = _create_closed(conn, values)
+    else:
+        for name in ("closed_on", "close_reason"):
+            if values.pop(name, None) is not None:
+                raise InvalidInput(CLOSING_ONLY)
+        opportunity_id = records.insert(conn, "opportunities", values)
+    opportunity = get(conn, opportunity_id)
     return opportunity, parsed.notices + warnings(opportunity)
 
 
-def own_probability(probability: int | None, of_status: int) -> int | None:
+CLOSING_ONLY = N_(
+    "A closing date and a reason go with a close: use them with won, lost or cancelled."
+)
+
+
+def _create_closed(conn: sqlite3.Connection, values: dict) -> int:
+    """A deal entered already closed: open in the first open status from its creation day,
+    closed from its closing day, as the import records one; a deal created and closed on
+    the same day is closed from the start."""
+    values["closed_on"] = values.get("closed_on") or clock.today().isoformat()
+    check_closing_date(values["closed_on"], values["created_on"])
+    if values["closed_on"] == values["created_on"]:
+        return records.insert(conn, "opportunities", values)
+    closing = {name: values.pop(name, None) for name in ("status", "closed_on", "close_reason")}
+    opportunity_id = records.insert(
+        conn, "opportunities", {**values, "status": statuses.first_open(conn)}
+    )
+    records.update(conn, "opportunities", opportunity_id, closing)
+    effective.close_takes_effect(conn, opportunity_id, dt.date.fromisoformat(closing["closed_on"]))
+    return opportunity_id
+
+
+def check_closing_date(closed_on: str, created_on: str) -> None:
+    """A deal closes on a day that has come, and not before it was created."""
+    if closed_on > clock.today().isoformat():
+        raise InvalidInput(
+            _("The closing date {day} is in the future: close it on the day it happens.").format(
+                day=closed_on
+            )
+        )
+    if closed_on < created_on:
+        raise InvalidInput(
+            _("The closing date {day} is before the opportunity was created ({created}).").format(
+                day=closed_on, created=created_on
+            )
+        )
+
+
+def own_probability(probability: int | None, of_status: int, kind: str = "open") -> int | None:
     """The probability an opportunity keeps as its own: not one equal to its status's,
-    which it then follows from one status to the next, like one given none."""
-    return None if probability == of_status else probability
+    which it then follows from one status to the next, like one given none; and none once
+    closed, when its outcome's counts."""
+    if kind != "open" or probability == of_status:
+        return None
+    return probability
 
 
 def _follow_status(conn: sqlite3.Connection, values: dict, status: str) -> None:
     if values.get("probability") is not None:
-        of_status = statuses.get(conn, status)["probability"]
-        values["probability"] = own_probability(values["probability"], of_status)
+        found = statuses.get(conn, status)
+        values["probability"] = own_probability(
+            values["probability"], found["probability"], found["kind"]
+        )
 
 
 def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:
@@ -287,11 +347,20 @@ def warnings(opportunity: Mapping) -> list[str]:
     return found
 
 
-def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
+def get(
+    conn: sqlite3.Connection, ref: str | int, *, exact: bool = False, trashed: bool = False
+) -> dict:
     """An opportunity by id or name, with its account, contact and status; a unique
-    beginning of the name is enough unless `exact`."""
+    beginning of the name is enough unless `exact`. One in the trash is found only when
+    `trashed`, and then only such a one."""
     found = records.find(
-        conn, "opportunities", ref, noun="opportunity", list_command=LIST_COMMAND, exact=exact
+        conn,
+        "opportunities",
+        ref,
+        noun="opportunity",
+        list_command=TRASH_COMMAND if trashed else LIST_COMMAND,
+        exact=exact,
+        condition=IN_TRASH if trashed else LIVE,
     )
     return records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],))[0]
 
@@ -312,7 +381,7 @@ def history(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
         conn,
         "SELECT h.*, coalesce(h.probability, h.status_probability, s.probability) "
         "AS effective_probability "
-        "FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status "
+        "FROM opportunity_history AS h LEFT JOIN statuses AS s ON s.key = h.status "
         "WHERE h.opportunity_id = ? ORDER BY h.changed_at, h.id",
         (opportunity_id,),
     )
@@ -326,7 +395,7 @@ def edit(
     The status is changed with `change_status`, which knows about closing.
     """
     opportunity = get(conn, ref)
-    for name in (*REQUIRED, "currency", "created_on"):
+    for name in (*REQUIRED, "currency", "created_on", "closed_on"):
         if name in given and records.clean(given[name]) is None:
             raise InvalidInput(
                 _("The {field} cannot be cleared: it is required.").format(
@@ -335,9 +404,12 @@ def edit(
             )
     parsed = parse_fields(conn, given)
     values = parsed.values
+    _check_closed_fields(opportunity, values)
     _follow_status(conn, values, opportunity["status"])
-    closed_on = opportunity["closed_on"]
-    if closed_on and values.get("created_on", "") > closed_on:
+    closed_on = values.get("closed_on") or opportunity["closed_on"]
+    if "closed_on" in values:
+        check_closing_date(closed_on, values.get("created_on", opportunity["created_on"]))
+    elif closed_on and values.get("created_on", "") > closed_on:
         raise InvalidInput(
             _("The creation date {day} is after the closing date {closed}.").format(
                 day=values["created_on"], closed=closed_on
@@ -360,6 +432,16 @@ def edit(
         except_id=opportunity["id"],
     )
     records.update(conn, "opportunities", opportunity["id"], values)
+    if values.get("closed_on", opportunity["closed_on"]) != opportunity["closed_on"]:
+        effective.close_takes_effect(
+            conn, opportunity["id"], dt.date.fromisoformat(values["closed_on"]), corrected=True
+        )
+        parsed.notices.append(
+            _(
+                "Closing date corrected from {before} to {after}: the history has the deal "
+                "closed from {after} on, so reports as of the days between change."
+            ).format(before=opportunity["closed_on"], after=values["closed_on"])
+        )
     if values.get("account_id", opportunity["account_id"]) != opportunity["account_id"]:
         # An opportunity's tasks belong to its account: they move with it.
         conn.execute(
@@ -370,12 +452,36 @@ def edit(
     return updated, parsed.notices + warnings(updated)
 
 
+def _check_closed_fields(opportunity: Mapping, values: Mapping) -> None:
+    """A closing date is corrected on a closed deal only; a closed deal's probability is
+    its outcome's, not one of its own."""
+    closed = opportunity["status_kind"] in statuses.CLOSED_KINDS
+    if "closed_on" in values and not closed:
+        raise InvalidInput(
+            _(
+                "Opportunity {id} is open: it has no closing date to correct. "
+                "Close it with: colibri opp status {id} won --on DATE"
+            ).format(id=opportunity["id"])
+        )
+    if values.get("probability") is not None and closed:
+        raise InvalidInput(
+            _(
+                "Opportunity {id} is {status}: its probability is its outcome's ({probability}%)."
+            ).format(
+                id=opportunity["id"],
+                status=opportunity["status"],
+                probability=statuses.OUTCOME_PROBABILITY[opportunity["status_kind"]],
+            )
+        )
+
+
 @dataclass
 class StatusChange:
     opportunity: dict
     previous_status: str
     closed: bool
     warnings: list[str]
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -432,6 +538,30 @@ def plan_status_change(
     return StatusPlan(opportunity, status, closed_on, title, due)
 
 
+def plan_close_at_creation(
+    conn: sqlite3.Connection, given: Mapping[str, str | None], new_account: str | None = None
+) -> StatusPlan | None:
+    """For a deal entered already won, lost or cancelled, its close and the follow-up task
+    proposed, known before anything is asked or written; None for an open one, or for
+    fields `create` will refuse (it names every problem at once)."""
+    text = records.clean(given.get("status"))
+    if text is None:
+        return None
+    try:
+        status = statuses.resolve(conn, text)
+        if status["kind"] not in statuses.CLOSED_KINDS:
+            return None
+        account = new_account or accounts.get(conn, records.clean(given.get("account")))["name"]
+        closed_text = records.clean(given.get("closed_on"))
+        closed_on = dt.date.fromisoformat(
+            _past_day(conn, "closed_on", closed_text) if closed_text else clock.today().isoformat()
+        )
+    except ColibriError:
+        return None
+    title, due = follow_up_proposal(conn, account, status["kind"], closed_on)
+    return StatusPlan({}, status, closed_on, title, due)
+
+
 def follow_up_proposal(
     conn: sqlite3.Connection, account_name: str, kind: str, closed_on: dt.date
 ) -> tuple[str, dt.date]:
@@ -450,18 +580,50 @@ def change_status(
     *,
     on: dt.date | None = None,
     reason: str | None = None,
+    probability: str | None = None,
 ) -> StatusChange:
-    """Move to a status. Closing sets closed_on (today or `on`); reopening clears it."""
+    """Move to a status. Closing sets closed_on (today or `on`), in effect in the history
+    from that day; reopening clears it. A probability of the deal's own is dropped, so that
+    it follows its new status, unless `probability` gives the one it has now."""
     plan = plan_status_change(conn, ref, status_text, on=on)
     before = plan.opportunity
     changes = {
         "status": plan.status["key"],
         "closed_on": plan.closed_on.isoformat() if plan.closing else None,
         "close_reason": records.clean(reason) if plan.closing else None,
+        "probability": _probability_after(plan, probability),
     }
+    notices = []
+    if before["probability"] is not None and probability is None:
+        notices.append(
+            _("Probability {own}% dropped: {status} is {probability}%.").format(
+                own=before["probability"],
+                status=statuses.display_label(plan.status["key"], plan.status["label"]),
+                probability=statuses.OUTCOME_PROBABILITY.get(
+                    plan.status["kind"], plan.status["probability"]
+                ),
+            )
+        )
     records.update(conn, "opportunities", before["id"], changes)
+    if plan.closing:
+        effective.close_takes_effect(conn, before["id"], plan.closed_on)
     updated = get(conn, before["id"])
-    return StatusChange(updated, before["status"], plan.closing, warnings(updated))
+    return StatusChange(updated, before["status"], plan.closing, warnings(updated), notices)
+
+
+def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
+    """The deal's own probability in its new status: the one given, if any (an open status
+    only), else none."""
+    if text is None:
+        return None
+    if plan.closing:
+        raise InvalidInput(
+            _(
+                "A closed deal's probability is its outcome's: "
+                "--probability goes with an open status."
+            )
+        )
+    return own_probability(_probability(text), plan.status["probability"])
 
 
 FOLLOW_UP_TITLES = {
@@ -473,8 +635,32 @@ FOLLOW_UP_TITLES = {
 
 
 def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
-    """Delete the opportunity and its history; its tasks stay, attached to the account."""
+    """Move the opportunity to the trash: it leaves every current listing and report, and
+    its history records when, so that reports about the time before still count it. Its
+    tasks stay, attached to the account."""
+    conn.execute(
+        "UPDATE opportunities SET deleted_at = :now, updated_at = :now WHERE id = :id",
+        {"now": clock.now(), "id": opportunity_id},
+    )
+
+
+def restore(conn: sqlite3.Connection, ref: str | int) -> dict:
+    """Take an opportunity out of the trash, as it was; its history records when."""
+    opportunity = get(conn, ref, trashed=True)
+    records.update(conn, "opportunities", opportunity["id"], {"deleted_at": None})
+    return get(conn, opportunity["id"])
+
+
+def purge(conn: sqlite3.Connection, opportunity_id: int) -> None:
+    """Remove the opportunity and its history for ever: reports about the past change."""
     conn.execute("DELETE FROM opportunities WHERE id = ?", (opportunity_id,))
+
+
+def purge_impact(conn: sqlite3.Connection, opportunity_id: int) -> int:
+    """How many history rows a purge removes."""
+    return conn.execute(
+        "SELECT count(*) FROM opportunity_history WHERE opportunity_id = ?", (opportunity_id,)
+    ).fetchone()[0]
 
 
 SORTS = {
@@ -490,6 +676,7 @@ SORTS = {
 
 @dataclass
 class Filters:
+    deleted: bool = False
     statuses: list[str] = field(default_factory=list)
     account: str | None = None
     state: str | None = None  # "open" or "closed"
@@ -503,7 +690,7 @@ class Filters:
 
 
 def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]:
-    clauses, params = [], []
+    clauses, params = [f"o.{IN_TRASH if filters.deleted else LIVE}"], []
     if filters.statuses:
         keys = [statuses.resolve(conn, text)["key"] for text in filters.statuses]
         clauses.append(f"o.status IN ({', '.join('?' for _ in keys)})")

@@ -98,17 +98,24 @@ def find(
     list_command: str,
     exact: bool = False,
     within: tuple[str, object] | None = None,
+    condition: str | None = None,
 ) -> sqlite3.Row:
     """The row whose id is `ref`, else whose name is `ref`, else (unless `exact`, as for a
     deletion) whose name starts with it, ignoring case, provided only one does.
 
     `within` = (column, value) looks for the name among those rows only (the contacts of
-    one account, say)."""
+    one account, say); `condition`, SQL of the code's, among the rows that meet it (the
+    opportunities out of the trash, say)."""
     scope, scoped = ("", ()) if within is None else (f" AND {within[0]} = ?", (within[1],))
+    if condition:
+        scope += f" AND {condition}"
     text = str(ref).strip()
     number = whole_number(text)
     if number is not None:
-        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (number,)).fetchone()
+        row = conn.execute(
+            f"SELECT * FROM {table} WHERE id = ?{' AND ' + condition if condition else ''}",
+            (number,),
+        ).fetchone()
         if row:
             return row
     folded = fold(text)
@@ -125,7 +132,7 @@ def find(
     if rows:
         raise _ambiguous(rows, text, noun)
     missing = _message(noun, "missing").format(ref=text)
-    raise NotFound(missing + did_you_mean(conn, table, text, list_command))
+    raise NotFound(missing + did_you_mean(conn, table, text, list_command, condition))
 
 
 def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
@@ -137,17 +144,26 @@ def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
     return InvalidInput(_message(noun, "could_be").format(ref=text, names=names, more=more))
 
 
-def did_you_mean(conn: sqlite3.Connection, table: str, text: str, list_command: str) -> str:
-    names = close_names(conn, table, text)
+def did_you_mean(
+    conn: sqlite3.Connection,
+    table: str,
+    text: str,
+    list_command: str,
+    condition: str | None = None,
+) -> str:
+    names = close_names(conn, table, text, condition)
     if names:
         suggestions = _(" or ").join(repr(name) for name in names)
         return _(" Did you mean {names}?").format(names=suggestions)
     return _(" See `{command}`.").format(command=list_command)
 
 
-def close_names(conn: sqlite3.Connection, table: str, text: str) -> list[str]:
+def close_names(
+    conn: sqlite3.Connection, table: str, text: str, condition: str | None = None
+) -> list[str]:
     """Up to three names that `text` was probably meant to be, closest first."""
-    names = [row[0] for row in conn.execute(f"SELECT name FROM {table}")]
+    where = f" WHERE {condition}" if condition else ""
+    names = [row[0] for row in conn.execute(f"SELECT name FROM {table}{where}")]
     folded = {fold(name): name for name in names}
     wanted = fold(text)
     close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.6)

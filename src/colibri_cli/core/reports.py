@@ -21,7 +21,7 @@ from colibri_cli.core import clock, periods, records, settings
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
         updated_at
-    FROM opportunities
+    FROM opportunities WHERE deleted_at IS NULL
 """
 # The latest history row of each opportunity before :cutoff (the day after `as_of`).
 # Its probability is the one it had then: its own, else its status's at that time (else,
@@ -33,7 +33,7 @@ STATE_AS_OF = """
     FROM opportunity_history AS h
     JOIN opportunities AS o ON o.id = h.opportunity_id
     JOIN statuses AS s ON s.key = h.status
-    WHERE h.changed_at < :cutoff AND NOT EXISTS (
+    WHERE h.changed_at < :cutoff AND NOT h.deleted AND NOT EXISTS (
         SELECT 1 FROM opportunity_history AS later
         WHERE later.opportunity_id = h.opportunity_id AND later.changed_at < :cutoff
             AND (later.changed_at > h.changed_at
@@ -99,7 +99,7 @@ def pipeline(conn: sqlite3.Connection, by: str = "status", listed: int | None = 
         FROM opportunities AS o
         JOIN statuses AS s ON s.key = o.status
         {join}
-        WHERE s.kind = 'open'
+        WHERE s.kind = 'open' AND o.deleted_at IS NULL
         GROUP BY grp, o.currency
         ORDER BY {order}, o.currency
         """,
@@ -187,7 +187,7 @@ def _open_section(
         SELECT o.currency, count(*) AS count, sum(o.amount) AS amount,
             sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
         FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
-        WHERE s.kind = 'open' AND {condition}
+        WHERE s.kind = 'open' AND o.deleted_at IS NULL AND {condition}
         GROUP BY o.currency ORDER BY o.currency
         """,
         params,
@@ -199,7 +199,7 @@ def _open_section(
     ]
     firsts = " UNION ALL ".join(
         f"SELECT * FROM (SELECT o.id FROM opportunities AS o WHERE o.status = :status{index}"
-        f" AND {condition} ORDER BY o.due_date, o.id LIMIT :limit)"
+        f" AND o.deleted_at IS NULL AND {condition} ORDER BY o.due_date, o.id LIMIT :limit)"
         for index in range(len(keys))
     )
     listed = (
@@ -470,7 +470,7 @@ def accuracy(
 FORECAST_AT_START = """
     WITH spans AS (
         SELECT h.opportunity_id, h.status, h.amount, h.probability, h.status_probability,
-            h.currency, h.due_date, h.changed_at,
+            h.currency, h.due_date, h.changed_at, h.deleted,
             lead(h.changed_at) OVER (
                 PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id
             ) AS until,
@@ -484,7 +484,7 @@ FORECAST_AT_START = """
             spans.amount * coalesce(spans.probability, spans.status_probability, was.probability)
                 AS weighted_x100
         FROM spans JOIN statuses AS was ON was.key = spans.status
-        WHERE was.kind = 'open' AND spans.due_date BETWEEN :low AND :high
+        WHERE was.kind = 'open' AND NOT spans.deleted AND spans.due_date BETWEEN :low AND :high
             AND spans.changed_at < period_start
             AND (spans.until IS NULL OR spans.until >= period_start)
     )
@@ -554,20 +554,25 @@ def _labels_by_start(window: list[periods.Period]) -> dict[str, str]:
 
 
 def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
+    """What was won in each period: the deals won in it, as they are now (a close entered
+    late counts on its day), but for those moved to the trash before the period ended."""
     rows = records.fetch(
         conn,
         """
-        SELECT substr(o.closed_on, 1, 7) AS month, o.currency, sum(o.amount) AS won
+        SELECT substr(o.closed_on, 1, 7) AS month, o.currency, sum(o.amount) AS won,
+            substr(o.deleted_at, 1, 10) AS deleted_on
         FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
         WHERE s.kind = 'won' AND o.closed_on BETWEEN :start AND :end
-        GROUP BY month, o.currency
+        GROUP BY month, o.currency, deleted_on
         """,
         {"start": window[0].start.isoformat(), "end": window[-1].end.isoformat()},
     )
-    by_month = {month: period.label for period in window for month in period.months()}
+    by_month = {month: period for period in window for month in period.months()}
     actuals: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
-        actuals[(by_month[row["month"]], row["currency"])] += row["won"]
+        period = by_month[row["month"]]
+        if row["deleted_on"] is None or row["deleted_on"] > period.end.isoformat():
+            actuals[(period.label, row["currency"])] += row["won"]
     return actuals
 
 

@@ -12,7 +12,7 @@ from colibri_cli.core.reports import half_up
 CLOSED = """
     SELECT o.amount, o.currency, o.created_on, o.closed_on, o.close_reason, s.kind
     FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
-    WHERE s.kind <> 'open' AND o.closed_on >= :since
+    WHERE s.kind <> 'open' AND o.closed_on >= :since AND o.deleted_at IS NULL
 """
 
 
@@ -85,6 +85,7 @@ TIME_IN_STATUS = """
         SELECT id, opportunity_id, changed_at, status,
             lag(status) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS previous
         FROM opportunity_history
+        WHERE opportunity_id IN (SELECT id FROM opportunities WHERE deleted_at IS NULL)
     ),
     entries AS (
         SELECT id, opportunity_id, changed_at, status FROM ordered

@@ -10,6 +10,20 @@ from colibri_cli.i18n import N_, Nc_, _, pgettext
 
 KINDS = ("open", "won", "lost", "cancelled")
 CLOSED_KINDS = ("won", "lost", "cancelled")
+OUTCOME_PROBABILITY = {"won": 100, "lost": 0, "cancelled": 0}
+"""A closed deal's probability is its outcome's, whatever its status's configured one."""
+
+
+def effective_probability_sql(opportunity: str = "o", status: str = "s") -> str:
+    """SQL of a deal's probability: its own while open, else its status's; a closed one's
+    is its outcome's; one whose status colibri does not know keeps its own, if any."""
+    return (
+        f"CASE WHEN {status}.kind IS NULL THEN {opportunity}.probability "
+        f"WHEN {status}.kind = 'open' THEN coalesce({opportunity}.probability, "
+        f"{status}.probability) WHEN {status}.kind = 'won' THEN 100 ELSE 0 END"
+    )
+
+
 COLUMNS = ("key", "label", "probability", "kind", "position")
 
 DEFAULT_LABELS = {
@@ -100,6 +114,13 @@ def _choices(statuses: list[dict]) -> str:
     return _("Choose one of: {keys}.").format(keys=", ".join(status["key"] for status in statuses))
 
 
+def first_open(conn: sqlite3.Connection) -> str:
+    """The key of the first open status: where a deal starts."""
+    return conn.execute(
+        "SELECT key FROM statuses WHERE kind = 'open' ORDER BY position, key LIMIT 1"
+    ).fetchone()[0]
+
+
 def get(conn: sqlite3.Connection, key: str) -> dict:
     row = conn.execute("SELECT * FROM statuses WHERE key = ?", (key,)).fetchone()
     if row is None:
@@ -183,7 +204,8 @@ def _record_new_probability(conn: sqlite3.Connection, key: str, probability: int
         "INSERT INTO opportunity_history (opportunity_id, changed_at, status, amount, due_date,"
         " probability, currency, closed_on, status_probability)"
         " SELECT id, ?, status, amount, due_date, probability, currency, closed_on, ?"
-        " FROM opportunities WHERE status = ? AND probability IS NULL",
+        " FROM opportunities WHERE status = ? AND probability IS NULL AND deleted_at IS NULL"
+        " AND (SELECT kind FROM statuses WHERE key = opportunities.status) = 'open'",
         (clock.now(), probability, key),
     )
 

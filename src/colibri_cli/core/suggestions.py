@@ -23,7 +23,8 @@ def opportunities(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]
     rows = conn.execute(
         "SELECT o.id, o.name, a.name FROM opportunities AS o "
         "JOIN statuses AS s ON s.key = o.status JOIN accounts AS a ON a.id = o.account_id "
-        "WHERE s.kind = 'open' AND CAST(o.id AS TEXT) LIKE ? || '%' ORDER BY o.id LIMIT ?",
+        "WHERE s.kind = 'open' AND o.deleted_at IS NULL AND CAST(o.id AS TEXT) LIKE ? || '%' "
+        "ORDER BY o.id LIMIT ?",
         (typed, LIMIT),
     )
     return [(str(row[0]), f"{row[1]} ({row[2]})") for row in rows]

@@ -14,6 +14,7 @@ from functools import partial
 
 from colibri_cli.core import opportunities, settings
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
+from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.engine import (
@@ -190,9 +191,7 @@ class OpportunityImporter(ReferencingImporter):
         statuses = conn.execute("SELECT key, kind, probability FROM statuses").fetchall()
         self.kinds = {row["key"]: row["kind"] for row in statuses}
         self.status_probability = {row["key"]: row["probability"] for row in statuses}
-        self.first_open = conn.execute(
-            "SELECT key FROM statuses WHERE kind = 'open' ORDER BY position, key LIMIT 1"
-        ).fetchone()[0]
+        self.first_open = statuses_first_open(conn)
         self.currency = settings.get(conn, "currency")
         self.next_id = self.start_max + 1
         self.contacts: dict[int, dict[str, list[int]]] = {}
@@ -501,6 +500,7 @@ class OpportunityImporter(ReferencingImporter):
             keys[key] = record.line
             fresh.append(opportunity)
         existing = self._existing(fresh)
+        trashed = self._in_trash(existing.values())
         if not self.bulk.active and self.result.created >= self.bulk_after:
             self.bulk.drop()
         inserts = []
@@ -516,6 +516,13 @@ class OpportunityImporter(ReferencingImporter):
                     "give this one an external id."
                 ).format(ids=ids)
                 self.reject(opportunity.record, [Problem("name", message)], opportunity.defaulted)
+            elif found[0] in trashed:
+                message = _(
+                    "Opportunity {id} is in the trash: restore it (colibri opp restore {id}) "
+                    "or purge it (colibri opp delete {id} --purge) before importing it again."
+                ).format(id=found[0])
+                problem = Problem(_key_field(opportunity.key), message)
+                self.reject(opportunity.record, [problem], opportunity.defaulted)
             elif self.seen_before(found[0]):
                 key = opportunity.key
                 problem = duplicate(_key_field(key), "opportunity", _key_value(opportunity))
@@ -550,6 +557,22 @@ class OpportunityImporter(ReferencingImporter):
             del values["external_id"]
             return ("o", own)
         return ("e", external_id)
+
+    def _in_trash(self, matches) -> set[int]:
+        """The ids among `matches` (lists of ids) of opportunities in the trash."""
+        ids = sorted({number for found in matches for number in found})
+        trashed: set[int] = set()
+        for chunk in chunks(ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            trashed.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT id FROM opportunities WHERE id IN ({marks}) "
+                    "AND deleted_at IS NOT NULL",
+                    chunk,
+                )
+            )
+        return trashed
 
     def _existing(self, fresh: list[Opportunity]) -> dict[tuple, list[int]]:
         """The opportunities the rows match, by their key."""

@@ -26,6 +26,7 @@ QUERIES = {
         SELECT {columns} FROM opportunities AS o
         JOIN accounts AS a ON a.id = o.account_id
         LEFT JOIN contacts AS c ON c.id = o.contact_id
+        WHERE o.deleted_at IS NULL
         ORDER BY o.id
     """,
     "tasks": """

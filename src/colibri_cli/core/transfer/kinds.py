@@ -217,7 +217,10 @@ class TaskImporter(ReferencingImporter):
         row = None
         if external_id is not None:
             column, value = self.own.where("opportunities", external_id)
-            sql = f"SELECT id, account_id FROM opportunities WHERE {column} = ?"
+            sql = (
+                f"SELECT id, account_id FROM opportunities WHERE {column} = ? "
+                "AND deleted_at IS NULL"
+            )
             row = self.conn.execute(sql, (value,)).fetchone()
             if row is None:
                 problems.append(

@@ -191,7 +191,8 @@ class OpportunityNames:
         )
         self.conn.execute(f"DELETE FROM {self.TABLE}")
         self.conn.execute(
-            f"INSERT INTO {self.TABLE} SELECT id, fold(name), account_id FROM opportunities"
+            f"INSERT INTO {self.TABLE} SELECT id, fold(name), account_id FROM opportunities "
+            "WHERE deleted_at IS NULL"
         )
         self.conn.execute(
             "CREATE INDEX IF NOT EXISTS temp.import_opportunity_names_by_name "
