@@ -190,11 +190,12 @@ def copy_into(tmp_path_factory, db_path) -> None:
     shutil.copyfile(scenario_file(tmp_path_factory), db_path)
 
 
-def report(cli, *args: str, today: str | None = None) -> dict:
-    """Run a report with --format json (on `today`, when given) and return its document."""
+def report(cli, *args: str, today: str | None = None, stderr: str = "") -> dict:
+    """Run a report with --format json (on `today`, when given) and return its document,
+    checking what it said on stderr."""
     result = cli(*args, "--format", "json", env={"COLIBRI_TODAY": today} if today else None)
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    assert result.stderr == stderr
     return json.loads(result.stdout)
 
 

@@ -104,16 +104,20 @@ def story(tmp_path_factory, db_path):
     copy_into(tmp_path_factory, db_path)
 
 
+FROM_JULY = "Forecasts exist from 2026-07 on: the history begins on 2026-06-15.\n"
+
+
 def row(period: str, currency: str, figures: tuple, slipped: list | None = None) -> dict:
     found = {"period": period, "currency": currency, **dict(zip(ROW_KEYS, figures, strict=True))}
     return found if slipped is None else {**found, "slipped": slipped}
 
 
-def summary(currency, periods, measured, mape, bias, bias_amount) -> dict:
+def summary(currency, periods, measured, mape, bias, bias_amount, unmeasured=()) -> dict:
     return {
         "currency": currency,
         "periods": periods,
         "measured_periods": measured,
+        "unmeasured": list(unmeasured),
         "mape": mape,
         "bias": bias,
         "bias_amount": bias_amount,
@@ -121,26 +125,44 @@ def summary(currency, periods, measured, mape, bias, bias_amount) -> dict:
 
 
 def test_accuracy_of_the_last_six_months(story, cli):
-    assert report(cli, "forecast", "accuracy") == {
+    assert report(cli, "forecast", "accuracy", stderr=FROM_JULY) == {
         "date": "2026-11-26",
         "period": "month",
-        "periods": [row(*month) for month in MONTHS],
+        # The history begins on 06-15: May and June began before any forecast was made.
+        "history_starts": "2026-06-15",
+        "left_out": 2,
+        "periods": [row(*month) for month in MONTHS[4:]],
         "summary": [
             # Over the months where something was won (August, September, October):
             # MAPE (30 + 76.666… + 38.930…) / 3 = 48.532… -> 48.5;
             # bias (-30 + 76.666… + 38.930…) / 3 = 28.532… -> 28.5;
-            # in units, over all six: (1,680 - 1,260 + 1,150 + 779) / 6 = 391.5 -> 392.
-            summary("EUR", 6, 3, 48.5, 28.5, 392),
-            # October alone was measured: -30 %; -750 / 6 = -125.
-            summary("USD", 6, 1, 30.0, -30.0, -125),
+            # in units, over the same three: (-1,260 + 1,150 + 779) / 3 = 223.
+            summary("EUR", 4, 3, 48.5, 28.5, 223, ["2026-07"]),
+            # October alone was measured: -30 %, -750.
+            summary("USD", 4, 1, 30.0, -30.0, -750, ["2026-07", "2026-08", "2026-09"]),
         ],
     }
+
+
+def test_periods_before_the_history_began_are_left_out_and_said_so(story, cli):
+    result = cli("forecast", "accuracy", "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Forecasts exist from 2026-07 on: the history begins on 2026-06-15.\n"
+    assert result.stdout.splitlines()[1].startswith("2026-07,EUR,1680,")
+    early = cli("forecast", "accuracy", env={"COLIBRI_TODAY": "2026-07-10"})
+    assert early.stderr == (
+        "No forecast to measure yet: the history begins on 2026-06-15, and forecasts are "
+        "measured from the first period that starts after it.\n"
+    )
 
 
 def test_details_list_the_deals_that_slipped(story, cli):
     assert report(cli, "forecast", "accuracy", "--last", "3", "--details") == {
         "date": "2026-11-26",
         "period": "month",
+        "history_starts": "2026-06-15",
+        "left_out": 0,
         "periods": [
             row(*MONTHS[6], []),
             row(*MONTHS[7], []),
@@ -152,7 +174,7 @@ def test_details_list_the_deals_that_slipped(story, cli):
         "summary": [
             # Bias in units: (-1,260 + 1,150 + 779) / 3 = 223.
             summary("EUR", 3, 3, 48.5, 28.5, 223),
-            summary("USD", 3, 1, 30.0, -30.0, -250),  # -750 / 3
+            summary("USD", 3, 1, 30.0, -30.0, -750, ["2026-08", "2026-09"]),  # October's
         ],
     }
 
@@ -163,7 +185,7 @@ def test_means_are_of_the_exact_errors_rounded_half_up_at_the_end(story, cli):
     assert found["summary"] == [
         # (76.666… + 38.930…) / 2 = 57.798… -> 57.8; (1,150 + 779) / 2 = 964.5 -> 965.
         summary("EUR", 2, 2, 57.8, 57.8, 965),
-        summary("USD", 2, 1, 30.0, -30.0, -375),  # -750 / 2
+        summary("USD", 2, 1, 30.0, -30.0, -750, ["2026-09"]),  # October alone
     ]
 
 
@@ -191,13 +213,18 @@ def test_the_forecast_of_a_period_is_the_expected_amount_the_day_before_it(story
 
 def test_accuracy_by_quarter(story, cli):
     assert report(
-        cli, "forecast", "accuracy", "--period", "quarter", "--last", "2", "--details"
+        cli,
+        "forecast",
+        "accuracy",
+        *("--period", "quarter", "--last", "2", "--details"),
+        stderr="Forecasts exist from 2026-Q3 on: the history begins on 2026-06-15.\n",
     ) == {
         "date": "2026-11-26",
         "period": "quarter",
+        # Nothing existed on 2026-03-31: no forecast was made for 2026-Q2.
+        "history_starts": "2026-06-15",
+        "left_out": 1,
         "periods": [
-            # Nothing existed on 2026-03-31; nothing won from April to June.
-            row("2026-Q2", "EUR", NOTHING, []),
             # At 06-30: #1 1,250 due 09-15 (50,000) + #2 4,200 quote due 07-31 (168,000)
             # = 218,000 -> 2,180. Won in the quarter: #2 4,200 + #6 1,500 = 5,700. Error
             # -3,520 = -61.754…% -> -61.8 %. Slipped: #1 (due 09-15 at the start).
@@ -217,21 +244,26 @@ def test_accuracy_by_quarter(story, cli):
                 ],
             ),
         ],
-        # -3,520 / 2 = -1,760. No USD: none forecast or won in these quarters.
-        "summary": [summary("EUR", 2, 1, 61.8, -61.8, -1760)],
+        # No USD: none forecast or won in the quarter.
+        "summary": [summary("EUR", 1, 1, 61.8, -61.8, -3520)],
     }
 
 
 def test_accuracy_quarters_follow_the_fiscal_year(story, ok, cli):
     ok("config", "set", "fiscal-year-start", "2")
 
-    found = report(cli, "forecast", "accuracy", "--period", "quarter", "--last", "2")
+    found = report(
+        cli,
+        "forecast",
+        "accuracy",
+        *("--period", "quarter", "--last", "2"),
+        stderr="Forecasts exist from 2026-Q3 on: the history begins on 2026-06-15.\n",
+    )
 
     # Quarters from February: today is in 2026-Q4 (November to January); the two before
-    # are 2026-Q2 (May-July) and 2026-Q3 (August-October).
+    # are 2026-Q2 (May-July, begun before the history: no forecast) and 2026-Q3
+    # (August-October).
     assert found["periods"] == [
-        row("2026-Q2", "EUR", NOTHING),
-        row("2026-Q2", "USD", NOTHING),
         # At 07-31: #1 50,000 + #2 4,200 at 70 % (294,000) + #3 200,000 = 544,000 -> 5,440.
         # Won August-October: #2 4,200 + #6 1,500 + #13 2,001 = 7,701. Error -2,261 =
         # -29.359…% -> -29.4 %. Slipped #1 and #3: 6,250.
@@ -240,22 +272,17 @@ def test_accuracy_quarters_follow_the_fiscal_year(story, ok, cli):
         row("2026-Q3", "USD", (0, 2500, -2500, -100.0, 0, 0)),
     ]
     assert found["summary"] == [
-        # -2,261 / 2 = -1,130.5: half-up, away from zero, -1,131.
-        summary("EUR", 2, 1, 29.4, -29.4, -1131),
-        summary("USD", 2, 1, 100.0, -100.0, -1250),
+        summary("EUR", 1, 1, 29.4, -29.4, -2261),
+        summary("USD", 1, 1, 100.0, -100.0, -2500),
     ]
 
 
 def test_when_nothing_was_won_there_is_no_percentage_to_average(story, cli):
-    found = report(cli, "forecast", "accuracy", "--last", "3", today="2026-08-15")
+    found = report(cli, "forecast", "accuracy", "--last", "3", today="2026-08-15", stderr=FROM_JULY)
 
-    # May, June, July: only July was forecast (1,680), and nothing was won.
-    assert found["periods"] == [
-        row("2026-05", "EUR", NOTHING),
-        row("2026-06", "EUR", NOTHING),
-        row("2026-07", "EUR", (1680, 0, 1680, None, 1, 4200)),
-    ]
-    assert found["summary"] == [summary("EUR", 3, 0, None, None, 560)]  # 1,680 / 3
+    # May, June, July: only July had a forecast (1,680), and nothing was won.
+    assert found["periods"] == [row("2026-07", "EUR", (1680, 0, 1680, None, 1, 4200))]
+    assert found["summary"] == [summary("EUR", 1, 0, None, None, None, ["2026-07"])]
     result = cli("forecast", "accuracy", "--last", "3", env={"COLIBRI_TODAY": "2026-08-15"})
     assert "Nothing was won in these periods: no percentage error to average.\n" in result.stdout
 
@@ -292,7 +319,8 @@ def test_accuracy_table_with_details_reads_at_80_columns(story, cli):
         "2026-08         0       0      0                 0            0",
         "2026-09         0       0      0                 0            0",
         "2026-10     1,750   2,500   -750   -30.0%        0            0",
-        "MAPE 30.0% · bias -30.0%, -250 USD a period (+ means over-forecast)",
+        "MAPE 30.0% · bias -30.0%, -750 USD a period (+ means over-forecast)",
+        "Left out of these means, nothing won: 2026-08, 2026-09.",
         "",
     ]
 
@@ -317,12 +345,12 @@ def test_bad_options_are_refused_with_exit_2(story, cli, options, message):
 def test_retuning_a_status_does_not_rewrite_past_forecasts(story, cli):
     """A forecast made in the past used the probabilities of that time; changing a status's
     probability today changes today's forecast only."""
-    before = report(cli, "forecast", "accuracy", "--last", "6")
+    before = report(cli, "forecast", "accuracy", "--last", "6", stderr=FROM_JULY)
     past = report(cli, "forecast", "--as-of", "2026-09-15")
     today = report(cli, "forecast")
     assert cli("statuses", "edit", "quote", "--probability", "90").exit_code == 0
 
-    assert report(cli, "forecast", "accuracy", "--last", "6") == before
+    assert report(cli, "forecast", "accuracy", "--last", "6", stderr=FROM_JULY) == before
     assert report(cli, "forecast", "--as-of", "2026-09-15") == past
     assert report(cli, "forecast") != today
     as_of_today = report(cli, "forecast", "--as-of", "2026-11-26")

@@ -333,6 +333,8 @@ def accuracy(
     _check_kind(kind)
     with database(write=False) as conn:
         report = reports.accuracy(conn, kind=kind, last=last, details=details)
+    if report["left_out"]:
+        say(_history_note(report))
     fields = (
         "period",
         "currency",
@@ -349,6 +351,20 @@ def accuracy(
         rows=report["periods"],
         fields=fields,
         draw=lambda data: _draw_accuracy(data, details),
+    )
+
+
+def _history_note(report: dict) -> str:
+    """Why periods asked for are missing: no forecast was made before they began."""
+    if report["history_starts"] is None:
+        return _("No forecast to measure yet: the history is empty.")
+    if not report["periods"]:
+        return _(
+            "No forecast to measure yet: the history begins on {day}, and forecasts are "
+            "measured from the first period that starts after it."
+        ).format(day=report["history_starts"])
+    return _("Forecasts exist from {period} on: the history begins on {day}.").format(
+        period=report["periods"][0]["period"], day=report["history_starts"]
     )
 
 
@@ -399,6 +415,12 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                     currency=currency,
                 )
             )
+            if summary["unmeasured"]:
+                console.print(
+                    _("Left out of these means, nothing won: {periods}.").format(
+                        periods=", ".join(summary["unmeasured"])
+                    )
+                )
         if details:
             for row in rows:
                 for item in row.get("slipped", []):

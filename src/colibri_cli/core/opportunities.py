@@ -596,7 +596,7 @@ def change_status(
     notices = []
     if before["probability"] is not None and probability is None:
         notices.append(
-            _("Probability {own}% dropped: {status} is {probability}%.").format(
+            _("Own probability ({own}%) dropped: {status} is {probability}%.").format(
                 own=before["probability"],
                 status=statuses.display_label(plan.status["key"], plan.status["label"]),
                 probability=statuses.OUTCOME_PROBABILITY.get(

@@ -426,10 +426,27 @@ def accuracy(
     conn: sqlite3.Connection, *, kind: str = "month", last: int = 6, details: bool = False
 ) -> dict:
     """For each of the `last` completed periods: the expected amount forecast at the end of
-    the day before it began, against what was actually won in it, and what slipped."""
+    the day before it began, against what was actually won in it, and what slipped.
+
+    Only periods that had a forecast count: those that began after the history's first day
+    (a database begun on 2026-11-30 made no forecast for 2026-11)."""
     fiscal_start = _fiscal_start(conn)
     current = periods.containing(clock.today(), kind, fiscal_start)
     window = periods.series(periods.following(current, -last, fiscal_start), last, fiscal_start)
+    history_starts = _history_start(conn)
+    window = [
+        period
+        for period in window
+        if history_starts is not None and history_starts < period.start.isoformat()
+    ]
+    report = {
+        "date": clock.today().isoformat(),
+        "period": kind,
+        "history_starts": history_starts,
+        "left_out": last - len(window),
+    }
+    if not window:
+        return {**report, "periods": [], "summary": []}
     forecasts = _forecasts_at_start(conn, window, fiscal_start)
     actuals = _actuals(conn, window)
     slipped = _slipped(conn, window, fiscal_start) if details else {}
@@ -456,12 +473,13 @@ def accuracy(
             if details:
                 row["slipped"] = slipped.get((period.label, currency), [])
             rows.append(row)
-    return {
-        "date": clock.today().isoformat(),
-        "period": kind,
-        "periods": rows,
-        "summary": _accuracy_summary(rows, currencies),
-    }
+    return {**report, "periods": rows, "summary": _accuracy_summary(rows, currencies)}
+
+
+def _history_start(conn: sqlite3.Connection) -> str | None:
+    """The first day the history knows, from which forecasts exist."""
+    first = conn.execute("SELECT min(changed_at) FROM opportunity_history").fetchone()[0]
+    return first[:10] if first else None
 
 
 # Each history row is the state of an opportunity from `changed_at` until the next row
@@ -577,25 +595,24 @@ def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
 
 
 def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[dict]:
-    """Mean absolute percentage error and bias (mean signed error, in % over the periods
-    where something was won, since a percentage of nothing means nothing; in units over all
-    the periods). Means are of the exact errors, rounded half-up only at the end."""
+    """Mean absolute percentage error and bias, in % and in units, all over the same
+    periods: those where something was won, since a percentage of nothing means nothing
+    (the others are named in `unmeasured`). Means are of the exact errors, rounded half-up
+    only at the end."""
     summary = []
     for currency in currencies:
-        errors = [row["error"] for row in rows if row["currency"] == currency]
-        percents = [
-            _percent(row["error"], row["actual"])
-            for row in rows
-            if row["currency"] == currency and row["actual"]
-        ]
+        own = [row for row in rows if row["currency"] == currency]
+        measured = [row for row in own if row["actual"]]
+        percents = [_percent(row["error"], row["actual"]) for row in measured]
         summary.append(
             {
                 "currency": currency,
-                "periods": len(errors),
-                "measured_periods": len(percents),
+                "periods": len(own),
+                "measured_periods": len(measured),
+                "unmeasured": [row["period"] for row in own if not row["actual"]],
                 "mape": _mean([abs(percent) for percent in percents], 1),
                 "bias": _mean(percents, 1),
-                "bias_amount": _mean([Fraction(error) for error in errors], 0),
+                "bias_amount": _mean([Fraction(row["error"]) for row in measured], 0),
             }
         )
     return summary
