@@ -700,12 +700,30 @@ def test_delete_refuses_while_opportunities_reference_the_account(
     assert result.exit_code == 4
     assert result.stdout == ""
     assert result.stderr == (
-        f"Error: Account 'ACME Industries' has {count} {noun}: delete or move them first, "
-        "or use --force to delete them with the account.\n"
+        f"Error: Account 'ACME Industries' has {count} {noun} (in the trash too): move "
+        f"{'it' if count == 1 else 'them'} to another account first, or use --force to purge "
+        f"{'it' if count == 1 else 'them'} with the account.\n"
     )
     assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 2}]
     assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": count}]
     assert rows("SELECT count(*) AS n FROM contacts") == [{"n": 3}]
+
+
+FORCE_WARNING = (
+    "Warning: --force purges the account's opportunities and their history: forecasts and "
+    "accuracy of past periods will change.\n"
+)
+
+
+def test_a_deal_in_the_trash_still_holds_its_account(acme_with_dependents, ok, cli, rows):
+    ok("opp", "create", "Deal", "-a", "1", "--amount", "1k", "--due", "eom", "-s", "quote")
+    ok("opp", "delete", "1", "--yes")
+
+    result = cli("account", "delete", "1", "--yes")
+
+    assert result.exit_code == 4
+    assert "has 1 opportunity (in the trash too)" in result.stderr
+    assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 2}]
 
 
 def test_delete_force_still_asks_for_confirmation(acme_with_dependents, cli, rows, db_path):
@@ -715,6 +733,7 @@ def test_delete_force_still_asks_for_confirmation(acme_with_dependents, cli, row
 
     assert result.exit_code == 2
     assert result.stderr == (
+        f"{FORCE_WARNING}"
         "Error: Delete account 'ACME Industries' (id 1) with 1 opportunity, 2 contacts, 1 task? "
         "Not on a terminal: pass --yes to confirm.\n"
     )
@@ -738,6 +757,7 @@ def test_delete_force_yes_deletes_the_opportunities_and_their_history(
     result = ok("account", "delete", "ACME Industries", "--force", "--yes")
 
     assert result.stderr == (
+        f"{FORCE_WARNING}"
         "Deleted account 'ACME Industries' (id 1) with 2 opportunities, 2 contacts, 1 task.\n"
     )
     assert rows("SELECT id FROM accounts") == [{"id": 2}]

@@ -653,7 +653,7 @@ BAD_ROW_PROBLEMS = [
 ]
 BAD_ROW_NOTICES = [
     "1 open opportunity has a probability of its own, not its status's (line 7): it keeps it "
-    "when its status changes (opp edit ID --probability '' gives it back to the status).",
+    "until its status changes (opp edit ID --probability '' gives it back to the status).",
     "Hint: Unknown statuses: 'signed' (1). Map each to a colibri status with "
     "--status-map 'signed=STATUS' (see `colibri statuses list`).",
     "Hint: 1 account not found; --create-accounts creates the missing ones.",

@@ -14,6 +14,7 @@ from colibri_cli.cli.output import (
     render_record,
     render_rows,
     say,
+    warn,
 )
 from colibri_cli.cli.params import Yes, account_argument, given
 from colibri_cli.core import accounts, contacts
@@ -208,14 +209,24 @@ def edit(
 def delete(
     account: AccountRef,
     force: Annotated[
-        bool, typer.Option("--force", help="Also delete the account's opportunities.")
+        bool,
+        typer.Option(
+            "--force", help="Also purge the account's opportunities: past reports change."
+        ),
     ] = False,
     yes: Yes = False,
 ) -> None:
-    """Delete an account with its contacts and tasks (and, with --force, its opportunities).
+    """Delete an account with its contacts and tasks (and, with --force, purge its deals).
 
     Example: colibri account delete "Old Customer" --yes
     """
+    if force:
+        warn(
+            _(
+                "--force purges the account's opportunities and their history: forecasts and "
+                "accuracy of past periods will change."
+            )
+        )
 
     def find(conn):
         found, counts = accounts.plan_deletion(conn, account, force=force)

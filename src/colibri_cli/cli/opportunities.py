@@ -88,7 +88,9 @@ ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
 
 
 def probability_cell(row: dict) -> str:
-    return f"{row['effective_probability']}%"
+    """The probability shown; none for a status colibri does not know."""
+    probability = row["effective_probability"]
+    return "" if probability is None else f"{probability}%"
 
 
 def status_label_cell(row: dict) -> str:

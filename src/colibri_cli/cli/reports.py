@@ -16,11 +16,12 @@ from colibri_cli.cli.output import (
     signed,
     stdout_console,
     thousands,
+    warn,
 )
 from colibri_cli.core import clock, inputs, periods, reports, settings, stats, statuses, targets
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, _, format_decimal, language
+from colibri_cli.i18n import N_, _, format_decimal, language, ngettext
 
 PeriodKind = Annotated[
     str, typer.Option("--period", "-p", help="month or quarter.", show_default=True)
@@ -73,6 +74,30 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
+def warn_unknown_statuses(conn) -> None:
+    """One warning for the deals a report leaves out: their status, written by another
+    program, is not one colibri knows."""
+    unknown = statuses.unknown_in_use(conn)
+    if not unknown:
+        return
+    count = sum(row["count"] for row in unknown)
+    warn(
+        ngettext(
+            "{count} opportunity has a status colibri does not know ({statuses}): it is left "
+            "out of this report. Add the status with: colibri statuses add {key} --label … "
+            "--probability … --kind open|won|lost|cancelled",
+            "{count} opportunities have a status colibri does not know ({statuses}): they are "
+            "left out of this report. Add the status with: colibri statuses add {key} --label … "
+            "--probability … --kind open|won|lost|cancelled",
+            count,
+        ).format(
+            count=thousands(count),
+            statuses=", ".join(f"{row['status']!r}" for row in unknown),
+            key=unknown[0]["status"],
+        )
+    )
+
+
 # --- pipeline ----------------------------------------------------------------------------
 
 PIPELINE_FIELDS = ("section", "group", "label", "currency", "count", "amount", "weighted")
@@ -97,6 +122,7 @@ def pipeline(
             )
         )
     with database(write=False) as conn:
+        warn_unknown_statuses(conn)
         report = reports.pipeline(conn, by, LISTED if output is OutputFormat.table else None)
     render_report(
         report, output, rows=_pipeline_rows(report), fields=PIPELINE_FIELDS, draw=_draw_pipeline
@@ -252,6 +278,7 @@ def forecast(
         return
     _check_kind(kind)
     with database(write=False) as conn:
+        warn_unknown_statuses(conn)
         fiscal_start = settings.number(conn, "fiscal-year-start")
         first = periods.parse(start, fiscal_start, field=N_("--from")) if start else None
         if first is not None and first.kind != kind:
@@ -332,6 +359,7 @@ def accuracy(
     """
     _check_kind(kind)
     with database(write=False) as conn:
+        warn_unknown_statuses(conn)
         report = reports.accuracy(conn, kind=kind, last=last, details=details)
     if report["left_out"]:
         say(_history_note(report))
@@ -452,6 +480,7 @@ def stats_command(
     Example: colibri stats --since 2026-01-01
     """
     with database(write=False) as conn:
+        warn_unknown_statuses(conn)
         day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
         report = stats.stats(conn, day)
     render_report(

@@ -122,16 +122,17 @@ def dependents(conn: sqlite3.Connection, account_id: int) -> dict[str, int]:
 
 
 def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> tuple[dict, dict]:
-    """The account and what goes with it; refused while it has opportunities, unless `force`."""
+    """The account and what goes with it; refused while it has opportunities (in the trash
+    too: past reports count them), unless `force` purges them."""
     account = get(conn, ref, exact=True)
     counts = dependents(conn, account["id"])
     if counts["opportunities"] and not force:
         raise Conflict(
             ngettext(
-                "Account {name!r} has {count} opportunity: "
-                "delete or move them first, or use --force to delete them with the account.",
-                "Account {name!r} has {count} opportunities: "
-                "delete or move them first, or use --force to delete them with the account.",
+                "Account {name!r} has {count} opportunity (in the trash too): move it to "
+                "another account first, or use --force to purge it with the account.",
+                "Account {name!r} has {count} opportunities (in the trash too): move them to "
+                "another account first, or use --force to purge them with the account.",
                 counts["opportunities"],
             ).format(name=account["name"], count=counts["opportunities"])
         )
@@ -139,8 +140,8 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
 
 
 def delete(conn: sqlite3.Connection, account_id: int) -> None:
-    """Delete the account, its opportunities (with their history) and, by cascade,
-    its contacts and tasks."""
+    """Delete the account, purge its opportunities (with their history) and, by cascade,
+    delete its contacts and tasks."""
     conn.execute("DELETE FROM opportunities WHERE account_id = ?", (account_id,))
     conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 

@@ -402,6 +402,7 @@ def edit(
                     field=_(FIELD_LABELS[name])
                 )
             )
+    check_known_status(opportunity)
     parsed = parse_fields(conn, given)
     values = parsed.values
     _check_closed_fields(opportunity, values)
@@ -450,6 +451,19 @@ def edit(
         )
     updated = get(conn, opportunity["id"])
     return updated, parsed.notices + warnings(updated)
+
+
+def check_known_status(opportunity: Mapping) -> None:
+    """A deal whose status another program wrote and colibri does not know cannot be
+    changed (the database would refuse it) until the status is added or the deal moved."""
+    if opportunity["status_kind"] == "unknown":
+        raise InvalidInput(
+            _(
+                "Opportunity {id} has a status colibri does not know ({status!r}): add it with "
+                "colibri statuses add {status} --label … --probability … --kind …, or move the "
+                "deal with colibri opp status {id} STATUS."
+            ).format(id=opportunity["id"], status=opportunity["status"])
+        )
 
 
 def _check_closed_fields(opportunity: Mapping, values: Mapping) -> None:
@@ -638,6 +652,7 @@ def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
     """Move the opportunity to the trash: it leaves every current listing and report, and
     its history records when, so that reports about the time before still count it. Its
     tasks stay, attached to the account."""
+    check_known_status(get(conn, opportunity_id))
     conn.execute(
         "UPDATE opportunities SET deleted_at = :now, updated_at = :now WHERE id = :id",
         {"now": clock.now(), "id": opportunity_id},
@@ -647,6 +662,7 @@ def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
 def restore(conn: sqlite3.Connection, ref: str | int) -> dict:
     """Take an opportunity out of the trash, as it was; its history records when."""
     opportunity = get(conn, ref, trashed=True)
+    check_known_status(opportunity)
     records.update(conn, "opportunities", opportunity["id"], {"deleted_at": None})
     return get(conn, opportunity["id"])
 

@@ -114,6 +114,17 @@ def _choices(statuses: list[dict]) -> str:
     return _("Choose one of: {keys}.").format(keys=", ".join(status["key"] for status in statuses))
 
 
+def unknown_in_use(conn: sqlite3.Connection) -> list[dict]:
+    """Statuses another program wrote that colibri does not know, with how many deals (out
+    of the trash) have each: reports leave those deals out."""
+    return records.fetch(
+        conn,
+        "SELECT o.status, count(*) AS count FROM opportunities AS o"
+        " WHERE o.deleted_at IS NULL AND o.status NOT IN (SELECT key FROM statuses)"
+        " GROUP BY o.status ORDER BY o.status",
+    )
+
+
 def first_open(conn: sqlite3.Connection) -> str:
     """The key of the first open status: where a deal starts."""
     return conn.execute(

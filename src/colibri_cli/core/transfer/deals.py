@@ -7,12 +7,13 @@ it open from created_on and closed from closed_on. The rows are written by the s
 of the history triggers, run over each batch at once (see `TriggerInsert`).
 """
 
+import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
 from functools import partial
 
-from colibri_cli.core import opportunities, settings
+from colibri_cli.core import history, opportunities, settings
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
@@ -200,6 +201,7 @@ class OpportunityImporter(ReferencingImporter):
         self.past_due = Lines()
         self.zero = Lines()
         self.own_probability = Lines()
+        self.dropped_probability = Lines()
         self.setting_currency = Lines()
         """Rows whose amount has no currency (none given, no symbol), taken in the setting's."""
         self.currencies_given: set[str] = set()
@@ -322,10 +324,12 @@ class OpportunityImporter(ReferencingImporter):
                     ),
                 )
             )
+        kind = self.kinds[values["status"]]
         if values.get("probability") is not None:
             of_status = self.status_probability[values["status"]]
-            values["probability"] = opportunities.own_probability(values["probability"], of_status)
-        kind = self.kinds[values["status"]]
+            values["probability"] = opportunities.own_probability(
+                values["probability"], of_status, kind
+            )
         if kind == "open":
             for name in ("closed_on", "close_reason"):
                 if name in defaulted:  # a --default for the closed rows: not for this one
@@ -697,8 +701,10 @@ class OpportunityImporter(ReferencingImporter):
         if given & {"contact", "contact_external_id"}:
             self._add_new_contact(values)
             new["contact_id"] = values.get("contact_id")
+        self._follow_new_status(existing, new, given, opportunity.line)
         changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
         if changes and apply_changes(self.conn, "opportunities", record_id, changes):
+            self._take_effect(existing, new, record_id)
             self.result.updated += 1
             self._note_stage(opportunity.raw)
             self.names.add([(record_id, new["name"], new["account_id"])])
@@ -706,6 +712,28 @@ class OpportunityImporter(ReferencingImporter):
                 self.rounded.add(opportunity.line)
         else:
             self.result.skipped += 1
+
+    def _follow_new_status(self, existing: dict, new: dict, given: set, line: int) -> None:
+        """A deal whose status changes follows its new status, as with `opp status`: its own
+        probability is dropped, unless the row gives one (an open status only)."""
+        if new["status"] == existing["status"] or existing["probability"] is None:
+            return
+        if "probability" not in given or self.kinds[new["status"]] != "open":
+            new["probability"] = None
+            self.dropped_probability.add(line)
+
+    def _take_effect(self, existing: dict, new: dict, record_id: int) -> None:
+        """A close, or a new closing date, is in the history from its day, as with
+        `opp status --on` and `opp edit --closed-on`."""
+        closed_on = new["closed_on"]
+        if closed_on is None or closed_on == existing["closed_on"]:
+            return
+        history.close_takes_effect(
+            self.conn,
+            record_id,
+            dt.date.fromisoformat(closed_on),
+            corrected=existing["closed_on"] is not None,
+        )
 
     def _reclose(self, existing: dict, new: dict, values: dict, given: set) -> list[Problem]:
         """Closing, reopening or re-dating an opportunity by an update, as `opp status` does."""
@@ -740,6 +768,8 @@ class OpportunityImporter(ReferencingImporter):
             result.warnings.append(_counted(self.past_due, PAST_DUE))
         if self.zero:
             result.warnings.append(_counted(self.zero, ZERO))
+        if self.dropped_probability:
+            result.notices.append(_counted(self.dropped_probability, DROPPED_PROBABILITY))
         if self.own_probability:
             result.notices.append(_counted(self.own_probability, OWN_PROBABILITY))
         if self.setting_currency and self.currencies_given - {self.currency}:
@@ -783,12 +813,18 @@ SETTING_CURRENCY = Np_(
     "{currency}, the currency setting ({lines}); give --default currency=CODE if they are in "
     "another.",
 )
+DROPPED_PROBABILITY = Np_(
+    "{count} opportunity changed status and now follows its new status's probability, "
+    "its own dropped ({lines}).",
+    "{count} opportunities changed status and now follow their new status's probability, "
+    "their own dropped ({lines}).",
+)
 OWN_PROBABILITY = Np_(
     "{count} open opportunity has a probability of its own, not its status's ({lines}): it "
-    "keeps it when its status changes (opp edit ID --probability '' gives it back to the "
+    "keeps it until its status changes (opp edit ID --probability '' gives it back to the "
     "status).",
     "{count} open opportunities have a probability of their own, not their status's "
-    "({lines}): they keep it when their status changes (opp edit ID --probability '' gives "
+    "({lines}): they keep it until their status changes (opp edit ID --probability '' gives "
     "it back to the status).",
 )
 FOR_CLOSED = {
