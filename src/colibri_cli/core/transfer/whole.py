@@ -368,7 +368,13 @@ def _insert(conn: sqlite3.Connection, source: str, table: str, rows: list[dict])
                 _(
                     "{source}, table {table}, row {number}{key}: the database refuses it "
                     "({reason}); nothing was imported."
-                ).format(source=source, table=table, number=number, key=key, reason=error)
+                ).format(
+                    source=source,
+                    table=table,
+                    number=number,
+                    key=key,
+                    reason=" ".join(str(error).split()),  # a CHECK of the schema: one line
+                )
             ) from None
         done += len(run)
 
