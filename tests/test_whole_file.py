@@ -10,8 +10,8 @@ from colibri_cli.core import migrations
 from colibri_cli.core.transfer import whole
 
 DATA_TABLES = ("accounts", "contacts", "opportunities", "opportunity_history", "tasks", "targets")
-TRASHED = (7, 21, 44)
-"""Demo deals put in the trash: two open ones (one overdue) and a lost one."""
+TRASHED = (6, 7, 44)
+"""Demo deals put in the trash: a won one and two open ones, overdue."""
 REPORTS = [
     ["pipeline"],
     ["pipeline", "--by", "account"],
@@ -20,7 +20,7 @@ REPORTS = [
     ["forecast", "--as-of", "2026-10-31"],
     ["forecast", "accuracy", "--last", "12"],
     ["stats"],
-    ["opp", "history", "7"],
+    ["opp", "history", "3"],
     ["opp", "history", "21"],
     ["opp", "history", "38"],
     ["export", "history"],
