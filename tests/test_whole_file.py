@@ -378,3 +378,66 @@ def test_in_french(ok, cli, tmp_path, monkeypatch):
         "Erreur : Cette base contient 1 compte : import all charge une base vide ; "
         "utilisez --db NOUVELLE.db.\n"
     )
+
+
+def test_the_file_is_read_as_it_streams_whatever_its_layout(ok, cli, demo, tmp_path, monkeypatch):
+    """Rows cut by the end of every chunk, a file written on one line or indented by another
+    tool, the sequences after the tables: the same database each time."""
+    document = json.loads(ok("export", "all").stdout)
+    tables = document.pop("tables")
+    layouts = {
+        "compact": json.dumps({**document, "tables": tables}, separators=(",", ":")),
+        "indented": json.dumps({**document, "tables": tables}, indent=2),
+        "sequences last": json.dumps(
+            {
+                **{k: v for k, v in document.items() if k != "sequences"},
+                "tables": tables,
+                "sequences": document["sequences"],
+            }
+        ),
+    }
+    monkeypatch.setattr(whole, "CHUNK_CHARS", 7)
+    for number, (layout, text) in enumerate(layouts.items()):
+        moved = tmp_path / f"moved-{number}.db"
+        result = cli("--db", str(moved), "import", "all", "-", input=text)
+        assert result.exit_code == 0, (layout, result.output)
+        assert dump(moved) == dump(demo), layout
+
+
+def test_a_file_cut_short_or_out_of_shape_is_refused(cli, tmp_path, document):
+    text = json.dumps(document, indent=1)
+    lines = text.splitlines()
+    cut = "\n".join(lines[: len(lines) // 2])
+    code, stderr, source = refused(cli, tmp_path, cut)
+    assert code == 2
+    assert stderr.startswith(
+        f"Error: {source} is not a file of colibri export all: it is not JSON (line "
+    )
+    assert stderr.endswith("). Make one with: colibri export all -o FILE\n")
+
+    code, stderr, source = refused(cli, tmp_path, text + "\n{}")
+    assert stderr == (
+        f"Error: {source} is not a file of colibri export all: it is not JSON (line "
+        f"{len(lines) + 1}, column 1: Extra data). Make one with: colibri export all -o FILE\n"
+    )
+
+    tables_first = json.dumps({"tables": document["tables"], **document})
+    code, stderr, source = refused(cli, tmp_path, tables_first)
+    assert stderr == (
+        f'Error: {source} is not a file of colibri export all: it has no "format": '
+        '"colibri". Make one with: colibri export all -o FILE\n'
+    )
+
+    no_tables = json.dumps({k: v for k, v in document.items() if k != "tables"})
+    code, stderr, source = refused(cli, tmp_path, no_tables)
+    assert stderr == (
+        f'Error: {source} is not a file of colibri export all: its "tables" is not an '
+        "object of tables. Make one with: colibri export all -o FILE\n"
+    )
+
+    twice = text.replace('"targets": [', '"accounts": [], "targets": [', 1)
+    code, stderr, source = refused(cli, tmp_path, twice)
+    assert (code, stderr) == (
+        2,
+        f"Error: {source} has the table accounts twice; nothing was imported.\n",
+    )

@@ -228,12 +228,12 @@ def import_all(
     """
     from colibri_cli.core.transfer import whole
 
-    document = whole.read(file, sys.stdin.buffer)  # the whole file is checked before the lock
-    with database(write=True) as conn:
-        counts = whole.load(conn, document)
+    reader = whole.Reader(file, sys.stdin.buffer)  # its head is checked before the lock
+    with reader, database(write=True) as conn:
+        counts = whole.load(conn, reader)
     say(
         _("Imported the whole database from {source}: {counts}.").format(
-            source=document.source, counts=counted(counts)
+            source=reader.source, counts=counted(counts)
         )
     )
 

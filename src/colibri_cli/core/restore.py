@@ -28,11 +28,11 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 @dataclass
 class Backup:
-    """A backup, checked: a SQLite colibri database, or the document of an export."""
+    """A backup, checked: a SQLite colibri database, or a file of `export all`."""
 
     path: Path
-    document: whole.Document | None = None
-    """The file of `export all`; None for a SQLite backup."""
+    export: bool = False
+    """A file of `export all` (its head checked; its rows are checked as they load)."""
 
 
 @dataclass
@@ -63,7 +63,8 @@ def inspect(path: Path) -> Backup:
         _check_sqlite_backup(path)
         return Backup(path)
     if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
-        return Backup(path, whole.read(str(path), stdin=None))
+        whole.check(str(path))
+        return Backup(path, export=True)
     raise DatabaseProblem(
         _(
             "{path} is neither a colibri backup (a SQLite database) nor a file of colibri "
@@ -166,9 +167,12 @@ def _stage(backup: Backup, staged: Path) -> None:
                 folder=staged.parent, reason=error.strerror
             )
         ) from error
-    if backup.document is not None:
-        with store.session(staged, write=True) as conn:
-            whole.load(conn, backup.document)
+    if backup.export:
+        with (
+            whole.Reader(str(backup.path), None) as reader,
+            store.session(staged, write=True) as conn,
+        ):
+            whole.load(conn, reader)
         return
     try:
         source = sqlite3.connect(f"{backup.path.resolve().as_uri()}?mode=ro", uri=True)

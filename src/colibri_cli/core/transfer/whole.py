@@ -25,8 +25,10 @@ what those of the old one said.
 there.
 """
 
+import io
 import json
 import math
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -155,97 +157,261 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 # Reading a file ---------------------------------------------------------------------------
 
-
-@dataclass
-class Document:
-    """A file of `export all`, checked for its shape (the columns are checked against the
-    database it is loaded into)."""
-
-    source: str
-    schema: str
-    sequences: dict[str, int]
-    tables: dict[str, list]
+CHUNK_CHARS = 1024 * 1024
+LONGEST_VALUE = 16 * 1024 * 1024
+"""A row longer than this (in characters) is not one of an export: the reader stops there."""
+BATCH_ROWS = 1000
+WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-def read(path: str, stdin: BinaryIO) -> Document:
-    """Read and check a file of `export all` ("-" is stdin)."""
-    source = "stdin" if path == "-" else path
-    try:
-        if path == "-":
-            data = stdin.read()
-        else:
-            with open(path, "rb") as file:  # noqa: PTH123 - a path given as text
-                data = file.read()
-    except OSError as error:
-        raise InvalidInput(
-            _("Cannot read {path}: {error}.").format(path=source, error=error.strerror)
-        ) from None
-    return parse(data, source)
+class _Json:
+    """A JSON text read as it streams: its objects and arrays a token at a time, each row
+    (or other value) whole, so that a file of a million rows takes the memory of a few."""
 
+    def __init__(self, stream: TextIO, source: str) -> None:
+        self.stream, self.source = stream, source
+        self.decoder = json.JSONDecoder()
+        self.buffer, self.at, self.ended = "", 0, False
+        self.line, self.column = 1, 1
+        """Where the buffer starts in the file."""
 
-def parse(data: bytes, source: str) -> Document:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _not_an_export(source, _("it is not UTF-8 text")) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _not_an_export(
-            source,
+    def _more(self) -> bool:
+        """Read on: drop what was read, add the next chunk; False at the end."""
+        if self.ended:
+            return False
+        try:
+            chunk = self.stream.read(CHUNK_CHARS)
+        except UnicodeDecodeError:
+            raise _not_an_export(self.source, _("it is not UTF-8 text")) from None
+        except OSError as error:
+            raise _unreadable(self.source, error) from None
+        if not chunk:
+            self.ended = True
+            return False
+        self.line, self.column = self._where(self.at)
+        self.buffer, self.at = self.buffer[self.at :] + chunk, 0
+        return True
+
+    def _where(self, at: int) -> tuple[int, int]:
+        newlines = self.buffer.count("\n", 0, at)
+        if not newlines:
+            return self.line, self.column + at
+        return self.line + newlines, at - self.buffer.rfind("\n", 0, at)
+
+    def error(self, reason: str, at: int | None = None) -> InvalidInput:
+        line, column = self._where(self.at if at is None else at)
+        return _not_an_export(
+            self.source,
             _("it is not JSON (line {line}, column {column}: {reason})").format(
-                line=error.lineno, column=error.colno, reason=error.msg
+                line=line, column=column, reason=reason
             ),
-        ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise _not_an_export(source, _('it has no "format": "colibri"'))
-    version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _not_an_export(source, _('its "version" is not a version number'))
-    if version > VERSION:
-        raise InvalidInput(
-            _(
-                "{source} was written by a newer colibri (export format version {version}; "
-                "this one reads version {known}): upgrade colibri to import it."
-            ).format(source=source, version=version, known=VERSION)
         )
-    unknown = [key for key in document if key not in TOP_LEVEL]
-    if unknown:
-        raise _not_an_export(source, _("it has an unknown key {key!r}").format(key=unknown[0]))
-    schema = document.get("schema")
-    if not isinstance(schema, str):
-        raise _not_an_export(source, _('its "schema" is not the name of a migration'))
-    if schema not in migrations.KNOWN:
-        raise InvalidInput(
-            _(
-                "{source} comes from a database of a newer colibri (schema {schema!r}, "
-                "unknown to this version): upgrade colibri to import it."
-            ).format(source=source, schema=schema)
-        )
-    tables = document.get("tables")
-    if not isinstance(tables, dict):
-        raise _not_an_export(source, _('its "tables" is not an object of tables'))
-    for name, rows in tables.items():
-        if name not in BY_NAME:
+
+    def peek(self) -> str:
+        """The next character that is not white space; "" at the end."""
+        while True:
+            self.at = WHITESPACE.match(self.buffer, self.at).end()
+            if self.at < len(self.buffer):
+                return self.buffer[self.at]
+            if not self._more():
+                return ""
+
+    def take(self, character: str) -> None:
+        if self.peek() != character:
+            raise self.error(f"Expecting {character!r}")
+        self.at += 1
+
+    def value(self) -> object:
+        """The next value, whole."""
+        while True:
+            self.peek()
+            try:
+                found, end = self.decoder.raw_decode(self.buffer, self.at)
+            except json.JSONDecodeError as error:
+                if len(self.buffer) - self.at < LONGEST_VALUE and self._more():
+                    continue  # cut by the end of the buffer, maybe
+                raise self.error(error.msg, error.pos) from None
+            if end == len(self.buffer) and self._more():
+                continue  # a number may go on in the next chunk
+            self.at = end
+            return found
+
+    def items(self, close: str) -> Iterator[None]:
+        """Once for each item of the object or array just opened, up to `close`."""
+        if self.peek() == close:
+            self.at += 1
+            return
+        while True:
+            yield
+            following = self.peek()
+            if following == close:
+                self.at += 1
+                return
+            if following != ",":
+                raise self.error(f"Expecting ',' delimiter or {close!r}")
+            self.at += 1
+
+    def key(self) -> str:
+        key = self.value()
+        if not isinstance(key, str):
+            raise self.error("Expecting property name enclosed in double quotes")
+        self.take(":")
+        return key
+
+
+class Reader:
+    """A file of `export all`, read as it streams ("-" is stdin): its head (format,
+    version, schema, sequences) checked on opening, then its tables one row at a time
+    (`tables`), each row checked as it is loaded. The tables come after the head, as
+    `export all` writes them; the sequences may come after them."""
+
+    def __init__(self, path: str, stdin: BinaryIO | None) -> None:
+        self.source = "stdin" if path == "-" else path
+        self.sequences: dict[str, int] = {}
+        try:
+            raw = stdin if path == "-" else open(path, "rb")  # noqa: PTH123, SIM115 - closed in close()
+        except OSError as error:
+            raise _unreadable(self.source, error) from None
+        self.owned = path != "-"
+        self.file = io.TextIOWrapper(raw, encoding="utf-8-sig")
+        try:
+            self.json = _Json(self.file, self.source)
+            self._read_head()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.owned:
+            self.file.close()
+        else:
+            self.file.detach()  # stdin stays open
+
+    def _read_head(self) -> None:
+        reader = self.json
+        if reader.peek() != "{":
+            reader.value()  # not JSON says where; JSON that is no object has no format
+            raise _not_an_export(self.source, _('it has no "format": "colibri"'))
+        reader.at += 1
+        self.entries = reader.items("}")
+        head: dict[str, object] = {}
+        tables = False
+        for _item in self.entries:
+            key = reader.key()
+            if key == "tables":
+                tables = True
+                break
+            if key not in TOP_LEVEL:
+                raise _not_an_export(
+                    self.source, _("it has an unknown key {key!r}").format(key=key)
+                )
+            head[key] = reader.value()
+        self._check_head(head)
+        if not tables:
+            raise _not_an_export(self.source, _('its "tables" is not an object of tables'))
+
+    def _check_head(self, head: dict) -> None:
+        if head.get("format") != FORMAT:
+            raise _not_an_export(self.source, _('it has no "format": "colibri"'))
+        version = head.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise _not_an_export(self.source, _('its "version" is not a version number'))
+        if version > VERSION:
             raise InvalidInput(
                 _(
-                    "{source} has a table {table!r} that colibri does not know; nothing was "
-                    "imported. Its tables can be: {known}."
-                ).format(source=source, table=name, known=", ".join(BY_NAME))
+                    "{source} was written by a newer colibri (export format version {version}; "
+                    "this one reads version {known}): upgrade colibri to import it."
+                ).format(source=self.source, version=version, known=VERSION)
             )
-        if not isinstance(rows, list):
+        schema = head.get("schema")
+        if not isinstance(schema, str):
+            raise _not_an_export(self.source, _('its "schema" is not the name of a migration'))
+        if schema not in migrations.KNOWN:
+            raise InvalidInput(
+                _(
+                    "{source} comes from a database of a newer colibri (schema {schema!r}, "
+                    "unknown to this version): upgrade colibri to import it."
+                ).format(source=self.source, schema=schema)
+            )
+        self.schema = schema
+        if "sequences" in head:
+            self._sequences(head["sequences"])
+
+    def _sequences(self, found: object) -> None:
+        if not isinstance(found, dict) or not all(
+            name in BY_NAME and isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0
+            for name, seq in found.items()
+        ):
             raise _not_an_export(
-                source, _("its table {table} is not a list of rows").format(table=name)
+                self.source,
+                _('its "sequences" do not give a last id (a whole number) for its tables'),
             )
-    found = document.get("sequences", {})
-    if not isinstance(found, dict) or not all(
-        name in BY_NAME and isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0
-        for name, seq in found.items()
-    ):
-        raise _not_an_export(
-            source, _('its "sequences" do not give a last id (a whole number) for its tables')
-        )
-    return Document(source=source, schema=schema, sequences=found, tables=tables)
+        self.sequences = found
+
+    def tables(self) -> Iterator[tuple[str, Iterator[object]]]:
+        """(table, its rows as they are read) for each table of the file, then the rest
+        of the file is read and checked."""
+        reader = self.json
+        if reader.peek() != "{":
+            raise _not_an_export(self.source, _('its "tables" is not an object of tables'))
+        reader.at += 1
+        seen: set[str] = set()
+        for _table in reader.items("}"):
+            name = reader.key()
+            if name in seen:
+                raise InvalidInput(
+                    _("{source} has the table {table} twice; nothing was imported.").format(
+                        source=self.source, table=name
+                    )
+                )
+            if name not in BY_NAME:
+                raise InvalidInput(
+                    _(
+                        "{source} has a table {table!r} that colibri does not know; nothing "
+                        "was imported. Its tables can be: {known}."
+                    ).format(source=self.source, table=name, known=", ".join(BY_NAME))
+                )
+            seen.add(name)
+            if reader.peek() != "[":
+                raise _not_an_export(
+                    self.source, _("its table {table} is not a list of rows").format(table=name)
+                )
+            reader.at += 1
+            rows = self._rows()
+            yield name, rows
+            for _row in rows:  # what the caller left
+                pass
+        for _item in self.entries:  # after the tables
+            key = reader.key()
+            if key not in TOP_LEVEL or key == "tables":
+                raise _not_an_export(
+                    self.source, _("it has an unknown key {key!r}").format(key=key)
+                )
+            found = reader.value()
+            if key == "sequences":
+                self._sequences(found)
+        if reader.peek():
+            raise reader.error("Extra data")
+
+    def _rows(self) -> Iterator[object]:
+        for _item in self.json.items("]"):
+            yield self.json.value()
+
+
+def check(path: str) -> None:
+    """Check the head of a file of `export all` (the rows are checked as they are loaded)."""
+    with Reader(path, None):
+        pass
+
+
+def _unreadable(source: str, error: OSError) -> InvalidInput:
+    return InvalidInput(_("Cannot read {path}: {error}.").format(path=source, error=error.strerror))
 
 
 def _not_an_export(source: str, reason: str) -> InvalidInput:
@@ -280,66 +446,60 @@ def listing(items: list[str]) -> str:
     return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
-def load(conn: sqlite3.Connection, document: Document) -> dict[str, int]:
-    """Load the file into this empty database, within the caller's transaction; returns
-    the rows of each data table. Nothing is kept if anything is refused (the caller rolls
-    back): the file is checked against the schema and the schema checks every row."""
+def load(conn: sqlite3.Connection, reader: Reader) -> dict[str, int]:
+    """Load the file into this empty database, within the caller's transaction, as it is
+    read; returns the rows of each data table. Nothing is kept if anything is refused (the
+    caller rolls back): every row is checked against the schema's columns, and the schema
+    checks every value."""
     refuse_unless_empty(conn)
-    known = {
-        name: columns(conn, name)
-        for name in document.tables
-        if name in BY_NAME  # read() has refused any other
-    }
-    for name, rows in document.tables.items():
-        _check_rows(document.source, name, rows, set(known[name]))
     # References are checked once everything is in (PRAGMA foreign_key_check, below): the
-    # order of the rows of one table does not matter.
+    # order of the tables and of their rows does not matter.
     conn.execute("PRAGMA defer_foreign_keys = ON")
-    triggers = Triggers(conn, list(document.tables))
+    triggers = Triggers(conn, [table.name for table in TABLES])
     triggers.suspend()  # the history is the file's: no trigger adds to it
-    for table in TABLES:
-        rows = document.tables.get(table.name)
-        if rows is None:
-            continue
+    loaded = {table.name: 0 for table in TABLES if table.data}
+    for name, rows in reader.tables():
+        table = BY_NAME[name]
         if not table.data:
-            conn.execute(f'DELETE FROM "{table.name}"')
-        _insert(conn, document.source, table.name, rows)
-    _set_sequences(conn, document.sequences)
+            conn.execute(f'DELETE FROM "{name}"')
+        count = _insert(conn, reader.source, name, rows, set(columns(conn, name)))
+        if table.data:
+            loaded[name] = count
+    _set_sequences(conn, reader.sequences)
     triggers.restore()
-    _check_references(conn, document.source)
-    return {table.name: len(document.tables.get(table.name, ())) for table in TABLES if table.data}
+    _check_references(conn, reader.source)
+    return loaded
 
 
-def _check_rows(source: str, table: str, rows: list, known: set[str]) -> None:
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
+def _check_row(source: str, table: str, number: int, row: object, known: set[str]) -> None:
+    if not isinstance(row, dict):
+        raise InvalidInput(
+            _(
+                "{source}, table {table}, row {number}: a row is an object of columns "
+                "and values; nothing was imported."
+            ).format(source=source, table=table, number=number)
+        )
+    for column, value in row.items():
+        if column not in known:
             raise InvalidInput(
                 _(
-                    "{source}, table {table}, row {number}: a row is an object of columns "
-                    "and values; nothing was imported."
-                ).format(source=source, table=table, number=number)
+                    "{source}, table {table}, row {number}: unknown column {column!r}; "
+                    "nothing was imported. The columns of {table} are: {columns}."
+                ).format(
+                    source=source,
+                    table=table,
+                    number=number,
+                    column=column,
+                    columns=", ".join(sorted(known)),
+                )
             )
-        for column, value in row.items():
-            if column not in known:
-                raise InvalidInput(
-                    _(
-                        "{source}, table {table}, row {number}: unknown column {column!r}; "
-                        "nothing was imported. The columns of {table} are: {columns}."
-                    ).format(
-                        source=source,
-                        table=table,
-                        number=number,
-                        column=column,
-                        columns=", ".join(sorted(known)),
-                    )
-                )
-            if not _scalar(value):
-                raise InvalidInput(
-                    _(
-                        "{source}, table {table}, row {number}, column {column}: a value is "
-                        "text, a number or null; nothing was imported."
-                    ).format(source=source, table=table, number=number, column=column)
-                )
+        if not _scalar(value):
+            raise InvalidInput(
+                _(
+                    "{source}, table {table}, row {number}, column {column}: a value is "
+                    "text, a number or null; nothing was imported."
+                ).format(source=source, table=table, number=number, column=column)
+            )
 
 
 def _scalar(value: object) -> bool:
@@ -350,47 +510,55 @@ def _scalar(value: object) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
-def _insert(conn: sqlite3.Connection, source: str, table: str, rows: list[dict]) -> None:
-    """Insert the rows as they are, a statement for each run of rows with the same columns."""
-    done = 0
-    for names, run in _runs(rows):
-        marks = ", ".join("?" * len(names))
-        quoted = ", ".join(f'"{name}"' for name in names)
-        sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
-        given = _Given(run)
-        try:
-            conn.executemany(sql, given)
-        except sqlite3.IntegrityError as error:
-            number = done + given.count
-            row = run[given.count - 1] if given.count else {}
-            key = f" (id {row['id']})" if "id" in row else ""
-            raise InvalidInput(
-                _(
-                    "{source}, table {table}, row {number}{key}: the database refuses it "
-                    "({reason}); nothing was imported."
-                ).format(
-                    source=source,
-                    table=table,
-                    number=number,
-                    key=key,
-                    reason=" ".join(str(error).split()),  # a CHECK of the schema: one line
-                )
-            ) from None
-        done += len(run)
-
-
-def _runs(rows: list[dict]) -> Iterator[tuple[tuple[str, ...], list[dict]]]:
-    run: list[dict] = []
+def _insert(
+    conn: sqlite3.Connection, source: str, table: str, rows: Iterator[object], known: set[str]
+) -> int:
+    """Insert the rows as they are, a statement for each batch of rows with the same
+    columns; returns how many."""
+    number = 0
+    batch: list[dict] = []
     names: tuple[str, ...] = ()
     for row in rows:
-        keys = tuple(row)
-        if run and keys != names:
-            yield names, run
-            run = []
-        names = keys
-        run.append(row)
-    if run:
-        yield names, run
+        number += 1
+        _check_row(source, table, number, row, known)
+        if batch and (tuple(row) != names or len(batch) >= BATCH_ROWS):
+            _insert_batch(conn, source, table, names, batch, number - 1 - len(batch))
+            batch = []
+        names = tuple(row)
+        batch.append(row)
+    if batch:
+        _insert_batch(conn, source, table, names, batch, number - len(batch))
+    return number
+
+
+def _insert_batch(
+    conn: sqlite3.Connection,
+    source: str,
+    table: str,
+    names: tuple[str, ...],
+    batch: list[dict],
+    before: int,
+) -> None:
+    marks = ", ".join("?" * len(names))
+    quoted = ", ".join(f'"{name}"' for name in names)
+    given = _Given(batch)
+    try:
+        conn.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', given)
+    except sqlite3.IntegrityError as error:
+        row = batch[given.count - 1] if given.count else {}
+        key = f" (id {row['id']})" if "id" in row else ""
+        raise InvalidInput(
+            _(
+                "{source}, table {table}, row {number}{key}: the database refuses it "
+                "({reason}); nothing was imported."
+            ).format(
+                source=source,
+                table=table,
+                number=before + given.count,
+                key=key,
+                reason=" ".join(str(error).split()),  # a CHECK of the schema: one line
+            )
+        ) from None
 
 
 class _Given:
