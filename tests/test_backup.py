@@ -20,7 +20,7 @@ def test_backup_is_a_complete_database_of_its_own(ok, tmp_path):
 
     size = target.stat().st_size
     assert result.stderr == (
-        f"Backed up to {target} ({size:,} bytes). Restore it with: colibri --db {target} …\n"
+        f"Backed up to {target} ({size:,} bytes). Put it back with: colibri restore {target}\n"
     )
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert not (target.parent / "copy.db-wal").exists()

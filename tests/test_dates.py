@@ -347,7 +347,9 @@ def test_weekdays_fall_within_the_next_seven_days(today):
         assert found.weekday() == weekday
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+# From 8 January 1900: in the first week of 1900 the last Tuesday may be in 1899, which is
+# before the first year colibri accepts, and rightly refused.
+@given(st.dates(min_value=dt.date(1900, 1, 8), max_value=dt.date(2200, 12, 31)))
 def test_past_weekdays_fall_within_the_last_seven_days(today):
     names = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
     for weekday, name in enumerate(names):

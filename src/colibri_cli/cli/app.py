@@ -140,6 +140,7 @@ app.command("demo")(demo.demo)
 app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
 app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 
 def _print_version(value: bool) -> None:

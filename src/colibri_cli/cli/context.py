@@ -63,6 +63,11 @@ def lookups() -> AbstractContextManager:
     return store.reading(_path())
 
 
+def path() -> Path:
+    """The database the command works on: --db, else COLIBRI_DB, else the default."""
+    return _path()
+
+
 def _path():
     clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
     return store.database_path(db_option) if db_option or not default_path else default_path

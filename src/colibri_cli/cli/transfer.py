@@ -16,7 +16,15 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli.context import database
-from colibri_cli.cli.output import destination, plural, say, warn, write_csv, write_json
+from colibri_cli.cli.output import (
+    destination,
+    is_stdout,
+    plural,
+    say,
+    warn,
+    write_csv,
+    write_json,
+)
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _, format_number, ngettext
 
@@ -26,11 +34,13 @@ LARGE_ROWS = 50_000
 """...and so does a stream from stdin once this many rows have gone by."""
 
 import_app = typer.Typer(
-    help="Import accounts, contacts, opportunities or tasks from CSV, JSON or JSON lines.",
+    help="Import accounts, contacts, opportunities or tasks from CSV, JSON or JSON lines, "
+    "or a whole database.",
     no_args_is_help=True,
 )
 export_app = typer.Typer(
-    help="Export accounts, contacts, opportunities, tasks or the history as CSV or JSON.",
+    help="Export accounts, contacts, opportunities, tasks or the history as CSV or JSON, "
+    "or the whole database.",
     no_args_is_help=True,
 )
 
@@ -200,6 +210,41 @@ def import_tasks(
     Example: colibri import tasks todo.csv --date-format "%d.%m.%Y"
     """
     _import("tasks", file, encoding, locals())
+
+
+@import_app.command("all")
+def import_all(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE|-", help="A file of colibri export all; - reads stdin."),
+    ],
+) -> None:
+    """Load a whole database from a file of `colibri export all` into an empty one.
+
+    Every record keeps its id, and the history, the trash, the statuses, the targets and
+    the settings come as they were: the reports say what they said. All or nothing.
+
+    Example: colibri --db moved.db import all colibri-all.json
+    """
+    from colibri_cli.core.transfer import whole
+
+    reader = whole.Reader(file, sys.stdin.buffer)  # its head is checked before the lock
+    with reader, database(write=True) as conn:
+        counts = whole.load(conn, reader)
+    say(
+        _("Imported the whole database from {source}: {counts}.").format(
+            source=reader.source, counts=counted(counts)
+        )
+    )
+
+
+def counted(counts: dict[str, int]) -> str:
+    """ "10 accounts, 0 contacts, 60 opportunities, …" for the data tables of a database."""
+    from colibri_cli.core.transfer import whole
+
+    return ", ".join(
+        plural(count, whole.noun(whole.BY_NAME[name])) for name, count in counts.items()
+    )
 
 
 def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
@@ -467,6 +512,28 @@ def export_history(
     Example: colibri export history -o history.csv
     """
     _export("history", output_format, output)
+
+
+@export_app.command("all")
+def export_all(output: Output = None) -> None:
+    """Export the whole database as one JSON file, to move it or to read it anywhere.
+
+    Every row of every table, ids included: accounts, contacts, statuses, opportunities
+    (those in the trash too), their whole history, tasks, targets, settings, the last ids
+    given and the database's identity. `colibri import all` loads it into an empty database.
+
+    Example: colibri export all -o colibri-all.json
+    """
+    from colibri_cli.core.transfer import whole
+
+    with database(write=False) as conn, destination(output) as out:
+        counts = whole.write(conn, out)
+    if not is_stdout(output):
+        say(
+            _("Exported the whole database to {path}: {counts}.").format(
+                path=output, counts=counted(counts)
+            )
+        )
 
 
 def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None:

@@ -225,6 +225,11 @@ def _is_fault(error: sqlite3.Error) -> bool:
     return _fault(error) is not None
 
 
+def database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
+    """The DatabaseProblem that says what a SQLite error means for the database at `path`."""
+    return _database_problem(path, error)
+
+
 def _database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
     message = str(error)
     fault = _fault(error)
