@@ -127,9 +127,20 @@ CARD = (
     ("external_id", N_("External id")),
     ("updated_at", N_("Updated"), moment("updated_at")),
 )
+
+
+def history_status_cell(row: dict) -> str:
+    """The status of a state, and whether the deal was then in the trash."""
+    return (
+        _("{status} (in the trash)").format(status=row["status"])
+        if row["deleted"]
+        else (row["status"])
+    )
+
+
 HISTORY_COLUMNS = (
     ("changed_at", N_("Changed"), moment("changed_at")),
-    ("status", N_("Status")),
+    ("status", N_("Status"), history_status_cell),
     ("amount", N_("Amount"), amount_cell),
     ("due_date", N_("Due")),
     ("effective_probability", N_("Prob."), probability_cell),
@@ -337,10 +348,18 @@ def show(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table)
 def history(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table) -> None:
     """Show every recorded state of an opportunity: status, amount, due date, probability.
 
+    The history of a deal in the trash is shown too, its deletion included.
+
     Example: colibri opp history 12 --format csv
     """
     with database(write=False) as conn:
-        found = opportunities.get(conn, opportunity)
+        try:
+            found = opportunities.get(conn, opportunity)
+        except NotFound as missing:
+            try:
+                found = opportunities.get(conn, opportunity, trashed=True)
+            except NotFound:
+                raise missing from None
         rows = opportunities.history(conn, found["id"])
     render_rows(
         rows,

@@ -283,7 +283,7 @@ def forecast(
         first = periods.parse(start, fiscal_start, field=N_("--from")) if start else None
         if first is not None and first.kind != kind:
             raise typer.BadParameter(_(FROM_OTHER_KIND[first.kind]).format(start=start))
-        day = inputs.read_date(conn, as_of, field=N_("--as-of date")) if as_of else None
+        day = inputs.read_date(conn, as_of, field=N_("--as-of date"), past=True) if as_of else None
         if day and day > clock.today():
             raise InvalidInput(
                 _("The --as-of date {day} is in the future: give today or a day before.").format(
