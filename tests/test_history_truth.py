@@ -324,3 +324,34 @@ def test_an_import_that_closes_a_deal_late_takes_effect_from_its_day(story, at, 
         "SELECT status, probability, changed_at FROM opportunity_history WHERE opportunity_id = 3 "
         "ORDER BY changed_at, id"
     )[-1] == {"status": "won", "probability": None, "changed_at": "2026-10-31T23:59:59.999999"}
+
+
+def test_the_history_of_a_deal_in_the_trash_shows_its_deletion(story, at):
+    at(NOW, "opp", "delete", "3", "--yes")
+
+    shown = at(NOW, "opp", "history", "3").stdout.splitlines()
+
+    assert [line.split("  ")[1].strip() for line in shown[1:]] == ["quote", "quote (in the trash)"]
+    rows = document(at, NOW, "opp", "history", "3")
+    assert [row["deleted"] for row in rows] == [0, 1]
+
+
+def test_in_french(story, cli):
+    french = {"COLIBRI_TODAY": NOW, "COLIBRI_LANG": "fr"}
+
+    moved = cli("opp", "status", "3", "négociation", env=french)
+    deleted = cli("opp", "delete", "3", "--yes", env=french)
+    accuracy = cli("forecast", "accuracy", "--last", "2", env=french)
+
+    assert moved.stderr == (
+        "Probabilité propre (60 %) abandonnée : Négociation est à 70 %.\n"
+        "Opportunité 3 (Gamma) : quote -> negotiation.\n"
+    )
+    assert deleted.stderr == (
+        "Mise à la corbeille : l'opportunité 3 : Gamma (ACME), 2\u202f000\u00a0€, échéance "
+        "2026-11-10, negotiation (70%).\n"
+        "Les prévisions passées la comptent toujours. Ramenez-la avec : colibri opp restore 3\n"
+    )
+    assert accuracy.stderr == (
+        "Les prévisions existent à partir de 2026-10 : l'historique commence le 2026-09-15.\n"
+    )
