@@ -106,7 +106,10 @@ LIST_COLUMNS = (
     ("status", N_("Status")),
     ("effective_probability", N_("Prob."), probability_cell),
 )
-TRASH_LIST_COLUMNS = (*LIST_COLUMNS, ("deleted_at", N_("Deleted"), moment("deleted_at")))
+TRASH_LIST_COLUMNS = (
+    *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
+    ("deleted_at", N_("Deleted"), lambda row: row["deleted_at"][:10]),
+)
 CARD = (
     ("id", N_("ID")),
     ("name", N_("Name")),

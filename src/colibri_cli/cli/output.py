@@ -22,7 +22,17 @@ from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 TABLE_LIMIT = 100
-UNBROKEN = {"id", "amount", "due_date", "done_on", "kind", "status", "currency", "period"}
+UNBROKEN = {
+    "id",
+    "amount",
+    "due_date",
+    "done_on",
+    "deleted_at",
+    "kind",
+    "status",
+    "currency",
+    "period",
+}
 """Short columns a narrow terminal must not break; the others wrap."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
