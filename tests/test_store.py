@@ -1,5 +1,6 @@
 """The SQLite store: where the file lives, how it is created and opened, what it refuses."""
 
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -857,3 +858,24 @@ def test_a_damaged_database_is_one_line_and_exit_5(ok, cli, db_path):
         f"Error: The database {db_path} cannot be used: database disk image is malformed. "
         "Restore it from a backup or point --db at another file.\n"
     )
+
+
+def test_stamps_of_one_process_always_move_forward(monkeypatch):
+    """Two writes within one tick of a coarse clock still get two stamps, the second later:
+    an update stamped like the change before it would be taken for another program's."""
+    from colibri_cli.core import clock
+
+    frozen = dt.datetime(2026, 11, 26, 10, 0, 0)
+
+    class FrozenDatetime(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return frozen
+
+    monkeypatch.setattr(clock.dt, "datetime", FrozenDatetime)
+    monkeypatch.setattr(clock, "_last_stamp", "")
+
+    assert [clock.now(), clock.now()] == [
+        "2026-11-26T10:00:00.000000",
+        "2026-11-26T10:00:00.000001",
+    ]

@@ -14,6 +14,26 @@ from colibri_cli.i18n import _
 MIGRATION_SET = "colibri"
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
+OPEN_PIPELINE_V1 = """
+    CREATE VIEW open_pipeline AS
+    SELECT
+        o.id,
+        o.name,
+        a.name AS account,
+        o.amount,
+        o.currency,
+        o.due_date,
+        o.status,
+        s.label AS status_label,
+        coalesce(o.probability, s.probability) AS probability,
+        o.amount * coalesce(o.probability, s.probability) / 100.0 AS weighted_amount
+    FROM opportunities AS o
+    JOIN statuses AS s ON s.key = o.status
+    JOIN accounts AS a ON a.id = o.account_id
+    WHERE s.kind = 'open'
+    """
+"""A view of the open pipeline, for other tools."""
+
 SCHEMA_V1 = [
     """
     CREATE TABLE accounts (
@@ -155,24 +175,7 @@ SCHEMA_V1 = [
         value TEXT NOT NULL
     )
     """,
-    """
-    CREATE VIEW open_pipeline AS
-    SELECT
-        o.id,
-        o.name,
-        a.name AS account,
-        o.amount,
-        o.currency,
-        o.due_date,
-        o.status,
-        s.label AS status_label,
-        coalesce(o.probability, s.probability) AS probability,
-        o.amount * coalesce(o.probability, s.probability) / 100.0 AS weighted_amount
-    FROM opportunities AS o
-    JOIN statuses AS s ON s.key = o.status
-    JOIN accounts AS a ON a.id = o.account_id
-    WHERE s.kind = 'open'
-    """,
+    OPEN_PIPELINE_V1,
 ]
 
 
@@ -424,24 +427,9 @@ TRASH_AND_TRUE_HISTORY = [
 ]
 
 
-OPEN_PIPELINE_V2 = f"""
-    CREATE VIEW open_pipeline AS
-    SELECT
-        o.id,
-        o.name,
-        a.name AS account,
-        o.amount,
-        o.currency,
-        o.due_date,
-        o.status,
-        s.label AS status_label,
-        coalesce(o.probability, s.probability) AS probability,
-        o.amount * coalesce(o.probability, s.probability) / 100.0 AS weighted_amount
-    FROM opportunities AS o
-    JOIN statuses AS s ON s.key = o.status
-    JOIN accounts AS a ON a.id = o.account_id
-    WHERE s.kind = 'open' AND o.{LIVE_OPPORTUNITIES}
-"""
+OPEN_PIPELINE_V2 = OPEN_PIPELINE_V1.replace(
+    "WHERE s.kind = 'open'", f"WHERE s.kind = 'open' AND o.{LIVE_OPPORTUNITIES}"
+)
 
 
 def m004_trash_and_true_history(db) -> None:
