@@ -18,7 +18,7 @@ from typing import Annotated, TextIO
 import typer
 
 from colibri_cli import i18n
-from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.i18n import N_, _
 
 TABLE_LIMIT = 100
@@ -265,7 +265,8 @@ def stdout_console():
 @contextlib.contextmanager
 def destination(output: Path | None) -> Iterator[TextIO]:
     """stdout, or a file written beside FILE and moved into place once complete: in
-    UTF-8 and with the line ends written, whatever the locale says."""
+    UTF-8 and with the line ends written, whatever the locale says. Never the database
+    nor through a file planted beside it (core/files.py)."""
     if is_stdout(output):
         sys.stdout.flush()
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
@@ -275,23 +276,26 @@ def destination(output: Path | None) -> Iterator[TextIO]:
         finally:
             stream.detach()  # stdout stays open for what follows
         return
+    from colibri_cli.cli import context
+    from colibri_cli.core import files
+
+    files.refuse_database(output, context.path())
     if output.is_dir():
         raise InvalidInput(_("Cannot write {path}: it is a directory.").format(path=output))
-    import tempfile
-
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
-        )
+        handle, temporary = files.temporary_beside(output)
     except OSError as error:
         raise InvalidInput(
             _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror)
         ) from None
-    temporary = Path(temporary)
     try:
         with open(handle, "w", encoding="utf-8", newline="") as out:  # noqa: PTH123 - an fd
             yield out
         temporary.replace(output)  # readable by its owner only, like the database
+    except OSError as error:  # a full disk, say: the file named, not "the output"
+        raise ColibriError(
+            _("Cannot write {path}: {reason}.").format(path=output, reason=error.strerror)
+        ) from error
     finally:
         temporary.unlink(missing_ok=True)
 

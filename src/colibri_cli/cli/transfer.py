@@ -539,18 +539,18 @@ def export_all(output: Output = None) -> None:
 def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None:
     from colibri_cli.core.transfer import exporting
 
-    with database(write=False) as conn:
+    # The destination first: refused, it leaves no query open on the database.
+    with database(write=False) as conn, destination(output) as out:
         names, rows = exporting.export_rows(conn, kind)
         counted = _Counted(rows)
-        with destination(output) as out:
-            if output_format is ExportFormat.csv:
-                write_csv(counted, names, out)
-            elif output_format is ExportFormat.json:
-                write_json(counted, names, out)
-            else:
-                for row in counted:
-                    out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False))
-                    out.write("\n")
+        if output_format is ExportFormat.csv:
+            write_csv(counted, names, out)
+        elif output_format is ExportFormat.json:
+            write_json(counted, names, out)
+        else:
+            for row in counted:
+                out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False))
+                out.write("\n")
     if output is not None and str(output) != "-":
         say(
             _("Exported {records} to {path}.").format(

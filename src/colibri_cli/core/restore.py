@@ -10,20 +10,16 @@ that the file keeps its name, its permissions and a consistent write-ahead log, 
 connections see the change as one write.
 """
 
-import contextlib
 import os
-import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from colibri_cli.core import backup as backup_core
-from colibri_cli.core import clock, migrations, store
+from colibri_cli.core import clock, files, migrations, store
 from colibri_cli.core.errors import DatabaseProblem, InvalidInput, NotFound
 from colibri_cli.core.transfer import whole
 from colibri_cli.i18n import _
-
-SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @dataclass
@@ -136,8 +132,9 @@ def restore(backup: Backup, path: Path) -> Restored:
     created = not path.exists()
     if created:
         store.open_database(path).close()  # made as any new database: private, migrated
-    staged = path.with_name(f".{path.name}.restore-{secrets.token_hex(4)}.partial")
+    staged = None
     try:
+        staged = _staging(path)
         _stage(backup, staged)
         conn = store.open_database(path)
         try:
@@ -147,26 +144,33 @@ def restore(backup: Backup, path: Path) -> Restored:
             conn.close()
     except BaseException:
         if created:
-            _remove(path)
+            files.remove(path)
         raise
     finally:
-        _remove(staged)
+        if staged is not None:
+            files.remove(staged)
     with store.session(path, write=False) as conn:
         found = whole.counts(conn)
     return Restored(path=path, kept=kept, counts=found)
 
 
-def _stage(backup: Backup, staged: Path) -> None:
-    """Make the backup a complete, up to date colibri database at `staged`."""
+def _staging(path: Path) -> Path:
+    """A new, empty file beside the database, made for the backup (see core/files.py)."""
     try:
-        descriptor = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(descriptor)
+        handle, staged = files.temporary_beside(path, "restore-")
     except OSError as error:
         raise DatabaseProblem(
             _("Cannot write beside the database, in {folder}: {reason}.").format(
-                folder=staged.parent, reason=error.strerror
+                folder=path.parent, reason=error.strerror
             )
         ) from error
+    os.close(handle)
+    return staged
+
+
+def _stage(backup: Backup, staged: Path) -> None:
+    """Make the backup a complete, up to date colibri database at `staged` (a new, empty
+    file made for it)."""
     if backup.export:
         with (
             whole.Reader(str(backup.path), None) as reader,
@@ -177,7 +181,7 @@ def _stage(backup: Backup, staged: Path) -> None:
     try:
         source = sqlite3.connect(f"{backup.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            target = sqlite3.connect(staged)
+            target = sqlite3.connect(files.uri(staged), uri=True)
             try:
                 source.backup(target)
             finally:
@@ -219,9 +223,3 @@ def _copy_into(staged: Path, conn: sqlite3.Connection, path: Path) -> None:
             source.close()
     except sqlite3.Error as error:
         raise store.database_problem(path, error) from error
-
-
-def _remove(path: Path) -> None:
-    for name in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
-        with contextlib.suppress(FileNotFoundError):
-            name.unlink()

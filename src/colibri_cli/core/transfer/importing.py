@@ -13,6 +13,7 @@ a duplicate, and is rejected.
 
 import sqlite3
 
+from colibri_cli.core import files
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.deals import OpportunityImporter
@@ -34,6 +35,8 @@ def prepare(conn: sqlite3.Connection, kind: str, source: Source, options: Option
     before any row is read."""
     if options.rejects and not options.skip_invalid:
         raise InvalidInput(_("--rejects FILE goes with --skip-invalid: it keeps the skipped rows."))
+    if options.rejects:
+        files.refuse_database(options.rejects, files.database_of(conn))
     importer = IMPORTERS[kind](conn, source, options)
     importer.defaults = importer.read_defaults()
     importer.check_required_columns()

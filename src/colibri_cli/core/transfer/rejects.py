@@ -3,16 +3,17 @@
 It has the format, delimiter, line ends and encoding of the file imported, the original columns and
 one more, `reject_reason`, first; fixed, it imports with the same command (the reason
 column is then ignored). It is written next to its destination and moved there only when
-the import stands, so a refused or dry run leaves no rejects file behind.
+the import stands, so a refused or dry run leaves no rejects file behind (core/files.py:
+never the database, never through a planted file).
 """
 
 import contextlib
 import csv
 import json
-import tempfile
 from pathlib import Path
 
-from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core import files
+from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.transfer.columns import REJECT_REASON
 from colibri_cli.core.transfer.sources import Record, Source
 from colibri_cli.i18n import _
@@ -27,17 +28,14 @@ class RejectsFile:
                 _("Cannot write the rejects file {path}: it is a directory.").format(path=path)
             )
         try:
-            handle, temporary = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial"
-            )
+            handle, self.temporary = files.temporary_beside(self.path)
         except OSError as error:
             raise InvalidInput(
                 _("Cannot write the rejects file {path}: {reason}.").format(
                     path=path, reason=error.strerror
                 )
             ) from None
-        self.temporary = Path(temporary)
-        self.file = open(  # noqa: PTH123, SIM115 - an fd from mkstemp, closed by finish()
+        self.file = open(  # noqa: PTH123, SIM115 - a new file's fd, closed by finish()
             handle, "w", encoding=source.encoding, errors="replace", newline=""
         )
         self.count = 0
@@ -54,6 +52,10 @@ class RejectsFile:
             self.writer.writerow(headers)
 
     def write(self, record: Record, reason: str) -> None:
+        with self._failing():
+            self._write(record, reason)
+
+    def _write(self, record: Record, reason: str) -> None:
         self.count += 1
         if self.source.format == "csv":
             cells = list(record.cells)
@@ -74,14 +76,28 @@ class RejectsFile:
 
     def finish(self, *, keep: bool) -> Path | None:
         """Move the file into place if the import stands and rows were rejected."""
-        if self.source.format == "json":
-            self.file.write("[]\n" if self.count == 0 else "\n]\n")
-        self.file.close()
-        if not keep:
-            self.temporary.unlink(missing_ok=True)
-            return None
-        self.temporary.replace(self.path)
+        with self._failing():
+            if self.source.format == "json":
+                self.file.write("[]\n" if self.count == 0 else "\n]\n")
+            self.file.close()
+            if not keep:
+                self.temporary.unlink(missing_ok=True)
+                return None
+            self.temporary.replace(self.path)
         return self.path
+
+    @contextlib.contextmanager
+    def _failing(self):
+        """A write that fails (a full disk) removes the file and names it."""
+        try:
+            yield
+        except OSError as error:
+            self.discard()
+            raise ColibriError(
+                _("Cannot write the rejects file {path}: {reason}.").format(
+                    path=self.path, reason=error.strerror
+                )
+            ) from error
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):
