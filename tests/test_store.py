@@ -879,3 +879,5 @@ def test_stamps_of_one_process_always_move_forward(monkeypatch):
         "2026-11-26T10:00:00.000000",
         "2026-11-26T10:00:00.000001",
     ]
+    monkeypatch.setenv("COLIBRI_TODAY", "2026-11-20")  # a clock put back: its own day
+    assert clock.now() == "2026-11-20T10:00:00.000000"

@@ -43,14 +43,15 @@ _last_stamp = ""
 
 def now() -> str:
     """The timestamp of a change: today's date (fixed or real) with the real time of day,
-    later than the one before it in this process (a coarse clock gives two writes the same
-    time, and a change stamped like the one it follows would look unstamped: see m004)."""
+    later than the one before it on the same day in this process (a coarse clock gives two
+    writes the same time, and a change stamped like the one it follows would look unstamped:
+    see m004)."""
     global _last_stamp
     if _pinned is not None:
         return _pinned.isoformat(timespec="microseconds")
     time_of_day = dt.datetime.now().time().isoformat(timespec="microseconds")
     stamp = f"{today().isoformat()}T{time_of_day}"
-    if stamp <= _last_stamp:
+    if stamp[:10] == _last_stamp[:10] and stamp <= _last_stamp:
         later = dt.datetime.fromisoformat(_last_stamp) + dt.timedelta(microseconds=1)
         stamp = later.isoformat(timespec="microseconds")
     _last_stamp = stamp
