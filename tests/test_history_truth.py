@@ -348,10 +348,65 @@ def test_in_french(story, cli):
         "Opportunité 3 (Gamma) : quote -> negotiation.\n"
     )
     assert deleted.stderr == (
-        "Mise à la corbeille : l'opportunité 3 : Gamma (ACME), 2\u202f000\u00a0€, échéance "
+        "Mise à la corbeille de l'opportunité 3 : Gamma (ACME), 2\u202f000\u00a0€, échéance "
         "2026-11-10, negotiation (70%).\n"
         "Les prévisions passées la comptent toujours. Ramenez-la avec : colibri opp restore 3\n"
     )
     assert accuracy.stderr == (
         "Les prévisions existent à partir de 2026-10 : l'historique commence le 2026-09-15.\n"
+    )
+
+
+def test_a_close_is_never_dated_before_a_step_the_history_records(story, at, cli, rows):
+    at("2026-10-10", "opp", "status", "3", "negotiation")
+    steps = [("quote", 60), ("negotiation", None)]
+
+    early = cli("opp", "status", "3", "won", "--on", "2026-10-05", "--no-follow-up",
+                env={"COLIBRI_TODAY": NOW})  # fmt: skip
+    assert early.exit_code == 2
+    assert early.stderr == (
+        "Error: Opportunity 3 was still open on 2026-10-10 (its history records a change to "
+        "negotiation that day): it cannot have closed on 2026-10-05. Give 2026-10-10 or later.\n"
+    )
+    at(NOW, "opp", "status", "3", "won", "--on", "2026-10-12", "--no-follow-up")
+    refused = cli("opp", "edit", "3", "--closed-on", "2026-10-09", env={"COLIBRI_TODAY": NOW})
+    assert refused.exit_code == 2
+    assert "it cannot have closed on 2026-10-09" in refused.stderr
+    at(NOW, "opp", "edit", "3", "--closed-on", "2026-10-10")
+    at(NOW, "opp", "edit", "3", "--closed-on", "2026-10-30")
+    at(NOW, "opp", "edit", "3", "--closed-on", "2026-10-11")
+
+    history = rows(
+        "SELECT status, probability FROM opportunity_history WHERE opportunity_id = 3 "
+        "ORDER BY changed_at, id"
+    )
+    opened = [(row["status"], row["probability"]) for row in history if row["status"] != "won"]
+    assert opened[:2] == steps  # every step of its story, after three corrections
+    assert {(status, probability) for status, probability in opened[2:]} <= {("negotiation", None)}
+    assert forecast_row(at, "2026-10-10", "2026-11")["expected"] == 1400  # 2,000 at 70 %
+    assert forecast_row(at, "2026-10-11", "2026-10")["won"] == 2000  # Gamma, won on 10-11
+
+
+def test_a_deal_entered_closed_without_a_creation_date_was_created_on_its_closing_day(
+    story, at, rows
+):
+    at(NOW, "opp", "create", "Zeta", "-a", "ACME", "--amount", "1000", "--due", "2026-10-31",
+       "-s", "lost", "--closed-on", "2026-10-03", "--no-follow-up")  # fmt: skip
+
+    assert rows("SELECT created_on, closed_on FROM opportunities WHERE name = 'Zeta'") == [
+        {"created_on": "2026-10-03", "closed_on": "2026-10-03"}
+    ]
+    assert rows("SELECT changed_at, status FROM opportunity_history WHERE opportunity_id = 4") == [
+        {"changed_at": "2026-10-03T00:00:00", "status": "lost"}
+    ]  # closed from the start
+
+
+def test_closing_again_on_another_day_points_at_the_correction(story, cli):
+    result = cli("opp", "status", "1", "won", "--on", "2026-09-29", "--no-follow-up",
+                 env={"COLIBRI_TODAY": NOW})  # fmt: skip
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Opportunity 1 is already 'won': nothing to change. To correct its closing "
+        "date: colibri opp edit 1 --closed-on 2026-09-29\n"
     )

@@ -40,6 +40,8 @@ OPPORTUNITY_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+SHOWN_COLUMNS = [*OPPORTUNITY_COLUMNS, "effective_probability"]
+"""What listings give scripts: the stored columns and the probability that counts."""
 ESSENTIALS = ("--amount", "15000", "--due", "2026-12-31", "--status", "quote")
 
 
@@ -374,8 +376,8 @@ def test_create_with_format_json_prints_the_saved_opportunity(accounts, ok, rows
     assert result.stderr == (
         "Created opportunity 1: Deal (Beta Corp), 15,000 EUR, due 2026-12-31, quote (40%).\n"
     )
-    assert json.loads(result.stdout) == saved
-    assert list(json.loads(result.stdout)) == OPPORTUNITY_COLUMNS
+    assert json.loads(result.stdout) == {**saved, "effective_probability": 40}
+    assert list(json.loads(result.stdout)) == SHOWN_COLUMNS
 
 
 # --- create: what is missing or wrong --------------------------------------------------------
@@ -682,17 +684,17 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
 
     saved = opportunity(rows, 3)
     assert result.stdout == (
-        ",".join(OPPORTUNITY_COLUMNS) + "\n"
+        ",".join(SHOWN_COLUMNS) + "\n"
         f"3,2,,Audit,8000,USD,2027-02-15,analysis,25,,,,audit,Call Marie,{TODAY},,,,"
-        f"{saved['created_at']},{saved['updated_at']}\n"
+        f"{saved['created_at']},{saved['updated_at']},25\n"
     )
 
 
 def test_list_json_has_every_column(pipeline, ok, rows):
     result = ok("opp", "list", "--overdue", "--format", "json")
 
-    assert json.loads(result.stdout) == [opportunity(rows, 2)]
-    assert list(json.loads(result.stdout)[0]) == OPPORTUNITY_COLUMNS
+    assert json.loads(result.stdout) == [{**opportunity(rows, 2), "effective_probability": 70}]
+    assert list(json.loads(result.stdout)[0]) == SHOWN_COLUMNS
 
 
 def test_list_table_with_filters(pipeline, ok):
@@ -727,7 +729,7 @@ def test_list_of_an_empty_database_says_how_to_start(ok):
 def test_an_empty_list_is_still_valid_data(ok, output):
     result = ok("opp", "list", "--format", output)
 
-    assert result.stdout == ("[]\n" if output == "json" else ",".join(OPPORTUNITY_COLUMNS) + "\n")
+    assert result.stdout == ("[]\n" if output == "json" else ",".join(SHOWN_COLUMNS) + "\n")
 
 
 @pytest.mark.parametrize(
@@ -841,8 +843,9 @@ def test_show_json_has_every_column_the_history_and_the_tasks(pipeline, ok, rows
     result = ok("opp", "show", "Formation", "--format", "json")
 
     shown = json.loads(result.stdout)
-    assert list(shown) == [*OPPORTUNITY_COLUMNS, "history", "tasks"]
+    assert list(shown) == [*SHOWN_COLUMNS, "history", "tasks"]
     assert {key: shown[key] for key in OPPORTUNITY_COLUMNS} == opportunity(rows, 4)
+    assert shown["effective_probability"] == 100  # won
     assert shown["closed_on"] == TODAY
     assert shown["history"] == rows("SELECT * FROM opportunity_history WHERE opportunity_id = 4")
     assert shown["history"][0]["changed_at"] == "2026-09-01T00:00:00"
@@ -1041,7 +1044,7 @@ def test_edit_with_format_json_prints_the_record(accounts, ok, rows):
 
     result = ok("opp", "edit", "1", "--notes", "n", "--format", "json")
 
-    assert json.loads(result.stdout) == opportunity(rows)
+    assert json.loads(result.stdout) == {**opportunity(rows), "effective_probability": 40}
 
 
 @pytest.mark.parametrize(
@@ -1162,7 +1165,9 @@ def test_a_deal_in_the_trash_is_listed_apart_restored_as_it_was_or_purged(accoun
 
     shown = cli("opp", "show", "1")
     assert shown.exit_code == 3
-    assert shown.stderr == "Error: No opportunity '1'. See `colibri opp list`.\n"
+    assert shown.stderr == (
+        "Error: Opportunity 1 is in the trash: bring it back with colibri opp restore 1\n"
+    )
     trash = json.loads(ok("opp", "list", "--deleted", "--format", "json").stdout)
     assert [(deal["id"], deal["deleted_at"][:10]) for deal in trash] == [(1, TODAY)]
 
@@ -1178,7 +1183,11 @@ def test_a_deal_in_the_trash_is_listed_apart_restored_as_it_was_or_purged(accoun
     ]
     again = cli("opp", "restore", "1")
     assert again.exit_code == 3
-    assert again.stderr == "Error: No opportunity '1'. See `colibri opp list --deleted`.\n"
+    assert again.stderr == (
+        "Error: Opportunity 1 is not in the trash (see colibri opp list --deleted).\n"
+    )
+    nowhere = cli("opp", "restore", "99")
+    assert nowhere.stderr == "Error: No opportunity '99'. See `colibri opp list --deleted`.\n"
 
     refused = cli("opp", "delete", "1", "--purge")
     assert refused.exit_code == 2

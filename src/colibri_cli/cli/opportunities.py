@@ -184,7 +184,7 @@ def _report(opportunity: dict, messages: list[str], output: OutputFormat, verb: 
         warn(message) if message in warnings else say(message)
     say(_(SAVED[verb]).format(summary=summary(opportunity)))
     if output is not OutputFormat.table:
-        render_record(opportunity, output, fields=opportunities.COLUMNS, labels=CARD)
+        render_record(opportunity, output, fields=opportunities.SHOWN_COLUMNS, labels=CARD)
 
 
 @app.command("create")
@@ -332,7 +332,7 @@ def list_(
             if filtered
             else _("No opportunities yet. Create one with: colibri opp create")
         )
-        fields, columns = opportunities.COLUMNS, LIST_COLUMNS
+        fields, columns = opportunities.SHOWN_COLUMNS, LIST_COLUMNS
     render_rows(rows, output, fields=fields, columns=columns, empty=empty)
 
 
@@ -344,7 +344,9 @@ def show(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table)
     """
     with database(write=False) as conn:
         record = opportunities.details(conn, opportunity)
-    render_record(record, output, fields=opportunities.COLUMNS, labels=CARD, sections=SECTIONS)
+    render_record(
+        record, output, fields=opportunities.SHOWN_COLUMNS, labels=CARD, sections=SECTIONS
+    )
 
 
 @app.command("history")

@@ -4,10 +4,13 @@ The history triggers (migrations m002, m004) write one full-state row per change
 when it is written. A close entered late (`opp status … --on`, `opp create … --closed-on`,
 a corrected closing date) took effect on an earlier day: its row is moved to the end of
 that day, and the rows recorded since carry its status, so that every report as of that
-day on sees the deal closed, and none before it does.
+day on sees the deal closed, and none before it does. Those rows only changed the amount,
+due date or currency: a close cannot be dated before the last change of the deal's open
+state (`last_open_change`), so moving a close never erases a step of the deal's story.
 """
 
 import datetime as dt
+import itertools
 import sqlite3
 
 from colibri_cli.core import clock, records
@@ -15,6 +18,35 @@ from colibri_cli.core import clock, records
 END_OF_DAY = "T23:59:59.999999"
 STATUS_PART = ("status", "probability", "closed_on", "status_probability")
 """What a close changes in a history row; amount, due date and currency stay each row's."""
+
+
+def last_open_change(conn: sqlite3.Connection, opportunity_id: int) -> dict | None:
+    """The latest change of the deal's open state (its status, its own probability or its
+    status's) before its current close, if it is closed: a close cannot have happened
+    before it, or the history would lose it. None when the history has no such change."""
+    rows = _rows(conn, opportunity_id)
+    while rows and rows[-1]["kind"] != "open":  # the current close, if any
+        rows.pop()
+    changes = [
+        row
+        for previous, row in itertools.pairwise(rows)
+        if any(previous[column] != row[column] for column in OPEN_STATE)
+    ]
+    return changes[-1] if changes else None
+
+
+OPEN_STATE = ("status", "probability", "status_probability")
+
+
+def _rows(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
+    return records.fetch(
+        conn,
+        "SELECT h.id, h.changed_at, h.status, h.probability, h.closed_on, h.status_probability,"
+        " coalesce(s.kind, 'open') AS kind FROM opportunity_history AS h"
+        " LEFT JOIN statuses AS s ON s.key = h.status"
+        " WHERE h.opportunity_id = ? ORDER BY h.changed_at, h.id",
+        (opportunity_id,),
+    )
 
 
 def moment_of(day: dt.date) -> str | None:
@@ -31,14 +63,7 @@ def close_takes_effect(
     the date of the one before (a closing date put later), the rows of that close which the
     moment now follows carry the state the deal had before it closed, or, for a deal that
     was never open in colibri, wait for the close's moment."""
-    rows = records.fetch(
-        conn,
-        "SELECT h.id, h.changed_at, h.status, h.probability, h.closed_on, h.status_probability,"
-        " coalesce(s.kind, 'open') AS kind FROM opportunity_history AS h"
-        " LEFT JOIN statuses AS s ON s.key = h.status"
-        " WHERE h.opportunity_id = ? ORDER BY h.changed_at, h.id",
-        (opportunity_id,),
-    )
+    rows = _rows(conn, opportunity_id)
     newest = max(rows, key=lambda row: row["id"])
     moment = moment_of(day) or newest["changed_at"]
     earlier = [row for row in rows if row is not newest]

@@ -25,7 +25,7 @@ from colibri_cli.core import (
 from colibri_cli.core import (
     history as effective,
 )
-from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.errors import ColibriError, InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_number
 
@@ -64,7 +64,10 @@ HISTORY_COLUMNS = (
     "status_probability",
     "deleted",
 )
-TRASH_COLUMNS = (*COLUMNS, "deleted_at")
+SHOWN_COLUMNS = (*COLUMNS, "effective_probability")
+"""What listings give scripts: the stored columns, and the probability that counts (its own,
+else its status's; a closed deal's is its outcome's)."""
+TRASH_COLUMNS = (*SHOWN_COLUMNS, "deleted_at")
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"
 TRASH_COMMAND = "colibri opp list --deleted"
@@ -241,7 +244,10 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
         ) from None
     values = parsed.values
     values.setdefault("currency", settings.get(conn, "currency"))
-    values["created_on"] = values.get("created_on") or clock.today().isoformat()
+    # A deal entered closed on a past day, with no creation date, was created that day.
+    values["created_on"] = (
+        values.get("created_on") or values.get("closed_on") or clock.today().isoformat()
+    )
     status = statuses.get(conn, values["status"])
     _follow_status(conn, values, values["status"])
     check_contact_account(conn, values)
@@ -279,6 +285,33 @@ def _create_closed(conn: sqlite3.Connection, values: dict) -> int:
     records.update(conn, "opportunities", opportunity_id, closing)
     effective.close_takes_effect(conn, opportunity_id, dt.date.fromisoformat(closing["closed_on"]))
     return opportunity_id
+
+
+def close_before_history(
+    conn: sqlite3.Connection, opportunity_id: int, closed_on: str
+) -> str | None:
+    """Why a close entered late cannot be dated `closed_on`, if it cannot: it is before the
+    deal's last recorded step while open, which happened, so the deal was not closed yet."""
+    change = effective.last_open_change(conn, opportunity_id)
+    if change is None or closed_on >= change["changed_at"][:10]:
+        return None
+    return _(
+        "Opportunity {id} was still open on {day} (its history records a change to {status} "
+        "that day): it cannot have closed on {closed}. Give {day} or later."
+    ).format(
+        id=opportunity_id,
+        day=change["changed_at"][:10],
+        status=change["status"],
+        closed=closed_on,
+    )
+
+
+def check_close_after_history(
+    conn: sqlite3.Connection, opportunity_id: int, closed_on: str
+) -> None:
+    problem = close_before_history(conn, opportunity_id, closed_on)
+    if problem:
+        raise InvalidInput(problem)
 
 
 def check_closing_date(closed_on: str, created_on: str) -> None:
@@ -352,8 +385,26 @@ def get(
 ) -> dict:
     """An opportunity by id or name, with its account, contact and status; a unique
     beginning of the name is enough unless `exact`. One in the trash is found only when
-    `trashed`, and then only such a one."""
-    found = records.find(
+    `trashed`, and then only such a one; looked for on the other side of the trash, it is
+    not found with a message that says where it is."""
+    try:
+        found = _find(conn, ref, exact=exact, trashed=trashed)
+    except NotFound as missing:
+        try:
+            elsewhere = _find(conn, ref, exact=exact, trashed=not trashed)
+        except ColibriError:
+            raise missing from None  # the first answer, with its suggestions
+        message = (
+            N_("Opportunity {id} is not in the trash (see colibri opp list --deleted).")
+            if trashed
+            else N_("Opportunity {id} is in the trash: bring it back with colibri opp restore {id}")
+        )
+        raise NotFound(_(message).format(id=elsewhere["id"])) from None
+    return records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],))[0]
+
+
+def _find(conn: sqlite3.Connection, ref: str | int, *, exact: bool, trashed: bool):
+    return records.find(
         conn,
         "opportunities",
         ref,
@@ -362,7 +413,6 @@ def get(
         exact=exact,
         condition=IN_TRASH if trashed else LIVE,
     )
-    return records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],))[0]
 
 
 def details(conn: sqlite3.Connection, ref: str | int) -> dict:
@@ -410,6 +460,7 @@ def edit(
     closed_on = values.get("closed_on") or opportunity["closed_on"]
     if "closed_on" in values:
         check_closing_date(closed_on, values.get("created_on", opportunity["created_on"]))
+        check_close_after_history(conn, opportunity["id"], closed_on)
     elif closed_on and values.get("created_on", "") > closed_on:
         raise InvalidInput(
             _("The creation date {day} is after the closing date {closed}.").format(
@@ -524,11 +575,14 @@ def plan_status_change(
     opportunity = get(conn, ref)
     status = statuses.resolve(conn, status_text)
     if status["key"] == opportunity["status"]:
-        raise InvalidInput(
-            _("Opportunity {id} is already {status!r}: nothing to change.").format(
-                id=opportunity["id"], status=status["key"]
-            )
+        already = _("Opportunity {id} is already {status!r}: nothing to change.").format(
+            id=opportunity["id"], status=status["key"]
         )
+        if status["kind"] in statuses.CLOSED_KINDS and on is not None:
+            already += " " + _(
+                "To correct its closing date: colibri opp edit {id} --closed-on {day}"
+            ).format(id=opportunity["id"], day=on.isoformat())
+        raise InvalidInput(already)
     if status["kind"] not in statuses.CLOSED_KINDS:
         if on is not None:
             raise InvalidInput(
@@ -548,6 +602,7 @@ def plan_status_change(
                 day=closed_on, created=opportunity["created_on"]
             )
         )
+    check_close_after_history(conn, opportunity["id"], closed_on.isoformat())
     title, due = follow_up_proposal(conn, opportunity["account_name"], status["kind"], closed_on)
     return StatusPlan(opportunity, status, closed_on, title, due)
 

@@ -755,6 +755,10 @@ class OpportunityImporter(ReferencingImporter):
                     ).format(day=closed_on, created=new["created_on"]),
                 )
             ]
+        if closed_on != existing["closed_on"]:
+            problem = opportunities.close_before_history(self.conn, existing["id"], closed_on)
+            if problem:
+                return [Problem("closed_on", problem)]
         return []
 
     def notices(self) -> None:
