@@ -13,7 +13,7 @@ import pytest
 MARKER = "--- sys.modules ---"
 RUN_CLI_THEN_LIST_MODULES = f"""
 import sys
-from colibri_cli.cli.app import main
+from colibri_cli.__main__ import main
 sys.argv = ["colibri", *sys.argv[1:]]
 try:
     main()

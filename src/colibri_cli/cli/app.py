@@ -1,6 +1,8 @@
 """The `colibri` command: global options, the sub-apps, and how failures reach the user."""
 
+import contextlib
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -23,7 +25,7 @@ from colibri_cli.cli import (
 )
 from colibri_cli.cli.output import error
 from colibri_cli.core import store
-from colibri_cli.core.errors import ColibriError
+from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.i18n import _
 
 
@@ -38,8 +40,13 @@ class ColibriGroup(TyperGroup):
         from typer._click.exceptions import NoArgsIsHelpError
 
         arguments = args[0] if args else kwargs.get("args")
-        self._choose_language(sys.argv[1:] if arguments is None else list(arguments))
+        argv = sys.argv[1:] if arguments is None else list(arguments)
+        garbled = _not_utf8(argv)
+        self._choose_language([] if garbled else argv)
         try:
+            _interrupts_raise()
+            if garbled:
+                raise InvalidInput(garbled)
             code = super().main(*args, standalone_mode=False, **kwargs)
         except ColibriError as failure:
             if os.environ.get("COLIBRI_DEBUG"):
@@ -99,6 +106,41 @@ class ColibriGroup(TyperGroup):
             from colibri_cli.cli import helptext
 
             helptext.translate(self)
+
+
+def _interrupts_raise() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, which `main` turns into exit 130 after
+    the command's transaction is rolled back (at start-up, `__main__` exits at once)."""
+    with contextlib.suppress(ValueError):  # outside the main thread signals stay as they are
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _not_utf8(argv: list[str]) -> str | None:
+    """What is wrong when an argument or a COLIBRI_ variable holds bytes that are not UTF-8.
+
+    Python hands such bytes over as lone surrogates, which no database column, file or
+    terminal can take: they are refused before any command sees them.
+    """
+    named = [(_("Argument {number}").format(number=n), a) for n, a in enumerate(argv, 1)]
+    named += [(name, value) for name, value in os.environ.items() if name.startswith("COLIBRI_")]
+    for name, text in named:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return _(
+                "{name} is not valid UTF-8: {text}. Write it again in UTF-8, or set your "
+                "terminal or script to UTF-8."
+            ).format(name=name, text=_shown_bytes(text))
+    return None
+
+
+def _shown_bytes(text: str) -> str:
+    """`text` with the bytes that are not UTF-8 written as \\xff escapes."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that came from no byte
+        return text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _asks_for_help(argv: list[str]) -> bool:
@@ -171,7 +213,3 @@ def root(
     4 conflict, 5 database problem.
     """
     context.db_option = db
-
-
-def main() -> None:
-    app()

@@ -5,6 +5,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from colibri_cli.core.dates import FIRST_YEAR, LAST_YEAR
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import _
 
@@ -29,13 +30,21 @@ def today() -> dt.date:
     if not fixed:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(fixed)
+        day = dt.date.fromisoformat(fixed)
     except ValueError:
         raise InvalidInput(
             _(
                 "COLIBRI_TODAY={value!r} is not a date: use the form YYYY-MM-DD, or unset it."
             ).format(value=fixed)
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(
+            _(
+                "COLIBRI_TODAY={value!r} is outside the years {first} to {last}: "
+                "use a date in between, or unset it."
+            ).format(value=fixed, first=FIRST_YEAR, last=LAST_YEAR)
+        )
+    return day
 
 
 _last_stamp = ""

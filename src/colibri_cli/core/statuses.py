@@ -6,7 +6,7 @@ import sqlite3
 from colibri_cli.core import clock, records
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_, Nc_, _, pgettext
+from colibri_cli.i18n import N_, Nc_, _, format_number, pgettext
 
 KINDS = ("open", "won", "lost", "cancelled")
 CLOSED_KINDS = ("won", "lost", "cancelled")
@@ -25,6 +25,9 @@ def effective_probability_sql(opportunity: str = "o", status: str = "s") -> str:
 
 
 COLUMNS = ("key", "label", "probability", "kind", "position")
+MAX_POSITION = 1_000_000
+"""Positions only order the statuses: any span a person would use, and within SQLite's
+integers."""
 
 DEFAULT_LABELS = {
     "analysis": Nc_("status", "Needs analysis"),
@@ -198,13 +201,25 @@ def edit(
             )
         changes["kind"] = kind
     if position is not None:
-        changes["position"] = position
+        changes["position"] = _valid_position(position)
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE statuses SET {assignments} WHERE key = ?", (*changes.values(), key))
     if changes.get("probability", status["probability"]) != status["probability"]:
         _record_new_probability(conn, key, changes["probability"])
     return get(conn, key)
+
+
+def _valid_position(position: int) -> int:
+    if not -MAX_POSITION <= position <= MAX_POSITION:
+        raise InvalidInput(
+            _("Position {position} is out of range: use a number from {low} to {high}.").format(
+                position=format_number(position),
+                low=format_number(-MAX_POSITION),
+                high=format_number(MAX_POSITION),
+            )
+        )
+    return position
 
 
 def _record_new_probability(conn: sqlite3.Connection, key: str, probability: int) -> None:
