@@ -154,15 +154,16 @@ def test_opp_show_translates_the_default_status_label_and_the_card(french, deal,
     result = ok("opp", "show", "1")
 
     lines = [line.rstrip() for line in result.stdout.splitlines()]
-    assert lines[:8] == [
-        "ID           1",
-        "Nom          Website",
-        "Compte       ACME Industries",
-        f"Montant      {euros('15 000 €')}",
-        "Échéance     2026-12-15",
-        "Statut       Devis envoyé",
-        "Probabilité  40%",
-        "Créée le     2026-11-26",
+    assert lines[:9] == [
+        "ID                  1",
+        "Nom                 Website",
+        "Compte              ACME Industries",
+        f"Montant             {euros('15 000 €')}",
+        "Échéance            2026-12-15",
+        "Statut              Devis envoyé",
+        "Probabilité         40%",
+        "Échéance repoussée  jamais",
+        "Créée le            2026-11-26",
     ]
     assert "Historique (1)" in lines
     assert "Tâches (0)" in lines

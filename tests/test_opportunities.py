@@ -41,6 +41,7 @@ OPPORTUNITY_COLUMNS = [
     "updated_at",
 ]
 SHOWN_COLUMNS = [*OPPORTUNITY_COLUMNS, "effective_probability"]
+LISTED_COLUMNS = [*SHOWN_COLUMNS, "pushes", "days_pushed"]
 """What listings give scripts: the stored columns and the probability that counts."""
 ESSENTIALS = ("--amount", "15000", "--due", "2026-12-31", "--status", "quote")
 
@@ -684,17 +685,19 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
 
     saved = opportunity(rows, 3)
     assert result.stdout == (
-        ",".join(SHOWN_COLUMNS) + "\n"
+        ",".join(LISTED_COLUMNS) + "\n"
         f"3,2,,Audit,8000,USD,2027-02-15,analysis,25,,,,audit,Call Marie,{TODAY},,,,"
-        f"{saved['created_at']},{saved['updated_at']},25\n"
+        f"{saved['created_at']},{saved['updated_at']},25,0,0\n"
     )
 
 
 def test_list_json_has_every_column(pipeline, ok, rows):
     result = ok("opp", "list", "--overdue", "--format", "json")
 
-    assert json.loads(result.stdout) == [{**opportunity(rows, 2), "effective_probability": 70}]
-    assert list(json.loads(result.stdout)[0]) == SHOWN_COLUMNS
+    assert json.loads(result.stdout) == [
+        {**opportunity(rows, 2), "effective_probability": 70, "pushes": 0, "days_pushed": 0}
+    ]
+    assert list(json.loads(result.stdout)[0]) == LISTED_COLUMNS
 
 
 def test_list_table_with_filters(pipeline, ok):
@@ -729,7 +732,7 @@ def test_list_of_an_empty_database_says_how_to_start(ok):
 def test_an_empty_list_is_still_valid_data(ok, output):
     result = ok("opp", "list", "--format", output)
 
-    assert result.stdout == ("[]\n" if output == "json" else ",".join(SHOWN_COLUMNS) + "\n")
+    assert result.stdout == ("[]\n" if output == "json" else ",".join(LISTED_COLUMNS) + "\n")
 
 
 @pytest.mark.parametrize(
@@ -815,13 +818,14 @@ def test_show_table_has_the_card_the_history_and_the_tasks(pipeline, ok, rows):
         ("Probability", "40%"),
         ("Description", "New site"),
         ("Tags", "web,hot"),
+        ("Due date pushed", "never"),
         ("Created on", TODAY),
         ("Updated", minute(saved["updated_at"])),
     ]
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            *(f"{label:<11}  {value:<{width}}" for label, value in card),
+            *(f"{label:<15}  {value:<{width}}" for label, value in card),
             "",
             "History (2)",
             "Changed           Status      Amount  Due         Prob.",
@@ -843,7 +847,8 @@ def test_show_json_has_every_column_the_history_and_the_tasks(pipeline, ok, rows
     result = ok("opp", "show", "Formation", "--format", "json")
 
     shown = json.loads(result.stdout)
-    assert list(shown) == [*SHOWN_COLUMNS, "history", "tasks"]
+    assert list(shown) == [*LISTED_COLUMNS, "history", "tasks"]
+    assert (shown["pushes"], shown["days_pushed"]) == (0, 0)
     assert {key: shown[key] for key in OPPORTUNITY_COLUMNS} == opportunity(rows, 4)
     assert shown["effective_probability"] == 100  # won
     assert shown["closed_on"] == TODAY

@@ -146,6 +146,7 @@ PLURALS = {
     "days": Np_("{count} day", "{count} days"),
     "deals": Np_("{count} deal", "{count} deals"),
     "won deals": Np_("{count} won deal", "{count} won deals"),
+    "pushes": Np_("{count} push", "{count} pushes"),
 }
 """Counted nouns, by their English plural (or table name)."""
 

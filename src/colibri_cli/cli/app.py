@@ -19,6 +19,7 @@ from colibri_cli.cli import (
     demo,
     opportunities,
     reports,
+    stats,
     statuses,
     tasks,
     transfer,
@@ -175,7 +176,7 @@ app.command("agenda")(tasks.agenda)
 app.add_typer(statuses.app, name="statuses")
 app.command("pipeline")(reports.pipeline)
 app.add_typer(reports.forecast_app, name="forecast")
-app.command("stats")(reports.stats_command)
+app.add_typer(stats.app, name="stats")
 app.add_typer(reports.target_app, name="target")
 app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)

@@ -14,6 +14,7 @@ from colibri_cli.cli.output import (
     OutputFormat,
     amount_cell,
     moment,
+    plural,
     render_record,
     render_rows,
     say,
@@ -110,6 +111,17 @@ TRASH_LIST_COLUMNS = (
     *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
     ("deleted_at", N_("Deleted"), lambda row: row["deleted_at"][:10]),
 )
+
+
+def pushes_cell(row: dict) -> str:
+    """ "never", or "2 pushes, 21 days in all": how far the due date has slipped so far."""
+    if not row["pushes"]:
+        return _("never")
+    return _("{pushes}, {days} in all").format(
+        pushes=plural(row["pushes"], "pushes"), days=plural(row["days_pushed"], "days")
+    )
+
+
 CARD = (
     ("id", N_("ID")),
     ("name", N_("Name")),
@@ -124,6 +136,7 @@ CARD = (
     ("description", N_("Description")),
     ("tags", N_("Tags")),
     ("notes", N_("Notes")),
+    ("pushes", N_("Due date pushed"), pushes_cell),
     ("created_on", N_("Created on")),
     ("closed_on", N_("Closed on")),
     ("close_reason", N_("Reason")),
@@ -285,6 +298,16 @@ def list_(
     ] = None,
     sort: Annotated[str, typer.Option(help=f"Sort by: {', '.join(opportunities.SORTS)}.")] = "due",
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    pushed: Annotated[
+        int | None,
+        typer.Option(
+            "--pushed",
+            metavar="N",
+            min=0,
+            max=1_000_000,
+            help="Only those whose due date was pushed later at least N times.",
+        ),
+    ] = None,
     deleted: Annotated[
         bool, typer.Option("--deleted", help="Those in the trash (see opp delete, opp restore).")
     ] = False,
@@ -314,14 +337,19 @@ def list_(
         overdue=overdue,
         tag=tag,
         search=search,
+        pushed=pushed,
         sort=sort,
         descending=reverse,
     )
     with database(write=False) as conn:
-        rows = opportunities.list_opportunities(conn, filters)
+        rows = opportunities.list_opportunities(
+            conn, filters, with_pushes=output is not OutputFormat.table
+        )
     filtered = any(
         value not in (None, False, [])
-        for value in (status, account, open_, closed, due_before, due_after, overdue, tag, search)
+        for value in (
+            *(status, account, open_, closed, due_before, due_after, overdue, tag, search, pushed),
+        )
     )
     if deleted:
         empty = _("The trash is empty.")
@@ -332,7 +360,7 @@ def list_(
             if filtered
             else _("No opportunities yet. Create one with: colibri opp create")
         )
-        fields, columns = opportunities.SHOWN_COLUMNS, LIST_COLUMNS
+        fields, columns = opportunities.LISTED_COLUMNS, LIST_COLUMNS
     render_rows(rows, output, fields=fields, columns=columns, empty=empty)
 
 
@@ -345,7 +373,7 @@ def show(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table)
     with database(write=False) as conn:
         record = opportunities.details(conn, opportunity)
     render_record(
-        record, output, fields=opportunities.SHOWN_COLUMNS, labels=CARD, sections=SECTIONS
+        record, output, fields=opportunities.LISTED_COLUMNS, labels=CARD, sections=SECTIONS
     )
 
 

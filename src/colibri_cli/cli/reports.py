@@ -9,7 +9,6 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
-    plural,
     render_report,
     render_rows,
     say,
@@ -18,10 +17,10 @@ from colibri_cli.cli.output import (
     thousands,
     warn,
 )
-from colibri_cli.core import clock, inputs, periods, reports, settings, stats, statuses, targets
+from colibri_cli.core import clock, inputs, periods, reports, settings, statuses, targets
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, _, format_decimal, language, ngettext
+from colibri_cli.i18n import N_, _, format_decimal, ngettext
 
 PeriodKind = Annotated[
     str, typer.Option("--period", "-p", help="month or quarter.", show_default=True)
@@ -65,7 +64,6 @@ ACCURACY_HEADINGS = (
     N_("Slipped"),
     N_("Slipped amt"),
 )
-OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
 
 
 def _check_kind(kind: str) -> str:
@@ -464,144 +462,6 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                         )
                     )
         console.print()
-
-
-# --- stats -------------------------------------------------------------------------------
-
-
-def stats_command(
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only deals closed on or after this date.")
-    ] = None,
-    output: FormatOption = OutputFormat.table,
-) -> None:
-    """Win rate, deal size, sales cycle and loss reasons.
-
-    Example: colibri stats --since 2026-01-01
-    """
-    with database(write=False) as conn:
-        warn_unknown_statuses(conn)
-        day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
-        report = stats.stats(conn, day)
-    render_report(
-        report,
-        output,
-        rows=_stats_rows(report),
-        fields=("metric", "key", "currency", "value"),
-        draw=_draw_stats,
-    )
-
-
-def _stats_rows(report: dict) -> list[dict]:
-    rate = report["win_rate"]
-    rows = [{"metric": "win_rate", "key": "rate", "currency": None, "value": rate["rate"]}]
-    rows += [
-        {"metric": "closed", "key": kind, "currency": None, "value": rate[kind]}
-        for kind in ("won", "lost", "cancelled")
-    ]
-    for won in report["won"]:
-        rows += [
-            {"metric": "won_amount", "key": key, "currency": won["currency"], "value": won[key]}
-            for key in ("count", "amount", "average", "median")
-        ]
-    rows.append(
-        {
-            "metric": "sales_cycle",
-            "key": "median_days",
-            "currency": None,
-            "value": report["sales_cycle"]["median_days"],
-        }
-    )
-    rows += [
-        {
-            "metric": "time_in_status",
-            "key": row["status"],
-            "currency": None,
-            "value": row["average_days"],
-        }
-        for row in report["time_in_status"]
-    ]
-    rows += [
-        {
-            "metric": f"{row['kind']}_reason",
-            "key": row["reason"],
-            "currency": None,
-            "value": row["count"],
-        }
-        for row in report["reasons"]
-    ]
-    return rows
-
-
-def _decimal_text(value: float) -> str:
-    """66.5 as Python writes it, "66,5" in French."""
-    return str(value).replace(".", ",") if language() == "fr" else str(value)
-
-
-def _draw_stats(report: dict) -> None:
-    from rich.table import Table
-
-    console = stdout_console()
-    rate = report["win_rate"]
-    title = (
-        _("Closed deals since {day}").format(day=report["since"])
-        if report["since"]
-        else _("Closed deals")
-    )
-    console.print(
-        _("{title}: {won} won, {lost} lost, {cancelled} cancelled").format(
-            title=f"[bold]{title}[/bold]",
-            won=rate["won"],
-            lost=rate["lost"],
-            cancelled=rate["cancelled"],
-        )
-    )
-    console.print(
-        _("Win rate (won / (won + lost)): {rate}").format(
-            rate=_("n/a") if rate["rate"] is None else f"{format_decimal(rate['rate'])}%"
-        )
-    )
-    for won in report["won"]:
-        currency = won["currency"]
-        console.print(
-            _("Won in {currency}: {amount} in {deals}; average {average}, median {median}").format(
-                currency=currency,
-                amount=format_amount(won["amount"], currency),
-                deals=plural(won["count"], "deals"),
-                average=format_amount(won["average"], currency),
-                median=format_amount(won["median"], currency),
-            )
-        )
-    cycle = report["sales_cycle"]
-    if cycle["median_days"] is not None:
-        console.print(
-            _("Median sales cycle: {days} days (creation to close, {deals})").format(
-                days=_decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
-            )
-        )
-    if report["time_in_status"]:
-        console.print("\n" + _("Average time in each status"))
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for heading in (N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days")):
-            table.add_column(_(heading), justify="left" if heading == "Status" else "right")
-        for row in report["time_in_status"]:
-            table.add_row(
-                statuses.display_label(row["status"], row["label"]),
-                str(row["stays"]),
-                str(row["ongoing"]),
-                format_decimal(row["average_days"]),
-            )
-        console.print(table)
-    if report["reasons"]:
-        console.print("\n" + _("Why deals were lost or cancelled"))
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for heading in (N_("Outcome"), N_("Reason"), N_("Deals")):
-            table.add_column(_(heading), justify="right" if heading == "Deals" else "left")
-        for row in report["reasons"]:
-            table.add_row(
-                _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
-            )
-        console.print(table)
 
 
 # --- targets -----------------------------------------------------------------------------

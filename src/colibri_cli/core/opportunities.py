@@ -20,6 +20,7 @@ from colibri_cli.core import (
     money,
     records,
     settings,
+    slippage,
     statuses,
 )
 from colibri_cli.core import (
@@ -65,9 +66,14 @@ HISTORY_COLUMNS = (
     "deleted",
 )
 SHOWN_COLUMNS = (*COLUMNS, "effective_probability")
-"""What listings give scripts: the stored columns, and the probability that counts (its own,
+"""What a record gives scripts: the stored columns, and the probability that counts (its own,
 else its status's; a closed deal's is its outcome's)."""
-TRASH_COLUMNS = (*SHOWN_COLUMNS, "deleted_at")
+PUSH_COLUMNS = ("pushes", "days_pushed")
+"""How many times the due date was pushed later while the deal was open, and by how many
+days in all (see `slippage`)."""
+LISTED_COLUMNS = (*SHOWN_COLUMNS, *PUSH_COLUMNS)
+"""What `opp list` and `opp show` give scripts."""
+TRASH_COLUMNS = (*LISTED_COLUMNS, "deleted_at")
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"
 TRASH_COMMAND = "colibri opp list --deleted"
@@ -75,15 +81,24 @@ LIVE = "deleted_at IS NULL"
 IN_TRASH = "deleted_at IS NOT NULL"
 
 # A status another program wrote that colibri does not know still shows, as it is.
-SELECT = f"""
-    SELECT o.*, a.name AS account_name, c.name AS contact_name,
-        coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
-        {statuses.effective_probability_sql()} AS effective_probability
+_SELECTED = f"""
+    o.*, a.name AS account_name, c.name AS contact_name,
+    coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
+    {statuses.effective_probability_sql()} AS effective_probability
+"""
+_JOINED = """
     FROM opportunities AS o
     JOIN accounts AS a ON a.id = o.account_id
     LEFT JOIN statuses AS s ON s.key = o.status
     LEFT JOIN contacts AS c ON c.id = o.contact_id
 """
+SELECT = f"SELECT {_SELECTED} {_JOINED}"
+SELECT_WITH_PUSHES = f"""
+    SELECT {_SELECTED}, coalesce(p.pushes, 0) AS pushes, coalesce(p.days_pushed, 0) AS days_pushed
+    {_JOINED}
+    LEFT JOIN ({slippage.PUSHES_BY_OPPORTUNITY}) AS p ON p.opportunity_id = o.id
+"""
+"""For scripts and `--pushed`: a pass over the whole history, which a table does not need."""
 
 
 @dataclass
@@ -417,6 +432,7 @@ def _find(conn: sqlite3.Connection, ref: str | int, *, exact: bool, trashed: boo
 
 def details(conn: sqlite3.Connection, ref: str | int) -> dict:
     opportunity = get(conn, ref)
+    opportunity.update(slippage.of_opportunity(conn, opportunity["id"]))
     opportunity["history"] = history(conn, opportunity["id"])
     opportunity["tasks"] = records.fetch(
         conn,
@@ -756,11 +772,16 @@ class Filters:
     overdue: bool = False
     tag: str | None = None
     search: str | None = None
+    pushed: int | None = None  # at least this many pushes of the due date
     sort: str = "due"
     descending: bool = False
 
 
-def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]:
+def list_opportunities(
+    conn: sqlite3.Connection, filters: Filters, *, with_pushes: bool = False
+) -> list[dict]:
+    """The opportunities the filters select, in their order; `with_pushes` adds each one's
+    `pushes` and `days_pushed` (always there when `filters.pushed` is set)."""
     clauses, params = [f"o.{IN_TRASH if filters.deleted else LIVE}"], []
     if filters.statuses:
         keys = [statuses.resolve(conn, text)["key"] for text in filters.statuses]
@@ -793,8 +814,12 @@ def list_opportunities(conn: sqlite3.Connection, filters: Filters) -> list[dict]
         )
         clauses.append(f"instr(fold({searched}), ?) > 0")
         params.append(fold(filters.search))
+    if filters.pushed is not None:
+        clauses.append("coalesce(p.pushes, 0) >= ?")
+        params.append(filters.pushed)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     order = SORTS[filters.sort]
     if filters.descending:
         order = ", ".join(f"{term} DESC" for term in order.split(", "))
-    return records.fetch(conn, f"{SELECT} {where} ORDER BY {order}", params)
+    select = SELECT_WITH_PUSHES if with_pushes or filters.pushed is not None else SELECT
+    return records.fetch(conn, f"{select} {where} ORDER BY {order}", params)

@@ -1,0 +1,285 @@
+"""`colibri stats`: what closed business says (win rate, deal size, cycle, reasons), and
+`stats slippage`: how often and how far due dates slip."""
+
+from typing import Annotated
+
+import typer
+
+from colibri_cli.cli.context import database
+from colibri_cli.cli.output import (
+    FormatOption,
+    OutputFormat,
+    plural,
+    render_report,
+    stdout_console,
+)
+from colibri_cli.cli.reports import warn_unknown_statuses
+from colibri_cli.core import inputs, slippage, stats, statuses
+from colibri_cli.core.money import format_amount
+from colibri_cli.i18n import N_, _, format_decimal, language
+
+app = typer.Typer()
+OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
+
+
+@app.callback(invoke_without_command=True)
+def closed_business(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only deals closed on or after this date.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Win rate, deal size, sales cycle and loss reasons; `stats slippage` for due dates.
+
+    Example: colibri stats --since 2026-01-01
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with database(write=False) as conn:
+        warn_unknown_statuses(conn)
+        day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
+        report = stats.stats(conn, day)
+    render_report(
+        report,
+        output,
+        rows=_stats_rows(report),
+        fields=("metric", "key", "currency", "value"),
+        draw=_draw_stats,
+    )
+
+
+def _stats_rows(report: dict) -> list[dict]:
+    rate = report["win_rate"]
+    rows = [{"metric": "win_rate", "key": "rate", "currency": None, "value": rate["rate"]}]
+    rows += [
+        {"metric": "closed", "key": kind, "currency": None, "value": rate[kind]}
+        for kind in ("won", "lost", "cancelled")
+    ]
+    for won in report["won"]:
+        rows += [
+            {"metric": "won_amount", "key": key, "currency": won["currency"], "value": won[key]}
+            for key in ("count", "amount", "average", "median")
+        ]
+    rows.append(
+        {
+            "metric": "sales_cycle",
+            "key": "median_days",
+            "currency": None,
+            "value": report["sales_cycle"]["median_days"],
+        }
+    )
+    rows += [
+        {
+            "metric": "time_in_status",
+            "key": row["status"],
+            "currency": None,
+            "value": row["average_days"],
+        }
+        for row in report["time_in_status"]
+    ]
+    rows += [
+        {
+            "metric": f"{row['kind']}_reason",
+            "key": row["reason"],
+            "currency": None,
+            "value": row["count"],
+        }
+        for row in report["reasons"]
+    ]
+    return rows
+
+
+def _decimal_text(value: float) -> str:
+    """66.5 as Python writes it, "66,5" in French."""
+    return str(value).replace(".", ",") if language() == "fr" else str(value)
+
+
+def _draw_stats(report: dict) -> None:
+    from rich.table import Table
+
+    console = stdout_console()
+    rate = report["win_rate"]
+    title = (
+        _("Closed deals since {day}").format(day=report["since"])
+        if report["since"]
+        else _("Closed deals")
+    )
+    console.print(
+        _("{title}: {won} won, {lost} lost, {cancelled} cancelled").format(
+            title=f"[bold]{title}[/bold]",
+            won=rate["won"],
+            lost=rate["lost"],
+            cancelled=rate["cancelled"],
+        )
+    )
+    console.print(
+        _("Win rate (won / (won + lost)): {rate}").format(
+            rate=_("n/a") if rate["rate"] is None else f"{format_decimal(rate['rate'])}%"
+        )
+    )
+    for won in report["won"]:
+        currency = won["currency"]
+        console.print(
+            _("Won in {currency}: {amount} in {deals}; average {average}, median {median}").format(
+                currency=currency,
+                amount=format_amount(won["amount"], currency),
+                deals=plural(won["count"], "deals"),
+                average=format_amount(won["average"], currency),
+                median=format_amount(won["median"], currency),
+            )
+        )
+    cycle = report["sales_cycle"]
+    if cycle["median_days"] is not None:
+        console.print(
+            _("Median sales cycle: {days} days (creation to close, {deals})").format(
+                days=_decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
+            )
+        )
+    if report["time_in_status"]:
+        console.print("\n" + _("Average time in each status"))
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for heading in (N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days")):
+            table.add_column(_(heading), justify="left" if heading == "Status" else "right")
+        for row in report["time_in_status"]:
+            table.add_row(
+                statuses.display_label(row["status"], row["label"]),
+                str(row["stays"]),
+                str(row["ongoing"]),
+                format_decimal(row["average_days"]),
+            )
+        console.print(table)
+    if report["reasons"]:
+        console.print("\n" + _("Why deals were lost or cancelled"))
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for heading in (N_("Outcome"), N_("Reason"), N_("Deals")):
+            table.add_column(_(heading), justify="right" if heading == "Deals" else "left")
+        for row in report["reasons"]:
+            table.add_row(
+                _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
+            )
+        console.print(table)
+
+
+@app.command("slippage")
+def slippage_command(
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only deals won, and pushes made, on or after this date."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Only deals won, and pushes made, on or before this date."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """How often and how far due dates slip.
+
+    Won deals against the due date first given, and the pushes of due dates later, by the
+    status the deal was in.
+
+    Example: colibri stats slippage --since 2026-01-01
+    """
+    with database(write=False) as conn:
+        warn_unknown_statuses(conn)
+        first = inputs.read_date(conn, since, field=N_("--since date")) if since else None
+        last = inputs.read_date(conn, until, field=N_("--until date")) if until else None
+        report = slippage.report(conn, first, last)
+    render_report(
+        report,
+        output,
+        rows=_slippage_rows(report),
+        fields=("metric", "status", "value"),
+        draw=_draw_slippage,
+    )
+
+
+def _slippage_rows(report: dict) -> list[dict]:
+    won, pushes = report["won"], report["pushes"]
+    rows = [{"metric": f"won_{key}", "status": None, "value": won[key]} for key in won]
+    rows += [
+        {"metric": f"pushes_{key}", "status": None, "value": pushes[key]}
+        for key in ("count", "deals", "median_days", "p90_days")
+    ]
+    for row in pushes["by_status"]:
+        rows += [
+            {"metric": f"pushes_{key}", "status": row["status"], "value": row[metric]}
+            for key, metric in (
+                ("count", "pushes"),
+                ("deals", "deals"),
+                ("median_days", "median_days"),
+                ("p90_days", "p90_days"),
+            )
+        ]
+    return rows
+
+
+def _draw_slippage(report: dict) -> None:
+    from rich.table import Table
+
+    console = stdout_console()
+    won, pushes = report["won"], report["pushes"]
+    span = _span(report)
+    console.print(_("Due dates and how they slipped{span}").format(span=span), style="bold")
+    if won["count"]:
+        console.print(
+            _(
+                "Won deals closed after the due date first given: {late} of {won} ({percent}%)"
+            ).format(
+                late=won["late"],
+                won=won["count"],
+                percent=format_decimal(won["late_percent"]),
+            )
+        )
+    else:
+        console.print(_("No deal won yet: nothing to compare with its first due date."))
+    if won["late"]:
+        console.print(
+            _("How late they closed: median {median}, 90th percentile {p90}").format(
+                median=_days(won["median_days_late"]), p90=_days(won["p90_days_late"])
+            )
+        )
+    if not pushes["count"]:
+        console.print(_("No due date was pushed later."))
+        return
+    console.print(
+        _("Due dates pushed later: {pushes} of {deals}").format(
+            pushes=plural(pushes["count"], "pushes"), deals=plural(pushes["deals"], "deals")
+        )
+    )
+    console.print(
+        _("Days a push added: median {median}, 90th percentile {p90}").format(
+            median=_days(pushes["median_days"]), p90=_days(pushes["p90_days"])
+        )
+    )
+    console.print("\n" + _("Pushes by the status the deal was in"))
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    headings = (N_("Status"), N_("Pushes"), N_("Deals"), N_("Median days"), N_("90th pct days"))
+    for heading in headings:
+        table.add_column(_(heading), justify="left" if heading == "Status" else "right")
+    for row in pushes["by_status"]:
+        table.add_row(
+            statuses.display_label(row["status"], row["label"]),
+            str(row["pushes"]),
+            str(row["deals"]),
+            _decimal_text(row["median_days"]),
+            str(row["p90_days"]),
+        )
+    console.print(table)
+
+
+def _span(report: dict) -> str:
+    if report["since"] and report["until"]:
+        return _(", {since} to {until}").format(since=report["since"], until=report["until"])
+    if report["since"]:
+        return _(" since {day}").format(day=report["since"])
+    if report["until"]:
+        return _(" until {day}").format(day=report["until"])
+    return ""
+
+
+def _days(value: int | float) -> str:
+    """ "12 days", "12.5 days" ("12,5 jours" in French)."""
+    if isinstance(value, int):
+        return plural(value, "days")
+    return _("{days} days").format(days=_decimal_text(value))
