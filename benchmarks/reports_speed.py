@@ -35,6 +35,8 @@ COMMANDS = {
     "forecast --as-of": ["forecast", "--as-of", "2026-06-30"],
     "forecast accuracy --last 12": ["forecast", "accuracy", "--last", "12"],
     "stats": ["stats"],
+    "stats slippage": ["stats", "slippage"],
+    "opp list --pushed 1 --format csv": ["opp", "list", "--pushed", "1", "--format", "csv"],
 }
 
 

@@ -84,6 +84,9 @@ OCTOBER = {
     "error_pct": -30.0,
     "slipped_count": 0,
     "slipped_amount": 0,
+    "call": None,
+    "call_error": None,
+    "call_error_pct": None,
     "slipped": [],
 }
 

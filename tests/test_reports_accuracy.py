@@ -108,7 +108,13 @@ FROM_JULY = "Forecasts exist from 2026-07 on: the history begins on 2026-06-15.\
 
 
 def row(period: str, currency: str, figures: tuple, slipped: list | None = None) -> dict:
-    found = {"period": period, "currency": currency, **dict(zip(ROW_KEYS, figures, strict=True))}
+    """A period's row; these stories make no forecast call (see tests/test_forecast_calls.py)."""
+    found = {
+        "period": period,
+        "currency": currency,
+        **dict(zip(ROW_KEYS, figures, strict=True)),
+        **dict.fromkeys(("call", "call_error", "call_error_pct")),
+    }
     return found if slipped is None else {**found, "slipped": slipped}
 
 
@@ -121,6 +127,11 @@ def summary(currency, periods, measured, mape, bias, bias_amount, unmeasured=())
         "mape": mape,
         "bias": bias,
         "bias_amount": bias_amount,
+        "call_measured_periods": 0,
+        "call_mape": None,
+        "call_bias": None,
+        "call_bias_amount": None,
+        "call_forecast_mape": None,
     }
 
 

@@ -10,6 +10,8 @@ import pytest
 from scenario import copy_into, fails, on_terminal, report, table
 
 ROW_KEYS = ("count", "won", "weighted", "expected", "commit", "best_case", "target", "gap")
+CALL_KEYS = ("call",)
+"""The salesperson's own call (tests/test_forecast_calls.py): none in these stories."""
 BOUNDS = {
     "2026-06": ("2026-06-01", "2026-06-30"),
     "2026-07": ("2026-07-01", "2026-07-31"),
@@ -70,6 +72,7 @@ def full_row(period: str, currency: str, figures: tuple) -> dict:
         "end": end,
         "currency": currency,
         **dict(zip(ROW_KEYS, figures, strict=True)),
+        **dict.fromkeys(CALL_KEYS),
     }
 
 
@@ -115,6 +118,7 @@ def test_forecast_by_month_is_per_period_and_currency_with_the_overdue_row_apart
                 "best_case": 3000,
                 "target": None,
                 "gap": None,
+                "call": None,
             }
         ],
     }

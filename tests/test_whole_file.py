@@ -26,7 +26,10 @@ REPORTS = [
     ["export", "history"],
     ["export", "opps"],
 ]
-MOVED = "10 accounts, 10 contacts, 60 opportunities, 221 history rows, 49 tasks, 5 targets"
+MOVED = (
+    "10 accounts, 10 contacts, 60 opportunities, 221 history rows, 49 tasks, 5 targets, "
+    "0 forecast calls"
+)
 
 
 def dump(path) -> dict[str, list]:
@@ -105,7 +108,7 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     assert list(document) == ["format", "version", "exported_at", "schema", "sequences", "tables"]
     assert document["format"] == "colibri" and document["version"] == 1
     assert document["exported_at"].startswith("2026-11-26T")
-    assert document["schema"] == migrations.KNOWN[-1] == "m004_trash_and_true_history"
+    assert document["schema"] == migrations.KNOWN[-1] == "m005_forecast_calls"
     assert document["sequences"] == {
         "accounts": 10,
         "contacts": 10,
@@ -138,7 +141,9 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     }
     assert len(tables["targets"]) == 5
     # One row a line: readable, and a diff of two exports shows the rows that changed.
-    assert text.count("\n") == sum(len(rows) for rows in tables.values()) + 2 * len(tables) + 9
+    # a line a row, two around a table's rows (an empty one is "[]"), nine around them all
+    framing = sum(2 if rows else 1 for rows in tables.values())
+    assert text.count("\n") == sum(len(rows) for rows in tables.values()) + framing + 9
 
 
 def test_the_file_reads_from_stdin_and_ids_are_never_given_again(ok, cli, tmp_path):
@@ -153,7 +158,7 @@ def test_the_file_reads_from_stdin_and_ids_are_never_given_again(ok, cli, tmp_pa
     assert result.exit_code == 0, result.output
     assert result.stderr.endswith(
         "Imported the whole database from stdin: 1 account, 0 contacts, 0 opportunities, "
-        "0 history rows, 0 tasks, 0 targets.\n"
+        "0 history rows, 0 tasks, 0 targets, 0 forecast calls.\n"
     )
     added = ok("--db", str(moved), "account", "add", "Initech")
     assert added.stderr == "Added account Initech (id 3).\n"  # 2 was Globex's
@@ -224,7 +229,7 @@ def refused(cli, tmp_path, content: str | bytes) -> tuple[int, str, str]:
     assert result.stdout == ""
     assert dump(target) == before
     assert all(not before[table] for table in DATA_TABLES)
-    assert len(before["triggers"]) == 3
+    assert len(before["triggers"]) == 5  # the history's three, and the two that keep calls
     return result.exit_code, result.stderr, str(source)
 
 
@@ -282,7 +287,7 @@ def test_an_unknown_table_key_or_column_is_refused(cli, tmp_path, document):
         2,
         f"Error: {source} has a table 'activities' that colibri does not know; nothing was "
         "imported. Its tables can be: database_identity, settings, statuses, accounts, "
-        "contacts, opportunities, opportunity_history, tasks, targets.\n",
+        "contacts, opportunities, opportunity_history, tasks, targets, forecast_calls.\n",
     )
 
     code, stderr, source = refused(cli, tmp_path, json.dumps({**document, "comment": "hi"}))
@@ -371,7 +376,7 @@ def test_in_french(ok, cli, tmp_path, monkeypatch):
 
     assert out.stderr == (
         f"Base entière exportée dans {exported} : 1 compte, 0 contact, 0 opportunité, "
-        "0 ligne d'historique, 0 tâche, 0 objectif.\n"
+        "0 ligne d'historique, 0 tâche, 0 objectif, 0 prévision annoncée.\n"
     )
     assert refusal.exit_code == 4
     assert refusal.stderr == (

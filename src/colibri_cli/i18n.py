@@ -147,6 +147,8 @@ PLURALS = {
     "deals": Np_("{count} deal", "{count} deals"),
     "won deals": Np_("{count} won deal", "{count} won deals"),
     "pushes": Np_("{count} push", "{count} pushes"),
+    "forecast calls": Np_("{count} forecast call", "{count} forecast calls"),
+    "periods": Np_("{count} period", "{count} periods"),
 }
 """Counted nouns, by their English plural (or table name)."""
 

@@ -9,6 +9,9 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    amount_cell,
+    moment,
+    plural,
     render_report,
     render_rows,
     say,
@@ -17,7 +20,7 @@ from colibri_cli.cli.output import (
     thousands,
     warn,
 )
-from colibri_cli.core import clock, inputs, periods, reports, settings, statuses, targets
+from colibri_cli.core import calls, clock, inputs, periods, reports, settings, statuses, targets
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _, format_decimal, ngettext
@@ -56,6 +59,7 @@ ACCURACY_TITLES = {
     "month": N_("Forecast accuracy by month in {currency}"),
     "quarter": N_("Forecast accuracy by quarter in {currency}"),
 }
+CALL_HEADINGS = (N_("Call"), N_("Call err %"))
 ACCURACY_HEADINGS = (
     N_("Forecast"),
     N_("Actual"),
@@ -237,6 +241,7 @@ FORECAST_FIELDS = (
     "best_case",
     "target",
     "gap",
+    "call",
 )
 FORECAST_COLUMNS = ("won", "weighted", "expected", "commit", "best_case", "target", "gap")
 
@@ -317,8 +322,9 @@ def _draw_forecast(report: dict) -> None:
             title_justify="left",
             title=_(FORECAST_TITLES[report["period"]]).format(currency=currency, when=when),
         )
+        called = any(row["call"] is not None for row in rows)
         table.add_column(_("Period"))
-        for heading in FORECAST_HEADINGS:
+        for heading in (*FORECAST_HEADINGS, *((N_("Call"),) if called else ())):
             table.add_column(_(heading), justify="right")
         for row in rows + overdue:
             table.add_row(
@@ -327,6 +333,7 @@ def _draw_forecast(report: dict) -> None:
                     thousands(row[key]) if key != "gap" else signed(row[key])
                     for key in FORECAST_COLUMNS
                 ),
+                *((thousands(row["call"]),) if called else ()),
             )
         console.print(table)
         if console.is_terminal:
@@ -370,6 +377,9 @@ def accuracy(
         "error_pct",
         "slipped_count",
         "slipped_amount",
+        "call",
+        "call_error",
+        "call_error_pct",
     )
     render_report(
         report,
@@ -377,6 +387,55 @@ def accuracy(
         rows=report["periods"],
         fields=fields,
         draw=lambda data: _draw_accuracy(data, details),
+    )
+
+
+@forecast_app.command("call")
+def call(
+    period: Annotated[str, typer.Argument(help="A month (2027-01) or a quarter (2027-Q1).")],
+    amount: Annotated[
+        str, typer.Argument(help="What you expect to win in it: 60000, 60k, '60 000 €'.")
+    ],
+    currency: Annotated[str | None, typer.Option(help="Default: the currency setting.")] = None,
+) -> None:
+    """Say what you expect to win in a month or a quarter: your own forecast.
+
+    A later call for the same period replaces it from then on; forecast shows the call
+    standing, and forecast accuracy measures the one standing when each period began.
+
+    Example: colibri forecast call 2027-Q1 55k
+    """
+    with database(write=True) as conn:
+        made, notices = calls.make(conn, period, amount, currency)
+    for notice in notices:
+        say(notice)
+    say(
+        _("Your call for {period}: {amount}, made {moment}.").format(
+            period=made["period"],
+            amount=format_amount(made["amount"], made["currency"]),
+            moment=made["made_at"][:16].replace("T", " "),
+        )
+    )
+
+
+@forecast_app.command("calls")
+def calls_list(output: FormatOption = OutputFormat.table) -> None:
+    """List every forecast call made, by period: the last of a period is the one standing.
+
+    Example: colibri forecast calls --format csv
+    """
+    with database(write=False) as conn:
+        made = calls.list_calls(conn)
+    render_rows(
+        made,
+        output,
+        fields=calls.COLUMNS,
+        columns=(
+            ("period", N_("Period")),
+            ("amount", N_("Call"), amount_cell),
+            ("made_at", N_("Made"), moment("made_at")),
+        ),
+        empty=_("No call made yet. Make one with: colibri forecast call 2027-Q1 55k"),
     )
 
 
@@ -408,23 +467,24 @@ def _draw_accuracy(report: dict, details: bool) -> None:
             title_justify="left",
             title=_(ACCURACY_TITLES[report["period"]]).format(currency=currency),
         )
+        called = any(row["call"] is not None for row in rows)
         table.add_column(_("Period"))
-        for heading in ACCURACY_HEADINGS:
+        for heading in (*ACCURACY_HEADINGS, *(CALL_HEADINGS if called else ())):
             table.add_column(_(heading), justify="right")
         for row in rows:
-            pct = (
-                ""
-                if row["error_pct"] is None
-                else f"{format_decimal(row['error_pct'], sign=True)}%"
-            )
             table.add_row(
                 row["period"],
                 thousands(row["forecast"]),
                 thousands(row["actual"]),
                 signed(row["error"]),
-                pct,
+                _signed_percent(row["error_pct"]),
                 thousands(row["slipped_count"]),
                 thousands(row["slipped_amount"]),
+                *(
+                    (thousands(row["call"]), _signed_percent(row["call_error_pct"]))
+                    if called
+                    else ()
+                ),
             )
         console.print(table)
         if summary["mape"] is None:
@@ -447,6 +507,8 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                         periods=", ".join(summary["unmeasured"])
                     )
                 )
+            if summary["call_mape"] is not None:
+                console.print(_calls_against_forecast(summary))
         if details:
             for row in rows:
                 for item in row.get("slipped", []):
@@ -462,6 +524,29 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                         )
                     )
         console.print()
+
+
+def _signed_percent(value: float | None) -> str:
+    return "" if value is None else f"{format_decimal(value, sign=True)}%"
+
+
+def _calls_against_forecast(summary: dict) -> str:
+    """Your calls' MAPE and bias, and which anticipated better over the periods they were
+    measured in: your calls or the computed forecast."""
+    mine, computed = summary["call_mape"], summary["call_forecast_mape"]
+    verdict = (
+        N_("As close as the computed forecast over those periods (MAPE {mape}%).")
+        if mine == computed
+        else N_("Closer than the computed forecast over those periods (MAPE {mape}%).")
+        if mine < computed
+        else N_("Further off than the computed forecast over those periods (MAPE {mape}%).")
+    )
+    calls_line = _("Your calls: MAPE {mape}% · bias {bias}% over {periods}").format(
+        mape=format_decimal(mine),
+        bias=format_decimal(summary["call_bias"], sign=True),
+        periods=plural(summary["call_measured_periods"], "periods"),
+    )
+    return calls_line + "\n" + _(verdict).format(mape=format_decimal(computed))
 
 
 # --- targets -----------------------------------------------------------------------------

@@ -381,6 +381,8 @@ OWN_TRIGGERS = (
     "opportunity_history_on_insert",
     "opportunity_history_on_update",
     "opportunity_stamp_unstamped_change",
+    "forecast_calls_are_never_changed",
+    "forecast_calls_are_never_deleted",
 )
 
 LIVE_OPPORTUNITIES = "deleted_at IS NULL"
@@ -445,7 +447,47 @@ def m004_trash_and_true_history(db) -> None:
         db.execute(OPEN_PIPELINE_V2)
 
 
-STEPS = (m001_initial_schema, m002_history_triggers, m003_stable_ids, m004_trash_and_true_history)
+FORECAST_CALLS = [
+    """
+    CREATE TABLE forecast_calls (
+        id INTEGER PRIMARY KEY,
+        period TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]'
+            OR period GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]'),
+        currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+        amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
+        made_at TEXT NOT NULL
+            CHECK (made_at GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T*')
+    )
+    """,
+    "CREATE INDEX forecast_calls_by_period ON forecast_calls (period, currency, made_at)",
+    # What was called on a day stays what was called: a new call replaces it from its own
+    # moment on, and the accuracy of past calls is read from these rows.
+    """
+    CREATE TRIGGER forecast_calls_are_never_changed BEFORE UPDATE ON forecast_calls
+    BEGIN SELECT RAISE(ABORT, 'a forecast call is never changed: make a new one'); END
+    """,
+    """
+    CREATE TRIGGER forecast_calls_are_never_deleted BEFORE DELETE ON forecast_calls
+    BEGIN SELECT RAISE(ABORT, 'a forecast call is never deleted: make a new one'); END
+    """,
+]
+
+
+def m005_forecast_calls(db) -> None:
+    """The salesperson's own forecast: a figure called for a month or a quarter, kept with
+    the moment it was made, so that `forecast accuracy` can measure it against what was won
+    beside the computed forecast."""
+    for statement in FORECAST_CALLS:
+        db.execute(statement)
+
+
+STEPS = (
+    m001_initial_schema,
+    m002_history_triggers,
+    m003_stable_ids,
+    m004_trash_and_true_history,
+    m005_forecast_calls,
+)
 KNOWN = tuple(step.__name__ for step in STEPS)
 
 

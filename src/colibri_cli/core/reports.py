@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from fractions import Fraction
 
-from colibri_cli.core import clock, periods, records, settings
+from colibri_cli.core import calls, clock, periods, records, settings
 
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
@@ -255,7 +255,9 @@ def forecast(
     window = periods.series(first, count, fiscal_start)
     figures = _forecast_figures(conn, window, day, as_of, fiscal_start)
     overdue = _overdue_row(conn, day, as_of)
-    rows = _forecast_rows(conn, window, figures, {row["currency"] for row in overdue})
+    moment = calls.end_of(as_of) if as_of else "9999"
+    called = calls.standing(conn, window, lambda _period: moment)
+    rows = _forecast_rows(conn, window, figures, called, {row["currency"] for row in overdue})
     return {
         "date": clock.today().isoformat(),
         "as_of": as_of.isoformat() if as_of else None,
@@ -325,13 +327,18 @@ def _forecast_figures(
 
 
 def _forecast_rows(
-    conn: sqlite3.Connection, window: list[periods.Period], figures: dict, overdue: set[str]
+    conn: sqlite3.Connection,
+    window: list[periods.Period],
+    figures: dict,
+    called: dict,
+    overdue: set[str],
 ) -> list[dict]:
     """One row per period and currency: every currency with something in the window, a
-    target in it, or overdue opportunities (so that no currency shows only as overdue)."""
+    target or a call in it, or overdue opportunities (so that no currency shows only as
+    overdue)."""
     targets = _targets(conn, window)
     currencies = sorted(
-        {currency for _, currency in figures} | {currency for _, currency in targets} | overdue
+        {currency for keyed in (figures, targets, called) for _period, currency in keyed} | overdue
         or {settings.get(conn, "currency")}
     )
     rows = []
@@ -355,6 +362,7 @@ def _forecast_rows(
                     "best_case": won + found.get("best_case", 0),
                     "target": target,
                     "gap": None if target is None else target - expected,
+                    "call": called.get((period.label, currency)),
                 }
             )
     return rows
@@ -394,6 +402,7 @@ def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) 
             "best_case": row["amount"],
             "target": None,
             "gap": None,
+            "call": None,
         }
         for row in rows
     ]
@@ -449,10 +458,11 @@ def accuracy(
         return {**report, "periods": [], "summary": []}
     forecasts = _forecasts_at_start(conn, window, fiscal_start)
     actuals = _actuals(conn, window)
+    called = calls.standing(conn, window, lambda period: period.start.isoformat())
     slipped = _slipped(conn, window, fiscal_start) if details else {}
-    currencies = sorted({c for _, c in forecasts} | {c for _, c in actuals}) or [
-        settings.get(conn, "currency")
-    ]
+    currencies = sorted(
+        {currency for keyed in (forecasts, actuals, called) for _period, currency in keyed}
+    ) or [settings.get(conn, "currency")]
     rows = []
     for period in window:
         for currency in currencies:
@@ -460,15 +470,20 @@ def accuracy(
             forecast_amount = weighted(predicted.get("weighted_x100", 0))
             actual = actuals.get((period.label, currency), 0)
             error = forecast_amount - actual
+            call = called.get((period.label, currency))
+            call_error = None if call is None else call - actual
             row = {
                 "period": period.label,
                 "currency": currency,
                 "forecast": forecast_amount,
                 "actual": actual,
                 "error": error,
-                "error_pct": half_up(_percent(error, actual), 1) if actual else None,
+                "error_pct": _error_percent(error, actual),
                 "slipped_count": predicted.get("slipped_count", 0),
                 "slipped_amount": predicted.get("slipped_amount", 0),
+                "call": call,
+                "call_error": call_error,
+                "call_error_pct": _error_percent(call_error, actual),
             }
             if details:
                 row["slipped"] = slipped.get((period.label, currency), [])
@@ -594,28 +609,44 @@ def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
     return actuals
 
 
+def _error_percent(error: int | None, actual: int) -> float | None:
+    return half_up(_percent(error, actual), 1) if error is not None and actual else None
+
+
 def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[dict]:
     """Mean absolute percentage error and bias, in % and in units, all over the same
     periods: those where something was won, since a percentage of nothing means nothing
     (the others are named in `unmeasured`). Means are of the exact errors, rounded half-up
-    only at the end."""
+    only at the end. The same of your calls, over the measured periods that had one, and
+    the computed forecast's MAPE over those same periods, to compare the two."""
     summary = []
     for currency in currencies:
         own = [row for row in rows if row["currency"] == currency]
         measured = [row for row in own if row["actual"]]
-        percents = [_percent(row["error"], row["actual"]) for row in measured]
+        called = [row for row in measured if row["call"] is not None]
         summary.append(
             {
                 "currency": currency,
                 "periods": len(own),
                 "measured_periods": len(measured),
                 "unmeasured": [row["period"] for row in own if not row["actual"]],
-                "mape": _mean([abs(percent) for percent in percents], 1),
-                "bias": _mean(percents, 1),
-                "bias_amount": _mean([Fraction(row["error"]) for row in measured], 0),
+                **_errors(measured, "error"),
+                "call_measured_periods": len(called),
+                **{f"call_{key}": value for key, value in _errors(called, "call_error").items()},
+                "call_forecast_mape": _errors(called, "error")["mape"],
             }
         )
     return summary
+
+
+def _errors(measured: list[dict], error: str) -> dict:
+    """MAPE, bias in % and bias in units of the `error` of the measured rows."""
+    percents = [_percent(row[error], row["actual"]) for row in measured]
+    return {
+        "mape": _mean([abs(percent) for percent in percents], 1),
+        "bias": _mean(percents, 1),
+        "bias_amount": _mean([Fraction(row[error]) for row in measured], 0),
+    }
 
 
 def _percent(part: int, whole: int) -> Fraction:

@@ -17,7 +17,7 @@ def set_target(
     fiscal_start = settings.number(conn, "fiscal-year-start")
     period = periods.parse(period_text, fiscal_start)
     amount = money.parse_amount(amount_text, field=N_("target"))
-    code = _currency(currency or amount.currency or settings.get(conn, "currency"))
+    code = currency_code(currency or amount.currency or settings.get(conn, "currency"))
     conn.execute(
         "INSERT INTO targets (period, currency, amount) VALUES (?, ?, ?) "
         "ON CONFLICT (period, currency) DO UPDATE SET amount = excluded.amount",
@@ -35,7 +35,8 @@ def set_target(
     return {"period": period.label, "currency": code, "amount": amount.value}, notices
 
 
-def _currency(text: str) -> str:
+def currency_code(text: str) -> str:
+    """An ISO currency code as the `currency` setting accepts it, or InvalidInput."""
     try:
         return settings.SETTINGS["currency"].normalize(text)
     except ValueError as error:
@@ -74,7 +75,7 @@ def _span(period: periods.Period) -> str:
 
 def delete_target(conn: sqlite3.Connection, period_text: str, currency: str | None = None) -> dict:
     period = periods.parse(period_text, settings.number(conn, "fiscal-year-start"))
-    code = _currency(currency) if currency else settings.get(conn, "currency")
+    code = currency_code(currency) if currency else settings.get(conn, "currency")
     deleted = conn.execute(
         "DELETE FROM targets WHERE period = ? AND currency = ?", (period.label, code)
     ).rowcount

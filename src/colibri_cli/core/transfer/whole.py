@@ -72,6 +72,7 @@ TABLES = (
     Table("opportunity_history", "id", within="opportunities", noun="history rows"),
     Table("tasks", "id"),
     Table("targets", "period, currency"),
+    Table("forecast_calls", "id", noun="forecast calls"),
 )
 """Everything the file holds, in the order it is loaded: a table after those it refers to."""
 BY_NAME = {table.name: table for table in TABLES}
