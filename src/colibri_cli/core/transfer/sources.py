@@ -45,8 +45,9 @@ DESCRIPTIONS = {
     "json": N_("JSON, {encoding}"),
     "jsonl": N_("JSON lines, {encoding}"),
 }
+"""How a source is described, by its delimiter (csv) or its format..."""
 OTHER_DELIMITER = N_("CSV separated by {delimiter}, {encoding}")
-"""How a source is described, by its delimiter (csv) or its format."""
+"""...and a CSV of another delimiter (Excel's `sep=|`)."""
 OBJECT_EXAMPLE = '{"name": ...}'
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -386,6 +387,8 @@ class _JsonArray:
         self.position = 0
         self.line = 1
         self.eof = False
+        self.where = (0, 1)
+        """The record being read: its number and its line."""
 
     def records(self) -> Iterator[Record]:
         self._skip_space()
