@@ -370,3 +370,48 @@ def test_a_huge_cell_in_one_line_of_json_is_refused_at_the_bound(tmp_path, acme,
     assert code == 2
     assert stderr == f"Error: {name}, {where}{TOO_LONG}\n"
     assert peak < PEAK_BOUND_KIB
+
+
+# A whole database -----------------------------------------------------------------------
+
+WHOLE = {
+    "nested-too-deep": (
+        '{"format": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "Error: in.json is not a file of colibri export all: it is not JSON (line 1, column "
+        "12: values nested too deep). Make one with: colibri export all -o FILE",
+    ),
+    "integer-of-5000-digits": (
+        '{"format": "colibri", "version": ' + HUGE_INTEGER + "}",
+        "Error: in.json is not a file of colibri export all: it is not JSON (line 1, column "
+        "34: a number of 5000 digits). Make one with: colibri export all -o FILE",
+    ),
+    "lone-surrogate": (
+        "accounts",
+        "Error: in.json, table accounts, row 1, column name: a value holds half of a UTF-16 "
+        "pair alone (\\ud800), no character; nothing was imported.",
+    ),
+}
+
+
+@pytest.fixture
+def empty_database(ok, db_path):
+    """A database with no record, as import all wants it."""
+    ok("account", "add", "Passing")
+    ok("account", "delete", "Passing", "--yes")
+
+
+@pytest.mark.parametrize(("content", "message"), WHOLE.values(), ids=WHOLE)
+def test_a_hostile_export_all_is_refused(cli, ok, db_path, tmp_path, monkeypatch, empty_database,
+                                         content, message):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    if content == "accounts":  # a real export, with a lone surrogate in a name
+        ok("--db", "other.db", "account", "add", "ACME")
+        ok("--db", "other.db", "export", "all", "-o", "all.json")
+        content = Path("all.json").read_text().replace('"ACME"', '"AC\\ud800"')
+    before = dump(db_path)
+
+    result = cli("import", "all", write("in.json", content))
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == message
+    assert dump(db_path) == before
