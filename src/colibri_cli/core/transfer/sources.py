@@ -552,7 +552,7 @@ class _Lines:
     def __init__(self, text: io.TextIOWrapper, name: str, encoding: str) -> None:
         self.text = text
         self.name = name
-        self.guard = decoding(name, encoding, 1)
+        self.encoding = encoding
         self.pending: str | None = None
         self.count = 0
         """Lines read so far."""
@@ -568,9 +568,11 @@ class _Lines:
         return self.pending
 
     def _read(self) -> str:
-        self.guard.line = self.count + 1
-        with self.guard:
+        try:
             return self.text.readline(MAX_RECORD_CHARS + 1)
+        except UnicodeError as error:
+            with decoding(self.name, self.encoding, self.count + 1):
+                raise error from None
 
     def __iter__(self) -> "_Lines":
         return self
@@ -583,9 +585,9 @@ class _Lines:
         self.record_chars += len(line)
         if self.record_chars > MAX_RECORD_CHARS:
             raise InvalidInput(_too_long(self.name, self._where()))
-        surrogate = _lone_surrogate(line)
-        if surrogate:
-            raise InvalidInput(_surrogate_refused(self.name, self._where(), surrogate))
+        if not line.isascii() and SURROGATE.search(line):
+            found = SURROGATE.search(line)[0]
+            raise InvalidInput(_surrogate_refused(self.name, self._where(), found))
         return line
 
     def _where(self) -> str:
