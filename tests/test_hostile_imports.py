@@ -265,6 +265,25 @@ def test_excel_s_separator_line_is_honoured_whatever_the_character(cli, rows, ac
     assert rows("SELECT name, amount FROM opportunities") == [{"name": "Website", "amount": 1500}]
 
 
+def test_the_rejects_of_a_sep_file_keep_its_separator_line(cli, rows, acme):
+    text = "sep=|\n" + (HEADER + ROW + "Audit,Globex,1,2027-01-15,quote\n").replace(",", "|")
+
+    first = cli("import", "opps", write("in.csv", text), "--skip-invalid", "--rejects", "r.csv")
+    again = cli("import", "opps", "r.csv", "--create-accounts")
+
+    assert first.exit_code == 0, first.output
+    assert Path("r.csv").read_text() == (
+        "sep=|\nreject_reason|name|account|amount|due_date|status\n"
+        "account: No account 'Globex'. See `colibri account list`."
+        "|Audit|Globex|1|2027-01-15|quote\n"
+    )
+    assert again.exit_code == 0, again.output
+    assert rows("SELECT name FROM opportunities ORDER BY id") == [
+        {"name": "Website"},
+        {"name": "Audit"},
+    ]
+
+
 @pytest.mark.parametrize("failing", ["notices", "describe"])
 def test_a_failure_after_the_rows_are_written_leaves_none(cli, db_path, acme, monkeypatch, failing):
     """An unexpected exception once the rows are inserted rolls the import back."""
