@@ -265,6 +265,19 @@ def test_excel_s_separator_line_is_honoured_whatever_the_character(cli, rows, ac
     assert rows("SELECT name, amount FROM opportunities") == [{"name": "Website", "amount": 1500}]
 
 
+def test_a_utf_32_file_is_read_by_its_bom_not_as_utf_16(cli, rows, acme):
+    result = cli("import", "accounts", write("in.csv", "name,city\nBeta,Lyon\n".encode("utf-32")))
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "Imported accounts from in.csv (comma-separated CSV, UTF-32): "
+        "1 created, 0 updated, 0 skipped, 0 rejected."
+    )
+    assert rows("SELECT name, city FROM accounts WHERE name = 'Beta'") == [
+        {"name": "Beta", "city": "Lyon"}
+    ]
+
+
 def test_the_rejects_of_a_sep_file_keep_its_separator_line(cli, rows, acme):
     text = "sep=|\n" + (HEADER + ROW + "Audit,Globex,1,2027-01-15,quote\n").replace(",", "|")
 

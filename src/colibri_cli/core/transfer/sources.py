@@ -1,9 +1,10 @@
 """Opening what is imported: a file or stdin, read as it streams, never whole.
 
 The encoding is UTF-8, with or without a BOM (a UTF-16 BOM, as in Excel's "Unicode text",
-is honoured too), or the one given with `--encoding` (cp1252, latin-1). The format is found
-from the first characters: `[` is a JSON array, `{` JSON lines, anything else CSV, whose
-delimiter (comma, semicolon or tab) is the one the header line uses most, outside quotes.
+is honoured too, and so is UTF-32's), or the one given with `--encoding` (cp1252, latin-1).
+The format is found from the first characters: `[` is a JSON array, `{` JSON lines,
+anything else CSV, whose delimiter (comma, semicolon or tab) is the one the header line uses
+most, outside quotes.
 Excel's `sep=;` first line is understood, whatever the character it gives.
 
 Every source is read with a bound: no line and no record longer than MAX_RECORD_CHARS
@@ -51,6 +52,8 @@ OTHER_DELIMITER = N_("CSV separated by {delimiter}, {encoding}")
 OBJECT_EXAMPLE = '{"name": ...}'
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's, which begins it
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
@@ -101,7 +104,12 @@ class Source:
 
     def describe(self) -> str:
         """ "semicolon-separated CSV, UTF-8 with BOM" """
-        known = {"utf-8-sig": _("UTF-8 with BOM"), "utf-8": "UTF-8", "utf-16": "UTF-16"}
+        known = {
+            "utf-8-sig": _("UTF-8 with BOM"),
+            "utf-8": "UTF-8",
+            "utf-16": "UTF-16",
+            "utf-32": "UTF-32",
+        }
         encoding = known.get(self.encoding, self.encoding)
         if self.format == "csv" and self.delimiter not in DESCRIPTIONS:
             return _(OTHER_DELIMITER).format(delimiter=repr(self.delimiter), encoding=encoding)
