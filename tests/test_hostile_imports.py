@@ -61,6 +61,11 @@ REFUSED = {
         "Error: in.csv cannot be read as UNDEFINED (near line 1). Give its encoding with "
         "--encoding.",
     ),
+    "bad-byte-far-in-the-file": (
+        "in.csv", (HEADER + ROW * 5000).encode() + b"Caf\xe9,ACME,1,2027-01-15,quote\n", [],
+        "Error: in.csv is not valid UTF-8 (byte 0xe9 near line 5002). It was probably saved by "
+        "a spreadsheet in the Windows encoding: import it with --encoding cp1252.",
+    ),
     "csv-lone-surrogate": (
         "in.csv", HEADER + ROW + "Audit\\ud800,ACME,1,2027-01-15,quote\n",
         ["--encoding", "unicode_escape"],

@@ -579,7 +579,12 @@ class _Lines:
         try:
             return self.text.readline(MAX_RECORD_CHARS + 1)
         except UnicodeError as error:
-            with decoding(self.name, self.encoding, self.count + 1):
+            # The text is decoded a chunk ahead of the lines read: the error is on the
+            # line after them plus the newlines of its chunk before it.
+            line = self.count + 1
+            if isinstance(error, UnicodeDecodeError):
+                line += error.object[: error.start].count(b"\n")
+            with decoding(self.name, self.encoding, line):
                 raise error from None
 
     def __iter__(self) -> "_Lines":
