@@ -136,7 +136,7 @@ def test_the_accuracy_table_puts_the_calls_beside_the_forecast(story, at):
         "2026-09     4,000  10,000  -6,000   -60.0%        0            0  8,000      -20.0%",
         "2026-10     3,500   5,000  -1,500   -30.0%        0            0  6,000      +20.0%",
         "MAPE 45.0% · bias -45.0%, -3,750 EUR a period (+ means over-forecast)",
-        "Your calls: MAPE 20.0% · bias +0.0% over 2 periods",
+        "Your calls over 2 periods: MAPE 20.0% · bias +0.0%",
         "Closer than the computed forecast over those periods (MAPE 45.0%).",
         "",
     ]
@@ -269,7 +269,7 @@ def test_the_calls_speak_french(story, at, cli):
 
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[-3:] == [
-        "Vos annonces : MAPE 20,0% · biais +0,0% sur 2 périodes",
+        "Vos annonces sur 2 périodes : MAPE 20,0% · biais +0,0%",
         "Plus juste que la prévision calculée sur ces périodes (MAPE 45,0%).",
         "",
     ]

@@ -130,9 +130,10 @@ def test_json_lines_report_problems_by_line(cli, acme):
         "Columns: 'id' -> external_id",
         "line 1, amount: Invalid amount 'abc': write a whole number such as 15000, 15 000, "
         "15k or 1.5M.",
+        "line 2: This record has no fields.",
         "Ignored columns (no opportunity field matches them): 'owner'. Import one with "
         "--map COLUMN=FIELD.",
-        "Error: Nothing was imported: 1 of 2 rows is invalid (listed above). Fix it, or "
+        "Error: Nothing was imported: 2 of 3 rows are invalid (listed above). Fix them, or "
         "import the 1 valid row with --skip-invalid (and --rejects FILE to keep the others).",
     ]
 

@@ -541,7 +541,7 @@ def _calls_against_forecast(summary: dict) -> str:
         if mine < computed
         else N_("Further off than the computed forecast over those periods (MAPE {mape}%).")
     )
-    calls_line = _("Your calls: MAPE {mape}% · bias {bias}% over {periods}").format(
+    calls_line = _("Your calls over {periods}: MAPE {mape}% · bias {bias}%").format(
         mape=format_decimal(mine),
         bias=format_decimal(summary["call_bias"], sign=True),
         periods=plural(summary["call_measured_periods"], "periods"),

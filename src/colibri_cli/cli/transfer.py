@@ -276,7 +276,8 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
             say(_("Columns: {pairs}").format(pairs=pairs))
         with report:
             result = importer.run(report.rejected, report.progress)
-    _summary(result, source.describe())
+        described = source.describe()  # before the commit: nothing may fail after it
+    _summary(result, described)
 
 
 class _Report:

@@ -135,13 +135,19 @@ def parse_date(
     except (ValueError, OverflowError):
         found = None
         hint = _no_such_day(words, order, today) or hint
-    if found is None or not FIRST_YEAR <= found.year <= LAST_YEAR:
+    if found is not None and not FIRST_YEAR <= found.year <= LAST_YEAR:
+        found, hint = None, years_hint()
+    if found is None:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
                 field=_(field), text=text.strip(), hint=hint
             )
         )
     return found
+
+
+def years_hint() -> str:
+    return _("a date's year goes from {first} to {last}").format(first=FIRST_YEAR, last=LAST_YEAR)
 
 
 def _no_such_day(text: str, order: str, today: dt.date) -> str | None:

@@ -23,7 +23,7 @@ from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.rejects import RejectsFile
 from colibri_cli.core.transfer.sources import Record, Source, unneutralize
-from colibri_cli.core.transfer.values import DateReader
+from colibri_cli.core.transfer.values import DateReader, check_date_format
 from colibri_cli.i18n import N_, _, format_number, ngettext
 
 BATCH_ROWS = 2_000
@@ -32,9 +32,16 @@ CACHE_KIB = 16_384
 the WAL before its commit, small enough that memory stays flat."""
 ROWS_PER_STATEMENT = 200
 SAVEPOINT = "colibri_import"
+MAX_KEYS = 10_000
+"""The most distinct keys the records of a JSON file may have: each is remembered (with
+its field), so more would let memory grow with the file."""
+IGNORED_SHOWN = 20
+"""How many ignored columns the notice names."""
 TOPIC_VALUES = 1_000
 """How many distinct unknown statuses or accounts a hint keeps count of."""
 AMBIGUOUS = -1
+NUL_REFUSED = N_("It holds a NUL character, which colibri does not store: remove it.")
+"""SQLite compares text only up to a NUL: "A\\0b" would be taken for "A\\0c"."""
 DEFAULT_EXAMPLES = {"amount": "0", "due_date": "+1m", "status": "analysis", "account": "Unassigned"}
 """A value to show in the hint about empty required values, by field."""
 IGNORED = {
@@ -70,6 +77,10 @@ class Options:
     skip_invalid: bool = False
     dry_run: bool = False
     rejects: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_format is not None:
+            check_date_format(self.date_format)  # before any file or database is opened
 
 
 @dataclass(frozen=True)
@@ -262,8 +273,14 @@ class Importer:
         problems: list[Problem] = []
         if isinstance(record.cells, list):
             raw = self._extract_csv(record.cells, problems)
+        elif record.cells:
+            raw = self._extract_json(record.cells, record.number, problems)
         else:
-            raw = self._extract_json(record.cells, problems)
+            raw = {}
+            problems.append(Problem(None, _("This record has no fields.")))
+        for name, text in raw.items():
+            if "\0" in text:
+                problems.append(Problem(name, _(NUL_REFUSED)))
         defaulted = set()
         for name, text in self.defaults.items():
             if name not in raw:
@@ -295,10 +312,20 @@ class Importer:
             )
         return raw
 
-    def _extract_json(self, cells: dict, problems: list[Problem]) -> dict[str, str]:
+    def _extract_json(self, cells: dict, number: int, problems: list[Problem]) -> dict[str, str]:
         raw = {}
         for key, value in cells.items():
             if key not in self.key_fields:
+                if len(self.key_fields) >= MAX_KEYS:
+                    raise InvalidInput(
+                        _(
+                            "{source}, record {number}: more than {count} different keys in "
+                            "the records, which colibri does not keep track of: is it a list "
+                            "of records?"
+                        ).format(
+                            source=self.source.name, number=number, count=format_number(MAX_KEYS)
+                        )
+                    )
                 self.key_fields[key] = self._json_field(key)
             name = self.key_fields[key]
             if name is None or value is None:
@@ -458,7 +485,10 @@ class Importer:
                 ).format(lines=lines, shown=shown, more=more)
             )
         if self.ignored:
-            shown = ", ".join(repr(header) for header in self.ignored)
+            shown = ", ".join(repr(header) for header in self.ignored[:IGNORED_SHOWN])
+            more = len(self.ignored) - IGNORED_SHOWN
+            if more > 0:
+                shown += _(" and {count} more").format(count=format_number(more))
             result.notices.insert(
                 0,
                 _(IGNORED[self.kind.singular]).format(columns=shown),
@@ -671,9 +701,8 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 
 def _is_empty(cells) -> bool:
-    if isinstance(cells, list):
-        return not any(cells) or not "".join(cells).strip()
-    return not cells
+    """A blank CSV line (a JSON record is never empty: `{}` is an invalid row)."""
+    return isinstance(cells, list) and (not any(cells) or not "".join(cells).strip())
 
 
 FOOTER_TEXT = re.compile(

@@ -1,6 +1,7 @@
 """The rejects file: the rows --skip-invalid left out, as they were, with the reason.
 
-It has the format, delimiter, line ends and encoding of the file imported, the original columns and
+It has the format, delimiter (with Excel's `sep=` line for one that is not found
+alone), line ends and encoding of the file imported, the original columns and
 one more, `reject_reason`, first; fixed, it imports with the same command (the reason
 column is then ignored). It is written next to its destination and moved there only when
 the import stands, so a refused or dry run leaves no rejects file behind (core/files.py:
@@ -15,7 +16,7 @@ from pathlib import Path
 from colibri_cli.core import files
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.transfer.columns import REJECT_REASON
-from colibri_cli.core.transfer.sources import Record, Source
+from colibri_cli.core.transfer.sources import DELIMITERS, Record, Source
 from colibri_cli.i18n import _
 
 
@@ -41,6 +42,8 @@ class RejectsFile:
         self.count = 0
         self.reason_at: int | None = None
         if source.format == "csv":
+            if source.delimiter not in DELIMITERS:  # Excel's sep=| line, or none reads it back
+                self.file.write(f"sep={source.delimiter}{source.line_end}")
             self.writer = csv.writer(
                 self.file, delimiter=source.delimiter, lineterminator=source.line_end
             )

@@ -1,10 +1,16 @@
 """Opening what is imported: a file or stdin, read as it streams, never whole.
 
 The encoding is UTF-8, with or without a BOM (a UTF-16 BOM, as in Excel's "Unicode text",
-is honoured too), or the one given with `--encoding` (cp1252, latin-1). The format is found
-from the first characters: `[` is a JSON array, `{` JSON lines, anything else CSV, whose
-delimiter (comma, semicolon or tab) is the one the header line uses most, outside quotes.
-Excel's `sep=;` first line is understood.
+is honoured too, and so is UTF-32's), or the one given with `--encoding` (cp1252, latin-1).
+The format is found from the first characters: `[` is a JSON array, `{` JSON lines,
+anything else CSV, whose delimiter (comma, semicolon or tab) is the one the header line uses
+most, outside quotes.
+Excel's `sep=;` first line is understood, whatever the character it gives.
+
+Every source is read with a bound: no line and no record longer than MAX_RECORD_CHARS
+characters, so that memory stays flat whatever the input (a stream without a newline,
+one cell of 50 MB). A JSON array is decoded a record at a time from a buffer refilled in
+chunks, never loaded whole.
 """
 
 import codecs
@@ -12,17 +18,25 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from colibri_cli.core.errors import InvalidInput
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_number
 
 HEAD_BYTES = 64 * 1024
 CHUNK_CHARS = 256 * 1024
-MAX_RECORD_CHARS = 16 * 1024 * 1024
+MAX_RECORD_CHARS = 1_000_000
+"""The longest line or record read (a CSV record may span lines), far above any real
+row: the one bound on what an import holds at once."""
+MAX_INT_DIGITS = 100
+"""Longer JSON integers are read as their digits (text): no field takes such a number,
+and Python refuses to convert more than 4,300 digits."""
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a UTF-16 pair alone (JSON's "\\ud800"): no character, and SQLite cannot store it."""
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 DESCRIPTIONS = {
@@ -32,13 +46,19 @@ DESCRIPTIONS = {
     "json": N_("JSON, {encoding}"),
     "jsonl": N_("JSON lines, {encoding}"),
 }
-"""How a source is described, by its delimiter (csv) or its format."""
+"""How a source is described, by its delimiter (csv) or its format..."""
+OTHER_DELIMITER = N_("CSV separated by {delimiter}, {encoding}")
+"""...and a CSV of another delimiter (Excel's `sep=|`)."""
 OBJECT_EXAMPLE = '{"name": ...}'
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's, which begins it
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+NEEDS_BOM = ("utf-16", "utf-32")
+"""Encodings whose byte order only a BOM tells (Python's decoders refuse a file without)."""
 FORMATS = ("csv", "json", "jsonl")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet runs as a formula; colibri's CSV puts a "'" before such text."""
@@ -84,8 +104,15 @@ class Source:
 
     def describe(self) -> str:
         """ "semicolon-separated CSV, UTF-8 with BOM" """
-        known = {"utf-8-sig": _("UTF-8 with BOM"), "utf-8": "UTF-8", "utf-16": "UTF-16"}
+        known = {
+            "utf-8-sig": _("UTF-8 with BOM"),
+            "utf-8": "UTF-8",
+            "utf-16": "UTF-16",
+            "utf-32": "UTF-32",
+        }
         encoding = known.get(self.encoding, self.encoding)
+        if self.format == "csv" and self.delimiter not in DESCRIPTIONS:
+            return _(OTHER_DELIMITER).format(delimiter=repr(self.delimiter), encoding=encoding)
         described = DESCRIPTIONS[self.delimiter if self.format == "csv" else self.format]
         return _(described).format(encoding=encoding)
 
@@ -104,16 +131,21 @@ def open_source(path: str, stdin: BinaryIO, *, encoding: str | None = None) -> S
             ) from None
         name = path
     counter = _Counting(raw, owned=path != "-")
-    head = counter.read(HEAD_BYTES)
-    chosen, bom = _encoding(head, encoding)
-    binary = io.BufferedReader(_Prefixed(head, counter), buffer_size=HEAD_BYTES)
-    text = io.TextIOWrapper(binary, encoding=chosen, newline="")
-    start = _first_characters(text, name, chosen)
-    if start.startswith("["):
-        return _json_source(name, chosen, bom, text, start, size, counter)
-    if start.startswith("{"):
-        return _jsonl_source(name, chosen, bom, text, start, size, counter)
-    return _csv_source(name, chosen, bom, text, start, size, counter)
+    try:
+        head = counter.read(HEAD_BYTES)
+        chosen, bom = _encoding(head, encoding, name)
+        binary = io.BufferedReader(_Prefixed(head, counter), buffer_size=HEAD_BYTES)
+        text = io.TextIOWrapper(binary, encoding=chosen, newline="")
+        lines = _Lines(text, name, chosen)
+        start = lines.first()
+        if start.startswith("["):
+            return _json_source(name, chosen, bom, text, start, size, counter)
+        if start.startswith("{"):
+            return _jsonl_source(name, chosen, bom, lines, size, counter)
+        return _csv_source(name, chosen, bom, lines, size, counter)
+    except BaseException:
+        counter.close()
+        raise
 
 
 def unneutralize(text: str) -> str:
@@ -127,26 +159,40 @@ def unneutralize(text: str) -> str:
     return text
 
 
-def _encoding(head: bytes, given: str | None) -> tuple[str, bool]:
+def _encoding(head: bytes, given: str | None, source: str) -> tuple[str, bool]:
+    """The encoding to read with, and whether the file has a BOM (which then decides)."""
+    chosen = _given_encoding(given) if given else "utf-8"
     for mark, name in BOMS:
         if head.startswith(mark):
             return name, True
-    if not given:
-        return "utf-8", False
+    if chosen in NEEDS_BOM and head:
+        raise InvalidInput(
+            _(
+                "{name} has no BOM, which tells the byte order of {encoding}: "
+                "give --encoding {encoding}-le or {encoding}-be."
+            ).format(name=source, encoding=chosen)
+        )
+    return chosen, False
+
+
+def _given_encoding(given: str) -> str:
+    """The codec `--encoding` names, if it is one that decodes bytes to text."""
     try:
-        return codecs.lookup(given).name, False
+        codec = codecs.lookup(given)
     except LookupError:
         raise InvalidInput(
             _(
                 "Unknown encoding {encoding}: use utf-8, cp1252 (Windows spreadsheets) or latin-1."
             ).format(encoding=repr(given))
         ) from None
-
-
-def _first_characters(text: io.TextIOWrapper, name: str, encoding: str) -> str:
-    """What the file starts with (the whole first line), read under the encoding's errors."""
-    with decoding(name, encoding, 1):
-        return text.readline()
+    if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib, hex...
+        raise InvalidInput(
+            _(
+                "{encoding} is not a text encoding: use utf-8, cp1252 (Windows spreadsheets) "
+                "or latin-1."
+            ).format(encoding=repr(given))
+        )
+    return codec.name
 
 
 class decoding:
@@ -159,6 +205,13 @@ class decoding:
         return None
 
     def __exit__(self, kind, error, _traceback) -> None:
+        if isinstance(error, UnicodeError) and not isinstance(error, UnicodeDecodeError):
+            raise InvalidInput(  # a decoder's own refusal (idna, utf-16), with no byte
+                _("{name} cannot be read as {encoding} (near line {line}).").format(
+                    name=self.name, encoding=self.encoding.upper(), line=self.line
+                )
+                + _(" Give its encoding with --encoding.")
+            ) from None
         if isinstance(error, UnicodeDecodeError):
             byte = error.object[error.start : error.start + 1].hex()
             hint = (
@@ -180,16 +233,21 @@ class decoding:
             ) from None
 
 
-def _csv_source(name, encoding, bom, text, first, size, counter) -> Source:
-    lines = 1
-    if first.rstrip("\r\n").lower().startswith("sep=") and len(first.rstrip("\r\n")) == 5:
-        delimiter = first.rstrip("\r\n")[4]
-        with decoding(name, encoding, 2):
-            first = text.readline()
-        lines = 2
+def _csv_source(name, encoding, bom, lines: "_Lines", size, counter) -> Source:
+    first = lines.first()
+    hint = first.rstrip("\r\n")
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        delimiter = hint[4]
+        if delimiter == '"':
+            raise InvalidInput(
+                _('{name}, line 1: sep=" would make the quote the delimiter.').format(name=name)
+            )
+        next(lines)  # Excel's hint, no row
+        lines.next_record()
+        first = lines.first()
     else:
         delimiter = sniff_delimiter(first)
-    reader = csv.reader(_chain(first, text), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration:
@@ -198,10 +256,11 @@ def _csv_source(name, encoding, bom, text, first, size, counter) -> Source:
         raise InvalidInput(
             _("{name}: cannot read the header line: {error}.").format(name=name, error=error)
         ) from None
+    lines.next_record()
     headers = [header.strip() for header in headers]
     source = Source(name, "csv", encoding, bom, delimiter, headers, iter(()), size, counter)
     source.line_end = "\r\n" if first.endswith("\r\n") else "\n"
-    source.records = _csv_records(reader, source, lines - 1)
+    source.records = _csv_records(reader, lines, source)
     return source
 
 
@@ -218,37 +277,35 @@ def sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
-    yield first
-    yield from rest
+FOOTER_LINES = 100
+"""The most lines of one cell held back as a report's footer: more are rows."""
 
 
-def _csv_records(reader, source: Source, offset: int) -> Iterator[Record]:
+def _csv_records(reader, lines: "_Lines", source: Source) -> Iterator[Record]:
     """The rows, as they stream. A report exported as CSV (Salesforce's) ends with a blank
     line and lines of one cell each (totals, copyright, who ran it): held back from the
-    first blank line on, such lines come `maybe_footer` if nothing else follows them."""
+    first blank line on, such lines come `maybe_footer` if nothing else follows them.
+    Blank lines themselves are no rows: they are not kept."""
     number = 0
-    line = reader.line_num + 1 + offset
-    guard = decoding(source.name, source.encoding, line)
+    line = lines.record_line
     held: list[Record] | None = None
-    """From a blank line on: the rows that may be a footer."""
+    """From a blank line on: the lines of one cell that may be a footer."""
     try:
-        with guard:
-            for cells in reader:
-                number += 1
-                record = Record(line, number, cells)
-                line = guard.line = reader.line_num + 1 + offset
-                if held is None:
-                    if any(cells):
-                        yield record
-                    else:
-                        held = [record]
-                elif sum(1 for cell in cells if cell.strip()) <= 1:
-                    held.append(record)
-                else:
-                    yield from held
-                    yield record
-                    held = None
+        for cells in reader:
+            number += 1
+            record = Record(line, number, cells)
+            lines.next_record()
+            line = lines.record_line
+            if not any(cells):
+                held = held or []
+            elif held is None:
+                yield record
+            elif sum(1 for cell in cells if cell.strip()) <= 1 and len(held) < FOOTER_LINES:
+                held.append(record)
+            else:
+                yield from held
+                yield record
+                held = None
         for record in held or ():
             record.maybe_footer = True
             yield record
@@ -260,23 +317,26 @@ def _csv_records(reader, source: Source, offset: int) -> Iterator[Record]:
         ) from None
 
 
-def _jsonl_source(name, encoding, bom, text, first, size, counter) -> Source:
+def _jsonl_source(name, encoding, bom, lines: "_Lines", size, counter) -> Source:
     source = Source(name, "jsonl", encoding, bom, None, [], iter(()), size, counter)
-    first_record = _jsonl_object(first, 1, name)
+    first_record = _jsonl_object(next(lines), 1, name)
+    lines.next_record()
     source.headers = list(first_record)
-    source.records = _jsonl_records(first_record, text, source)
+    source.records = _jsonl_records(first_record, lines, source)
     return source
 
 
 def _jsonl_object(line: str, number: int, name: str) -> dict:
     try:
-        value = json.loads(line.rstrip("\r\n"))
+        value = DECODER.decode(line.rstrip("\r\n"))
     except json.JSONDecodeError as error:
         raise InvalidInput(
             _("{name}, line {line}: not valid JSON ({error}, column {column}).").format(
                 name=name, line=number, error=error.msg, column=error.colno
             )
         ) from None
+    except RecursionError:
+        raise InvalidInput(_too_deep(name, _("line {line}").format(line=number))) from None
     if not isinstance(value, dict):
         raise InvalidInput(
             _(
@@ -289,19 +349,22 @@ def _jsonl_object(line: str, number: int, name: str) -> dict:
                 type=type(value).__name__.replace("dict", "object"),
             )
         )
+    surrogate = _lone_surrogate(value)
+    if surrogate:
+        where = _("line {line}").format(line=number)
+        raise InvalidInput(_surrogate_refused(name, where, surrogate))
     return value
 
 
-def _jsonl_records(first: dict, text: io.TextIOWrapper, source: Source) -> Iterator[Record]:
+def _jsonl_records(first: dict, lines: "_Lines", source: Source) -> Iterator[Record]:
     yield Record(1, 1, first)
     number = 1
-    guard = decoding(source.name, source.encoding, 2)
-    with guard:
-        for line, content in enumerate(text, start=2):
-            guard.line = line
-            if content.strip():
-                number += 1
-                yield Record(line, number, _jsonl_object(content, line, source.name))
+    for content in lines:
+        line = lines.record_line
+        lines.next_record()
+        if content.strip():
+            number += 1
+            yield Record(line, number, _jsonl_object(content, line, source.name))
 
 
 def _json_source(name, encoding, bom, text, first, size, counter) -> Source:
@@ -332,7 +395,8 @@ class _JsonArray:
         self.position = 0
         self.line = 1
         self.eof = False
-        self.decoder = json.JSONDecoder()
+        self.where = (0, 1)
+        """The record being read: its number and its line."""
 
     def records(self) -> Iterator[Record]:
         self._skip_space()
@@ -340,12 +404,15 @@ class _JsonArray:
         number = 0
         self._skip_space()
         if self._peek() == "]":
+            self._advance(1)
+            self._expect_end()
             return
         while True:
             self._skip_space()
             line = self.line
-            value = self._value()
             number += 1
+            self.where = (number, line)
+            value = self._value()
             if not isinstance(value, dict):
                 raise InvalidInput(
                     _(
@@ -353,13 +420,29 @@ class _JsonArray:
                         "of objects ({example})."
                     ).format(name=self.name, number=number, line=line, example=OBJECT_EXAMPLE)
                 )
+            surrogate = _lone_surrogate(value)
+            if surrogate:
+                raise InvalidInput(_surrogate_refused(self.name, self._where(), surrogate))
             yield Record(line, number, value)
             self._skip_space()
             if self._peek() == ",":
                 self._advance(1)
                 continue
             self._expect("]")
+            self._expect_end()
             return
+
+    def _expect_end(self) -> None:
+        """Nothing but spaces after the array: what follows would be lost."""
+        self._skip_space()
+        if self._peek():
+            found = self.buffer[self.position : self.position + 20]
+            raise InvalidInput(
+                _(
+                    "{name}, line {line}: more data after the end of the JSON array "
+                    "({found}): a JSON file holds one array."
+                ).format(name=self.name, line=self.line, found=repr(found))
+            )
 
     def _fill(self) -> bool:
         if self.eof:
@@ -398,23 +481,134 @@ class _JsonArray:
             )
         self._advance(1)
 
+    def _where(self) -> str:
+        number, line = self.where
+        return _("record {number} (line {line})").format(number=number, line=line)
+
     def _value(self):
+        """The next value, read from at most MAX_RECORD_CHARS characters: the buffer is
+        refilled (and the value decoded again) until it is complete, or over the bound."""
         while True:
             try:
-                value, end = self.decoder.raw_decode(self.buffer, self.position)
+                value, end = DECODER.raw_decode(self.buffer, self.position)
             except json.JSONDecodeError as error:
-                if len(self.buffer) - self.position < MAX_RECORD_CHARS and self._fill():
+                if len(self.buffer) - self.position <= MAX_RECORD_CHARS and self._fill():
                     continue  # the record goes on in the next chunk
+                if not self.eof:
+                    raise InvalidInput(_too_long(self.name, self._where())) from None
                 line = self.line + self.buffer.count("\n", self.position, error.pos)
                 raise InvalidInput(
                     _("{name}, line {line}: not valid JSON ({error}).").format(
                         name=self.name, line=line, error=error.msg
                     )
                 ) from None
+            except RecursionError:
+                raise InvalidInput(_too_deep(self.name, self._where())) from None
             if end == len(self.buffer) and not self.eof and self._fill():
                 continue  # a number may go on in the next chunk: decode again with it
+            if end - self.position > MAX_RECORD_CHARS:
+                raise InvalidInput(_too_long(self.name, self._where()))
             self._advance(end - self.position)
             return value
+
+
+def _whole_number(digits: str) -> int | str:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
+
+
+DECODER = json.JSONDecoder(parse_int=_whole_number)
+
+
+def _lone_surrogate(value) -> str | None:
+    """The first lone surrogate ("\\ud800") in the text of a JSON value, if any: refused
+    at once, as it is no character and would fail only as it is written."""
+    if isinstance(value, str):
+        found = not value.isascii() and SURROGATE.search(value)
+        return found[0] if found else None
+    if isinstance(value, dict):
+        return next(filter(None, map(_lone_surrogate, (*value, *value.values()))), None)
+    if isinstance(value, list):
+        return next(filter(None, map(_lone_surrogate, value)), None)
+    return None
+
+
+def _surrogate_refused(name: str, where: str, found: str) -> str:
+    return _(
+        "{name}, {where}: {code} is half of a UTF-16 pair, alone: no character. "
+        "Fix the file where it was made."
+    ).format(name=name, where=where, code=f"\\u{ord(found):04x}")
+
+
+def _too_long(name: str, where: str) -> str:
+    return _(
+        "{name}, {where}: longer than {limit} characters, the most one record may have: "
+        "is it the file you meant?"
+    ).format(name=name, where=where, limit=format_number(MAX_RECORD_CHARS))
+
+
+def _too_deep(name: str, where: str) -> str:
+    return _("{name}, {where}: not valid here, its JSON values are nested too deep.").format(
+        name=name, where=where
+    )
+
+
+class _Lines:
+    """The lines of a text source, as csv.reader and JSON lines read them, each refused if
+    longer than MAX_RECORD_CHARS, and so is a record of several lines: `next_record()`
+    says where one ends. A lone surrogate (only exotic encodings decode one) is refused."""
+
+    def __init__(self, text: io.TextIOWrapper, name: str, encoding: str) -> None:
+        self.text = text
+        self.name = name
+        self.encoding = encoding
+        self.pending: str | None = None
+        self.count = 0
+        """Lines read so far."""
+        self.record_line = 1
+        """The line on which the record being read starts."""
+        self.record_chars = 0
+
+    def first(self) -> str:
+        """The next line, which __next__ then gives again (at most the bound, and one
+        character: a JSON array may well go on)."""
+        if self.pending is None:
+            self.pending = self._read()
+        return self.pending
+
+    def _read(self) -> str:
+        try:
+            return self.text.readline(MAX_RECORD_CHARS + 1)
+        except UnicodeError as error:
+            # The text is decoded a chunk ahead of the lines read: the error is on the
+            # line after them plus the newlines of its chunk before it.
+            line = self.count + 1
+            if isinstance(error, UnicodeDecodeError):
+                line += error.object[: error.start].count(b"\n")
+            with decoding(self.name, self.encoding, line):
+                raise error from None
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line, self.pending = (self._read() if self.pending is None else self.pending), None
+        if not line:
+            raise StopIteration
+        self.count += 1
+        self.record_chars += len(line)
+        if self.record_chars > MAX_RECORD_CHARS:
+            raise InvalidInput(_too_long(self.name, self._where()))
+        if not line.isascii() and SURROGATE.search(line):
+            found = SURROGATE.search(line)[0]
+            raise InvalidInput(_surrogate_refused(self.name, self._where(), found))
+        return line
+
+    def _where(self) -> str:
+        return _("line {line}").format(line=self.record_line)
+
+    def next_record(self) -> None:
+        self.record_line = self.count + 1
+        self.record_chars = 0
 
 
 class _Counting(io.RawIOBase):

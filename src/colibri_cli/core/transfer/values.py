@@ -19,6 +19,8 @@ from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import _
 
+FIRST_YEAR, LAST_YEAR = str(dates.FIRST_YEAR), str(dates.LAST_YEAR)
+"""The years of a date, as the first four characters of an ISO date compare."""
 MEMORY = 20_000
 """How many distinct texts a reader remembers before it starts afresh (memory stays flat)."""
 
@@ -124,7 +126,13 @@ class DateReader:
         self.other_order: Example | None = None
 
     def __call__(self, text: str, label: str) -> str:
-        if self.date_format is None and len(text) == 10 and text[4] == "-" and text[7] == "-":
+        if (
+            self.date_format is None
+            and len(text) == 10
+            and text[4] == "-"
+            and text[7] == "-"
+            and FIRST_YEAR <= text[:4] <= LAST_YEAR
+        ):
             try:
                 dt.date.fromisoformat(text)
             except ValueError:
@@ -139,12 +147,14 @@ class DateReader:
     def _slow(self, text: str, label: str) -> str:
         if self.date_format:
             try:
-                return dt.datetime.strptime(text, self.date_format).date().isoformat()
+                read = dt.datetime.strptime(text, self.date_format).date()
             except ValueError:
                 if _NUMERIC_DATE.fullmatch(text.strip()):
                     # The file's numeric dates are as --date-format says, or they are
                     # wrong: never read in the other order, as a mixed file would be.
                     raise InvalidInput(self._off_format(text, label)) from None
+            else:
+                return _within_years(read, text, label).isoformat()
         stamp = _TIMESTAMP.fullmatch(text)
         try:
             read = dates.parse_date(
@@ -245,6 +255,37 @@ class DateReader:
         first, second = ("%m", "%d") if self.order == "dmy" else ("%d", "%m")
         year = "%Y" if len(match[4]) == 4 else "%y"
         return f"{first}{match[2]}{second}{match[2]}{year}"
+
+
+def _within_years(date: dt.date, text: str, label: str) -> dt.date:
+    """The date, if its year is one a date may have (the database holds no other)."""
+    if not dates.FIRST_YEAR <= date.year <= dates.LAST_YEAR:
+        raise InvalidInput(
+            _("Invalid {field} {text!r}: {hint}.").format(
+                field=_(label), text=text, hint=dates.years_hint()
+            )
+        )
+    return date
+
+
+SAMPLE_DATE = dt.datetime(2027, 3, 14, 0, 0)
+"""A day whose day, month and year all differ, to check a --date-format on."""
+
+
+def check_date_format(pattern: str) -> None:
+    """Refuse a --date-format that cannot read a date back: written with it, the sample
+    date must read as itself ("%Y%Y" fails, and so does "%d/%m", which has no year)."""
+    try:
+        read = dt.datetime.strptime(SAMPLE_DATE.strftime(pattern), pattern).date()
+    except (ValueError, re.error):
+        read = None
+    if read != SAMPLE_DATE.date():
+        raise InvalidInput(
+            _(
+                "Invalid --date-format {pattern}: it cannot read a date back. Give the day, "
+                "the month and the year, e.g. %d/%m/%Y or %m/%d/%Y."
+            ).format(pattern=repr(pattern))
+        )
 
 
 class Amount(NamedTuple):

@@ -36,6 +36,7 @@ from typing import BinaryIO, TextIO
 
 from colibri_cli.core import clock, migrations
 from colibri_cli.core.errors import ColibriError, Conflict, InvalidInput
+from colibri_cli.core.transfer.sources import SURROGATE
 from colibri_cli.i18n import _, plural
 
 FORMAT = "colibri"
@@ -162,6 +163,8 @@ CHUNK_CHARS = 1024 * 1024
 LONGEST_VALUE = 16 * 1024 * 1024
 """A row longer than this (in characters) is not one of an export: the reader stops there."""
 BATCH_ROWS = 1000
+INTEGER_DIGITS = 19
+"""The digits of SQLite's biggest integer (2**63 - 1): a longer one is no value of a table."""
 WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -171,7 +174,7 @@ class _Json:
 
     def __init__(self, stream: TextIO, source: str) -> None:
         self.stream, self.source = stream, source
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(parse_int=self._whole_number)
         self.buffer, self.at, self.ended = "", 0, False
         self.line, self.column = 1, 1
         """Where the buffer starts in the file."""
@@ -232,10 +235,19 @@ class _Json:
                 if len(self.buffer) - self.at < LONGEST_VALUE and self._more():
                     continue  # cut by the end of the buffer, maybe
                 raise self.error(error.msg, error.pos) from None
+            except RecursionError:
+                raise self.error(_("values nested too deep")) from None
             if end == len(self.buffer) and self._more():
                 continue  # a number may go on in the next chunk
             self.at = end
             return found
+
+    def _whole_number(self, digits: str) -> int:
+        """A JSON integer, refused when longer than any value of a database (Python would
+        not even convert one of more than 4,300 digits)."""
+        if len(digits.lstrip("-")) > INTEGER_DIGITS:
+            raise self.error(_("a number of {count} digits").format(count=len(digits)))
+        return int(digits)
 
     def items(self, close: str) -> Iterator[None]:
         """Once for each item of the object or array just opened, up to `close`."""
@@ -492,6 +504,19 @@ def _check_row(source: str, table: str, number: int, row: object, known: set[str
                     number=number,
                     column=column,
                     columns=", ".join(sorted(known)),
+                )
+            )
+        if isinstance(value, str) and not value.isascii() and SURROGATE.search(value):
+            raise InvalidInput(
+                _(
+                    "{source}, table {table}, row {number}, column {column}: a value holds "
+                    "half of a UTF-16 pair alone ({code}), no character; nothing was imported."
+                ).format(
+                    source=source,
+                    table=table,
+                    number=number,
+                    column=column,
+                    code=f"\\u{ord(SURROGATE.search(value)[0]):04x}",
                 )
             )
         if not _scalar(value):
