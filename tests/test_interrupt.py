@@ -59,3 +59,26 @@ def test_ctrl_c_at_any_moment_of_start_up(db_path, ok, delay_ms):
     assert child.returncode in (0, 130, -signal.SIGINT)
     if child.returncode == 130:
         assert stderr == "\n"
+
+
+def test_ctrl_c_inside_a_command_rolls_back_and_exits_130_quietly(db_path, ok, rows):
+    """An import waiting for the rest of its input on stdin, interrupted: nothing kept."""
+    ok("account", "add", "ACME")
+    env = {**os.environ, "COLIBRI_DB": str(db_path)}
+    env.pop("COLIBRI_DEBUG", None)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "colibri_cli", "import", "accounts", "-"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    child.stdin.write("name\nInitech\n")
+    child.stdin.flush()
+    time.sleep(2)  # started, and waiting for more lines
+    child.send_signal(signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=30)
+
+    assert (child.returncode, stdout, stderr) == (130, "", "\n")
+    assert rows("SELECT name FROM accounts") == [{"name": "ACME"}]

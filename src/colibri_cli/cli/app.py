@@ -29,6 +29,9 @@ from colibri_cli.core import store
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.i18n import _
 
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C, as shells give it (128 + SIGINT)."""
+
 
 class ColibriGroup(TyperGroup):
     """Turns every failure into one line on stderr and a documented exit code.
@@ -74,12 +77,14 @@ class ColibriGroup(TyperGroup):
             sys.exit(failure.exit_code)
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write("\n")
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
         except OSError as failure:  # stdout full or gone: say so, no traceback
             if os.environ.get("COLIBRI_DEBUG"):
                 raise
             error(_("Cannot write the output: {reason}.").format(reason=failure.strerror))
             sys.exit(1)
+        if code == INTERRUPTED:  # Typer turns a KeyboardInterrupt in a command into this
+            sys.stderr.write("\n")
         sys.exit(code if isinstance(code, int) else 0)
 
     def _choose_language(self, argv: list[str]) -> None:
