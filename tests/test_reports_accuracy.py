@@ -303,11 +303,12 @@ def test_accuracy_csv_has_exactly_its_columns(story, cli):
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "period,currency,forecast,actual,error,error_pct,slipped_count,slipped_amount\n"
-        "2026-09,EUR,2650,1500,1150,76.7,2,6250\n"
-        "2026-09,USD,0,0,0,,0,0\n"
-        "2026-10,EUR,2780,2001,779,38.9,3,4050\n"
-        "2026-10,USD,1750,2500,-750,-30.0,0,0\n"
+        "period,currency,forecast,actual,error,error_pct,slipped_count,slipped_amount,"
+        "call,call_error,call_error_pct\n"
+        "2026-09,EUR,2650,1500,1150,76.7,2,6250,,,\n"
+        "2026-09,USD,0,0,0,,0,0,,,\n"
+        "2026-10,EUR,2780,2001,779,38.9,3,4050,,,\n"
+        "2026-10,USD,1750,2500,-750,-30.0,0,0,,,\n"
     )
 
 

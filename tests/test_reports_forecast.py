@@ -441,12 +441,12 @@ def test_forecast_csv_has_exactly_its_columns(story, cli):
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "period,currency,count,won,weighted,expected,commit,best_case,target,gap\n"
-        "2026-11,EUR,1,3000,534,3534,3000,4335,4000,466\n"
-        "2026-11,USD,0,0,0,0,0,0,,\n"
-        "2026-12,EUR,1,0,500,500,0,1250,5000,4500\n"
-        "2026-12,USD,1,0,5600,5600,8000,8000,6000,400\n"
-        "overdue,EUR,2,0,599,599,0,3000,,\n"
+        "period,currency,count,won,weighted,expected,commit,best_case,target,gap,call\n"
+        "2026-11,EUR,1,3000,534,3534,3000,4335,4000,466,\n"
+        "2026-11,USD,0,0,0,0,0,0,,,\n"
+        "2026-12,EUR,1,0,500,500,0,1250,5000,4500,\n"
+        "2026-12,USD,1,0,5600,5600,8000,8000,6000,400,\n"
+        "overdue,EUR,2,0,599,599,0,3000,,,\n"
     )
 
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import typer
 
-from colibri_cli.cli.output import say
+from colibri_cli.cli.output import confirm, say
 from colibri_cli.core import clock, store
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _
@@ -86,7 +86,7 @@ def confirm_or_yes(question: str, *, yes: bool) -> None:
         raise InvalidInput(
             _("{question} Not on a terminal: pass --yes to confirm.").format(question=question)
         )
-    if not typer.confirm(question, default=False, err=True, prompt_suffix=_(": ")):
+    if not confirm(question, default=False):
         say(_("Cancelled: nothing was changed."))
         raise typer.Exit(1)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import typer
 
-from colibri_cli.cli.output import say
+from colibri_cli.cli.output import ask, confirm, say
 from colibri_cli.core import (
     accounts,
     clock,
@@ -46,10 +46,6 @@ PROMPTS = {
     "tags": N_("Tags, comma-separated (optional)"),
     "notes": N_("Notes (optional)"),
 }
-
-
-SUFFIX = N_(": ")
-"""What follows a question, before the answer (French wants a space before the colon)."""
 
 
 @dataclass
@@ -127,7 +123,7 @@ def _prompt(text: str, check: Callable[[str], str], **options) -> str:
     """Ask until `check` accepts the answer, saying why it did not (in the language spoken:
     Click's own loop for `value_proc` would say "Error:" in English)."""
     while True:
-        answer = typer.prompt(text, err=True, prompt_suffix=_(SUFFIX), **options)
+        answer = ask(text, **options)
         try:
             return check(answer)
         except typer.BadParameter as problem:
@@ -164,7 +160,7 @@ def _contact_check(conn: sqlite3.Connection, result: FormResult) -> Callable[[st
 def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
     """The account by name, with did-you-mean and an offer to create a missing one."""
     while True:
-        name = typer.prompt("  " + _(PROMPTS["account"]), err=True, prompt_suffix=_(SUFFIX)).strip()
+        name = ask("  " + _(PROMPTS["account"])).strip()
         if not name:
             continue
         try:
@@ -177,12 +173,7 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult) -> None:
             continue
         if _take_the_suggestion(conn, name, result):
             return
-        if typer.confirm(
-            "  " + _("Create account {name!r}?").format(name=name),
-            default=False,
-            err=True,
-            prompt_suffix=_(SUFFIX),
-        ):
+        if confirm("  " + _("Create account {name!r}?").format(name=name), default=False):
             result.new_account = name
             result.given["account"] = name
             return
@@ -193,12 +184,7 @@ def _take_the_suggestion(conn: sqlite3.Connection, name: str, result: FormResult
     names = accounts.near_misses(conn, name)
     if len(names) != 1:
         return False
-    if not typer.confirm(
-        "  " + _("Use {name!r}?").format(name=names[0]),
-        default=True,
-        err=True,
-        prompt_suffix=_(SUFFIX),
-    ):
+    if not confirm("  " + _("Use {name!r}?").format(name=names[0]), default=True):
         return False
     result.given["account"] = str(accounts.get(conn, names[0], exact=True)["id"])
     return True
@@ -213,9 +199,7 @@ class FollowUp:
 def ask_follow_up(conn: sqlite3.Connection, title: str, due: str) -> FollowUp | None:
     """Offer the follow-up task; accepting the defaults schedules it as proposed."""
     typer.secho("\n" + _("Next step"), bold=True, err=True)
-    if not typer.confirm(
-        "  " + _("Schedule a follow-up task now?"), default=True, err=True, prompt_suffix=_(SUFFIX)
-    ):
+    if not confirm("  " + _("Schedule a follow-up task now?"), default=True):
         return None
     chosen_title = _prompt("  " + _("Task"), checked(_task_title), default=title)
     chosen_due = _prompt(
@@ -239,7 +223,5 @@ REASON_QUESTIONS = {
 
 def ask_reason(kind: str) -> str | None:
     question = _(REASON_QUESTIONS.get(kind, "Why {kind}? (optional)")).format(kind=kind)
-    answer = typer.prompt(
-        "  " + question, default="", show_default=False, err=True, prompt_suffix=_(SUFFIX)
-    )
+    answer = ask("  " + question, default="", show_default=False)
     return answer.strip() or None

@@ -3,10 +3,16 @@
 Data goes to stdout; messages, warnings and errors to stderr. `--format table` is for
 people and shows at most TABLE_LIMIT rows; csv and json are complete, streamed, undecorated,
 and their keys are the database column names. Rich is imported only to draw a table.
+
+Nothing stored reaches a terminal raw: every console, message and prompt shows control
+characters through `visible`, and Rich reads markup and emoji codes only from colibri's own
+text (`styled`), never from data. JSON escapes them too (the same data, decoded); CSV keeps
+its bytes for files and pipes, and is shown through `visible` on a terminal.
 """
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import sys
@@ -35,6 +41,23 @@ UNBROKEN = {
 }
 """Short columns a narrow terminal must not break; the others wrap."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LAYOUT = "\n\t"
+"""The control characters a terminal only uses to lay text out: shown as they are."""
+BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+"""Embeddings, overrides and isolates: they reorder what follows on the screen, so that a
+name could show one thing and hold another."""
+_SHOWN_ESCAPED = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in [
+        *range(0x20),
+        *range(0x7F, 0xA0),  # DEL and the C1 controls (0x9b starts a sequence, as ESC [ does)
+        *BIDI_CONTROLS,
+        *range(0xD800, 0xE000),  # lone surrogates: the undecodable bytes of a file
+    ]
+    if chr(code) not in LAYOUT
+}
+_JSON_ESCAPED = {code: f"\\u{code:04x}" for code in _SHOWN_ESCAPED if code >= 0x20}
+"""What json.dumps leaves raw but a terminal would act on (it escapes C0 itself)."""
 
 
 class OutputFormat(StrEnum):
@@ -96,17 +119,46 @@ def signed(value: int | None) -> str:
     return i18n.format_number(value, sign=True) if value else "0"
 
 
+def visible(text: str) -> str:
+    """`text` as a terminal may show it: control characters other than newline and tab,
+    bidi overrides and lone surrogates written as escapes ("\\x1b", "\\u202e"), so that
+    stored data can neither drive the terminal (a window title, the cursor, colours) nor
+    hide what it holds. Already visible text comes back unchanged (a backslash stays one)."""
+    return text if text.isprintable() else text.translate(_SHOWN_ESCAPED)
+
+
 def say(message: str) -> None:
     """A message for the person at the terminal, on stderr."""
-    typer.echo(message, err=True)
+    typer.echo(visible(message), err=True)
 
 
 def warn(message: str) -> None:
-    typer.secho(_("Warning: {message}").format(message=message), err=True, fg="yellow")
+    message = _("Warning: {message}").format(message=message)
+    typer.secho(visible(message), err=True, fg="yellow")
 
 
 def error(message: str) -> None:
-    typer.secho(_("Error: {message}").format(message=message), err=True, fg="red")
+    typer.secho(visible(_("Error: {message}").format(message=message)), err=True, fg="red")
+
+
+def ask(text: str, *, default: str | None = None, show_default: bool = True, **options) -> str:
+    """`typer.prompt` on stderr; the question, and a default taken from data, shown through
+    `visible` (Enter still gives the default as stored)."""
+    if default is not None and show_default:
+        text = f"{text} [{visible(default)}]"
+    return typer.prompt(
+        visible(text),
+        default=default,
+        show_default=False,
+        err=True,
+        prompt_suffix=_(": "),
+        **options,
+    )
+
+
+def confirm(question: str, *, default: bool) -> bool:
+    """`typer.confirm` on stderr, the question shown through `visible`."""
+    return typer.confirm(visible(question), default=default, err=True, prompt_suffix=_(": "))
 
 
 def render_rows(
@@ -139,7 +191,7 @@ def render_record(
         data = {field: record[field] for field in fields}
         for key, (section_fields, _columns) in sections.items():
             data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(data, indent=2) + "\n")
     elif output is OutputFormat.csv:
         write_csv([record], fields)
     else:
@@ -156,7 +208,7 @@ def render_report(
 ) -> None:
     """A report: the whole document as json, its `rows` flattened as csv, `draw` for people."""
     if output is OutputFormat.json:
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(report, indent=2) + "\n")
     elif output is OutputFormat.csv:
         write_csv(rows, fields)
     else:
@@ -164,11 +216,19 @@ def render_report(
 
 
 def write_csv(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | None = None) -> None:
-    """Stream `rows` as CSV, header first, to `out` (stdout by default)."""
-    writer = csv.writer(out or sys.stdout, lineterminator="\n")
+    """Stream `rows` as CSV, header first, to `out` (stdout by default): the exact text for
+    a file or a pipe, shown through `visible` on a terminal."""
+    out = out or sys.stdout
+    shown = visible if out.isatty() else str
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(field)) for field in fields])
+        writer.writerow(
+            [
+                shown(cell) if isinstance(cell, str) else cell
+                for cell in (_csv_cell(row.get(field)) for field in fields)
+            ]
+        )
 
 
 def _csv_cell(value: object) -> object:
@@ -187,9 +247,37 @@ def write_json(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | Non
     out = out or sys.stdout
     separator = "[\n  "
     for row in rows:
-        out.write(separator + json.dumps({f: row[f] for f in fields}, ensure_ascii=False))
+        out.write(separator + json_text({f: row[f] for f in fields}))
         separator = ",\n  "
     out.write("[]\n" if separator.startswith("[") else "\n]\n")
+
+
+def json_text(value: object, **options) -> str:
+    """JSON as `json.dumps` writes it (UTF-8 text, not \\u escapes), except for what a
+    terminal would act on: C1 controls, bidi overrides, lone surrogates are \\u escapes
+    (json escapes C0 itself). A JSON reader gets exactly the stored text back."""
+    return json.dumps(value, ensure_ascii=False, **options).translate(_JSON_ESCAPED)
+
+
+def styled(markup: str, *, bold: Sequence[str] = (), **values: object):
+    """colibri's own Rich markup as a Text, the consoles reading none from a str (where data
+    may be): `styled("[yellow]{word}[/yellow]", word=...)`. The `values` go in as plain text
+    (brackets in a name are not markup), those named in `bold` in bold."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    shown = {key: escape(visible(_text(value))) for key, value in values.items()}
+    for key in bold:
+        shown[key] = f"[bold]{shown[key]}[/bold]"
+    return Text.from_markup(markup.format(**shown) if values else markup, emoji=False)
+
+
+def plain(value: object):
+    """A table cell or line from data, as a Text shown through `visible` (Rich's Text would
+    silently drop some control characters instead)."""
+    from rich.text import Text
+
+    return Text(visible(_text(value)))
 
 
 def _text(value: object) -> str:
@@ -212,7 +300,6 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
         say(empty)
         return
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for key, heading, *_render in columns:
@@ -225,7 +312,7 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
             no_wrap=key in UNBROKEN,
         )
     for row in shown:
-        table.add_row(*(Text(_cell(row, column)) for column in columns))
+        table.add_row(*(plain(_cell(row, column)) for column in columns))
     stdout_console().print(table)
     if left_out:
         say(
@@ -237,7 +324,6 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
 
 def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     from rich.table import Table
-    from rich.text import Text
 
     console = stdout_console()
     card = Table.grid(padding=(0, 2))
@@ -245,21 +331,46 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card.add_column(overflow="fold")
     for column in labels:
         if record[column[0]] not in (None, ""):
-            card.add_row(_(column[1]), Text(_cell(record, column)))
+            card.add_row(_(column[1]), plain(_cell(record, column)))
     console.print(card)
     for key, (_fields, columns) in sections.items():
         items = record[key]
         title = _(SECTION_TITLES.get(key, key.replace("_", " ").capitalize()))
-        console.print(f"\n[bold]{title}[/bold] ({len(items)})")
+        console.print(styled("\n{title} ({count})", bold=["title"], title=title, count=len(items)))
         if items:
             _print_table(items, columns, empty="")
 
 
 def stdout_console():
     """A Rich console for data; Rich is imported only when something is drawn."""
-    from rich.console import Console
+    return _safe_console()(highlight=False, markup=False, emoji=False)
 
-    return Console(highlight=False)
+
+def stderr_console():
+    """The same, on stderr (a progress bar, the messages printed above it)."""
+    return _safe_console()(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+@functools.cache
+def _safe_console():
+    """A Rich Console that shows every str it renders through `visible`, and, as a net for
+    any Text built elsewhere, every segment of text it writes (its own control sequences,
+    colours and cursor moves, are not text segments)."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **options):
+            return super().render_str(visible(text), **options)
+
+        def render(self, renderable, options=None):
+            for segment in super().render(renderable, options):
+                if segment.control or segment.text.isprintable():
+                    yield segment
+                else:
+                    yield Segment(visible(segment.text), segment.style, segment.control)
+
+    return SafeConsole
 
 
 @contextlib.contextmanager

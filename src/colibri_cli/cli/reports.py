@@ -17,6 +17,7 @@ from colibri_cli.cli.output import (
     say,
     signed,
     stdout_console,
+    styled,
     thousands,
     warn,
 )
@@ -169,10 +170,10 @@ def _draw_pipeline(report: dict) -> None:
             format_amount(group["amount"], group["currency"]),
             format_amount(group["weighted"], group["currency"]),
         ]
-        table.add_row(*cells, *([bars[index]] if bars else []))
+        table.add_row(*cells, *([styled(bars[index])] if bars else []))
     for total in report["totals"]:
         table.add_row(
-            f"[bold]{_('Total')}[/bold]",
+            styled("{total}", bold=["total"], total=_("Total")),
             thousands(total["count"]),
             format_amount(total["amount"], total["currency"]),
             format_amount(total["weighted"], total["currency"]),
@@ -189,16 +190,19 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
 
     listed = section["opportunities"]
     if not listed:
-        console.print("\n" + _("{title}: none.").format(title=f"[bold]{title}[/bold]"))
+        console.print(styled("\n" + _("{title}: none."), bold=["title"], title=title))
         return
     count = sum(total["count"] for total in section["totals"])
     sums = ", ".join(
         format_amount(total["amount"], total["currency"]) for total in section["totals"]
     )
     console.print(
-        "\n"
-        + _("{title}: {count} ({amounts})").format(
-            title=f"[bold]{title}[/bold]", count=thousands(count), amounts=sums
+        styled(
+            "\n" + _("{title}: {count} ({amounts})"),
+            bold=["title"],
+            title=title,
+            count=thousands(count),
+            amounts=sums,
         )
     )
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -328,7 +332,9 @@ def _draw_forecast(report: dict) -> None:
             table.add_column(_(heading), justify="right")
         for row in rows + overdue:
             table.add_row(
-                row["period"] if row["period"] != "overdue" else f"[yellow]{_('Overdue')}[/yellow]",
+                row["period"]
+                if row["period"] != "overdue"
+                else styled("[yellow]{overdue}[/yellow]", overdue=_("Overdue")),
                 *(
                     thousands(row[key]) if key != "gap" else signed(row[key])
                     for key in FORECAST_COLUMNS
@@ -337,7 +343,7 @@ def _draw_forecast(report: dict) -> None:
             )
         console.print(table)
         if console.is_terminal:
-            console.print(charts.expected_against_target(rows))
+            console.print(styled(charts.expected_against_target(rows)))
         console.print()
     say(
         _(

@@ -12,6 +12,7 @@ from colibri_cli.cli.output import (
     plural,
     render_report,
     stdout_console,
+    styled,
 )
 from colibri_cli.cli.reports import warn_unknown_statuses
 from colibri_cli.core import inputs, slippage, stats, statuses
@@ -106,8 +107,10 @@ def _draw_stats(report: dict) -> None:
         else _("Closed deals")
     )
     console.print(
-        _("{title}: {won} won, {lost} lost, {cancelled} cancelled").format(
-            title=f"[bold]{title}[/bold]",
+        styled(
+            _("{title}: {won} won, {lost} lost, {cancelled} cancelled"),
+            bold=["title"],
+            title=title,
             won=rate["won"],
             lost=rate["lost"],
             cancelled=rate["cancelled"],

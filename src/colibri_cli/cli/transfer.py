@@ -6,7 +6,6 @@ importer, Rich's progress) are imported when a command runs, not for `--help`.
 """
 
 import contextlib
-import json
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -19,8 +18,10 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     destination,
     is_stdout,
+    json_text,
     plural,
     say,
+    stderr_console,
     warn,
     write_csv,
     write_json,
@@ -313,7 +314,7 @@ class _Report:
 
     def say(self, message: str) -> None:
         if self.bar is not None:
-            self.bar.console.print(message, markup=False, highlight=False)
+            self.bar.console.print(message)
         else:
             say(message)
 
@@ -329,7 +330,6 @@ class _Report:
         self.bar.update(self.task, completed=completed, rows=rows)
 
     def _start(self, size: int | None) -> None:
-        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
@@ -337,7 +337,7 @@ class _Report:
             BarColumn(),
             TextColumn("{task.fields[rows]:,} " + _("rows")),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=stderr_console(),
             transient=True,
         )
         self.task = self.bar.add_task("import", total=size, rows=0)
@@ -550,7 +550,7 @@ def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None
             write_json(counted, names, out)
         else:
             for row in counted:
-                out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False))
+                out.write(json_text({name: row[name] for name in names}))
                 out.write("\n")
     if output is not None and str(output) != "-":
         say(
