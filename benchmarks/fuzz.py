@@ -2,8 +2,7 @@
 tests/test_reliability_load.py, more of them: the figures for a reliability note.
 
 Prints the invocations and hostile files run, the tracebacks by class, the exit-code
-histogram, the databases changed by a failed command, the failures known and being fixed
-elsewhere (fuzzing.KNOWN_UNTIL_FIXED) apart from the others, and, with --kills, how many
+histogram, the databases changed by a failed command, and, with --kills, how many
 SIGKILLs landed during imports and edits and what they left. Exit status 1 when anything
 unexpected was found. Each unexpected failure is listed with its command line.
 
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fuzzing import Fuzzer, known
+from fuzzing import Fuzzer
 from reliability import (
     Worker,
     colibri,
@@ -49,7 +48,7 @@ def fuzz(args, workdir: Path) -> tuple[dict, list]:
         "processes_with_undecodable_bytes": args.processes,
         "seconds": round(time.monotonic() - started, 1),
     }
-    return figures, [(sig, line) for sig, line in fuzzer.failures() if not known(sig)]
+    return figures, fuzzer.failures()
 
 
 def kills(args, workdir: Path) -> dict:

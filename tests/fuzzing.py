@@ -12,9 +12,6 @@ no "Traceback" nor "bug in colibri" in the output), an exit code of the document
 when it is not 0, a database exactly as before (a logical dump compared). In-process
 (CliRunner) by default, which is much faster than a process each; `run_process` runs an
 invocation as a process with its arguments as bytes, undecodable ones included.
-
-KNOWN_UNTIL_FIXED lists the failures that are known and being fixed in other branches: the
-CI test tolerates them, the benchmark counts them apart. Prune it once those have landed.
 """
 
 import contextlib
@@ -46,30 +43,6 @@ SECONDS_PER_INVOCATION = 20
 """An invocation still running after this is reported as a hang."""
 RESET_EVERY = 100
 """The database goes back to its seed this often, so that dumps stay small and quick."""
-
-
-@dataclass(frozen=True)
-class Known:
-    """A failure being fixed elsewhere: `pattern` is searched in a failure's signature."""
-
-    pattern: str
-    why: str
-
-
-KNOWN_UNTIL_FIXED = [
-    # Issue 17 item 3 (the coordinator): "\udcff" is what Python makes of the byte 0xff.
-    Known(r"UnicodeEncodeError.*surrogates not allowed", "an undecodable byte in an argument"),
-    # Item 4 (helper `import`): hostile import sources.
-    Known(r"LookupError: '[^']*' is not a text encoding", "--encoding that is no text encoding"),
-    Known(r"RecursionError: maximum recursion depth exceeded while decoding a JSON", "deep JSON"),
-    Known(r"ValueError: Exceeds the limit \(4300 digits\)", "a JSON integer of 4,300+ digits"),
-    Known(r"^(traceback KeyError: '\|'|changed on exit 1): .* \[sep=\|", "a sep=| first line"),
-    Known(r"BETWEEN '1900' AND '3000'\) that the import had found valid", "a date past 1900-3000"),
-    Known(r"^traceback error: redefinition of group name", "--date-format '%Y%Y'"),
-    # Item 5 (the coordinator): numbers and clocks out of range.
-    Known(r"^traceback .* COLIBRI_TODAY=(0001-01-01|9999-12-31) ", "COLIBRI_TODAY out of range"),
-    Known(r"^traceback OverflowError: .*: statuses edit ", "statuses edit --position 10**20"),
-]
 
 
 HOSTILE = [
@@ -196,10 +169,6 @@ class Outcome:
         if self.changed:
             found.append(f"changed on exit {self.exit_code}: {where}")
         return found
-
-
-def known(signature: str) -> Known | None:
-    return next((k for k in KNOWN_UNTIL_FIXED if re.search(k.pattern, signature)), None)
 
 
 def _exception_named(output: str) -> str:
@@ -418,9 +387,6 @@ class Fuzzer:
         """(signature, arguments) of every broken promise."""
         return [(sig, outcome.arguments) for outcome in self.outcomes for sig in outcome.failures]
 
-    def unexpected(self) -> list[tuple[str, list]]:
-        return [(sig, arguments) for sig, arguments in self.failures() if not known(sig)]
-
     def figures(self) -> dict:
         failures = self.failures()
         return {
@@ -428,10 +394,7 @@ class Fuzzer:
             "exit_codes": dict(sorted(Counter(str(o.exit_code) for o in self.outcomes).items())),
             "tracebacks": dict(Counter(_class(sig) for sig, _a in failures if _is_crash(sig))),
             "changed_by_a_failed_command": sum(o.changed for o in self.outcomes),
-            "unexpected": len([f for f in failures if not known(f[0])]),
-            "known_until_fixed": dict(
-                Counter(known(sig).why for sig, _a in failures if known(sig))
-            ),
+            "failures": len(failures),
         }
 
 
