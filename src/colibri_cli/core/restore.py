@@ -129,14 +129,15 @@ def restore(backup: Backup, path: Path) -> Restored:
                 path=backup.path
             )
         )
-    created = not path.exists()
+    created = not store.exists(path)
     if created:
-        store.open_database(path).close()  # made as any new database: private, migrated
+        with store.session(path, write=True):
+            pass  # made as any new database: private, migrated
     staged = None
     try:
         staged = _staging(path)
         _stage(backup, staged)
-        conn = store.open_database(path)
+        conn = store.open_database(path, write=True, as_is=True)  # even a damaged schema
         try:
             kept = None if created else keep_copy(conn, path)
             _copy_into(staged, conn, path)
@@ -190,7 +191,7 @@ def _stage(backup: Backup, staged: Path) -> None:
             source.close()
     except sqlite3.Error as error:
         raise _unreadable(backup.path, error) from error
-    store.open_database(staged).close()  # an older colibri's backup is migrated here
+    store.open_database(staged, write=True).close()  # an older colibri's backup is migrated here
 
 
 def keep_copy(conn: sqlite3.Connection, path: Path) -> Path:
