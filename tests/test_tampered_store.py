@@ -256,11 +256,14 @@ NOT_REGULAR = (
 )
 
 
-def run_colibri(*args: str, timeout: float = 20) -> subprocess.CompletedProcess:
+def run_colibri(
+    *args: str, timeout: float = 20, env_today: str | None = None
+) -> subprocess.CompletedProcess:
     """The installed command in its own process: a hang is a failure, not a stuck suite."""
     colibri = Path(sys.executable).with_name("colibri")
+    env = {**os.environ, **({"COLIBRI_TODAY": env_today} if env_today else {})}
     return subprocess.run(
-        [str(colibri), *args], capture_output=True, text=True, timeout=timeout, check=False
+        [str(colibri), *args], capture_output=True, text=True, timeout=timeout, check=False, env=env
     )
 
 
@@ -380,3 +383,165 @@ def test_a_new_database_appears_only_once_complete(ok, tmp_path, monkeypatch):
     assert sorted(child.name for child in tmp_path.iterdir()) == ["crm.db"]
     assert stat.S_IMODE(new.stat().st_mode) == 0o600
     assert "ACME" in ok("--db", str(new), "account", "list").output
+
+
+# --- odd values another program wrote ----------------------------------------------------------
+
+ODD_VALUES = [
+    # A BLOB, a number, NULL where text belongs.
+    "UPDATE accounts SET name = x'ff00fe' WHERE id = 1",
+    "UPDATE accounts SET name = x'4f6464' WHERE id = 3",  # text stored as a BLOB: 'Odd'
+    "UPDATE accounts SET city = 42, notes = 3.5, email = x'00', created_at = 'garbage' "
+    "WHERE id = 2",
+    "UPDATE contacts SET name = 7, email = x'01' WHERE id = 1",
+    "UPDATE contacts SET name = NULL WHERE id = 2",
+    "UPDATE opportunities SET status = 'ghost', name = 12345 WHERE id = 7",
+    "UPDATE opportunities SET status = NULL, name = NULL WHERE id = 8",
+    "UPDATE tasks SET title = x'00', due_date = 'garbage' WHERE id = 1",
+    "UPDATE tasks SET title = NULL, created_at = NULL WHERE id = 3",
+    # Text, a fraction, a BLOB, NULL where an amount belongs; a number where a currency does.
+    "UPDATE opportunities SET amount = 'abc' WHERE id = 1",
+    "UPDATE opportunities SET amount = NULL, currency = NULL WHERE id = 2",
+    "UPDATE opportunities SET amount = 1.5, due_date = '0001-01-01' WHERE id = 3",
+    "UPDATE opportunities SET amount = x'01', due_date = 'garbage' WHERE id = 4",
+    "UPDATE opportunities SET due_date = 20261126, currency = 123, probability = 500 WHERE id = 5",
+    "UPDATE opportunities SET currency = 'x', probability = -5 WHERE id = 11",
+    # Dates that are not dates, or out of range.
+    "UPDATE opportunities SET due_date = NULL, probability = 'high', created_on = 'garbage' "
+    "WHERE id = 6",
+    "UPDATE opportunities SET updated_at = 'garbage' WHERE id = 9",
+    "UPDATE opportunities SET updated_at = NULL, tags = x'00', closed_on = '9999-99-99' "
+    "WHERE id = 10",
+    "UPDATE opportunities SET due_date = x'00', created_on = NULL, closed_on = 'x' WHERE id = 14",
+    "UPDATE opportunities SET due_date = '2026-13-45', created_on = '0001-01-01' WHERE id = 15",
+    "UPDATE tasks SET due_date = '0001-01-01', done_on = 'x' WHERE id = 2",
+    "UPDATE tasks SET due_date = 20261126 WHERE id = 4",
+    # The history, written by the triggers above and by hand.
+    "UPDATE opportunity_history SET changed_at = 'garbage' WHERE id = 1",
+    "UPDATE opportunity_history SET amount = 'abc', due_date = '0001-01-01' WHERE id = 2",
+    "UPDATE opportunity_history SET status_probability = 'x', deleted = 5, currency = NULL "
+    "WHERE id = 3",
+    "UPDATE opportunity_history SET changed_at = NULL, status = 'ghost', amount = NULL "
+    "WHERE id = 4",
+    "UPDATE opportunity_history SET changed_at = x'00', closed_on = 'garbage', probability = 'x' "
+    "WHERE id = 5",
+    # Targets, settings and statuses colibri would have refused.
+    "UPDATE targets SET amount = 'lots' WHERE rowid = 1",
+    "UPDATE targets SET period = 'garbage', currency = 1 WHERE rowid = 2",
+    "UPDATE targets SET amount = NULL, currency = NULL WHERE rowid = 3",
+    "UPDATE settings SET value = 'xx' WHERE key = 'currency'",
+    "UPDATE settings SET value = 'high' WHERE key = 'commit-threshold'",
+    "UPDATE settings SET value = '-1' WHERE key = 'stale-days'",
+    "UPDATE settings SET value = '13' WHERE key = 'fiscal-year-start'",
+    "UPDATE settings SET value = 'zz' WHERE key = 'date-order'",
+    "UPDATE settings SET value = x'00' WHERE key = 'follow-up-delay'",
+    "UPDATE settings SET value = 'zz' WHERE key = 'language'",
+    "UPDATE statuses SET probability = 'x', label = x'00' WHERE key = 'quote'",
+    "UPDATE statuses SET position = 'x', probability = 500 WHERE key = 'negotiation'",
+    "INSERT INTO statuses (key, label, probability, kind, position) "
+    "VALUES ('weird', 'Weird', NULL, 'strange', NULL)",
+]
+
+
+def write_odd_values(path: Path) -> None:
+    """What a program that rebuilt colibri's tables without NOT NULL (writable_schema does
+    it in place), then ignored their CHECK constraints, could leave."""
+    tamper(
+        path,
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_schema SET sql = replace(sql, ' NOT NULL', '') WHERE type = 'table' "
+        "AND name IN ('accounts', 'contacts', 'opportunities', 'opportunity_history', "
+        "'tasks', 'targets', 'settings', 'statuses')",
+        "PRAGMA schema_version = 1000",
+    )
+    tamper(path, "PRAGMA ignore_check_constraints = ON", *ODD_VALUES)
+
+
+@pytest.fixture(scope="module")
+def odd_database(tmp_path_factory) -> bytes:
+    """The demo database, then odd values written into it: its bytes, made once."""
+    path = tmp_path_factory.mktemp("odd") / "odd.db"
+    made = run_colibri("--db", str(path), "demo", env_today="2026-11-26")
+    assert made.returncode == 0, made.stderr
+    write_odd_values(path)
+    return path.read_bytes()
+
+
+READ_EVERYTHING = [
+    *(
+        [noun, *verb]
+        for noun in ("account", "contact", "opp", "task")
+        for verb in (["list"], ["list", "-f", "json"], ["list", "-f", "csv"])
+    ),
+    *(["account", "show", ref] for ref in ("1", "2", "3")),
+    *(["contact", "show", ref] for ref in ("1", "2", "3")),
+    *(["opp", "show", str(ref)] for ref in (1, 2, 3, 4, 5, 6, 7, 8, 10, 14, 15)),
+    ["opp", "show", "4", "-f", "json"],
+    *(["opp", "history", str(ref)] for ref in (1, 2, 3, 8)),
+    *(["task", "show", ref] for ref in ("1", "2", "3", "4")),
+    ["task", "list", "--all"],
+    *(
+        [report, *form]
+        for report in ("pipeline", "forecast", "stats", "agenda")
+        for form in ([], ["-f", "json"], ["-f", "csv"])
+    ),
+    ["forecast", "accuracy"],
+    ["forecast", "accuracy", "-f", "json"],
+    *(["export", kind] for kind in ("accounts", "contacts", "opps", "tasks", "history", "all")),
+    ["export", "opps", "-f", "json"],
+    ["task", "export"],
+    ["target", "list"],
+    ["target", "list", "-f", "json"],
+    ["statuses", "list"],
+    ["statuses", "list", "-f", "json"],
+    ["config", "show"],
+    ["config", "show", "-f", "json"],
+]
+
+
+@pytest.mark.parametrize("command", READ_EVERYTHING, ids=" ".join)
+def test_odd_values_are_shown_never_a_traceback(cli, db_path, odd_database, command):
+    db_path.write_bytes(odd_database)
+    db_path.chmod(0o600)
+    before = snapshot(db_path)
+
+    result = cli(*command)
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert snapshot(db_path) == before
+
+
+def test_odd_values_are_shown_as_they_are(ok, db_path, odd_database):
+    db_path.write_bytes(odd_database)
+
+    accounts = ok("account", "list", "-f", "csv").stdout
+    deal = ok("opp", "show", "3").stdout
+
+    assert "x'ff00fe'" in accounts  # a BLOB that is not text, as SQLite writes it
+    assert "\n3,Odd," in accounts  # one that holds text, as that text
+    assert "Amount       1.5 EUR" in deal
+    assert "Due          0001-01-01" in deal
+    assert "Amount       abc EUR" in ok("opp", "show", "1").stdout
+
+
+@pytest.mark.parametrize("command", [["pipeline"], ["forecast"]])
+def test_amounts_too_large_to_add_up_are_one_line(cli, colibri_db, command):
+    tamper(
+        colibri_db,
+        "INSERT INTO opportunities (account_id, name, amount, currency, due_date, status, "
+        "created_on, created_at, updated_at) SELECT account_id, 'Huge', 9223372036854775807, "
+        "currency, due_date, status, created_on, created_at, updated_at FROM opportunities",
+    )
+    before = snapshot(colibri_db)
+
+    result = cli(*command)
+
+    assert result.exit_code == 5, result.output
+    assert error_line(result) == (
+        f"Error: The amounts in the database {colibri_db} add up to more than SQLite can count: "
+        "another program stored some that colibri would refuse (over 1,000,000,000,000,000). "
+        "Correct them."
+    )
+    assert snapshot(colibri_db) == before

@@ -116,7 +116,7 @@ def _transaction(conn: sqlite3.Connection, path: Path, *, write: bool) -> Iterat
         yield
         conn.execute("COMMIT")
     except sqlite3.DatabaseError as error:
-        if not _is_fault(error):
+        if not _is_fault(error) and not _is_overflow(error):
             raise  # a mistake in colibri's SQL or constraints: let the traceback show it
         raise _database_problem(path, error) from error
     finally:
@@ -274,7 +274,7 @@ def reading(path: Path, *, write: bool = False) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except sqlite3.DatabaseError as error:
-        if not _is_fault(error):
+        if not _is_fault(error) and not _is_overflow(error):
             raise
         raise _database_problem(path, error) from error
     finally:
@@ -496,6 +496,12 @@ def _is_fault(error: sqlite3.Error) -> bool:
     return _fault(error) is not None
 
 
+def _is_overflow(error: sqlite3.Error) -> bool:
+    """Whether a sum went past SQLite's largest integer: only amounts another program
+    stored can (colibri takes none above 10**15)."""
+    return str(error) == "integer overflow"
+
+
 def database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
     """The DatabaseProblem that says what a SQLite error means for the database at `path`."""
     return _database_problem(path, error)
@@ -521,6 +527,14 @@ def _database_problem(path: Path, error: sqlite3.Error) -> DatabaseProblem:
                 "Cannot write to the database {path} ({reason}). "
                 "Check the permissions of the file and its directory, or choose another with --db."
             ).format(path=path, reason=message)
+        )
+    if _is_overflow(error):
+        return DatabaseProblem(
+            _(
+                "The amounts in the database {path} add up to more than SQLite can count: "
+                "another program stored some that colibri would refuse (over "
+                "1,000,000,000,000,000). Correct them."
+            ).format(path=path)
         )
     if fault == "full":
         return DatabaseProblem(
