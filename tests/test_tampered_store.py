@@ -256,14 +256,16 @@ NOT_REGULAR = (
 )
 
 
-def run_colibri(
-    *args: str, timeout: float = 20, env_today: str | None = None
-) -> subprocess.CompletedProcess:
+def run_colibri(*args: str, env: dict | None = None, timeout: float = 20):
     """The installed command in its own process: a hang is a failure, not a stuck suite."""
     colibri = Path(sys.executable).with_name("colibri")
-    env = {**os.environ, **({"COLIBRI_TODAY": env_today} if env_today else {})}
     return subprocess.run(
-        [str(colibri), *args], capture_output=True, text=True, timeout=timeout, check=False, env=env
+        [str(colibri), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -341,6 +343,17 @@ def test_a_path_not_permitted_is_a_database_problem_naming_it(cli, tmp_path, mon
 
     assert result.exit_code == 5
     assert error_line(result) == cannot_use(secret, "Permission denied")
+
+
+def test_completion_on_a_path_that_cannot_be_a_database_suggests_nothing(tmp_path):
+    too_long = tmp_path / ("x" * 300) / "crm.db"
+    words = f"colibri --db {too_long} account show A"
+
+    result = run_colibri(
+        env={"_COLIBRI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "5"}
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "\n", "")  # no suggestion
 
 
 def test_a_failed_first_write_leaves_no_database(cli, tmp_path):
@@ -461,7 +474,7 @@ def write_odd_values(path: Path) -> None:
 def odd_database(tmp_path_factory) -> bytes:
     """The demo database, then odd values written into it: its bytes, made once."""
     path = tmp_path_factory.mktemp("odd") / "odd.db"
-    made = run_colibri("--db", str(path), "demo", env_today="2026-11-26")
+    made = run_colibri("--db", str(path), "demo", env={"COLIBRI_TODAY": "2026-11-26"})
     assert made.returncode == 0, made.stderr
     write_odd_values(path)
     return path.read_bytes()
