@@ -419,6 +419,10 @@ ODD_VALUES = [
     "UPDATE opportunities SET amount = x'01', due_date = 'garbage' WHERE id = 4",
     "UPDATE opportunities SET due_date = 20261126, currency = 123, probability = 500 WHERE id = 5",
     "UPDATE opportunities SET currency = 'x', probability = -5 WHERE id = 11",
+    # References to what another program deleted, foreign keys off.
+    "UPDATE contacts SET account_id = 999 WHERE id = 3",
+    "UPDATE opportunities SET account_id = 999, contact_id = 999 WHERE id = 12",
+    "UPDATE tasks SET opportunity_id = 99999, account_id = 999 WHERE id = 5",
     # Dates that are not dates, or out of range.
     "UPDATE opportunities SET due_date = NULL, probability = 'high', created_on = 'garbage' "
     "WHERE id = 6",
@@ -488,10 +492,10 @@ READ_EVERYTHING = [
     ),
     *(["account", "show", ref] for ref in ("1", "2", "3")),
     *(["contact", "show", ref] for ref in ("1", "2", "3")),
-    *(["opp", "show", str(ref)] for ref in (1, 2, 3, 4, 5, 6, 7, 8, 10, 14, 15)),
+    *(["opp", "show", str(ref)] for ref in (1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 14, 15)),
     ["opp", "show", "4", "-f", "json"],
     *(["opp", "history", str(ref)] for ref in (1, 2, 3, 8)),
-    *(["task", "show", ref] for ref in ("1", "2", "3", "4")),
+    *(["task", "show", ref] for ref in ("1", "2", "3", "4", "5")),
     ["task", "list", "--all"],
     *(
         [report, *form]

@@ -74,13 +74,14 @@ TRASH_COMMAND = "colibri opp list --deleted"
 LIVE = "deleted_at IS NULL"
 IN_TRASH = "deleted_at IS NOT NULL"
 
-# A status another program wrote that colibri does not know still shows, as it is.
+# A status another program wrote that colibri does not know still shows, as it is; so does
+# an opportunity whose account another program deleted (foreign keys off), with no account.
 SELECT = f"""
     SELECT o.*, a.name AS account_name, c.name AS contact_name,
         coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
         {statuses.effective_probability_sql()} AS effective_probability
     FROM opportunities AS o
-    JOIN accounts AS a ON a.id = o.account_id
+    LEFT JOIN accounts AS a ON a.id = o.account_id
     LEFT JOIN statuses AS s ON s.key = o.status
     LEFT JOIN contacts AS c ON c.id = o.contact_id
 """
