@@ -328,6 +328,20 @@ def test_a_path_the_system_refuses_is_a_database_problem_naming_it(cli, tmp_path
     assert list(tmp_path.iterdir()) == [tmp_path / "afile"]
 
 
+@pytest.mark.parametrize("command", [["account", "list"], ["account", "add", "ACME"]])
+def test_a_link_to_nothing_is_refused_naming_where_it_leads(cli, tmp_path, command):
+    link = tmp_path / "crm.db"
+    link.symlink_to(tmp_path / "gone.db")
+
+    result = cli("--db", str(link), *command)
+
+    assert result.exit_code == 5
+    assert error_line(result) == cannot_use(
+        link, f"it is a link to {tmp_path / 'gone.db'}, which does not exist"
+    )
+    assert list(tmp_path.iterdir()) == [link]
+
+
 def test_a_path_not_permitted_is_a_database_problem_naming_it(cli, tmp_path, monkeypatch):
     """Permission denied on the way to the file (as root, only a stat that says so shows it)."""
     secret = tmp_path / "locked" / "crm.db"

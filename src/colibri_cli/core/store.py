@@ -54,16 +54,23 @@ def exists(path: Path) -> bool:
     try:
         found = path.stat()
     except FileNotFoundError:
+        if path.is_symlink():  # a new database would not replace the link: say where it leads
+            reason = _("it is a link to {target}, which does not exist")
+            raise _cannot_use(path, reason.format(target=path.readlink())) from None
         return False
     except (OSError, ValueError) as error:
-        raise DatabaseProblem(
-            _(
-                "Cannot use {path} as the database: {reason}. "
-                "Choose another path with --db or COLIBRI_DB."
-            ).format(path=path, reason=getattr(error, "strerror", None) or error)
-        ) from error
+        raise _cannot_use(path, getattr(error, "strerror", None) or str(error)) from error
     _check_is_regular(found.st_mode, path)
     return True
+
+
+def _cannot_use(path: Path, reason: str) -> DatabaseProblem:
+    return DatabaseProblem(
+        _(
+            "Cannot use {path} as the database: {reason}. "
+            "Choose another path with --db or COLIBRI_DB."
+        ).format(path=path, reason=reason)
+    )
 
 
 def _check_is_regular(mode: int, path: Path) -> None:
