@@ -282,6 +282,21 @@ def test_a_fifo_is_refused_at_once(tmp_path, command):
     assert list(tmp_path.iterdir()) == [fifo]
 
 
+def test_restore_from_a_fifo_or_a_device_is_refused_at_once(ok, colibri_db, tmp_path):
+    fifo = tmp_path / "backup.db"
+    os.mkfifo(fifo)
+    before = snapshot(colibri_db)
+
+    for source in (fifo, Path("/dev/zero")):
+        result = run_colibri("--db", str(colibri_db), "restore", str(source), "--yes")
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"Error: {source} is not a regular file (a pipe, a device or a socket): give the "
+            "path of a backup file.\n"
+        )
+    assert snapshot(colibri_db) == before
+
+
 @pytest.mark.parametrize("command", [["account", "list"], ["account", "add", "ACME"]])
 def test_a_device_and_a_socket_are_refused(cli, tmp_path, command):
     listening = socket.socket(socket.AF_UNIX)

@@ -12,6 +12,7 @@ connections see the change as one write.
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,20 @@ class Restored:
 def inspect(path: Path) -> Backup:
     """Check that `path` is a backup colibri can restore, without changing it."""
     path = path.expanduser()
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        mode = None  # not there, or not reachable: said when it is opened, below
+    if mode is not None and stat.S_ISDIR(mode):
         raise InvalidInput(
             _("{path} is a directory: give the path of a backup file.").format(path=path)
+        )
+    if mode is not None and not stat.S_ISREG(mode):  # a pipe would never end, nor a device
+        raise InvalidInput(
+            _(
+                "{path} is not a regular file (a pipe, a device or a socket): give the path "
+                "of a backup file."
+            ).format(path=path)
         )
     try:
         with path.open("rb") as file:
