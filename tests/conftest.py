@@ -1,11 +1,13 @@
 """Every test drives the real CLI against a real SQLite file in tmp_path, with a fixed clock."""
 
 import sqlite3
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
 
 from colibri_cli.cli.app import app
+from colibri_cli.core import store
 
 TODAY = "2026-11-26"
 
@@ -27,6 +29,15 @@ def isolated_environment(tmp_path, monkeypatch):
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "colibri.db"
+
+
+@pytest.fixture
+def empty_db(db_path):
+    """A new database with no records, as the first command that writes makes it (a command
+    that reads finds no database where there is none)."""
+    with store.session(db_path, write=True):
+        pass
+    return db_path
 
 
 @pytest.fixture
@@ -65,3 +76,21 @@ def rows(db_path):
             conn.close()
 
     return query
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A folder on a tiny file system that a database does not fit in."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tiny tmpfs here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

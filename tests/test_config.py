@@ -17,6 +17,12 @@ DEFAULTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def database(empty_db):
+    """Settings live in a database: every case here starts from a new, empty one."""
+    return empty_db
+
+
 def stored(rows, key: str) -> str:
     [row] = rows("SELECT value FROM settings WHERE key = ?", (key,))
     return row["value"]

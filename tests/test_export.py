@@ -37,9 +37,8 @@ SAMPLE = [
 
 
 @pytest.fixture
-def own(ok, rows):
+def own(empty_db, rows):
     """How an export names this database's records that have no external id."""
-    ok("account", "list")  # the database is made, and its id drawn, by the first command
     return f"colibri:{rows('SELECT id FROM database_identity')[0]['id']}:"
 
 
@@ -173,7 +172,7 @@ def test_json_and_json_lines(ok, sample, own):
     assert json.loads(ok("export", "accounts", "-f", "json").stdout)[0]["notes"] == "=1+1"
 
 
-def test_an_empty_database_exports_just_the_columns(ok):
+def test_an_empty_database_exports_just_the_columns(empty_db, ok):
     assert ok("export", "tasks").stdout == TASKS + "\n"
     assert ok("export", "tasks", "-f", "json").stdout == "[]\n"
     assert ok("export", "tasks", "-f", "jsonl").stdout == ""
@@ -191,7 +190,7 @@ def test_output_file(ok, sample, tmp_path):
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
 
 
-def test_an_output_file_that_cannot_be_written(cli, tmp_path):
+def test_an_output_file_that_cannot_be_written(empty_db, cli, tmp_path):
     result = cli("export", "opps", "-o", str(tmp_path / "missing" / "opps.csv"))
     directory = cli("export", "opps", "-o", str(tmp_path))
 

@@ -434,13 +434,13 @@ def test_report_csv_and_json_are_the_same_in_every_language(deals, ok, monkeypat
     assert ok(*command).stdout == english
 
 
-def test_an_empty_agenda_in_french(french, ok):
+def test_an_empty_agenda_in_french(empty_db, french, ok):
     result = ok("agenda", "--days", "1")
 
     assert result.stderr == "Rien en retard ni à échéance d'ici 1 jour (2026-11-26).\n"
 
 
-def test_config_show_translates_the_meanings_only_in_the_table(french, ok):
+def test_config_show_translates_the_meanings_only_in_the_table(empty_db, french, ok):
     table = ok("config", "show", "language").stdout
 
     assert "langue des messages : auto (celle de l'environnement), en ou fr" in table

@@ -110,8 +110,7 @@ def test_colibri_today_at_the_calendar_edges_works(cli, today):
 
 
 @pytest.mark.parametrize("position", ["99999999999999999999", "1000001", "-1000001"])
-def test_a_status_position_out_of_range_is_refused(ok, cli, rows, position):
-    ok("statuses", "list")
+def test_a_status_position_out_of_range_is_refused(empty_db, cli, rows, position):
     before = rows("SELECT * FROM statuses ORDER BY key")
 
     result = cli("statuses", "edit", "quote", "--position", position)
@@ -125,6 +124,6 @@ def test_a_status_position_out_of_range_is_refused(ok, cli, rows, position):
 
 
 @pytest.mark.parametrize("position", [-1_000_000, 1_000_000])
-def test_a_status_position_at_the_edges_is_kept(ok, rows, position):
+def test_a_status_position_at_the_edges_is_kept(empty_db, ok, rows, position):
     ok("statuses", "edit", "quote", "--position", str(position))
     assert rows("SELECT position FROM statuses WHERE key = 'quote'") == [{"position": position}]

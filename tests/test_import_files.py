@@ -192,8 +192,7 @@ def test_a_french_spreadsheet_export_comes_in_with_its_history(ok, rows):
     ]
 
 
-def test_the_same_spreadsheet_in_windows_encoding_gives_the_same_database(cli, ok, rows):
-    ok("account", "list")
+def test_the_same_spreadsheet_in_windows_encoding_gives_the_same_database(empty_db, cli, ok, rows):
     refused = cli("import", "opps", str(FRENCH_CP1252), "--create-accounts")
     assert refused.exit_code == 2
     assert refused.stderr == (
@@ -259,8 +258,7 @@ OTHER_CRM_OPTIONS = (
 )
 
 
-def test_another_crms_export_is_refused_with_every_problem_named(cli, db_path):
-    cli("account", "list")
+def test_another_crms_export_is_refused_with_every_problem_named(empty_db, cli, db_path):
     before = dump(db_path)
 
     result = cli("import", "opps", str(OTHER_CRM), "--create-accounts")
@@ -408,8 +406,7 @@ PIPEDRIVE_STAGES = (
 )  # fmt: skip
 
 
-def test_pipedrive_stages_and_statuses_are_read_together(cli, ok, rows, db_path):
-    cli("account", "list")
+def test_pipedrive_stages_and_statuses_are_read_together(empty_db, cli, ok, rows, db_path):
     before = dump(db_path)
 
     refused = cli("import", "opps", str(PIPEDRIVE), "--create-accounts", *PIPEDRIVE_STAGES)

@@ -721,7 +721,7 @@ def test_list_says_when_nothing_matches(pipeline, ok):
     assert result.stderr == "No opportunity matches these filters.\n"
 
 
-def test_list_of_an_empty_database_says_how_to_start(ok):
+def test_list_of_an_empty_database_says_how_to_start(empty_db, ok):
     result = ok("opp", "list")
 
     assert result.stdout == ""
@@ -729,7 +729,7 @@ def test_list_of_an_empty_database_says_how_to_start(ok):
 
 
 @pytest.mark.parametrize("output", ["json", "csv"])
-def test_an_empty_list_is_still_valid_data(ok, output):
+def test_an_empty_list_is_still_valid_data(empty_db, ok, output):
     result = ok("opp", "list", "--format", output)
 
     assert result.stdout == ("[]\n" if output == "json" else ",".join(LISTED_COLUMNS) + "\n")

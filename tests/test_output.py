@@ -13,9 +13,9 @@ MORE = "… and {} more not shown. Use --format csv or --format json to get them
 
 
 @pytest.fixture
-def many_accounts(ok, db_path):
+def many_accounts(empty_db):
     """Make `count` accounts named "Account 001"… straight into a colibri database."""
-    ok("account", "list")  # creates and migrates the database
+    db_path = empty_db
 
     def make(count: int) -> None:
         conn = sqlite3.connect(db_path)
@@ -158,14 +158,14 @@ def test_json_and_the_database_keep_the_text_as_given(ok, rows):
     ]
 
 
-def test_an_empty_table_listing_says_so_on_stderr_only(ok):
+def test_an_empty_table_listing_says_so_on_stderr_only(empty_db, ok):
     result = ok("account", "list")
 
     assert result.stdout == ""
     assert result.stderr == "No accounts yet. Add one with: colibri account add NAME\n"
 
 
-def test_an_empty_json_listing_is_an_empty_array(ok):
+def test_an_empty_json_listing_is_an_empty_array(empty_db, ok):
     result = ok("account", "list", "--format", "json")
 
     assert result.stdout == "[]\n"
@@ -173,7 +173,7 @@ def test_an_empty_json_listing_is_an_empty_array(ok):
     assert result.stderr == ""
 
 
-def test_an_empty_csv_listing_is_its_header(ok):
+def test_an_empty_csv_listing_is_its_header(empty_db, ok):
     result = ok("contact", "list", "--format", "csv")
 
     assert result.stdout == (

@@ -8,7 +8,6 @@ included, leaves nothing behind and names the file that could not be written.
 
 import os
 import sqlite3
-import subprocess
 
 import pytest
 
@@ -190,24 +189,6 @@ def test_temporary_files_are_new_private_and_unique(tmp_path):
         assert path.name.startswith(".out.csv.") and path.name.endswith(".partial")
         assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert len({path for _handle, path in made}) == 3
-
-
-@pytest.fixture
-def full_disk(tmp_path):
-    """A folder on a tiny file system that a database does not fit in."""
-    folder = tmp_path / "full"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a tiny tmpfs here (needs root)")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 def test_a_backup_to_a_full_disk_leaves_nothing_and_names_that_disk(cli, db_path, full_disk):

@@ -246,7 +246,7 @@ def test_a_currency_that_is_only_overdue_gets_its_rows_and_its_table(story, ok, 
     ]
 
 
-def test_an_empty_database_forecasts_zeros_in_the_default_currency(cli):
+def test_an_empty_database_forecasts_zeros_in_the_default_currency(empty_db, cli):
     periods, overdue = forecast(cli, "--periods", "2")
 
     assert periods == [("2026-11", "EUR", NOTHING), ("2026-12", "EUR", NOTHING)]

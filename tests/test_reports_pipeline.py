@@ -369,7 +369,7 @@ def test_pipeline_table_by_account_labels_the_groups_with_names(story, cli):
     ]
 
 
-def test_an_empty_pipeline(cli):
+def test_an_empty_pipeline(empty_db, cli):
     assert report(cli, "pipeline") == {
         "date": "2026-11-26",
         "by": "status",

@@ -166,7 +166,7 @@ def test_stats_table_reads_at_80_columns(story, cli):
     ]
 
 
-def test_stats_of_an_empty_database(cli):
+def test_stats_of_an_empty_database(empty_db, cli):
     assert report(cli, "stats") == {
         "date": "2026-11-26",
         "since": None,
@@ -330,7 +330,7 @@ def test_a_new_fiscal_year_start_says_which_quarter_targets_moved(ok, rows):
     assert rows("SELECT * FROM targets ORDER BY period, currency") == before
 
 
-def test_an_empty_target_list(cli):
+def test_an_empty_target_list(empty_db, cli):
     assert report(cli, "target", "list") == []
     result = cli("target", "list")
     assert (result.exit_code, result.stdout) == (0, "")
@@ -380,7 +380,7 @@ def test_bad_targets_are_refused_and_nothing_changes(story, cli, arguments, code
     assert report(cli, "target", "list") == STORY_TARGETS
 
 
-def test_a_negative_target_is_refused_with_its_reason_not_as_an_option(cli, rows):
+def test_a_negative_target_is_refused_with_its_reason_not_as_an_option(empty_db, cli, rows):
     result = cli("target", "set", "2027-01", "-5")
 
     assert result.exit_code == 2

@@ -40,6 +40,12 @@ PROPOSAL = {
 }
 
 
+@pytest.fixture(autouse=True)
+def database(empty_db):
+    """Statuses live in a database: every case here starts from a new, empty one."""
+    return empty_db
+
+
 @pytest.fixture
 def deal(ok):
     """Opportunity 1 at ACME, in quote."""

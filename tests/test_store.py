@@ -166,7 +166,7 @@ def test_default_location_comes_from_platformdirs(ok, tmp_path, monkeypatch):
 
 
 def test_a_new_file_is_readable_by_its_owner_only(ok, db_path, no_umask):
-    ok("account", "list")
+    ok("account", "add", "ACME")
 
     assert mode(db_path) == 0o600
 
@@ -190,7 +190,7 @@ def test_the_file_is_in_wal_mode(colibri_db, rows):
 
 
 def test_connections_enforce_foreign_keys_and_wait_when_busy(colibri_db):
-    conn = store.open_database(colibri_db)
+    conn = store.open_database(colibri_db, write=False)
     try:
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
@@ -426,7 +426,7 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
     tables = (*REBUILT, "opportunity_history")
     before = {table: rows(f"SELECT * FROM {table}") for table in tables}
 
-    ok("account", "list")
+    ok("upgrade")
 
     [identity] = rows("SELECT single, id FROM database_identity")
     assert identity["single"] == 1 and re.fullmatch("[0-9a-f]{8}", identity["id"])
@@ -445,6 +445,24 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
     assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 2}]  # triggers
     assert rows("SELECT count(*) AS n FROM open_pipeline") == [{"n": 1}]  # the view
     assert rows("PRAGMA foreign_key_check") == []
+
+
+@pytest.mark.parametrize("command", [["account", "list"], ["pipeline"], ["export", "all"]])
+def test_a_read_leaves_a_database_of_an_older_colibri_as_it_is(cli, ok, db_path, command):
+    first_release(db_path)
+    before = db_path.read_bytes()
+
+    result = cli(*command)
+
+    assert result.exit_code == 5
+    assert result.stderr == (
+        f"Error: {db_path} was made by an older version of colibri and a command that reads "
+        f"does not change it: bring it up to date with colibri --db {db_path} upgrade (any "
+        "command that writes does it too).\n"
+    )
+    assert db_path.read_bytes() == before
+    assert ok("upgrade").stderr == f"The database {db_path} is up to date.\n"
+    assert cli(*command).exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -482,7 +500,7 @@ def test_what_other_programs_did_to_a_database_survives_the_upgrade(db_path, ok,
     )
     schema = rows(views_and_triggers)
 
-    ok("account", "list")
+    ok("account", "add", "Globex")
 
     ours = {"open_pipeline", *(name for name in migrations.OWN_TRIGGERS)}
     assert [row for row in rows(views_and_triggers) if row["name"] not in ours] == [
@@ -505,7 +523,7 @@ def test_a_table_colibri_did_not_make_stops_the_upgrade_and_changes_nothing(cli,
     )
     before = list(sqlite3.connect(db_path).iterdump())
 
-    result = cli("account", "list")
+    result = cli("upgrade")
 
     assert result.exit_code == 5
     assert result.stderr == (
@@ -661,8 +679,8 @@ def test_an_unwritable_location_is_a_database_problem(cli, tmp_path, where, reas
     assert isinstance(result.exception, SystemExit)  # no traceback
     assert result.stdout == ""
     assert result.stderr == (
-        f"Error: Cannot create the database at {path}: {reason}. "
-        "Choose a writable place with --db PATH or COLIBRI_DB.\n"
+        f"Error: Cannot use {path} as the database: {reason}. "
+        "Choose another path with --db or COLIBRI_DB.\n"
     )
     assert (tmp_path / "afile").read_text() == "just a file\n"
 
@@ -672,7 +690,7 @@ def test_a_read_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
 
     result = cli("--db", str(mistyped), "pipeline")
 
-    assert result.exit_code == 3
+    assert result.exit_code == 5
     assert result.stderr == (
         f"Error: No database at {mistyped}: check the path. A command that adds records "
         f"creates it (colibri --db {mistyped} account add NAME), and so does colibri --db "
@@ -696,16 +714,27 @@ def test_a_dry_run_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path)
 
     result = cli("--db", str(missing), "import", "accounts", "-", "--dry-run", input="name\nA\n")
 
-    assert result.exit_code == 3
+    assert result.exit_code == 5
     assert not missing.parent.exists()
 
 
-def test_a_first_read_on_the_colibri_db_of_a_profile_creates_it(ok, db_path):
-    assert not db_path.exists()
+@pytest.mark.parametrize("command", [["account", "list"], ["pipeline"], ["export", "all"]])
+def test_a_first_read_on_the_colibri_db_of_a_profile_creates_nothing(cli, db_path, command):
+    result = cli(*command)  # COLIBRI_DB, as a profile sets it
 
-    ok("account", "list")  # COLIBRI_DB, as a profile sets it
+    assert result.exit_code == 5
+    assert result.stderr == (
+        f"Error: No database at {db_path}: check the path. A command that adds records "
+        f"creates it (colibri --db {db_path} account add NAME), and so does colibri --db "
+        f"{db_path} demo.\n"
+    )
+    assert list(db_path.parent.iterdir()) == []
 
-    assert db_path.exists()
+
+def test_a_first_write_on_the_colibri_db_of_a_profile_creates_it(ok, db_path, rows):
+    ok("account", "add", "ACME")  # COLIBRI_DB, as a profile sets it
+
+    assert rows("SELECT name FROM accounts") == [{"name": "ACME"}]
 
 
 def test_a_location_the_system_refuses_is_a_database_problem(cli):

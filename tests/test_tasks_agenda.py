@@ -254,7 +254,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
         (["--week"], "No tasks (week)."),
     ],
 )
-def test_an_empty_list_says_so_on_stderr(ok, option, message):
+def test_an_empty_list_says_so_on_stderr(empty_db, ok, option, message):
     result = ok("task", "list", *option)
 
     assert result.stdout == ""
@@ -534,7 +534,7 @@ def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
     )
 
 
-def test_an_empty_agenda_says_so(ok):
+def test_an_empty_agenda_says_so(empty_db, ok):
     result = ok("agenda")
 
     assert result.stdout == ""
@@ -671,7 +671,7 @@ def test_a_calendar_on_stdout_is_utf8_whatever_the_locale(calendar_tasks, ok, tm
     assert done.stderr == b"Left out 2 open tasks without a due date.\n"
 
 
-def test_export_of_no_task_is_an_empty_calendar(ok, tmp_path):
+def test_export_of_no_task_is_an_empty_calendar(empty_db, ok, tmp_path):
     target = tmp_path / "empty.ics"
 
     result = ok("task", "export", "--output", str(target))
@@ -683,7 +683,7 @@ def test_export_of_no_task_is_an_empty_calendar(ok, tmp_path):
     )
 
 
-def test_export_refuses_a_place_it_cannot_write(ok, cli, tmp_path):
+def test_export_refuses_a_place_it_cannot_write(empty_db, ok, cli, tmp_path):
     target = tmp_path / "missing" / "tasks.ics"
 
     result = cli("task", "export", "-o", str(target))

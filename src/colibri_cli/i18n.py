@@ -121,7 +121,10 @@ def Np_(singular: str, plural: str) -> tuple[str, str]:
 
 def format_number(value: int, *, sign: bool = False) -> str:
     """12345 is "12,345" in English and "12 345" in French (a narrow no-break space);
-    with `sign`, "+12,345" and "-300"."""
+    with `sign`, "+12,345" and "-300". What is not a number (a value another program
+    stored) is shown as it is."""
+    if not isinstance(value, int | float):
+        return "" if value is None else str(value)
     formatted = f"{value:+,}" if sign else f"{value:,}"
     if language() == "fr":
         return formatted.replace(",", NARROW_NO_BREAK_SPACE)

@@ -189,6 +189,7 @@ app.add_typer(transfer.import_app, name="import")
 app.add_typer(transfer.export_app, name="export")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
+app.command("upgrade")(backup.upgrade)
 
 
 def _print_version(value: bool) -> None:

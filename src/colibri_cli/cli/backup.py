@@ -9,6 +9,8 @@ from colibri_cli.cli import context
 from colibri_cli.cli.context import confirm_or_yes, database
 from colibri_cli.cli.output import say
 from colibri_cli.core import backup as backup_core
+from colibri_cli.core import store
+from colibri_cli.core.errors import DatabaseProblem
 from colibri_cli.i18n import _, format_number
 
 
@@ -54,10 +56,13 @@ def restore(
 
     backup = restore_core.inspect(path)
     target = context.path()
-    if target.exists() and not restore_core.is_itself(backup, target):
-        with context.database(write=False) as conn:
-            found = whole.counts(conn)
-        what = counted({name: count for name, count in found.items() if count})
+    if store.exists(target) and not restore_core.is_itself(backup, target):
+        try:
+            with context.database(write=False) as conn:
+                found = whole.counts(conn)
+            what = counted({name: count for name, count in found.items() if count})
+        except DatabaseProblem:  # older, or damaged: what restore is for
+            what = _("its records cannot be read as they are")
         confirm_or_yes(
             _("Replace the database {path} ({what}) with {backup}? A copy of it is kept.").format(
                 path=target, what=what or _("no records"), backup=backup.path
@@ -79,3 +84,17 @@ def restore(
         )
     )
     say(_("The database it replaced is kept in {copy}.").format(copy=restored.kept))
+
+
+def upgrade() -> None:
+    """Bring the database up to date with this version of colibri.
+
+    A command that only reads never changes the database, so one made by an older colibri
+    is refused by reads until this command, or any command that writes, brings it up to
+    date (a backup first is wise: colibri backup PATH).
+
+    Example: colibri upgrade
+    """
+    with database(write=True, create=False):
+        pass
+    say(_("The database {path} is up to date.").format(path=context.path()))

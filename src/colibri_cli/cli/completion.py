@@ -14,10 +14,8 @@ from colibri_cli.core.errors import ColibriError
 
 
 def _suggest(ctx: typer.Context, find: Callable[[sqlite3.Connection], list]) -> list:
-    path = store.database_path(ctx.find_root().params.get("db"))
-    if not path.is_file():
-        return []
-    try:
+    try:  # no database, or a path that cannot be one: no suggestions
+        path = store.database_path(ctx.find_root().params.get("db"))
         with store.session(path, write=False) as conn:
             return find(conn)
     except (ColibriError, sqlite3.Error):

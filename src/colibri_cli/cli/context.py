@@ -11,7 +11,7 @@ import typer
 
 from colibri_cli.cli.output import confirm, say
 from colibri_cli.core import clock, store
-from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 T = TypeVar("T")
@@ -26,41 +26,31 @@ language setting); None when not known yet."""
 def database(*, write: bool, create: bool | None = None) -> AbstractContextManager:
     """The command's one transaction on the chosen database.
 
-    A command that keeps nothing (a read, a dry run: `create` False; by default, what
-    `write` says) does not create the file a `--db` names: a mistyped path would show an
-    empty CRM, as if the records were gone. (A first run on the default path, or on the
-    COLIBRI_DB a profile sets, creates the database as any command does.)
+    Only a command that keeps something (`create`; by default, what `write` says) creates
+    the database where there is none: a read, or a dry run, on a path with no database says
+    so, since a mistyped path would otherwise show an empty CRM, as if the records were gone.
     """
     path = _path()
     creates = write if create is None else create
-    if db_option and not path.exists():
-        if not creates:
-            raise _no_database(path)
-        return _announced_new(store.session(path, write=write), path)
-    return store.session(path, write=write)
+    session = store.session(path, write=write, create=creates)
+    if db_option and creates and not store.exists(path):
+        return _announced_new(session, path)
+    return session
 
 
 @contextmanager
 def _announced_new(session: AbstractContextManager, path: Path) -> Iterator[sqlite3.Connection]:
-    """A session on a database it just made at a --db path, which it says (should the path
+    """A session on a database it is making at a --db path, which it says (should the path
     be a typo, the user sees it)."""
     with session as conn:
         say(_("New database: {path}").format(path=path))
         yield conn
 
 
-def _no_database(path: Path) -> NotFound:
-    return NotFound(
-        _(
-            "No database at {path}: check the path. A command that adds records creates "
-            "it (colibri --db {path} account add NAME), and so does colibri --db {path} demo."
-        ).format(path=path)
-    )
-
-
 def lookups() -> AbstractContextManager:
-    """Reads while a person answers prompts: no transaction stays open as they think."""
-    return store.reading(_path())
+    """Reads while a person answers prompts, before a command writes: no transaction stays
+    open as they think; a database not created yet reads as an empty one."""
+    return store.reading(_path(), write=True)
 
 
 def path() -> Path:

@@ -109,7 +109,7 @@ LIST_COLUMNS = (
 )
 TRASH_LIST_COLUMNS = (
     *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
-    ("deleted_at", N_("Deleted"), lambda row: row["deleted_at"][:10]),
+    ("deleted_at", N_("Deleted"), lambda row: str(row["deleted_at"])[:10]),
 )
 
 
@@ -150,7 +150,7 @@ def history_status_cell(row: dict) -> str:
     return (
         _("{status} (in the trash)").format(status=row["status"])
         if row["deleted"]
-        else (row["status"])
+        else ("" if row["status"] is None else str(row["status"]))
     )
 
 

@@ -22,9 +22,9 @@ COLUMNS = (
 )
 EDITABLE = ("name", "email", "phone", "role", "notes", "external_id")
 LIST_COMMAND = "colibri contact list"
-SELECT = (
+SELECT = (  # a contact whose account another program deleted still shows, with no account
     "SELECT c.*, a.name AS account_name "
-    "FROM contacts AS c JOIN accounts AS a ON a.id = c.account_id"
+    "FROM contacts AS c LEFT JOIN accounts AS a ON a.id = c.account_id"
 )
 
 

@@ -7,6 +7,7 @@ is pending or unknown reads the migrations table with plain sqlite3, so the comm
 
 import re
 import sqlite3
+from collections.abc import Callable
 
 from colibri_cli.core.errors import DatabaseProblem
 from colibri_cli.i18n import _
@@ -481,6 +482,76 @@ def m005_forecast_calls(db) -> None:
         db.execute(statement)
 
 
+SCHEMA = {
+    "accounts": (
+        "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
+        "external_id", "created_at", "updated_at",
+    ),
+    "contacts": (
+        "id", "account_id", "name", "email", "phone", "role", "notes", "external_id",
+        "created_at", "updated_at",
+    ),
+    "database_identity": ("single", "id"),
+    "opportunities": (
+        "id", "account_id", "contact_id", "name", "amount", "currency", "due_date", "status",
+        "probability", "source", "type", "description", "tags", "notes", "created_on",
+        "closed_on", "close_reason", "external_id", "created_at", "updated_at", "deleted_at",
+    ),
+    "opportunity_history": (
+        "id", "opportunity_id", "changed_at", "status", "amount", "due_date", "probability",
+        "currency", "closed_on", "status_probability", "deleted",
+    ),
+    "settings": ("key", "value"),
+    "statuses": ("key", "label", "probability", "kind", "position"),
+    "targets": ("period", "currency", "amount"),
+    "forecast_calls": ("id", "period", "currency", "amount", "made_at"),
+    "tasks": (
+        "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
+        "external_id", "created_at", "updated_at",
+    ),
+}  # fmt: skip
+"""The tables, and their columns, that the migrations make: what colibri reads and writes.
+tests/test_tampered_store.py checks it against what the migrations make."""
+
+IDENTITY = re.compile(r"[0-9a-f]{8}")
+"""What the migrations draw as a database's identity (m003)."""
+
+
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """What is missing from the schema the migrations made, said for a person; None if
+    nothing is. Indexes are not checked (a missing one only slows a report down), nor what
+    another program added (its own tables, columns, views or triggers)."""
+    found: dict[str, set[str]] = {}
+    for kind, name, column in conn.execute(
+        "SELECT s.type, s.name, c.name FROM sqlite_schema AS s "
+        "LEFT JOIN pragma_table_xinfo(s.name) AS c WHERE s.type IN ('table', 'trigger')"
+    ):
+        found.setdefault(f"{kind}:{name}", set()).add(column)
+    for table, columns in SCHEMA.items():
+        present = found.get(f"table:{table}")
+        if present is None:
+            return _("the table {table} is missing").format(table=table)
+        for column in columns:
+            if column not in present:
+                return _("the column {column} of the table {table} is missing").format(
+                    column=column, table=table
+                )
+    for trigger in OWN_TRIGGERS:
+        if f"trigger:{trigger}" not in found:
+            consequence = (
+                _("forecast calls could be changed")
+                if trigger.startswith("forecast_calls")
+                else _("the history of opportunities would stop")
+            )
+            return _("the trigger {trigger} is missing: {consequence}").format(
+                trigger=trigger, consequence=consequence
+            )
+    identity = conn.execute("SELECT id FROM database_identity WHERE single = 1").fetchone()
+    if identity is None or not isinstance(identity[0], str) or not IDENTITY.fullmatch(identity[0]):
+        return _("its identity, the row of the table database_identity, is missing or damaged")
+    return None
+
+
 STEPS = (
     m001_initial_schema,
     m002_history_triggers,
@@ -515,8 +586,9 @@ def pending(conn: sqlite3.Connection) -> list[str]:
     return [name for name in KNOWN if name not in done]
 
 
-def apply(conn: sqlite3.Connection) -> None:
-    """Apply pending steps under the write lock, so concurrent first runs migrate once."""
+def apply(conn: sqlite3.Connection, verify: Callable[[], None] | None = None) -> None:
+    """Apply pending steps under the write lock, so concurrent first runs migrate once;
+    `verify`, if given, runs before the commit and may refuse the result by raising."""
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
@@ -533,6 +605,8 @@ def apply(conn: sqlite3.Connection) -> None:
         broken = _broken_references(conn) - already
         if broken:
             raise sqlite3.IntegrityError(f"a migration broke references: {sorted(broken)[:5]}")
+        if verify is not None:
+            verify()
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:

@@ -80,7 +80,8 @@ TRASH_COMMAND = "colibri opp list --deleted"
 LIVE = "deleted_at IS NULL"
 IN_TRASH = "deleted_at IS NOT NULL"
 
-# A status another program wrote that colibri does not know still shows, as it is.
+# A status another program wrote that colibri does not know still shows, as it is; so does
+# an opportunity whose account another program deleted (foreign keys off), with no account.
 _SELECTED = f"""
     o.*, a.name AS account_name, c.name AS contact_name,
     coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
@@ -88,7 +89,7 @@ _SELECTED = f"""
 """
 _JOINED = """
     FROM opportunities AS o
-    JOIN accounts AS a ON a.id = o.account_id
+    LEFT JOIN accounts AS a ON a.id = o.account_id
     LEFT JOIN statuses AS s ON s.key = o.status
     LEFT JOIN contacts AS c ON c.id = o.contact_id
 """

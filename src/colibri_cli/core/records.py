@@ -163,7 +163,11 @@ def close_names(
 ) -> list[str]:
     """Up to three names that `text` was probably meant to be, closest first."""
     where = f" WHERE {condition}" if condition else ""
-    names = [row[0] for row in conn.execute(f"SELECT name FROM {table}{where}")]
+    names = [
+        row[0]
+        for row in conn.execute(f"SELECT name FROM {table}{where}")
+        if isinstance(row[0], str)  # not a name another program left NULL or a number
+    ]
     folded = {fold(name): name for name in names}
     wanted = fold(text)
     close = difflib.get_close_matches(wanted, folded, n=3, cutoff=0.6)

@@ -12,6 +12,7 @@ connections see the change as one write.
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,20 @@ class Restored:
 def inspect(path: Path) -> Backup:
     """Check that `path` is a backup colibri can restore, without changing it."""
     path = path.expanduser()
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        mode = None  # not there, or not reachable: said when it is opened, below
+    if mode is not None and stat.S_ISDIR(mode):
         raise InvalidInput(
             _("{path} is a directory: give the path of a backup file.").format(path=path)
+        )
+    if mode is not None and not stat.S_ISREG(mode):  # a pipe would never end, nor a device
+        raise InvalidInput(
+            _(
+                "{path} is not a regular file (a pipe, a device or a socket): give the path "
+                "of a backup file."
+            ).format(path=path)
         )
     try:
         with path.open("rb") as file:
@@ -129,14 +141,15 @@ def restore(backup: Backup, path: Path) -> Restored:
                 path=backup.path
             )
         )
-    created = not path.exists()
+    created = not store.exists(path)
     if created:
-        store.open_database(path).close()  # made as any new database: private, migrated
+        with store.session(path, write=True):
+            pass  # made as any new database: private, migrated
     staged = None
     try:
         staged = _staging(path)
         _stage(backup, staged)
-        conn = store.open_database(path)
+        conn = store.open_database(path, write=True, as_is=True)  # even a damaged schema
         try:
             kept = None if created else keep_copy(conn, path)
             _copy_into(staged, conn, path)
@@ -190,7 +203,7 @@ def _stage(backup: Backup, staged: Path) -> None:
             source.close()
     except sqlite3.Error as error:
         raise _unreadable(backup.path, error) from error
-    store.open_database(staged).close()  # an older colibri's backup is migrated here
+    store.open_database(staged, write=True).close()  # an older colibri's backup is migrated here
 
 
 def keep_copy(conn: sqlite3.Connection, path: Path) -> Path:

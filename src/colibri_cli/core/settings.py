@@ -125,9 +125,18 @@ def all_settings(conn: sqlite3.Connection) -> list[dict]:
 
 
 def get(conn: sqlite3.Connection, key: str) -> str:
+    """The setting's value; its default if none is stored, or if the one stored (by another
+    program) is not one `config set` would take."""
     setting = find_setting(key)
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (setting.key,)).fetchone()
-    return row[0] if row else DEFAULTS[setting.key]
+    return _valid(setting, row[0]) if row else DEFAULTS[setting.key]
+
+
+def _valid(setting: Setting, value: object) -> str:
+    try:
+        return setting.normalize(value) if isinstance(value, str) else DEFAULTS[setting.key]
+    except ValueError:
+        return DEFAULTS[setting.key]
 
 
 def number(conn: sqlite3.Connection, key: str) -> int:

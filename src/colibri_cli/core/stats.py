@@ -45,33 +45,40 @@ def _win_rate(conn: sqlite3.Connection, start: str) -> dict:
 def _won_amounts(conn: sqlite3.Connection, start: str) -> list[dict]:
     """Per currency: count, total, average and median of the won amounts, in whole units
     (rounded half-up, like every amount)."""
-    by_currency: dict[str, list[int]] = {}
+    by_currency: dict[str, list[Fraction]] = {}
     for row in records.fetch(
         conn,
         f"SELECT currency, amount FROM ({CLOSED}) WHERE kind = 'won' ORDER BY currency, amount",
         {"since": start},
     ):
-        by_currency.setdefault(row["currency"], []).append(row["amount"])
+        by_currency.setdefault(row["currency"], []).append(_counted(row["amount"]))
     return [
         {
             "currency": currency,
             "count": len(amounts),
-            "amount": sum(amounts),
-            "average": half_up(Fraction(sum(amounts), len(amounts))),
-            "median": half_up(statistics.median([Fraction(amount) for amount in amounts])),
+            "amount": half_up(sum(amounts)),
+            "average": half_up(sum(amounts) / len(amounts)),
+            "median": half_up(statistics.median(amounts)),
         }
         for currency, amounts in by_currency.items()
     ]
 
 
+def _counted(amount: object) -> Fraction:
+    """An amount as a sum counts it: what another program stored that is not a number
+    counts as 0, as SQLite's sum() counts it in the other reports."""
+    return Fraction(amount) if isinstance(amount, int | float) else Fraction(0)
+
+
 def _sales_cycle(conn: sqlite3.Connection, start: str) -> dict:
-    """Days from creation to closing of the won opportunities."""
+    """Days from creation to closing of the won opportunities (of those whose two dates
+    are dates: another program may have stored something else)."""
     days = [
         row["days"]
         for row in records.fetch(
             conn,
             f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days "
-            f"FROM ({CLOSED}) WHERE kind = 'won' ORDER BY days",
+            f"FROM ({CLOSED}) WHERE kind = 'won' AND days IS NOT NULL ORDER BY days",
             {"since": start},
         )
     ]

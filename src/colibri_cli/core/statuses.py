@@ -45,7 +45,7 @@ def display_label(key: str, label: str) -> str:
     """The label to show: a default one in the current language, a user's own as written."""
     if DEFAULT_LABELS.get(key) == label:
         return pgettext("status", label)
-    return label
+    return "" if label is None else str(label)  # None: a status colibri does not know
 
 
 FRENCH_ALIASES = {
