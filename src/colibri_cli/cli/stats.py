@@ -97,7 +97,6 @@ def _decimal_text(value: float) -> str:
 
 
 def _draw_stats(report: dict) -> None:
-    from rich.table import Table
 
     console = stdout_console()
     rate = report["win_rate"]
@@ -141,9 +140,7 @@ def _draw_stats(report: dict) -> None:
         )
     if report["time_in_status"]:
         console.print("\n" + _("Average time in each status"))
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for heading in (N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days")):
-            table.add_column(_(heading), justify="left" if heading == "Status" else "right")
+        table = _table(N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days"), words=1)
         for row in report["time_in_status"]:
             table.add_row(
                 statuses.display_label(row["status"], row["label"]),
@@ -154,9 +151,7 @@ def _draw_stats(report: dict) -> None:
         console.print(table)
     if report["reasons"]:
         console.print("\n" + _("Why deals were lost or cancelled"))
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for heading in (N_("Outcome"), N_("Reason"), N_("Deals")):
-            table.add_column(_(heading), justify="right" if heading == "Deals" else "left")
+        table = _table(N_("Outcome"), N_("Reason"), N_("Deals"), words=2)
         for row in report["reasons"]:
             table.add_row(
                 _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
@@ -218,7 +213,6 @@ def _slippage_rows(report: dict) -> list[dict]:
 
 
 def _draw_slippage(report: dict) -> None:
-    from rich.table import Table
 
     console = stdout_console()
     won, pushes = report["won"], report["pushes"]
@@ -256,10 +250,9 @@ def _draw_slippage(report: dict) -> None:
         )
     )
     console.print("\n" + _("Pushes by the status the deal was in"))
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    headings = (N_("Status"), N_("Pushes"), N_("Deals"), N_("Median days"), N_("90th pct days"))
-    for heading in headings:
-        table.add_column(_(heading), justify="left" if heading == "Status" else "right")
+    table = _table(
+        N_("Status"), N_("Pushes"), N_("Deals"), N_("Median days"), N_("90th pct days"), words=1
+    )
     for row in pushes["by_status"]:
         table.add_row(
             statuses.display_label(row["status"], row["label"]),
@@ -269,6 +262,17 @@ def _draw_slippage(report: dict) -> None:
             str(row["p90_days"]),
         )
     console.print(table)
+
+
+def _table(*headings: str, words: int):
+    """A borderless table: its first `words` columns hold text, aligned left; the rest
+    figures, aligned right."""
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for number, heading in enumerate(headings):
+        table.add_column(_(heading), justify="left" if number < words else "right")
+    return table
 
 
 def _span(report: dict) -> str:
