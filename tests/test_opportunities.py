@@ -652,10 +652,10 @@ def ids(result) -> list[int]:
         (["-a", "2"], [5, 3]),
         (["--open"], [2, 1, 3]),
         (["--closed"], [4, 5]),
-        (["--due-before", "2026-12-31"], [4, 2]),
-        (["--due-after", "2026-12-31"], [5, 3]),
-        (["--due-after", "2026-11-20", "--due-before", "31/01/2027"], [1, 5]),
-        (["--due-before", "eoy", "--open"], [2]),
+        (["--due-before", "2026-12-31"], [4, 2, 1]),  # on or before
+        (["--due-after", "2026-12-31"], [1, 5, 3]),  # on or after
+        (["--due-after", "2026-11-20", "--due-before", "31/01/2027"], [2, 1, 5]),
+        (["--due-before", "eoy", "--open"], [2, 1]),  # the year's last day too
         (["--overdue"], [2]),
         (["--tag", "HOT"], [1]),
         (["--tag", "audit"], [3]),

@@ -43,7 +43,7 @@ class ColibriGroup(TyperGroup):
         # Typer vendors its own Click; the help shown for a bare group is a usage error there.
         from typer._click.exceptions import NoArgsIsHelpError
 
-        arguments = args[0] if args else kwargs.get("args")
+        arguments = args[0] if args else kwargs.pop("args", None)
         argv = sys.argv[1:] if arguments is None else list(arguments)
         garbled = _not_utf8(argv)
         self._choose_language([] if garbled else argv)
@@ -51,7 +51,7 @@ class ColibriGroup(TyperGroup):
             _interrupts_raise()
             if garbled:
                 raise InvalidInput(garbled)
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(_db_first(argv), *args[1:], standalone_mode=False, **kwargs)
         except ColibriError as failure:
             if os.environ.get("COLIBRI_DEBUG"):
                 raise
@@ -151,6 +151,33 @@ def _shown_bytes(text: str) -> str:
 
 def _asks_for_help(argv: list[str]) -> bool:
     return not argv or any(argument in ("-h", "--help") for argument in argv)
+
+
+def _db_first(argv: list[str]) -> list[str]:
+    """The command line with the global `--db PATH` moved before the command, so that it can
+    be given anywhere: `colibri forecast accuracy --db week.db` as well as before."""
+    given, rest, index = [], [], 0
+    while index < len(argv):
+        argument = argv[index]
+        if argument == "--":
+            rest += argv[index:]
+            break
+        if argument == "--db" and index + 1 < len(argv):
+            given.append(argv[index + 1])
+            index += 2
+            continue
+        if argument.startswith("--db="):
+            given.append(argument.removeprefix("--db="))
+        else:
+            rest.append(argument)
+        index += 1
+    if len(set(given)) > 1:
+        raise InvalidInput(
+            _("--db is given twice, as {first} and {second}: give one database.").format(
+                first=given[0], second=given[1]
+            )
+        )
+    return ["--db", given[0], *rest] if given else rest
 
 
 def _db_argument(argv: list[str]) -> str | None:

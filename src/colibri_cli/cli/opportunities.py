@@ -289,8 +289,10 @@ def list_(
     account: AccountOption = None,
     open_: Annotated[bool, typer.Option("--open", help="Only open opportunities.")] = False,
     closed: Annotated[bool, typer.Option("--closed", help="Only won, lost or cancelled.")] = False,
-    due_before: Annotated[str | None, typer.Option(help="Due before this date.")] = None,
-    due_after: Annotated[str | None, typer.Option(help="Due after this date.")] = None,
+    due_before: Annotated[
+        str | None, typer.Option(help="Due on or before this date (eoq: the quarter's last day).")
+    ] = None,
+    due_after: Annotated[str | None, typer.Option(help="Due on or after this date.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
     tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
     search: Annotated[

@@ -799,8 +799,8 @@ def list_opportunities(
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
     for bound, operator, label in (
-        (filters.due_before, "<", N_("due-before date")),
-        (filters.due_after, ">", N_("due-after date")),
+        (filters.due_before, "<=", N_("due-before date")),
+        (filters.due_after, ">=", N_("due-after date")),
     ):
         if bound:
             clauses.append(f"o.due_date {operator} ?")

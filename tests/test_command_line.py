@@ -1,0 +1,56 @@
+"""The global --db anywhere on the command line: before the command or after it."""
+
+import pytest
+
+
+@pytest.fixture
+def week(tmp_path, cli):
+    path = tmp_path / "week.db"
+    assert cli("--db", str(path), "account", "add", "ACME").exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--db", "{db}", "account", "list", "--format", "csv"),
+        ("account", "list", "--db", "{db}", "--format", "csv"),
+        ("account", "list", "--format", "csv", "--db={db}"),
+        ("account", "--db", "{db}", "list", "--format", "csv"),
+    ],
+)
+def test_db_is_accepted_before_or_after_the_command(week, cli, db_path, arguments):
+    result = cli(*(argument.format(db=week) for argument in arguments))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("1,ACME,")
+    assert not db_path.exists()  # COLIBRI_DB's database was not the one used
+
+
+def test_a_command_after_db_on_a_group_with_options(week, cli):
+    result = cli("forecast", "accuracy", "--db", str(week), "--last", "2")
+
+    assert result.exit_code == 0, result.output
+
+
+def test_the_same_db_twice_is_one_db(week, cli):
+    assert cli("--db", str(week), "account", "list", "--db", str(week)).exit_code == 0
+
+
+def test_two_different_dbs_are_refused(week, cli, tmp_path):
+    other = tmp_path / "other.db"
+
+    result = cli("--db", str(week), "account", "add", "Initech", "--db", str(other))
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --db is given twice, as {week} and {other}: give one database.\n"
+    )
+    assert not other.exists()
+
+
+def test_after_a_double_dash_db_is_text(week, cli, rows):
+    result = cli("--db", str(week), "account", "add", "--", "--db")
+
+    assert result.exit_code == 0, result.output
+    assert "Added account --db (id 2)." in result.stderr
