@@ -231,3 +231,32 @@ def test_a_file_to_a_full_disk_leaves_nothing_and_names_the_file(
     assert result.stderr.splitlines()[-1] == "Error: " + message.format(path=target)
     assert list(full_disk.iterdir()) == []
     assert rows("SELECT count(*) AS n FROM accounts") == accounts
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("backup", "-"),
+        ("import", "accounts", "{source}", "--skip-invalid", "--rejects", "-"),
+    ],
+)
+def test_a_command_that_writes_a_file_never_writes_one_named_dash(
+    tmp_path, monkeypatch, ok, cli, db_path, arguments
+):
+    """`-` is standard output to export -o; a backup or a rejects file named "-" in the
+    current folder is what no one meant (and a rejects file replaced a backup so named)."""
+    ok("account", "add", "ACME")
+    source = tmp_path / "accounts.csv"
+    source.write_text("name,email\nInitech,not-an-email\nUmbrella,\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = db_path.read_bytes()
+
+    result = cli(*(argument.format(source=source) for argument in arguments))
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Cannot write -: this writes a file, not to standard output; give the path of "
+        "a file.\n"
+    )
+    assert not (tmp_path / "-").exists()
+    assert db_path.read_bytes() == before

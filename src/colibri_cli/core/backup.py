@@ -26,6 +26,7 @@ def backup(conn: sqlite3.Connection, target: Path, *, force: bool = False) -> in
     is written to a new file beside `target` (see core/files.py), moved into place once
     complete; a failure leaves nothing behind.
     """
+    files.refuse_dash(target)
     target = target.expanduser()
     files.refuse_database(target, files.database_of(conn))
     if target.exists() and not force:

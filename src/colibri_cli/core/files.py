@@ -44,6 +44,18 @@ def refuse_database(output: Path, database: Path | None) -> None:
         )
 
 
+def refuse_dash(output: Path) -> None:
+    """Refuse "-" where a file is needed (a backup, a rejects file): it means standard
+    output to `export -o`, and a file named "-" is what no one meant."""
+    if str(output) == "-":
+        raise InvalidInput(
+            _(
+                "Cannot write {path}: this writes a file, not to standard output; give the "
+                "path of a file."
+            ).format(path=output)
+        )
+
+
 def is_database_file(output: Path, database: Path) -> bool:
     """Whether writing `output` would write the database or one of its side files."""
     output, database = Path(output).expanduser(), Path(database).expanduser()

@@ -36,6 +36,7 @@ def prepare(conn: sqlite3.Connection, kind: str, source: Source, options: Option
     if options.rejects and not options.skip_invalid:
         raise InvalidInput(_("--rejects FILE goes with --skip-invalid: it keeps the skipped rows."))
     if options.rejects:
+        files.refuse_dash(options.rejects)
         files.refuse_database(options.rejects, files.database_of(conn))
     importer = IMPORTERS[kind](conn, source, options)
     importer.defaults = importer.read_defaults()
