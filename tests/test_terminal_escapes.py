@@ -86,6 +86,18 @@ def test_json_and_piped_csv_keep_the_exact_text(evil, ok):
     ]
 
 
+def test_export_all_escapes_what_a_terminal_would_act_on_and_moves_it_back(ok, tmp_path):
+    ok("account", "add", "C1\x9b31m\u202eeno\x7f")
+    exported = ok("export", "all").stdout
+
+    assert not any(char in exported for char in "\x1b\x9b\u202e\x7f")
+    assert '"C1\\u009b31m\\u202eeno\\u007f"' in exported
+    moved = tmp_path / "moved.db"
+    ok("--db", str(moved), "import", "all", "-", input=exported)
+    listed = json.loads(ok("--db", str(moved), "account", "list", "-f", "json").stdout)
+    assert [account["name"] for account in listed] == ["C1\x9b31m\u202eeno\x7f"]
+
+
 def test_a_prompt_shows_a_default_from_data_escaped_and_enter_keeps_it(evil, ok, rows, monkeypatch):
     monkeypatch.setattr("colibri_cli.cli.opportunities.interactive", lambda: True)
     result = ok("opp", "status", "1", "won", input="\n\n\n")

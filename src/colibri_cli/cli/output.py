@@ -14,7 +14,6 @@ import contextlib
 import csv
 import functools
 import io
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
@@ -25,6 +24,7 @@ import typer
 
 from colibri_cli import i18n
 from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.text import json_text, visible
 from colibri_cli.i18n import N_, _
 
 TABLE_LIMIT = 100
@@ -41,23 +41,6 @@ UNBROKEN = {
 }
 """Short columns a narrow terminal must not break; the others wrap."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LAYOUT = "\n\t"
-"""The control characters a terminal only uses to lay text out: shown as they are."""
-BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-"""Embeddings, overrides and isolates: they reorder what follows on the screen, so that a
-name could show one thing and hold another."""
-_SHOWN_ESCAPED = {
-    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in [
-        *range(0x20),
-        *range(0x7F, 0xA0),  # DEL and the C1 controls (0x9b starts a sequence, as ESC [ does)
-        *BIDI_CONTROLS,
-        *range(0xD800, 0xE000),  # lone surrogates: the undecodable bytes of a file
-    ]
-    if chr(code) not in LAYOUT
-}
-_JSON_ESCAPED = {code: f"\\u{code:04x}" for code in _SHOWN_ESCAPED if code >= 0x20}
-"""What json.dumps leaves raw but a terminal would act on (it escapes C0 itself)."""
 
 
 class OutputFormat(StrEnum):
@@ -117,14 +100,6 @@ def signed(value: int | None) -> str:
     if value is None:
         return ""
     return i18n.format_number(value, sign=True) if value else "0"
-
-
-def visible(text: str) -> str:
-    """`text` as a terminal may show it: control characters other than newline and tab,
-    bidi overrides and lone surrogates written as escapes ("\\x1b", "\\u202e"), so that
-    stored data can neither drive the terminal (a window title, the cursor, colours) nor
-    hide what it holds. Already visible text comes back unchanged (a backslash stays one)."""
-    return text if text.isprintable() else text.translate(_SHOWN_ESCAPED)
 
 
 def say(message: str) -> None:
@@ -250,13 +225,6 @@ def write_json(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | Non
         out.write(separator + json_text({f: row[f] for f in fields}))
         separator = ",\n  "
     out.write("[]\n" if separator.startswith("[") else "\n]\n")
-
-
-def json_text(value: object, **options) -> str:
-    """JSON as `json.dumps` writes it (UTF-8 text, not \\u escapes), except for what a
-    terminal would act on: C1 controls, bidi overrides, lone surrogates are \\u escapes
-    (json escapes C0 itself). A JSON reader gets exactly the stored text back."""
-    return json.dumps(value, ensure_ascii=False, **options).translate(_JSON_ESCAPED)
 
 
 def styled(markup: str, *, bold: Sequence[str] = (), **values: object):

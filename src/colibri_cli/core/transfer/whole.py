@@ -36,6 +36,7 @@ from typing import BinaryIO, TextIO
 
 from colibri_cli.core import clock, migrations
 from colibri_cli.core.errors import ColibriError, Conflict, InvalidInput
+from colibri_cli.core.text import json_text
 from colibri_cli.core.transfer.sources import SURROGATE
 from colibri_cli.i18n import _, plural
 
@@ -103,7 +104,7 @@ def write(conn: sqlite3.Connection, out: TextIO) -> dict[str, int]:
     }
     out.write("{\n")
     for key, value in head.items():
-        out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+        out.write(f"  {json.dumps(key)}: {json_text(value)},\n")
     out.write('  "tables": {')
     counts: dict[str, int] = {}
     for number, table in enumerate(TABLES):
@@ -125,7 +126,7 @@ def _write_rows(conn: sqlite3.Connection, table: Table, out: TextIO) -> int:
         out.write("[\n      " if not count else ",\n      ")
         record = dict(zip(names, row, strict=True))
         try:
-            out.write(json.dumps(record, ensure_ascii=False))
+            out.write(json_text(record))
         except TypeError:
             raise ColibriError(
                 _(
