@@ -1,4 +1,5 @@
-"""The global --db anywhere on the command line: before the command or after it."""
+"""The command line itself: the global --db anywhere, before the command or after it, and
+--version (-V)."""
 
 import pytest
 
@@ -54,3 +55,13 @@ def test_after_a_double_dash_db_is_text(week, cli, rows):
 
     assert result.exit_code == 0, result.output
     assert "Added account --db (id 2)." in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--version", "-V"])
+def test_the_version_needs_no_database(cli, db_path, option):
+    from colibri_cli import __version__
+
+    result = cli(option)
+
+    assert (result.exit_code, result.stdout) == (0, f"colibri {__version__}\n")
+    assert not db_path.exists()

@@ -1,6 +1,7 @@
 """`colibri statuses list|add|edit|delete`: the stages of an opportunity, database reread."""
 
 import json
+import sqlite3
 
 import pytest
 
@@ -373,3 +374,40 @@ def test_delete_an_unknown_status_is_not_found(cli, rows):
     assert result.exit_code == 3
     assert result.stderr == "Error: No status 'signed'. See `colibri statuses list`.\n"
     assert rows(STATUSES) == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    ("key", "position", "order"),
+    [
+        ("won", 1, ["won", "analysis", "quote", "negotiation", "lost", "cancelled"]),
+        ("analysis", 6, ["quote", "negotiation", "won", "lost", "cancelled", "analysis"]),
+        ("negotiation", 2, ["analysis", "negotiation", "quote", "won", "lost", "cancelled"]),
+        ("quote", 2, ["analysis", "quote", "negotiation", "won", "lost", "cancelled"]),
+    ],
+)
+def test_moving_a_status_renumbers_the_others(empty_db, ok, rows, key, position, order):
+    ok("statuses", "edit", key, "--position", str(position))
+
+    assert rows("SELECT key, position FROM statuses ORDER BY position") == [
+        {"key": each, "position": number} for number, each in enumerate(order, 1)
+    ]
+
+
+def test_a_move_puts_shared_positions_in_order_again(empty_db, ok, rows):
+    """Positions another program left shared (or an older colibri did) are numbered again."""
+    conn = sqlite3.connect(empty_db)
+    conn.execute("UPDATE statuses SET position = 2 WHERE key IN ('quote', 'negotiation')")
+    conn.commit()
+    conn.close()
+
+    ok("statuses", "edit", "won", "--position", "4")
+
+    assert [row["key"] for row in rows("SELECT key FROM statuses ORDER BY position")] == [
+        "analysis",
+        "negotiation",
+        "quote",
+        "won",
+        "lost",
+        "cancelled",
+    ]
+    assert len({row["position"] for row in rows("SELECT position FROM statuses")}) == 6

@@ -66,7 +66,9 @@ def edit(
     label: Annotated[str | None, typer.Option(help="New label (renames the stage).")] = None,
     probability: Probability = None,
     kind: Kind = None,
-    position: Annotated[int | None, typer.Option(help="Place in the pipeline order.")] = None,
+    position: Annotated[
+        int | None, typer.Option(help="Place in the pipeline order, 1 first; the others make room.")
+    ] = None,
 ) -> None:
     """Rename a stage, change its probability, kind (if unused) or place.
 

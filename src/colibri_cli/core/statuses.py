@@ -25,9 +25,6 @@ def effective_probability_sql(opportunity: str = "o", status: str = "s") -> str:
 
 
 COLUMNS = ("key", "label", "probability", "kind", "position")
-MAX_POSITION = 1_000_000
-"""Positions only order the statuses: any span a person would use, and within SQLite's
-integers."""
 
 DEFAULT_LABELS = {
     "analysis": Nc_("status", "Needs analysis"),
@@ -201,7 +198,7 @@ def edit(
             )
         changes["kind"] = kind
     if position is not None:
-        changes["position"] = _valid_position(position)
+        _move(conn, key, position)
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE statuses SET {assignments} WHERE key = ?", (*changes.values(), key))
@@ -210,16 +207,22 @@ def edit(
     return get(conn, key)
 
 
-def _valid_position(position: int) -> int:
-    if not -MAX_POSITION <= position <= MAX_POSITION:
+def _move(conn: sqlite3.Connection, key: str, position: int) -> None:
+    """Put the status at `position` in the pipeline order (1 is first) and number them
+    all again from 1, so that no two share a place."""
+    order = [row[0] for row in conn.execute("SELECT key FROM statuses ORDER BY position, key")]
+    if not 1 <= position <= len(order):
         raise InvalidInput(
-            _("Position {position} is out of range: use a number from {low} to {high}.").format(
-                position=format_number(position),
-                low=format_number(-MAX_POSITION),
-                high=format_number(MAX_POSITION),
+            _("Position {position} is out of range: use a number from 1 to {last}.").format(
+                position=format_number(position), last=len(order)
             )
         )
-    return position
+    order.remove(key)
+    order.insert(position - 1, key)
+    conn.executemany(
+        "UPDATE statuses SET position = ? WHERE key = ? AND position IS NOT ?",
+        [(number, each, number) for number, each in enumerate(order, 1)],
+    )
 
 
 def _record_new_probability(conn: sqlite3.Connection, key: str, probability: int) -> None:
