@@ -316,8 +316,8 @@ def test_show_table_is_a_card_without_empty_fields(acme, ok, rows):
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID       3               ",
-            "Name     Zeta            ",
+            "ID       3",
+            "Name     Zeta",
             f"Created  {created}",  # to the minute
             f"Updated  {updated}",
             "",
@@ -418,9 +418,9 @@ def test_list_table_shows_accounts_by_name(acme, ok):
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID  Name              Industry       City   Country  Email             ",
-            " 1  ACME Industries   Manufacturing  Lyon   France   info@acme.example ",
-            " 3  bêta                                                               ",
+            "ID  Name              Industry       City   Country  Email",
+            " 1  ACME Industries   Manufacturing  Lyon   France   info@acme.example",
+            " 3  bêta",
             " 2  Société Générale  Banking        Paris  France   contact@sg.example",
             "",
         ]
@@ -493,7 +493,7 @@ def test_list_search_table_shows_only_the_matches(acme, ok):
 
     assert result.stdout == "\n".join(
         [
-            "ID  Name              Industry  City   Country  Email             ",
+            "ID  Name              Industry  City   Country  Email",
             " 2  Société Générale  Banking   Paris  France   contact@sg.example",
             "",
         ]

@@ -42,20 +42,17 @@ def test_show_table(ok):
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "Setting            Value  Default  Meaning                                           "
-            "               ",
-            "currency           EUR    EUR      currency of new opportunities and targets         "
-            "               ",
-            "date-order         dmy    dmy      how 03/04/2027 is read: dmy or mdy                "
-            "               ",
+            "Setting            Value  Default  Meaning",
+            "currency           EUR    EUR      currency of new opportunities and targets",
+            "date-order         dmy    dmy      how 03/04/2027 is read: dmy or mdy",
             "commit-threshold   70     70       probability (%) from which an open opportunity cou"
-            "nts as commit  ",
+            "nts as commit",
             "stale-days         30     30       days without a change after which an open opportun"
-            "ity is stale   ",
+            "ity is stale",
             "follow-up-delay    3m     3m       when the follow-up task proposed at a close is due"
-            " (e.g. 3m)     ",
+            " (e.g. 3m)",
             "language           auto   auto     language of messages: auto (from the environment),"
-            " en or fr      ",
+            " en or fr",
             "fiscal-year-start  1      1        month (1-12) in which the fiscal year, and so its "
             "quarters, begin",
             "",
@@ -110,7 +107,7 @@ def test_show_one_setting(ok, key):
 
     assert result.stdout == "\n".join(
         [
-            "Setting     Value  Default  Meaning" + " " * 55,
+            "Setting     Value  Default  Meaning",
             "stale-days  30     30       days without a change after which an open opportunity "
             "is stale",
             "",

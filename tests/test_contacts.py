@@ -185,10 +185,10 @@ def test_list_table_is_by_account_then_name(people, ok):
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID  Name           Account           Role   Email                Phone         ",
+            "ID  Name           Account           Role   Email                Phone",
             " 1  Jeanne Martin  ACME Industries   Buyer  jeanne@acme.example  06 12 34 56 78",
-            " 2  Paul Durand    ACME Industries   CEO                                       ",
-            " 3  Élodie Roux    Société Générale         er@sg.example                      ",
+            " 2  Paul Durand    ACME Industries   CEO",
+            " 3  Élodie Roux    Société Générale         er@sg.example",
             "",
         ]
     )
@@ -293,16 +293,16 @@ def test_show_table_finds_a_contact_by_id_name_or_start_of_name(people, ok, rows
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID           1                  ",
-            "Name         Jeanne Martin      ",
-            "Account      ACME Industries    ",
-            "Role         Buyer              ",
+            "ID           1",
+            "Name         Jeanne Martin",
+            "Account      ACME Industries",
+            "Role         Buyer",
             "Email        jeanne@acme.example",
-            "Phone        06 12 34 56 78     ",
-            "Notes        Prefers email      ",
-            "External id  P-1                ",
-            f"Created      {created}   ",
-            f"Updated      {created}   ",
+            "Phone        06 12 34 56 78",
+            "Notes        Prefers email",
+            "External id  P-1",
+            f"Created      {created}",
+            f"Updated      {created}",
             "",
         ]
     )

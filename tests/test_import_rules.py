@@ -129,7 +129,7 @@ def test_closing_dates_are_checked(cli, acme):
 
 def test_a_custom_first_open_status_opens_the_history(ok, rows, acme):
     ok("statuses", "add", "lead", "--label", "Lead", "--probability", "5")
-    ok("statuses", "edit", "lead", "--position", "0")
+    ok("statuses", "edit", "lead", "--position", "1")
 
     ok("import", "opps", "-", input=opps("W1,Won,ACME,100,2026-10-01,won,2026-01-05,,"))
 

@@ -7,6 +7,8 @@ import sqlite3
 
 import pytest
 
+from conftest import TODAY
+
 STAMP = "2026-11-26T09:00:00"
 HEADER = "id,name,industry,email,phone,website,city,country,notes,external_id,created_at,updated_at"
 MORE = "… and {} more not shown. Use --format csv or --format json to get them all.\n"
@@ -30,7 +32,7 @@ def many_accounts(empty_db):
 
 
 def table_line(number: int) -> str:
-    return f"{number:>3}  Account {number:03}                                "
+    return f"{number:>3}  Account {number:03}"
 
 
 def test_a_table_shows_100_rows_and_says_how_to_get_the_rest(many_accounts, ok):
@@ -180,3 +182,68 @@ def test_an_empty_csv_listing_is_its_header(empty_db, ok):
         "id,account_id,name,email,phone,role,notes,external_id,created_at,updated_at\n"
     )
     assert result.stderr == ""
+
+
+SCREENS = [
+    ["pipeline"],
+    ["pipeline", "--by", "account"],
+    ["forecast"],
+    ["forecast", "accuracy", "--details"],
+    ["stats"],
+    ["stats", "slippage"],
+    ["opp", "list"],
+    ["opp", "show", "38"],
+    ["account", "list"],
+    ["account", "show", "1"],
+    ["contact", "list"],
+    ["task", "list", "--all"],
+    ["agenda"],
+    ["statuses", "list"],
+    ["config", "show"],
+    ["target", "list"],
+]
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from colibri_cli.cli.app import app
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    done = CliRunner().invoke(app, ["--db", str(path), "demo"], env={"COLIBRI_TODAY": TODAY})
+    assert done.exit_code == 0, done.output
+    return path
+
+
+@pytest.mark.parametrize("command", SCREENS, ids=" ".join)
+@pytest.mark.parametrize("width", ["60", "100"])
+def test_no_line_ends_with_a_space(demo_copy, cli, command, width):
+    result = cli("--db", str(demo_copy), *command, env={"COLUMNS": width})
+
+    assert result.exit_code == 0, result.output
+    lines = (result.stdout + result.stderr).splitlines()
+    assert lines
+    assert [line for line in lines if line != line.rstrip()] == []
+
+
+def test_on_a_real_terminal_no_line_ends_with_a_space(demo_copy):
+    """With colours and the charts a terminal gets: spaces before a colour code count too."""
+    import os
+    import re
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "COLIBRI_DB": str(demo_copy), "COLIBRI_TODAY": TODAY, "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    for command in (["pipeline"], ["forecast"], ["opp", "list"]):
+        child = pexpect.spawn(
+            sys.executable, ["-m", "colibri_cli", *command], env=env, timeout=30,
+            dimensions=(40, 100), encoding="utf-8",
+        )  # fmt: skip
+        child.expect(pexpect.EOF)
+        child.close()
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", child.before)
+        assert "█" in plain or command == ["opp", "list"]  # the terminal's own drawing
+        assert [line for line in plain.split("\r\n") if line != line.rstrip()] == []

@@ -253,9 +253,7 @@ def test_the_follow_up_task_shows_with_the_opportunity(deal, ok):
 
     result = ok("opp", "show", "1")
 
-    assert result.stdout.endswith(
-        "Tasks (1)\nID  Task  Due         Done\n 1  Call  2027-01-04      \n"
-    )
+    assert result.stdout.endswith("Tasks (1)\nID  Task  Due         Done\n 1  Call  2027-01-04\n")
 
 
 # --- reopening and moving between closed statuses ----------------------------------------------

@@ -63,12 +63,12 @@ def test_list_shows_the_default_stages_in_pipeline_order(ok, rows):
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "#  Key          Label           Prob.  Kind     ",
-            "1  analysis     Needs analysis    10%  open     ",
-            "2  quote        Quote sent        40%  open     ",
-            "3  negotiation  Negotiation       70%  open     ",
-            "4  won          Won              100%  won      ",
-            "5  lost         Lost               0%  lost     ",
+            "#  Key          Label           Prob.  Kind",
+            "1  analysis     Needs analysis    10%  open",
+            "2  quote        Quote sent        40%  open",
+            "3  negotiation  Negotiation       70%  open",
+            "4  won          Won              100%  won",
+            "5  lost         Lost               0%  lost",
             "6  cancelled    Cancelled          0%  cancelled",
             "",
         ]

@@ -190,12 +190,12 @@ def agenda_tasks(agenda_tasks_file, db_path):
 
 TASK_HEADER = "ID  Due         Task            Account          Opp.  Done"
 TASK_LINES = {
-    1: " 1  2026-11-24  Call Beta       Beta Corp                  ",
-    2: " 2  2026-11-26  Today thing                                ",
-    3: " 3  2026-11-27  Send the quote  ACME Industries     1      ",
-    4: " 4  2026-12-03  Week end                                   ",
-    5: " 5  2026-12-04  Day eight                                  ",
-    6: " 6              Someday                                    ",
+    1: " 1  2026-11-24  Call Beta       Beta Corp",
+    2: " 2  2026-11-26  Today thing",
+    3: " 3  2026-11-27  Send the quote  ACME Industries     1",
+    4: " 4  2026-12-03  Week end",
+    5: " 5  2026-12-04  Day eight",
+    6: " 6              Someday",
 }
 
 
@@ -228,7 +228,7 @@ def test_list_done_shows_when_each_was_done(agenda_tasks, ok):
 
     assert result.stdout == "\n".join(
         [
-            "ID  Due         Task      Account  Opp.  Done      ",
+            "ID  Due         Task      Account  Opp.  Done",
             f" 7  2026-11-25  Done one                 {TODAY}",
             "",
         ]
@@ -286,10 +286,10 @@ def test_show_is_a_card(agenda_tasks, ok, rows):
     stamp = saved["created_at"][:16].replace("T", " ")
     assert result.stdout == "\n".join(
         [
-            "ID           3               ",
-            "Task         Send the quote  ",
-            "Due          2026-11-27      ",
-            "Account      ACME Industries ",
+            "ID           3",
+            "Task         Send the quote",
+            "Due          2026-11-27",
+            "Account      ACME Industries",
             "Opportunity  Website redesign",
             f"Created      {stamp}",
             f"Updated      {stamp}",
@@ -460,17 +460,17 @@ def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_t
             "Overdue (2)",
             "Due         What  ID  Title      Account       Amount",
             "2026-11-20  deal   2  Old deal   Beta Corp  5,000 EUR",
-            "2026-11-24  task   1  Call Beta  Beta Corp           ",
+            "2026-11-24  task   1  Call Beta  Beta Corp",
             "",
             "Today (1)",
             "Due         What  ID  Title        Account",
-            "2026-11-26  task   2  Today thing         ",
+            "2026-11-26  task   2  Today thing",
             "",
             "Next 7 days (3)",
             "Due         What  ID  Title             Account              Amount",
-            "2026-11-27  task   3  Send the quote    ACME Industries            ",
+            "2026-11-27  task   3  Send the quote    ACME Industries",
             "2026-11-30  deal   1  Website redesign  ACME Industries  15,000 EUR",
-            "2026-12-03  task   4  Week end                                     ",
+            "2026-12-03  task   4  Week end",
             "",
             "",
         ]
@@ -523,10 +523,10 @@ def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
         [
             "Today (1)",
             "Due         What  ID  Title        Account",
-            "2026-11-26  task   2  Today thing         ",
+            "2026-11-26  task   2  Today thing",
             "",
             "Next 1 day (1)",
-            "Due         What  ID  Title           Account        ",
+            "Due         What  ID  Title           Account",
             "2026-11-27  task   3  Send the quote  ACME Industries",
             "",
             "",

@@ -323,7 +323,9 @@ def stderr_console():
 def _safe_console():
     """A Rich Console that shows every str it renders through `visible`, and, as a net for
     any Text built elsewhere, every segment of text it writes (its own control sequences,
-    colours and cursor moves, are not text segments)."""
+    colours and cursor moves, are not text segments). It ends no line with spaces: a table
+    pads its last column to its width, which a terminal does not need and a diff or
+    `cat -A` shows."""
     from rich.console import Console
     from rich.segment import Segment
 
@@ -332,11 +334,27 @@ def _safe_console():
             return super().render_str(visible(text), **options)
 
         def render(self, renderable, options=None):
+            blanks: list = []  # the spaces since the last text, dropped at a line's end
             for segment in super().render(renderable, options):
-                if segment.control or segment.text.isprintable():
+                if not (segment.control or segment.text.isprintable()):
+                    segment = Segment(visible(segment.text), segment.style, segment.control)
+                if segment.control or (segment.style and segment.style.bgcolor):
+                    yield from blanks
+                    blanks.clear()
                     yield segment
-                else:
-                    yield Segment(visible(segment.text), segment.style, segment.control)
+                    continue
+                for index, piece in enumerate(segment.text.split("\n")):
+                    if index:
+                        blanks.clear()
+                        yield Segment.line()
+                    shown = piece.rstrip(" ")
+                    if shown:
+                        yield from blanks
+                        blanks.clear()
+                        yield Segment(shown, segment.style)
+                    if len(piece) > len(shown):
+                        blanks.append(Segment(piece[len(shown) :], segment.style))
+            yield from blanks
 
     return SafeConsole
 
