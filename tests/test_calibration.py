@@ -32,6 +32,7 @@ Wilson, 90 % (z = 1.6449, z² = 2.70570), with n deals and p = won / n:
 """
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -290,6 +291,34 @@ def test_on_a_terminal_apply_asks_first(history, cli, rows, monkeypatch, answer,
     assert rows("SELECT probability FROM statuses WHERE key = 'quote'") == [
         {"probability": probability}
     ]
+
+
+def test_apply_refuses_when_the_deals_changed_while_it_asked(
+    history, cli, rows, db_path, monkeypatch
+):
+    """Between the question and the answer, another program closes O1 as won: quote's share
+    becomes 4 of 11 (36 %), not the 30 % the person agreed to."""
+
+    def answer_while_o1_is_won(question: str, *, default: bool) -> bool:
+        other = sqlite3.connect(db_path)
+        with other:
+            other.execute(
+                "UPDATE opportunities SET status = 'won', closed_on = '2026-11-26'"
+                " WHERE name = 'O1'"
+            )
+        other.close()
+        return True
+
+    monkeypatch.setattr(context, "interactive", lambda: True)
+    monkeypatch.setattr(context, "confirm", answer_while_o1_is_won)
+
+    result = cli("statuses", "calibrate", "--apply")
+
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[-1] == (
+        "Error: The deals changed meanwhile: run the command again."
+    )
+    assert rows("SELECT probability FROM statuses WHERE key = 'quote'") == [{"probability": 40}]
 
 
 def test_nothing_closed_yet(cli, ok):

@@ -1,5 +1,6 @@
 """`colibri statuses`: the stages an opportunity goes through."""
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -236,7 +237,7 @@ def _suggestion(row: dict, minimum: int) -> str:
     return f"{row['suggested']}%"
 
 
-def _apply_suggestions(report: dict, day, *, yes: bool) -> None:
+def _apply_suggestions(report: dict, day: dt.date | None, *, yes: bool) -> None:
     """Ask, holding no lock while a person thinks; then, under the write lock, check that
     the suggestions are still those shown and set them."""
     wanted = calibration.changes(report)
