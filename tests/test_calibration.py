@@ -216,6 +216,17 @@ def test_calibration_in_french(history, cli):
     ]
 
 
+def test_apply_in_french(history, cli):
+    result = cli("statuses", "calibrate", "--apply", "--yes", env={"COLIBRI_LANG": "fr"})
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Devis envoyé (quote) : 40 % → 30 %\n"
+        "1 probabilité appliquée : les prévisions passées gardent celles avec lesquelles elles "
+        "ont été faites.\n"
+    )
+
+
 def test_apply_sets_the_suggestions_and_leaves_the_past_forecasts_alone(history, cli, rows):
     """Quote goes from 40 to 30 %: O1, open in quote, weighs 30 from now on; the forecast of
     a past day and the accuracy of past periods are the same before and after."""
