@@ -24,7 +24,12 @@ from pathlib import Path
 TODAY = dt.date(2026, 11, 26)
 DATA = Path(__file__).parent / ".data"
 BUDGETS_MS = {  # size -> command name -> budget
-    100_000: {"pipeline": 250, "forecast": 250, "forecast accuracy --last 12": 1000},
+    100_000: {
+        "pipeline": 250,
+        "forecast": 250,
+        "forecast accuracy --last 12": 1000,
+        "statuses calibrate": 1000,
+    },
     1_000_000: {"pipeline": 600, "forecast": 600},
 }
 COMMANDS = {
