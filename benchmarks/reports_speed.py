@@ -24,7 +24,12 @@ from pathlib import Path
 TODAY = dt.date(2026, 11, 26)
 DATA = Path(__file__).parent / ".data"
 BUDGETS_MS = {  # size -> command name -> budget
-    100_000: {"pipeline": 250, "forecast": 250, "forecast accuracy --last 12": 1000},
+    100_000: {
+        "pipeline": 250,
+        "forecast": 250,
+        "forecast accuracy --last 12": 1000,
+        "statuses calibrate": 1000,
+    },
     1_000_000: {"pipeline": 600, "forecast": 600},
 }
 COMMANDS = {
@@ -36,6 +41,7 @@ COMMANDS = {
     "forecast accuracy --last 12": ["forecast", "accuracy", "--last", "12"],
     "stats": ["stats"],
     "stats slippage": ["stats", "slippage"],
+    "statuses calibrate": ["statuses", "calibrate"],
     "opp list --pushed 1 --format csv": ["opp", "list", "--pushed", "1", "--format", "csv"],
 }
 
@@ -54,8 +60,11 @@ def generate(db: Path, size: int, seed: int = 2026) -> None:
     import sqlite3
 
     db.parent.mkdir(exist_ok=True)
-    subprocess.run(
-        [*colibri(), "config", "show"], env=environment(db), check=True, capture_output=True
+    subprocess.run(  # a command that writes creates the database (a read would refuse)
+        [*colibri(), "config", "set", "stale-days", "30"],
+        env=environment(db),
+        check=True,
+        capture_output=True,
     )
     rng = random.Random(seed)
     conn = sqlite3.connect(db)

@@ -1,14 +1,25 @@
 """`colibri statuses`: the stages an opportunity goes through."""
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.context import database, delete_confirmed
-from colibri_cli.cli.output import FormatOption, OutputFormat, render_rows, say
+from colibri_cli.cli.context import confirm_or_yes, database, delete_confirmed
+from colibri_cli.cli.output import (
+    FormatOption,
+    OutputFormat,
+    render_report,
+    render_rows,
+    say,
+    stdout_console,
+)
 from colibri_cli.cli.params import Yes
-from colibri_cli.core import statuses
-from colibri_cli.i18n import N_, _
+from colibri_cli.cli.reports import warn_unknown_statuses
+from colibri_cli.cli.stats import _table
+from colibri_cli.core import calibration, inputs, statuses
+from colibri_cli.core.errors import Conflict
+from colibri_cli.i18n import N_, _, format_decimal, ngettext
 
 app = typer.Typer(help="Statuses: the stages of an opportunity.", no_args_is_help=True)
 
@@ -99,3 +110,162 @@ def delete(
 
     what = delete_confirmed(find, statuses.delete, yes=yes, question=N_("Remove {what}?"))
     say(_("Removed {what}.").format(what=what))
+
+
+@app.command("calibrate")
+def calibrate(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only deals closed on or after this date.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Set the suggested probabilities (asks first).")
+    ] = False,
+    yes: Yes = False,
+) -> None:
+    """Compare each open status's probability with the share of its deals that were won.
+
+    Closed deals that followed their status's probability count, once per status they
+    entered; cancelled ones are counted apart. A probability is suggested from
+    10 won or lost deals on.
+
+    Example: colibri statuses calibrate --since 2026-01-01 --apply
+    """
+    with database(write=False) as conn:
+        warn_unknown_statuses(conn)
+        day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
+        report = calibration.report(conn, day)
+    render_report(
+        report,
+        output,
+        rows=_calibration_rows(report),
+        fields=CALIBRATION_FIELDS,
+        draw=_draw_calibration,
+    )
+    if apply:
+        _apply_suggestions(report, day, yes=yes)
+
+
+CALIBRATION_FIELDS = (
+    "status",
+    "label",
+    "probability",
+    "used_probability",
+    "deals",
+    "won",
+    "lost",
+    "cancelled",
+    "own_probability",
+    "won_percent",
+    "low_percent",
+    "high_percent",
+    "brier",
+    "suggested",
+)
+
+
+def _calibration_rows(report: dict) -> list[dict]:
+    """One row per status, then one without a status for all the deals counted."""
+    everything = {"status": None, "deals": report["passages"], "brier": report["brier"]}
+    return [*report["statuses"], everything]
+
+
+def _draw_calibration(report: dict) -> None:
+    console = stdout_console()
+    title = _("Status probabilities against what became of the deals")
+    if report["since"]:
+        title = _("{title}, deals closed since {day}").format(title=title, day=report["since"])
+    console.print(title, style="bold")
+    rows = report["statuses"]
+    if not any(row["deals"] or row["cancelled"] or row["own_probability"] for row in rows):
+        console.print(_("No closed deal has been through an open status yet: nothing to compare."))
+        return
+    table = _table(
+        N_("Status"), N_("Now"), N_("Used"), N_("Deals"), N_("Won %"),
+        N_("Interval (90%)"), N_("Brier"), N_("Suggested"), words=1,
+    )  # fmt: skip
+    for row in rows:
+        table.add_row(
+            statuses.display_label(row["status"], row["label"]),
+            f"{row['probability']}%",
+            _percent(row["used_probability"]),
+            str(row["deals"]),
+            _percent(row["won_percent"]),
+            _interval(row["low_percent"], row["high_percent"]),
+            _brier(row["brier"]),
+            _suggestion(row, report["minimum_deals"]),
+        )
+    console.print(table)
+    console.print(
+        _(
+            "Brier score, all statuses ({count} counted): {brier} "
+            "(0 is perfect; {half} if every probability were 50%)"
+        ).format(count=report["passages"], brier=_brier(report["brier"]), half=_brier(0.25))
+    )
+    console.print(_("Used: the status's probability when the deal entered it."))
+    console.print(
+        _(
+            "Left out: cancelled deals ({cancelled}), "
+            "deals with a probability of their own ({own})."
+        ).format(
+            cancelled=sum(row["cancelled"] for row in rows),
+            own=sum(row["own_probability"] for row in rows),
+        )
+    )
+
+
+def _percent(value: float | None) -> str:
+    """ "65%", "62.5%"; nothing for no value."""
+    if value is None:
+        return ""
+    return f"{format_decimal(value, digits=0 if value == int(value) else 1)}%"
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    if low is None:
+        return ""
+    return f"{format_decimal(low)}-{format_decimal(high)}%"
+
+
+def _brier(value: float | None) -> str:
+    return "" if value is None else format_decimal(value, digits=3)
+
+
+def _suggestion(row: dict, minimum: int) -> str:
+    if row["suggested"] is None:
+        return _("not enough deals ({count} of {minimum})").format(
+            count=row["deals"], minimum=minimum
+        )
+    return f"{row['suggested']}%"
+
+
+def _apply_suggestions(report: dict, day: dt.date | None, *, yes: bool) -> None:
+    """Ask, holding no lock while a person thinks; then, under the write lock, check that
+    the suggestions are still those shown and set them."""
+    wanted = calibration.changes(report)
+    if not wanted:
+        say(_("No suggested probability differs from the status's own: nothing to change."))
+        return
+    for change in wanted:
+        say(_change_line(change))
+    confirm_or_yes(_("Set these probabilities?"), yes=yes)
+    with database(write=True) as conn:
+        if calibration.changes(calibration.report(conn, day)) != wanted:
+            raise Conflict(_("The deals changed meanwhile: run the command again."))
+        calibration.apply(conn, wanted)
+    say(
+        ngettext(
+            "Set {count} probability: past forecasts keep the ones they were made with.",
+            "Set {count} probabilities: past forecasts keep the ones they were made with.",
+            len(wanted),
+        ).format(count=len(wanted))
+    )
+
+
+def _change_line(change: dict) -> str:
+    return _("{label} ({key}): {old}% → {new}%").format(
+        label=statuses.display_label(change["status"], change["label"]),
+        key=change["status"],
+        old=change["probability"],
+        new=change["suggested"],
+    )
