@@ -41,6 +41,7 @@ def test_stats_of_every_closed_deal(story, cli):
     assert report(cli, "stats") == {
         "date": "2026-11-26",
         "since": None,
+        "until": None,
         # 5 won, 4 lost: 5 / 9 = 55.55…% -> 55.6 %; the cancelled one is apart.
         "win_rate": {"won": 5, "lost": 4, "cancelled": 1, "rate": 55.6},
         "won": [
@@ -82,6 +83,7 @@ def test_stats_since_a_date(story, cli):
     assert report(cli, "stats", "--since", "2026-10-01") == {
         "date": "2026-11-26",
         "since": "2026-10-01",
+        "until": None,
         # Closed from 10-01: won #11, #13, #15; lost #5, #10, #14; cancelled #7. 3 / 6.
         "win_rate": {"won": 3, "lost": 3, "cancelled": 1, "rate": 50.0},
         "won": [
@@ -103,6 +105,68 @@ def test_stats_since_a_date(story, cli):
             reason("lost", "Timing", 1),
             reason("cancelled", "Budget frozen", 1),
         ],
+    }
+
+
+def test_stats_until_a_day_are_the_closed_deals_as_they_stood_then(story, cli):
+    assert report(cli, "stats", "--until", "2026-10-31") == {
+        "date": "2026-11-26",
+        "since": None,
+        "until": "2026-10-31",
+        # Closed by the end of 10-31: won #2, #6, #8 (won 10-12, reopened only on 11-05),
+        # #11, #13; lost #3, #5; cancelled #7. 5 / 7 = 71.43% -> 71.4%.
+        "win_rate": {"won": 5, "lost": 2, "cancelled": 1, "rate": 71.4},
+        "won": [
+            # 1,500, 2,000, 2,001, 4,200: 9,701; average 2,425.25 -> 2,425; median
+            # (2,000 + 2,001) / 2 = 2,000.5 -> 2,001.
+            {"currency": "EUR", "count": 4, "amount": 9701, "average": 2425, "median": 2001},
+            {"currency": "USD", "count": 1, "amount": 2500, "average": 2500, "median": 2500},
+        ],
+        # 35, 45, 49, 53 (#8, 08-20..10-12), 66: the median is 49.
+        "sales_cycle": {"count": 5, "median_days": 49},
+        # The stays still going on at the end of 10-31 count up to that day; #17 and the
+        # kits do not exist yet.
+        "time_in_status": [
+            # #5 66, #6 22, #7 64; going on: #10 since 09-02 59, #12 since 09-15 46, #16
+            # since 10-27 4. 261 / 6 = 43.5.
+            stays("analysis", "Needs analysis", 6, 3, 43.5),
+            # #2 25, #3 81, #6 27, #13 35; going on: #1 since 06-15 138, #4 since 08-03 89,
+            # #14 since 10-01 30. 425 / 7 = 60.71… -> 60.7.
+            stays("quote", "Quote sent", 7, 3, 60.7),
+            # #2 41, #8 53, #11 45; going on: #9 since 09-01 60, #15 since 10-05 26.
+            # 225 / 5 = 45.0.
+            stays("negotiation", "Negotiation", 5, 2, 45.0),
+        ],
+        "reasons": [
+            reason("lost", "budget", 1),
+            reason("lost", "Price", 1),
+            reason("cancelled", "Budget frozen", 1),
+        ],
+    }
+
+
+def test_stats_since_and_until_together(story, cli):
+    found = report(cli, "stats", "--since", "2026-10-01", "--until", "2026-10-31")
+
+    # Closed in October, as it stood on 10-31: won #8, #11, #13; lost #5; cancelled #7.
+    assert found["win_rate"] == {"won": 3, "lost": 1, "cancelled": 1, "rate": 75.0}
+    assert found["sales_cycle"] == {"count": 3, "median_days": 45}  # 35, 45, 53
+    # Stays begun in October: analysis #16 4; quote #14 30; negotiation #15 26.
+    assert found["time_in_status"] == [
+        stays("analysis", "Needs analysis", 1, 1, 4.0),
+        stays("quote", "Quote sent", 1, 1, 30.0),
+        stays("negotiation", "Negotiation", 1, 1, 26.0),
+    ]
+    assert table(cli, "stats", "--since", "2026-10-01", "--until", "2026-10-31")[:2] == [
+        "Closed deals, 2026-10-01 to 2026-10-31: 3 won, 1 lost, 1 cancelled",
+        "Win rate (won / (won + lost)): 75.0%",
+    ]
+
+
+def test_stats_until_today_are_the_stats_of_today(story, cli):
+    assert report(cli, "stats", "--until", "today") == {
+        **report(cli, "stats"),
+        "until": "2026-11-26",
     }
 
 
@@ -170,6 +234,7 @@ def test_stats_of_an_empty_database(empty_db, cli):
     assert report(cli, "stats") == {
         "date": "2026-11-26",
         "since": None,
+        "until": None,
         "win_rate": {"won": 0, "lost": 0, "cancelled": 0, "rate": None},
         "won": [],
         "sales_cycle": {"count": 0, "median_days": None},
@@ -192,6 +257,24 @@ def test_stats_refuses_a_bad_since_date(story, cli):
         message="Invalid --since date 'last year': use YYYY-MM-DD, DD/MM/YYYY, today, "
         "tomorrow, a weekday, +3d, +2w, +1m or eom.",
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (
+            "2026-11-27",
+            "The --until date 2026-11-27 is in the future: give today or a day before.",
+        ),
+        (
+            "soon",
+            "Invalid --until date 'soon': use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, "
+            "a weekday, +3d, +2w, +1m or eom.",
+        ),
+    ],
+)
+def test_stats_refuses_an_until_day_to_come_or_not_a_day(story, cli, day, message):
+    fails(cli, "stats", "--until", day, code=2, message=message)
 
 
 # --- targets ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from colibri_cli.cli.output import (
     stdout_console,
     styled,
 )
-from colibri_cli.cli.reports import warn_unknown_statuses
+from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import inputs, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _, format_decimal, language
@@ -29,18 +29,25 @@ def closed_business(
     since: Annotated[
         str | None, typer.Option("--since", help="Only deals closed on or after this date.")
     ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", help="Only deals closed on or before this date, as they stood then."
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Win rate, deal size, sales cycle and loss reasons; `stats slippage` for due dates.
 
-    Example: colibri stats --since 2026-01-01
+    Example: colibri stats --since 2026-01-01 --until 2026-06-30
     """
     if ctx.invoked_subcommand is not None:
         return
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
-        day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
-        report = stats.stats(conn, day)
+        first = inputs.read_date(conn, since, field=N_("--since date")) if since else None
+        last = past_day(conn, until, "--until")
+        report = stats.stats(conn, first, last)
     render_report(
         report,
         output,
@@ -100,11 +107,7 @@ def _draw_stats(report: dict) -> None:
 
     console = stdout_console()
     rate = report["win_rate"]
-    title = (
-        _("Closed deals since {day}").format(day=report["since"])
-        if report["since"]
-        else _("Closed deals")
-    )
+    title = _("Closed deals{span}").format(span=_span(report))
     console.print(
         styled(
             _("{title}: {won} won, {lost} lost, {cancelled} cancelled"),
