@@ -285,6 +285,9 @@ def test_the_forecast_in_french(french, deals, ok):
         f"2026-11  20{NNBSP}000        0   20{NNBSP}000  20{NNBSP}000        20{NNBSP}000",
         f"2026-12       0    6{NNBSP}000    6{NNBSP}000       0        15{NNBSP}000    "
         f"10{NNBSP}000  +4{NNBSP}000",
+        # 10,000 left to win in December: Website, 15,000 at 40 %, covers it 1.5× (its 6,000
+        # weighted 0.6×).
+        f"Couverture 2026-12 : reste 10{NNBSP}000 à gagner ; ouvert 1,5×, pondéré 0,6×",
         "",
         "Prévisions par mois en USD, 2026-11-26",
         "Période    Gagné  Pondéré  Attendu  Engagé  Meilleur cas  Objectif  Écart",

@@ -30,6 +30,10 @@ def stays(status, label, count, ongoing, average):
     }
 
 
+def velocity(currency, open_deals, per_day):
+    return {"currency": currency, "open_deals": open_deals, "per_day": per_day, "missing": None}
+
+
 def reason(kind, text, count):
     return {"kind": kind, "reason": text, "count": count, "currencies": "EUR"}
 
@@ -52,6 +56,10 @@ def test_stats_of_every_closed_deal(story, cli):
         ],
         # 35, 38, 45, 49, 66 days: the median is 45.
         "sales_cycle": {"count": 5, "median_days": 45},
+        # Open deals × win rate × average won ÷ median cycle: EUR 9 open (#1, #4, #8, #12,
+        # #16, #17, #18-20): 9 × 5/9 × 2,675.25 ÷ 45 = 297.25 -> 297 a day; USD #9 alone:
+        # 1 × 5/9 × 2,500 ÷ 45 = 30.86 -> 31.
+        "velocity": [velocity("EUR", 9, 297), velocity("USD", 1, 31)],
         # Stays from history, in days between dates; a stay still going on counts to today.
         "time_in_status": [
             # #5 08-05..10-10 66, #6 08-10..09-01 22, #7 08-12..10-15 64, #10 09-02..11-03
@@ -92,6 +100,8 @@ def test_stats_since_a_date(story, cli):
             {"currency": "USD", "count": 1, "amount": 2500, "average": 2500, "median": 2500},
         ],
         "sales_cycle": {"count": 3, "median_days": 38},  # 35, 38, 45
+        # EUR 9 × 3/6 × 2,500.5 ÷ 38 = 296.1 -> 296; USD 1 × 3/6 × 2,500 ÷ 38 = 32.9 -> 33.
+        "velocity": [velocity("EUR", 9, 296), velocity("USD", 1, 33)],
         # Stays begun from 10-01: analysis #16 30, #18-20 3 * 6: 48 / 4 = 12.0;
         # quote #14 48, #17 24: 36.0; negotiation #15 38, #8 (reopened) 21: 29.5.
         "time_in_status": [
@@ -124,6 +134,10 @@ def test_stats_until_a_day_are_the_closed_deals_as_they_stood_then(story, cli):
         ],
         # 35, 45, 49, 53 (#8, 08-20..10-12), 66: the median is 49.
         "sales_cycle": {"count": 5, "median_days": 49},
+        # Open at the end of 10-31: in EUR #1, #4, #10, #12, #14, #15, #16 (#13 won 10-26,
+        # #16 created 10-27): 7 × 5/7 × 2,425.25 ÷ 49 = 247.47 -> 247; USD #9:
+        # 1 × 5/7 × 2,500 ÷ 49 = 36.4 -> 36.
+        "velocity": [velocity("EUR", 7, 247), velocity("USD", 1, 36)],
         # The stays still going on at the end of 10-31 count up to that day; #17 and the
         # kits do not exist yet.
         "time_in_status": [
@@ -197,6 +211,10 @@ def test_stats_csv_has_exactly_its_columns(story, cli):
         "won_amount,average,USD,2500\n"
         "won_amount,median,USD,2500\n"
         "sales_cycle,median_days,,45\n"
+        "velocity,open_deals,EUR,9\n"
+        "velocity,per_day,EUR,297\n"
+        "velocity,open_deals,USD,1\n"
+        "velocity,per_day,USD,31\n"
         "time_in_status,analysis,,37.1\n"
         "time_in_status,quote,,64.9\n"
         "time_in_status,negotiation,,47.3\n"
@@ -214,6 +232,9 @@ def test_stats_table_reads_at_80_columns(story, cli):
         "Won in EUR: 10,701 EUR in 4 deals; average 2,675 EUR, median 2,501 EUR",
         "Won in USD: 2,500 USD in 1 deal; average 2,500 USD, median 2,500 USD",
         "Median sales cycle: 45 days (creation to close, 5 won deals)",
+        "Pipeline velocity (open deals × win rate × average won ÷ median cycle):",
+        "  EUR: 9 × 55.6% × 2,675 EUR ÷ 45 days = 297 EUR a day",
+        "  USD: 1 × 55.6% × 2,500 USD ÷ 45 days = 31 USD a day",
         "",
         "Average time in each status",
         "Status          Stays  Ongoing  Average days",
@@ -238,6 +259,7 @@ def test_stats_of_an_empty_database(empty_db, cli):
         "win_rate": {"won": 0, "lost": 0, "cancelled": 0, "rate": None},
         "won": [],
         "sales_cycle": {"count": 0, "median_days": None},
+        "velocity": [],
         "time_in_status": [],
         "reasons": [],
     }

@@ -280,6 +280,9 @@ FORECAST_FIELDS = (
     "target",
     "gap",
     "call",
+    "left_to_win",
+    "coverage",
+    "coverage_weighted",
 )
 FORECAST_COLUMNS = ("won", "weighted", "expected", "commit", "best_case", "target", "gap")
 
@@ -368,6 +371,9 @@ def _draw_forecast(report: dict) -> None:
                 *((thousands(row["call"]),) if called else ()),
             )
         console.print(table)
+        for row in rows:
+            if row["target"] is not None:
+                console.print(_coverage_line(row))
         if console.is_terminal:
             console.print(styled(charts.expected_against_target(rows)))
         console.print()
@@ -376,6 +382,22 @@ def _draw_forecast(report: dict) -> None:
             "Expected = won + weighted; commit counts open deals at {threshold}% or more; "
             "overdue deals (due before today, still open) are not in any period."
         ).format(threshold=report["commit_threshold"])
+    )
+
+
+def _coverage_line(row: dict) -> str:
+    """How many times the open deals due in a period cover what is left of its target."""
+    if not row["left_to_win"]:
+        return _("Coverage {period}: target reached, nothing left to win.").format(
+            period=row["period"]
+        )
+    return _(
+        "Coverage {period}: {left} left to win; open pipeline {coverage}×, weighted {weighted}×"
+    ).format(
+        period=row["period"],
+        left=thousands(row["left_to_win"]),
+        coverage=format_decimal(row["coverage"]),
+        weighted=format_decimal(row["coverage_weighted"]),
     )
 
 

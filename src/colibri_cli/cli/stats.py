@@ -77,6 +77,16 @@ def _stats_rows(report: dict) -> list[dict]:
             "value": report["sales_cycle"]["median_days"],
         }
     )
+    for velocity in report["velocity"]:
+        rows += [
+            {
+                "metric": "velocity",
+                "key": key,
+                "currency": velocity["currency"],
+                "value": velocity[key],
+            }
+            for key in ("open_deals", "per_day")
+        ]
     rows += [
         {
             "metric": "time_in_status",
@@ -141,6 +151,10 @@ def _draw_stats(report: dict) -> None:
                 days=_decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
             )
         )
+    if report["velocity"]:
+        console.print(_("Pipeline velocity (open deals × win rate × average won ÷ median cycle):"))
+        for velocity in report["velocity"]:
+            console.print("  " + _velocity_text(velocity, report))
     if report["time_in_status"]:
         console.print("\n" + _("Average time in each status"))
         table = _table(N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days"), words=1)
@@ -160,6 +174,29 @@ def _draw_stats(report: dict) -> None:
                 _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
             )
         console.print(table)
+
+
+VELOCITY_MISSING = {
+    "no_won_deal": N_("{currency}: n/a, no deal won in {currency}"),
+    "no_sales_cycle": N_("{currency}: n/a, no sales cycle measured"),
+    "zero_cycle": N_("{currency}: n/a, the median sales cycle is 0 days"),
+}
+
+
+def _velocity_text(velocity: dict, report: dict) -> str:
+    """ "EUR: 9 × 55.6% × 2,675 EUR ÷ 45 days = 297 EUR a day", or why there is none."""
+    currency = velocity["currency"]
+    if velocity["missing"]:
+        return _(VELOCITY_MISSING[velocity["missing"]]).format(currency=currency)
+    [won] = [row for row in report["won"] if row["currency"] == currency]
+    return _("{currency}: {deals} × {rate}% × {average} ÷ {days} = {amount} a day").format(
+        currency=currency,
+        deals=velocity["open_deals"],
+        rate=format_decimal(report["win_rate"]["rate"]),
+        average=format_amount(won["average"], currency),
+        days=_days(report["sales_cycle"]["median_days"]),
+        amount=format_amount(velocity["per_day"], currency),
+    )
 
 
 @app.command("slippage")

@@ -342,6 +342,9 @@ def _forecast_figures(
     return figures
 
 
+COVERAGE_KEYS = ("left_to_win", "coverage", "coverage_weighted")
+
+
 def _forecast_rows(
     conn: sqlite3.Connection,
     window: list[periods.Period],
@@ -379,9 +382,27 @@ def _forecast_rows(
                     "target": target,
                     "gap": None if target is None else target - expected,
                     "call": called.get((period.label, currency)),
+                    **_coverage(target, won, found),
                 }
             )
     return rows
+
+
+def _coverage(target: int | None, won: int, found: dict) -> dict:
+    """What is left to win of the target (never below 0), and how many times the open
+    pipeline due in the period covers it: its amount (`coverage`) and its weighted amount
+    (`coverage_weighted`), from the exact sums, to one decimal. None without a target, and
+    for the ratios when nothing is left to win."""
+    if target is None:
+        return dict.fromkeys(COVERAGE_KEYS)
+    left = max(target - won, 0)
+    if not left:
+        return {"left_to_win": 0, "coverage": None, "coverage_weighted": None}
+    return {
+        "left_to_win": left,
+        "coverage": half_up(Fraction(found.get("best_case", 0), left), 1),
+        "coverage_weighted": half_up(Fraction(found.get("weighted_x100", 0), 100 * left), 1),
+    }
 
 
 def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) -> list[dict]:
@@ -419,6 +440,7 @@ def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) 
             "target": None,
             "gap": None,
             "call": None,
+            **dict.fromkeys(COVERAGE_KEYS),
         }
         for row in rows
     ]

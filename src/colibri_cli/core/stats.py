@@ -37,13 +37,15 @@ def stats(
     default), as they stood at the end of `until`; time in status over the stays that
     began on or after `since`, counted up to `until`."""
     span = _Span(since, until)
+    win_rate, won, cycle = _win_rate(conn, span), _won_amounts(conn, span), _sales_cycle(conn, span)
     return {
         "date": clock.today().isoformat(),
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
-        "win_rate": _win_rate(conn, span),
-        "won": _won_amounts(conn, span),
-        "sales_cycle": _sales_cycle(conn, span),
+        "win_rate": win_rate,
+        "won": won,
+        "sales_cycle": cycle,
+        "velocity": _velocity(conn, span, win_rate, won, cycle),
         "time_in_status": _time_in_status(conn, span, until or clock.today()),
         "reasons": _reasons(conn, span),
     }
@@ -102,6 +104,54 @@ def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> dict:
         )
     ]
     return {"count": len(days), "median_days": _median(days)}
+
+
+def _velocity(
+    conn: sqlite3.Connection, span: _Span, win_rate: dict, won: list[dict], cycle: dict
+) -> list[dict]:
+    """Pipeline velocity per currency, the amount the pipeline brings in a day: open deals
+    (now, or at the end of `until`) × win rate × average won amount ÷ median sales cycle,
+    computed from the exact values of the figures above and rounded half-up to a whole
+    unit. None, with the reason in `missing`, where an input is missing."""
+    open_deals = {
+        row["currency"]: row["count"]
+        for row in records.fetch(
+            conn,
+            f"""
+            SELECT o.currency, count(*) AS count
+            FROM ({span.state}) AS o JOIN statuses AS s ON s.key = o.status
+            WHERE s.kind = 'open' GROUP BY o.currency
+            """,
+            span.params,
+        )
+    }
+    won_by_currency = {row["currency"]: row for row in won}
+    rows = []
+    for currency in sorted(open_deals.keys() | won_by_currency.keys()):
+        deals, its_won = open_deals.get(currency, 0), won_by_currency.get(currency)
+        missing = _missing_for_velocity(its_won, cycle)
+        per_day = None
+        if missing is None:
+            rate = Fraction(win_rate["won"], win_rate["won"] + win_rate["lost"])
+            average = Fraction(its_won["amount"], its_won["count"])
+            per_day = half_up(deals * rate * average / Fraction(cycle["median_days"]))
+        rows.append(
+            {"currency": currency, "open_deals": deals, "per_day": per_day, "missing": missing}
+        )
+    return rows
+
+
+def _missing_for_velocity(won: dict | None, cycle: dict) -> str | None:
+    """Why a currency's velocity cannot be computed: no deal won in it (no average won
+    amount, and perhaps no win rate), no sales cycle measured, or a median cycle of 0 days
+    (nothing to divide by). None when every input is there."""
+    if won is None:
+        return "no_won_deal"
+    if cycle["median_days"] is None:
+        return "no_sales_cycle"
+    if cycle["median_days"] == 0:
+        return "zero_cycle"
+    return None
 
 
 # Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
