@@ -13,6 +13,7 @@ from colibri_cli.cli.output import (
     render_report,
     stdout_console,
     styled,
+    thousands,
 )
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import inputs, slippage, stats, statuses
@@ -191,7 +192,7 @@ def _velocity_text(velocity: dict, report: dict) -> str:
     [won] = [row for row in report["won"] if row["currency"] == currency]
     return _("{currency}: {deals} × {rate}% × {average} ÷ {days} = {amount} a day").format(
         currency=currency,
-        deals=velocity["open_deals"],
+        deals=thousands(velocity["open_deals"]),
         rate=format_decimal(report["win_rate"]["rate"]),
         average=format_amount(won["average"], currency),
         days=_days(report["sales_cycle"]["median_days"]),
