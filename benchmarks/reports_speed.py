@@ -39,7 +39,9 @@ COMMANDS = {
     "forecast --period quarter": ["forecast", "--period", "quarter"],
     "forecast --as-of": ["forecast", "--as-of", "2026-06-30"],
     "forecast accuracy --last 12": ["forecast", "accuracy", "--last", "12"],
+    "pipeline --as-of": ["pipeline", "--as-of", "2026-06-30"],
     "stats": ["stats"],
+    "stats --until": ["stats", "--until", "2026-06-30"],
     "stats slippage": ["stats", "slippage"],
     "statuses calibrate": ["statuses", "calibrate"],
     "opp list --pushed 1 --format csv": ["opp", "list", "--pushed", "1", "--format", "csv"],
@@ -59,13 +61,11 @@ def generate(db: Path, size: int, seed: int = 2026) -> None:
     """Accounts, then opportunities inserted and moved as a salesperson would have."""
     import sqlite3
 
+    from colibri_cli.core import store
+
     db.parent.mkdir(exist_ok=True)
-    subprocess.run(  # a command that writes creates the database (a read would refuse)
-        [*colibri(), "config", "set", "stale-days", "30"],
-        env=environment(db),
-        check=True,
-        capture_output=True,
-    )
+    with store.session(db, write=True):  # a new database, as the first command that writes
+        pass  # makes it (one that reads, such as `config show`, creates none)
     rng = random.Random(seed)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode = WAL")

@@ -285,6 +285,9 @@ def test_the_forecast_in_french(french, deals, ok):
         f"2026-11  20{NNBSP}000        0   20{NNBSP}000  20{NNBSP}000        20{NNBSP}000",
         f"2026-12       0    6{NNBSP}000    6{NNBSP}000       0        15{NNBSP}000    "
         f"10{NNBSP}000  +4{NNBSP}000",
+        # 10,000 left to win in December: Website, 15,000 at 40 %, covers it 1.5× (its 6,000
+        # weighted 0.6×).
+        f"Couverture 2026-12 : reste 10{NNBSP}000 à gagner ; ouvert 1,5×, pondéré 0,6×",
         "",
         "Prévisions par mois en USD, 2026-11-26",
         "Période    Gagné  Pondéré  Attendu  Engagé  Meilleur cas  Objectif  Écart",
@@ -312,6 +315,38 @@ def test_stats_and_targets_in_french(french, deals, ok):
     assert ok("target", "set", "2027-Q1", "12500.5").stderr == (
         f"L'objectif '12500.5' a été arrondi à 12{NNBSP}501.\n"
         f"Objectif pour 2027-Q1 : {euros('12 501 €')}.\n"
+    )
+
+
+def test_the_pipeline_and_stats_of_a_past_day_in_french(french, cli):
+    """A quote of 15,000 created on 11-20 and won on 11-24: open on 11-22, won on 11-24."""
+    for day, *command in (
+        ("2026-11-20", "account", "add", "ACME"),
+        ("2026-11-20", "opp", "create", "Site", "--account", "ACME", "--amount", "15000",
+         "--due", "2026-12-15", "--status", "quote"),
+        ("2026-11-24", "opp", "status", "1", "won", "--no-follow-up"),
+    ):  # fmt: skip
+        assert cli(*command, env={"COLIBRI_TODAY": day}).exit_code == 0
+
+    # 15,000 at 40 %: 6,000.
+    assert lines(cli("pipeline", "--as-of", "22/11/2026"))[:4] == [
+        "Pipeline ouvert par statut, tel qu'il était le 2026-11-22",
+        "              Nombre   Montant  Pondéré",
+        f"Devis envoyé       1  {euros('15 000 €')}  {euros('6 000 €')}",
+        f"Total              1  {euros('15 000 €')}  {euros('6 000 €')}",
+    ]
+    assert lines(cli("stats", "--until", "23/11/2026"))[:2] == [
+        "Affaires closes jusqu'au 2026-11-23 : gagnées 0, perdues 0, annulées 0",
+        "Taux de réussite (gagnées / (gagnées + perdues)) : n.d.",
+    ]
+    assert lines(cli("stats", "--until", "2026-11-24"))[0] == (
+        "Affaires closes jusqu'au 2026-11-24 : gagnées 1, perdues 0, annulées 0"
+    )
+    refused = cli("stats", "--until", "demain")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Erreur : La date --until 2026-11-27 est dans le futur : donnez aujourd'hui ou un "
+        "jour passé.\n",
     )
 
 

@@ -12,6 +12,10 @@ from scenario import copy_into, fails, on_terminal, report, table
 ROW_KEYS = ("count", "won", "weighted", "expected", "commit", "best_case", "target", "gap")
 CALL_KEYS = ("call",)
 """The salesperson's own call (tests/test_forecast_calls.py): none in these stories."""
+COVERAGE_KEYS = ("left_to_win", "coverage", "coverage_weighted")
+"""What is left to win of the target and how the open pipeline covers it: checked by hand
+on today's months below, and in tests/test_coverage_velocity.py."""
+NO_COVERAGE = (None, None, None)
 BOUNDS = {
     "2026-06": ("2026-06-01", "2026-06-30"),
     "2026-07": ("2026-07-01", "2026-07-31"),
@@ -57,6 +61,20 @@ MONTHS_TODAY = [
 # Overdue today: #12 2,005 at 10 % (20,050) and #17 995 at 40 % (39,800), due 11-20 and
 # 11-25: 59,850 -> 598.5 -> 599; commit 0; best 3,000. In no period.
 OVERDUE_TODAY = [("overdue", "EUR", (2, 0, 599, 599, 0, 3000, None, None))]
+# Coverage today: left to win = target - won; open amount and weighted amount due in the
+# month against it, to one decimal, half-up.
+#   2026-11 EUR  4,000 - 3,000 = 1,000: #4 1,335 -> 1.3; 534 -> 0.5.
+#   2026-12 EUR  5,000: #1 1,250 -> 0.25 -> 0.3; 500 -> 0.1.
+#   2026-12 USD  6,000: #9 8,000 -> 1.33 -> 1.3; 5,600 -> 0.93 -> 0.9.
+#   2027-01 EUR  6,000: 6,010 -> 1.0; 4,407.5 -> 0.73 -> 0.7.
+#   2027-02 EUR  2,000: 15 -> 0.0075 -> 0.0; 1.5 -> 0.0.
+COVERAGE_TODAY = {
+    ("2026-11", "EUR"): (1000, 1.3, 0.5),
+    ("2026-12", "EUR"): (5000, 0.3, 0.1),
+    ("2026-12", "USD"): (6000, 1.3, 0.9),
+    ("2027-01", "EUR"): (6000, 1.0, 0.7),
+    ("2027-02", "EUR"): (2000, 0.0, 0.0),
+}
 
 
 @pytest.fixture
@@ -64,7 +82,7 @@ def story(tmp_path_factory, db_path):
     copy_into(tmp_path_factory, db_path)
 
 
-def full_row(period: str, currency: str, figures: tuple) -> dict:
+def full_row(period: str, currency: str, figures: tuple, coverage: tuple = NO_COVERAGE) -> dict:
     start, end = BOUNDS.get(period, (None, None))
     return {
         "period": period,
@@ -73,18 +91,21 @@ def full_row(period: str, currency: str, figures: tuple) -> dict:
         "currency": currency,
         **dict(zip(ROW_KEYS, figures, strict=True)),
         **dict.fromkeys(CALL_KEYS),
+        **dict(zip(COVERAGE_KEYS, coverage, strict=True)),
     }
 
 
 def figures(found: dict) -> tuple[list, list]:
     """The period rows and the overdue rows as (period, currency, figures), after checking
-    that every row has exactly the keys of the contract and its period's bounds."""
+    that every row has exactly the keys of the contract and its period's bounds (its
+    coverage is checked where it is worked out)."""
     shown = []
     for section in ("periods", "overdue"):
         rows = []
         for row in found[section]:
             numbers = tuple(row[key] for key in ROW_KEYS)
-            assert row == full_row(row["period"], row["currency"], numbers)
+            coverage = tuple(row[key] for key in COVERAGE_KEYS)
+            assert row == full_row(row["period"], row["currency"], numbers, coverage)
             rows.append((row["period"], row["currency"], numbers))
         shown.append(rows)
     return shown[0], shown[1]
@@ -103,7 +124,9 @@ def test_forecast_by_month_is_per_period_and_currency_with_the_overdue_row_apart
         "as_of": None,
         "period": "month",
         "commit_threshold": 70,
-        "periods": [full_row(*row) for row in MONTHS_TODAY],
+        "periods": [
+            full_row(*row, COVERAGE_TODAY.get(row[:2], NO_COVERAGE)) for row in MONTHS_TODAY
+        ],
         "overdue": [
             {
                 "period": "overdue",
@@ -119,6 +142,9 @@ def test_forecast_by_month_is_per_period_and_currency_with_the_overdue_row_apart
                 "target": None,
                 "gap": None,
                 "call": None,
+                "left_to_win": None,
+                "coverage": None,
+                "coverage_weighted": None,
             }
         ],
     }
@@ -441,12 +467,13 @@ def test_forecast_csv_has_exactly_its_columns(story, cli):
 
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "period,currency,count,won,weighted,expected,commit,best_case,target,gap,call\n"
-        "2026-11,EUR,1,3000,534,3534,3000,4335,4000,466,\n"
-        "2026-11,USD,0,0,0,0,0,0,,,\n"
-        "2026-12,EUR,1,0,500,500,0,1250,5000,4500,\n"
-        "2026-12,USD,1,0,5600,5600,8000,8000,6000,400,\n"
-        "overdue,EUR,2,0,599,599,0,3000,,,\n"
+        "period,currency,count,won,weighted,expected,commit,best_case,target,gap,call,"
+        "left_to_win,coverage,coverage_weighted\n"
+        "2026-11,EUR,1,3000,534,3534,3000,4335,4000,466,,1000,1.3,0.5\n"
+        "2026-11,USD,0,0,0,0,0,0,,,,,,\n"
+        "2026-12,EUR,1,0,500,500,0,1250,5000,4500,,5000,0.3,0.1\n"
+        "2026-12,USD,1,0,5600,5600,8000,8000,6000,400,,6000,1.3,0.9\n"
+        "overdue,EUR,2,0,599,599,0,3000,,,,,,\n"
     )
 
 
@@ -459,6 +486,10 @@ def test_forecast_table_reads_at_80_columns(story, cli):
         "2027-Q2      0         0         0       0          0",
         "2027-Q3      0         0         0       0          0",
         "Overdue      0       599       599       0      3,000",
+        # 9,000 - 5,001 = 3,999 left: 2,585 open (0.65 -> 0.6×), 1,034 weighted (0.26 ->
+        # 0.3×); 15,000 left: 6,025 (0.40 -> 0.4×), 4,409 (0.29 -> 0.3×).
+        "Coverage 2026-Q4: 3,999 left to win; open pipeline 0.6×, weighted 0.3×",
+        "Coverage 2027-Q1: 15,000 left to win; open pipeline 0.4×, weighted 0.3×",
         "",
         "Forecast by quarter in USD, 2026-11-26",
         "Period     Won  Weighted  Expected  Commit  Best case  Target     Gap",
@@ -466,6 +497,8 @@ def test_forecast_table_reads_at_80_columns(story, cli):
         "2027-Q1      0         0         0       0          0",
         "2027-Q2      0         0         0       0          0",
         "2027-Q3      0         0         0       0          0",
+        # 6,000 - 2,500 = 3,500 left: 8,000 open (2.29 -> 2.3×), 5,600 weighted (1.6×).
+        "Coverage 2026-Q4: 3,500 left to win; open pipeline 2.3×, weighted 1.6×",
         "",
     ]
 
@@ -476,14 +509,21 @@ def test_on_a_terminal_a_chart_shows_expected_against_target(story, db_path):
     # EUR, scaled to 24 cells against the largest expected or target, 6,000: November won
     # 24 * 3,000 / 6,000 = 12 cells, expected 24 * 3,534 / 6,000 = 14.1 -> 14, target 16;
     # December expected 2.0 -> 2, target 20; January expected 17.6 -> 18, target 24.
-    assert lines[6:10] == [
+    # Under each table, the coverage of its periods with a target (on paper above, today's).
+    assert lines[6:9] == [
+        "Coverage 2026-11: 1,000 left to win; open pipeline 1.3×, weighted 0.5×",
+        "Coverage 2026-12: 5,000 left to win; open pipeline 0.3×, weighted 0.1×",
+        "Coverage 2027-01: 6,000 left to win; open pipeline 1.0×, weighted 0.7×",
+    ]
+    assert lines[9:13] == [
         " 2026-11 " + "█" * 12 + "▒" * 2 + " " * 2 + "┃",
         " 2026-12 " + "▒" * 2 + " " * 18 + "┃",
         " 2027-01 " + "▒" * 18 + " " * 6 + "┃",
         "         █ won  ▒ weighted  ┃ target",
     ]
     # USD, against 6,000: December expected 24 * 5,600 / 6,000 = 22.4 -> 22, target 24.
-    assert lines[16:20] == [
+    assert lines[19:24] == [
+        "Coverage 2026-12: 6,000 left to win; open pipeline 1.3×, weighted 0.9×",
         " 2026-11",
         " 2026-12 " + "▒" * 22 + " " * 2 + "┃",
         " 2027-01",

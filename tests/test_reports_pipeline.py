@@ -156,6 +156,7 @@ def test_the_story_is_recorded_day_by_day_in_the_history(story, rows):
 def test_pipeline_by_status_sums_exactly_and_rounds_once(story, cli):
     assert pipeline(cli) == {
         "date": "2026-11-26",
+        "as_of": None,
         "by": "status",
         "groups": [
             # #12 2,005 at 10 % = 20,050; #16 4,010 at 75 % (its own) = 300,750; #18-20
@@ -287,6 +288,121 @@ def test_a_change_of_any_kind_makes_an_opportunity_fresh_again(story, cli):
     }
 
 
+# --- as of a past day -----------------------------------------------------------------------
+
+
+# Stale on 2026-10-20, as they were then: #4 still 333 (133.2 -> 133), #10 700 at 10 %.
+SUPPORT_THEN = listed(
+    (4, "Support contract"), "Beta Corp", 333, "EUR", "2026-11-30", "quote", 40, 133,
+    "2026-08-03",
+)  # fmt: skip
+KIOSK_THEN = listed(
+    (10, "Kiosk"), "Castor SA", 700, "EUR", "2026-11-30", "analysis", 10, 70, "2026-09-02"
+)
+
+
+def test_pipeline_as_of_a_past_day_is_the_history_of_that_day(story, cli):
+    found = pipeline(cli, "--as-of", "2026-10-20")
+
+    # At the end of 10-20: #8 won (10-12, reopened only on 11-05), #11 won that very day,
+    # #5 lost, #7 cancelled; #13 (won 10-26), #10 (lost 11-03), #14 (lost 11-18) and #15
+    # (won 11-12) still open; #16 and later do not exist yet; #4 is still 333.
+    assert found == {
+        "date": "2026-11-26",
+        "as_of": "2026-10-20",
+        "by": "status",
+        "groups": [
+            # #10 700 (7,000) + #12 2,005 (20,050): 2,705; 27,050 -> 270.5 -> 271.
+            group("analysis", "Needs analysis", "EUR", 2, 2705, 271),
+            # #1 1,250 (50,000), #4 333 (13,320), #13 2,001 (80,040), #14 1,200 (48,000):
+            # 4,784; 191,360 -> 1,913.6 -> 1,914.
+            group("quote", "Quote sent", "EUR", 4, 4784, 1914),
+            group("negotiation", "Negotiation", "EUR", 1, 3000, 2100),  # #15 at 70 %
+            group("negotiation", "Negotiation", "USD", 1, 8000, 5600),
+        ],
+        # 2,705 + 4,784 + 3,000 = 10,489; 27,050 + 191,360 + 210,000 = 428,410 -> 4,284.
+        "totals": [
+            {"currency": "EUR", "count": 7, "amount": 10489, "weighted": 4284},
+            {"currency": "USD", "count": 1, "amount": 8000, "weighted": 5600},
+        ],
+        # Nothing open was due before 10-20 (#13, the soonest, was due 10-30).
+        "overdue": {"totals": [], "opportunities": []},
+        # Unchanged for 30 days on 10-20: last changed on 09-20 or before. #4 (08-03), #9
+        # (09-01), #10 (09-02), #12 (09-15); not #13 (09-21, 29 days) nor #1 (10-02).
+        # EUR 333 + 700 + 2,005 = 3,038; 13,320 + 7,000 + 20,050 = 40,370 -> 404.
+        "stale": {
+            "days": 30,
+            "totals": [
+                {"currency": "EUR", "count": 3, "amount": 3038, "weighted": 404},
+                {"currency": "USD", "count": 1, "amount": 8000, "weighted": 5600},
+            ],
+            "opportunities": [
+                {**AUDIT, "updated_at": "2026-09-15"},
+                SUPPORT_THEN,
+                KIOSK_THEN,
+                EXPORT,
+            ],
+        },
+    }
+
+
+def test_pipeline_as_of_a_day_counts_overdue_from_that_day(story, cli):
+    found = pipeline(cli, "--as-of", "2026-11-21", "--by", "month")
+
+    # #12 (due 11-20) is overdue on 11-21; #17 (due 11-25) not yet; #14, lost on 11-18, and
+    # #15, won on 11-12, are no longer open. November: #4 1,335 (53,400) + #17 995 (39,800)
+    # + #12 (20,050) = 4,335; 113,250 -> 1,133, as today.
+    assert found["overdue"] == {
+        "totals": [{"currency": "EUR", "count": 1, "amount": 2005, "weighted": 201}],
+        "opportunities": [AUDIT],
+    }
+    assert found["groups"][:2] == [
+        group("2026-11", "2026-11", "EUR", 3, 4335, 1133),
+        group("2026-12", "2026-12", "EUR", 1, 1250, 500),
+    ]
+
+
+def test_pipeline_as_of_today_is_the_pipeline_of_today(story, cli):
+    assert pipeline(cli, "--as-of", "today") == {**pipeline(cli), "as_of": "2026-11-26"}
+
+
+def test_pipeline_table_as_of_says_so_on_its_own_line(story, cli):
+    lines = table(cli, "pipeline", "--as-of", "20/10/2026")
+
+    assert lines[:4] == [
+        "Open pipeline by status, as it stood on 2026-10-20",
+        "                Count      Amount   Weighted",
+        "Needs analysis      2   2,705 EUR    271 EUR",
+        "Quote sent          4   4,784 EUR  1,914 EUR",
+    ]
+    assert lines[8:10] == ["", "Overdue: none."]
+
+
+def test_pipeline_as_of_before_anything_existed(story, cli):
+    result = cli("pipeline", "--as-of", "2026-06-14")
+
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "No open opportunities. Create one with: colibri opp create\n"
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (
+            "2026-11-27",
+            "The --as-of date 2026-11-27 is in the future: give today or a day before.",
+        ),
+        (
+            "someday",
+            "Invalid --as-of date 'someday': use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, "
+            "a weekday, +3d, +2w, +1m or eom.",
+        ),
+    ],
+)
+def test_pipeline_refuses_an_as_of_day_to_come_or_not_a_day(story, cli, day, message):
+    fails(cli, "pipeline", "--as-of", day, code=2, message=message)
+
+
 # --- formats -------------------------------------------------------------------------------
 
 
@@ -372,6 +488,7 @@ def test_pipeline_table_by_account_labels_the_groups_with_names(story, cli):
 def test_an_empty_pipeline(empty_db, cli):
     assert report(cli, "pipeline") == {
         "date": "2026-11-26",
+        "as_of": None,
         "by": "status",
         "groups": [],
         "totals": [],

@@ -30,6 +30,10 @@ def stays(status, label, count, ongoing, average):
     }
 
 
+def velocity(currency, open_deals, per_day):
+    return {"currency": currency, "open_deals": open_deals, "per_day": per_day, "missing": None}
+
+
 def reason(kind, text, count):
     return {"kind": kind, "reason": text, "count": count, "currencies": "EUR"}
 
@@ -41,6 +45,7 @@ def test_stats_of_every_closed_deal(story, cli):
     assert report(cli, "stats") == {
         "date": "2026-11-26",
         "since": None,
+        "until": None,
         # 5 won, 4 lost: 5 / 9 = 55.55…% -> 55.6 %; the cancelled one is apart.
         "win_rate": {"won": 5, "lost": 4, "cancelled": 1, "rate": 55.6},
         "won": [
@@ -51,6 +56,10 @@ def test_stats_of_every_closed_deal(story, cli):
         ],
         # 35, 38, 45, 49, 66 days: the median is 45.
         "sales_cycle": {"count": 5, "median_days": 45},
+        # Open deals × win rate × average won ÷ median cycle: EUR 9 open (#1, #4, #8, #12,
+        # #16, #17, #18-20): 9 × 5/9 × 2,675.25 ÷ 45 = 297.25 -> 297 a day; USD #9 alone:
+        # 1 × 5/9 × 2,500 ÷ 45 = 30.86 -> 31.
+        "velocity": [velocity("EUR", 9, 297), velocity("USD", 1, 31)],
         # Stays from history, in days between dates; a stay still going on counts to today.
         "time_in_status": [
             # #5 08-05..10-10 66, #6 08-10..09-01 22, #7 08-12..10-15 64, #10 09-02..11-03
@@ -82,6 +91,7 @@ def test_stats_since_a_date(story, cli):
     assert report(cli, "stats", "--since", "2026-10-01") == {
         "date": "2026-11-26",
         "since": "2026-10-01",
+        "until": None,
         # Closed from 10-01: won #11, #13, #15; lost #5, #10, #14; cancelled #7. 3 / 6.
         "win_rate": {"won": 3, "lost": 3, "cancelled": 1, "rate": 50.0},
         "won": [
@@ -90,6 +100,8 @@ def test_stats_since_a_date(story, cli):
             {"currency": "USD", "count": 1, "amount": 2500, "average": 2500, "median": 2500},
         ],
         "sales_cycle": {"count": 3, "median_days": 38},  # 35, 38, 45
+        # EUR 9 × 3/6 × 2,500.5 ÷ 38 = 296.1 -> 296; USD 1 × 3/6 × 2,500 ÷ 38 = 32.9 -> 33.
+        "velocity": [velocity("EUR", 9, 296), velocity("USD", 1, 33)],
         # Stays begun from 10-01: analysis #16 30, #18-20 3 * 6: 48 / 4 = 12.0;
         # quote #14 48, #17 24: 36.0; negotiation #15 38, #8 (reopened) 21: 29.5.
         "time_in_status": [
@@ -103,6 +115,72 @@ def test_stats_since_a_date(story, cli):
             reason("lost", "Timing", 1),
             reason("cancelled", "Budget frozen", 1),
         ],
+    }
+
+
+def test_stats_until_a_day_are_the_closed_deals_as_they_stood_then(story, cli):
+    assert report(cli, "stats", "--until", "2026-10-31") == {
+        "date": "2026-11-26",
+        "since": None,
+        "until": "2026-10-31",
+        # Closed by the end of 10-31: won #2, #6, #8 (won 10-12, reopened only on 11-05),
+        # #11, #13; lost #3, #5; cancelled #7. 5 / 7 = 71.43% -> 71.4%.
+        "win_rate": {"won": 5, "lost": 2, "cancelled": 1, "rate": 71.4},
+        "won": [
+            # 1,500, 2,000, 2,001, 4,200: 9,701; average 2,425.25 -> 2,425; median
+            # (2,000 + 2,001) / 2 = 2,000.5 -> 2,001.
+            {"currency": "EUR", "count": 4, "amount": 9701, "average": 2425, "median": 2001},
+            {"currency": "USD", "count": 1, "amount": 2500, "average": 2500, "median": 2500},
+        ],
+        # 35, 45, 49, 53 (#8, 08-20..10-12), 66: the median is 49.
+        "sales_cycle": {"count": 5, "median_days": 49},
+        # Open at the end of 10-31: in EUR #1, #4, #10, #12, #14, #15, #16 (#13 won 10-26,
+        # #16 created 10-27): 7 × 5/7 × 2,425.25 ÷ 49 = 247.47 -> 247; USD #9:
+        # 1 × 5/7 × 2,500 ÷ 49 = 36.4 -> 36.
+        "velocity": [velocity("EUR", 7, 247), velocity("USD", 1, 36)],
+        # The stays still going on at the end of 10-31 count up to that day; #17 and the
+        # kits do not exist yet.
+        "time_in_status": [
+            # #5 66, #6 22, #7 64; going on: #10 since 09-02 59, #12 since 09-15 46, #16
+            # since 10-27 4. 261 / 6 = 43.5.
+            stays("analysis", "Needs analysis", 6, 3, 43.5),
+            # #2 25, #3 81, #6 27, #13 35; going on: #1 since 06-15 138, #4 since 08-03 89,
+            # #14 since 10-01 30. 425 / 7 = 60.71… -> 60.7.
+            stays("quote", "Quote sent", 7, 3, 60.7),
+            # #2 41, #8 53, #11 45; going on: #9 since 09-01 60, #15 since 10-05 26.
+            # 225 / 5 = 45.0.
+            stays("negotiation", "Negotiation", 5, 2, 45.0),
+        ],
+        "reasons": [
+            reason("lost", "budget", 1),
+            reason("lost", "Price", 1),
+            reason("cancelled", "Budget frozen", 1),
+        ],
+    }
+
+
+def test_stats_since_and_until_together(story, cli):
+    found = report(cli, "stats", "--since", "2026-10-01", "--until", "2026-10-31")
+
+    # Closed in October, as it stood on 10-31: won #8, #11, #13; lost #5; cancelled #7.
+    assert found["win_rate"] == {"won": 3, "lost": 1, "cancelled": 1, "rate": 75.0}
+    assert found["sales_cycle"] == {"count": 3, "median_days": 45}  # 35, 45, 53
+    # Stays begun in October: analysis #16 4; quote #14 30; negotiation #15 26.
+    assert found["time_in_status"] == [
+        stays("analysis", "Needs analysis", 1, 1, 4.0),
+        stays("quote", "Quote sent", 1, 1, 30.0),
+        stays("negotiation", "Negotiation", 1, 1, 26.0),
+    ]
+    assert table(cli, "stats", "--since", "2026-10-01", "--until", "2026-10-31")[:2] == [
+        "Closed deals, 2026-10-01 to 2026-10-31: 3 won, 1 lost, 1 cancelled",
+        "Win rate (won / (won + lost)): 75.0%",
+    ]
+
+
+def test_stats_until_today_are_the_stats_of_today(story, cli):
+    assert report(cli, "stats", "--until", "today") == {
+        **report(cli, "stats"),
+        "until": "2026-11-26",
     }
 
 
@@ -133,6 +211,10 @@ def test_stats_csv_has_exactly_its_columns(story, cli):
         "won_amount,average,USD,2500\n"
         "won_amount,median,USD,2500\n"
         "sales_cycle,median_days,,45\n"
+        "velocity,open_deals,EUR,9\n"
+        "velocity,per_day,EUR,297\n"
+        "velocity,open_deals,USD,1\n"
+        "velocity,per_day,USD,31\n"
         "time_in_status,analysis,,37.1\n"
         "time_in_status,quote,,64.9\n"
         "time_in_status,negotiation,,47.3\n"
@@ -150,6 +232,9 @@ def test_stats_table_reads_at_80_columns(story, cli):
         "Won in EUR: 10,701 EUR in 4 deals; average 2,675 EUR, median 2,501 EUR",
         "Won in USD: 2,500 USD in 1 deal; average 2,500 USD, median 2,500 USD",
         "Median sales cycle: 45 days (creation to close, 5 won deals)",
+        "Pipeline velocity (open deals × win rate × average won ÷ median cycle):",
+        "  EUR: 9 × 55.6% × 2,675 EUR ÷ 45 days = 297 EUR a day",
+        "  USD: 1 × 55.6% × 2,500 USD ÷ 45 days = 31 USD a day",
         "",
         "Average time in each status",
         "Status          Stays  Ongoing  Average days",
@@ -170,9 +255,11 @@ def test_stats_of_an_empty_database(empty_db, cli):
     assert report(cli, "stats") == {
         "date": "2026-11-26",
         "since": None,
+        "until": None,
         "win_rate": {"won": 0, "lost": 0, "cancelled": 0, "rate": None},
         "won": [],
         "sales_cycle": {"count": 0, "median_days": None},
+        "velocity": [],
         "time_in_status": [],
         "reasons": [],
     }
@@ -192,6 +279,24 @@ def test_stats_refuses_a_bad_since_date(story, cli):
         message="Invalid --since date 'last year': use YYYY-MM-DD, DD/MM/YYYY, today, "
         "tomorrow, a weekday, +3d, +2w, +1m or eom.",
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (
+            "2026-11-27",
+            "The --until date 2026-11-27 is in the future: give today or a day before.",
+        ),
+        (
+            "soon",
+            "Invalid --until date 'soon': use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, "
+            "a weekday, +3d, +2w, +1m or eom.",
+        ),
+    ],
+)
+def test_stats_refuses_an_until_day_to_come_or_not_a_day(story, cli, day, message):
+    fails(cli, "stats", "--until", day, code=2, message=message)
 
 
 # --- targets ---------------------------------------------------------------------------------

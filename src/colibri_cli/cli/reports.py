@@ -1,5 +1,6 @@
 """`colibri pipeline`, `forecast`, `forecast accuracy`, `stats` and `target`: where you stand."""
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from colibri_cli.cli.output import (
     OutputFormat,
     amount_cell,
     moment,
+    plain,
     plural,
     render_report,
     render_rows,
@@ -24,7 +26,7 @@ from colibri_cli.cli.output import (
 from colibri_cli.core import calls, clock, inputs, periods, reports, settings, statuses, targets
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, _, format_decimal, ngettext
+from colibri_cli.i18n import N_, Nc_, _, format_decimal, ngettext, pgettext
 
 PeriodKind = Annotated[
     str, typer.Option("--period", "-p", help="month or quarter.", show_default=True)
@@ -101,6 +103,21 @@ def warn_unknown_statuses(conn) -> None:
     )
 
 
+def past_day(conn, text: str | None, option: str = "--as-of") -> dt.date | None:
+    """The day an `--as-of` or `--until` option names, refused if it is still to come."""
+    if text is None:
+        return None
+    field = N_("--as-of date") if option == "--as-of" else N_("--until date")
+    day = inputs.read_date(conn, text, field=field, past=True)
+    if day > clock.today():
+        raise InvalidInput(
+            _("The {option} date {day} is in the future: give today or a day before.").format(
+                option=option, day=day
+            )
+        )
+    return day
+
+
 # --- pipeline ----------------------------------------------------------------------------
 
 PIPELINE_FIELDS = ("section", "group", "label", "currency", "count", "amount", "weighted")
@@ -110,13 +127,16 @@ def pipeline(
     by: Annotated[
         str, typer.Option("--by", "-b", help="Group by status, month, quarter or account.")
     ] = "status",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="As the pipeline stood at the end of this day.")
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Open deals by status, month, quarter or account.
 
     Overdue and stale deals are counted and listed too.
 
-    Example: colibri pipeline --by month
+    Example: colibri pipeline --by month --as-of 2026-09-30
     """
     if by not in reports.GROUPINGS:
         raise typer.BadParameter(
@@ -126,7 +146,10 @@ def pipeline(
         )
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
-        report = reports.pipeline(conn, by, LISTED if output is OutputFormat.table else None)
+        day = past_day(conn, as_of)
+        report = reports.pipeline(
+            conn, by, LISTED if output is OutputFormat.table else None, as_of=day
+        )
     render_report(
         report, output, rows=_pipeline_rows(report), fields=PIPELINE_FIELDS, draw=_draw_pipeline
     )
@@ -148,13 +171,10 @@ def _draw_pipeline(report: dict) -> None:
     if not report["groups"]:
         say(_("No open opportunities. Create one with: colibri opp create"))
         return
-    table = Table(
-        box=None,
-        header_style="bold",
-        pad_edge=False,
-        title_justify="left",
-        title=_(PIPELINE_TITLES[report["by"]]).format(date=report["date"]),
-    )
+    # The title on a line of its own: as a table title it would wrap to the table's width.
+    title = _(PIPELINE_TITLES[report["by"]]).format(date=_when(report, "pipeline"))
+    console.print(plain(title), style="italic")
+    table = Table(box=None, header_style="bold", pad_edge=False)
     for heading in ("", N_("Count"), N_("Amount"), N_("Weighted")):
         table.add_column(_(heading) if heading else "", justify="right" if heading else "left")
     bars = charts.bars(report["groups"], "amount", "weighted") if console.is_terminal else None
@@ -183,6 +203,20 @@ def _draw_pipeline(report: dict) -> None:
     stale = report["stale"]
     title = _("Stale (no change for {days} days)").format(days=stale["days"])
     _draw_listing(console, title, stale, "pipeline --format json")
+
+
+AS_IT_STOOD = {  # by report: in French, "les prévisions telles qu'elles étaient", "le
+    # pipeline tel qu'il était"
+    "forecast": Nc_("forecast", "as it stood on {day}"),
+    "pipeline": Nc_("pipeline", "as it stood on {day}"),
+}
+
+
+def _when(report: dict, name: str) -> str:
+    """Today's date, or the past day the report `name` stood on."""
+    if not report["as_of"]:
+        return report["date"]
+    return pgettext(name, AS_IT_STOOD[name]).format(day=report["as_of"])
 
 
 def _draw_listing(console, title: str, section: dict, more_command: str) -> None:
@@ -246,6 +280,9 @@ FORECAST_FIELDS = (
     "target",
     "gap",
     "call",
+    "left_to_win",
+    "coverage",
+    "coverage_weighted",
 )
 FORECAST_COLUMNS = ("won", "weighted", "expected", "commit", "best_case", "target", "gap")
 
@@ -290,13 +327,7 @@ def forecast(
         first = periods.parse(start, fiscal_start, field=N_("--from")) if start else None
         if first is not None and first.kind != kind:
             raise typer.BadParameter(_(FROM_OTHER_KIND[first.kind]).format(start=start))
-        day = inputs.read_date(conn, as_of, field=N_("--as-of date"), past=True) if as_of else None
-        if day and day > clock.today():
-            raise InvalidInput(
-                _("The --as-of date {day} is in the future: give today or a day before.").format(
-                    day=day
-                )
-            )
+        day = past_day(conn, as_of)
         report = reports.forecast(
             conn, kind=kind, count=count or (6 if kind == "month" else 4), first=first, as_of=day
         )
@@ -313,9 +344,7 @@ def _draw_forecast(report: dict) -> None:
     from rich.table import Table
 
     console = stdout_console()
-    when = (
-        _("as it stood on {day}").format(day=report["as_of"]) if report["as_of"] else report["date"]
-    )
+    when = _when(report, "forecast")
     for currency in sorted({row["currency"] for row in report["periods"]}):
         rows = [row for row in report["periods"] if row["currency"] == currency]
         overdue = [row for row in report["overdue"] if row["currency"] == currency]
@@ -342,6 +371,9 @@ def _draw_forecast(report: dict) -> None:
                 *((thousands(row["call"]),) if called else ()),
             )
         console.print(table)
+        for row in rows:
+            if row["target"] is not None:
+                console.print(_coverage_line(row))
         if console.is_terminal:
             console.print(styled(charts.expected_against_target(rows)))
         console.print()
@@ -350,6 +382,22 @@ def _draw_forecast(report: dict) -> None:
             "Expected = won + weighted; commit counts open deals at {threshold}% or more; "
             "overdue deals (due before today, still open) are not in any period."
         ).format(threshold=report["commit_threshold"])
+    )
+
+
+def _coverage_line(row: dict) -> str:
+    """How many times the open deals due in a period cover what is left of its target."""
+    if not row["left_to_win"]:
+        return _("Coverage {period}: target reached, nothing left to win.").format(
+            period=row["period"]
+        )
+    return _(
+        "Coverage {period}: {left} left to win; open pipeline {coverage}×, weighted {weighted}×"
+    ).format(
+        period=row["period"],
+        left=thousands(row["left_to_win"]),
+        coverage=format_decimal(row["coverage"]),
+        weighted=format_decimal(row["coverage_weighted"]),
     )
 
 

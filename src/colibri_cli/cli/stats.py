@@ -13,8 +13,9 @@ from colibri_cli.cli.output import (
     render_report,
     stdout_console,
     styled,
+    thousands,
 )
-from colibri_cli.cli.reports import warn_unknown_statuses
+from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import inputs, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _, format_decimal, language
@@ -29,18 +30,25 @@ def closed_business(
     since: Annotated[
         str | None, typer.Option("--since", help="Only deals closed on or after this date.")
     ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", help="Only deals closed on or before this date, as they stood then."
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Win rate, deal size, sales cycle and loss reasons; `stats slippage` for due dates.
 
-    Example: colibri stats --since 2026-01-01
+    Example: colibri stats --since 2026-01-01 --until 2026-06-30
     """
     if ctx.invoked_subcommand is not None:
         return
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
-        day = inputs.read_date(conn, since, field=N_("--since date")) if since else None
-        report = stats.stats(conn, day)
+        first = inputs.read_date(conn, since, field=N_("--since date")) if since else None
+        last = past_day(conn, until, "--until")
+        report = stats.stats(conn, first, last)
     render_report(
         report,
         output,
@@ -70,6 +78,16 @@ def _stats_rows(report: dict) -> list[dict]:
             "value": report["sales_cycle"]["median_days"],
         }
     )
+    for velocity in report["velocity"]:
+        rows += [
+            {
+                "metric": "velocity",
+                "key": key,
+                "currency": velocity["currency"],
+                "value": velocity[key],
+            }
+            for key in ("open_deals", "per_day")
+        ]
     rows += [
         {
             "metric": "time_in_status",
@@ -100,11 +118,7 @@ def _draw_stats(report: dict) -> None:
 
     console = stdout_console()
     rate = report["win_rate"]
-    title = (
-        _("Closed deals since {day}").format(day=report["since"])
-        if report["since"]
-        else _("Closed deals")
-    )
+    title = _("Closed deals{span}").format(span=_span(report))
     console.print(
         styled(
             _("{title}: {won} won, {lost} lost, {cancelled} cancelled"),
@@ -138,6 +152,10 @@ def _draw_stats(report: dict) -> None:
                 days=_decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
             )
         )
+    if report["velocity"]:
+        console.print(_("Pipeline velocity (open deals × win rate × average won ÷ median cycle):"))
+        for velocity in report["velocity"]:
+            console.print("  " + _velocity_text(velocity, report))
     if report["time_in_status"]:
         console.print("\n" + _("Average time in each status"))
         table = _table(N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days"), words=1)
@@ -157,6 +175,29 @@ def _draw_stats(report: dict) -> None:
                 _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
             )
         console.print(table)
+
+
+VELOCITY_MISSING = {
+    "no_won_deal": N_("{currency}: n/a, no deal won in {currency}"),
+    "no_sales_cycle": N_("{currency}: n/a, no sales cycle measured"),
+    "zero_cycle": N_("{currency}: n/a, the median sales cycle is 0 days"),
+}
+
+
+def _velocity_text(velocity: dict, report: dict) -> str:
+    """ "EUR: 9 × 55.6% × 2,675 EUR ÷ 45 days = 297 EUR a day", or why there is none."""
+    currency = velocity["currency"]
+    if velocity["missing"]:
+        return _(VELOCITY_MISSING[velocity["missing"]]).format(currency=currency)
+    [won] = [row for row in report["won"] if row["currency"] == currency]
+    return _("{currency}: {deals} × {rate}% × {average} ÷ {days} = {amount} a day").format(
+        currency=currency,
+        deals=thousands(velocity["open_deals"]),
+        rate=format_decimal(report["win_rate"]["rate"]),
+        average=format_amount(won["average"], currency),
+        days=_days(report["sales_cycle"]["median_days"]),
+        amount=format_amount(velocity["per_day"], currency),
+    )
 
 
 @app.command("slippage")

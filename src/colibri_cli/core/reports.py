@@ -20,16 +20,17 @@ from colibri_cli.core import calls, clock, periods, records, settings
 
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
-        updated_at
+        updated_at, created_on, close_reason
     FROM opportunities WHERE deleted_at IS NULL
 """
 # The latest history row of each opportunity before :cutoff (the day after `as_of`).
 # Its probability is the one it had then: its own, else its status's at that time (else,
-# for a row written by another program without it, its status's now).
+# for a row written by another program without it, its status's now). The history keeps
+# no creation day nor close reason: those are the opportunity's.
 STATE_AS_OF = """
     SELECT o.id, o.account_id, o.name, h.status, h.amount, h.due_date,
         coalesce(h.probability, h.status_probability, s.probability) AS probability,
-        h.currency, h.closed_on, h.changed_at AS updated_at
+        h.currency, h.closed_on, h.changed_at AS updated_at, o.created_on, o.close_reason
     FROM opportunity_history AS h
     JOIN opportunities AS o ON o.id = h.opportunity_id
     JOIN statuses AS s ON s.key = h.status
@@ -81,13 +82,21 @@ _GROUP_SQL = {  # key, label, order, join
 }
 
 
-def pipeline(conn: sqlite3.Connection, by: str = "status", listed: int | None = None) -> dict:
+def pipeline(
+    conn: sqlite3.Connection,
+    by: str = "status",
+    listed: int | None = None,
+    as_of: dt.date | None = None,
+) -> dict:
     """Open opportunities grouped `by` status, month, quarter (of the due date) or account,
     with totals per currency, and the overdue and stale ones counted and listed (the
-    first `listed` of them, or all).
+    first `listed` of them, or all), today or as they stood at the end of `as_of`.
 
-    Stale means unchanged, by any command, for `stale-days` days or more."""
-    today = clock.today()
+    Stale means unchanged, by any command, for `stale-days` days or more; as of a past
+    day, unchanged in the history (which keeps the changes of status, amount, due date,
+    probability and currency, not those of a note)."""
+    day = as_of or clock.today()
+    state, params = _state(as_of)
     group_by = "month" if by == "quarter" else by
     key, label, order, join = _GROUP_SQL[group_by]
     rows = records.fetch(
@@ -96,24 +105,32 @@ def pipeline(conn: sqlite3.Connection, by: str = "status", listed: int | None = 
         SELECT {key} AS grp, {label} AS label, o.currency, count(*) AS count,
             sum(o.amount) AS amount,
             sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
-        FROM opportunities AS o
+        FROM ({state}) AS o
         JOIN statuses AS s ON s.key = o.status
         {join}
-        WHERE s.kind = 'open' AND o.deleted_at IS NULL
+        WHERE s.kind = 'open'
         GROUP BY grp, o.currency
         ORDER BY {order}, o.currency
         """,
+        params,
     )
     if by == "quarter":
         rows = _months_to_quarters(rows, _fiscal_start(conn))
     groups = [_finish_group(row) for row in rows]
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
-    stale_before = (today - dt.timedelta(days=stale_days - 1)).isoformat()
-    overdue = _open_section(conn, "o.due_date < :today", {"today": today.isoformat()}, listed)
-    stale = _open_section(conn, "o.updated_at < :before", {"before": stale_before}, listed)
+    stale_before = (day - dt.timedelta(days=stale_days - 1)).isoformat()
+    sections = (
+        ("o.due_date < :today", {"today": day.isoformat()}),
+        ("o.updated_at < :before", {"before": stale_before}),
+    )
+    overdue, stale = (
+        _open_section(conn, state, condition, {**params, **more}, listed)
+        for condition, more in sections
+    )
     return {
-        "date": today.isoformat(),
+        "date": clock.today().isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
         "by": by,
         "groups": groups,
         "totals": totals,
@@ -177,17 +194,17 @@ def _totals(rows: Iterable[dict]) -> list[dict]:
 
 
 def _open_section(
-    conn: sqlite3.Connection, condition: str, params: dict, limit: int | None
+    conn: sqlite3.Connection, state: str, condition: str, params: dict, limit: int | None
 ) -> dict:
-    """Totals per currency of the open opportunities meeting `condition`, and the first
-    `limit` of them (all without a limit), soonest due first."""
+    """Totals per currency of the open opportunities of `state` meeting `condition`, and
+    the first `limit` of them (all without a limit), soonest due first."""
     totals = records.fetch(
         conn,
         f"""
         SELECT o.currency, count(*) AS count, sum(o.amount) AS amount,
             sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
-        FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
-        WHERE s.kind = 'open' AND o.deleted_at IS NULL AND {condition}
+        FROM ({state}) AS o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' AND {condition}
         GROUP BY o.currency ORDER BY o.currency
         """,
         params,
@@ -198,8 +215,8 @@ def _open_section(
         row["key"] for row in records.fetch(conn, "SELECT key FROM statuses WHERE kind = 'open'")
     ]
     firsts = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT o.id FROM opportunities AS o WHERE o.status = :status{index}"
-        f" AND o.deleted_at IS NULL AND {condition} ORDER BY o.due_date, o.id LIMIT :limit)"
+        f"SELECT * FROM (SELECT o.* FROM ({state}) AS o WHERE o.status = :status{index}"
+        f" AND {condition} ORDER BY o.due_date, o.id LIMIT :limit)"
         for index in range(len(keys))
     )
     listed = (
@@ -209,8 +226,7 @@ def _open_section(
         SELECT o.id, o.name, a.name AS account, o.amount, o.currency, o.due_date, o.status,
             coalesce(o.probability, s.probability) AS probability, o.updated_at,
             o.amount * coalesce(o.probability, s.probability) AS weighted_x100
-        FROM ({firsts}) AS first
-        JOIN opportunities AS o ON o.id = first.id
+        FROM ({firsts}) AS o
         JOIN statuses AS s ON s.key = o.status
         JOIN accounts AS a ON a.id = o.account_id
         ORDER BY o.due_date, o.id LIMIT :limit
@@ -326,6 +342,9 @@ def _forecast_figures(
     return figures
 
 
+COVERAGE_KEYS = ("left_to_win", "coverage", "coverage_weighted")
+
+
 def _forecast_rows(
     conn: sqlite3.Connection,
     window: list[periods.Period],
@@ -363,9 +382,27 @@ def _forecast_rows(
                     "target": target,
                     "gap": None if target is None else target - expected,
                     "call": called.get((period.label, currency)),
+                    **_coverage(target, won, found),
                 }
             )
     return rows
+
+
+def _coverage(target: int | None, won: int, found: dict) -> dict:
+    """What is left to win of the target (never below 0), and how many times the open
+    pipeline due in the period covers it: its amount (`coverage`) and its weighted amount
+    (`coverage_weighted`), from the exact sums, to one decimal. None without a target, and
+    for the ratios when nothing is left to win."""
+    if target is None:
+        return dict.fromkeys(COVERAGE_KEYS)
+    left = max(target - won, 0)
+    if not left:
+        return {"left_to_win": 0, "coverage": None, "coverage_weighted": None}
+    return {
+        "left_to_win": left,
+        "coverage": half_up(Fraction(found.get("best_case", 0), left), 1),
+        "coverage_weighted": half_up(Fraction(found.get("weighted_x100", 0), 100 * left), 1),
+    }
 
 
 def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) -> list[dict]:
@@ -403,6 +440,7 @@ def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) 
             "target": None,
             "gap": None,
             "call": None,
+            **dict.fromkeys(COVERAGE_KEYS),
         }
         for row in rows
     ]

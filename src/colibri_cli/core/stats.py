@@ -7,34 +7,54 @@ import statistics
 from fractions import Fraction
 
 from colibri_cli.core import clock, records
-from colibri_cli.core.reports import half_up
+from colibri_cli.core.reports import _state, half_up
 
 CLOSED = """
     SELECT o.amount, o.currency, o.created_on, o.closed_on, o.close_reason, s.kind
-    FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
-    WHERE s.kind <> 'open' AND o.closed_on >= :since AND o.deleted_at IS NULL
+    FROM ({state}) AS o JOIN statuses AS s ON s.key = o.status
+    WHERE s.kind <> 'open' AND o.closed_on BETWEEN :since AND :until
 """
 
 
-def stats(conn: sqlite3.Connection, since: dt.date | None = None) -> dict:
-    """Figures over the opportunities closed on or after `since` (all of them by default);
-    time in status over the stays that began on or after it."""
-    start = since.isoformat() if since else "0000-01-01"
+class _Span:
+    """The closed deals `stats` looks at: closed between `since` and `until` (inclusive),
+    as they are now or, with `until`, as they stood at the end of that day."""
+
+    def __init__(self, since: dt.date | None, until: dt.date | None) -> None:
+        self.state, state_params = _state(until)
+        self.closed = CLOSED.format(state=self.state)
+        self.params = {
+            **state_params,
+            "since": since.isoformat() if since else "0000-01-01",
+            "until": until.isoformat() if until else "9999-12-31",
+        }
+
+
+def stats(
+    conn: sqlite3.Connection, since: dt.date | None = None, until: dt.date | None = None
+) -> dict:
+    """Figures over the opportunities closed from `since` to `until` (all of them by
+    default), as they stood at the end of `until`; time in status over the stays that
+    began on or after `since`, counted up to `until`."""
+    span = _Span(since, until)
+    win_rate, won, cycle = _win_rate(conn, span), _won_amounts(conn, span), _sales_cycle(conn, span)
     return {
         "date": clock.today().isoformat(),
         "since": since.isoformat() if since else None,
-        "win_rate": _win_rate(conn, start),
-        "won": _won_amounts(conn, start),
-        "sales_cycle": _sales_cycle(conn, start),
-        "time_in_status": _time_in_status(conn, start),
-        "reasons": _reasons(conn, start),
+        "until": until.isoformat() if until else None,
+        "win_rate": win_rate,
+        "won": won,
+        "sales_cycle": cycle,
+        "velocity": _velocity(conn, span, win_rate, won, cycle),
+        "time_in_status": _time_in_status(conn, span, until or clock.today()),
+        "reasons": _reasons(conn, span),
     }
 
 
-def _win_rate(conn: sqlite3.Connection, start: str) -> dict:
+def _win_rate(conn: sqlite3.Connection, span: _Span) -> dict:
     counts = dict.fromkeys(("won", "lost", "cancelled"), 0)
     for row in records.fetch(
-        conn, f"SELECT kind, count(*) AS n FROM ({CLOSED}) GROUP BY kind", {"since": start}
+        conn, f"SELECT kind, count(*) AS n FROM ({span.closed}) GROUP BY kind", span.params
     ):
         counts[row["kind"]] = row["n"]
     decided = counts["won"] + counts["lost"]
@@ -42,14 +62,15 @@ def _win_rate(conn: sqlite3.Connection, start: str) -> dict:
     return {**counts, "rate": rate}
 
 
-def _won_amounts(conn: sqlite3.Connection, start: str) -> list[dict]:
+def _won_amounts(conn: sqlite3.Connection, span: _Span) -> list[dict]:
     """Per currency: count, total, average and median of the won amounts, in whole units
     (rounded half-up, like every amount)."""
     by_currency: dict[str, list[Fraction]] = {}
     for row in records.fetch(
         conn,
-        f"SELECT currency, amount FROM ({CLOSED}) WHERE kind = 'won' ORDER BY currency, amount",
-        {"since": start},
+        f"SELECT currency, amount FROM ({span.closed}) WHERE kind = 'won'"
+        " ORDER BY currency, amount",
+        span.params,
     ):
         by_currency.setdefault(row["currency"], []).append(_counted(row["amount"]))
     return [
@@ -70,7 +91,7 @@ def _counted(amount: object) -> Fraction:
     return Fraction(amount) if isinstance(amount, int | float) else Fraction(0)
 
 
-def _sales_cycle(conn: sqlite3.Connection, start: str) -> dict:
+def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> dict:
     """Days from creation to closing of the won opportunities (of those whose two dates
     are dates: another program may have stored something else)."""
     days = [
@@ -78,21 +99,70 @@ def _sales_cycle(conn: sqlite3.Connection, start: str) -> dict:
         for row in records.fetch(
             conn,
             f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days "
-            f"FROM ({CLOSED}) WHERE kind = 'won' AND days IS NOT NULL ORDER BY days",
-            {"since": start},
+            f"FROM ({span.closed}) WHERE kind = 'won' AND days IS NOT NULL ORDER BY days",
+            span.params,
         )
     ]
     return {"count": len(days), "median_days": _median(days)}
 
 
+def _velocity(
+    conn: sqlite3.Connection, span: _Span, win_rate: dict, won: list[dict], cycle: dict
+) -> list[dict]:
+    """Pipeline velocity per currency, the amount the pipeline brings in a day: open deals
+    (now, or at the end of `until`) × win rate × average won amount ÷ median sales cycle,
+    computed from the exact values of the figures above and rounded half-up to a whole
+    unit. None, with the reason in `missing`, where an input is missing."""
+    open_deals = {
+        row["currency"]: row["count"]
+        for row in records.fetch(
+            conn,
+            f"""
+            SELECT o.currency, count(*) AS count
+            FROM ({span.state}) AS o JOIN statuses AS s ON s.key = o.status
+            WHERE s.kind = 'open' GROUP BY o.currency
+            """,
+            span.params,
+        )
+    }
+    won_by_currency = {row["currency"]: row for row in won}
+    rows = []
+    for currency in sorted(open_deals.keys() | won_by_currency.keys()):
+        deals, its_won = open_deals.get(currency, 0), won_by_currency.get(currency)
+        missing = _missing_for_velocity(its_won, cycle)
+        per_day = None
+        if missing is None:
+            rate = Fraction(win_rate["won"], win_rate["won"] + win_rate["lost"])
+            average = Fraction(its_won["amount"], its_won["count"])
+            per_day = half_up(deals * rate * average / Fraction(cycle["median_days"]))
+        rows.append(
+            {"currency": currency, "open_deals": deals, "per_day": per_day, "missing": missing}
+        )
+    return rows
+
+
+def _missing_for_velocity(won: dict | None, cycle: dict) -> str | None:
+    """Why a currency's velocity cannot be computed: no deal won in it (no average won
+    amount, and perhaps no win rate), no sales cycle measured, or a median cycle of 0 days
+    (nothing to divide by). None when every input is there."""
+    if won is None:
+        return "no_won_deal"
+    if cycle["median_days"] is None:
+        return "no_sales_cycle"
+    if cycle["median_days"] == 0:
+        return "zero_cycle"
+    return None
+
+
 # Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
-# left on the 10th lasted 7 days, whatever the hours of the two changes.
+# left on the 10th lasted 7 days, whatever the hours of the two changes. Up to a past day
+# (`:cutoff` is the day after it), the history stops there and so does a stay going on.
 TIME_IN_STATUS = """
     WITH ordered AS (
         SELECT id, opportunity_id, changed_at, status,
             lag(status) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS previous
         FROM opportunity_history
-        WHERE opportunity_id IN (SELECT id FROM opportunities WHERE deleted_at IS NULL)
+        WHERE opportunity_id IN (SELECT id FROM ({state})) AND changed_at < :cutoff
     ),
     entries AS (
         SELECT id, opportunity_id, changed_at, status FROM ordered
@@ -114,17 +184,25 @@ TIME_IN_STATUS = """
 """
 
 
-def _time_in_status(conn: sqlite3.Connection, start: str) -> list[dict]:
+def _time_in_status(conn: sqlite3.Connection, span: _Span, last_day: dt.date) -> list[dict]:
     """Average days an opportunity spends in each open status, from its history: a stay
-    lasts from the day it entered the status to the day it left it (or to today, for a
-    stay still going on)."""
-    rows = records.fetch(conn, TIME_IN_STATUS, {"today": clock.today().isoformat(), "since": start})
+    lasts from the day it entered the status to the day it left it (or to `last_day`, for
+    a stay still going on then)."""
+    rows = records.fetch(
+        conn,
+        TIME_IN_STATUS.format(state=span.state),
+        {
+            **span.params,
+            "today": last_day.isoformat(),
+            "cutoff": (last_day + dt.timedelta(days=1)).isoformat(),
+        },
+    )
     for row in rows:
         row["average_days"] = half_up(Fraction(row.pop("days"), row["stays"]), 1)
     return rows
 
 
-def _reasons(conn: sqlite3.Connection, start: str) -> list[dict]:
+def _reasons(conn: sqlite3.Connection, span: _Span) -> list[dict]:
     """Lost and cancelled reasons, most frequent first (the same words in any case count
     together)."""
     return records.fetch(
@@ -132,12 +210,12 @@ def _reasons(conn: sqlite3.Connection, start: str) -> list[dict]:
         f"""
         SELECT kind, min(trim(close_reason)) AS reason, count(*) AS count,
             group_concat(DISTINCT currency) AS currencies
-        FROM ({CLOSED})
+        FROM ({span.closed})
         WHERE kind IN ('lost', 'cancelled') AND trim(coalesce(close_reason, '')) <> ''
         GROUP BY kind, fold(trim(close_reason))
         ORDER BY kind DESC, count DESC, fold(reason), reason
         """,
-        {"since": start},
+        span.params,
     )
 
 
