@@ -309,6 +309,17 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
             _print_table(items, columns, empty="")
 
 
+def figures_table(*headings: str, words: int):
+    """A borderless table: its first `words` columns hold text, aligned left; the rest
+    figures, aligned right."""
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for number, heading in enumerate(headings):
+        table.add_column(_(heading), justify="left" if number < words else "right")
+    return table
+
+
 def stdout_console():
     """A Rich console for data; Rich is imported only when something is drawn."""
     return _safe_console()(highlight=False, markup=False, emoji=False)

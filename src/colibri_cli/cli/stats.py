@@ -9,6 +9,7 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    figures_table,
     plural,
     render_report,
     stdout_console,
@@ -158,7 +159,7 @@ def _draw_stats(report: dict) -> None:
             console.print("  " + _velocity_text(velocity, report))
     if report["time_in_status"]:
         console.print("\n" + _("Average time in each status"))
-        table = _table(N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days"), words=1)
+        table = figures_table(N_("Status"), N_("Stays"), N_("Ongoing"), N_("Average days"), words=1)
         for row in report["time_in_status"]:
             table.add_row(
                 statuses.display_label(row["status"], row["label"]),
@@ -169,7 +170,7 @@ def _draw_stats(report: dict) -> None:
         console.print(table)
     if report["reasons"]:
         console.print("\n" + _("Why deals were lost or cancelled"))
-        table = _table(N_("Outcome"), N_("Reason"), N_("Deals"), words=2)
+        table = figures_table(N_("Outcome"), N_("Reason"), N_("Deals"), words=2)
         for row in report["reasons"]:
             table.add_row(
                 _(OUTCOMES.get(row["kind"], row["kind"])), row["reason"], str(row["count"])
@@ -291,7 +292,7 @@ def _draw_slippage(report: dict) -> None:
         )
     )
     console.print("\n" + _("Pushes by the status the deal was in"))
-    table = _table(
+    table = figures_table(
         N_("Status"), N_("Pushes"), N_("Deals"), N_("Median days"), N_("90th pct days"), words=1
     )
     for row in pushes["by_status"]:
@@ -303,17 +304,6 @@ def _draw_slippage(report: dict) -> None:
             str(row["p90_days"]),
         )
     console.print(table)
-
-
-def _table(*headings: str, words: int):
-    """A borderless table: its first `words` columns hold text, aligned left; the rest
-    figures, aligned right."""
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for number, heading in enumerate(headings):
-        table.add_column(_(heading), justify="left" if number < words else "right")
-    return table
 
 
 def _span(report: dict) -> str:

@@ -9,6 +9,7 @@ from colibri_cli.cli.context import confirm_or_yes, database, delete_confirmed
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    figures_table,
     render_report,
     render_rows,
     say,
@@ -16,7 +17,6 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes
 from colibri_cli.cli.reports import warn_unknown_statuses
-from colibri_cli.cli.stats import _table
 from colibri_cli.core import calibration, inputs, statuses
 from colibri_cli.core.errors import Conflict
 from colibri_cli.i18n import N_, _, format_decimal, ngettext
@@ -180,7 +180,7 @@ def _draw_calibration(report: dict) -> None:
     if not any(row["deals"] or row["cancelled"] or row["own_probability"] for row in rows):
         console.print(_("No closed deal has been through an open status yet: nothing to compare."))
         return
-    table = _table(
+    table = figures_table(
         N_("Status"), N_("Now"), N_("Used"), N_("Deals"), N_("Won %"),
         N_("Interval (90%)"), N_("Brier"), N_("Suggested"), words=1,
     )  # fmt: skip
