@@ -36,6 +36,8 @@ COMMANDS = {
     "forecast accuracy --last 12": ["forecast", "accuracy", "--last", "12"],
     "stats": ["stats"],
     "stats slippage": ["stats", "slippage"],
+    "stats funnel": ["stats", "funnel"],
+    "stats funnel --by source": ["stats", "funnel", "--by", "source"],
     "opp list --pushed 1 --format csv": ["opp", "list", "--pushed", "1", "--format", "csv"],
 }
 

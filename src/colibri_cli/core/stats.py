@@ -87,7 +87,7 @@ def _sales_cycle(conn: sqlite3.Connection, start: str) -> dict:
 
 # Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
 # left on the 10th lasted 7 days, whatever the hours of the two changes.
-TIME_IN_STATUS = """
+STAYS = """
     WITH ordered AS (
         SELECT id, opportunity_id, changed_at, status,
             lag(status) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS previous
@@ -97,18 +97,22 @@ TIME_IN_STATUS = """
     entries AS (
         SELECT id, opportunity_id, changed_at, status FROM ordered
         WHERE previous IS NULL OR previous <> status
-    ),
-    stays AS (
-        SELECT status, changed_at,
-            CAST(julianday(coalesce(date(lead(changed_at) OVER next), :today))
-                - julianday(date(changed_at)) AS INTEGER) AS days,
-            lead(changed_at) OVER next IS NULL AS ongoing
-        FROM entries
-        WINDOW next AS (PARTITION BY opportunity_id ORDER BY changed_at, id)
     )
+    SELECT id, opportunity_id, status, changed_at,
+        CAST(julianday(coalesce(date(lead(changed_at) OVER next), :today))
+            - julianday(date(changed_at)) AS INTEGER) AS days,
+        lead(changed_at) OVER next IS NULL AS ongoing
+    FROM entries
+    WINDOW next AS (PARTITION BY opportunity_id ORDER BY changed_at, id)
+"""
+"""Every stay of a deal out of the trash in a status (any kind, known or not), from its
+history: the day it entered, the days it lasted (to `:today` while it goes on), whether it
+goes on."""
+
+TIME_IN_STATUS = f"""
     SELECT st.key AS status, st.label, count(*) AS stays, sum(ongoing) AS ongoing,
         sum(days) AS days
-    FROM stays JOIN statuses AS st ON st.key = stays.status
+    FROM ({STAYS}) AS stays JOIN statuses AS st ON st.key = stays.status
     WHERE st.kind = 'open' AND stays.changed_at >= :since
     GROUP BY st.key ORDER BY min(st.position)
 """
