@@ -57,7 +57,10 @@ def generate(db: Path, size: int, seed: int = 2026) -> None:
 
     db.parent.mkdir(exist_ok=True)
     subprocess.run(
-        [*colibri(), "config", "show"], env=environment(db), check=True, capture_output=True
+        [*colibri(), "config", "set", "currency", "EUR"],
+        env=environment(db),
+        check=True,
+        capture_output=True,
     )
     rng = random.Random(seed)
     conn = sqlite3.connect(db)

@@ -38,60 +38,67 @@ FUNNEL = """
         FROM statuses WHERE kind = 'open'
     ),
     beyond AS (SELECT count(*) + 1 AS rank FROM open_statuses),
-    steps AS (
-        SELECT stays.opportunity_id, stays.status, stays.changed_at, stays.days,
-            os.rank AS open_rank,
-            CASE WHEN s.kind = 'won' THEN beyond.rank ELSE os.rank END AS reach
+    steps AS MATERIALIZED (
+        SELECT stays.opportunity_id, stays.status, os.rank AS open_rank,
+            min(os.rank) OVER deal AS first_rank,
+            max(CASE WHEN s.kind = 'won' THEN beyond.rank ELSE os.rank END) OVER deal
+                AS furthest,
+            min(CASE WHEN os.rank IS NOT NULL THEN date(stays.changed_at) END) OVER deal
+                AS entered_on,
+            row_number() OVER deal AS nth,
+            sum(stays.days) OVER in_status AS days_in_status,
+            row_number() OVER in_status AS nth_in_status
         FROM stays JOIN statuses AS s ON s.key = stays.status
         LEFT JOIN open_statuses AS os ON os.key = stays.status
         CROSS JOIN beyond
+        WINDOW deal AS (PARTITION BY stays.opportunity_id),
+            in_status AS (PARTITION BY stays.opportunity_id, stays.status)
     ),
-    paths AS (
-        SELECT opportunity_id, min(open_rank) AS first_rank, max(reach) AS furthest,
-            min(date(changed_at)) FILTER (WHERE open_rank IS NOT NULL) AS entered_on
-        FROM steps GROUP BY opportunity_id
-    ),
-    deals AS (
-        SELECT o.id, o.amount, o.currency, s.kind AS outcome, {group} AS grp,
-            p.first_rank, p.furthest
-        FROM paths AS p
-        JOIN opportunities AS o ON o.id = p.opportunity_id
+    cohort AS MATERIALIZED (
+        SELECT steps.*, o.amount, o.currency, s.kind AS outcome, {group} AS grp
+        FROM steps
+        JOIN opportunities AS o ON o.id = steps.opportunity_id
         JOIN statuses AS s ON s.key = o.status
         JOIN accounts AS a ON a.id = o.account_id
-        WHERE p.first_rank IS NOT NULL AND p.entered_on BETWEEN :since AND :until
+        WHERE steps.first_rank IS NOT NULL AND steps.entered_on BETWEEN :since AND :until
     ),
     passages AS (
-        SELECT deals.*, os.key AS status, os.rank
-        FROM deals JOIN open_statuses AS os ON os.rank BETWEEN deals.first_rank AND deals.furthest
+        SELECT cohort.grp, cohort.amount, cohort.currency, cohort.outcome, cohort.furthest,
+            os.key AS status, os.rank
+        FROM cohort JOIN open_statuses AS os
+            ON os.rank BETWEEN cohort.first_rank AND cohort.furthest
+        WHERE cohort.nth = 1
     ),
     time_spent AS (
-        SELECT json_array(deals.grp, steps.status) AS key, deals.id AS opportunity_id,
-            sum(steps.days) AS days
-        FROM steps JOIN deals ON deals.id = steps.opportunity_id
-        WHERE steps.open_rank IS NOT NULL
-        GROUP BY deals.id, steps.status
+        SELECT json_array(grp, status) AS key, opportunity_id, days_in_status AS days
+        FROM cohort WHERE open_rank IS NOT NULL AND nth_in_status = 1
     ),
-    medians AS ({medians})
-    SELECT p.grp AS "group", p.status, s.label, p.currency,
-        sum(count(*)) OVER whole AS entered,
-        sum(sum(p.furthest > p.rank)) OVER whole AS advanced,
-        sum(sum(p.outcome = 'won')) OVER whole AS won,
-        sum(sum(p.outcome = 'lost')) OVER whole AS lost,
-        sum(sum(p.outcome = 'cancelled')) OVER whole AS cancelled,
-        sum(sum(p.outcome = 'open')) OVER whole AS open,
-        m.median_days,
-        sum(p.amount) AS entered_amount,
-        sum(CASE WHEN p.outcome = 'won' THEN p.amount ELSE 0 END) AS won_amount
-    FROM passages AS p
-    JOIN statuses AS s ON s.key = p.status
-    LEFT JOIN medians AS m ON m.key = json_array(p.grp, p.status)
-    GROUP BY p.grp, p.status, p.currency
-    WINDOW whole AS (PARTITION BY p.grp, p.status)
-    ORDER BY p.grp IS NULL, p.grp, p.rank, p.currency
+    medians AS MATERIALIZED ({medians}),
+    counted AS MATERIALIZED (
+        SELECT p.grp, p.status, p.rank, p.currency,
+            sum(count(*)) OVER whole AS entered,
+            sum(sum(p.furthest > p.rank)) OVER whole AS advanced,
+            sum(sum(p.outcome = 'won')) OVER whole AS won,
+            sum(sum(p.outcome = 'lost')) OVER whole AS lost,
+            sum(sum(p.outcome = 'cancelled')) OVER whole AS cancelled,
+            sum(sum(p.outcome = 'open')) OVER whole AS open,
+            sum(p.amount) AS entered_amount,
+            sum(CASE WHEN p.outcome = 'won' THEN p.amount ELSE 0 END) AS won_amount
+        FROM passages AS p
+        GROUP BY p.grp, p.status, p.currency
+        WINDOW whole AS (PARTITION BY p.grp, p.status)
+    )
+    SELECT c.grp AS "group", c.status, s.label, c.currency, c.entered, c.advanced, c.won,
+        c.lost, c.cancelled, c.open, m.median_days, c.entered_amount, c.won_amount
+    FROM counted AS c
+    JOIN statuses AS s ON s.key = c.status
+    LEFT JOIN medians AS m ON m.key = json_array(c.grp, c.status)
+    ORDER BY c.grp IS NULL, c.grp, c.rank, c.currency
 """
-"""One pass over the history: each deal's path, from its stays; the open statuses it passed
-through; the days it spent in each; then, per group, status and currency, the amounts, with
-the counts of the group and status beside them."""
+"""One pass over the history: each deal's path and the days it spent in each status, from
+its stays (window functions over the deal, no join of one large result to another); the
+open statuses it passed through; then, per group, status and currency, the amounts, with
+the counts of the group and status and their median days beside them."""
 
 
 def report(
