@@ -44,6 +44,8 @@ COMMANDS = {
     "stats --until": ["stats", "--until", "2026-06-30"],
     "stats slippage": ["stats", "slippage"],
     "statuses calibrate": ["statuses", "calibrate"],
+    "stats funnel": ["stats", "funnel"],
+    "stats funnel --by source": ["stats", "funnel", "--by", "source"],
     "opp list --pushed 1 --format csv": ["opp", "list", "--pushed", "1", "--format", "csv"],
 }
 

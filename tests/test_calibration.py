@@ -201,13 +201,13 @@ def test_calibration_in_french(history, cli):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Probabilités des statuts face au sort des affaires",
-        "Statut               Actuelle  Utilisée  Affaires  Gagnées     IC 90 %  Brier"
+        "Statut               Actuelle  Utilisée  Affaires  % gagnées     IC 90 %  Brier"
         "             Suggérée",
-        "Analyse des besoins       10%       10%         1       0%   0,0-73,0%  0,010"
+        "Analyse des besoins       10%       10%         1         0%   0,0-73,0%  0,010"
         "  trop peu (1 sur 10)",
-        "Devis envoyé              40%       40%        10      30%  12,7-55,8%  0,220"
+        "Devis envoyé              40%       40%        10        30%  12,7-55,8%  0,220"
         "                  30%",
-        "Négociation               50%       65%         4      75%  35,6-94,2%  0,130"
+        "Négociation               50%       65%         4        75%  35,6-94,2%  0,130"
         "  trop peu (4 sur 10)",
         "Score de Brier, tous statuts (15 affaires) : 0,182 (0 : parfait ; 0,250 si tout "
         "valait 50 %)",

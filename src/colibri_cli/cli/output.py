@@ -309,14 +309,16 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
             _print_table(items, columns, empty="")
 
 
-def figures_table(*headings: str, words: int):
+def figures_table(*headings: str | tuple[str, str], words: int):
     """A borderless table: its first `words` columns hold text, aligned left; the rest
-    figures, aligned right."""
+    figures, aligned right. A heading is an English text, or (context, text) where one
+    English word needs two translations."""
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for number, heading in enumerate(headings):
-        table.add_column(_(heading), justify="left" if number < words else "right")
+        text = i18n.pgettext(*heading) if isinstance(heading, tuple) else _(heading)
+        table.add_column(text, justify="left" if number < words else "right")
     return table
 
 

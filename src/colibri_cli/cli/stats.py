@@ -1,5 +1,6 @@
-"""`colibri stats`: what closed business says (win rate, deal size, cycle, reasons), and
-`stats slippage`: how often and how far due dates slip."""
+"""`colibri stats`: what closed business says (win rate, deal size, cycle, reasons);
+`stats slippage`: how often and how far due dates slip; `stats funnel`: how far the deals
+that entered each status went."""
 
 from typing import Annotated
 
@@ -17,9 +18,9 @@ from colibri_cli.cli.output import (
     thousands,
 )
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
-from colibri_cli.core import inputs, slippage, stats, statuses
+from colibri_cli.core import funnel, inputs, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, _, format_decimal, language
+from colibri_cli.i18n import N_, Nc_, _, format_decimal, language
 
 app = typer.Typer()
 OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
@@ -304,6 +305,162 @@ def _draw_slippage(report: dict) -> None:
             str(row["p90_days"]),
         )
     console.print(table)
+
+
+@app.command("funnel")
+def funnel_command(
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only deals that entered the pipeline on or after this date."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", help="Only deals that entered the pipeline on or before this date."
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", "-b", help="Split the funnel by source, type, account or currency."),
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """How far the deals that entered each status went.
+
+    Of the deals that entered each open status: how many reached a later one, how many were
+    won, lost or cancelled, how many are still open; the share won, and the median days
+    spent in the status. A deal that skipped a status counts as passing through it.
+
+    Example: colibri stats funnel --since 2026-01-01 --by source
+    """
+    if by is not None and by not in funnel.GROUPINGS:
+        raise typer.BadParameter(
+            _("--by is one of {choices}, not {by!r}.").format(
+                choices=", ".join(funnel.GROUPINGS), by=by
+            )
+        )
+    with database(write=False) as conn:
+        warn_unknown_statuses(conn)
+        first = inputs.read_date(conn, since, field=N_("--since date")) if since else None
+        last = inputs.read_date(conn, until, field=N_("--until date")) if until else None
+        report = funnel.report(conn, first, last, by)
+    render_report(
+        report,
+        output,
+        rows=_funnel_rows(report),
+        fields=("group", "status", "currency", "metric", "value"),
+        draw=_draw_funnel,
+    )
+
+
+FUNNEL_FIGURES = (
+    "entered",
+    "advanced",
+    "won",
+    "lost",
+    "cancelled",
+    "open",
+    "advanced_percent",
+    "won_percent",
+    "win_rate",
+    "median_days",
+)
+
+
+def _funnel_rows(report: dict) -> list[dict]:
+    """One row a figure: the counts, shares and median of each step, then its amounts per
+    currency."""
+    rows = []
+    for step in report["funnel"]:
+        where = {"group": step["group"], "status": step["status"]}
+        rows += [
+            {**where, "currency": None, "metric": figure, "value": step[figure]}
+            for figure in FUNNEL_FIGURES
+        ]
+        rows += [
+            {**where, "currency": amounts["currency"], "metric": key, "value": amounts[key]}
+            for amounts in step["amounts"]
+            for key in ("entered_amount", "won_amount")
+        ]
+    return rows
+
+
+GROUP_HEADINGS = {
+    "source": N_("Source"),
+    "type": N_("Type"),
+    "account": N_("Account"),
+    "currency": N_("Currency"),
+}
+FUNNEL_COUNTS = (
+    Nc_("deals", "Entered"),
+    Nc_("deals", "Advanced"),
+    Nc_("deals", "Won"),
+    Nc_("deals", "Lost"),
+    Nc_("deals", "Cancelled"),
+    Nc_("deals", "Open"),
+)
+
+
+def _draw_funnel(report: dict) -> None:
+    """Three tables, narrow enough for 100 columns in French: how far the deals went, the
+    shares and time in each status, the amounts per currency."""
+    console = stdout_console()
+    span = _span(report)
+    if not report["funnel"]:
+        console.print(_("No deal entered the pipeline{span}.").format(span=span))
+        return
+    console.print(
+        _("Funnel of the deals that entered the pipeline{span}").format(span=span), style="bold"
+    )
+    grouped = [GROUP_HEADINGS[report["by"]]] if report["by"] else []
+    words = len(grouped) + 1
+    table = figures_table(
+        *grouped, N_("Status"), *(("deals", name) for name in FUNNEL_COUNTS), words=words
+    )
+    for step in report["funnel"]:
+        table.add_row(*_where(report, step), *(str(step[count]) for count in funnel.COUNTS))
+    console.print(table)
+    console.print("\n" + _("Shares and time in each status"))
+    table = figures_table(
+        *grouped,
+        N_("Status"),
+        N_("Advanced %"),
+        N_("Won %"),
+        N_("Win rate"),
+        N_("Median days"),
+        words=words,
+    )
+    for step in report["funnel"]:
+        table.add_row(
+            *_where(report, step),
+            *(_percent_cell(step[key]) for key in ("advanced_percent", "won_percent", "win_rate")),
+            _("n/a") if step["median_days"] is None else _decimal_text(step["median_days"]),
+        )
+    console.print(table)
+    console.print("\n" + _("Amounts per currency"))
+    table = figures_table(
+        *grouped, N_("Status"), N_("Entered amount"), N_("Won amount"), words=words
+    )
+    for step in report["funnel"]:
+        for amounts in step["amounts"]:
+            table.add_row(
+                *_where(report, step),
+                format_amount(amounts["entered_amount"], amounts["currency"]),
+                format_amount(amounts["won_amount"], amounts["currency"]),
+            )
+    console.print(table)
+
+
+def _where(report: dict, step: dict) -> list[str]:
+    """The group (when the funnel is split) and the status of a step, as shown."""
+    status = statuses.display_label(step["status"], step["label"])
+    if not report["by"]:
+        return [status]
+    return [_("(none)") if step["group"] is None else step["group"], status]
+
+
+def _percent_cell(value: float | None) -> str:
+    return _("n/a") if value is None else f"{format_decimal(value)}%"
 
 
 def _span(report: dict) -> str:

@@ -57,7 +57,9 @@ def half_up(value: Fraction, places: int = 0) -> int | float:
     return int(rounded) if not places else float(rounded) / scale
 
 
-def _state(as_of: dt.date | None) -> tuple[str, dict]:
+def state_at(as_of: dt.date | None) -> tuple[str, dict]:
+    """The deals out of the trash as a query (and its parameters): as they are, or, for a
+    past day, as the history says they stood at its end."""
     if as_of is None:
         return CURRENT_STATE, {}
     return STATE_AS_OF, {"cutoff": (as_of + dt.timedelta(days=1)).isoformat()}
@@ -96,7 +98,7 @@ def pipeline(
     day, unchanged in the history (which keeps the changes of status, amount, due date,
     probability and currency, not those of a note)."""
     day = as_of or clock.today()
-    state, params = _state(as_of)
+    state, params = state_at(as_of)
     group_by = "month" if by == "quarter" else by
     key, label, order, join = _GROUP_SQL[group_by]
     rows = records.fetch(
@@ -293,7 +295,7 @@ def _forecast_figures(
 ) -> dict[tuple[str, str], dict]:
     """Sums per (period label, currency). Open opportunities count from `day` on: those due
     earlier are overdue, reported apart, never moved into a period."""
-    state, params = _state(as_of)
+    state, params = state_at(as_of)
     low, high = window[0].start.isoformat(), window[-1].end.isoformat()
     params = {
         **params,
@@ -406,7 +408,7 @@ def _coverage(target: int | None, won: int, found: dict) -> dict:
 
 
 def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) -> list[dict]:
-    state, params = _state(as_of)
+    state, params = state_at(as_of)
     rows = records.fetch(
         conn,
         f"""

@@ -48,7 +48,7 @@ def of_opportunity(conn: sqlite3.Connection, opportunity_id: int) -> dict:
     return {"pushes": row[0], "days_pushed": row[1]}
 
 
-def _distribution(values: str, group: str) -> str:
+def distribution(values: str, group: str) -> str:
     """Count, median and 90th percentile of `values` (rows of `key`, `opportunity_id` and
     `days`) per `key`, and the aggregates `group` adds."""
     return f"""
@@ -105,14 +105,14 @@ def _won_against_first_due_date(conn: sqlite3.Connection, span: dict) -> dict:
     """How many won deals closed after the due date first given, and by how many days."""
     won = conn.execute(f"SELECT count(*) FROM ({WON_DELAYS})", span).fetchone()[0]
     late = records.fetch(
-        conn, _distribution(f"SELECT * FROM ({WON_DELAYS}) WHERE days > 0", ""), span
+        conn, distribution(f"SELECT * FROM ({WON_DELAYS}) WHERE days > 0", ""), span
     )
     figures = late[0] if late else {"count": 0, "median_days": None, "p90_days": None}
     return {
         "count": won,
         "late": figures["count"],
-        "late_percent": _percent(figures["count"], won),
-        "median_days_late": _whole_if_whole(figures["median_days"]),
+        "late_percent": percent(figures["count"], won),
+        "median_days_late": whole_if_whole(figures["median_days"]),
         "p90_days_late": figures["p90_days"],
     }
 
@@ -129,14 +129,14 @@ def _pushes_by_status(conn: sqlite3.Connection, span: dict) -> dict:
         conn,
         f"""
         SELECT d.key AS status, s.label, d.count AS pushes, d.deals, d.median_days, d.p90_days
-        FROM ({_distribution(made.format(key="status"), deals)}) AS d
+        FROM ({distribution(made.format(key="status"), deals)}) AS d
         JOIN statuses AS s ON s.key = d.key ORDER BY s.position, s.key
         """,
         span,
     )
-    total = records.fetch(conn, _distribution(made.format(key="'all'"), deals), span)
+    total = records.fetch(conn, distribution(made.format(key="'all'"), deals), span)
     for row in [*by_status, *total]:
-        row["median_days"] = _whole_if_whole(row["median_days"])
+        row["median_days"] = whole_if_whole(row["median_days"])
         row.pop("key", None)
     overall = total[0] if total else {}
     return {
@@ -148,10 +148,10 @@ def _pushes_by_status(conn: sqlite3.Connection, span: dict) -> dict:
     }
 
 
-def _percent(part: int, whole: int) -> int | float | None:
+def percent(part: int, whole: int) -> int | float | None:
     return half_up(Fraction(100 * part, whole), 1) if whole else None
 
 
-def _whole_if_whole(value: float | None) -> int | float | None:
+def whole_if_whole(value: float | None) -> int | float | None:
     """12.0 days is 12 days; 12.5 stays a half."""
     return int(value) if value is not None and value == int(value) else value

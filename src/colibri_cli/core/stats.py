@@ -7,7 +7,7 @@ import statistics
 from fractions import Fraction
 
 from colibri_cli.core import clock, records
-from colibri_cli.core.reports import _state, half_up
+from colibri_cli.core.reports import half_up, state_at
 
 CLOSED = """
     SELECT o.amount, o.currency, o.created_on, o.closed_on, o.close_reason, s.kind
@@ -21,7 +21,7 @@ class _Span:
     as they are now or, with `until`, as they stood at the end of that day."""
 
     def __init__(self, since: dt.date | None, until: dt.date | None) -> None:
-        self.state, state_params = _state(until)
+        self.state, state_params = state_at(until)
         self.closed = CLOSED.format(state=self.state)
         self.params = {
             **state_params,
@@ -157,7 +157,7 @@ def _missing_for_velocity(won: dict | None, cycle: dict) -> str | None:
 # Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
 # left on the 10th lasted 7 days, whatever the hours of the two changes. Up to a past day
 # (`:cutoff` is the day after it), the history stops there and so does a stay going on.
-TIME_IN_STATUS = """
+STAYS = """
     WITH ordered AS (
         SELECT id, opportunity_id, changed_at, status,
             lag(status) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id) AS previous
@@ -167,18 +167,22 @@ TIME_IN_STATUS = """
     entries AS (
         SELECT id, opportunity_id, changed_at, status FROM ordered
         WHERE previous IS NULL OR previous <> status
-    ),
-    stays AS (
-        SELECT status, changed_at,
-            CAST(julianday(coalesce(date(lead(changed_at) OVER next), :today))
-                - julianday(date(changed_at)) AS INTEGER) AS days,
-            lead(changed_at) OVER next IS NULL AS ongoing
-        FROM entries
-        WINDOW next AS (PARTITION BY opportunity_id ORDER BY changed_at, id)
     )
+    SELECT id, opportunity_id, status, changed_at,
+        CAST(julianday(coalesce(date(lead(changed_at) OVER next), :today))
+            - julianday(date(changed_at)) AS INTEGER) AS days,
+        lead(changed_at) OVER next IS NULL AS ongoing
+    FROM entries
+    WINDOW next AS (PARTITION BY opportunity_id ORDER BY changed_at, id)
+"""
+"""Every stay in a status (any kind, known or not) of a deal of `{state}` (those out of
+the trash, as they are or as they stood), from its history before `:cutoff`: the day it
+entered, the days it lasted (to `:today` while it goes on), whether it goes on."""
+
+TIME_IN_STATUS = f"""
     SELECT st.key AS status, st.label, count(*) AS stays, sum(ongoing) AS ongoing,
         sum(days) AS days
-    FROM stays JOIN statuses AS st ON st.key = stays.status
+    FROM ({STAYS}) AS stays JOIN statuses AS st ON st.key = stays.status
     WHERE st.kind = 'open' AND stays.changed_at >= :since
     GROUP BY st.key ORDER BY min(st.position)
 """
