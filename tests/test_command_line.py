@@ -65,3 +65,28 @@ def test_the_version_needs_no_database(cli, db_path, option):
 
     assert (result.exit_code, result.stdout) == (0, f"colibri {__version__}\n")
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_a_reader_that_stops_reading_is_no_error(tmp_path, cli, output):
+    """`colibri account list -f csv | head -1` under `set -o pipefail`: exit 0, no message."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "many.db"
+    names = "".join(f"Account number {number:05}\n" for number in range(4000))
+    source = tmp_path / "names.csv"
+    source.write_text("name\n" + names, encoding="utf-8")
+    assert cli("--db", str(db), "import", "accounts", str(source)).exit_code == 0
+
+    script = f"{sys.executable} -m colibri_cli account list -f {output} | head -c 10 >/dev/null"
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {script}; echo ${{PIPESTATUS[0]}}"],
+        env={**os.environ, "COLIBRI_DB": str(db)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert (done.stdout, done.stderr) == ("0\n", "")

@@ -87,6 +87,17 @@ class ColibriGroup(TyperGroup):
             sys.stderr.write("\n")
         sys.exit(code if isinstance(code, int) else 0)
 
+    def invoke(self, ctx):
+        """A reader that stops reading (`colibri opp list -f csv | head`) is no error: the
+        rest of the output is dropped and the command ends with 0, as `seq` and `cat` do
+        (Typer would exit 1), so that `set -o pipefail` scripts go on."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere
+            raise typer.Exit(0) from None
+
     def _choose_language(self, argv: list[str]) -> None:
         """Settle the language before anything is shown, and translate the help if needed.
 
