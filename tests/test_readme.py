@@ -2,7 +2,8 @@
 
 Each ```console block that follows a `<!-- tour -->` line is a session: lines starting
 with `$ colibri` are run (one database for the whole README, today fixed, 80 columns) and
-what they print, stdout and stderr as a terminal shows them, must be the lines below.
+what they print, stdout and stderr as a terminal shows them, must be the lines below. A
+block after `<!-- tour fresh -->` starts from a database of its own, made by its commands.
 After a deliberate change of output, regenerate the snippets with:
 
     COLIBRI_UPDATE_README=1 .venv/bin/pytest tests/test_readme.py
@@ -18,17 +19,17 @@ from typer.testing import CliRunner
 from colibri_cli.cli.app import app
 
 README = Path(__file__).parent.parent / "README.md"
-TOUR_BLOCK = re.compile(r"(<!-- tour -->\n```console\n)(.*?)(```)", re.DOTALL)
+TOUR_BLOCK = re.compile(r"(<!-- tour( fresh)? -->\n```console\n)(.*?)(```)", re.DOTALL)
 TOUR_ENV = {"COLIBRI_TODAY": "2026-11-26", "COLUMNS": "80"}
 
 
-def run_session(block: str, runner: CliRunner) -> str:
+def run_session(block: str, runner: CliRunner, env: dict | None = None) -> str:
     """The block with every command's output replaced by what colibri prints now."""
     lines = []
     for line in block.splitlines():
         if line.startswith("$ colibri"):
             lines.append(line)
-            result = runner.invoke(app, shlex.split(line)[2:], env=TOUR_ENV)
+            result = runner.invoke(app, shlex.split(line)[2:], env={**TOUR_ENV, **(env or {})})
             assert result.exit_code in (0, 2, 3, 4), (line, result.output)
             lines += [printed.rstrip() for printed in result.output.splitlines()]
         elif line.startswith("$ "):
@@ -42,9 +43,13 @@ def test_the_readme_tour_matches_what_colibri_prints(monkeypatch, tmp_path):
     runner = CliRunner()
     blocks = TOUR_BLOCK.findall(text)
     assert len(blocks) >= 3, "the README tour has gone missing"
-    regenerated = TOUR_BLOCK.sub(
-        lambda match: match[1] + run_session(match[2], runner) + match[3], text
-    )
+    fresh = iter(range(len(blocks)))
+
+    def replay(match: re.Match) -> str:
+        env = {"COLIBRI_DB": str(tmp_path / f"fresh-{next(fresh)}.db")} if match[2] else {}
+        return match[1] + run_session(match[3], runner, env) + match[4]
+
+    regenerated = TOUR_BLOCK.sub(replay, text)
     if os.environ.get("COLIBRI_UPDATE_README"):
         README.write_text(regenerated, encoding="utf-8")
     expected = [line.rstrip() for line in text.splitlines()]

@@ -216,3 +216,12 @@ def test_pushed_takes_a_count(cli, count):
     result = cli("opp", "list", "--pushed", count)
     assert result.exit_code == 2
     assert "--pushed" in result.stderr
+
+
+def test_a_span_with_no_win_says_so(history, cli):
+    result = cli("stats", "slippage", "--since", "2026-03-21")
+
+    assert result.stdout.splitlines()[:2] == [
+        "Due dates and how they slipped since 2026-03-21",
+        "No deal was won in this span: nothing to compare with its first due date.",
+    ]

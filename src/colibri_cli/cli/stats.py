@@ -272,7 +272,11 @@ def _draw_slippage(report: dict) -> None:
             )
         )
     else:
-        console.print(_("No deal won yet: nothing to compare with its first due date."))
+        console.print(
+            _("No deal was won in this span: nothing to compare with its first due date.")
+            if report["since"] or report["until"]
+            else _("No deal won yet: nothing to compare with its first due date.")
+        )
     if won["late"]:
         console.print(
             _("How late they closed: median {median}, 90th percentile {p90}").format(
