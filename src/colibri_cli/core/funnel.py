@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from colibri_cli.core import clock, records
 from colibri_cli.core.reports import CURRENT_STATE
-from colibri_cli.core.slippage import distribution, percent, whole_if_whole
+from colibri_cli.core.slippage import bounds, distribution, percent, whole_if_whole
 from colibri_cli.core.stats import STAYS
 
 GROUPINGS = {
@@ -121,8 +121,7 @@ def report(
         {
             "today": clock.today().isoformat(),
             "cutoff": "9999-12-31",  # the whole history: the funnel is of today
-            "since": since.isoformat() if since else "0000-01-01",
-            "until": until.isoformat() if until else "9999-12-31",
+            **bounds(since, until),
         },
     )
     return {

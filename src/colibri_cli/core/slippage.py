@@ -74,16 +74,22 @@ def report(
     `since` and `until` (inclusive) select the won deals by closing day and the pushes by
     the day they were made.
     """
-    span = {
-        "since": since.isoformat() if since else "0000-01-01",
-        "until": until.isoformat() if until else "9999-12-31",
-    }
+    span = bounds(since, until)
     return {
         "date": clock.today().isoformat(),
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
         "won": _won_against_first_due_date(conn, span),
         "pushes": _pushes_by_status(conn, span),
+    }
+
+
+def bounds(since: dt.date | None, until: dt.date | None) -> dict[str, str]:
+    """`:since` and `:until` for a query of days between them, inclusive (open-ended when
+    not given)."""
+    return {
+        "since": since.isoformat() if since else "0000-01-01",
+        "until": until.isoformat() if until else "9999-12-31",
     }
 
 
