@@ -158,6 +158,7 @@ def test_calibration_table_is_the_readme_example(history, cli):
         "probability were 50%)\n"
         "Used: the status's probability when the deal entered it.\n"
         "Left out: cancelled deals (1), deals with a probability of their own (1).\n"
+        "(A deal counts once in each status it went through.)\n"
     )
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     shown = "".join(f"  {line}".rstrip() + "\n" for line in result.stdout.splitlines())
@@ -213,6 +214,7 @@ def test_calibration_in_french(history, cli):
         "valait 50 %)",
         "Utilisée : la probabilité du statut quand l'affaire y est entrée.",
         "Écartées : affaires annulées (1), affaires avec leur propre probabilité (1).",
+        "(Une affaire compte une fois dans chaque statut traversé.)",
     ]
 
 

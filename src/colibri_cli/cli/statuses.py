@@ -212,6 +212,7 @@ def _draw_calibration(report: dict) -> None:
             own=sum(row["own_probability"] for row in rows),
         )
     )
+    console.print(_("(A deal counts once in each status it went through.)"))
 
 
 def _percent(value: float | None) -> str:
