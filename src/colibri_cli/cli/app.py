@@ -167,6 +167,25 @@ def _asks_for_help(argv: list[str]) -> bool:
 def _db_first(argv: list[str]) -> list[str]:
     """The command line with the global `--db PATH` moved before the command, so that it can
     be given anywhere: `colibri forecast accuracy --db week.db` as well as before."""
+    given, rest = _split_db(argv)
+    if len(set(given)) > 1:
+        raise InvalidInput(
+            _("--db is given twice, as {first} and {second}: give one database.").format(
+                first=given[0], second=next(path for path in given if path != given[0])
+            )
+        )
+    return ["--db", given[0], *rest] if given else rest
+
+
+def _db_argument(argv: list[str]) -> str | None:
+    """The value of the global `--db PATH` in a command line, if given."""
+    given, _rest = _split_db(argv)
+    return given[0] if given else None
+
+
+def _split_db(argv: list[str]) -> tuple[list[str], list[str]]:
+    """The paths given with `--db PATH` or `--db=PATH` before any `--`, and the rest of the
+    command line, in order."""
     given, rest, index = [], [], 0
     while index < len(argv):
         argument = argv[index]
@@ -182,25 +201,7 @@ def _db_first(argv: list[str]) -> list[str]:
         else:
             rest.append(argument)
         index += 1
-    if len(set(given)) > 1:
-        raise InvalidInput(
-            _("--db is given twice, as {first} and {second}: give one database.").format(
-                first=given[0], second=given[1]
-            )
-        )
-    return ["--db", given[0], *rest] if given else rest
-
-
-def _db_argument(argv: list[str]) -> str | None:
-    """The value of the global `--db PATH` in a command line, if given."""
-    for index, argument in enumerate(argv):
-        if argument == "--":
-            break
-        if argument == "--db" and index + 1 < len(argv):
-            return argv[index + 1]
-        if argument.startswith("--db="):
-            return argument.removeprefix("--db=")
-    return None
+    return given, rest
 
 
 app = typer.Typer(
