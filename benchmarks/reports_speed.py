@@ -39,6 +39,8 @@ COMMANDS = {
     "forecast --period quarter": ["forecast", "--period", "quarter"],
     "forecast --as-of": ["forecast", "--as-of", "2026-06-30"],
     "forecast accuracy --last 12": ["forecast", "accuracy", "--last", "12"],
+    "forecast --calibrated": ["forecast", "--calibrated"],
+    "forecast accuracy --calibrated": ["forecast", "accuracy", "--calibrated"],
     "pipeline --as-of": ["pipeline", "--as-of", "2026-06-30"],
     "stats": ["stats"],
     "stats --until": ["stats", "--until", "2026-06-30"],

@@ -149,6 +149,7 @@ PLURALS = {
     "days": Np_("{count} day", "{count} days"),
     "deals": Np_("{count} deal", "{count} deals"),
     "won deals": Np_("{count} won deal", "{count} won deals"),
+    "won or lost deals": Np_("{count} won or lost deal", "{count} won or lost deals"),
     "pushes": Np_("{count} push", "{count} pushes"),
     "forecast calls": Np_("{count} forecast call", "{count} forecast calls"),
     "periods": Np_("{count} period", "{count} periods"),

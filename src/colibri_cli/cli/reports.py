@@ -23,7 +23,18 @@ from colibri_cli.cli.output import (
     thousands,
     warn,
 )
-from colibri_cli.core import calls, clock, inputs, periods, reports, settings, statuses, targets
+from colibri_cli.core import calibrated as calibrated_forecast
+from colibri_cli.core import (
+    calibration,
+    calls,
+    clock,
+    inputs,
+    periods,
+    reports,
+    settings,
+    statuses,
+    targets,
+)
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, Nc_, _, format_decimal, ngettext, pgettext
@@ -63,6 +74,7 @@ ACCURACY_TITLES = {
     "quarter": N_("Forecast accuracy by quarter in {currency}"),
 }
 CALL_HEADINGS = (N_("Call"), N_("Call err %"))
+CALIBRATED_HEADINGS = (N_("Calibrated"), N_("Calib. err %"))
 ACCURACY_HEADINGS = (
     N_("Forecast"),
     N_("Actual"),
@@ -285,6 +297,14 @@ FORECAST_FIELDS = (
     "coverage_weighted",
 )
 FORECAST_COLUMNS = ("won", "weighted", "expected", "commit", "best_case", "target", "gap")
+EXTRA_HEADINGS = {"call": N_("Call"), "calibrated": N_("Calibrated")}
+CalibratedOption = Annotated[
+    bool,
+    typer.Option(
+        "--calibrated",
+        help="Add a forecast corrected by the past: your statuses' share won and delays.",
+    ),
+]
 
 
 @forecast_app.callback(invoke_without_command=True)
@@ -307,6 +327,7 @@ def forecast(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As the forecast stood at the end of this day.")
     ] = None,
+    calibrated: CalibratedOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """What will close and when, against your targets.
@@ -316,7 +337,8 @@ def forecast(
     Example: colibri forecast --period quarter --periods 4
     """
     if ctx.invoked_subcommand:
-        if (kind, count, start, as_of, output) != ("month", None, None, None, OutputFormat.table):
+        given = (kind, count, start, as_of, calibrated, output)
+        if given != ("month", None, None, None, False, OutputFormat.table):
             hint = _("give the options after `{command}`: colibri forecast {command} --period …")
             raise typer.BadParameter(hint.format(command=ctx.invoked_subcommand))
         return
@@ -328,14 +350,15 @@ def forecast(
         if first is not None and first.kind != kind:
             raise typer.BadParameter(_(FROM_OTHER_KIND[first.kind]).format(start=start))
         day = past_day(conn, as_of)
-        report = reports.forecast(
+        compute = calibrated_forecast.forecast if calibrated else reports.forecast
+        report = compute(
             conn, kind=kind, count=count or (6 if kind == "month" else 4), first=first, as_of=day
         )
     render_report(
         report,
         output,
         rows=report["periods"] + report["overdue"],
-        fields=FORECAST_FIELDS,
+        fields=(*FORECAST_FIELDS, *(("calibrated",) if calibrated else ())),
         draw=_draw_forecast,
     )
 
@@ -356,8 +379,12 @@ def _draw_forecast(report: dict) -> None:
             title=_(FORECAST_TITLES[report["period"]]).format(currency=currency, when=when),
         )
         called = any(row["call"] is not None for row in rows)
+        extra = (
+            *(("call",) if called else ()),
+            *(("calibrated",) if "corrections" in report else ()),
+        )
         table.add_column(_("Period"))
-        for heading in (*FORECAST_HEADINGS, *((N_("Call"),) if called else ())):
+        for heading in (*FORECAST_HEADINGS, *(EXTRA_HEADINGS[key] for key in extra)):
             table.add_column(_(heading), justify="right")
         for row in rows + overdue:
             table.add_row(
@@ -366,9 +393,8 @@ def _draw_forecast(report: dict) -> None:
                 else styled("[yellow]{overdue}[/yellow]", overdue=_("Overdue")),
                 *(
                     thousands(row[key]) if key != "gap" else signed(row[key])
-                    for key in FORECAST_COLUMNS
+                    for key in (*FORECAST_COLUMNS, *extra)
                 ),
-                *((thousands(row["call"]),) if called else ()),
             )
         console.print(table)
         for row in rows:
@@ -383,6 +409,48 @@ def _draw_forecast(report: dict) -> None:
             "overdue deals (due before today, still open) are not in any period."
         ).format(threshold=report["commit_threshold"])
     )
+    if "corrections" in report:
+        say(_corrections_note(report["corrections"]))
+
+
+def _corrections_note(found: list[dict]) -> str:
+    """What the calibrated column changed, status by status, and where too few deals said."""
+    lines = [
+        _(
+            "Calibrated = won + each open deal weighted by its status's share won and due "
+            "later by its median delay, where {minimum} closed deals or more say:"
+        ).format(minimum=calibration.MINIMUM_DEALS)
+    ]
+    for row in found:
+        probability = (
+            _("{was}% → {now}% ({deals})").format(
+                was=row["probability"],
+                now=row["calibrated_probability"],
+                deals=plural(row["deals"], "won or lost deals"),
+            )
+            if row["calibrated_probability"] is not None
+            else _("{was}% kept (only {deals})").format(
+                was=row["probability"], deals=plural(row["deals"], "won or lost deals")
+            )
+        )
+        won = plural(row["won_deals"], "won deals")
+        delay = (
+            _("dates kept (only {won})").format(won=won)
+            if row["shift_days"] is None
+            else _("closing on time ({won})").format(won=won)
+            if not row["shift_days"]
+            else _("due {days} later ({won})").format(
+                days=plural(row["shift_days"], "days"), won=won
+            )
+        )
+        label = statuses.display_label(row["status"], row["label"])
+        lines.append(
+            "  "
+            + _("{status}: {probability}, {delay}").format(
+                status=label, probability=probability, delay=delay
+            )
+        )
+    return "\n".join(lines)
 
 
 def _coverage_line(row: dict) -> str:
@@ -410,6 +478,7 @@ def accuracy(
     details: Annotated[
         bool, typer.Option("--details", help="List the deals that slipped.")
     ] = False,
+    calibrated: CalibratedOption = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """How reliable past forecasts were: forecast at each period's start against what was won.
@@ -419,7 +488,8 @@ def accuracy(
     _check_kind(kind)
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
-        report = reports.accuracy(conn, kind=kind, last=last, details=details)
+        compute = calibrated_forecast.accuracy if calibrated else reports.accuracy
+        report = compute(conn, kind=kind, last=last, details=details)
     if report["left_out"]:
         say(_history_note(report))
     fields = (
@@ -434,6 +504,7 @@ def accuracy(
         "call",
         "call_error",
         "call_error_pct",
+        *(("calibrated", "calibrated_error", "calibrated_error_pct") if calibrated else ()),
     )
     render_report(
         report,
@@ -522,8 +593,13 @@ def _draw_accuracy(report: dict, details: bool) -> None:
             title=_(ACCURACY_TITLES[report["period"]]).format(currency=currency),
         )
         called = any(row["call"] is not None for row in rows)
+        corrected = "calibrated_mape" in summary
         table.add_column(_("Period"))
-        for heading in (*ACCURACY_HEADINGS, *(CALL_HEADINGS if called else ())):
+        for heading in (
+            *ACCURACY_HEADINGS,
+            *(CALL_HEADINGS if called else ()),
+            *(CALIBRATED_HEADINGS if corrected else ()),
+        ):
             table.add_column(_(heading), justify="right")
         for row in rows:
             table.add_row(
@@ -537,6 +613,11 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                 *(
                     (thousands(row["call"]), _signed_percent(row["call_error_pct"]))
                     if called
+                    else ()
+                ),
+                *(
+                    (thousands(row["calibrated"]), _signed_percent(row["calibrated_error_pct"]))
+                    if corrected
                     else ()
                 ),
             )
@@ -563,6 +644,8 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                 )
             if summary["call_mape"] is not None:
                 console.print(_calls_against_forecast(summary))
+            if corrected:
+                console.print(_calibrated_against_forecast(summary))
         if details:
             for row in rows:
                 for item in row.get("slipped", []):
@@ -601,6 +684,24 @@ def _calls_against_forecast(summary: dict) -> str:
         periods=plural(summary["call_measured_periods"], "periods"),
     )
     return calls_line + "\n" + _(verdict).format(mape=format_decimal(computed))
+
+
+def _calibrated_against_forecast(summary: dict) -> str:
+    """The calibrated forecast's MAPE and bias, backtested, and whether it would have been
+    closer than the computed forecast over the same periods."""
+    mine, computed = summary["calibrated_mape"], summary["mape"]
+    verdict = (
+        N_("as close as the computed forecast")
+        if mine == computed
+        else N_("closer than the computed forecast")
+        if mine < computed
+        else N_("further off than the computed forecast")
+    )
+    return _("Calibrated, backtested: MAPE {mape}% · bias {bias}%, {verdict}.").format(
+        mape=format_decimal(mine),
+        bias=format_decimal(summary["calibrated_bias"], sign=True),
+        verdict=_(verdict),
+    )
 
 
 # --- targets -----------------------------------------------------------------------------

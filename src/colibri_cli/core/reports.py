@@ -20,17 +20,19 @@ from colibri_cli.core import calls, clock, periods, records, settings
 
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
-        updated_at, created_on, close_reason
+        updated_at, created_on, close_reason, probability AS own_probability
     FROM opportunities WHERE deleted_at IS NULL
 """
 # The latest history row of each opportunity before :cutoff (the day after `as_of`).
 # Its probability is the one it had then: its own, else its status's at that time (else,
 # for a row written by another program without it, its status's now). The history keeps
-# no creation day nor close reason: those are the opportunity's.
+# no creation day nor close reason: those are the opportunity's. `own_probability` is the
+# deal's own, without its status's.
 STATE_AS_OF = """
     SELECT o.id, o.account_id, o.name, h.status, h.amount, h.due_date,
         coalesce(h.probability, h.status_probability, s.probability) AS probability,
-        h.currency, h.closed_on, h.changed_at AS updated_at, o.created_on, o.close_reason
+        h.currency, h.closed_on, h.changed_at AS updated_at, o.created_on, o.close_reason,
+        h.probability AS own_probability
     FROM opportunity_history AS h
     JOIN opportunities AS o ON o.id = h.opportunity_id
     JOIN statuses AS s ON s.key = h.status
@@ -518,12 +520,12 @@ def accuracy(
                 "forecast": forecast_amount,
                 "actual": actual,
                 "error": error,
-                "error_pct": _error_percent(error, actual),
+                "error_pct": error_percent(error, actual),
                 "slipped_count": predicted.get("slipped_count", 0),
                 "slipped_amount": predicted.get("slipped_amount", 0),
                 "call": call,
                 "call_error": call_error,
-                "call_error_pct": _error_percent(call_error, actual),
+                "call_error_pct": error_percent(call_error, actual),
             }
             if details:
                 row["slipped"] = slipped.get((period.label, currency), [])
@@ -649,7 +651,7 @@ def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
     return actuals
 
 
-def _error_percent(error: int | None, actual: int) -> float | None:
+def error_percent(error: int | None, actual: int) -> float | None:
     return half_up(_percent(error, actual), 1) if error is not None and actual else None
 
 
@@ -670,16 +672,16 @@ def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[dict]:
                 "periods": len(own),
                 "measured_periods": len(measured),
                 "unmeasured": [row["period"] for row in own if not row["actual"]],
-                **_errors(measured, "error"),
+                **errors(measured, "error"),
                 "call_measured_periods": len(called),
-                **{f"call_{key}": value for key, value in _errors(called, "call_error").items()},
-                "call_forecast_mape": _errors(called, "error")["mape"],
+                **{f"call_{key}": value for key, value in errors(called, "call_error").items()},
+                "call_forecast_mape": errors(called, "error")["mape"],
             }
         )
     return summary
 
 
-def _errors(measured: list[dict], error: str) -> dict:
+def errors(measured: list[dict], error: str) -> dict:
     """MAPE, bias in % and bias in units of the `error` of the measured rows."""
     percents = [_percent(row[error], row["actual"]) for row in measured]
     return {

@@ -1,0 +1,294 @@
+"""A forecast corrected by the past: each open deal weighed by what became of the deals that
+were in its status before it, and moved by how late those closed.
+
+Two corrections per open status, each only from `calibration.MINIMUM_DEALS` deals on (with
+fewer, a deal keeps its probability or its date):
+- the probability: the share won of the won and lost deals that were in the status, counted
+  as `statuses calibrate` counts them (a deal once per status it entered; cancelled ones
+  and those with a probability of their own left out), which is what it suggests. A deal
+  with a probability of its own keeps it, as it would after `statuses calibrate --apply`.
+- the date: the median number of days the won deals that were in the status closed after
+  the last due date they had in it (0 for one closed on time or early), added to the due
+  date. A deal whose corrected date is still before the day of the forecast stays overdue.
+
+Both are computed from the history as it stood at a cutoff (the start of a day: the day
+after the forecast's, or the first day of a backtested period), so that a backtest uses only
+what was known before the period began. The history is read once for every cutoff: each
+row is a state from its `changed_at` to the next row's (`until`), the state standing at a
+cutoff being the one that began before it and lasted until it.
+"""
+
+import sqlite3
+from collections import defaultdict
+from fractions import Fraction
+
+from colibri_cli.core import calibration, clock, periods, records, reports, settings, slippage
+
+NOW = "9999"
+"""The cutoff after every history row: what is known today."""
+
+SPANS = """
+    cutoffs(cutoff) AS ({cutoffs}),
+    spans AS (
+        SELECT h.*, lead(h.changed_at) OVER (
+            PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id
+        ) AS until
+        FROM opportunity_history AS h
+    ),
+    standing AS (
+        SELECT c.cutoff, spans.*, s.kind
+        FROM spans JOIN cutoffs AS c
+            ON spans.changed_at < c.cutoff AND (spans.until IS NULL OR spans.until >= c.cutoff)
+        JOIN statuses AS s ON s.key = spans.status
+        WHERE NOT spans.deleted
+    )
+"""
+"""The state of every opportunity out of the trash at each cutoff (`standing`)."""
+
+# Each closed state of a deal out of the trash, from `changed_at` until the next row of its
+# history (`until`), and the open statuses the deal was in before it: whether it ever had a
+# probability of its own in one, the status's probability when it entered it (SQLite takes
+# the bare column from the row holding the min) and its due date when it last left it (in
+# a second pass, from the row holding the max). A cutoff such a state stands at sees these
+# rows and no others of the deal: every row before the cutoff is one of them or the state.
+PASSAGES = """
+    WITH cutoffs(cutoff) AS ({cutoffs}),
+    closes AS (
+        SELECT h.id, h.opportunity_id, h.changed_at, h.closed_on, s.kind AS outcome, (
+            SELECT min(later.changed_at) FROM opportunity_history AS later
+            WHERE later.opportunity_id = h.opportunity_id
+                AND (later.changed_at, later.id) > (h.changed_at, h.id)
+        ) AS until
+        FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status
+        WHERE s.kind <> 'open' AND NOT h.deleted
+    ),
+    rows_in_status AS (
+        SELECT close.id AS close_id, close.outcome, close.closed_on,
+            close.changed_at AS closed_at, close.until, h.status, h.probability, h.due_date,
+            printf('%s %020d', h.changed_at, h.id) AS row_order,
+            coalesce(h.status_probability, s.probability) AS used_probability
+        FROM closes AS close
+        JOIN opportunity_history AS h ON h.opportunity_id = close.opportunity_id
+            AND (h.changed_at, h.id) < (close.changed_at, close.id)
+        JOIN statuses AS s ON s.key = h.status
+        WHERE s.kind = 'open'
+    ),
+    firsts AS (
+        SELECT close_id, closed_at, until, status, outcome,
+            sum(probability IS NOT NULL) > 0 AS had_own, min(row_order), used_probability
+        FROM rows_in_status GROUP BY close_id, status
+    ),
+    lasts AS (
+        SELECT close_id, closed_at, until, status, max(row_order),
+            max(0, CAST(julianday(closed_on) - julianday(due_date) AS INTEGER)) AS days
+        FROM rows_in_status WHERE outcome = 'won' GROUP BY close_id, status
+    )
+"""
+STANDS_AT = "closed_at < c.cutoff AND (until IS NULL OR until >= c.cutoff)"
+WIN_RATES = f"""
+    {PASSAGES}
+    SELECT c.cutoff, status, sum(NOT had_own AND outcome <> 'cancelled') AS deals,
+        sum(NOT had_own AND outcome = 'won') AS won
+    FROM firsts JOIN cutoffs AS c ON {STANDS_AT} GROUP BY c.cutoff, status
+"""
+DELAYS = f"""
+    {PASSAGES}
+    SELECT c.cutoff || ' ' || status AS key, close_id AS opportunity_id, days
+    FROM lasts JOIN cutoffs AS c ON {STANDS_AT}
+"""
+
+# The open deals standing at each cutoff, weighted and dated as corrected, per month of the
+# corrected due date (or 'overdue' when it is before the day of the forecast), up to :high.
+CORRECTED = """
+    WITH {source},
+    corrections(cutoff, status, probability, shift) AS ({corrections}),
+    corrected AS (
+        SELECT o.cutoff, o.day, o.currency,
+            o.amount * coalesce(o.own_probability, c.probability, o.probability, s.probability)
+                AS weighted_x100,
+            date(o.due_date, printf('+%d days', coalesce(c.shift, 0))) AS due
+        FROM deals AS o JOIN statuses AS s ON s.key = o.status
+        LEFT JOIN corrections AS c ON c.cutoff = o.cutoff AND c.status = o.status
+        WHERE s.kind = 'open'
+    )
+    SELECT cutoff, CASE WHEN due < day THEN 'overdue' ELSE substr(due, 1, 7) END AS month,
+        currency, sum(weighted_x100) AS weighted_x100
+    FROM corrected WHERE due <= :high GROUP BY cutoff, month, currency
+"""
+# The deals a forecast of today (or of the end of :as_of) weighs, as `reports` reads them.
+TODAY = """
+    deals AS (
+        SELECT :cutoff AS cutoff, :day AS day, state.* FROM ({state}) AS state
+    )
+"""
+# The deals standing at the start of each backtested period, as `reports.accuracy` reads them.
+AT_STARTS = f"""
+    {SPANS},
+    deals AS (
+        SELECT cutoff, cutoff AS day, status, amount, currency, due_date,
+            probability AS own_probability,
+            coalesce(probability, status_probability) AS probability
+        FROM standing
+    )
+"""
+
+
+def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[dict]]:
+    """Per cutoff, per open status in pipeline order: its probability now and the corrected
+    one, the won and lost deals that were in it, the won ones among them and the days added
+    to the due date (None where too few deals say)."""
+    values = _values(cutoffs)
+    rates = {
+        (row["cutoff"], row["status"]): row
+        for row in records.fetch(conn, WIN_RATES.format(cutoffs=values.sql), values.params)
+    }
+    delays = {
+        row["key"]: row
+        for row in records.fetch(
+            conn, slippage.distribution(DELAYS.format(cutoffs=values.sql), ""), values.params
+        )
+    }
+    open_statuses = records.fetch(
+        conn, "SELECT key, label, probability FROM statuses WHERE kind = 'open' ORDER BY position"
+    )
+    return {
+        cutoff: [
+            _correction(
+                status,
+                rates.get((cutoff, status["key"]), {"deals": 0, "won": 0}),
+                delays.get(f"{cutoff} {status['key']}", {"count": 0}),
+            )
+            for status in open_statuses
+        ]
+        for cutoff in cutoffs
+    }
+
+
+def _correction(status: dict, rate: dict, delay: dict) -> dict:
+    enough = calibration.MINIMUM_DEALS
+    return {
+        "status": status["key"],
+        "label": status["label"],
+        "probability": status["probability"],
+        "calibrated_probability": (
+            reports.half_up(Fraction(100 * rate["won"], rate["deals"]))
+            if rate["deals"] >= enough
+            else None
+        ),
+        "deals": rate["deals"],
+        "won_deals": delay["count"],
+        "shift_days": (
+            reports.half_up(Fraction(delay["median_days"])) if delay["count"] >= enough else None
+        ),
+    }
+
+
+class _Values:
+    """Rows of `width` columns as SQL (a select of each, or of none), with its parameters."""
+
+    def __init__(self, prefix: str, rows: list[tuple], width: int) -> None:
+        self.params = {
+            f"{prefix}{index}_{column}": value
+            for index, row in enumerate(rows)
+            for column, value in enumerate(row)
+        }
+        self.sql = (
+            " UNION ALL ".join(
+                "SELECT " + ", ".join(f":{prefix}{index}_{column}" for column in range(width))
+                for index in range(len(rows))
+            )
+            or f"SELECT {', '.join(['NULL'] * width)} WHERE 0"
+        )
+
+
+def _values(cutoffs: list[str]) -> _Values:
+    return _Values("cutoff", [(cutoff,) for cutoff in cutoffs], 1)
+
+
+def _corrected_sums(
+    conn: sqlite3.Connection, source: str, params: dict, found: dict[str, list[dict]], high: str
+) -> list[dict]:
+    """The weighted open deals of `source`, corrected by `found`, per cutoff, month and
+    currency."""
+    applied = _Values(
+        "correction",
+        [
+            (cutoff, row["status"], row["calibrated_probability"], row["shift_days"])
+            for cutoff, rows in found.items()
+            for row in rows
+            if row["calibrated_probability"] is not None or row["shift_days"] is not None
+        ],
+        4,
+    )
+    return records.fetch(
+        conn,
+        CORRECTED.format(source=source, corrections=applied.sql),
+        {**params, **applied.params, "high": high},
+    )
+
+
+def forecast(conn: sqlite3.Connection, **options) -> dict:
+    """`reports.forecast` with a `calibrated` figure on every row (won + corrected weighted,
+    or the corrected weighted of the deals still overdue) and the corrections used."""
+    report = reports.forecast(conn, **options)
+    as_of = options.get("as_of")
+    state, params = reports.state_at(as_of)
+    cutoff = params.get("cutoff", NOW)
+    found = corrections(conn, [cutoff])
+    day = (as_of or clock.today()).isoformat()
+    high = max(row["end"] for row in report["periods"])
+    summed = _corrected_sums(
+        conn, TODAY.format(state=state), {**params, "cutoff": cutoff, "day": day}, found, high
+    )
+    by_month: dict[tuple[str, str], int] = defaultdict(int)
+    for row in summed:
+        by_month[(row["month"], row["currency"])] += row["weighted_x100"]
+    for row in report["periods"]:
+        corrected = sum(
+            amount
+            for (month, currency), amount in by_month.items()
+            if currency == row["currency"]
+            and month != "overdue"
+            and row["start"][:7] <= month <= row["end"][:7]
+        )
+        row["calibrated"] = row["won"] + reports.weighted(corrected)
+    for row in report["overdue"]:
+        row["calibrated"] = reports.weighted(by_month.get(("overdue", row["currency"]), 0))
+    return {**report, "corrections": found[cutoff]}
+
+
+def accuracy(conn: sqlite3.Connection, **options) -> dict:
+    """`reports.accuracy` with the calibrated forecast of each period backtested: the
+    corrections as they could be computed at the end of the day before the period began,
+    applied to the deals as they stood then; its error, and its MAPE and bias beside the
+    computed forecast's, over the same measured periods."""
+    report = reports.accuracy(conn, **options)
+    fiscal_start = settings.number(conn, "fiscal-year-start")
+    window = {
+        label: periods.parse(label, fiscal_start)
+        for label in dict.fromkeys(row["period"] for row in report["periods"])
+    }
+    starts = {period.start.isoformat(): label for label, period in window.items()}
+    corrected: dict[tuple[str, str], int] = defaultdict(int)
+    if window:
+        values = _values(list(starts))
+        high = max(period.end for period in window.values()).isoformat()
+        found = corrections(conn, list(starts))
+        source = AT_STARTS.format(cutoffs=values.sql)
+        for row in _corrected_sums(conn, source, values.params, found, high):
+            label = starts[row["cutoff"]]
+            if row["month"] != "overdue" and row["month"] in window[label].months():
+                corrected[(label, row["currency"])] += row["weighted_x100"]
+    for row in report["periods"]:
+        row["calibrated"] = reports.weighted(corrected[(row["period"], row["currency"])])
+        row["calibrated_error"] = row["calibrated"] - row["actual"]
+        row["calibrated_error_pct"] = reports.error_percent(row["calibrated_error"], row["actual"])
+    for summary in report["summary"]:
+        measured = [
+            row
+            for row in report["periods"]
+            if row["currency"] == summary["currency"] and row["actual"]
+        ]
+        errors = reports.errors(measured, "calibrated_error")
+        summary |= {f"calibrated_{key}": value for key, value in errors.items()}
+    return report
