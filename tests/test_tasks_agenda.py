@@ -701,3 +701,14 @@ def test_export_knows_only_ics(cli):
         "Error: Invalid value for '--format' / '-f': 'csv' is not one of 'ics'. "
         "See 'colibri task export --help'.\n"
     )
+
+
+def test_agenda_section_counts_have_thousands_separators(ok, cli):
+    ok("account", "add", "ACME")
+    tasks = "title,due_date,account\n" + "".join(
+        f"Call {number},2026-11-20,ACME\n" for number in range(1, 1002)
+    )
+    ok("import", "tasks", "-", input=tasks)
+    assert cli("agenda").stdout.splitlines()[0] == "Overdue (1,001)"
+    french = cli("agenda", env={"COLIBRI_LANG": "fr"}).stdout.splitlines()[0]
+    assert french == "En retard (1\u202f001)"  # a narrow no-break space, as every French figure

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import typer
 
-from colibri_cli.cli.output import ask, confirm, say
+from colibri_cli.cli.output import ask, confirm, emphasis, say
 from colibri_cli.core import (
     accounts,
     clock,
@@ -81,7 +81,7 @@ def opportunity_form(conn: sqlite3.Connection, given: dict, *, full: bool) -> Fo
         ]
         if not wanted:
             continue
-        typer.secho(f"\n{_(title)}", bold=True, err=True)
+        emphasis(f"\n{_(title)}", bold=True)
         for name in wanted:
             if name == "account":
                 _ask_account(conn, result)
@@ -198,7 +198,7 @@ class FollowUp:
 
 def ask_follow_up(conn: sqlite3.Connection, title: str, due: str) -> FollowUp | None:
     """Offer the follow-up task; accepting the defaults schedules it as proposed."""
-    typer.secho("\n" + _("Next step"), bold=True, err=True)
+    emphasis("\n" + _("Next step"), bold=True)
     if not confirm("  " + _("Schedule a follow-up task now?"), default=True):
         return None
     chosen_title = _prompt("  " + _("Task"), checked(_task_title), default=title)

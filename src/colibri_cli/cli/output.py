@@ -14,6 +14,7 @@ import contextlib
 import csv
 import functools
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
@@ -109,11 +110,20 @@ def say(message: str) -> None:
 
 def warn(message: str) -> None:
     message = _("Warning: {message}").format(message=message)
-    typer.secho(visible(message), err=True, fg="yellow")
+    emphasis(visible(message), fg="yellow")
 
 
 def error(message: str) -> None:
-    typer.secho(visible(_("Error: {message}").format(message=message)), err=True, fg="red")
+    emphasis(visible(_("Error: {message}").format(message=message)), fg="red")
+
+
+def emphasis(text: str, *, err: bool = True, **style) -> None:
+    """A line in colour or bold on a terminal (click drops the codes elsewhere), plain where
+    NO_COLOR is set to anything (no-color.org), as Rich's tables are."""
+    if os.environ.get("NO_COLOR"):
+        typer.echo(text, err=err)
+    else:
+        typer.secho(text, err=err, **style)
 
 
 def ask(text: str, *, default: str | None = None, show_default: bool = True, **options) -> str:

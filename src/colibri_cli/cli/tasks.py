@@ -14,12 +14,14 @@ from colibri_cli.cli.output import (
     OutputFormat,
     amount_cell,
     destination,
+    emphasis,
     is_stdout,
     moment,
     plural,
     render_record,
     render_rows,
     say,
+    thousands,
 )
 from colibri_cli.cli.params import Yes, account_option
 from colibri_cli.core import agenda as agenda_core
@@ -310,7 +312,7 @@ def agenda(
     for section in agenda_core.SECTIONS:
         rows = [item for item in items if item["section"] == section]
         if rows:
-            typer.secho(f"{titles[section]} ({len(rows)})", bold=True)
+            emphasis(f"{titles[section]} ({thousands(len(rows))})", err=False, bold=True)
             has_deals = any(row["amount"] is not None for row in rows)
             columns = AGENDA_COLUMNS if has_deals else TASK_ROW_COLUMNS
             render_rows(rows, output, fields=agenda_core.FIELDS, columns=columns, empty="")
