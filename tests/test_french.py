@@ -300,6 +300,7 @@ def test_the_forecast_in_french(french, deals, ok):
         "Attendu = gagné + pondéré ; engagé compte les affaires ouvertes à 70% ou plus ; "
         "les affaires en retard (échéance passée, toujours ouvertes) ne sont dans aucune "
         "période.\n"
+        "Écart = objectif - attendu : + est ce qui manque pour l'objectif, - l'avance prise.\n"
     )
 
 

@@ -533,8 +533,9 @@ def test_on_a_terminal_a_chart_shows_expected_against_target(story, db_path):
         "Forecast by month in EUR, 2026-11-26",
         "Period     Won  Weighted  Expected  Commit  Best case  Target     Gap",
     ]
-    assert lines[-2].startswith("Expected = won + weighted")  # the note, on stderr
-    assert max(len(line) for line in lines[:-2]) <= 80
+    assert lines[-3].startswith("Expected = won + weighted")  # the notes, on stderr
+    assert lines[-2].startswith("Gap = target - expected")
+    assert max(len(line) for line in lines[:-3]) <= 80
 
 
 def test_forecast_table_as_of_says_so(story, cli):
@@ -554,7 +555,15 @@ def test_the_table_explains_its_terms_on_stderr(story, cli):
     assert result.stderr == (
         "Expected = won + weighted; commit counts open deals at 70% or more; overdue deals "
         "(due before today, still open) are not in any period.\n"
+        "Gap = target - expected: + is what you are short of the target, - how far ahead.\n"
     )
+
+
+def test_without_a_target_there_is_no_gap_to_explain(story, cli):
+    result = cli("forecast", "--periods", "1", "--from", "2027-06")
+
+    assert result.exit_code == 0, result.output
+    assert "Gap = " not in result.stderr
 
 
 HELP = " See 'colibri forecast --help'."

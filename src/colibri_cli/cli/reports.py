@@ -409,6 +409,8 @@ def _draw_forecast(report: dict) -> None:
             "overdue deals (due before today, still open) are not in any period."
         ).format(threshold=report["commit_threshold"])
     )
+    if any(row["gap"] is not None for row in report["periods"]):
+        say(_("Gap = target - expected: + is what you are short of the target, - how far ahead."))
     if "corrections" in report:
         say(_corrections_note(report["corrections"]))
 
