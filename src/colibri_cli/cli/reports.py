@@ -669,17 +669,29 @@ def _signed_percent(value: float | None) -> str:
     return "" if value is None else f"{format_decimal(value, sign=True)}%"
 
 
+CALL_VERDICTS = (
+    N_("As close as the computed forecast over those periods (MAPE {mape}%)."),
+    N_("Closer than the computed forecast over those periods (MAPE {mape}%)."),
+    N_("Further off than the computed forecast over those periods (MAPE {mape}%)."),
+)
+CALIBRATED_VERDICTS = (
+    N_("as close as the computed forecast"),
+    N_("closer than the computed forecast"),
+    N_("further off than the computed forecast"),
+)
+
+
+def _against(mine: float, computed: float, verdicts: tuple[str, str, str]) -> str:
+    """The verdict on a MAPE against the computed forecast's: as close, closer, further off."""
+    same, closer, further = verdicts
+    return same if mine == computed else closer if mine < computed else further
+
+
 def _calls_against_forecast(summary: dict) -> str:
     """Your calls' MAPE and bias, and which anticipated better over the periods they were
     measured in: your calls or the computed forecast."""
     mine, computed = summary["call_mape"], summary["call_forecast_mape"]
-    verdict = (
-        N_("As close as the computed forecast over those periods (MAPE {mape}%).")
-        if mine == computed
-        else N_("Closer than the computed forecast over those periods (MAPE {mape}%).")
-        if mine < computed
-        else N_("Further off than the computed forecast over those periods (MAPE {mape}%).")
-    )
+    verdict = _against(mine, computed, CALL_VERDICTS)
     calls_line = _("Your calls over {periods}: MAPE {mape}% · bias {bias}%").format(
         mape=format_decimal(mine),
         bias=format_decimal(summary["call_bias"], sign=True),
@@ -692,13 +704,7 @@ def _calibrated_against_forecast(summary: dict) -> str:
     """The calibrated forecast's MAPE and bias, backtested, and whether it would have been
     closer than the computed forecast over the same periods."""
     mine, computed = summary["calibrated_mape"], summary["mape"]
-    verdict = (
-        N_("as close as the computed forecast")
-        if mine == computed
-        else N_("closer than the computed forecast")
-        if mine < computed
-        else N_("further off than the computed forecast")
-    )
+    verdict = _against(mine, computed, CALIBRATED_VERDICTS)
     return _("Calibrated, backtested: MAPE {mape}% · bias {bias}%, {verdict}.").format(
         mape=format_decimal(mine),
         bias=format_decimal(summary["calibrated_bias"], sign=True),
