@@ -493,3 +493,20 @@ def test_a_negative_target_is_refused_with_its_reason_not_as_an_option(empty_db,
         "Error: Invalid target '-5': it cannot be negative; write 0 or more, such as 15000.\n"
     )
     assert rows("SELECT * FROM targets") == []
+
+
+@pytest.fixture
+def a_thousand_won(ok):
+    """1,002 deals won at ACME, imported."""
+    deals = "name,account,amount,due_date,status,closed_on\n" + "".join(
+        f"Deal {number},ACME,100,2026-10-01,won,2026-10-01\n" for number in range(1, 1003)
+    )
+    ok("import", "opps", "-", "--create-accounts", input=deals)
+
+
+def test_stats_counts_have_thousands_separators(a_thousand_won, cli):
+    assert cli("stats").stdout.splitlines()[0] == "Closed deals: 1,002 won, 0 lost, 0 cancelled"
+
+
+def test_record_section_counts_have_thousands_separators(a_thousand_won, cli):
+    assert "Opportunities (1,002)" in cli("account", "show", "ACME").stdout.splitlines()

@@ -314,7 +314,9 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     for key, (_fields, columns) in sections.items():
         items = record[key]
         title = _(SECTION_TITLES.get(key, key.replace("_", " ").capitalize()))
-        console.print(styled("\n{title} ({count})", bold=["title"], title=title, count=len(items)))
+        console.print(
+            styled("\n{title} ({count})", bold=["title"], title=title, count=thousands(len(items)))
+        )
         if items:
             _print_table(items, columns, empty="")
 

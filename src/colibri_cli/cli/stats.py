@@ -126,9 +126,9 @@ def _draw_stats(report: dict) -> None:
             _("{title}: {won} won, {lost} lost, {cancelled} cancelled"),
             bold=["title"],
             title=title,
-            won=rate["won"],
-            lost=rate["lost"],
-            cancelled=rate["cancelled"],
+            won=thousands(rate["won"]),
+            lost=thousands(rate["lost"]),
+            cancelled=thousands(rate["cancelled"]),
         )
     )
     console.print(
