@@ -141,9 +141,29 @@ def ask(text: str, *, default: str | None = None, show_default: bool = True, **o
     )
 
 
+YES = frozenset({"y", "yes", "o", "oui"})
+NO = frozenset({"n", "no", "non"})
+"""Answers to a yes/no question, in English and in French, whatever the language shown."""
+
+
 def confirm(question: str, *, default: bool) -> bool:
-    """`typer.confirm` on stderr, the question shown through `visible`."""
-    return typer.confirm(visible(question), default=default, err=True, prompt_suffix=_(": "))
+    """A yes/no question on stderr, shown through `visible`: [Y/n] in English, [O/n] in
+    French; Enter takes the default, and another answer is explained and asked again."""
+    choices = _("[Y/n]") if default else _("[y/N]")
+    while True:
+        answer = typer.prompt(
+            f"{visible(question)} {choices}",
+            default="",
+            show_default=False,
+            err=True,
+            prompt_suffix=_(": "),
+        )
+        word = answer.strip().lower()
+        if not word:
+            return default
+        if word in YES or word in NO:
+            return word in YES
+        error(_("Answer y (yes) or n (no)."))
 
 
 def render_rows(
