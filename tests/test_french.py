@@ -681,7 +681,7 @@ def test_the_follow_up_question_in_french(deal, ok, rows, db_path):
     child = spawn(db_path, "opp", "status", "1", "won")
 
     child.expect_exact("Étape suivante")
-    answer(child, "  Planifier une tâche de suivi maintenant ? [Y/n] : ", "")
+    answer(child, "  Planifier une tâche de suivi maintenant ? [O/n] : ", "")
     answer(
         child,
         "  Tâche [Recontacter ACME Industries pour une nouvelle commande] : ",
