@@ -418,10 +418,12 @@ def test_list_table_shows_accounts_by_name(acme, ok):
     assert result.stderr == ""
     assert result.stdout == "\n".join(
         [
-            "ID  Name              Industry       City   Country  Email",
-            " 1  ACME Industries   Manufacturing  Lyon   France   info@acme.example",
+            "ID  Name              Industry       City   Country  Phone           Email",
+            " 1  ACME Industries   Manufacturing  Lyon   France   04 72 00 00 00"
+            "  info@acme.example",
             " 3  bêta",
-            " 2  Société Générale  Banking        Paris  France   contact@sg.example",
+            " 2  Société Générale  Banking        Paris  France                 "
+            "  contact@sg.example",
             "",
         ]
     )
@@ -493,8 +495,8 @@ def test_list_search_table_shows_only_the_matches(acme, ok):
 
     assert result.stdout == "\n".join(
         [
-            "ID  Name              Industry  City   Country  Email",
-            " 2  Société Générale  Banking   Paris  France   contact@sg.example",
+            "ID  Name              Industry  City   Country  Phone  Email",
+            " 2  Société Générale  Banking   Paris  France          contact@sg.example",
             "",
         ]
     )

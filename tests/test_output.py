@@ -42,7 +42,7 @@ def test_a_table_shows_100_rows_and_says_how_to_get_the_rest(many_accounts, ok):
 
     assert result.stdout == "\n".join(
         [
-            " ID  Name         Industry  City  Country  Email",
+            " ID  Name         Industry  City  Country  Phone  Email",
             *(table_line(number) for number in range(1, 101)),
             "",
         ]

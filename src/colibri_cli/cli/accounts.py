@@ -40,6 +40,7 @@ LIST_COLUMNS = (
     ("industry", N_("Industry")),
     ("city", N_("City")),
     ("country", N_("Country")),
+    ("phone", N_("Phone")),
     ("email", N_("Email")),
 )
 CARD = (
