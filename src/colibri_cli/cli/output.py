@@ -119,7 +119,7 @@ def error(message: str) -> None:
 
 def emphasis(text: str, *, err: bool = True, **style) -> None:
     """A line in colour or bold on a terminal (click drops the codes elsewhere), plain where
-    NO_COLOR is set to anything (no-color.org), as Rich's tables are."""
+    NO_COLOR is set to anything (no-color.org)."""
     if os.environ.get("NO_COLOR"):
         typer.echo(text, err=err)
     else:

@@ -149,7 +149,8 @@ def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[
         )
     }
     open_statuses = records.fetch(
-        conn, "SELECT key, label, probability FROM statuses WHERE kind = 'open' ORDER BY position"
+        conn,
+        "SELECT key, label, probability FROM statuses WHERE kind = 'open' ORDER BY position, key",
     )
     return {
         cutoff: [
