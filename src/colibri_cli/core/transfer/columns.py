@@ -41,6 +41,9 @@ class Kind:
     """Each entry is a field, or alternatives of which one is enough (account or its id)."""
     prefixes: tuple[str, ...] = ()
     """Words a tool may put before every header of this kind ("Deal - Title")."""
+    yielding: tuple[str, ...] = ()
+    """Synonyms that give way to another column read as the same field: Salesforce's
+    ExpectedRevenue is the amount weighted, Odoo's expected_revenue the amount itself."""
     lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +61,15 @@ class Kind:
     @property
     def fields(self) -> tuple[str, ...]:
         return self.export_columns + self.import_only
+
+    def rank(self, header: str) -> int:
+        """How closely a header names its field: lower is closer (the field's own name, then
+        its synonyms in the order they are listed)."""
+        word = self.word_of(header)
+        return next(number for number, key in enumerate(self.lookup) if key == word)
+
+    def yields(self, header: str) -> bool:
+        return self.word_of(header) in {normalize(word) for word in self.yielding}
 
     def field_for(self, header: str) -> str | None:
         """The field a header means, if any."""
@@ -94,6 +106,8 @@ _ACCOUNT_NAMES = (
     "customer",
     "customer name",
     "raison sociale",
+    "partner name",
+    "related to",
 )
 _ACCOUNT_IDS = (
     "account id",
@@ -129,7 +143,7 @@ ACCOUNTS = Kind(
     ),
     import_only=(),
     synonyms={
-        "name": ("nom", "account", *_ACCOUNT_NAMES),
+        "name": ("nom", "account", "title", *_ACCOUNT_NAMES),
         "industry": ("secteur", "secteur d'activité", "sector", "industrie", "activité"),
         "email": _EMAIL,
         "phone": _PHONE,
@@ -144,8 +158,8 @@ ACCOUNTS = Kind(
             "company domain name",
             "domaine",
         ),
-        "city": ("ville", "town", "localité", "commune"),
-        "country": ("pays", "country/region", "country region"),
+        "city": ("ville", "town", "localité", "commune", "billing city"),
+        "country": ("pays", "country/region", "country region", "billing country"),
         "notes": _NOTES,
         "external_id": (*_IDS, *_ACCOUNT_IDS),
     },
@@ -221,6 +235,7 @@ OPPORTUNITIES = Kind(
             "libellé",
             "subject",
             "objet",
+            "potential name",
         ),
         "account": _ACCOUNT_NAMES,
         "account_external_id": _ACCOUNT_IDS,
@@ -246,8 +261,19 @@ OPPORTUNITIES = Kind(
             "total",
             "revenue",
             "chiffre d'affaires",
+            "expected revenue",
+            "planned revenue",
         ),
-        "currency": ("devise", "monnaie", "currency code", "code devise"),
+        "currency": (
+            "devise",
+            "monnaie",
+            "currency code",
+            "code devise",
+            "currency iso code",
+            "currency id",
+            "deal currency code",
+            "currency of value",
+        ),
         "due_date": (
             "due",
             "date d'échéance",
@@ -261,6 +287,7 @@ OPPORTUNITIES = Kind(
             "date prévue",
             "deadline",
             "date limite",
+            "date deadline",
         ),
         "status": (
             "statut",
@@ -272,6 +299,8 @@ OPPORTUNITIES = Kind(
             "étape de vente",
             "phase",
             "état",
+            "stage name",
+            "stage id",
         ),
         "probability": ("probabilité", "proba", "win probability", "deal probability"),
         "created_on": (
@@ -285,9 +314,10 @@ OPPORTUNITIES = Kind(
             "créé le",
             "deal created",
             "add time",
+            "date create",
+            "created time",
         ),
         "closed_on": (
-            "closed",
             "closed date",
             "date closed",
             "actual close date",
@@ -310,13 +340,14 @@ OPPORTUNITIES = Kind(
             "motif",
             "motif de perte",
             "raison de la perte",
+            "lost reason id",
         ),
         "source": ("lead source", "origine", "provenance", "canal"),
         "type": ("opportunity type", "deal type", "type d'affaire", "type d'opportunité"),
         "description": ("détails", "details"),
         "tags": ("tag", "étiquettes", "étiquette", "labels", "label", "mots-clés"),
         "notes": _NOTES,
-        "external_id": (*_IDS, "opportunity id", "deal id"),
+        "external_id": (*_IDS, "opportunity id", "deal id", "object id", "potential no"),
     },
     required=(
         ("name",),
@@ -325,7 +356,8 @@ OPPORTUNITIES = Kind(
         ("due_date",),
         ("status",),
     ),
-    prefixes=("deal", "opportunity", "opportunite", "affaire"),
+    prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
+    yielding=("expected revenue", "planned revenue"),
 )
 
 TASKS = Kind(
@@ -488,12 +520,29 @@ def match(
                 fields[outcome] = "outcome"
                 fields[twin if outcome == header else header] = name
                 continue
+        free = twin is not None and header not in chosen and twin not in chosen
+        if free and kind.yields(header) != kind.yields(twin):
+            kept, left = (twin, header) if kind.yields(header) else (header, twin)
+            fields.pop(left, None)
+            fields[kept] = name
+            ignored.append(left)
+            continue
         if twin is not None:
+            better, worse = (
+                (header, twin) if kind.rank(header) < kind.rank(twin) else (twin, header)
+            )
             raise InvalidInput(
                 _(
-                    "The columns {first} and {second} are both read as {name}: "
-                    "keep one, e.g. with --map {column}= to ignore {second}."
-                ).format(first=repr(twin), second=repr(header), name=name, column=_shell(header))
+                    "The columns {first} and {second} are both read as {name}: keep {better}, "
+                    "the closer match, with --map {column}= to ignore {worse}."
+                ).format(
+                    first=repr(twin),
+                    second=repr(header),
+                    name=name,
+                    better=repr(better),
+                    worse=repr(worse),
+                    column=_shell(worse),
+                )
             )
         fields[header] = name
     return Columns(fields, ignored)
