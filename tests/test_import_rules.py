@@ -293,6 +293,42 @@ def test_status_map_and_closed_stage_names(ok, rows, acme):
     ]
 
 
+def test_other_crms_default_stages_go_to_the_nearest_status_with_their_probability(ok, rows, acme):
+    text = opps(
+        "S1,A,ACME,1,2027-01-10,Value Proposition,,,50",
+        "S2,B,ACME,1,2027-01-10,Id. Decision Makers,,,60",
+        "S3,C,ACME,1,2027-01-10,Id. Decision Makers,,,55",
+        "S4,D,ACME,1,2027-01-10,Perception Analysis,,,",
+        "S5,E,ACME,1,2027-01-10,Proposal or Price Quote,,,75",
+        "S6,F,ACME,1,2027-01-10,Negotiation/Review,,,90",
+        "S7,G,ACME,1,2027-01-10,PREPAYMENT_INVOICE,,,",
+        "S8,H,ACME,1,2027-01-10,NEW,,,",
+        "S9,I,ACME,1,2026-11-02,LOSE,2026-10-01,,",
+    )
+
+    result = ok("import", "opps", "-", input=text)
+
+    assert (
+        "Stages read as the nearest colibri status: 'Value Proposition' (50%) -> quote, "
+        "'Id. Decision Makers' (55-60%) -> quote, 'Perception Analysis' -> quote, "
+        "'Proposal or Price Quote' (75%) -> quote, 'Negotiation/Review' (90%) -> negotiation, "
+        "'PREPAYMENT_INVOICE' -> negotiation, 'NEW' -> analysis. Give another with "
+        "--status-map STAGE=STATUS.\n"
+    ) in result.stderr
+    found = rows("SELECT status, probability FROM opportunities ORDER BY id")
+    assert [(row["status"], row["probability"]) for row in found] == [
+        ("quote", 50),
+        ("quote", 60),
+        ("quote", 55),
+        ("quote", None),
+        ("quote", 75),
+        ("negotiation", 90),
+        ("negotiation", None),
+        ("analysis", None),
+        ("lost", None),
+    ]
+
+
 def test_create_accounts_by_name_and_external_id(ok, rows):
     text = (
         "name,account,account_external_id,amount,due_date,status\n"

@@ -207,6 +207,8 @@ class OpportunityImporter(ReferencingImporter):
         self.currencies_given: set[str] = set()
         self.stages_read: dict[str, str] = {}
         """The stages of rows written that were read as the nearest status (OPEN_STAGES)."""
+        self.stage_probabilities: dict[str, set[int]] = {}
+        """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
         self.readers = self._readers()
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -439,6 +441,9 @@ class OpportunityImporter(ReferencingImporter):
         stage = raw.get("status")
         if stage in self.statuses.guessed:
             self.stages_read[stage] = self.statuses.guessed[stage]
+            if "probability" in raw:
+                probability = self.probabilities(raw["probability"])
+                self.stage_probabilities.setdefault(stage, set()).add(probability)
 
     def _add_new_contact(self, values: dict) -> None:
         """Add the contact --create-contacts gives the row, now that it is written (once,
@@ -781,13 +786,24 @@ class OpportunityImporter(ReferencingImporter):
             notice = _counted(self.setting_currency, SETTING_CURRENCY, currency=self.currency)
             result.notices.append(notice)
         if self.stages_read:
-            shown = ", ".join(f"{text!r} -> {key}" for text, key in self.stages_read.items())
+            shown = ", ".join(
+                f"{text!r}{self._stage_probability(text)} -> {key}"
+                for text, key in self.stages_read.items()
+            )
             result.notices.append(
                 _(
                     "Stages read as the nearest colibri status: {stages}. Give another with "
                     "--status-map STAGE=STATUS."
                 ).format(stages=shown)
             )
+
+    def _stage_probability(self, stage: str) -> str:
+        """' (50%)', or ' (20-60%)', as the file gives a stage's probability, if it does."""
+        given = self.stage_probabilities.get(stage)
+        if not given:
+            return ""
+        low, high = min(given), max(given)
+        return f" ({low}%)" if low == high else f" ({low}-{high}%)"
 
 
 ROUNDED = Np_(
