@@ -329,6 +329,64 @@ def test_other_crms_default_stages_go_to_the_nearest_status_with_their_probabili
     ]
 
 
+CURRENCIES_IGNORED = (
+    "Name,Account,Amount,Close Date,Stage,Moneda\n"
+    "A,ACME,1500,2027-01-10,quote,MXN\n"
+    "B,ACME,2500,2027-01-10,quote,COP\n"
+    "C,ACME,3500,2027-01-10,quote,\n"
+)
+
+
+def test_an_ignored_column_of_currency_codes_refuses_the_import(cli, rows, acme):
+    result = cli("import", "opps", "-", input=CURRENCIES_IGNORED)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Columns: 'Close Date' -> due_date, 'Stage' -> status\n"
+        "Ignored columns (no opportunity field matches them): 'Moneda'. Import one with "
+        "--map COLUMN=FIELD.\n"
+        "Error: Nothing was imported: the column 'Moneda' holds currency codes (COP, MXN) but "
+        "is ignored, so every amount would be taken in EUR, the currency setting. Import it "
+        "with --map Moneda=currency (or --map Moneda= if it is not the currency of the "
+        "amounts).\n"
+    )
+    assert rows("SELECT * FROM opportunities") == []
+
+
+@pytest.mark.parametrize(
+    ("options", "currencies"),
+    [
+        (("--map", "Moneda=currency"), ["MXN", "COP", "EUR"]),
+        (("--map", "Moneda="), ["EUR", "EUR", "EUR"]),
+        (("--default", "currency=USD"), ["USD", "USD", "USD"]),
+    ],
+)
+def test_a_column_of_currency_codes_is_read_or_ignored_as_told(ok, rows, acme, options, currencies):
+    ok("import", "opps", "-", *options, input=CURRENCIES_IGNORED)
+
+    assert [row["currency"] for row in rows("SELECT currency FROM opportunities")] == currencies
+
+
+def test_a_column_of_the_settings_currency_alone_misleads_nobody(ok, rows, acme):
+    text = "Name,Account,Amount,Close Date,Stage,Moneda\nA,ACME,1500,2027-01-10,quote,EUR\n"
+
+    ok("import", "opps", "-", input=text)
+
+    assert rows("SELECT currency FROM opportunities") == [{"currency": "EUR"}]
+
+
+def test_salesforces_currency_iso_code_is_the_currency(ok, rows, acme):
+    text = (
+        "Name,Account,Amount,CloseDate,StageName,CurrencyIsoCode,IsClosed\n"
+        "A,ACME,1500,2027-01-10,Prospecting,MXN,false\n"
+        "B,ACME,2500,2027-01-10,Prospecting,PEN,false\n"
+    )
+
+    ok("import", "opps", "-", input=text)
+
+    assert rows("SELECT currency FROM opportunities") == [{"currency": "MXN"}, {"currency": "PEN"}]
+
+
 def test_create_accounts_by_name_and_external_id(ok, rows):
     text = (
         "name,account,account_external_id,amount,due_date,status\n"

@@ -541,7 +541,7 @@ def match(
                     name=name,
                     better=repr(better),
                     worse=repr(worse),
-                    column=_shell(worse),
+                    column=shell(worse),
                 )
             )
         fields[header] = name
@@ -579,5 +579,5 @@ def _quoted(headers: Sequence[str]) -> str:
     return ", ".join(repr(header) for header in headers)
 
 
-def _shell(text: str) -> str:
+def shell(text: str) -> str:
     return text if re.fullmatch(r"[\w.-]+", text) else f"'{text}'"

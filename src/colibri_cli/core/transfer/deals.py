@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from functools import partial
 
-from colibri_cli.core import history, opportunities, settings
+from colibri_cli.core import history, money, opportunities, settings
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
@@ -210,12 +210,57 @@ class OpportunityImporter(ReferencingImporter):
         self.stage_probabilities: dict[str, set[int]] = {}
         """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
+        self.currency_like = self._currency_like()
         self.readers = self._readers()
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
         self.names = OpportunityNames(conn)
         self.bulk_after = max(BULK_ROWS, self.start_max)
         self.inserted = TriggerInsert(conn, "opportunity_history_on_insert")
         self.closed = TriggerInsert(conn, "opportunity_history_on_update")
+
+    def _currency_like(self) -> dict[int, tuple[str, set[str]]]:
+        """The ignored columns of a CSV without a currency column, by position, each with
+        the currency codes its cells hold: one whose every cell is a code is the currency."""
+        if self.source.format != "csv" or "currency" in self.header_of:
+            return {}
+        index = {header: number for number, header in enumerate(self.source.headers)}
+        return {index[header]: (header, set()) for header in self.ignored}
+
+    def extract(self, record: Record) -> tuple[dict[str, str], set[str], list[Problem]]:
+        if self.currency_like:
+            self._watch_currencies(record.cells)
+        return super().extract(record)
+
+    def _watch_currencies(self, cells: list[str]) -> None:
+        for index, (_header, codes) in list(self.currency_like.items()):
+            cell = cells[index].strip() if index < len(cells) else ""
+            if cell in money.CURRENCIES:
+                codes.add(cell)
+            elif cell:
+                del self.currency_like[index]
+
+    def misread(self) -> str | None:
+        return super().misread() or self._ignored_currency()
+
+    def _ignored_currency(self) -> str | None:
+        """Why the amounts taken in the currency setting are not, if an ignored column
+        holds currency codes (Salesforce's CurrencyIsoCode under another name)."""
+        if "currency" in self.defaults or not self.setting_currency:
+            return None
+        for header, codes in self.currency_like.values():
+            if codes and codes != {self.currency}:
+                return _(
+                    "the column {column} holds currency codes ({codes}) but is ignored, so "
+                    "every amount would be taken in {currency}, the currency setting. Import "
+                    "it with --map {map}=currency (or --map {map}= if it is not the currency "
+                    "of the amounts)."
+                ).format(
+                    column=repr(header),
+                    codes=", ".join(sorted(codes)),
+                    currency=self.currency,
+                    map=cols.shell(header),
+                )
+        return None
 
     def check_default(self, name: str, text: str) -> None:
         if name in ("account", "account_external_id", "contact"):
