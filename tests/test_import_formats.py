@@ -261,7 +261,6 @@ def test_a_file_without_a_required_column_is_refused_before_any_row(cli):
         ("CURRENCY_ID", "currency"),
         ("Devise", "currency"),
         ("Monnaie", "currency"),
-        ("deal_currency_code", "currency"),
         ("StageName", "status"),
         ("CloseDate", "due_date"),
         ("AccountId", "account_external_id"),

@@ -44,6 +44,9 @@ class Kind:
     yielding: tuple[str, ...] = ()
     """Synonyms that give way to another column read as the same field: Salesforce's
     ExpectedRevenue is the amount weighted, Odoo's expected_revenue the amount itself."""
+    besides: Mapping[str, str] = field(default_factory=dict)
+    """Synonyms that mean another field beside a column that takes their own: Bitrix24's
+    OPPORTUNITY is the amount when TITLE is the name."""
     lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -67,6 +70,10 @@ class Kind:
         its synonyms in the order they are listed)."""
         word = self.word_of(header)
         return next(number for number, key in enumerate(self.lookup) if key == word)
+
+    def besides_field(self, header: str) -> str | None:
+        """The field a header means beside another column of its own field, if any."""
+        return self.besides.get(self.word_of(header))
 
     def yields(self, header: str) -> bool:
         return self.word_of(header) in {normalize(word) for word in self.yielding}
@@ -108,6 +115,7 @@ _ACCOUNT_NAMES = (
     "raison sociale",
     "partner name",
     "related to",
+    "company title",
 )
 _ACCOUNT_IDS = (
     "account id",
@@ -271,7 +279,6 @@ OPPORTUNITIES = Kind(
             "code devise",
             "currency iso code",
             "currency id",
-            "deal currency code",
             "currency of value",
         ),
         "due_date": (
@@ -358,6 +365,7 @@ OPPORTUNITIES = Kind(
     ),
     prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
     yielding=("expected revenue", "planned revenue"),
+    besides={"opportunity": "amount"},
 )
 
 TASKS = Kind(
@@ -526,6 +534,19 @@ def match(
             fields.pop(left, None)
             fields[kept] = name
             ignored.append(left)
+            continue
+        moved = free and next(
+            (
+                column
+                for column in (header, twin)
+                if kind.besides_field(column) not in (None, *fields.values())
+            ),
+            None,
+        )
+        if moved:
+            fields.pop(moved, None)
+            fields[twin if moved == header else header] = name
+            fields[moved] = kind.besides_field(moved)
             continue
         if twin is not None:
             better, worse = (
