@@ -135,3 +135,107 @@ def test_bitrix24_deals_by_their_api_names(ok, rows):
         ("lost", 12000, "EUR"),
     ]
     assert (deals[0]["created_on"], deals[0]["due_date"]) == ("2026-03-02", "2026-12-04")
+
+
+ODOO = EXPORTS / "odoo_crm_lead.csv"
+VTIGER = EXPORTS / "vtiger_potentials.csv"
+
+
+def test_an_odoo_crm_lead_export(ok, rows):
+    result = ok("import", "opps", str(ODOO), "--create-accounts")
+
+    assert result.stderr.startswith(
+        "Columns: 'id' -> external_id, 'partner_name' -> account, 'expected_revenue' -> amount, "
+        "'stage_id' -> status, 'date_deadline' -> due_date, 'create_date' -> created_on, "
+        "'date_closed' -> closed_on, 'currency_id' -> currency\n"
+        "Ignored columns (no opportunity field matches them): 'user_id', 'team_id', 'active'. "
+        "Import one with --map COLUMN=FIELD.\n"
+    )
+    assert (
+        "Stages read as the nearest colibri status: 'New' (10%) -> analysis, 'Qualified' (30%) "
+        "-> analysis, 'Proposition' (60%) -> quote. Give another with --status-map "
+        "STAGE=STATUS.\n"
+    ) in result.stderr
+    deals = rows(DEALS)
+    assert len(deals) == 21
+    assert deals[:4] == [
+        {
+            "external_id": "__export__.crm_lead_40_0000c1d2",
+            "name": "CRM rollout 1",
+            "account": "Grupo Azteca",
+            "amount": 3000,
+            "currency": "EUR",
+            "status": "analysis",
+            "probability": None,
+            "due_date": "2026-12-04",
+            "created_on": "2026-03-02",
+            "closed_on": None,
+            "close_reason": None,
+        },
+        {
+            "external_id": "__export__.crm_lead_41_0001c1d2",
+            "name": "Support renewal 2",
+            "account": "Andes Café",
+            "amount": 10000,
+            "currency": "EUR",
+            "status": "analysis",
+            "probability": 30,
+            "due_date": "2026-12-15",
+            "created_on": "2026-03-11",
+            "closed_on": None,
+            "close_reason": None,
+        },
+        {
+            "external_id": "__export__.crm_lead_42_0002c1d2",
+            "name": "Data migration 3",
+            "account": "Lima Textiles",
+            "amount": 17000,
+            "currency": "EUR",
+            "status": "quote",
+            "probability": 60,
+            "due_date": "2026-12-26",
+            "created_on": "2026-03-20",
+            "closed_on": None,
+            "close_reason": None,
+        },
+        {
+            "external_id": "__export__.crm_lead_43_0003c1d2",
+            "name": "Training 4",
+            "account": "Norte Energía",
+            "amount": 24000,
+            "currency": "EUR",
+            "status": "won",
+            "probability": None,
+            "due_date": "2026-05-08",
+            "created_on": "2026-03-29",
+            "closed_on": "2026-05-08",
+            "close_reason": None,
+        },
+    ]
+
+
+def test_a_vtiger_potentials_dump(ok, rows):
+    result = ok("import", "opps", str(VTIGER), "--create-accounts")
+
+    assert result.stderr.startswith(
+        "Columns: 'potential_no' -> external_id, 'potentialname' -> name, 'related_to' -> "
+        "account, 'closingdate' -> due_date, 'sales_stage' -> status, 'leadsource' -> source, "
+        "'opportunity_type' -> type, 'createdtime' -> created_on\n"
+    )
+    assert (
+        "Stages read as the nearest colibri status: 'Prospecting' (10%) -> analysis, "
+        "'Qualification' (20%) -> analysis, 'Id. Decision Makers' (40%) -> quote, "
+        "'Perception Analysis' (50%) -> quote, 'Proposal or Price Quote' (65%) -> quote. Give "
+        "another with --status-map STAGE=STATUS.\n"
+    ) in result.stderr
+    deals = rows(DEALS)
+    assert [(d["external_id"], d["status"], d["amount"]) for d in deals[:8]] == [
+        ("POT1", "analysis", 3000),
+        ("POT2", "analysis", 10000),
+        ("POT3", "analysis", 17000),
+        ("POT4", "won", 24000),
+        ("POT5", "quote", 31000),
+        ("POT6", "quote", 38000),
+        ("POT7", "quote", 5000),
+        ("POT8", "lost", 12000),
+    ]
