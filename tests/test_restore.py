@@ -262,7 +262,8 @@ def test_in_french(cli, ok, db_path, saved, monkeypatch):
     [kept] = kept_copies(db_path)
     assert done.stderr == (
         f"{backup} restauré dans {db_path} : 10 comptes, 10 contacts, 60 opportunités, "
-        f"218 lignes d'historique, 49 tâches, 5 objectifs, 0 prévision annoncée, 0 taux de change.\n"
+        f"218 lignes d'historique, 49 tâches, 5 objectifs, 0 prévision annoncée, "
+        "0 taux de change.\n"
         f"La base remplacée est gardée dans {kept}.\n"
     )
 

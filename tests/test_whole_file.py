@@ -287,7 +287,8 @@ def test_an_unknown_table_key_or_column_is_refused(cli, tmp_path, document):
         2,
         f"Error: {source} has a table 'activities' that colibri does not know; nothing was "
         "imported. Its tables can be: database_identity, settings, statuses, accounts, "
-        "contacts, opportunities, opportunity_history, tasks, targets, forecast_calls, exchange_rates.\n",
+        "contacts, opportunities, opportunity_history, tasks, targets, forecast_calls, "
+        "exchange_rates.\n",
     )
 
     code, stderr, source = refused(cli, tmp_path, json.dumps({**document, "comment": "hi"}))
