@@ -29,16 +29,6 @@ RATES_LINE = (
 )
 
 
-@pytest.fixture
-def at(cli):
-    def run(day: str, *arguments: str, code: int = 0):
-        result = cli(*arguments, env={"COLIBRI_TODAY": day})
-        assert result.exit_code == code, result.output
-        return result
-
-    return run
-
-
 def opp(at, day, name, amount, currency, due, status):
     at(day, "opp", "create", name, "--account", "ACME", "--amount", amount,
        "--currency", currency, "--due", due, "--status", status)  # fmt: skip
