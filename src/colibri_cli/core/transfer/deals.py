@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from functools import partial
 
-from colibri_cli.core import history, money, opportunities, settings
+from colibri_cli.core import dates, history, money, opportunities, settings, tasks
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
@@ -210,6 +210,17 @@ class OpportunityImporter(ReferencingImporter):
         self.stage_probabilities: dict[str, set[int]] = {}
         """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
+        delay = dates.parse_period_delay(settings.get(conn, "follow-up-delay"))
+        self.recent_close = (self.today - delay).isoformat()
+        """A new closed row closed on this day or later is a close to follow up, as one
+        entered by `opp create` is: its follow-up would be due `follow-up-delay` after it."""
+        self.closes: list[tuple[int, str]] = []
+        """The deals this import closes (a recent close written, or an open deal an update
+        closes), with their status: each gets a follow-up task, or the advice to add one."""
+        self.unfollowed: list[tuple[int, str, dt.date]] = []
+        """Those without an open task, with the follow-up proposed (`look_back`)."""
+        self.follow_ups: list[dict] = []
+        """The follow-up tasks --follow-up added."""
         self.currency_like = self._currency_like()
         self.readers = self._readers()
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -590,6 +601,43 @@ class OpportunityImporter(ReferencingImporter):
     def finish(self) -> None:
         self.bulk.rebuild()
         self.inserted.restore()
+        if self.options.follow_up:
+            self.follow_ups = [
+                tasks.add(self.conn, title, due=due, opportunity=record_id)
+                for record_id, title, due in self.unfollowed
+            ]
+
+    def look_back(self) -> None:
+        self.unfollowed = self._unfollowed_closes()
+
+    def _unfollowed_closes(self) -> list[tuple[int, str, dt.date]]:
+        """The deals this import closed that have no open task, each with the follow-up
+        task a close on the command line proposes (its title and due date)."""
+        followed = set()
+        for chunk in chunks([record_id for record_id, _status in self.closes], 500):
+            marks = ", ".join("?" * len(chunk))
+            followed.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT opportunity_id FROM tasks WHERE done_on IS NULL "
+                    f"AND opportunity_id IN ({marks})",
+                    chunk,
+                )
+            )
+        proposed = []
+        for record_id, status in self.closes:
+            if record_id in followed:
+                continue
+            deal = self.conn.execute(
+                "SELECT a.name, o.closed_on FROM opportunities AS o "
+                "JOIN accounts AS a ON a.id = o.account_id WHERE o.id = ?",
+                (record_id,),
+            ).fetchone()
+            title, due = opportunities.follow_up_proposal(
+                self.conn, deal[0], self.kinds[status], dt.date.fromisoformat(deal[1])
+            )
+            proposed.append((record_id, title, due))
+        return proposed
 
     def _own_ids_still_there(self, batch: list[Opportunity]) -> set[int]:
         """The ids that rows give as this database's own ids of opportunities it still has."""
@@ -666,6 +714,8 @@ class OpportunityImporter(ReferencingImporter):
             if values.get("closed_on_due"):
                 self.closed_on_due.add(line)
             closed_on = values["closed_on"]
+            if closed_on >= self.recent_close:
+                self.closes.append((record_id, values["status"]))
             inserts.append(
                 self._row(
                     record_id,
@@ -755,6 +805,8 @@ class OpportunityImporter(ReferencingImporter):
         changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
         if changes and apply_changes(self.conn, "opportunities", record_id, changes):
             self._take_effect(existing, new, record_id)
+            if self.kinds[existing["status"]] == "open" != self.kinds[new["status"]]:
+                self.closes.append((record_id, new["status"]))
             self.result.updated += 1
             self._note_stage(opportunity.raw)
             self.names.add([(record_id, new["name"], new["account_id"])])
@@ -830,6 +882,9 @@ class OpportunityImporter(ReferencingImporter):
             # Rows in dollars beside rows without a currency: those may be dollars too.
             notice = _counted(self.setting_currency, SETTING_CURRENCY, currency=self.currency)
             result.notices.append(notice)
+        follow_up = self._follow_up_notice()
+        if follow_up:
+            result.notices.append(follow_up)
         if self.stages_read:
             shown = ", ".join(
                 f"{text!r}{self._stage_probability(text)} -> {key}"
@@ -842,6 +897,35 @@ class OpportunityImporter(ReferencingImporter):
                 ).format(stages=shown)
             )
 
+    def _follow_up_notice(self) -> str | None:
+        """What became of the follow-up of the deals this import closed: added with
+        --follow-up, or how to add them (a close on the command line asks for one)."""
+        count = len(self.unfollowed)
+        if not count or self.result.refused:
+            return None
+        number = format_number(count)
+        if self.options.dry_run:
+            forms = FOLLOW_UPS_TO_ADD if self.options.follow_up else NO_FOLLOW_UP_YET
+            return ngettext(*forms, count).format(count=number)
+        if self.follow_ups:
+            ids = ", ".join(str(task["id"]) for task in self.follow_ups[: Lines.SHOWN])
+            if count > Lines.SHOWN:
+                ids = _("{ids} and {more} more").format(
+                    ids=ids, more=format_number(count - Lines.SHOWN)
+                )
+            return ngettext(*FOLLOW_UPS_ADDED, count).format(count=number, ids=ids)
+        commands = [
+            "  " + opportunities.follow_up_command(record_id, title, due)
+            for record_id, title, due in self.unfollowed[:FOLLOW_UP_COMMANDS]
+        ]
+        if count > FOLLOW_UP_COMMANDS:
+            commands.append(
+                "  " + _("… and {more} more.").format(
+                    more=format_number(count - FOLLOW_UP_COMMANDS)
+                )
+            )
+        return "\n".join([ngettext(*NO_FOLLOW_UP, count).format(count=number), *commands])
+
     def _stage_probability(self, stage: str) -> str:
         """' (50%)', or ' (20-60%)', as the file gives a stage's probability, if it does."""
         given = self.stage_probabilities.get(stage)
@@ -851,6 +935,27 @@ class OpportunityImporter(ReferencingImporter):
         return f" ({low}%)" if low == high else f" ({low}-{high}%)"
 
 
+FOLLOW_UP_COMMANDS = 10
+"""The most `task add` commands the notice of closes without a follow-up shows."""
+NO_FOLLOW_UP = Np_(
+    "{count} deal this import closed has no follow-up task (a close on the command line asks "
+    "for one; --follow-up adds it at the import). Add it with:",
+    "{count} deals this import closed have no follow-up task (a close on the command line "
+    "asks for one; --follow-up adds them at the import). Add them with:",
+)
+NO_FOLLOW_UP_YET = Np_(
+    "{count} deal this import closes would have no follow-up task: --follow-up adds it.",
+    "{count} deals this import closes would have no follow-up task: --follow-up adds one "
+    "for each.",
+)
+FOLLOW_UPS_TO_ADD = Np_(
+    "{count} follow-up task would be added, for the deal this import closes.",
+    "{count} follow-up tasks would be added, one for each deal this import closes.",
+)
+FOLLOW_UPS_ADDED = Np_(
+    "{count} follow-up task added, for the deal this import closed (task {ids}).",
+    "{count} follow-up tasks added, one for each deal this import closed (tasks {ids}).",
+)
 ROUNDED = Np_(
     "{count} amount was rounded to a whole unit ({lines}).",
     "{count} amounts were rounded to a whole unit ({lines}).",

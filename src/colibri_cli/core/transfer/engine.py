@@ -77,6 +77,8 @@ class Options:
     skip_invalid: bool = False
     dry_run: bool = False
     rejects: Path | None = None
+    follow_up: bool = False
+    """Opportunities: add the follow-up task of each deal the import closes."""
 
     def __post_init__(self) -> None:
         if self.date_format is not None:
@@ -413,6 +415,7 @@ class Importer:
             if self.rejects:
                 self.rejects.discard()
             raise  # the command's transaction is rolled back
+        self.look_back()
         result = self.result
         result.misread = self.misread()
         result.refused = bool((result.rejected and not options.skip_invalid) or result.misread)
@@ -470,6 +473,10 @@ class Importer:
 
     def write(self, valid: list) -> None:
         raise NotImplementedError
+
+    def look_back(self) -> None:
+        """Take note of what the rows written did, before they stand or are rolled back
+        (a dry run, a refusal): nothing by default."""
 
     def finish(self) -> None:
         """Work left for the end of an import that stands (none by default)."""
