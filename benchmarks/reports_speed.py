@@ -49,6 +49,10 @@ COMMANDS = {
     "stats funnel": ["stats", "funnel"],
     "stats funnel --by source": ["stats", "funnel", "--by", "source"],
     "opp list --pushed 1 --format csv": ["opp", "list", "--pushed", "1", "--format", "csv"],
+    "pipeline --in EUR": ["pipeline", "--in", "EUR"],
+    "forecast --in EUR": ["forecast", "--in", "EUR"],
+    "forecast accuracy --in EUR": ["forecast", "accuracy", "--last", "12", "--in", "EUR"],
+    "stats --in EUR": ["stats", "--in", "EUR"],
 }
 
 
@@ -140,6 +144,15 @@ def generate(db: Path, size: int, seed: int = 2026) -> None:
         conn.executemany(
             "UPDATE opportunities SET status = ?, closed_on = ?, updated_at = ? WHERE id = ?",
             closings,
+        )
+        conn.executemany(  # a USD rate a quarter, for the reports converted with --in
+            "INSERT INTO exchange_rates (currency, rate, base, valid_from, set_at) "
+            "VALUES ('USD', ?, 'EUR', ?, ?)",
+            (
+                (f"0.{88 + quarter % 8}", day, f"{day}T09:00:00")
+                for quarter in range(24)
+                for day in [dt.date(2021 + quarter // 4, 1 + 3 * (quarter % 4), 1).isoformat()]
+            ),
         )
         conn.executemany(
             "INSERT INTO targets (period, currency, amount) VALUES (?, 'EUR', ?)",

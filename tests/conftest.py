@@ -94,3 +94,15 @@ def full_disk(tmp_path):
         yield folder
     finally:
         subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.fixture
+def at(cli):
+    """Run colibri on a given day (COLIBRI_TODAY); insist on the exit code, 0 by default."""
+
+    def run(day: str, *arguments: str, code: int = 0):
+        result = cli(*arguments, env={"COLIBRI_TODAY": day})
+        assert result.exit_code == code, result.output
+        return result
+
+    return run

@@ -23,16 +23,6 @@ NOW = "2026-11-02"
 
 
 @pytest.fixture
-def at(cli):
-    def run(day: str, *arguments: str, code: int = 0):
-        result = cli(*arguments, env={"COLIBRI_TODAY": day})
-        assert result.exit_code == code, result.output
-        return result
-
-    return run
-
-
-@pytest.fixture
 def story(at):
     at("2026-08-01", "account", "add", "ACME")
     at("2026-08-01", "opp", "create", "A", "--account", "ACME", "--amount", "10000",

@@ -253,6 +253,46 @@ def test_a_file_without_a_required_column_is_refused_before_any_row(cli):
         ("Date de clôture effective", "closed_on"),
         ("Motif de perte", "close_reason"),
         ("Deal Owner", None),
+        # Salesforce API names, Odoo, HubSpot, vTiger, Bitrix24
+        ("CurrencyIsoCode", "currency"),
+        ("Currency", "currency"),
+        ("Deal - Currency", "currency"),
+        ("currency_id", "currency"),
+        ("CURRENCY_ID", "currency"),
+        ("Devise", "currency"),
+        ("Monnaie", "currency"),
+        ("StageName", "status"),
+        ("CloseDate", "due_date"),
+        ("AccountId", "account_external_id"),
+        ("Account.Name", "account"),
+        ("CreatedDate", "created_on"),
+        ("LossReason", "close_reason"),
+        ("partner_name", "account"),
+        ("expected_revenue", "amount"),
+        ("planned_revenue", "amount"),
+        ("date_deadline", "due_date"),
+        ("stage_id", "status"),
+        ("date_closed", "closed_on"),
+        ("lost_reason_id", "close_reason"),
+        ("dealstage", "status"),
+        ("closedate", "due_date"),
+        ("createdate", "created_on"),
+        ("hs_object_id", "external_id"),
+        ("potentialname", "name"),
+        ("potential_no", "external_id"),
+        ("closingdate", "due_date"),
+        ("sales_stage", "status"),
+        ("related_to", "account"),
+        ("createdtime", "created_on"),
+        ("TITLE", "name"),
+        ("STAGE_ID", "status"),
+        ("CLOSEDATE", "due_date"),
+        ("DATE_CREATE", "created_on"),
+        # Yes/no columns are no dates
+        ("CLOSED", None),
+        ("IsClosed", None),
+        ("IsWon", None),
+        ("hs_is_closed", None),
     ],
 )
 def test_opportunity_headers(header, field):
@@ -264,6 +304,9 @@ def test_opportunity_headers(header, field):
     [
         (columns.ACCOUNTS, "Raison sociale", "name"),
         (columns.ACCOUNTS, "Ville", "city"),
+        (columns.ACCOUNTS, "BillingCity", "city"),
+        (columns.ACCOUNTS, "BillingCountry", "country"),
+        (columns.ACCOUNTS, "TITLE", "name"),
         (columns.ACCOUNTS, "Organization - ID", "external_id"),
         (columns.CONTACTS, "Prénom", "first_name"),
         (columns.CONTACTS, "Nom de famille", "last_name"),
@@ -277,6 +320,23 @@ def test_opportunity_headers(header, field):
 )
 def test_other_kinds_headers(kind, header, field):
     assert kind.field_for(header) == field
+
+
+def test_a_weighted_amount_gives_way_to_the_amount():
+    found = columns.match(columns.OPPORTUNITIES, ["Id", "ExpectedRevenue", "Amount", "StageName"])
+
+    assert found.fields == {"Id": "external_id", "Amount": "amount", "StageName": "status"}
+    assert found.ignored == ["ExpectedRevenue"]
+
+
+def test_two_columns_for_one_field_name_the_closer_one():
+    with pytest.raises(InvalidInput) as refused:
+        columns.match(columns.OPPORTUNITIES, ["Deal Value", "Amount"])
+
+    assert str(refused.value) == (
+        "The columns 'Deal Value' and 'Amount' are both read as amount: keep 'Amount', the "
+        "closer match, with --map 'Deal Value'= to ignore 'Deal Value'."
+    )
 
 
 def test_map_reads_a_column_as_a_field_or_ignores_it():
@@ -307,8 +367,8 @@ def test_map_reads_a_column_as_a_field_or_ignores_it():
         ),
         (
             [],
-            "The columns 'Nom' and 'Name' are both read as name: keep one, e.g. with "
-            "--map Name= to ignore 'Name'.",
+            "The columns 'Nom' and 'Name' are both read as name: keep 'Name', the closer "
+            "match, with --map Nom= to ignore 'Nom'.",
         ),
     ],
 )

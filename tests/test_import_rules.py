@@ -292,6 +292,100 @@ def test_status_map_and_closed_stage_names(ok, rows, acme):
     ]
 
 
+def test_other_crms_default_stages_go_to_the_nearest_status_with_their_probability(ok, rows, acme):
+    text = opps(
+        "S1,A,ACME,1,2027-01-10,Value Proposition,,,50",
+        "S2,B,ACME,1,2027-01-10,Id. Decision Makers,,,60",
+        "S3,C,ACME,1,2027-01-10,Id. Decision Makers,,,55",
+        "S4,D,ACME,1,2027-01-10,Perception Analysis,,,",
+        "S5,E,ACME,1,2027-01-10,Proposal or Price Quote,,,75",
+        "S6,F,ACME,1,2027-01-10,Negotiation/Review,,,90",
+        "S7,G,ACME,1,2027-01-10,PREPAYMENT_INVOICE,,,",
+        "S8,H,ACME,1,2027-01-10,NEW,,,",
+        "S9,I,ACME,1,2026-11-02,LOSE,2026-10-01,,",
+    )
+
+    result = ok("import", "opps", "-", input=text)
+
+    assert (
+        "Stages read as the nearest colibri status: 'Value Proposition' (50%) -> quote, "
+        "'Id. Decision Makers' (55-60%) -> quote, 'Perception Analysis' -> quote, "
+        "'Proposal or Price Quote' (75%) -> quote, 'Negotiation/Review' (90%) -> negotiation, "
+        "'PREPAYMENT_INVOICE' -> negotiation, 'NEW' -> analysis. Give another with "
+        "--status-map STAGE=STATUS.\n"
+    ) in result.stderr
+    found = rows("SELECT status, probability FROM opportunities ORDER BY id")
+    assert [(row["status"], row["probability"]) for row in found] == [
+        ("quote", 50),
+        ("quote", 60),
+        ("quote", 55),
+        ("quote", None),
+        ("quote", 75),
+        ("negotiation", 90),
+        ("negotiation", None),
+        ("analysis", None),
+        ("lost", None),
+    ]
+
+
+CURRENCIES_IGNORED = (
+    "Name,Account,Amount,Close Date,Stage,Moneda\n"
+    "A,ACME,1500,2027-01-10,quote,MXN\n"
+    "B,ACME,2500,2027-01-10,quote,COP\n"
+    "C,ACME,3500,2027-01-10,quote,\n"
+)
+
+
+def test_an_ignored_column_of_currency_codes_refuses_the_import(cli, rows, acme):
+    result = cli("import", "opps", "-", input=CURRENCIES_IGNORED)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Columns: 'Close Date' -> due_date, 'Stage' -> status\n"
+        "Ignored columns (no opportunity field matches them): 'Moneda'. Import one with "
+        "--map COLUMN=FIELD.\n"
+        "Error: Nothing was imported: the column 'Moneda' holds currency codes (COP, MXN) but "
+        "is ignored, so every amount would be taken in EUR, the currency setting. Import it "
+        "with --map Moneda=currency (or --map Moneda= if it is not the currency of the "
+        "amounts).\n"
+    )
+    assert rows("SELECT * FROM opportunities") == []
+
+
+@pytest.mark.parametrize(
+    ("options", "currencies"),
+    [
+        (("--map", "Moneda=currency"), ["MXN", "COP", "EUR"]),
+        (("--map", "Moneda="), ["EUR", "EUR", "EUR"]),
+        (("--default", "currency=USD"), ["USD", "USD", "USD"]),
+    ],
+)
+def test_a_column_of_currency_codes_is_read_or_ignored_as_told(ok, rows, acme, options, currencies):
+    ok("import", "opps", "-", *options, input=CURRENCIES_IGNORED)
+
+    assert [row["currency"] for row in rows("SELECT currency FROM opportunities")] == currencies
+
+
+def test_a_column_of_the_settings_currency_alone_misleads_nobody(ok, rows, acme):
+    text = "Name,Account,Amount,Close Date,Stage,Moneda\nA,ACME,1500,2027-01-10,quote,EUR\n"
+
+    ok("import", "opps", "-", input=text)
+
+    assert rows("SELECT currency FROM opportunities") == [{"currency": "EUR"}]
+
+
+def test_salesforces_currency_iso_code_is_the_currency(ok, rows, acme):
+    text = (
+        "Name,Account,Amount,CloseDate,StageName,CurrencyIsoCode,IsClosed\n"
+        "A,ACME,1500,2027-01-10,Prospecting,MXN,false\n"
+        "B,ACME,2500,2027-01-10,Prospecting,PEN,false\n"
+    )
+
+    ok("import", "opps", "-", input=text)
+
+    assert rows("SELECT currency FROM opportunities") == [{"currency": "MXN"}, {"currency": "PEN"}]
+
+
 def test_create_accounts_by_name_and_external_id(ok, rows):
     text = (
         "name,account,account_external_id,amount,due_date,status\n"

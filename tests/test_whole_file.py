@@ -28,7 +28,7 @@ REPORTS = [
 ]
 MOVED = (
     "10 accounts, 10 contacts, 60 opportunities, 221 history rows, 49 tasks, 5 targets, "
-    "0 forecast calls"
+    "0 forecast calls, 0 exchange rates"
 )
 
 
@@ -108,7 +108,7 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     assert list(document) == ["format", "version", "exported_at", "schema", "sequences", "tables"]
     assert document["format"] == "colibri" and document["version"] == 1
     assert document["exported_at"].startswith("2026-11-26T")
-    assert document["schema"] == migrations.KNOWN[-1] == "m005_forecast_calls"
+    assert document["schema"] == migrations.KNOWN[-1] == "m006_exchange_rates"
     assert document["sequences"] == {
         "accounts": 10,
         "contacts": 10,
@@ -158,7 +158,7 @@ def test_the_file_reads_from_stdin_and_ids_are_never_given_again(ok, cli, tmp_pa
     assert result.exit_code == 0, result.output
     assert result.stderr.endswith(
         "Imported the whole database from stdin: 1 account, 0 contacts, 0 opportunities, "
-        "0 history rows, 0 tasks, 0 targets, 0 forecast calls.\n"
+        "0 history rows, 0 tasks, 0 targets, 0 forecast calls, 0 exchange rates.\n"
     )
     added = ok("--db", str(moved), "account", "add", "Initech")
     assert added.stderr == "Added account Initech (id 3).\n"  # 2 was Globex's
@@ -229,7 +229,7 @@ def refused(cli, tmp_path, content: str | bytes) -> tuple[int, str, str]:
     assert result.stdout == ""
     assert dump(target) == before
     assert all(not before[table] for table in DATA_TABLES)
-    assert len(before["triggers"]) == 5  # the history's three, and the two that keep calls
+    assert len(before["triggers"]) == 7  # the history's three, two that keep calls, two rates
     return result.exit_code, result.stderr, str(source)
 
 
@@ -287,7 +287,8 @@ def test_an_unknown_table_key_or_column_is_refused(cli, tmp_path, document):
         2,
         f"Error: {source} has a table 'activities' that colibri does not know; nothing was "
         "imported. Its tables can be: database_identity, settings, statuses, accounts, "
-        "contacts, opportunities, opportunity_history, tasks, targets, forecast_calls.\n",
+        "contacts, opportunities, opportunity_history, tasks, targets, forecast_calls, "
+        "exchange_rates.\n",
     )
 
     code, stderr, source = refused(cli, tmp_path, json.dumps({**document, "comment": "hi"}))
@@ -376,7 +377,7 @@ def test_in_french(ok, cli, tmp_path, monkeypatch):
 
     assert out.stderr == (
         f"Base entière exportée dans {exported} : 1 compte, 0 contact, 0 opportunité, "
-        "0 ligne d'historique, 0 tâche, 0 objectif, 0 prévision annoncée.\n"
+        "0 ligne d'historique, 0 tâche, 0 objectif, 0 prévision annoncée, 0 taux de change.\n"
     )
     assert refusal.exit_code == 4
     assert refusal.stderr == (

@@ -152,6 +152,7 @@ PLURALS = {
     "won or lost deals": Np_("{count} won or lost deal", "{count} won or lost deals"),
     "pushes": Np_("{count} push", "{count} pushes"),
     "forecast calls": Np_("{count} forecast call", "{count} forecast calls"),
+    "exchange rates": Np_("{count} exchange rate", "{count} exchange rates"),
     "periods": Np_("{count} period", "{count} periods"),
 }
 """Counted nouns, by their English plural (or table name)."""

@@ -18,6 +18,7 @@ from colibri_cli.cli import (
     context,
     demo,
     opportunities,
+    rates,
     reports,
     stats,
     statuses,
@@ -222,6 +223,7 @@ app.command("pipeline")(reports.pipeline)
 app.add_typer(reports.forecast_app, name="forecast")
 app.add_typer(stats.app, name="stats")
 app.add_typer(reports.target_app, name="target")
+app.add_typer(rates.app, name="rate")
 app.add_typer(config.app, name="config")
 app.command("demo")(demo.demo)
 app.add_typer(transfer.import_app, name="import")

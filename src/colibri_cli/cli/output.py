@@ -26,7 +26,7 @@ import typer
 from colibri_cli import i18n
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import json_text, visible
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, language
 
 TABLE_LIMIT = 100
 UNBROKEN = {
@@ -201,6 +201,11 @@ def render_record(
         write_csv([record], fields)
     else:
         _print_record(record, labels, sections)
+
+
+def decimal_text(value: float | str) -> str:
+    """66.5 (or "0.92") as Python writes it, "66,5" ("0,92") in French."""
+    return str(value).replace(".", ",") if language() == "fr" else str(value)
 
 
 def render_report(

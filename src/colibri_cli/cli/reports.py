@@ -23,6 +23,7 @@ from colibri_cli.cli.output import (
     thousands,
     warn,
 )
+from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.core import calibrated as calibrated_forecast
 from colibri_cli.core import (
     calibration,
@@ -142,6 +143,7 @@ def pipeline(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As the pipeline stood at the end of this day.")
     ] = None,
+    currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Open deals by status, month, quarter or account.
@@ -160,11 +162,16 @@ def pipeline(
         warn_unknown_statuses(conn)
         day = past_day(conn, as_of)
         report = reports.pipeline(
-            conn, by, LISTED if output is OutputFormat.table else None, as_of=day
+            conn,
+            by,
+            LISTED if output is OutputFormat.table else None,
+            as_of=day,
+            into=conversion(conn, currency),
         )
     render_report(
         report, output, rows=_pipeline_rows(report), fields=PIPELINE_FIELDS, draw=_draw_pipeline
     )
+    note_conversion(report, output)
 
 
 def _pipeline_rows(report: dict) -> list[dict]:
@@ -328,6 +335,7 @@ def forecast(
         str | None, typer.Option("--as-of", help="As the forecast stood at the end of this day.")
     ] = None,
     calibrated: CalibratedOption = False,
+    currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """What will close and when, against your targets.
@@ -337,8 +345,8 @@ def forecast(
     Example: colibri forecast --period quarter --periods 4
     """
     if ctx.invoked_subcommand:
-        given = (kind, count, start, as_of, calibrated, output)
-        if given != ("month", None, None, None, False, OutputFormat.table):
+        given = (kind, count, start, as_of, calibrated, currency, output)
+        if given != ("month", None, None, None, False, None, OutputFormat.table):
             hint = _("give the options after `{command}`: colibri forecast {command} --period …")
             raise typer.BadParameter(hint.format(command=ctx.invoked_subcommand))
         return
@@ -352,7 +360,12 @@ def forecast(
         day = past_day(conn, as_of)
         compute = calibrated_forecast.forecast if calibrated else reports.forecast
         report = compute(
-            conn, kind=kind, count=count or (6 if kind == "month" else 4), first=first, as_of=day
+            conn,
+            kind=kind,
+            count=count or (6 if kind == "month" else 4),
+            first=first,
+            as_of=day,
+            into=conversion(conn, currency),
         )
     render_report(
         report,
@@ -361,6 +374,7 @@ def forecast(
         fields=(*FORECAST_FIELDS, *(("calibrated",) if calibrated else ())),
         draw=_draw_forecast,
     )
+    note_conversion(report, output)
 
 
 def _draw_forecast(report: dict) -> None:
@@ -481,6 +495,7 @@ def accuracy(
         bool, typer.Option("--details", help="List the deals that slipped.")
     ] = False,
     calibrated: CalibratedOption = False,
+    currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """How reliable past forecasts were: forecast at each period's start against what was won.
@@ -491,7 +506,9 @@ def accuracy(
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
         compute = calibrated_forecast.accuracy if calibrated else reports.accuracy
-        report = compute(conn, kind=kind, last=last, details=details)
+        report = compute(
+            conn, kind=kind, last=last, details=details, into=conversion(conn, currency)
+        )
     if report["left_out"]:
         say(_history_note(report))
     fields = (
@@ -515,6 +532,7 @@ def accuracy(
         fields=fields,
         draw=lambda data: _draw_accuracy(data, details),
     )
+    note_conversion(report, output)
 
 
 @forecast_app.command("call")

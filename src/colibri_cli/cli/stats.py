@@ -10,6 +10,7 @@ from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    decimal_text,
     figures_table,
     plural,
     render_report,
@@ -17,10 +18,11 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
+from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import funnel, inputs, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, Nc_, _, format_decimal, language
+from colibri_cli.i18n import N_, Nc_, _, format_decimal
 
 app = typer.Typer()
 OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
@@ -38,6 +40,7 @@ def closed_business(
             "--until", help="Only deals closed on or before this date, as they stood then."
         ),
     ] = None,
+    currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Win rate, deal size, sales cycle and loss reasons; `stats slippage` for due dates.
@@ -50,7 +53,7 @@ def closed_business(
         warn_unknown_statuses(conn)
         first = inputs.read_date(conn, since, field=N_("--since date")) if since else None
         last = past_day(conn, until, "--until")
-        report = stats.stats(conn, first, last)
+        report = stats.stats(conn, first, last, conversion(conn, currency))
     render_report(
         report,
         output,
@@ -58,6 +61,7 @@ def closed_business(
         fields=("metric", "key", "currency", "value"),
         draw=_draw_stats,
     )
+    note_conversion(report, output)
 
 
 def _stats_rows(report: dict) -> list[dict]:
@@ -111,11 +115,6 @@ def _stats_rows(report: dict) -> list[dict]:
     return rows
 
 
-def _decimal_text(value: float) -> str:
-    """66.5 as Python writes it, "66,5" in French."""
-    return str(value).replace(".", ",") if language() == "fr" else str(value)
-
-
 def _draw_stats(report: dict) -> None:
 
     console = stdout_console()
@@ -151,7 +150,7 @@ def _draw_stats(report: dict) -> None:
     if cycle["median_days"] is not None:
         console.print(
             _("Median sales cycle: {days} days (creation to close, {deals})").format(
-                days=_decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
+                days=decimal_text(cycle["median_days"]), deals=plural(cycle["count"], "won deals")
             )
         )
     if report["velocity"]:
@@ -305,7 +304,7 @@ def _draw_slippage(report: dict) -> None:
             statuses.display_label(row["status"], row["label"]),
             str(row["pushes"]),
             str(row["deals"]),
-            _decimal_text(row["median_days"]),
+            decimal_text(row["median_days"]),
             str(row["p90_days"]),
         )
     console.print(table)
@@ -438,7 +437,7 @@ def _draw_funnel(report: dict) -> None:
         table.add_row(
             *_where(report, step),
             *(_percent_cell(step[key]) for key in ("advanced_percent", "won_percent", "win_rate")),
-            _("n/a") if step["median_days"] is None else _decimal_text(step["median_days"]),
+            _("n/a") if step["median_days"] is None else decimal_text(step["median_days"]),
         )
     console.print(table)
     console.print("\n" + _("Amounts per currency"))
@@ -481,4 +480,4 @@ def _days(value: int | float) -> str:
     """ "12 days", "12.5 days" ("12,5 jours" in French)."""
     if isinstance(value, int):
         return plural(value, "days")
-    return _("{days} days").format(days=_decimal_text(value))
+    return _("{days} days").format(days=decimal_text(value))

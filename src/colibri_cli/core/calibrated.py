@@ -20,9 +20,19 @@ cutoff being the one that began before it and lasted until it.
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from fractions import Fraction
 
-from colibri_cli.core import calibration, clock, periods, records, reports, settings, slippage
+from colibri_cli.core import (
+    calibration,
+    clock,
+    periods,
+    rates,
+    records,
+    reports,
+    settings,
+    slippage,
+)
 
 NOW = "9999"
 """The cutoff after every history row: what is known today."""
@@ -228,6 +238,15 @@ def _corrected_sums(
     )
 
 
+def _converted(
+    summed: list[dict], into: rates.Conversion | None, day: Callable[[dict], str]
+) -> list[dict]:
+    """Corrected sums per currency, `into` one currency at the rates of their `day`."""
+    return rates.merged(
+        summed, into, key=("cutoff", "month"), converted=("weighted_x100",), day=day
+    )
+
+
 def forecast(conn: sqlite3.Connection, **options) -> dict:
     """`reports.forecast` with a `calibrated` figure on every row (won + corrected weighted,
     or the corrected weighted of the deals still overdue) and the corrections used."""
@@ -241,6 +260,7 @@ def forecast(conn: sqlite3.Connection, **options) -> dict:
     summed = _corrected_sums(
         conn, TODAY.format(state=state), {**params, "cutoff": cutoff, "day": day}, found, high
     )
+    summed = _converted(summed, options.get("into"), lambda _row: day)
     by_month: dict[tuple[str, str], int] = defaultdict(int)
     for row in summed:
         by_month[(row["month"], row["currency"])] += row["weighted_x100"]
@@ -276,7 +296,8 @@ def accuracy(conn: sqlite3.Connection, **options) -> dict:
         high = max(period.end for period in window.values()).isoformat()
         found = corrections(conn, list(starts))
         source = AT_STARTS.format(cutoffs=values.sql)
-        for row in _corrected_sums(conn, source, values.params, found, high):
+        summed = _corrected_sums(conn, source, values.params, found, high)
+        for row in _converted(summed, options.get("into"), lambda row: reports.eve(row["cutoff"])):
             label = starts[row["cutoff"]]
             if row["month"] != "overdue" and row["month"] in window[label].months():
                 corrected[(label, row["currency"])] += row["weighted_x100"]

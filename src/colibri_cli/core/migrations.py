@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 from colibri_cli.core.errors import DatabaseProblem
-from colibri_cli.i18n import _
+from colibri_cli.i18n import N_, _
 
 MIGRATION_SET = "colibri"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -384,6 +384,8 @@ OWN_TRIGGERS = (
     "opportunity_stamp_unstamped_change",
     "forecast_calls_are_never_changed",
     "forecast_calls_are_never_deleted",
+    "exchange_rates_are_never_changed",
+    "exchange_rates_are_never_deleted",
 )
 
 LIVE_OPPORTUNITIES = "deleted_at IS NULL"
@@ -482,6 +484,41 @@ def m005_forecast_calls(db) -> None:
         db.execute(statement)
 
 
+EXCHANGE_RATES = [
+    """
+    CREATE TABLE exchange_rates (
+        id INTEGER PRIMARY KEY,
+        currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+        rate TEXT NOT NULL CHECK (rate GLOB '[0-9]*' AND rate NOT GLOB '*[^0-9.]*'
+            AND rate NOT GLOB '*.*.*' AND rate NOT GLOB '*.' AND CAST(rate AS REAL) > 0),
+        base TEXT NOT NULL
+            CHECK (length(base) = 3 AND base = upper(base) AND base <> currency),
+        valid_from TEXT NOT NULL
+            CHECK (valid_from GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+        set_at TEXT NOT NULL CHECK (set_at GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T*')
+    )
+    """,
+    "CREATE INDEX exchange_rates_by_day ON exchange_rates (base, currency, valid_from)",
+    # A rate once set stays what it was: a later one for the same day replaces it, and the
+    # converted reports read their rates from these rows.
+    """
+    CREATE TRIGGER exchange_rates_are_never_changed BEFORE UPDATE ON exchange_rates
+    BEGIN SELECT RAISE(ABORT, 'an exchange rate is never changed: set a new one'); END
+    """,
+    """
+    CREATE TRIGGER exchange_rates_are_never_deleted BEFORE DELETE ON exchange_rates
+    BEGIN SELECT RAISE(ABORT, 'an exchange rate is never deleted: set a new one'); END
+    """,
+]
+
+
+def m006_exchange_rates(db) -> None:
+    """Exchange rates into the reporting currency, from a day on, for the reports that
+    convert every amount into one currency on request (`--in`)."""
+    for statement in EXCHANGE_RATES:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -505,6 +542,7 @@ SCHEMA = {
     "statuses": ("key", "label", "probability", "kind", "position"),
     "targets": ("period", "currency", "amount"),
     "forecast_calls": ("id", "period", "currency", "amount", "made_at"),
+    "exchange_rates": ("id", "currency", "rate", "base", "valid_from", "set_at"),
     "tasks": (
         "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
         "external_id", "created_at", "updated_at",
@@ -515,6 +553,14 @@ tests/test_tampered_store.py checks it against what the migrations make."""
 
 IDENTITY = re.compile(r"[0-9a-f]{8}")
 """What the migrations draw as a database's identity (m003)."""
+
+
+HISTORY_STOPS = N_("the history of opportunities would stop")
+TRIGGER_CONSEQUENCES = {
+    "forecast_calls": N_("forecast calls could be changed"),
+    "exchange_rates": N_("exchange rates could be changed"),
+}
+"""What a missing trigger of OWN_TRIGGERS lets happen, by the table it keeps."""
 
 
 def schema_problem(conn: sqlite3.Connection) -> str | None:
@@ -538,11 +584,7 @@ def schema_problem(conn: sqlite3.Connection) -> str | None:
                 )
     for trigger in OWN_TRIGGERS:
         if f"trigger:{trigger}" not in found:
-            consequence = (
-                _("forecast calls could be changed")
-                if trigger.startswith("forecast_calls")
-                else _("the history of opportunities would stop")
-            )
+            consequence = _(TRIGGER_CONSEQUENCES.get(trigger.split("_are_")[0], HISTORY_STOPS))
             return _("the trigger {trigger} is missing: {consequence}").format(
                 trigger=trigger, consequence=consequence
             )
@@ -558,6 +600,7 @@ STEPS = (
     m003_stable_ids,
     m004_trash_and_true_history,
     m005_forecast_calls,
+    m006_exchange_rates,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from fractions import Fraction
 
-from colibri_cli.core import calls, clock, periods, records, settings
+from colibri_cli.core import calls, clock, periods, rates, records, settings
 
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
@@ -91,10 +91,12 @@ def pipeline(
     by: str = "status",
     listed: int | None = None,
     as_of: dt.date | None = None,
+    into: rates.Conversion | None = None,
 ) -> dict:
     """Open opportunities grouped `by` status, month, quarter (of the due date) or account,
     with totals per currency, and the overdue and stale ones counted and listed (the
-    first `listed` of them, or all), today or as they stood at the end of `as_of`.
+    first `listed` of them, or all), today or as they stood at the end of `as_of`; `into`
+    one currency, at the rates of that day.
 
     Stale means unchanged, by any command, for `stale-days` days or more; as of a past
     day, unchanged in the history (which keeps the changes of status, amount, due date,
@@ -118,6 +120,7 @@ def pipeline(
         """,
         params,
     )
+    rows = _converted(rows, into, day, key=("grp", "label"))
     if by == "quarter":
         rows = _months_to_quarters(rows, _fiscal_start(conn))
     groups = [_finish_group(row) for row in rows]
@@ -129,7 +132,7 @@ def pipeline(
         ("o.updated_at < :before", {"before": stale_before}),
     )
     overdue, stale = (
-        _open_section(conn, state, condition, {**params, **more}, listed)
+        _open_section(conn, state, condition, {**params, **more}, listed, into, day)
         for condition, more in sections
     )
     return {
@@ -140,7 +143,32 @@ def pipeline(
         "totals": totals,
         "overdue": overdue,
         "stale": {"days": stale_days, **stale},
+        **_conversion(into),
     }
+
+
+def _converted(
+    rows: list[dict],
+    into: rates.Conversion | None,
+    day: dt.date,
+    key: tuple[str, ...],
+    summed: tuple[str, ...] = ("count",),
+) -> list[dict]:
+    """Open deals or their sums per currency, `into` one currency at the rates of `day`."""
+    return rates.merged(
+        rows,
+        into,
+        key=key,
+        summed=summed,
+        converted=("amount", "weighted_x100"),
+        day=lambda _row: day.isoformat(),
+    )
+
+
+def _conversion(into: rates.Conversion | None) -> dict:
+    """The `conversion` a converted report gives (what into, at which rates); nothing for a
+    report per currency."""
+    return {"conversion": into.described()} if into else {}
 
 
 def _months_to_quarters(rows: list[dict], fiscal_start: int) -> list[dict]:
@@ -170,7 +198,7 @@ def _finish_group(row: dict) -> dict:
         "label": row["label"] if row["label"] is not None else row["grp"],
         "currency": row["currency"],
         "count": row["count"],
-        "amount": row["amount"],
+        "amount": half_up(row["amount"]),
         "weighted": weighted(row["weighted_x100"]),
     }
 
@@ -190,7 +218,7 @@ def _totals(rows: Iterable[dict]) -> list[dict]:
         {
             "currency": total["currency"],
             "count": total["count"],
-            "amount": total["amount"],
+            "amount": half_up(total["amount"]),
             "weighted": weighted(total["weighted_x100"]),
         }
         for total in sorted(totals.values(), key=lambda total: total["currency"])
@@ -198,10 +226,17 @@ def _totals(rows: Iterable[dict]) -> list[dict]:
 
 
 def _open_section(
-    conn: sqlite3.Connection, state: str, condition: str, params: dict, limit: int | None
+    conn: sqlite3.Connection,
+    state: str,
+    condition: str,
+    params: dict,
+    limit: int | None,
+    into: rates.Conversion | None,
+    day: dt.date,
 ) -> dict:
     """Totals per currency of the open opportunities of `state` meeting `condition`, and
-    the first `limit` of them (all without a limit), soonest due first."""
+    the first `limit` of them (all without a limit), soonest due first; `into` one
+    currency at the rates of `day`."""
     totals = records.fetch(
         conn,
         f"""
@@ -244,6 +279,8 @@ def _open_section(
         if keys
         else []
     )
+    totals = _converted(totals, into, day, key=())
+    listed = _converted(listed, into, day, key=("id",), summed=())
     return {"totals": _totals(totals), "opportunities": _finish_listing(listed)}
 
 
@@ -252,7 +289,9 @@ def _finish_listing(rows: list[dict]) -> list[dict]:
     finished = []
     for row in rows:
         shown = {key: value for key, value in row.items() if key != "weighted_x100"}
-        finished.append({**shown, "weighted": weighted(row["weighted_x100"])})
+        finished.append(
+            {**shown, "amount": half_up(row["amount"]), "weighted": weighted(row["weighted_x100"])}
+        )
     return finished
 
 
@@ -266,18 +305,30 @@ def forecast(
     count: int = 6,
     first: periods.Period | None = None,
     as_of: dt.date | None = None,
+    into: rates.Conversion | None = None,
 ) -> dict:
     """What will close and when: per period and currency, won, weighted, expected, commit,
-    best case, target and gap; open opportunities already past due on their own row."""
+    best case, target and gap; open opportunities already past due on their own row.
+
+    `into` one currency: open deals at the rates of the report's day, won deals at those
+    of their closing day, targets and calls at those of their period's first day."""
     fiscal_start = _fiscal_start(conn)
     day = as_of or clock.today()
     first = first or periods.containing(day, kind, fiscal_start)
     window = periods.series(first, count, fiscal_start)
-    figures = _forecast_figures(conn, window, day, as_of, fiscal_start)
-    overdue = _overdue_row(conn, day, as_of)
+    figures = _forecast_figures(conn, window, day, as_of, into)
+    overdue = _overdue_row(conn, day, as_of, into)
     moment = calls.end_of(as_of) if as_of else "9999"
-    called = calls.standing(conn, window, lambda _period: moment)
-    rows = _forecast_rows(conn, window, figures, called, {row["currency"] for row in overdue})
+    called = _per_period(calls.standing(conn, window, lambda _period: moment), window, into)
+    targets = _per_period(_targets(conn, window), window, into)
+    rows = _forecast_rows(
+        window,
+        figures,
+        targets,
+        called,
+        {row["currency"] for row in overdue},
+        into.into if into else settings.get(conn, "currency"),
+    )
     return {
         "date": clock.today().isoformat(),
         "as_of": as_of.isoformat() if as_of else None,
@@ -285,7 +336,26 @@ def forecast(
         "commit_threshold": settings.number(conn, "commit-threshold"),
         "periods": rows,
         "overdue": overdue,
+        **_conversion(into),
     }
+
+
+def _per_period(
+    amounts: dict[tuple[str, str], int],
+    window: list[periods.Period],
+    into: rates.Conversion | None,
+    day_before: bool = False,
+) -> dict[tuple[str, str], int]:
+    """Targets or calls per (period label, currency), `into` one currency at the rates of
+    each period's first day (or of the day before it: when the period's forecast was made),
+    rounded half-up."""
+    if into is None:
+        return amounts
+    starts = {period.label: period.start - dt.timedelta(days=day_before) for period in window}
+    converted: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for (label, currency), amount in amounts.items():
+        converted[(label, into.into)] += into.convert(amount, currency, starts[label].isoformat())
+    return {key: half_up(amount) for key, amount in converted.items()}
 
 
 def _forecast_figures(
@@ -293,10 +363,10 @@ def _forecast_figures(
     window: list[periods.Period],
     day: dt.date,
     as_of: dt.date | None,
-    fiscal_start: int,
+    into: rates.Conversion | None,
 ) -> dict[tuple[str, str], dict]:
-    """Sums per (period label, currency). Open opportunities count from `day` on: those due
-    earlier are overdue, reported apart, never moved into a period."""
+    """Sums per (period label, currency), exact. Open opportunities count from `day` on:
+    those due earlier are overdue, reported apart, never moved into a period."""
     state, params = state_at(as_of)
     low, high = window[0].start.isoformat(), window[-1].end.isoformat()
     params = {
@@ -325,13 +395,24 @@ def _forecast_figures(
         conn,
         f"""
         WITH o AS ({state})
-        SELECT substr(o.closed_on, 1, 7) AS month, o.currency,
+        SELECT substr(o.closed_on, 1, 7) AS month, o.closed_on AS day, o.currency,
             sum(o.amount) AS won
         FROM o JOIN statuses AS s ON s.key = o.status
         WHERE s.kind = 'won' AND o.closed_on BETWEEN :start AND :high
-        GROUP BY month, o.currency
+        GROUP BY o.closed_on, o.currency
         """,
         params,
+    )
+    open_rows = rates.merged(
+        open_rows,
+        into,
+        key=("month",),
+        summed=("count",),
+        converted=("best_case", "weighted_x100", "commit_amount"),
+        day=lambda _row: day.isoformat(),
+    )
+    won_rows = rates.merged(
+        won_rows, into, key=("month",), converted=("won",), day=lambda row: row["day"]
     )
     by_month = {period_month: period for period in window for period_month in period.months()}
     figures: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(int))
@@ -339,10 +420,10 @@ def _forecast_figures(
         period = by_month.get(row["month"])
         if period is None:
             continue
-        into = figures[(period.label, row["currency"])]
+        into_period = figures[(period.label, row["currency"])]
         for field, value in row.items():
-            if field not in ("month", "currency"):
-                into[field] += value
+            if field not in ("month", "day", "currency"):
+                into_period[field] += value
     return figures
 
 
@@ -350,25 +431,25 @@ COVERAGE_KEYS = ("left_to_win", "coverage", "coverage_weighted")
 
 
 def _forecast_rows(
-    conn: sqlite3.Connection,
     window: list[periods.Period],
     figures: dict,
+    targets: dict,
     called: dict,
     overdue: set[str],
+    default_currency: str,
 ) -> list[dict]:
     """One row per period and currency: every currency with something in the window, a
     target or a call in it, or overdue opportunities (so that no currency shows only as
-    overdue)."""
-    targets = _targets(conn, window)
+    overdue); `default_currency` when there is none. Exact sums are rounded half-up here."""
     currencies = sorted(
         {currency for keyed in (figures, targets, called) for _period, currency in keyed} | overdue
-        or {settings.get(conn, "currency")}
+        or {default_currency}
     )
     rows = []
     for period in window:
         for currency in currencies:
             found = figures.get((period.label, currency), {})
-            won = found.get("won", 0)
+            won = half_up(found.get("won", 0))
             expected = won + weighted(found.get("weighted_x100", 0))
             target = targets.get((period.label, currency))
             rows.append(
@@ -381,8 +462,8 @@ def _forecast_rows(
                     "won": won,
                     "weighted": weighted(found.get("weighted_x100", 0)),
                     "expected": expected,
-                    "commit": won + found.get("commit_amount", 0),
-                    "best_case": won + found.get("best_case", 0),
+                    "commit": half_up(found.get("won", 0) + found.get("commit_amount", 0)),
+                    "best_case": half_up(found.get("won", 0) + found.get("best_case", 0)),
                     "target": target,
                     "gap": None if target is None else target - expected,
                     "call": called.get((period.label, currency)),
@@ -409,7 +490,9 @@ def _coverage(target: int | None, won: int, found: dict) -> dict:
     }
 
 
-def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) -> list[dict]:
+def _overdue_row(
+    conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None, into: rates.Conversion | None
+) -> list[dict]:
     state, params = state_at(as_of)
     rows = records.fetch(
         conn,
@@ -429,6 +512,14 @@ def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) 
             "threshold": settings.number(conn, "commit-threshold"),
         },
     )
+    rows = rates.merged(
+        rows,
+        into,
+        key=(),
+        summed=("count",),
+        converted=("amount", "weighted_x100", "commit_amount"),
+        day=lambda _row: day.isoformat(),
+    )
     return [
         {
             "period": "overdue",
@@ -439,8 +530,8 @@ def _overdue_row(conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None) 
             "won": 0,
             "weighted": weighted(row["weighted_x100"]),
             "expected": weighted(row["weighted_x100"]),
-            "commit": row["commit_amount"],
-            "best_case": row["amount"],
+            "commit": half_up(row["commit_amount"]),
+            "best_case": half_up(row["amount"]),
             "target": None,
             "gap": None,
             "call": None,
@@ -474,13 +565,22 @@ def _targets(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
 
 
 def accuracy(
-    conn: sqlite3.Connection, *, kind: str = "month", last: int = 6, details: bool = False
+    conn: sqlite3.Connection,
+    *,
+    kind: str = "month",
+    last: int = 6,
+    details: bool = False,
+    into: rates.Conversion | None = None,
 ) -> dict:
     """For each of the `last` completed periods: the expected amount forecast at the end of
     the day before it began, against what was actually won in it, and what slipped.
 
     Only periods that had a forecast count: those that began after the history's first day
-    (a database begun on 2026-11-30 made no forecast for 2026-11)."""
+    (a database begun on 2026-11-30 made no forecast for 2026-11).
+
+    `into` one currency: the forecast, what slipped and the call at the rates of the day
+    the forecast was made (the day before the period), what was won at those of its
+    closing day."""
     fiscal_start = _fiscal_start(conn)
     current = periods.containing(clock.today(), kind, fiscal_start)
     window = periods.series(periods.following(current, -last, fiscal_start), last, fiscal_start)
@@ -497,14 +597,15 @@ def accuracy(
         "left_out": last - len(window),
     }
     if not window:
-        return {**report, "periods": [], "summary": []}
-    forecasts = _forecasts_at_start(conn, window, fiscal_start)
-    actuals = _actuals(conn, window)
+        return {**report, "periods": [], "summary": [], **_conversion(into)}
+    forecasts = _forecasts_at_start(conn, window, fiscal_start, into)
+    actuals = _actuals(conn, window, into)
     called = calls.standing(conn, window, lambda period: period.start.isoformat())
-    slipped = _slipped(conn, window, fiscal_start) if details else {}
+    called = _per_period(called, window, into, day_before=True)
+    slipped = _slipped(conn, window, fiscal_start, into) if details else {}
     currencies = sorted(
         {currency for keyed in (forecasts, actuals, called) for _period, currency in keyed}
-    ) or [settings.get(conn, "currency")]
+    ) or [into.into if into else settings.get(conn, "currency")]
     rows = []
     for period in window:
         for currency in currencies:
@@ -522,7 +623,7 @@ def accuracy(
                 "error": error,
                 "error_pct": error_percent(error, actual),
                 "slipped_count": predicted.get("slipped_count", 0),
-                "slipped_amount": predicted.get("slipped_amount", 0),
+                "slipped_amount": half_up(predicted.get("slipped_amount", 0)),
                 "call": call,
                 "call_error": call_error,
                 "call_error_pct": error_percent(call_error, actual),
@@ -530,7 +631,8 @@ def accuracy(
             if details:
                 row["slipped"] = slipped.get((period.label, currency), [])
             rows.append(row)
-    return {**report, "periods": rows, "summary": _accuracy_summary(rows, currencies)}
+    summary = _accuracy_summary(rows, currencies)
+    return {**report, "periods": rows, "summary": summary, **_conversion(into)}
 
 
 def _history_start(conn: sqlite3.Connection) -> str | None:
@@ -584,11 +686,15 @@ def _forecast_query(window: list[periods.Period], fiscal_start: int, select: str
 
 
 def _forecasts_at_start(
-    conn: sqlite3.Connection, window: list[periods.Period], fiscal_start: int
+    conn: sqlite3.Connection,
+    window: list[periods.Period],
+    fiscal_start: int,
+    into: rates.Conversion | None,
 ) -> dict:
     """Per (period, currency): sum of amount * probability of the opportunities open and
     due in the period as they stood at the end of the day before it, and the count and
-    amount of those among them that were not won in it (slipped)."""
+    amount of those among them that were not won in it (slipped); `into` one currency at
+    the rates of that day."""
     sql, params = _forecast_query(
         window,
         fiscal_start,
@@ -600,14 +706,30 @@ def _forecasts_at_start(
         """,
     )
     labels = _labels_by_start(window)
-    return {
-        (labels[row.pop("period_start")], row.pop("currency")): row
-        for row in records.fetch(conn, sql, params)
-    }
+    rows = rates.merged(
+        records.fetch(conn, sql, params),
+        into,
+        key=("period_start",),
+        summed=("slipped_count",),
+        converted=("weighted_x100", "slipped_amount"),
+        day=lambda row: eve(row["period_start"]),
+    )
+    return {(labels[row.pop("period_start")], row.pop("currency")): row for row in rows}
 
 
-def _slipped(conn: sqlite3.Connection, window: list[periods.Period], fiscal_start: int) -> dict:
-    """The opportunities due in each period at its start that were not won in it."""
+def eve(start: str) -> str:
+    """The day a period's forecast was made: the eve of its `start`."""
+    return (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+
+
+def _slipped(
+    conn: sqlite3.Connection,
+    window: list[periods.Period],
+    fiscal_start: int,
+    into: rates.Conversion | None,
+) -> dict:
+    """The opportunities due in each period at its start that were not won in it; `into`
+    one currency at the rates of the day before the period."""
     sql, params = _forecast_query(
         window,
         fiscal_start,
@@ -619,7 +741,15 @@ def _slipped(conn: sqlite3.Connection, window: list[periods.Period], fiscal_star
     )
     labels = _labels_by_start(window)
     found: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in records.fetch(conn, sql, params):
+    listed = rates.merged(
+        records.fetch(conn, sql, params),
+        into,
+        key=("period_start", "id"),
+        converted=("amount",),
+        day=lambda row: eve(row["period_start"]),
+    )
+    for row in listed:
+        row["amount"] = half_up(row["amount"])
         found[(labels[row.pop("period_start")], row.pop("currency"))].append(row)
     return found
 
@@ -628,27 +758,33 @@ def _labels_by_start(window: list[periods.Period]) -> dict[str, str]:
     return {period.start.isoformat(): period.label for period in window}
 
 
-def _actuals(conn: sqlite3.Connection, window: list[periods.Period]) -> dict:
+def _actuals(
+    conn: sqlite3.Connection, window: list[periods.Period], into: rates.Conversion | None
+) -> dict:
     """What was won in each period: the deals won in it, as they are now (a close entered
-    late counts on its day), but for those moved to the trash before the period ended."""
+    late counts on its day), but for those moved to the trash before the period ended;
+    `into` one currency at the rates of each closing day, rounded half-up."""
     rows = records.fetch(
         conn,
         """
-        SELECT substr(o.closed_on, 1, 7) AS month, o.currency, sum(o.amount) AS won,
+        SELECT o.closed_on AS day, o.currency, sum(o.amount) AS won,
             substr(o.deleted_at, 1, 10) AS deleted_on
         FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
         WHERE s.kind = 'won' AND o.closed_on BETWEEN :start AND :end
-        GROUP BY month, o.currency, deleted_on
+        GROUP BY o.closed_on, o.currency, deleted_on
         """,
         {"start": window[0].start.isoformat(), "end": window[-1].end.isoformat()},
     )
     by_month = {month: period for period in window for month in period.months()}
-    actuals: dict[tuple[str, str], int] = defaultdict(int)
+    actuals: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
     for row in rows:
-        period = by_month[row["month"]]
+        period = by_month[row["day"][:7]]
         if row["deleted_on"] is None or row["deleted_on"] > period.end.isoformat():
-            actuals[(period.label, row["currency"])] += row["won"]
-    return actuals
+            won, currency = row["won"], row["currency"]
+            if into:
+                won, currency = into.convert(won, currency, row["day"]), into.into
+            actuals[(period.label, currency)] += won
+    return {key: half_up(won) for key, won in actuals.items()}
 
 
 def error_percent(error: int | None, actual: int) -> float | None:

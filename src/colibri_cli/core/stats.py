@@ -4,9 +4,10 @@ and the reasons deals were lost or cancelled."""
 import datetime as dt
 import sqlite3
 import statistics
+from collections import defaultdict
 from fractions import Fraction
 
-from colibri_cli.core import clock, records
+from colibri_cli.core import clock, rates, records
 from colibri_cli.core.reports import half_up, state_at
 
 CLOSED = """
@@ -20,7 +21,10 @@ class _Span:
     """The closed deals `stats` looks at: closed between `since` and `until` (inclusive),
     as they are now or, with `until`, as they stood at the end of that day."""
 
-    def __init__(self, since: dt.date | None, until: dt.date | None) -> None:
+    def __init__(
+        self, since: dt.date | None, until: dt.date | None, into: rates.Conversion | None
+    ) -> None:
+        self.into = into
         self.state, state_params = state_at(until)
         self.closed = CLOSED.format(state=self.state)
         self.params = {
@@ -31,12 +35,16 @@ class _Span:
 
 
 def stats(
-    conn: sqlite3.Connection, since: dt.date | None = None, until: dt.date | None = None
+    conn: sqlite3.Connection,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    into: rates.Conversion | None = None,
 ) -> dict:
     """Figures over the opportunities closed from `since` to `until` (all of them by
     default), as they stood at the end of `until`; time in status over the stays that
-    began on or after `since`, counted up to `until`."""
-    span = _Span(since, until)
+    began on or after `since`, counted up to `until`. `into` one currency: each won
+    amount at the rates of its closing day."""
+    span = _Span(since, until, into)
     win_rate, won, cycle = _win_rate(conn, span), _won_amounts(conn, span), _sales_cycle(conn, span)
     return {
         "date": clock.today().isoformat(),
@@ -48,6 +56,7 @@ def stats(
         "velocity": _velocity(conn, span, win_rate, won, cycle),
         "time_in_status": _time_in_status(conn, span, until or clock.today()),
         "reasons": _reasons(conn, span),
+        **({"conversion": into.described()} if into else {}),
     }
 
 
@@ -64,15 +73,19 @@ def _win_rate(conn: sqlite3.Connection, span: _Span) -> dict:
 
 def _won_amounts(conn: sqlite3.Connection, span: _Span) -> list[dict]:
     """Per currency: count, total, average and median of the won amounts, in whole units
-    (rounded half-up, like every amount)."""
+    (rounded half-up, like every amount); into one currency, each at its closing day's
+    rates."""
     by_currency: dict[str, list[Fraction]] = {}
     for row in records.fetch(
         conn,
-        f"SELECT currency, amount FROM ({span.closed}) WHERE kind = 'won'"
+        f"SELECT currency, amount, closed_on FROM ({span.closed}) WHERE kind = 'won'"
         " ORDER BY currency, amount",
         span.params,
     ):
-        by_currency.setdefault(row["currency"], []).append(_counted(row["amount"]))
+        amount, currency = _counted(row["amount"]), row["currency"]
+        if span.into:
+            amount, currency = span.into.convert(amount, currency, row["closed_on"]), span.into.into
+        by_currency.setdefault(currency, []).append(amount)
     return [
         {
             "currency": currency,
@@ -113,18 +126,18 @@ def _velocity(
     (now, or at the end of `until`) × win rate × average won amount ÷ median sales cycle,
     computed from the exact values of the figures above and rounded half-up to a whole
     unit. None, with the reason in `missing`, where an input is missing."""
-    open_deals = {
-        row["currency"]: row["count"]
-        for row in records.fetch(
-            conn,
-            f"""
-            SELECT o.currency, count(*) AS count
-            FROM ({span.state}) AS o JOIN statuses AS s ON s.key = o.status
-            WHERE s.kind = 'open' GROUP BY o.currency
-            """,
-            span.params,
-        )
-    }
+    counted = records.fetch(
+        conn,
+        f"""
+        SELECT o.currency, count(*) AS count
+        FROM ({span.state}) AS o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' GROUP BY o.currency
+        """,
+        span.params,
+    )
+    open_deals: dict[str, int] = defaultdict(int)
+    for row in counted:  # converted, every open deal counts in the one currency
+        open_deals[span.into.into if span.into else row["currency"]] += row["count"]
     won_by_currency = {row["currency"]: row for row in won}
     rows = []
     for currency in sorted(open_deals.keys() | won_by_currency.keys()):

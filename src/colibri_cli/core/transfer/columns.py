@@ -41,6 +41,12 @@ class Kind:
     """Each entry is a field, or alternatives of which one is enough (account or its id)."""
     prefixes: tuple[str, ...] = ()
     """Words a tool may put before every header of this kind ("Deal - Title")."""
+    yielding: tuple[str, ...] = ()
+    """Synonyms that give way to another column read as the same field: Salesforce's
+    ExpectedRevenue is the amount weighted, Odoo's expected_revenue the amount itself."""
+    besides: Mapping[str, str] = field(default_factory=dict)
+    """Synonyms that mean another field beside a column that takes their own: Bitrix24's
+    OPPORTUNITY is the amount when TITLE is the name."""
     lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +64,19 @@ class Kind:
     @property
     def fields(self) -> tuple[str, ...]:
         return self.export_columns + self.import_only
+
+    def rank(self, header: str) -> int:
+        """How closely a header names its field: lower is closer (the field's own name, then
+        its synonyms in the order they are listed)."""
+        word = self.word_of(header)
+        return next(number for number, key in enumerate(self.lookup) if key == word)
+
+    def besides_field(self, header: str) -> str | None:
+        """The field a header means beside another column of its own field, if any."""
+        return self.besides.get(self.word_of(header))
+
+    def yields(self, header: str) -> bool:
+        return self.word_of(header) in {normalize(word) for word in self.yielding}
 
     def field_for(self, header: str) -> str | None:
         """The field a header means, if any."""
@@ -94,6 +113,9 @@ _ACCOUNT_NAMES = (
     "customer",
     "customer name",
     "raison sociale",
+    "partner name",
+    "related to",
+    "company title",
 )
 _ACCOUNT_IDS = (
     "account id",
@@ -129,7 +151,7 @@ ACCOUNTS = Kind(
     ),
     import_only=(),
     synonyms={
-        "name": ("nom", "account", *_ACCOUNT_NAMES),
+        "name": ("nom", "account", "title", *_ACCOUNT_NAMES),
         "industry": ("secteur", "secteur d'activité", "sector", "industrie", "activité"),
         "email": _EMAIL,
         "phone": _PHONE,
@@ -144,8 +166,8 @@ ACCOUNTS = Kind(
             "company domain name",
             "domaine",
         ),
-        "city": ("ville", "town", "localité", "commune"),
-        "country": ("pays", "country/region", "country region"),
+        "city": ("ville", "town", "localité", "commune", "billing city"),
+        "country": ("pays", "country/region", "country region", "billing country"),
         "notes": _NOTES,
         "external_id": (*_IDS, *_ACCOUNT_IDS),
     },
@@ -221,6 +243,7 @@ OPPORTUNITIES = Kind(
             "libellé",
             "subject",
             "objet",
+            "potential name",
         ),
         "account": _ACCOUNT_NAMES,
         "account_external_id": _ACCOUNT_IDS,
@@ -246,8 +269,18 @@ OPPORTUNITIES = Kind(
             "total",
             "revenue",
             "chiffre d'affaires",
+            "expected revenue",
+            "planned revenue",
         ),
-        "currency": ("devise", "monnaie", "currency code", "code devise"),
+        "currency": (
+            "devise",
+            "monnaie",
+            "currency code",
+            "code devise",
+            "currency iso code",
+            "currency id",
+            "currency of value",
+        ),
         "due_date": (
             "due",
             "date d'échéance",
@@ -261,6 +294,7 @@ OPPORTUNITIES = Kind(
             "date prévue",
             "deadline",
             "date limite",
+            "date deadline",
         ),
         "status": (
             "statut",
@@ -272,6 +306,8 @@ OPPORTUNITIES = Kind(
             "étape de vente",
             "phase",
             "état",
+            "stage name",
+            "stage id",
         ),
         "probability": ("probabilité", "proba", "win probability", "deal probability"),
         "created_on": (
@@ -285,9 +321,10 @@ OPPORTUNITIES = Kind(
             "créé le",
             "deal created",
             "add time",
+            "date create",
+            "created time",
         ),
         "closed_on": (
-            "closed",
             "closed date",
             "date closed",
             "actual close date",
@@ -310,13 +347,14 @@ OPPORTUNITIES = Kind(
             "motif",
             "motif de perte",
             "raison de la perte",
+            "lost reason id",
         ),
         "source": ("lead source", "origine", "provenance", "canal"),
         "type": ("opportunity type", "deal type", "type d'affaire", "type d'opportunité"),
         "description": ("détails", "details"),
         "tags": ("tag", "étiquettes", "étiquette", "labels", "label", "mots-clés"),
         "notes": _NOTES,
-        "external_id": (*_IDS, "opportunity id", "deal id"),
+        "external_id": (*_IDS, "opportunity id", "deal id", "object id", "potential no"),
     },
     required=(
         ("name",),
@@ -325,7 +363,9 @@ OPPORTUNITIES = Kind(
         ("due_date",),
         ("status",),
     ),
-    prefixes=("deal", "opportunity", "opportunite", "affaire"),
+    prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
+    yielding=("expected revenue", "planned revenue"),
+    besides={"opportunity": "amount"},
 )
 
 TASKS = Kind(
@@ -488,12 +528,42 @@ def match(
                 fields[outcome] = "outcome"
                 fields[twin if outcome == header else header] = name
                 continue
+        free = twin is not None and header not in chosen and twin not in chosen
+        if free and kind.yields(header) != kind.yields(twin):
+            kept, left = (twin, header) if kind.yields(header) else (header, twin)
+            fields.pop(left, None)
+            fields[kept] = name
+            ignored.append(left)
+            continue
+        moved = free and next(
+            (
+                column
+                for column in (header, twin)
+                if kind.besides_field(column) not in (None, *fields.values())
+            ),
+            None,
+        )
+        if moved:
+            fields.pop(moved, None)
+            fields[twin if moved == header else header] = name
+            fields[moved] = kind.besides_field(moved)
+            continue
         if twin is not None:
+            better, worse = (
+                (header, twin) if kind.rank(header) < kind.rank(twin) else (twin, header)
+            )
             raise InvalidInput(
                 _(
-                    "The columns {first} and {second} are both read as {name}: "
-                    "keep one, e.g. with --map {column}= to ignore {second}."
-                ).format(first=repr(twin), second=repr(header), name=name, column=_shell(header))
+                    "The columns {first} and {second} are both read as {name}: keep {better}, "
+                    "the closer match, with --map {column}= to ignore {worse}."
+                ).format(
+                    first=repr(twin),
+                    second=repr(header),
+                    name=name,
+                    better=repr(better),
+                    worse=repr(worse),
+                    column=shell(worse),
+                )
             )
         fields[header] = name
     return Columns(fields, ignored)
@@ -530,5 +600,5 @@ def _quoted(headers: Sequence[str]) -> str:
     return ", ".join(repr(header) for header in headers)
 
 
-def _shell(text: str) -> str:
+def shell(text: str) -> str:
     return text if re.fullmatch(r"[\w.-]+", text) else f"'{text}'"

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from functools import partial
 
-from colibri_cli.core import history, opportunities, settings
+from colibri_cli.core import history, money, opportunities, settings
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
@@ -208,8 +208,11 @@ class OpportunityImporter(ReferencingImporter):
         self.currencies_given: set[str] = set()
         self.stages_read: dict[str, str] = {}
         """The stages of rows written that were read as the nearest status (OPEN_STAGES)."""
+        self.stage_probabilities: dict[str, set[int]] = {}
+        """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
         self.rounded_probability = Lines()
+        self.currency_like = self._currency_like()
         self.readers = self._readers()
         self.scan({"amount": self.amounts, "probability": self.probabilities})
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -217,6 +220,50 @@ class OpportunityImporter(ReferencingImporter):
         self.bulk_after = max(BULK_ROWS, self.start_max)
         self.inserted = TriggerInsert(conn, "opportunity_history_on_insert")
         self.closed = TriggerInsert(conn, "opportunity_history_on_update")
+
+    def _currency_like(self) -> dict[int, tuple[str, set[str]]]:
+        """The ignored columns of a CSV without a currency column, by position, each with
+        the currency codes its cells hold: one whose every cell is a code is the currency."""
+        if self.source.format != "csv" or "currency" in self.header_of:
+            return {}
+        index = {header: number for number, header in enumerate(self.source.headers)}
+        return {index[header]: (header, set()) for header in self.ignored}
+
+    def extract(self, record: Record) -> tuple[dict[str, str], set[str], list[Problem]]:
+        if self.currency_like:
+            self._watch_currencies(record.cells)
+        return super().extract(record)
+
+    def _watch_currencies(self, cells: list[str]) -> None:
+        for index, (_header, codes) in list(self.currency_like.items()):
+            cell = cells[index].strip() if index < len(cells) else ""
+            if cell in money.CURRENCIES:
+                codes.add(cell)
+            elif cell:
+                del self.currency_like[index]
+
+    def misread(self) -> str | None:
+        return super().misread() or self._ignored_currency()
+
+    def _ignored_currency(self) -> str | None:
+        """Why the amounts taken in the currency setting are not, if an ignored column
+        holds currency codes (Salesforce's CurrencyIsoCode under another name)."""
+        if "currency" in self.defaults or not self.setting_currency:
+            return None
+        for header, codes in self.currency_like.values():
+            if codes and codes != {self.currency}:
+                return _(
+                    "the column {column} holds currency codes ({codes}) but is ignored, so "
+                    "every amount would be taken in {currency}, the currency setting. Import "
+                    "it with --map {map}=currency (or --map {map}= if it is not the currency "
+                    "of the amounts)."
+                ).format(
+                    column=repr(header),
+                    codes=", ".join(sorted(codes)),
+                    currency=self.currency,
+                    map=cols.shell(header),
+                )
+        return None
 
     def check_default(self, name: str, text: str) -> None:
         if name in ("account", "account_external_id", "contact"):
@@ -447,6 +494,9 @@ class OpportunityImporter(ReferencingImporter):
         stage = raw.get("status")
         if stage in self.statuses.guessed:
             self.stages_read[stage] = self.statuses.guessed[stage]
+            if "probability" in raw:
+                probability = self.probabilities(raw["probability"])
+                self.stage_probabilities.setdefault(stage, set()).add(probability)
 
     def _add_new_contact(self, values: dict) -> None:
         """Add the contact --create-contacts gives the row, now that it is written (once,
@@ -806,13 +856,24 @@ class OpportunityImporter(ReferencingImporter):
             notice = _counted(self.setting_currency, SETTING_CURRENCY, currency=self.currency)
             result.notices.append(notice)
         if self.stages_read:
-            shown = ", ".join(f"{text!r} -> {key}" for text, key in self.stages_read.items())
+            shown = ", ".join(
+                f"{text!r}{self._stage_probability(text)} -> {key}"
+                for text, key in self.stages_read.items()
+            )
             result.notices.append(
                 _(
                     "Stages read as the nearest colibri status: {stages}. Give another with "
                     "--status-map STAGE=STATUS."
                 ).format(stages=shown)
             )
+
+    def _stage_probability(self, stage: str) -> str:
+        """' (50%)', or ' (20-60%)', as the file gives a stage's probability, if it does."""
+        given = self.stage_probabilities.get(stage)
+        if not given:
+            return ""
+        low, high = min(given), max(given)
+        return f" ({low}%)" if low == high else f" ({low}-{high}%)"
 
 
 ROUNDED = Np_(

@@ -459,7 +459,7 @@ class Importer:
                 self.rejects.discard()
             raise  # the command's transaction is rolled back
         result = self.result
-        result.misread = self.dates.misread()
+        result.misread = self.misread()
         result.refused = bool((result.rejected and not options.skip_invalid) or result.misread)
         result.kept = not options.dry_run and not result.refused
         if result.kept:
@@ -472,6 +472,10 @@ class Importer:
             result.rejects_path = self.rejects.finish(keep=result.kept)
         self.notices()
         return result
+
+    def misread(self) -> str | None:
+        """Why the whole file was read wrong, if it was: its dates in the other order."""
+        return self.dates.misread()
 
     def reject(self, record: Record, problems: list[Problem], defaulted: set[str]) -> None:
         self.result.rejected += 1

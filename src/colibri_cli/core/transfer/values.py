@@ -40,33 +40,43 @@ CLOSED_STAGES = {
     "closedwon": "won",
     "closed lost": "lost",
     "closedlost": "lost",
+    "lose": "lost",  # Bitrix24's LOSE and APOLOGY ("analyse the failure")
+    "apology": "lost",
 }
-# The open stages other CRMs start with (Salesforce, HubSpot, Pipedrive, French habits),
-# read as colibri's default open statuses, where the database still has them, when no
-# --status-map says otherwise; the import says which it read so.
+# The open stages of other CRMs' default pipelines (Salesforce and vTiger, HubSpot,
+# Pipedrive, Odoo, Bitrix24, French habits), read as colibri's default open statuses, where
+# the database still has them, when no --status-map says otherwise; the import says which
+# it read so. Each goes to the status nearest by its meaning (nothing proposed yet: analysis;
+# an offer made: quote; terms and signature: negotiation), then by its default probability,
+# and never before a stage its pipeline puts earlier: Salesforce's Value Proposition (50%),
+# Id. Decision Makers (60%) and Perception Analysis (70%) come before its Proposal/Price
+# Quote (75%), so they are quote (40%) like it, and Negotiation/Review (90%) negotiation.
 OPEN_STAGES = {
     **dict.fromkeys(
         (
-            "prospecting", "qualification", "needs analysis", "value proposition",
-            "id. decision makers", "id decision makers", "perception analysis", "lead in",
+            "prospecting", "qualification", "needs analysis", "lead in",
             "lead", "contact made", "demo scheduled", "needs defined", "qualified",
             "appointment scheduled", "appointmentscheduled", "qualified to buy",
-            "qualifiedtobuy", "discovery", "decouverte", "prospection", "qualifiee",
+            "qualifiedtobuy", "discovery", "decouverte", "prospection", "qualifiee", "new",
         ),
         "analysis",
     ),
     **dict.fromkeys(
         (
-            "proposal/price quote", "proposal", "proposal made", "proposal sent",
-            "presentation scheduled", "presentationscheduled", "proposition",
-            "proposition commerciale", "offre", "offre envoyee", "devis envoye",
+            "value proposition", "id. decision makers", "id decision makers",
+            "perception analysis", "proposal/price quote", "proposal or price quote",
+            "proposal", "proposal made", "proposal sent", "presentation scheduled",
+            "presentationscheduled", "proposition", "proposition commerciale", "offre",
+            "offre envoyee", "devis envoye", "preparation",
         ),
         "quote",
     ),
     **dict.fromkeys(
         (
-            "negotiation/review", "negotiations started", "decision maker bought-in",
-            "decisionmakerboughtin", "contract sent", "contractsent", "en negociation",
+            "negotiation/review", "negotiation or review", "negotiations started",
+            "decision maker bought-in", "decisionmakerboughtin", "contract sent",
+            "contractsent", "en negociation", "prepayment invoice", "executing",
+            "final invoice",
         ),
         "negotiation",
     ),
@@ -416,7 +426,7 @@ class StatusReader(Memo):
             closed = CLOSED_STAGES.get(" ".join(folded.replace("-", " ").split()))
             if closed and self._exists(closed):
                 return closed
-            guessed = OPEN_STAGES.get(" ".join(folded.split()))
+            guessed = OPEN_STAGES.get(" ".join(folded.replace("_", " ").split()))
             if guessed and self._exists(guessed):
                 self.guessed[text] = guessed
                 return guessed

@@ -75,6 +75,7 @@ TABLES = (
     Table("tasks", "id"),
     Table("targets", "period, currency"),
     Table("forecast_calls", "id", noun="forecast calls"),
+    Table("exchange_rates", "id", noun="exchange rates"),
 )
 """Everything the file holds, in the order it is loaded: a table after those it refers to."""
 BY_NAME = {table.name: table for table in TABLES}

@@ -1,0 +1,241 @@
+"""Other CRMs' exports as they write them (Salesforce's Data Export, HubSpot's and
+Bitrix24's deals by their API names) import with no option but --create-accounts: their
+headers, currencies and default stages are read, and the report says how."""
+
+from pathlib import Path
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+SF_ACCOUNTS = EXPORTS / "salesforce_Account.csv"
+SF_OPPORTUNITIES = EXPORTS / "salesforce_Opportunity.csv"
+HUBSPOT = EXPORTS / "hubspot_deals.csv"
+BITRIX = EXPORTS / "bitrix24_deals.csv"
+DEALS = """
+    SELECT o.external_id, o.name, a.name AS account, o.amount, o.currency, o.status,
+        o.probability, o.due_date, o.created_on, o.closed_on, o.close_reason
+    FROM opportunities AS o JOIN accounts AS a ON a.id = o.account_id ORDER BY o.id
+"""
+CLOSED_ON_DUE = (
+    "6 closed opportunities have no closing date: the due date was taken as the closing date "
+    "(lines 5, 9, 13, 17, 21 and 1 more).\n"
+)
+
+
+def test_a_salesforce_data_export_in_four_currencies(ok, rows):
+    accounts = ok("import", "accounts", str(SF_ACCOUNTS))
+    result = ok("import", "opps", str(SF_OPPORTUNITIES))
+
+    assert accounts.stderr.startswith(
+        "Columns: 'Id' -> external_id, 'BillingCity' -> city, 'BillingCountry' -> country\n"
+    )
+    assert result.stderr == (
+        "Columns: 'Id' -> external_id, 'AccountId' -> account_external_id, 'StageName' -> "
+        "status, 'CloseDate' -> due_date, 'LeadSource' -> source, 'CurrencyIsoCode' -> "
+        "currency, 'CreatedDate' -> created_on, 'LossReason' -> close_reason\n"
+        "Ignored columns (no opportunity field matches them): 'IsDeleted', 'RecordTypeId', "
+        "'IsPrivate', 'ExpectedRevenue', 'TotalOpportunityQuantity', 'NextStep', 'IsClosed', "
+        "'IsWon', 'ForecastCategoryName', 'CampaignId', 'HasOpportunityLineItem', "
+        "'Pricebook2Id', 'OwnerId', 'LastModifiedById', 'LastModifiedDate'. Import one with "
+        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + "12 open opportunities have a probability of "
+        "their own, not their status's (lines 4, 6, 7, 8, 12 and 7 more): they keep it until "
+        "their status changes (opp edit ID --probability '' gives it back to the status).\n"
+        "Stages read as the nearest colibri status: 'Prospecting' (10%) -> analysis, "
+        "'Qualification' (10%) -> analysis, 'Id. Decision Makers' (60%) -> quote, "
+        "'Perception Analysis' (70%) -> quote, 'Proposal/Price Quote' (75%) -> quote. Give "
+        "another with --status-map STAGE=STATUS.\n"
+        f"Imported opportunities from {SF_OPPORTUNITIES} (comma-separated CSV, UTF-8): "
+        "24 created, 0 updated, 0 skipped, 0 rejected.\n"
+    )
+    assert rows("SELECT name, city, country FROM accounts ORDER BY id")[:2] == [
+        {"name": "Grupo Azteca", "city": "Ciudad de México", "country": "Mexico"},
+        {"name": "Andes Café", "city": "Medellín", "country": "Colombia"},
+    ]
+    deals = rows(DEALS)
+    assert [(d["currency"], d["amount"]) for d in deals[:4]] == [
+        ("MXN", 3000),
+        ("COP", 10000000),
+        ("USD", 17000),
+        ("PEN", 24000),
+    ]
+    assert [d["status"] for d in deals[:8]] == [
+        "analysis", "analysis", "analysis", "won", "quote", "quote", "quote", "lost",
+    ]  # fmt: skip
+    assert deals[7] == {
+        "external_id": "0065g0000000007AAQ",
+        "name": "Mobile app 8",
+        "account": "Andes Café",
+        "amount": 12000000,
+        "currency": "COP",
+        "status": "lost",
+        "probability": None,
+        "due_date": "2026-06-13",
+        "created_on": "2026-05-04",
+        "closed_on": "2026-06-13",
+        "close_reason": "Price",
+    }
+    totals = {row["currency"] for row in rows("SELECT currency FROM opportunities")}
+    assert totals == {"MXN", "COP", "USD", "PEN"}  # never one "EUR" of four currencies
+
+
+def test_hubspot_deals_by_their_api_names(ok, rows):
+    result = ok("import", "opps", str(HUBSPOT), "--create-accounts")
+
+    assert result.stderr == (
+        "Columns: 'hs_object_id' -> external_id, 'dealname' -> name, 'Associated Company' -> "
+        "account, 'dealstage' -> status, 'deal_currency_code' -> currency, 'closedate' -> "
+        "due_date, 'createdate' -> created_on, 'dealtype' -> type, 'closed_lost_reason' -> "
+        "close_reason\n"
+        "Ignored columns (no opportunity field matches them): 'pipeline', 'hs_is_closed', "
+        "'hs_is_closed_won', 'hs_closed_amount', 'hubspot_owner_id'. Import one with "
+        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + "Stages read as the nearest colibri status: "
+        "'appointmentscheduled' -> analysis, 'qualifiedtobuy' -> analysis, "
+        "'presentationscheduled' -> quote, 'contractsent' -> negotiation, "
+        "'decisionmakerboughtin' -> negotiation. Give another with --status-map STAGE=STATUS.\n"
+        f"Imported opportunities from {HUBSPOT} (comma-separated CSV, UTF-8): 24 created, "
+        "0 updated, 0 skipped, 0 rejected; 6 new accounts.\n"
+    )
+    deals = rows(DEALS)
+    assert [(d["external_id"], d["status"], d["currency"]) for d in deals[:5]] == [
+        ("9000000", "analysis", "USD"),
+        ("9000001", "analysis", "USD"),
+        ("9000002", "quote", "USD"),
+        ("9000003", "won", "USD"),
+        ("9000004", "negotiation", "USD"),
+    ]
+    assert (deals[7]["status"], deals[7]["close_reason"]) == ("lost", "Budget")
+    again = ok("import", "opps", str(HUBSPOT), "--create-accounts")
+    assert again.stderr.endswith("0 created, 0 updated, 24 skipped, 0 rejected.\n")
+
+
+def test_bitrix24_deals_by_their_api_names(ok, rows):
+    result = ok("import", "opps", str(BITRIX), "--create-accounts")
+
+    assert result.stderr == (
+        "Columns: 'ID' -> external_id, 'TITLE' -> name, 'STAGE_ID' -> status, 'CURRENCY_ID' -> "
+        "currency, 'OPPORTUNITY' -> amount, 'COMPANY_TITLE' -> account, 'CONTACT_ID' -> "
+        "contact_external_id, 'DATE_CREATE' -> created_on, 'CLOSEDATE' -> due_date, "
+        "'COMMENTS' -> notes\n"
+        "Ignored columns (no opportunity field matches them): 'TYPE_ID', "
+        "'IS_MANUAL_OPPORTUNITY', 'OPENED', 'CLOSED', 'ASSIGNED_BY_ID'. Import one with "
+        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + "Stages read as the nearest colibri status: "
+        "'NEW' -> analysis, 'PREPARATION' -> quote, 'PREPAYMENT_INVOICE' -> negotiation, "
+        "'FINAL_INVOICE' -> negotiation, 'EXECUTING' -> negotiation. Give another with "
+        "--status-map STAGE=STATUS.\n"
+        f"Imported opportunities from {BITRIX} (comma-separated CSV, UTF-8): 24 created, "
+        "0 updated, 0 skipped, 0 rejected; 6 new accounts.\n"
+    )
+    deals = rows(DEALS)
+    assert [(d["status"], d["amount"], d["currency"]) for d in deals[:8]] == [
+        ("analysis", 3000, "USD"),
+        ("quote", 10000, "EUR"),
+        ("negotiation", 17000, "EUR"),
+        ("won", 24000, "USD"),
+        ("negotiation", 31000, "EUR"),
+        ("analysis", 38000, "EUR"),
+        ("quote", 5000, "USD"),
+        ("lost", 12000, "EUR"),
+    ]
+    assert (deals[0]["created_on"], deals[0]["due_date"]) == ("2026-03-02", "2026-12-04")
+
+
+ODOO = EXPORTS / "odoo_crm_lead.csv"
+VTIGER = EXPORTS / "vtiger_potentials.csv"
+
+
+def test_an_odoo_crm_lead_export(ok, rows):
+    result = ok("import", "opps", str(ODOO), "--create-accounts")
+
+    assert result.stderr.startswith(
+        "Columns: 'id' -> external_id, 'partner_name' -> account, 'expected_revenue' -> amount, "
+        "'stage_id' -> status, 'date_deadline' -> due_date, 'create_date' -> created_on, "
+        "'date_closed' -> closed_on, 'currency_id' -> currency\n"
+        "Ignored columns (no opportunity field matches them): 'user_id', 'team_id', 'active'. "
+        "Import one with --map COLUMN=FIELD.\n"
+    )
+    assert (
+        "Stages read as the nearest colibri status: 'New' (10%) -> analysis, 'Qualified' (30%) "
+        "-> analysis, 'Proposition' (60%) -> quote. Give another with --status-map "
+        "STAGE=STATUS.\n"
+    ) in result.stderr
+    deals = rows(DEALS)
+    assert len(deals) == 21
+    assert deals[:4] == [
+        {
+            "external_id": "__export__.crm_lead_40_0000c1d2",
+            "name": "CRM rollout 1",
+            "account": "Grupo Azteca",
+            "amount": 3000,
+            "currency": "EUR",
+            "status": "analysis",
+            "probability": None,
+            "due_date": "2026-12-04",
+            "created_on": "2026-03-02",
+            "closed_on": None,
+            "close_reason": None,
+        },
+        {
+            "external_id": "__export__.crm_lead_41_0001c1d2",
+            "name": "Support renewal 2",
+            "account": "Andes Café",
+            "amount": 10000,
+            "currency": "EUR",
+            "status": "analysis",
+            "probability": 30,
+            "due_date": "2026-12-15",
+            "created_on": "2026-03-11",
+            "closed_on": None,
+            "close_reason": None,
+        },
+        {
+            "external_id": "__export__.crm_lead_42_0002c1d2",
+            "name": "Data migration 3",
+            "account": "Lima Textiles",
+            "amount": 17000,
+            "currency": "EUR",
+            "status": "quote",
+            "probability": 60,
+            "due_date": "2026-12-26",
+            "created_on": "2026-03-20",
+            "closed_on": None,
+            "close_reason": None,
+        },
+        {
+            "external_id": "__export__.crm_lead_43_0003c1d2",
+            "name": "Training 4",
+            "account": "Norte Energía",
+            "amount": 24000,
+            "currency": "EUR",
+            "status": "won",
+            "probability": None,
+            "due_date": "2026-05-08",
+            "created_on": "2026-03-29",
+            "closed_on": "2026-05-08",
+            "close_reason": None,
+        },
+    ]
+
+
+def test_a_vtiger_potentials_dump(ok, rows):
+    result = ok("import", "opps", str(VTIGER), "--create-accounts")
+
+    assert result.stderr.startswith(
+        "Columns: 'potential_no' -> external_id, 'potentialname' -> name, 'related_to' -> "
+        "account, 'closingdate' -> due_date, 'sales_stage' -> status, 'leadsource' -> source, "
+        "'opportunity_type' -> type, 'createdtime' -> created_on\n"
+    )
+    assert (
+        "Stages read as the nearest colibri status: 'Prospecting' (10%) -> analysis, "
+        "'Qualification' (20%) -> analysis, 'Id. Decision Makers' (40%) -> quote, "
+        "'Perception Analysis' (50%) -> quote, 'Proposal or Price Quote' (65%) -> quote. Give "
+        "another with --status-map STAGE=STATUS.\n"
+    ) in result.stderr
+    deals = rows(DEALS)
+    assert [(d["external_id"], d["status"], d["amount"]) for d in deals[:8]] == [
+        ("POT1", "analysis", 3000),
+        ("POT2", "analysis", 10000),
+        ("POT3", "analysis", 17000),
+        ("POT4", "won", 24000),
+        ("POT5", "quote", 31000),
+        ("POT6", "quote", 38000),
+        ("POT7", "quote", 5000),
+        ("POT8", "lost", 12000),
+    ]
