@@ -495,7 +495,7 @@ class OpportunityImporter(ReferencingImporter):
         if stage in self.statuses.guessed:
             self.stages_read[stage] = self.statuses.guessed[stage]
             if "probability" in raw:
-                probability = self.probabilities(raw["probability"])
+                probability = self.probabilities(raw["probability"]).value
                 self.stage_probabilities.setdefault(stage, set()).add(probability)
 
     def _add_new_contact(self, values: dict) -> None:

@@ -316,6 +316,8 @@ class AmountReader:
     def saw(self, text: str, number: bool) -> bool:
         """Whether the column's decimal mark is known once it has `text`: the first amount
         that shows one (a JSON number shows the point) gives it."""
+        if text.isdigit():
+            return False
         self.decimal = "." if number else money.mark_shown(_spaced(text))
         return self.decimal is not None
 
