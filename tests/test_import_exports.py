@@ -2,6 +2,11 @@
 Bitrix24's deals by their API names) import with no option but --create-accounts: their
 headers, currencies and default stages are read, and the report says how."""
 
+import json
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -9,6 +14,7 @@ SF_ACCOUNTS = EXPORTS / "salesforce_Account.csv"
 SF_OPPORTUNITIES = EXPORTS / "salesforce_Opportunity.csv"
 HUBSPOT = EXPORTS / "hubspot_deals.csv"
 BITRIX = EXPORTS / "bitrix24_deals.csv"
+SF_SAMPLE = EXPORTS / "salesforce_sample_Opportunity.csv"
 DEALS = """
     SELECT o.external_id, o.name, a.name AS account, o.amount, o.currency, o.status,
         o.probability, o.due_date, o.created_on, o.closed_on, o.close_reason
@@ -239,3 +245,99 @@ def test_a_vtiger_potentials_dump(ok, rows):
         ("POT7", "quote", 5000),
         ("POT8", "lost", 12000),
     ]
+
+
+SAMPLE_DEALS = "SELECT name, amount, probability, status FROM opportunities ORDER BY id"
+
+
+def test_salesforce_sample_data_with_decimal_amounts_and_fractions(ok, rows):
+    """Amount 9225.225 cannot be thousands: a decimal, rounded; 120.125 alone could be, but
+    the column writes its decimals with a point. Probabilities 0.1 .. 1.0 are fractions."""
+    result = ok("import", "opps", str(SF_SAMPLE), "--create-accounts")
+
+    assert result.stderr.splitlines()[:3] == [
+        "Columns: 'Account.Name' -> account, 'StageName' -> status, 'CloseDate' -> due_date",
+        "2 amounts were rounded to a whole unit (lines 3 and 5).",
+        "The probabilities of 'Probability' are fractions of 1, as all its values are 1 or "
+        "less: 0.1 was read as 10%.",
+    ]
+    assert rows(SAMPLE_DEALS)[:9] == [
+        {"name": "Edge Emergency Generator", "amount": 75000, "probability": None,
+         "status": "won"},
+        {"name": "Edge Installation", "amount": 9225, "probability": None, "status": "analysis"},
+        {"name": "Burlington Textiles Weaving Plant Generator", "amount": 235000,
+         "probability": None, "status": "won"},
+        {"name": "United Oil Office Portable Generators", "amount": 120, "probability": 90,
+         "status": "negotiation"},
+        {"name": "United Oil Installations", "amount": 270000, "probability": 60,
+         "status": "quote"},
+        {"name": "Grand Hotels Kitchen Generator", "amount": 15000, "probability": None,
+         "status": "lost"},
+        {"name": "Grand Hotels Emergency Generators", "amount": 210000, "probability": 50,
+         "status": "quote"},
+        {"name": "Dickenson Mobile Generators", "amount": 15000, "probability": 35,
+         "status": "analysis"},
+        {"name": "Express Logistics Standby Generator", "amount": 220000, "probability": 70,
+         "status": "quote"},
+    ]  # fmt: skip
+
+
+def test_one_percentage_over_1_makes_the_column_percentages(cli, ok, rows):
+    """0.5 beside 70 is half a percent (rounded to 1), not 50%: no fraction notice."""
+    ok("account", "add", "ACME")
+    text = "name,account,amount,due_date,status,probability\n" + (
+        "A,ACME,1000,2027-01-31,quote,0.5\nB,ACME,1000,2027-01-31,quote,70.0\n"
+        "C,ACME,1000,2027-01-31,quote,35 %\n"
+    )
+
+    result = ok("import", "opps", "-", input=text)
+
+    assert "fractions" not in result.stderr
+    assert "1 probability was rounded to a whole percent (line 2).\n" in result.stderr
+    assert [row["probability"] for row in rows(SAMPLE_DEALS)] == [1, 70, 35]
+
+
+def test_a_probability_over_100_is_refused_with_the_forms_read(cli, ok, rows):
+    ok("account", "add", "ACME")
+    text = "name,account,amount,due_date,status,probability\nA,ACME,1000,2027-01-31,quote,150\n"
+
+    result = cli("import", "opps", "-", input=text)
+
+    assert result.exit_code == 2
+    assert (
+        "line 2, probability: Invalid probability '150': give a percentage from 0 to 100 (70, "
+        "70.0, 70 %), or fractions of 1 in the whole column (0.7).\n"
+    ) in result.stderr
+    assert rows(SAMPLE_DEALS) == []
+
+
+def test_sfdx_records_piped_in_are_read_twice_alike(tmp_path):
+    """A pipe cannot be read again: the first look at the amounts and probabilities keeps a
+    copy of what it read, and the import reads the records from it, then on."""
+    records = [
+        {"Name": f"Deal {n}", "Account": "ACME", "StageName": "Prospecting",
+         "CloseDate": "2027-01-31", "Amount": amount, "Probability": probability}
+        for n, (amount, probability) in enumerate(
+            [(9225.225, 33.33), (120.125, 70.0), (15000, 10)] * 400
+        )
+    ]  # fmt: skip
+    source = tmp_path / "records.json"
+    source.write_text(json.dumps(records), encoding="utf-8")
+    db = tmp_path / "piped.db"
+    command = f"cat {source} | {sys.executable} -m colibri_cli import opps - --create-accounts"
+    env = {**os.environ, "COLIBRI_DB": str(db)}
+
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command}"], env=env, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "1,200 created" in done.stderr
+    conn = sqlite3.connect(db)
+    try:
+        read = conn.execute(
+            "SELECT amount, probability, COUNT(*) FROM opportunities GROUP BY 1, 2 ORDER BY 1"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert read == [(120, 70, 400), (9225, 33, 400), (15000, None, 400)]

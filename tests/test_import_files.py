@@ -635,7 +635,8 @@ BAD_ROW_PROBLEMS = [
     "line 5, name: The name is missing.",
     "line 6, due_date: Invalid due date '2027-02-30': 2027-02 has 28 days.",
     f"line 8, status: Unknown status 'signed'. {CHOICES}",
-    "line 9, probability: Invalid probability '150': give a whole number from 0 to 100.",
+    "line 9, probability: Invalid probability '150': give a percentage from 0 to 100 (70, 70.0, "
+    "70 %), or fractions of 1 in the whole column (0.7).",
     "line 10, amount: Invalid amount '-500': it cannot be negative; write 0 or more, "
     "such as 15000.",
     "line 11, account: No account 'Globx'. Did you mean 'Globex'?",

@@ -33,6 +33,7 @@ from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
     AmountReader,
     FieldReader,
+    ProbabilityReader,
     StatusReader,
     read_status_map,
 )
@@ -187,7 +188,7 @@ class OpportunityImporter(ReferencingImporter):
         super().__init__(conn, source, options)
         self.amounts = AmountReader()
         self.statuses = StatusReader(conn, read_status_map(conn, options.status_map))
-        self.probabilities = FieldReader(conn, "probability")
+        self.probabilities = ProbabilityReader()
         self.currencies = FieldReader(conn, "currency")
         statuses = conn.execute("SELECT key, kind, probability FROM statuses").fetchall()
         self.kinds = {row["key"]: row["kind"] for row in statuses}
@@ -210,6 +211,7 @@ class OpportunityImporter(ReferencingImporter):
         self.stage_probabilities: dict[str, set[int]] = {}
         """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
+        self.rounded_probability = Lines()
         delay = dates.parse_period_delay(settings.get(conn, "follow-up-delay"))
         self.recent_close = (self.today - delay).isoformat()
         """A new closed row closed on this day or later is a close to follow up, as one
@@ -223,6 +225,7 @@ class OpportunityImporter(ReferencingImporter):
         """The follow-up tasks --follow-up added."""
         self.currency_like = self._currency_like()
         self.readers = self._readers()
+        self.scan({"amount": self.amounts, "probability": self.probabilities})
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
         self.names = OpportunityNames(conn)
         self.bulk_after = max(BULK_ROWS, self.start_max)
@@ -322,6 +325,11 @@ class OpportunityImporter(ReferencingImporter):
                 values["symbol_currency"] = currency
             if rounded:
                 values["rounded"] = True
+        probability = values.get("probability")
+        if probability is not None:
+            values["probability"], rounded = probability
+            if rounded:
+                values["rounded_probability"] = True
 
     def parse(self, raw, defaulted, problems, line) -> Opportunity | None:
         values: dict = {}
@@ -498,7 +506,7 @@ class OpportunityImporter(ReferencingImporter):
         if stage in self.statuses.guessed:
             self.stages_read[stage] = self.statuses.guessed[stage]
             if "probability" in raw:
-                probability = self.probabilities(raw["probability"])
+                probability = self.probabilities(raw["probability"]).value
                 self.stage_probabilities.setdefault(stage, set()).add(probability)
 
     def _add_new_contact(self, values: dict) -> None:
@@ -705,6 +713,8 @@ class OpportunityImporter(ReferencingImporter):
         self.result.created += 1
         if values.get("rounded"):
             self.rounded.add(line)
+        if values.get("rounded_probability"):
+            self.rounded_probability.add(line)
         if values.get("setting_currency"):
             self.setting_currency.add(line)
         else:
@@ -812,6 +822,8 @@ class OpportunityImporter(ReferencingImporter):
             self.names.add([(record_id, new["name"], new["account_id"])])
             if values.get("rounded") and "amount" in changes:
                 self.rounded.add(opportunity.line)
+            if values.get("rounded_probability") and "probability" in changes:
+                self.rounded_probability.add(opportunity.line)
         else:
             self.result.skipped += 1
 
@@ -868,6 +880,19 @@ class OpportunityImporter(ReferencingImporter):
         result = self.result
         if self.rounded:
             result.notices.append(_counted(self.rounded, ROUNDED))
+        if self.probabilities.fractions:
+            result.notices.append(
+                _(
+                    "The probabilities of {column} are fractions of 1, as all its values are 1 "
+                    "or less: {example} was read as {percent}%."
+                ).format(
+                    column=repr(self.header_of.get("probability", "probability")),
+                    example=self.probabilities.fraction,
+                    percent=self.probabilities(self.probabilities.fraction).value,
+                )
+            )
+        if self.rounded_probability:
+            result.notices.append(_counted(self.rounded_probability, ROUNDED_PROBABILITY))
         if self.closed_on_due:
             result.notices.append(_counted(self.closed_on_due, CLOSED_ON_DUE))
         if self.past_due:
@@ -959,6 +984,10 @@ FOLLOW_UPS_ADDED = Np_(
 ROUNDED = Np_(
     "{count} amount was rounded to a whole unit ({lines}).",
     "{count} amounts were rounded to a whole unit ({lines}).",
+)
+ROUNDED_PROBABILITY = Np_(
+    "{count} probability was rounded to a whole percent ({lines}).",
+    "{count} probabilities were rounded to a whole percent ({lines}).",
 )
 CLOSED_ON_DUE = Np_(
     "{count} closed opportunity has no closing date: the due date was taken as the closing "

@@ -317,19 +317,7 @@ class Importer:
     def _extract_json(self, cells: dict, number: int, problems: list[Problem]) -> dict[str, str]:
         raw = {}
         for key, value in cells.items():
-            if key not in self.key_fields:
-                if len(self.key_fields) >= MAX_KEYS:
-                    raise InvalidInput(
-                        _(
-                            "{source}, record {number}: more than {count} different keys in "
-                            "the records, which colibri does not keep track of: is it a list "
-                            "of records?"
-                        ).format(
-                            source=self.source.name, number=number, count=format_number(MAX_KEYS)
-                        )
-                    )
-                self.key_fields[key] = self._json_field(key)
-            name = self.key_fields[key]
+            name = self._key_field(key, number)
             if name is None or value is None:
                 continue
             text = _json_text(value, name)
@@ -345,6 +333,20 @@ class Importer:
             elif text.strip():
                 raw[name] = text.strip()
         return raw
+
+    def _key_field(self, key: str, number: int) -> str | None:
+        """The field of a JSON key (None: ignored), found once for the whole file."""
+        if key not in self.key_fields:
+            if len(self.key_fields) >= MAX_KEYS:
+                raise InvalidInput(
+                    _(
+                        "{source}, record {number}: more than {count} different keys in "
+                        "the records, which colibri does not keep track of: is it a list "
+                        "of records?"
+                    ).format(source=self.source.name, number=number, count=format_number(MAX_KEYS))
+                )
+            self.key_fields[key] = self._json_field(key)
+        return self.key_fields[key]
 
     def _json_field(self, key: str) -> str | None:
         if cols.normalize(key) in self.mapping:
@@ -366,6 +368,49 @@ class Importer:
         else:
             self.header_of[name] = key
         return name
+
+    # A first look at some columns -------------------------------------------------------
+
+    def scan(self, readers: dict) -> None:
+        """Show each reader of `readers` (by field) the values of its column before any row
+        is read, until its `saw(text, number)` says it has seen enough (the first amount
+        with a decimal mark; a probability over 1): a column is read to its end only while
+        it may still be fractions. The records are then read again from the first. A
+        problem of the file itself ends the scan: the import meets it again in its place."""
+        source = self.source
+        pending = {
+            name: reader
+            for name, reader in readers.items()
+            if name in self.header_of or source.format != "csv"
+        }
+        if not pending:
+            source.no_rewind()
+            return
+        try:
+            for record in source.records:
+                for name, text, number in self._scanned(record, pending):
+                    if pending[name].saw(text, number):
+                        del pending[name]
+                if not pending:
+                    break
+        except InvalidInput:
+            pass
+        source.rewind()
+
+    def _scanned(self, record: Record, wanted: dict) -> Iterator[tuple[str, str, bool]]:
+        """The texts of a record's `wanted` fields, and whether each was a JSON number."""
+        if isinstance(record.cells, list):
+            cells = record.cells
+            for index, name in self.positions:
+                if name in wanted and index < len(cells) and cells[index].strip():
+                    yield name, unneutralize(cells[index].strip()).strip(), False
+            return
+        for key, value in record.cells.items():
+            name = self._key_field(key, record.number)
+            if name in wanted and value is not None:
+                text = _json_text(value, name)
+                if text and text.strip():
+                    yield name, text.strip(), isinstance(value, float)
 
     # The main loop ----------------------------------------------------------------------
 
