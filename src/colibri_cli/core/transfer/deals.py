@@ -945,9 +945,8 @@ class OpportunityImporter(ReferencingImporter):
         ]
         if count > FOLLOW_UP_COMMANDS:
             commands.append(
-                "  " + _("… and {more} more.").format(
-                    more=format_number(count - FOLLOW_UP_COMMANDS)
-                )
+                "  "
+                + _("… and {more} more.").format(more=format_number(count - FOLLOW_UP_COMMANDS))
             )
         return "\n".join([ngettext(*NO_FOLLOW_UP, count).format(count=number), *commands])
 
@@ -970,8 +969,7 @@ NO_FOLLOW_UP = Np_(
 )
 NO_FOLLOW_UP_YET = Np_(
     "{count} deal this import closes would have no follow-up task: --follow-up adds it.",
-    "{count} deals this import closes would have no follow-up task: --follow-up adds one "
-    "for each.",
+    "{count} deals this import closes would have no follow-up task: --follow-up adds one for each.",
 )
 FOLLOW_UPS_TO_ADD = Np_(
     "{count} follow-up task would be added, for the deal this import closes.",
