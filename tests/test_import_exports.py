@@ -20,6 +20,13 @@ DEALS = """
         o.probability, o.due_date, o.created_on, o.closed_on, o.close_reason
     FROM opportunities AS o JOIN accounts AS a ON a.id = o.account_id ORDER BY o.id
 """
+NO_FOLLOW_UP = (
+    "2 deals this import closed have no follow-up task (a close on the command line asks for "
+    "one; --follow-up adds them at the import). Add them with:\n"
+    "  colibri task add 'Check in with Andes Café for a new order' --opp 20 --due 2027-02-26\n"
+    "  colibri task add 'Ask Bogotá Media what would win the next deal' --opp 24 --due "
+    "2027-02-26\n"
+)
 CLOSED_ON_DUE = (
     "6 closed opportunities have no closing date: the due date was taken as the closing date "
     "(lines 5, 9, 13, 17, 21 and 1 more).\n"
@@ -44,7 +51,8 @@ def test_a_salesforce_data_export_in_four_currencies(ok, rows):
         "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + "12 open opportunities have a probability of "
         "their own, not their status's (lines 4, 6, 7, 8, 12 and 7 more): they keep it until "
         "their status changes (opp edit ID --probability '' gives it back to the status).\n"
-        "Stages read as the nearest colibri status: 'Prospecting' (10%) -> analysis, "
+        + NO_FOLLOW_UP
+        + "Stages read as the nearest colibri status: 'Prospecting' (10%) -> analysis, "
         "'Qualification' (10%) -> analysis, 'Id. Decision Makers' (60%) -> quote, "
         "'Perception Analysis' (70%) -> quote, 'Proposal/Price Quote' (75%) -> quote. Give "
         "another with --status-map STAGE=STATUS.\n"
@@ -92,7 +100,8 @@ def test_hubspot_deals_by_their_api_names(ok, rows):
         "close_reason\n"
         "Ignored columns (no opportunity field matches them): 'pipeline', 'hs_is_closed', "
         "'hs_is_closed_won', 'hs_closed_amount', 'hubspot_owner_id'. Import one with "
-        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + "Stages read as the nearest colibri status: "
+        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + NO_FOLLOW_UP + "Stages read as the nearest "
+        "colibri status: "
         "'appointmentscheduled' -> analysis, 'qualifiedtobuy' -> analysis, "
         "'presentationscheduled' -> quote, 'contractsent' -> negotiation, "
         "'decisionmakerboughtin' -> negotiation. Give another with --status-map STAGE=STATUS.\n"
@@ -122,7 +131,8 @@ def test_bitrix24_deals_by_their_api_names(ok, rows):
         "'COMMENTS' -> notes\n"
         "Ignored columns (no opportunity field matches them): 'TYPE_ID', "
         "'IS_MANUAL_OPPORTUNITY', 'OPENED', 'CLOSED', 'ASSIGNED_BY_ID'. Import one with "
-        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + "Stages read as the nearest colibri status: "
+        "--map COLUMN=FIELD.\n" + CLOSED_ON_DUE + NO_FOLLOW_UP + "Stages read as the nearest "
+        "colibri status: "
         "'NEW' -> analysis, 'PREPARATION' -> quote, 'PREPAYMENT_INVOICE' -> negotiation, "
         "'FINAL_INVOICE' -> negotiation, 'EXECUTING' -> negotiation. Give another with "
         "--status-map STAGE=STATUS.\n"
@@ -341,3 +351,86 @@ def test_sfdx_records_piped_in_are_read_twice_alike(tmp_path):
     finally:
         conn.close()
     assert read == [(120, 70, 400), (9225, 33, 400), (15000, None, 400)]
+
+
+PIPEDRIVE_TIMES = (
+    "Deal - Title,Deal - Organization,Deal - Value,Deal - Stage,Deal - Status,"
+    "Deal - Expected close date,Deal - Won time,Deal - Lost time,Deal - Lost reason,"
+    "Deal - Deal created\n"
+    "Big one,ACME,1000,Negotiations Started,won,2026-11-24,2026-11-20 10:00:00,,,"
+    "2026-01-05 09:00:00\n"
+    "Small one,ACME,500,Proposal Made,lost,2026-10-30,,2026-10-02 11:00:00,Price,"
+    "2026-02-05 09:00:00\n"
+    "Open one,ACME,700,Proposal Made,open,2027-01-30,,,,2026-03-05 09:00:00\n"
+)
+CLOSES = "SELECT name, status, closed_on, close_reason FROM opportunities ORDER BY id"
+
+
+def test_pipedrive_won_and_lost_times_are_each_outcomes_closing_date(ok, rows):
+    """No "closed on" column: a won deal closed at its Won time, a lost one at its Lost
+    time — not at its expected close date, and no notice that it was."""
+    result = ok("import", "opps", "-", "--create-accounts", input=PIPEDRIVE_TIMES)
+
+    assert result.stderr.startswith(
+        "Columns: 'Deal - Title' -> name, 'Deal - Organization' -> account, 'Deal - Value' -> "
+        "amount, 'Deal - Stage' -> status, 'Deal - Status' -> outcome, 'Deal - Expected close "
+        "date' -> due_date, 'Deal - Won time' -> won_closed_on, 'Deal - Lost time' -> "
+        "lost_closed_on, 'Deal - Lost reason' -> close_reason, 'Deal - Deal created' -> "
+        "created_on\n"
+    )
+    assert "the due date was taken" not in result.stderr
+    assert rows(CLOSES) == [
+        {"name": "Big one", "status": "won", "closed_on": "2026-11-20", "close_reason": None},
+        {"name": "Small one", "status": "lost", "closed_on": "2026-10-02", "close_reason": "Price"},
+        {"name": "Open one", "status": "quote", "closed_on": None, "close_reason": None},
+    ]
+
+
+def test_a_closing_date_in_the_wrong_outcomes_column_is_not_taken(ok, rows):
+    """A won deal whose only time is a Lost time keeps to its due date (and says so)."""
+    text = PIPEDRIVE_TIMES.replace(
+        "won,2026-11-24,2026-11-20 10:00:00,,", "won,2026-11-24,,2026-11-20 10:00:00,"
+    )
+
+    result = ok("import", "opps", "-", "--create-accounts", input=text)
+
+    assert (
+        "1 closed opportunity has no closing date: the due date was taken as the closing "
+        "date (line 2).\n" in result.stderr
+    )
+    assert rows(CLOSES)[0]["closed_on"] == "2026-11-24"
+
+
+def test_hubspot_won_and_lost_reasons_go_to_their_own_deals(ok, rows):
+    text = (
+        "dealname,amount,closedate,dealstage,Company,closed_won_reason,closed_lost_reason\n"
+        "A,100,2026-11-02,closedwon,ACME,Best price,\n"
+        "B,100,2026-11-03,closedlost,ACME,,Too slow\n"
+        "C,100,2027-11-03,qualifiedtobuy,ACME,,\n"
+    )
+
+    result = ok("import", "opps", "-", "--create-accounts", input=text)
+
+    assert result.stderr.startswith(
+        "Columns: 'dealname' -> name, 'closedate' -> due_date, 'dealstage' -> status, "
+        "'Company' -> account, 'closed_won_reason' -> won_close_reason, 'closed_lost_reason' "
+        "-> lost_close_reason\n"
+    )
+    assert [row["close_reason"] for row in rows(CLOSES)] == ["Best price", "Too slow", None]
+
+
+def test_pipedrive_api_records_take_won_and_lost_times_alike(ok, rows):
+    records = [
+        {"title": "A", "org_name": "ACME", "value": 100, "status": "won",
+         "won_time": "2026-11-20 10:00:00", "lost_time": None, "expected_close_date": "2026-11-30"},
+        {"title": "B", "org_name": "ACME", "value": 100, "status": "lost", "won_time": None,
+         "lost_time": "2026-10-20 10:00:00", "lost_reason": "Price",
+         "expected_close_date": "2026-11-30"},
+    ]  # fmt: skip
+
+    ok("import", "opps", "-", "--create-accounts", input=json.dumps(records))
+
+    assert rows(CLOSES) == [
+        {"name": "A", "status": "won", "closed_on": "2026-11-20", "close_reason": None},
+        {"name": "B", "status": "lost", "closed_on": "2026-10-20", "close_reason": "Price"},
+    ]

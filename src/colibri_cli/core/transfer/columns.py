@@ -47,6 +47,10 @@ class Kind:
     besides: Mapping[str, str] = field(default_factory=dict)
     """Synonyms that mean another field beside a column that takes their own: Bitrix24's
     OPPORTUNITY is the amount when TITLE is the name."""
+    by_outcome: Mapping[str, str] = field(default_factory=dict)
+    """Synonyms that name a field for the deals of one outcome: beside another column of
+    that field, each is read as that outcome's own field (Pipedrive's "Won time" and "Lost
+    time" as won_closed_on and lost_closed_on), and a row takes the one of its outcome."""
     lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +78,11 @@ class Kind:
     def besides_field(self, header: str) -> str | None:
         """The field a header means beside another column of its own field, if any."""
         return self.besides.get(self.word_of(header))
+
+    def outcome_field(self, header: str) -> str | None:
+        """The field a header means for the deals of its outcome alone, if it is one."""
+        word = self.word_of(header)
+        return next((name for key, name in self.by_outcome.items() if normalize(key) == word), None)
 
     def yields(self, header: str) -> bool:
         return self.word_of(header) in {normalize(word) for word in self.yielding}
@@ -109,6 +118,7 @@ _ACCOUNT_NAMES = (
     "organization",
     "organisation",
     "organization name",
+    "org name",
     "client",
     "customer",
     "customer name",
@@ -201,6 +211,15 @@ CONTACTS = Kind(
 OUTCOME_WORDS = frozenset(normalize(word) for word in ("status", "statut", "état", "deal status"))
 """Headers that, beside a stage column, give a deal's outcome rather than its stage."""
 
+OUTCOME_FIELDS = {
+    "won_closed_on": "closed_on",
+    "lost_closed_on": "closed_on",
+    "won_close_reason": "close_reason",
+    "lost_close_reason": "close_reason",
+}
+"""The closing date and reason of won deals alone and of the others (lost, cancelled), from
+two columns of a file that keeps them apart; a row takes the one of its outcome."""
+
 OPPORTUNITIES = Kind(
     name="opps",
     plural="opportunities",
@@ -226,7 +245,7 @@ OPPORTUNITIES = Kind(
         "notes",
         "external_id",
     ),
-    import_only=("account_external_id", "outcome"),
+    import_only=("account_external_id", "outcome", *OUTCOME_FIELDS),
     synonyms={
         "name": (
             "nom",
@@ -329,6 +348,9 @@ OPPORTUNITIES = Kind(
             "date closed",
             "actual close date",
             "won date",
+            "won time",
+            "lost date",
+            "lost time",
             "deal closed on",
             "close time",
             "date de fermeture",
@@ -343,6 +365,7 @@ OPPORTUNITIES = Kind(
             "loss reason",
             "closed lost reason",
             "won reason",
+            "closed won reason",
             "raison",
             "motif",
             "motif de perte",
@@ -366,6 +389,15 @@ OPPORTUNITIES = Kind(
     prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
     yielding=("expected revenue", "planned revenue"),
     besides={"opportunity": "amount"},
+    by_outcome={
+        **dict.fromkeys(("won date", "won time"), "won_closed_on"),
+        **dict.fromkeys(("lost date", "lost time"), "lost_closed_on"),
+        **dict.fromkeys(("won reason", "closed won reason"), "won_close_reason"),
+        **dict.fromkeys(
+            ("lost reason", "loss reason", "closed lost reason", "lost reason id"),
+            "lost_close_reason",
+        ),
+    },
 )
 
 TASKS = Kind(
@@ -535,6 +567,11 @@ def match(
             fields[kept] = name
             ignored.append(left)
             continue
+        apart = free and {column: kind.outcome_field(column) or name for column in (header, twin)}
+        if apart and len(set(apart.values())) == 2:
+            if not set(apart.values()) & (set(fields.values()) - {name}):
+                fields.update(apart)  # each outcome's own column
+                continue
         moved = free and next(
             (
                 column

@@ -294,6 +294,8 @@ class OpportunityImporter(ReferencingImporter):
             "due_date": partial(dates, label=LABELS["due_date"]),
             "created_on": partial(dates, label=LABELS["created_on"]),
             "closed_on": partial(dates, label=LABELS["closed_on"]),
+            "won_closed_on": partial(dates, label=LABELS["closed_on"]),
+            "lost_closed_on": partial(dates, label=LABELS["closed_on"]),
             "status": self.statuses,
             "probability": self.probabilities,
             "currency": self.currencies,
@@ -350,12 +352,25 @@ class OpportunityImporter(ReferencingImporter):
         account = self.find_account(raw, problems, required=True)
         if account is not None and ("contact" in raw or "contact_external_id" in raw):
             values["contact_id"] = self._contact(raw, account, problems)
+        if "status" in values:
+            self._take_outcome_fields(values, raw)
         if "status" in values and "due_date" in values:  # what the dates are checked against
             self._complete(values, raw, defaulted, problems)
         if problems:
             return None
         closed = self.kinds[values["status"]] != "open"
         return Opportunity(None, raw, defaulted, values, account, closed, line)
+
+    def _take_outcome_fields(self, values: dict, raw: dict) -> None:
+        """A row's closing date and reason from the columns of its outcome (won, or lost
+        for any other close), where the file keeps them apart and the row has no other."""
+        won = self.kinds[values["status"]] == "won"
+        for own, field in cols.OUTCOME_FIELDS.items():
+            value, text = values.pop(own, None), raw.pop(own, None)
+            if own.startswith("won_") != won or text is None:
+                continue
+            if self.kinds[values["status"]] != "open" and field not in raw:
+                values[field], raw[field] = value, text
 
     def _closing_outcome(self, text: str, problems: list[Problem]) -> str | None:
         """The closed status an outcome column gives (Pipedrive's won or lost), or None

@@ -356,6 +356,9 @@ class Importer:
             return None
         else:
             name = self.kind.field_for(key)
+        own = self.kind.outcome_field(key)
+        if name in self.header_of and own is not None and own not in self.header_of:
+            name = own  # beside another key of its field: the one of its outcome
         if name is None:
             self.ignored.append(key)
         elif name in self.header_of and self.header_of[name] != key:
