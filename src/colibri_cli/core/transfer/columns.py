@@ -567,11 +567,8 @@ def match(
             fields[kept] = name
             ignored.append(left)
             continue
-        apart = free and {column: kind.outcome_field(column) or name for column in (header, twin)}
-        if apart and len(set(apart.values())) == 2:
-            if not set(apart.values()) & (set(fields.values()) - {name}):
-                fields.update(apart)  # each outcome's own column
-                continue
+        if free and _apart_by_outcome(kind, name, (header, twin), fields):
+            continue
         moved = free and next(
             (
                 column
@@ -604,6 +601,17 @@ def match(
             )
         fields[header] = name
     return Columns(fields, ignored)
+
+
+def _apart_by_outcome(kind: Kind, name: str, pair: tuple[str, str], fields: dict) -> bool:
+    """Read two columns of one field as each outcome's own field (Pipedrive's Won time and
+    Lost time), if that is what one of them at least is and those fields are free."""
+    apart = {column: kind.outcome_field(column) or name for column in pair}
+    taken = set(fields.values()) - {name}
+    if len(set(apart.values())) < 2 or set(apart.values()) & taken:
+        return False
+    fields.update(apart)
+    return True
 
 
 def _outcome_of(kind: Kind, name: str, first: str, second: str) -> str | None:
