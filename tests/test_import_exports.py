@@ -434,3 +434,30 @@ def test_pipedrive_api_records_take_won_and_lost_times_alike(ok, rows):
         {"name": "A", "status": "won", "closed_on": "2026-11-20", "close_reason": None},
         {"name": "B", "status": "lost", "closed_on": "2026-10-20", "close_reason": "Price"},
     ]
+
+
+def test_json_records_with_currencies_under_an_unknown_key_are_refused(cli, rows):
+    """As for a CSV column: the key whose every value is a currency code is named, with the
+    --map that reads it, rather than every amount taken in the currency setting."""
+    records = [
+        {"Name": "A", "Account": "ACME", "Amount": 100, "StageName": "Prospecting",
+         "CloseDate": "2027-01-10", "Cur": "USD", "Owner": "Jane"},
+        {"Name": "B", "Account": "ACME", "Amount": 100, "StageName": "Prospecting",
+         "CloseDate": "2027-01-10", "Cur": "MXN", "Owner": "EUR"},
+    ]  # fmt: skip
+
+    refused = cli("import", "opps", "-", "--create-accounts", input=json.dumps(records))
+    mapped = cli("import", "opps", "-", "--create-accounts", "--map", "Cur=currency",
+                 input=json.dumps(records))  # fmt: skip
+
+    assert refused.exit_code == 2
+    assert refused.stderr.endswith(
+        "Error: Nothing was imported: the column 'Cur' holds currency codes (MXN, USD) but is "
+        "ignored, so every amount would be taken in EUR, the currency setting. Import it with "
+        "--map Cur=currency (or --map Cur= if it is not the currency of the amounts).\n"
+    )
+    assert mapped.exit_code == 0, mapped.output
+    assert [row["currency"] for row in rows("SELECT currency FROM opportunities")] == [
+        "USD",
+        "MXN",
+    ]

@@ -224,6 +224,8 @@ class OpportunityImporter(ReferencingImporter):
         self.follow_ups: list[dict] = []
         """The follow-up tasks --follow-up added."""
         self.currency_like = self._currency_like()
+        self.not_currency: set[str] = set()
+        """JSON keys ignored that hold something else than currency codes."""
         self.readers = self._readers()
         self.scan({"amount": self.amounts, "probability": self.probabilities})
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
@@ -234,13 +236,19 @@ class OpportunityImporter(ReferencingImporter):
 
     def _currency_like(self) -> dict[int, tuple[str, set[str]]]:
         """The ignored columns of a CSV without a currency column, by position, each with
-        the currency codes its cells hold: one whose every cell is a code is the currency."""
+        the currency codes its cells hold: one whose every cell is a code is the currency.
+        JSON records show their keys as they come: `_watch_json_currencies` adds them."""
         if self.source.format != "csv" or "currency" in self.header_of:
             return {}
         index = {header: number for number, header in enumerate(self.source.headers)}
         return {index[header]: (header, set()) for header in self.ignored}
 
     def extract(self, record: Record) -> tuple[dict[str, str], set[str], list[Problem]]:
+        if isinstance(record.cells, dict):
+            extracted = super().extract(record)
+            if "currency" not in self.header_of:
+                self._watch_json_currencies(record.cells)
+            return extracted
         if self.currency_like:
             self._watch_currencies(record.cells)
         return super().extract(record)
@@ -252,6 +260,17 @@ class OpportunityImporter(ReferencingImporter):
                 codes.add(cell)
             elif cell:
                 del self.currency_like[index]
+
+    def _watch_json_currencies(self, cells: dict) -> None:
+        """The ignored keys of JSON records whose every value so far is a currency code."""
+        for key, value in cells.items():
+            if self.key_fields.get(key, "") is not None or key in self.not_currency:
+                continue
+            if isinstance(value, str) and value.strip() in money.CURRENCIES:
+                self.currency_like.setdefault(key, (key, set()))[1].add(value.strip())
+            elif value not in (None, ""):
+                self.currency_like.pop(key, None)
+                self.not_currency.add(key)
 
     def misread(self) -> str | None:
         return super().misread() or self._ignored_currency()
