@@ -461,3 +461,29 @@ def test_json_records_with_currencies_under_an_unknown_key_are_refused(cli, rows
         "USD",
         "MXN",
     ]
+
+
+def test_odoo_partner_id_fills_the_accounts_partner_name_leaves_empty(ok, rows):
+    """partner_name is the company typed on the lead, partner_id the customer it is linked
+    to ("Company, Contact" for a contact): the name first, the customer where it is empty."""
+    text = (
+        "id,name,partner_id,partner_name,expected_revenue,stage_id,date_deadline\n"
+        '__export__.crm_lead_1,Deal A,"Azure Interior, Brandon Freeman",Azure Interior,1000,New,'
+        "2027-01-10\n"
+        "__export__.crm_lead_2,Deal B,Deco Addict,,2000,Qualified,2027-01-20\n"
+    )
+
+    result = ok("import", "opps", "-", "--create-accounts", input=text)
+
+    assert result.stderr.startswith(
+        "Columns: 'id' -> external_id, 'partner_id' -> account_if_empty, 'partner_name' -> "
+        "account, 'expected_revenue' -> amount, 'stage_id' -> status, 'date_deadline' -> "
+        "due_date\n"
+    )
+    assert rows(
+        "SELECT o.name, a.name AS account FROM opportunities AS o "
+        "JOIN accounts AS a ON a.id = o.account_id ORDER BY o.id"
+    ) == [
+        {"name": "Deal A", "account": "Azure Interior"},
+        {"name": "Deal B", "account": "Deco Addict"},
+    ]

@@ -47,6 +47,9 @@ class Kind:
     besides: Mapping[str, str] = field(default_factory=dict)
     """Synonyms that mean another field beside a column that takes their own: Bitrix24's
     OPPORTUNITY is the amount when TITLE is the name."""
+    filling: tuple[str, ...] = ()
+    """Synonyms that give way to another column read as the same field but fill the rows
+    it leaves empty: Odoo's partner_id (the customer) where partner_name is empty."""
     by_outcome: Mapping[str, str] = field(default_factory=dict)
     """Synonyms that name a field for the deals of one outcome: beside another column of
     that field, each is read as that outcome's own field (Pipedrive's "Won time" and "Lost
@@ -83,6 +86,9 @@ class Kind:
         """The field a header means for the deals of its outcome alone, if it is one."""
         word = self.word_of(header)
         return next((name for key, name in self.by_outcome.items() if normalize(key) == word), None)
+
+    def fills(self, header: str) -> bool:
+        return self.word_of(header) in {normalize(word) for word in self.filling}
 
     def yields(self, header: str) -> bool:
         return self.word_of(header) in {normalize(word) for word in self.yielding}
@@ -124,6 +130,7 @@ _ACCOUNT_NAMES = (
     "customer name",
     "raison sociale",
     "partner name",
+    "partner id",
     "related to",
     "company title",
 )
@@ -211,6 +218,8 @@ CONTACTS = Kind(
 OUTCOME_WORDS = frozenset(normalize(word) for word in ("status", "statut", "état", "deal status"))
 """Headers that, beside a stage column, give a deal's outcome rather than its stage."""
 
+IF_EMPTY = "_if_empty"
+"""The field of a column that fills the rows another column of its field leaves empty."""
 OUTCOME_FIELDS = {
     "won_closed_on": "closed_on",
     "lost_closed_on": "closed_on",
@@ -388,6 +397,7 @@ OPPORTUNITIES = Kind(
     ),
     prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
     yielding=("expected revenue", "planned revenue"),
+    filling=("partner id",),
     besides={"opportunity": "amount"},
     by_outcome={
         **dict.fromkeys(("won date", "won time"), "won_closed_on"),
@@ -561,6 +571,10 @@ def match(
                 fields[twin if outcome == header else header] = name
                 continue
         free = twin is not None and header not in chosen and twin not in chosen
+        if free and kind.fills(header) != kind.fills(twin):
+            kept, filler = (twin, header) if kind.fills(header) else (header, twin)
+            fields[kept], fields[filler] = name, name + IF_EMPTY
+            continue
         if free and kind.yields(header) != kind.yields(twin):
             kept, left = (twin, header) if kind.yields(header) else (header, twin)
             fields.pop(left, None)

@@ -175,6 +175,8 @@ class Importer:
         )
         self.result = Result(self.kind, source.name, options.dry_run)
         self.header_of: dict[str, str] = {}
+        self.fillers: list[tuple[str, str]] = []
+        """(field that fills, field it fills) where a row leaves the second empty."""
         self.positions: list[tuple[int, str]] = []
         self.key_fields: dict[str, str | None] = {}
         self.ignored: list[str] = []
@@ -205,6 +207,11 @@ class Importer:
         found = cols.match(kind, source.headers, self.options.mapping, complete=complete)
         self.ignored = found.ignored
         self.header_of = {name: header for header, name in found.fields.items()}
+        self.fillers = [
+            (name, name.removesuffix(cols.IF_EMPTY))
+            for name in self.header_of
+            if name.endswith(cols.IF_EMPTY)
+        ]
         if complete:
             index = {header: number for number, header in enumerate(source.headers)}
             self.positions = [(index[header], name) for header, name in found.fields.items()]
@@ -283,6 +290,10 @@ class Importer:
         for name, text in raw.items():
             if "\0" in text:
                 problems.append(Problem(name, _(NUL_REFUSED)))
+        for filler, name in self.fillers:
+            text = raw.pop(filler, None)
+            if text is not None and name not in raw:
+                raw[name] = text
         defaulted = set()
         for name, text in self.defaults.items():
             if name not in raw:
