@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from colibri_cli.core import calls, clock, periods, rates, records, settings
+from colibri_cli.core.text import fold
 
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
@@ -124,6 +125,8 @@ def pipeline(
     if by == "quarter":
         rows = _months_to_quarters(rows, _fiscal_start(conn))
     groups = [_finish_group(row) for row in rows]
+    if by == "account":  # the biggest first, within each currency
+        groups.sort(key=lambda group: (group["currency"], -group["amount"], fold(group["label"])))
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
     stale_before = (day - dt.timedelta(days=stale_days - 1)).isoformat()
