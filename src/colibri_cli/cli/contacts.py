@@ -13,7 +13,13 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_argument, given
+from colibri_cli.cli.params import (
+    Yes,
+    account_option,
+    allow_duplicate_option,
+    contact_argument,
+    given,
+)
 from colibri_cli.core import contacts
 from colibri_cli.i18n import N_, _
 
@@ -71,6 +77,9 @@ def add(
     role: Role = None,
     notes: Notes = None,
     external_id: ExternalId = None,
+    allow_duplicate: allow_duplicate_option(
+        "Add it even if a contact of the same name is at the account."
+    ) = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Add a contact to an account.
@@ -87,6 +96,7 @@ def add(
             role=role,
             notes=notes,
             external_id=external_id,
+            allow_duplicate=allow_duplicate,
         )
     _show_saved(contact, output, "Added")
 

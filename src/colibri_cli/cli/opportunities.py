@@ -22,6 +22,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import (
     Yes,
+    allow_duplicate_option,
     account_option,
     contact_option,
     given,
@@ -225,6 +226,9 @@ def create(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt: fail naming what is missing.")
     ] = False,
+    allow_duplicate: allow_duplicate_option(
+        "Create it even if an open opportunity of the same name is at the account."
+    ) = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Create an opportunity with its amount, due date and status.
@@ -274,7 +278,9 @@ def create(
         if new_account:
             added = accounts.add(conn, new_account)
             say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
-        opportunity, messages = opportunities.create(conn, fields)
+        opportunity, messages = opportunities.create(
+            conn, fields, allow_duplicate=allow_duplicate
+        )
         created = task and _add_follow_up(conn, task, opportunity["id"])
     _report(opportunity, messages, output, "Created")
     if plan:

@@ -15,6 +15,10 @@ def given(**options: str | None) -> dict[str, str]:
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
+def allow_duplicate_option(help: str):
+    return Annotated[bool, typer.Option("--allow-duplicate", help=help)]
+
+
 def account_argument(help: str = "Account id or name."):
     return Annotated[
         str, typer.Argument(metavar="ACCOUNT", help=help, autocompletion=completion.account_names)

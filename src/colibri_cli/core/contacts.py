@@ -35,14 +35,40 @@ def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
     return values
 
 
-def add(conn: sqlite3.Connection, name: str, account: str | int, **fields: str | None) -> dict:
+def add(
+    conn: sqlite3.Connection,
+    name: str,
+    account: str | int,
+    *,
+    allow_duplicate: bool = False,
+    **fields: str | None,
+) -> dict:
+    """A contact at an account; one of the same name there is refused unless
+    `allow_duplicate`."""
     values = validated({"name": name, **fields})
     values["account_id"] = accounts.get(conn, account)["id"]
+    if not allow_duplicate:
+        _refuse_namesake(conn, values)
     records.ensure_unique(
         conn, "contacts", "external_id", values.get("external_id"), noun="contact"
     )
     contact_id = records.insert(conn, "contacts", values)
     return get(conn, contact_id)
+
+
+def _refuse_namesake(conn: sqlite3.Connection, values: dict) -> None:
+    """The same person added twice at an account is refused, naming the one there."""
+    found = conn.execute(
+        f"{SELECT} WHERE c.account_id = ? AND fold(c.name) = fold(?) ORDER BY c.id LIMIT 1",
+        (values["account_id"], values["name"]),
+    ).fetchone()
+    if found:
+        raise Conflict(
+            _(
+                "{account} already has a contact {name!r} (id {id}): see colibri contact show "
+                "{id}, or give --allow-duplicate to add another."
+            ).format(id=found["id"], name=found["name"], account=found["account_name"])
+        )
 
 
 def get(

@@ -27,7 +27,7 @@ from colibri_cli.core import (
 from colibri_cli.core import (
     history as effective,
 )
-from colibri_cli.core.errors import ColibriError, InvalidInput, NotFound
+from colibri_cli.core.errors import ColibriError, Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_number
 
@@ -249,8 +249,11 @@ def normalize_tags(text: str | None) -> str | None:
     return ",".join(tags) or None
 
 
-def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[dict, list[str]]:
-    """Create an opportunity from text fields; returns it with notices and warnings."""
+def create(
+    conn: sqlite3.Connection, given: Mapping[str, str | None], *, allow_duplicate: bool = False
+) -> tuple[dict, list[str]]:
+    """Create an opportunity from text fields; returns it with notices and warnings. An open
+    one of the same name at the account is refused unless `allow_duplicate`."""
     try:
         parsed = parse_fields(conn, given, required=REQUIRED)
     except InvalidInput as problems:
@@ -268,6 +271,8 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
     status = statuses.get(conn, values["status"])
     _follow_status(conn, values, values["status"])
     check_contact_account(conn, values)
+    if not allow_duplicate:
+        _refuse_open_namesake(conn, values)
     records.ensure_unique(
         conn, "opportunities", "external_id", values.get("external_id"), noun="opportunity"
     )
@@ -280,6 +285,25 @@ def create(conn: sqlite3.Connection, given: Mapping[str, str | None]) -> tuple[d
         opportunity_id = records.insert(conn, "opportunities", values)
     opportunity = get(conn, opportunity_id)
     return opportunity, parsed.notices + warnings(opportunity)
+
+
+def _refuse_open_namesake(conn: sqlite3.Connection, values: dict) -> None:
+    """A second open deal of the same name at an account is most often the first one typed
+    again: refused, naming it."""
+    found = conn.execute(
+        "SELECT o.id, o.name, a.name FROM opportunities AS o "
+        "JOIN statuses AS s ON s.key = o.status JOIN accounts AS a ON a.id = o.account_id "
+        f"WHERE o.account_id = ? AND o.{LIVE} AND s.kind = 'open' AND fold(o.name) = fold(?) "
+        "ORDER BY o.id LIMIT 1",
+        (values["account_id"], values["name"]),
+    ).fetchone()
+    if found:
+        raise Conflict(
+            _(
+                "{account} already has an open opportunity {name!r} (id {id}): see colibri opp "
+                "show {id}, or give --allow-duplicate to create another."
+            ).format(id=found[0], name=found[1], account=found[2])
+        )
 
 
 CLOSING_ONLY = N_(
