@@ -22,8 +22,8 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import (
     Yes,
-    allow_duplicate_option,
     account_option,
+    allow_duplicate_option,
     contact_option,
     given,
     opportunity_argument,
@@ -278,9 +278,7 @@ def create(
         if new_account:
             added = accounts.add(conn, new_account)
             say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
-        opportunity, messages = opportunities.create(
-            conn, fields, allow_duplicate=allow_duplicate
-        )
+        opportunity, messages = opportunities.create(conn, fields, allow_duplicate=allow_duplicate)
         created = task and _add_follow_up(conn, task, opportunity["id"])
     _report(opportunity, messages, output, "Created")
     if plan:
