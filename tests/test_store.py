@@ -690,7 +690,7 @@ def test_a_read_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path):
 
     result = cli("--db", str(mistyped), "pipeline")
 
-    assert result.exit_code == 5
+    assert result.exit_code == 3
     assert result.stderr == (
         f"Error: No database at {mistyped}: check the path. A command that adds records "
         f"creates it (colibri --db {mistyped} account add NAME), and so does colibri --db "
@@ -714,7 +714,7 @@ def test_a_dry_run_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path)
 
     result = cli("--db", str(missing), "import", "accounts", "-", "--dry-run", input="name\nA\n")
 
-    assert result.exit_code == 5
+    assert result.exit_code == 3
     assert not missing.parent.exists()
 
 
@@ -722,7 +722,7 @@ def test_a_dry_run_on_a_db_path_that_is_not_there_creates_nothing(cli, tmp_path)
 def test_a_first_read_on_the_colibri_db_of_a_profile_creates_nothing(cli, db_path, command):
     result = cli(*command)  # COLIBRI_DB, as a profile sets it
 
-    assert result.exit_code == 5
+    assert result.exit_code == 3
     assert result.stderr == (
         f"Error: No database at {db_path}: check the path. A command that adds records "
         f"creates it (colibri --db {db_path} account add NAME), and so does colibri --db "
@@ -735,6 +735,72 @@ def test_a_first_write_on_the_colibri_db_of_a_profile_creates_it(ok, db_path, ro
     ok("account", "add", "ACME")  # COLIBRI_DB, as a profile sets it
 
     assert rows("SELECT name FROM accounts") == [{"name": "ACME"}]
+
+
+def test_a_first_write_on_the_colibri_db_of_a_profile_says_it_made_a_database(cli, db_path):
+    first = cli("account", "add", "ACME")
+    second = cli("account", "add", "Globex")
+
+    assert first.stderr == f"New database: {db_path}\nAdded account ACME (id 1).\n"
+    assert second.stderr == "Added account Globex (id 2).\n"
+
+
+@pytest.fixture
+def default_location(tmp_path, monkeypatch):
+    """No --db, no COLIBRI_DB: the database of a first run, in the user data directory."""
+    monkeypatch.delenv("COLIBRI_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data" / "colibri" / "colibri.db"
+
+
+def test_the_first_run_says_where_the_database_is(cli, default_location):
+    first = cli("account", "add", "ACME")
+    second = cli("account", "add", "Globex")
+
+    assert first.exit_code == 0
+    assert first.stderr == f"New database: {default_location}\nAdded account ACME (id 1).\n"
+    assert second.stderr == "Added account Globex (id 2).\n"
+    assert default_location.is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["account", "list"], "No accounts yet. Add one with: colibri account add NAME\n"),
+        (["pipeline"], "No open opportunities. Create one with: colibri opp create\n"),
+        (["opp", "list"], "No opportunities yet. Create one with: colibri opp create\n"),
+    ],
+)
+def test_a_read_before_the_first_run_shows_an_empty_crm_and_creates_nothing(
+    cli, tmp_path, default_location, command, said
+):
+    result = cli(*command)
+
+    assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == ("", said)
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_refused_import_into_a_new_path_leaves_nothing_behind(cli, tmp_path):
+    new = tmp_path / "new" / "deeper" / "crm.db"
+
+    result = cli("--db", str(new), "import", "accounts", "-", input="name,email\nA,not-an-email\n")
+
+    assert result.exit_code == 2, result.output
+    assert "New database" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_first_write_in_an_existing_folder_leaves_it_as_it_was(cli, tmp_path):
+    folder = tmp_path / "crm"
+    folder.mkdir()
+
+    result = cli("--db", str(folder / "crm.db"), "account", "add", "ACME", "--email", "nope")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert list(tmp_path.iterdir()) == [folder]
+    assert list(folder.iterdir()) == []
 
 
 def test_a_location_the_system_refuses_is_a_database_problem(cli):
@@ -853,7 +919,10 @@ def test_concurrent_writers_wait_for_each_other(db_path, rows):
     assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
     assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 100}]
     assert rows("SELECT count(DISTINCT name) AS n FROM accounts") == [{"n": 100}]
-    assert [len(stderr.splitlines()) for _, stderr in outputs] == [25, 25, 25, 25]
+    said_new = [stderr.startswith("New database: ") for _, stderr in outputs]
+    assert said_new.count(True) == 1  # only the command that made it says so
+    lines = [len(stderr.splitlines()) for _, stderr in outputs]
+    assert lines == [26 if said else 25 for said in said_new]
     recorded = rows("SELECT name FROM _sqlite_migrations")
     assert [row["name"] for row in recorded] == list(migrations.KNOWN)
 

@@ -201,7 +201,7 @@ def test_a_read_where_there_is_no_database_creates_nothing(cli, tmp_path, comman
 
     result = cli("--db", str(missing), *command)
 
-    assert result.exit_code == 5, result.output
+    assert result.exit_code == 3, result.output
     assert error_line(result) == no_database(missing)
     assert list(tmp_path.iterdir()) == []
 

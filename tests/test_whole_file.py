@@ -362,7 +362,7 @@ def test_export_all_needs_a_database(cli, tmp_path):
 
     result = cli("--db", str(missing), "export", "all")
 
-    assert result.exit_code == 5
+    assert result.exit_code == 3
     assert result.stderr.startswith(f"Error: No database at {missing}: check the path.")
     assert not missing.exists()
 

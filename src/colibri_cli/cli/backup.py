@@ -22,7 +22,7 @@ def backup(
 
     Example: colibri backup ~/backups/colibri-$(date +%F).db
     """
-    with database(write=False) as conn:
+    with database(write=False, create=False) as conn:
         size = backup_core.backup(conn, path, force=force)
     say(
         _("Backed up to {path} ({size} bytes). Put it back with: colibri restore {path}").format(

@@ -1,9 +1,10 @@
 """What every command shares: the database chosen on the command line, and the terminal."""
 
+import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,24 +28,29 @@ def database(*, write: bool, create: bool | None = None) -> AbstractContextManag
     """The command's one transaction on the chosen database.
 
     Only a command that keeps something (`create`; by default, what `write` says) creates
-    the database where there is none: a read, or a dry run, on a path with no database says
-    so, since a mistyped path would otherwise show an empty CRM, as if the records were gone.
+    the database where there is none, and says so once it is there: should the path be a
+    typo, the user sees it; on a first run, they learn where their records live. A read,
+    or a dry run, on a path with no database is refused (exit 3), since a mistyped --db or
+    COLIBRI_DB would otherwise show an empty CRM, as if the records were gone. At the
+    default location, which nobody typed, a read before the first write shows an empty
+    CRM and creates nothing (unless the command needs a database that is there:
+    `create=False`).
     """
     path = _path()
     creates = write if create is None else create
-    session = store.session(path, write=write, create=creates)
-    if db_option and creates and not store.exists(path):
-        return _announced_new(session, path)
-    return session
+    if not creates and create is None and _is_default() and not store.exists(path):
+        return closing(store.empty_database())
+    return store.session(
+        path,
+        write=write,
+        create=creates,
+        created=lambda: say(_("New database: {path}").format(path=path)),
+    )
 
 
-@contextmanager
-def _announced_new(session: AbstractContextManager, path: Path) -> Iterator[sqlite3.Connection]:
-    """A session on a database it is making at a --db path, which it says (should the path
-    be a typo, the user sees it)."""
-    with session as conn:
-        say(_("New database: {path}").format(path=path))
-        yield conn
+def _is_default() -> bool:
+    """Whether the database is the default one: neither --db nor COLIBRI_DB names it."""
+    return not db_option and not os.environ.get("COLIBRI_DB")
 
 
 def lookups() -> AbstractContextManager:

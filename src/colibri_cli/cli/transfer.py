@@ -299,7 +299,11 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
         columns=None if columns is None else columns.split(","),
     )
     report = _Report(source)
-    with contextlib.closing(source), database(write=True, create=not options.dry_run) as conn:
+    with (
+        contextlib.suppress(_Refused),
+        contextlib.closing(source),
+        database(write=True, create=not options.dry_run) as conn,
+    ):
         importer = importing.prepare(conn, kind, source, options)
         shown = importer.mapping_shown
         if shown:
@@ -308,7 +312,13 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
         with report:
             result = importer.run(report.rejected, report.progress)
         described = source.describe()  # before the commit: nothing may fail after it
+        if result.refused:
+            raise _Refused  # rolled back: a refused import into a new path makes no file
     _summary(result, described)
+
+
+class _Refused(Exception):
+    """An import refused as a whole, which keeps nothing; `_summary` says why."""
 
 
 class _Report:

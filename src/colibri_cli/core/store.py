@@ -19,13 +19,13 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from colibri_cli import i18n
 from colibri_cli.core import files, migrations
-from colibri_cli.core.errors import DatabaseProblem, InvalidInput
+from colibri_cli.core.errors import DatabaseProblem, InvalidInput, NotFound
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import _
 
@@ -90,23 +90,37 @@ def _check_is_regular(mode: int, path: Path) -> None:
 
 
 @contextmanager
-def session(path: Path, *, write: bool, create: bool | None = None) -> Iterator[sqlite3.Connection]:
+def session(
+    path: Path,
+    *,
+    write: bool,
+    create: bool | None = None,
+    created: Callable[[], None] | None = None,
+) -> Iterator[sqlite3.Connection]:
     """Open the database and run the body as one transaction, committed only if it succeeds.
 
     Where there is no file, a session that may create one (by default, one that writes)
-    makes a new database, which appears at `path` only once the body has committed.
+    makes a new database, which appears at `path` only once the body has committed; then
+    `created` is called, by the one command that made it (of several racing to, or when the
+    body failed, none is).
     Writers take the write lock up front (BEGIN IMMEDIATE) so that concurrent scripts queue
     on the busy timeout instead of failing when a read transaction tries to become a write.
     """
     if not exists(path):
         if not (write if create is None else create):
             raise _no_database(path)
-        _make_folders(path)
-        with _creation_lock(path):
-            if not exists(path):
-                with _new_database(path) as conn:
-                    yield conn
-                return
+        made = _make_folders(path)
+        try:
+            with _creation_lock(path):
+                if not exists(path):
+                    with _new_database(path) as conn:
+                        yield conn
+                    if created:
+                        created()
+                    return
+        except BaseException:
+            _remove_folders(made)  # a refused command leaves nothing behind, not even a folder
+            raise
         # another command made it meanwhile: used as any existing database
     conn = open_database(path, write=write)
     try:
@@ -151,8 +165,9 @@ def _new_database(path: Path) -> Iterator[sqlite3.Connection]:
         files.remove(staged)
 
 
-def _make_folders(path: Path) -> None:
-    """The directories a new database needs; every one colibri creates is private (0700)."""
+def _make_folders(path: Path) -> list[Path]:
+    """The directories a new database needs, made, deepest first; every one colibri
+    creates is private (0700)."""
     try:
         missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
         for folder in reversed(missing):
@@ -160,6 +175,16 @@ def _make_folders(path: Path) -> None:
             folder.chmod(0o700)
     except OSError as error:
         raise _cannot_create(path, error.strerror) from error
+    return missing
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove the directories `_make_folders` made, deepest first, while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # something else is in it now: it stays, and so do its parents
 
 
 @contextmanager
@@ -259,8 +284,8 @@ def _sync_folder(folder: Path) -> None:
             os.close(handle)
 
 
-def _no_database(path: Path) -> DatabaseProblem:
-    return DatabaseProblem(
+def _no_database(path: Path) -> NotFound:
+    return NotFound(
         _(
             "No database at {path}: check the path. A command that adds records creates "
             "it (colibri --db {path} account add NAME), and so does colibri --db {path} demo."
