@@ -110,7 +110,7 @@ def stamps(rows, account_id: int) -> tuple[str, str]:
 # --- add ---------------------------------------------------------------------------------
 
 
-def test_add_with_every_option_writes_every_field(ok, rows):
+def test_add_with_every_option_writes_every_field(ok, rows, empty_db):
     result = ok("account", "add", "ACME Industries", *ACME_OPTIONS)
 
     assert result.stdout == ""
@@ -133,7 +133,7 @@ def test_add_with_every_option_writes_every_field(ok, rows):
     assert updated_at == created_at
 
 
-def test_add_strips_text_and_leaves_missing_fields_null(ok, rows):
+def test_add_strips_text_and_leaves_missing_fields_null(ok, rows, empty_db):
     result = ok("account", "add", "  Zeta  ", "--city", " Nantes ", "--phone", "  ")
 
     assert result.stderr == "Added account Zeta (id 1).\n"
@@ -142,7 +142,7 @@ def test_add_strips_text_and_leaves_missing_fields_null(ok, rows):
     ]
 
 
-def test_add_with_format_json_prints_the_saved_account(ok, rows):
+def test_add_with_format_json_prints_the_saved_account(ok, rows, empty_db):
     result = ok("account", "add", "Zeta", "--city", "Nantes", "--format", "json")
 
     created, updated = stamps(rows, 1)

@@ -18,10 +18,11 @@ def dump(path) -> list[str]:
         conn.close()
 
 
-def test_demo_fills_a_new_database_and_says_what_it_made(ok, rows):
+def test_demo_fills_a_new_database_and_says_what_it_made(ok, rows, db_path):
     result = ok("demo")
 
     assert result.stderr == (
+        f"New database: {db_path}\n"
         "Demo ready: 10 accounts, 10 contacts, 60 opportunities, 218 history rows, "
         "49 tasks, 5 targets.\n"
         "Try: colibri pipeline · colibri forecast · colibri forecast accuracy · colibri agenda\n"

@@ -227,11 +227,11 @@ def test_export_import_export_gives_the_same_files(cli, ok, sample, tmp_path, ou
 NAMESAKES = [
     "account add ACME",
     "contact add 'Jean Martin' --account ACME --email first@acme.example",
-    "contact add 'Jean Martin' --account ACME --email second@acme.example",
+    "contact add 'Jean Martin' --account ACME --email second@acme.example --allow-duplicate",
     "opp create Renewal --account ACME --amount 1000 --due 2027-01-31 --status quote"
     " --contact 1 --created-on 2026-10-01",
     "opp create Renewal --account ACME --amount 2000 --due 2027-02-28 --status quote"
-    " --contact 2 --created-on 2026-10-02",
+    " --contact 2 --created-on 2026-10-02 --allow-duplicate",
     "opp create Audit --account ACME --amount 500 --due 2027-03-31 --status analysis",
     "task add Call --opp 1 --due 2026-12-01",
     "task add Call --opp 2 --due 2026-12-01",

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import TODAY
 from test_interactive import answer, finish, spawn
-from test_readme import run_session
+from test_readme import made, run_session
 
 README = Path(__file__).parent.parent / "README.md"
 FRENCH_BLOCK = re.compile(r"(<!-- french -->\n```console\n)(.*?)(```)", re.DOTALL)
@@ -45,10 +45,10 @@ def deal(ok):
 # --- messages and errors -----------------------------------------------------------------------
 
 
-def test_account_add_says_so_in_french(french, ok):
+def test_account_add_says_so_in_french(french, ok, db_path):
     result = ok("account", "add", "ACME Industries")
 
-    assert result.stderr == "Compte ACME Industries ajouté (id 1).\n"
+    assert result.stderr == f"Nouvelle base : {db_path}\nCompte ACME Industries ajouté (id 1).\n"
 
 
 def test_a_near_miss_gets_a_french_did_you_mean(french, ok, cli):
@@ -355,7 +355,7 @@ def test_the_pipeline_and_stats_of_a_past_day_in_french(french, cli):
     )
 
 
-def test_an_import_reports_in_french(french, ok, cli, tmp_path):
+def test_an_import_reports_in_french(french, ok, cli, tmp_path, empty_db):
     deals = tmp_path / "deals.csv"
     deals.write_text(
         "name,account,amount,due_date,status\n"
@@ -387,7 +387,7 @@ def test_an_import_reports_in_french(french, ok, cli, tmp_path):
     )
 
 
-def test_an_import_names_ignored_columns_and_bad_rows_in_french(french, ok, tmp_path):
+def test_an_import_names_ignored_columns_and_bad_rows_in_french(french, ok, tmp_path, empty_db):
     people = tmp_path / "comptes.csv"
     people.write_text(
         "nom;ville;couleur\nACME;Lyon;bleu\nACME;Paris;vert\nGlobex;Nice;rouge;en trop\n",
@@ -557,7 +557,7 @@ def test_the_language_setting_takes_effect(ok):
     assert ok("account", "list", "--help").stdout.startswith("Utilisation : colibri account list")
 
 
-def test_a_french_locale_takes_effect(ok, monkeypatch):
+def test_a_french_locale_takes_effect(ok, monkeypatch, empty_db):
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
 
     assert ok("account", "add", "ACME Industries").stderr == (
@@ -576,7 +576,7 @@ def test_a_french_locale_takes_effect(ok, monkeypatch):
         ({"LANG": "de_DE.UTF-8"}, "en"),
     ],
 )
-def test_the_locale_variables_in_their_order(ok, monkeypatch, variables, expected):
+def test_the_locale_variables_in_their_order(ok, monkeypatch, empty_db, variables, expected):
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
 
@@ -708,7 +708,7 @@ def test_the_follow_up_question_in_french(deal, ok, rows, db_path):
 def test_the_readme_french_example_is_what_colibri_prints(monkeypatch, tmp_path):
     """Like the tour (tests/test_readme.py), on a new database; regenerate it with
     COLIBRI_UPDATE_README=1 after a deliberate change."""
-    monkeypatch.setenv("COLIBRI_DB", str(tmp_path / "french.db"))
+    monkeypatch.setenv("COLIBRI_DB", made(tmp_path / "french.db"))
     text = README.read_text(encoding="utf-8")
     [block] = FRENCH_BLOCK.findall(text)
     regenerated = FRENCH_BLOCK.sub(

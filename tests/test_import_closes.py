@@ -11,7 +11,7 @@ DEALS = (
 TASKS = "SELECT title, due_date, opportunity_id, account_id, done_on FROM tasks ORDER BY id"
 
 
-def test_an_import_says_how_to_add_the_follow_up_of_its_recent_closes(at, rows):
+def test_an_import_says_how_to_add_the_follow_up_of_its_recent_closes(at, rows, empty_db):
     """follow-up-delay is 3m: a close on 2026-09-03 or later is followed up, one on
     2026-05-30 is long past. Each task is due 3 months after today (the close is entered
     late), as `opp status` would propose."""
@@ -78,7 +78,7 @@ def test_a_deal_closed_with_an_open_task_needs_no_follow_up(at, rows):
     assert [task["title"] for task in rows(TASKS)] == ["Call Globex"]
 
 
-def test_a_refused_import_adds_no_follow_up(cli, rows):
+def test_a_refused_import_adds_no_follow_up(cli, rows, empty_db):
     bad = DEALS + "Broken,ACME,abc,2026-11-30,won,2026-11-30\n"
 
     result = cli("import", "opps", "-", "--create-accounts", "--follow-up", input=bad)
@@ -88,7 +88,7 @@ def test_a_refused_import_adds_no_follow_up(cli, rows):
     assert rows(TASKS) == []
 
 
-def test_ten_commands_at_most_then_a_count(at):
+def test_ten_commands_at_most_then_a_count(at, empty_db):
     many = HEADER + "".join(f"Win {n},ACME,100,2026-11-30,won,2026-11-30\n" for n in range(12))
 
     result = at("2026-12-03", "import", "opps", "-", "--create-accounts", input=many)

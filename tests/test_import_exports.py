@@ -90,7 +90,7 @@ def test_a_salesforce_data_export_in_four_currencies(ok, rows):
     assert totals == {"MXN", "COP", "USD", "PEN"}  # never one "EUR" of four currencies
 
 
-def test_hubspot_deals_by_their_api_names(ok, rows):
+def test_hubspot_deals_by_their_api_names(ok, rows, empty_db):
     result = ok("import", "opps", str(HUBSPOT), "--create-accounts")
 
     assert result.stderr == (
@@ -121,7 +121,7 @@ def test_hubspot_deals_by_their_api_names(ok, rows):
     assert again.stderr.endswith("0 created, 0 updated, 24 skipped, 0 rejected.\n")
 
 
-def test_bitrix24_deals_by_their_api_names(ok, rows):
+def test_bitrix24_deals_by_their_api_names(ok, rows, empty_db):
     result = ok("import", "opps", str(BITRIX), "--create-accounts")
 
     assert result.stderr == (
@@ -157,7 +157,7 @@ ODOO = EXPORTS / "odoo_crm_lead.csv"
 VTIGER = EXPORTS / "vtiger_potentials.csv"
 
 
-def test_an_odoo_crm_lead_export(ok, rows):
+def test_an_odoo_crm_lead_export(ok, rows, empty_db):
     result = ok("import", "opps", str(ODOO), "--create-accounts")
 
     assert result.stderr.startswith(
@@ -260,7 +260,7 @@ def test_a_vtiger_potentials_dump(ok, rows):
 SAMPLE_DEALS = "SELECT name, amount, probability, status FROM opportunities ORDER BY id"
 
 
-def test_salesforce_sample_data_with_decimal_amounts_and_fractions(ok, rows):
+def test_salesforce_sample_data_with_decimal_amounts_and_fractions(ok, rows, empty_db):
     """Amount 9225.225 cannot be thousands: a decimal, rounded; 120.125 alone could be, but
     the column writes its decimals with a point. Probabilities 0.1 .. 1.0 are fractions."""
     result = ok("import", "opps", str(SF_SAMPLE), "--create-accounts")

@@ -134,7 +134,7 @@ FRENCH_ROWS = [
 ]
 
 
-def test_a_french_spreadsheet_export_comes_in_with_its_history(ok, rows):
+def test_a_french_spreadsheet_export_comes_in_with_its_history(ok, rows, empty_db):
     result = ok("import", "opps", str(FRENCH_BOM), "--create-accounts")
 
     assert result.stdout == ""
@@ -294,7 +294,7 @@ def test_another_crms_export_is_refused_with_every_problem_named(empty_db, cli, 
     assert dump(db_path) == before  # not even the accounts it would have created
 
 
-def test_another_crms_export_comes_in_with_a_few_options(ok, rows):
+def test_another_crms_export_comes_in_with_a_few_options(ok, rows, empty_db):
     result = ok("import", "opps", str(OTHER_CRM), *OTHER_CRM_OPTIONS)
 
     assert result.stderr == (
@@ -470,7 +470,7 @@ def test_colibris_own_french_labels_are_statuses(ok, rows):
     ]
 
 
-def test_a_reports_footer_is_left_out_and_said(ok, rows):
+def test_a_reports_footer_is_left_out_and_said(ok, rows, empty_db):
     result = ok("import", "opps", str(SALESFORCE_REPORT), "--create-accounts")
 
     assert result.stderr.splitlines()[1:] == [
@@ -497,7 +497,7 @@ def test_a_reports_footer_is_left_out_and_said(ok, rows):
     ]
 
 
-def test_one_cell_rows_at_the_end_that_are_valid_are_rows(ok, rows):
+def test_one_cell_rows_at_the_end_that_are_valid_are_rows(ok, rows, empty_db):
     text = 'name\nAcme\nBeta\n\nGamma\n\n"Grand Totals (3 records)"\nDelta\n© 2026 Initech\n'
 
     result = ok("import", "accounts", "-", input=text)
@@ -792,7 +792,7 @@ README = Path(__file__).parent.parent / "README.md"
 EXAMPLE = re.compile(r"<!-- import example -->\n```console\n(.*?)```", re.DOTALL)
 
 
-def test_the_readme_example_is_what_colibri_prints(cli, tmp_path, monkeypatch):
+def test_the_readme_example_is_what_colibri_prints(cli, tmp_path, monkeypatch, empty_db):
     shutil.copy(FIXTURES / "deals.csv", tmp_path / "deals.csv")
     monkeypatch.chdir(tmp_path)
     block = EXAMPLE.search(README.read_text(encoding="utf-8"))[1]

@@ -2,8 +2,9 @@
 
 Each ```console block that follows a `<!-- tour -->` line is a session: lines starting
 with `$ colibri` are run (one database for the whole README, today fixed, 80 columns) and
-what they print, stdout and stderr as a terminal shows them, must be the lines below. A
-block after `<!-- tour fresh -->` starts from a database of its own, made by its commands.
+what they print, stdout and stderr as a terminal shows them, must be the lines below. The
+tour's database is there before it starts, as the README's first command made `demo.db`. A
+block after `<!-- tour fresh -->` starts from a database of its own, new and empty.
 After a deliberate change of output, regenerate the snippets with:
 
     COLIBRI_UPDATE_README=1 .venv/bin/pytest tests/test_readme.py
@@ -17,10 +18,18 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from colibri_cli.cli.app import app
+from colibri_cli.core import store
 
 README = Path(__file__).parent.parent / "README.md"
 TOUR_BLOCK = re.compile(r"(<!-- tour( fresh)? -->\n```console\n)(.*?)(```)", re.DOTALL)
 TOUR_ENV = {"COLIBRI_TODAY": "2026-11-26", "COLUMNS": "80"}
+
+
+def made(path: Path) -> str:
+    """A new, empty database at `path`, as a reader of the tour already has one."""
+    with store.session(path, write=True):
+        pass
+    return str(path)
 
 
 def run_session(block: str, runner: CliRunner, env: dict | None = None) -> str:
@@ -38,7 +47,7 @@ def run_session(block: str, runner: CliRunner, env: dict | None = None) -> str:
 
 
 def test_the_readme_tour_matches_what_colibri_prints(monkeypatch, tmp_path):
-    monkeypatch.setenv("COLIBRI_DB", str(tmp_path / "tour.db"))
+    monkeypatch.setenv("COLIBRI_DB", made(tmp_path / "tour.db"))
     text = README.read_text(encoding="utf-8")
     runner = CliRunner()
     blocks = TOUR_BLOCK.findall(text)
@@ -46,7 +55,7 @@ def test_the_readme_tour_matches_what_colibri_prints(monkeypatch, tmp_path):
     fresh = iter(range(len(blocks)))
 
     def replay(match: re.Match) -> str:
-        env = {"COLIBRI_DB": str(tmp_path / f"fresh-{next(fresh)}.db")} if match[2] else {}
+        env = {"COLIBRI_DB": made(tmp_path / f"fresh-{next(fresh)}.db")} if match[2] else {}
         return match[1] + run_session(match[3], runner, env) + match[4]
 
     regenerated = TOUR_BLOCK.sub(replay, text)

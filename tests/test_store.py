@@ -936,7 +936,8 @@ def test_the_module_entry_point_runs(db_path):
         timeout=30,
     )
 
-    assert (done.returncode, done.stdout, done.stderr) == (0, "", "Added account ACME (id 1).\n")
+    said = f"New database: {db_path}\nAdded account ACME (id 1).\n"
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", said)
 
 
 def test_a_damaged_database_is_one_line_and_exit_5(ok, cli, db_path):

@@ -34,7 +34,7 @@ def evil(ok):
 
 
 @pytest.mark.parametrize(("name", "shown"), HOSTILE)
-def test_a_table_and_a_record_show_stored_controls_escaped(ok, rows, name, shown):
+def test_a_table_and_a_record_show_stored_controls_escaped(ok, rows, empty_db, name, shown):
     added = ok("account", "add", name)
     assert added.stderr == f"Added account {shown} (id 1).\n"
     assert ok("account", "list").stdout.splitlines()[1].split("  ")[1].strip() == shown
