@@ -53,7 +53,9 @@ DURATION = re.compile(
 
 def kind_of(text: str) -> str:
     """call, email, meeting or note, from what a person typed (appel, réunion, mail…)."""
-    found = KIND_WORDS.get(fold(text) or "")
+    if not text.strip():
+        raise InvalidInput(_("Missing activity kind: give call, email, meeting or note."))
+    found = KIND_WORDS.get(fold(text))
     if found is None:
         raise InvalidInput(
             _("Unknown activity kind {kind!r}: give call, email, meeting or note.").format(

@@ -61,6 +61,10 @@ IGNORED = {
         "Ignored columns (no task field matches them): {columns}. "
         "Import one with --map COLUMN=FIELD."
     ),
+    "activity": N_(
+        "Ignored columns (no activity field matches them): {columns}. "
+        "Import one with --map COLUMN=FIELD."
+    ),
 }
 """The notice of the columns no field of a kind matches, by the kind's singular."""
 
@@ -621,6 +625,7 @@ def duplicate(key_field: str, noun: str, value: str) -> Problem:
         if noun != "account"
         else _("the same name {value}"),
         "title": _("the same title ({value}), account, opportunity and due date"),
+        "summary": _("the same text ({value}), account, kind, date and time"),
     }[key_field].format(value=repr(value))
     return Problem(
         key_field,
@@ -635,6 +640,7 @@ OWN_ID = {
     "contact": N_("give each contact its own external id"),
     "opportunity": N_("give each opportunity its own external id"),
     "task": N_("give each task its own external id"),
+    "activity": N_("give each activity its own external id"),
 }
 
 
