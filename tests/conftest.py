@@ -100,8 +100,8 @@ def full_disk(tmp_path):
 def at(cli):
     """Run colibri on a given day (COLIBRI_TODAY); insist on the exit code, 0 by default."""
 
-    def run(day: str, *arguments: str, code: int = 0):
-        result = cli(*arguments, env={"COLIBRI_TODAY": day})
+    def run(day: str, *arguments: str, code: int = 0, input: str | None = None):
+        result = cli(*arguments, input=input, env={"COLIBRI_TODAY": day})
         assert result.exit_code == code, result.output
         return result
 

@@ -261,11 +261,15 @@ def lines(result) -> list[str]:
 def test_the_pipeline_in_french(french, deals, ok):
     assert lines(ok("pipeline")) == [
         "Pipeline ouvert par statut, 2026-11-26",
+        "EUR",
+        "              Nombre   Montant  Pondéré",
+        f"Devis envoyé       1  {euros('15 000 €')}  {euros('6 000 €')}",
+        f"Négociation        1   {euros('1 250 €')}    {euros('875 €')}",
+        f"Total              2  {euros('16 250 €')}  {euros('6 875 €')}",
+        "",
+        "USD",
         "                     Nombre    Montant  Pondéré",
         f"Analyse des besoins       1  {euros('3 000 USD')}  {euros('300 USD')}",
-        f"Devis envoyé              1   {euros('15 000 €')}  {euros('6 000 €')}",
-        f"Négociation               1    {euros('1 250 €')}    {euros('875 €')}",
-        f"Total                     2   {euros('16 250 €')}  {euros('6 875 €')}",
         f"Total                     1  {euros('3 000 USD')}  {euros('300 USD')}",
         "",
         f"En retard : 1 ({euros('3 000 USD')})",

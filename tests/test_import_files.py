@@ -142,6 +142,12 @@ def test_a_french_spreadsheet_export_comes_in_with_its_history(ok, rows):
         FRENCH_COLUMNS
         + FRENCH_IGNORED
         + "1 amount was rounded to a whole unit (line 5).\n"
+        + "2 deals this import closed have no follow-up task (a close on the command line asks "
+        "for one; --follow-up adds them at the import). Add them with:\n"
+        "  colibri task add 'Check in with Boulangerie Martin for a new order' --opp 4 --due "
+        "2027-02-26\n"
+        "  colibri task add 'Ask Hôtel Beau Rivage what would win the next deal' --opp 5 --due "
+        "2027-02-26\n"
         + "Warning: 1 open opportunity is past due (line 4): give it a new due date, "
         "or close it.\n"
         + f"Imported opportunities from {FRENCH_BOM} (semicolon-separated CSV, UTF-8 with BOM): "
@@ -300,6 +306,12 @@ def test_another_crms_export_comes_in_with_a_few_options(ok, rows):
         "2 amounts have no currency, unlike others of the file: they were taken in EUR, the "
         "currency setting (lines 4 and 8); give --default currency=CODE if they are in "
         "another.\n"
+        "2 deals this import closed have no follow-up task (a close on the command line asks "
+        "for one; --follow-up adds them at the import). Add them with:\n"
+        "  colibri task add 'Check in with ACME Industries for a new order' --opp 4 --due "
+        "2027-02-26\n"
+        "  colibri task add 'Ask Umbrella Corp what would win the next deal' --opp 6 --due "
+        "2027-02-26\n"
         + OTHER_CRM_STAGES
         + "Warning: 2 open opportunities have an amount of 0 (lines 4 and 8): the pipeline and "
         "forecast "
@@ -397,7 +409,8 @@ PIPEDRIVE_COLUMNS = (
     "'Deal - Currency' -> currency, 'Deal - Organization' -> account, 'Organization - ID' -> "
     "account_external_id, 'Deal - Contact person' -> contact, 'Deal - Stage' -> status, "
     "'Deal - Status' -> outcome, 'Deal - Deal created' -> created_on, "
-    "'Deal - Expected close date' -> due_date, 'Deal - Deal closed on' -> closed_on, "
+    "'Deal - Expected close date' -> due_date, 'Deal - Won time' -> won_closed_on, "
+    "'Deal - Lost time' -> lost_closed_on, 'Deal - Deal closed on' -> closed_on, "
     "'Deal - Lost reason' -> close_reason\n"
 )
 PIPEDRIVE_STAGES = (
@@ -635,7 +648,8 @@ BAD_ROW_PROBLEMS = [
     "line 5, name: The name is missing.",
     "line 6, due_date: Invalid due date '2027-02-30': 2027-02 has 28 days.",
     f"line 8, status: Unknown status 'signed'. {CHOICES}",
-    "line 9, probability: Invalid probability '150': give a whole number from 0 to 100.",
+    "line 9, probability: Invalid probability '150': give a percentage from 0 to 100 (70, 70.0, "
+    "70 %), or fractions of 1 in the whole column (0.7).",
     "line 10, amount: Invalid amount '-500': it cannot be negative; write 0 or more, "
     "such as 15000.",
     "line 11, account: No account 'Globx'. Did you mean 'Globex'?",

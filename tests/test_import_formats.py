@@ -363,7 +363,8 @@ def test_map_reads_a_column_as_a_field_or_ignores_it():
             "contact, contact_external_id, amount, currency, due_date, status, probability, "
             "created_on, closed_on, "
             "close_reason, source, type, description, tags, notes, external_id, "
-            "account_external_id, outcome.",
+            "account_external_id, outcome, won_closed_on, lost_closed_on, won_close_reason, "
+            "lost_close_reason.",
         ),
         (
             [],

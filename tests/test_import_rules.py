@@ -32,7 +32,6 @@ def acme(ok):
         ("--due", "due_date", "someday"),
         ("--status", "status", "signed"),
         ("--status", "status", "n"),
-        ("--probability", "probability", "150"),
         ("--created-on", "created_on", "2027-01-01"),
         ("--currency", "currency", "EURO"),
     ],

@@ -3,7 +3,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from colibri_cli.core.errors import InvalidInput
-from colibri_cli.core.money import MAX_AMOUNT, ParsedAmount, format_amount, parse_amount
+from colibri_cli.core.money import (
+    MAX_AMOUNT,
+    ParsedAmount,
+    format_amount,
+    mark_shown,
+    parse_amount,
+)
 
 HINT = "write a whole number such as 15000, 15 000, 15k or 1.5M"
 NEGATIVE = "it cannot be negative; write 0 or more, such as 15000."
@@ -53,6 +59,10 @@ NEGATIVE = "it cannot be negative; write 0 or more, such as 15000."
         ("1500.49", 1500, True, None),
         ("0,4", 0, True, None),
         ("12.3456", 12, True, None),
+        ("9225.225", 9225, True, None),  # no thousands of 9225: the point is decimal
+        ("0.500", 1, True, None),
+        ("1 500,000", 1500, False, None),
+        ("120.125", 120125, False, None),  # alone, a thousands separator
         (str(MAX_AMOUNT), MAX_AMOUNT, False, None),
     ],
 )
@@ -70,8 +80,6 @@ def test_parse_amount_accepts(text, value, rounded, currency):
         ("1..2", f"Invalid amount '1..2': {HINT}."),
         ("1,50.00", f"Invalid amount '1,50.00': {HINT}."),
         ("15,0000,000", f"Invalid amount '15,0000,000': {HINT}."),
-        ("1 500,000", f"Invalid amount '1 500,000': {HINT}."),
-        ("0.500", f"Invalid amount '0.500': {HINT}."),
         ("12.", f"Invalid amount '12.': {HINT}."),
         (".5", f"Invalid amount '.5': {HINT}."),
         ("k", f"Invalid amount 'k': {HINT}."),
@@ -154,3 +162,27 @@ def test_a_word_that_is_no_currency_is_not_taken_for_one(text):
     assert str(caught.value) == (
         f"Invalid amount {text!r}: write a whole number such as 15000, 15 000, 15k or 1.5M."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "value", "rounded"),
+    [
+        ("120.125", ".", 120, True),
+        ("120.125", ",", 120125, False),
+        ("1,500", ",", 2, True),
+        ("1,500", ".", 1500, False),
+        ("1.500.000", ".", 1_500_000, False),  # repeated: thousands whatever the file says
+        ("1.5k", ",", 1500, False),
+    ],
+)
+def test_the_decimal_mark_of_a_file_settles_an_ambiguous_amount(text, decimal, value, rounded):
+    assert parse_amount(text, decimal=decimal) == ParsedAmount(value, rounded, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [("9225.225", "."), ("1 500,50 €", ","), ("$1,500.00", "."), ("1.500.000", ","),
+     ("1.5k", "."), ("120.125", None), ("15000", None), ("12.", None), ("abc", None)],
+)  # fmt: skip
+def test_the_decimal_mark_an_amount_shows(text, mark):
+    assert mark_shown(text) == mark

@@ -206,19 +206,30 @@ def test_pipeline_by_quarter_merges_the_months_before_rounding(story, cli):
     assert found["totals"] == TOTALS
 
 
-def test_pipeline_by_account_orders_names_ignoring_case(story, cli):
+def test_pipeline_by_account_puts_the_biggest_first_within_each_currency(story, cli):
     found = pipeline(cli, "--by", "account")
 
     assert found["groups"] == [
-        # #1 1,250 (50,000), #17 995 (39,800), kits 15 (150): 2,260; 89,950 -> 899.5 -> 900.
-        group("1", "ACME Industries", "EUR", 5, 2260, 900),
-        group("3", "alpine Tours", "EUR", 1, 2000, 1400),  # "alpine" before "Beta"
+        group("4", "Castor SA", "EUR", 1, 4010, 3008),  # 300,750 -> 3,007.5 -> 3,008
         # #4 1,335 (53,400), #12 2,005 (20,050): 3,340; 73,450 -> 734.5 -> 735.
         group("2", "Beta Corp", "EUR", 2, 3340, 735),
-        group("4", "Castor SA", "EUR", 1, 4010, 3008),  # 300,750 -> 3,007.5 -> 3,008
+        # #1 1,250 (50,000), #17 995 (39,800), kits 15 (150): 2,260; 89,950 -> 899.5 -> 900.
+        group("1", "ACME Industries", "EUR", 5, 2260, 900),
+        group("3", "alpine Tours", "EUR", 1, 2000, 1400),
         group("4", "Castor SA", "USD", 1, 8000, 5600),
     ]
     assert found["totals"] == TOTALS
+
+
+def test_accounts_of_equal_amounts_go_by_name_ignoring_case(ok, cli):
+    for name, amount in (("beta", "100"), ("Alpha", "100"), ("Gamma", "500")):
+        ok("account", "add", name)
+        ok("opp", "create", "Deal", "--account", name, "--amount", amount, "--due", "2027-01-31",
+           "--status", "quote", "--no-input")  # fmt: skip
+
+    labels = [found["label"] for found in pipeline(cli, "--by", "account")["groups"]]
+
+    assert labels == ["Gamma", "Alpha", "beta"]
 
 
 def test_pipeline_quarters_follow_the_fiscal_year(story, ok, cli):
@@ -369,13 +380,14 @@ def test_pipeline_as_of_today_is_the_pipeline_of_today(story, cli):
 def test_pipeline_table_as_of_says_so_on_its_own_line(story, cli):
     lines = table(cli, "pipeline", "--as-of", "20/10/2026")
 
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Open pipeline by status, as it stood on 2026-10-20",
+        "EUR",
         "                Count      Amount   Weighted",
         "Needs analysis      2   2,705 EUR    271 EUR",
         "Quote sent          4   4,784 EUR  1,914 EUR",
     ]
-    assert lines[8:10] == ["", "Overdue: none."]
+    assert lines[12:14] == ["", "Overdue: none."]
 
 
 def test_pipeline_as_of_before_anything_existed(story, cli):
@@ -428,13 +440,17 @@ def test_pipeline_csv_has_exactly_its_columns_and_a_row_per_total(story, cli):
 def test_pipeline_table_reads_at_80_columns(story, cli):
     assert table(cli, "pipeline") == [
         "Open pipeline by status, 2026-11-26",
+        "EUR",
         "                Count      Amount   Weighted",
         "Needs analysis      5   6,030 EUR  3,210 EUR",
         "Quote sent          3   3,580 EUR  1,432 EUR",
         "Negotiation         1   2,000 EUR  1,400 EUR",
-        "Negotiation         1   8,000 USD  5,600 USD",
         "Total               9  11,610 EUR  6,042 EUR",
-        "Total               1   8,000 USD  5,600 USD",
+        "",
+        "USD",
+        "             Count     Amount   Weighted",
+        "Negotiation      1  8,000 USD  5,600 USD",
+        "Total            1  8,000 USD  5,600 USD",
         "",
         "Overdue: 2 (3,000 EUR)",
         "ID  Name      Account             Amount  Due         Status",
@@ -456,16 +472,21 @@ def test_on_a_terminal_each_group_gets_a_bar_of_weighted_within_amount(story, db
     # Scaled to 24 cells per currency, against the largest amount of that currency:
     # EUR 6,030: analysis 24 cells, of which 24 * 3,210 / 6,030 = 12.8 -> 13 weighted;
     # quote 24 * 3,580 / 6,030 = 14.2 -> 14, of which 5.7 -> 6; negotiation 8.0 -> 8, of
-    # which 5.6 -> 6. USD 8,000: 24, of which 24 * 5,600 / 8,000 = 16.8 -> 17.
-    assert lines[:8] == [
+    # which 5.6 -> 6. USD 8,000: 24, of which 24 * 5,600 / 8,000 = 16.8 -> 17, in a chart
+    # of its own: its bars are never set beside those in euros.
+    assert lines[:12] == [
         "Open pipeline by status, 2026-11-26",
+        "EUR",
         "                Count      Amount   Weighted  █ weighted ░ amount",
         "Needs analysis      5   6,030 EUR  3,210 EUR  " + "█" * 13 + "░" * 11,
         "Quote sent          3   3,580 EUR  1,432 EUR  " + "█" * 6 + "░" * 8,
         "Negotiation         1   2,000 EUR  1,400 EUR  " + "█" * 6 + "░" * 2,
-        "Negotiation         1   8,000 USD  5,600 USD  " + "█" * 17 + "░" * 7,
         "Total               9  11,610 EUR  6,042 EUR",
-        "Total               1   8,000 USD  5,600 USD",
+        "",
+        "USD",
+        "             Count     Amount   Weighted  █ weighted ░ amount",
+        "Negotiation      1  8,000 USD  5,600 USD  " + "█" * 17 + "░" * 7,
+        "Total            1  8,000 USD  5,600 USD",
     ]
     assert max(len(line) for line in lines) <= 80
 
@@ -473,15 +494,19 @@ def test_on_a_terminal_each_group_gets_a_bar_of_weighted_within_amount(story, db
 def test_pipeline_table_by_account_labels_the_groups_with_names(story, cli):
     lines = table(cli, "pipeline", "--by", "account")
 
-    assert lines[:8] == [
+    assert lines[:12] == [
         "Open pipeline by account, 2026-11-26",
+        "EUR",
         "                 Count      Amount   Weighted",
+        "Castor SA            1   4,010 EUR  3,008 EUR",
+        "Beta Corp            2   3,340 EUR    735 EUR",
         "ACME Industries      5   2,260 EUR    900 EUR",
         "alpine Tours         1   2,000 EUR  1,400 EUR",
-        "Beta Corp            2   3,340 EUR    735 EUR",
-        "Castor SA            1   4,010 EUR  3,008 EUR",
-        "Castor SA            1   8,000 USD  5,600 USD",
         "Total                9  11,610 EUR  6,042 EUR",
+        "",
+        "USD",
+        "           Count     Amount   Weighted",
+        "Castor SA      1  8,000 USD  5,600 USD",
     ]
 
 

@@ -589,7 +589,7 @@ def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) ->
 
 
 def _suggest_follow_up(opportunity_id: int, title: str, due: dt.date) -> None:
-    command = f"colibri task add {shlex.quote(title)} --opp {opportunity_id} --due {due}"
+    command = opportunities.follow_up_command(opportunity_id, title, due)
     say(_("No follow-up task was scheduled. Add one with: {command}").format(command=command))
 
 

@@ -184,7 +184,6 @@ def _pipeline_rows(report: dict) -> list[dict]:
 
 
 def _draw_pipeline(report: dict) -> None:
-    from rich.table import Table
 
     console = stdout_console()
     if not report["groups"]:
@@ -193,15 +192,32 @@ def _draw_pipeline(report: dict) -> None:
     # The title on a line of its own: as a table title it would wrap to the table's width.
     title = _(PIPELINE_TITLES[report["by"]]).format(date=_when(report, "pipeline"))
     console.print(plain(title), style="italic")
+    currencies = [total["currency"] for total in report["totals"]]
+    for number, currency in enumerate(currencies):
+        if len(currencies) > 1:  # one chart a currency: their bars are never compared
+            console.print(("\n" if number else "") + currency, style="bold")
+        groups = [group for group in report["groups"] if group["currency"] == currency]
+        totals = [total for total in report["totals"] if total["currency"] == currency]
+        console.print(_pipeline_table(report["by"], groups, totals, console.is_terminal))
+    _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
+    stale = report["stale"]
+    title = _("Stale (no change for {days} days)").format(days=stale["days"])
+    _draw_listing(console, title, stale, "pipeline --format json")
+
+
+def _pipeline_table(by: str, groups: list[dict], totals: list[dict], chart: bool):
+    """The groups of one currency and their total, with a bar each on a terminal."""
+    from rich.table import Table
+
     table = Table(box=None, header_style="bold", pad_edge=False)
     for heading in ("", N_("Count"), N_("Amount"), N_("Weighted")):
         table.add_column(_(heading) if heading else "", justify="right" if heading else "left")
-    bars = charts.bars(report["groups"], "amount", "weighted") if console.is_terminal else None
+    bars = charts.bars(groups, "amount", "weighted") if chart else None
     if bars:
         table.add_column(_("█ weighted ░ amount"), no_wrap=True)
-    for index, group in enumerate(report["groups"]):
+    for index, group in enumerate(groups):
         label = group["label"]
-        if report["by"] == "status":
+        if by == "status":
             label = statuses.display_label(group["group"], label)
         cells = [
             label,
@@ -210,18 +226,14 @@ def _draw_pipeline(report: dict) -> None:
             format_amount(group["weighted"], group["currency"]),
         ]
         table.add_row(*cells, *([styled(bars[index])] if bars else []))
-    for total in report["totals"]:
+    for total in totals:
         table.add_row(
             styled("{total}", bold=["total"], total=_("Total")),
             thousands(total["count"]),
             format_amount(total["amount"], total["currency"]),
             format_amount(total["weighted"], total["currency"]),
         )
-    console.print(table)
-    _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
-    stale = report["stale"]
-    title = _("Stale (no change for {days} days)").format(days=stale["days"])
-    _draw_listing(console, title, stale, "pipeline --format json")
+    return table
 
 
 AS_IT_STOOD = {  # by report: in French, "les prévisions telles qu'elles étaient", "le

@@ -107,6 +107,13 @@ Rejects = Annotated[
         metavar="FILE", help="With --skip-invalid: write the invalid rows there, with why."
     ),
 ]
+FollowUp = Annotated[
+    bool,
+    typer.Option(
+        "--follow-up",
+        help="Add the follow-up task of each deal the import closes, as opp status would.",
+    ),
+]
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Check everything and report; write nothing.")
 ]
@@ -173,12 +180,15 @@ def import_opps(
     upsert: Upsert = False,
     skip_invalid: SkipInvalid = False,
     rejects: Rejects = None,
+    follow_up: FollowUp = False,
     dry_run: DryRun = False,
 ) -> None:
     """Import opportunities: each needs a name, an account, an amount, a due date, a status.
 
     Closed ones (won, lost, cancelled) come with their history: open from created_on,
-    closed from closed_on (else from their due date).
+    closed from closed_on (else from their due date). A deal the import closes (closed
+    within the last follow-up-delay, or by --upsert) gets its follow-up task with
+    --follow-up; without, the import says how to add them.
 
     Fields: name, account, account_external_id, contact, contact_external_id, amount,
     currency, due_date, status, outcome, probability, created_on, closed_on, close_reason,
@@ -266,6 +276,7 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
         skip_invalid=given["skip_invalid"],
         dry_run=given["dry_run"],
         rejects=given["rejects"],
+        follow_up=given.get("follow_up", False),
     )
     source = sources.open_source(file, sys.stdin.buffer, encoding=encoding)
     report = _Report(source)

@@ -55,15 +55,20 @@ class ParsedAmount:
     """The currency written with the amount ("€" gives EUR), if any."""
 
 
-def parse_amount(text: str, *, field: str = N_("amount")) -> ParsedAmount:
-    """Read an amount; raise InvalidInput naming `field` when it is not a usable amount."""
+def parse_amount(
+    text: str, *, field: str = N_("amount"), decimal: str | None = None
+) -> ParsedAmount:
+    """Read an amount; raise InvalidInput naming `field` when it is not a usable amount.
+
+    `decimal` is the decimal mark ("." or ",") the caller knows the amounts it reads use:
+    it settles an amount that is ambiguous alone ("120.125"), see `ambiguous_mark`."""
     written = text.strip()
     if not written:
         raise InvalidInput(_("Missing {field}: {hint}.").format(field=_(field), hint=_(_HINT)))
     unsigned, negative_outside = _without_minus(written)
     number_text, currency = _split_currency(unsigned)
     number_text, negative_inside = _without_minus(number_text)
-    exact = _to_decimal(number_text)
+    exact = _to_decimal(number_text, decimal)
     if exact is None:
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
@@ -84,6 +89,24 @@ def parse_amount(text: str, *, field: str = N_("amount")) -> ParsedAmount:
         )
     value = exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return ParsedAmount(value=int(value), rounded=value != exact, currency=currency)
+
+
+def mark_shown(text: str) -> str | None:
+    """The decimal mark ("." or ",") an amount shows it uses by itself, if it does:
+    "1500.5" and "9225.225" show ".", "1.500.000" shows "," (its "." are thousands);
+    "120.125", "15000" and "12." (no amount) show none."""
+    number, _currency = _split_currency(_without_minus(text.strip())[0])
+    if _to_decimal(number, None) is None:
+        return None
+    if number[-1:].lower() in _SCALES:
+        number = number[:-1].rstrip()
+    mark = _decimal_mark(number)
+    if mark is not None:
+        return mark
+    for repeated, other in ((".", ","), (",", ".")):
+        if number.count(repeated) > 1 and _GROUPED.fullmatch(number):
+            return other
+    return None
 
 
 def format_amount(value: int, currency: str | None = None) -> str:
@@ -118,11 +141,13 @@ def _split_currency(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _to_decimal(text: str) -> Decimal | None:
+def _to_decimal(text: str, decimal: str | None) -> Decimal | None:
     """The exact value of a number such as "1 500,00", "1.5M" or "15k"; None if it is not one."""
     scale = _SCALES.get(text[-1:].lower())
     number = text[:-1].rstrip() if scale else text
     mark = _decimal_mark(number)
+    if mark is None and ambiguous_mark(number) == decimal:
+        mark = decimal
     integer, fraction = number.rsplit(mark, 1) if mark else (number, "0")
     digits = _integer_digits(integer)
     if digits is None or not _DIGITS.fullmatch(fraction):
@@ -134,8 +159,9 @@ def _decimal_mark(number: str) -> str | None:
     """Which of ',' and '.' is the decimal mark, if either.
 
     When both appear, the last one is. A single mark followed by exactly three digits
-    separates thousands ("15,000", "1.500"); otherwise it is the decimal mark ("1500,50").
-    A repeated mark separates thousands ("1.500.000").
+    separates thousands ("15,000", "1.500") where it can ("9225.225", "0.500" and
+    "1 500,000" have no thousands of that form: it is their decimal mark); otherwise it is
+    the decimal mark ("1500,50"). A repeated mark separates thousands ("1.500.000").
     """
     last = max(number.rfind("."), number.rfind(","))
     if last < 0:
@@ -144,9 +170,17 @@ def _decimal_mark(number: str) -> str | None:
     if number.count(mark) > 1:
         return None
     other = "," if mark == "." else "."
-    if other not in number and len(number) - last - 1 == 3:
+    if other not in number and len(number) - last - 1 == 3 and _GROUPED.fullmatch(number):
         return None
     return mark
+
+
+def ambiguous_mark(number: str) -> str | None:
+    """The mark of a number that reads as thousands or as decimals alike ("120.125",
+    "1,500"): one mark, after one to three digits (not a leading 0), before three."""
+    if len(number) > 7 or not _GROUPED.fullmatch(number):
+        return None
+    return number[-4]
 
 
 def _integer_digits(integer: str) -> str | None:

@@ -7,6 +7,7 @@ m002), so every change by any command, or any other program, is recorded.
 """
 
 import datetime as dt
+import shlex
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -657,6 +658,11 @@ def follow_up_proposal(
     title = _(FOLLOW_UP_TITLES[kind]).format(account=account_name)
     delay = settings.get(conn, "follow-up-delay")
     return title, dates.add_delay(max(closed_on, clock.today()), delay)
+
+
+def follow_up_command(opportunity_id: int, title: str, due: dt.date) -> str:
+    """The command that adds the follow-up task proposed at a close, for a message."""
+    return f"colibri task add {shlex.quote(title)} --opp {opportunity_id} --due {due}"
 
 
 def change_status(

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from colibri_cli.core import calls, clock, periods, rates, records, settings
+from colibri_cli.core.text import fold
 
 CURRENT_STATE = """
     SELECT id, account_id, name, status, amount, due_date, probability, currency, closed_on,
@@ -73,6 +74,11 @@ def _fiscal_start(conn: sqlite3.Connection) -> int:
 
 # --- pipeline ----------------------------------------------------------------------------
 
+ANY_DUE_DATE = "o.due_date > ''"
+"""True of every deal (a due date is never empty), it has the planner read the open deals
+from the index that holds all a pipeline needs (opportunities_open_state: status, due date,
+currency, amount, probability, updated_at) rather than from one narrower that sends it to
+the table for each deal: 0.2 s instead of 0.5 s for 150,000 open deals."""
 GROUPINGS = ("status", "month", "quarter", "account")
 _GROUP_SQL = {  # key, label, order, join
     "status": ("o.status", "max(s.label)", "min(s.position)", ""),
@@ -114,7 +120,7 @@ def pipeline(
         FROM ({state}) AS o
         JOIN statuses AS s ON s.key = o.status
         {join}
-        WHERE s.kind = 'open'
+        WHERE s.kind = 'open' AND {ANY_DUE_DATE}
         GROUP BY grp, o.currency
         ORDER BY {order}, o.currency
         """,
@@ -124,12 +130,14 @@ def pipeline(
     if by == "quarter":
         rows = _months_to_quarters(rows, _fiscal_start(conn))
     groups = [_finish_group(row) for row in rows]
+    if by == "account":  # the biggest first, within each currency
+        groups.sort(key=lambda group: (group["currency"], -group["amount"], fold(group["label"])))
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
     stale_before = (day - dt.timedelta(days=stale_days - 1)).isoformat()
     sections = (
         ("o.due_date < :today", {"today": day.isoformat()}),
-        ("o.updated_at < :before", {"before": stale_before}),
+        (f"o.updated_at < :before AND {ANY_DUE_DATE}", {"before": stale_before}),
     )
     overdue, stale = (
         _open_section(conn, state, condition, {**params, **more}, listed, into, day)

@@ -47,6 +47,13 @@ class Kind:
     besides: Mapping[str, str] = field(default_factory=dict)
     """Synonyms that mean another field beside a column that takes their own: Bitrix24's
     OPPORTUNITY is the amount when TITLE is the name."""
+    filling: tuple[str, ...] = ()
+    """Synonyms that give way to another column read as the same field but fill the rows
+    it leaves empty: Odoo's partner_id (the customer) where partner_name is empty."""
+    by_outcome: Mapping[str, str] = field(default_factory=dict)
+    """Synonyms that name a field for the deals of one outcome: beside another column of
+    that field, each is read as that outcome's own field (Pipedrive's "Won time" and "Lost
+    time" as won_closed_on and lost_closed_on), and a row takes the one of its outcome."""
     lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -74,6 +81,14 @@ class Kind:
     def besides_field(self, header: str) -> str | None:
         """The field a header means beside another column of its own field, if any."""
         return self.besides.get(self.word_of(header))
+
+    def outcome_field(self, header: str) -> str | None:
+        """The field a header means for the deals of its outcome alone, if it is one."""
+        word = self.word_of(header)
+        return next((name for key, name in self.by_outcome.items() if normalize(key) == word), None)
+
+    def fills(self, header: str) -> bool:
+        return self.word_of(header) in {normalize(word) for word in self.filling}
 
     def yields(self, header: str) -> bool:
         return self.word_of(header) in {normalize(word) for word in self.yielding}
@@ -109,11 +124,13 @@ _ACCOUNT_NAMES = (
     "organization",
     "organisation",
     "organization name",
+    "org name",
     "client",
     "customer",
     "customer name",
     "raison sociale",
     "partner name",
+    "partner id",
     "related to",
     "company title",
 )
@@ -201,6 +218,17 @@ CONTACTS = Kind(
 OUTCOME_WORDS = frozenset(normalize(word) for word in ("status", "statut", "état", "deal status"))
 """Headers that, beside a stage column, give a deal's outcome rather than its stage."""
 
+IF_EMPTY = "_if_empty"
+"""The field of a column that fills the rows another column of its field leaves empty."""
+OUTCOME_FIELDS = {
+    "won_closed_on": "closed_on",
+    "lost_closed_on": "closed_on",
+    "won_close_reason": "close_reason",
+    "lost_close_reason": "close_reason",
+}
+"""The closing date and reason of won deals alone and of the others (lost, cancelled), from
+two columns of a file that keeps them apart; a row takes the one of its outcome."""
+
 OPPORTUNITIES = Kind(
     name="opps",
     plural="opportunities",
@@ -226,7 +254,7 @@ OPPORTUNITIES = Kind(
         "notes",
         "external_id",
     ),
-    import_only=("account_external_id", "outcome"),
+    import_only=("account_external_id", "outcome", *OUTCOME_FIELDS),
     synonyms={
         "name": (
             "nom",
@@ -329,6 +357,9 @@ OPPORTUNITIES = Kind(
             "date closed",
             "actual close date",
             "won date",
+            "won time",
+            "lost date",
+            "lost time",
             "deal closed on",
             "close time",
             "date de fermeture",
@@ -343,6 +374,7 @@ OPPORTUNITIES = Kind(
             "loss reason",
             "closed lost reason",
             "won reason",
+            "closed won reason",
             "raison",
             "motif",
             "motif de perte",
@@ -365,7 +397,17 @@ OPPORTUNITIES = Kind(
     ),
     prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
     yielding=("expected revenue", "planned revenue"),
+    filling=("partner id",),
     besides={"opportunity": "amount"},
+    by_outcome={
+        **dict.fromkeys(("won date", "won time"), "won_closed_on"),
+        **dict.fromkeys(("lost date", "lost time"), "lost_closed_on"),
+        **dict.fromkeys(("won reason", "closed won reason"), "won_close_reason"),
+        **dict.fromkeys(
+            ("lost reason", "loss reason", "closed lost reason", "lost reason id"),
+            "lost_close_reason",
+        ),
+    },
 )
 
 TASKS = Kind(
@@ -577,11 +619,17 @@ def match(
                 fields[twin if outcome == header else header] = name
                 continue
         free = twin is not None and header not in chosen and twin not in chosen
+        if free and kind.fills(header) != kind.fills(twin):
+            kept, filler = (twin, header) if kind.fills(header) else (header, twin)
+            fields[kept], fields[filler] = name, name + IF_EMPTY
+            continue
         if free and kind.yields(header) != kind.yields(twin):
             kept, left = (twin, header) if kind.yields(header) else (header, twin)
             fields.pop(left, None)
             fields[kept] = name
             ignored.append(left)
+            continue
+        if free and _apart_by_outcome(kind, name, (header, twin), fields):
             continue
         moved = free and next(
             (
@@ -615,6 +663,17 @@ def match(
             )
         fields[header] = name
     return Columns(fields, ignored)
+
+
+def _apart_by_outcome(kind: Kind, name: str, pair: tuple[str, str], fields: dict) -> bool:
+    """Read two columns of one field as each outcome's own field (Pipedrive's Won time and
+    Lost time), if that is what one of them at least is and those fields are free."""
+    apart = {column: kind.outcome_field(column) or name for column in pair}
+    taken = set(fields.values()) - {name}
+    if len(set(apart.values())) < 2 or set(apart.values()) & taken:
+        return False
+    fields.update(apart)
+    return True
 
 
 def _outcome_of(kind: Kind, name: str, first: str, second: str) -> str | None:

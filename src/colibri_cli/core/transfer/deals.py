@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from functools import partial
 
-from colibri_cli.core import history, money, opportunities, settings
+from colibri_cli.core import dates, history, money, opportunities, settings, tasks
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
@@ -33,6 +33,7 @@ from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
     AmountReader,
     FieldReader,
+    ProbabilityReader,
     StatusReader,
     read_status_map,
 )
@@ -187,7 +188,7 @@ class OpportunityImporter(ReferencingImporter):
         super().__init__(conn, source, options)
         self.amounts = AmountReader()
         self.statuses = StatusReader(conn, read_status_map(conn, options.status_map))
-        self.probabilities = FieldReader(conn, "probability")
+        self.probabilities = ProbabilityReader()
         self.currencies = FieldReader(conn, "currency")
         statuses = conn.execute("SELECT key, kind, probability FROM statuses").fetchall()
         self.kinds = {row["key"]: row["kind"] for row in statuses}
@@ -210,8 +211,23 @@ class OpportunityImporter(ReferencingImporter):
         self.stage_probabilities: dict[str, set[int]] = {}
         """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
+        self.rounded_probability = Lines()
+        delay = dates.parse_period_delay(settings.get(conn, "follow-up-delay"))
+        self.recent_close = (self.today - delay).isoformat()
+        """A new closed row closed on this day or later is a close to follow up, as one
+        entered by `opp create` is: its follow-up would be due `follow-up-delay` after it."""
+        self.closes: list[tuple[int, str]] = []
+        """The deals this import closes (a recent close written, or an open deal an update
+        closes), with their status: each gets a follow-up task, or the advice to add one."""
+        self.unfollowed: list[tuple[int, str, dt.date]] = []
+        """Those without an open task, with the follow-up proposed (`look_back`)."""
+        self.follow_ups: list[dict] = []
+        """The follow-up tasks --follow-up added."""
         self.currency_like = self._currency_like()
+        self.not_currency: set[str] = set()
+        """JSON keys ignored that hold something else than currency codes."""
         self.readers = self._readers()
+        self.scan({"amount": self.amounts, "probability": self.probabilities})
         self.bulk = BulkIndexes(conn, "opportunities", needed=())
         self.names = OpportunityNames(conn)
         self.bulk_after = max(BULK_ROWS, self.start_max)
@@ -220,13 +236,19 @@ class OpportunityImporter(ReferencingImporter):
 
     def _currency_like(self) -> dict[int, tuple[str, set[str]]]:
         """The ignored columns of a CSV without a currency column, by position, each with
-        the currency codes its cells hold: one whose every cell is a code is the currency."""
+        the currency codes its cells hold: one whose every cell is a code is the currency.
+        JSON records show their keys as they come: `_watch_json_currencies` adds them."""
         if self.source.format != "csv" or "currency" in self.header_of:
             return {}
         index = {header: number for number, header in enumerate(self.source.headers)}
         return {index[header]: (header, set()) for header in self.ignored}
 
     def extract(self, record: Record) -> tuple[dict[str, str], set[str], list[Problem]]:
+        if isinstance(record.cells, dict):
+            extracted = super().extract(record)
+            if "currency" not in self.header_of:
+                self._watch_json_currencies(record.cells)
+            return extracted
         if self.currency_like:
             self._watch_currencies(record.cells)
         return super().extract(record)
@@ -238,6 +260,17 @@ class OpportunityImporter(ReferencingImporter):
                 codes.add(cell)
             elif cell:
                 del self.currency_like[index]
+
+    def _watch_json_currencies(self, cells: dict) -> None:
+        """The ignored keys of JSON records whose every value so far is a currency code."""
+        for key, value in cells.items():
+            if self.key_fields.get(key, "") is not None or key in self.not_currency:
+                continue
+            if isinstance(value, str) and value.strip() in money.CURRENCIES:
+                self.currency_like.setdefault(key, (key, set()))[1].add(value.strip())
+            elif value not in (None, ""):
+                self.currency_like.pop(key, None)
+                self.not_currency.add(key)
 
     def misread(self) -> str | None:
         return super().misread() or self._ignored_currency()
@@ -280,6 +313,8 @@ class OpportunityImporter(ReferencingImporter):
             "due_date": partial(dates, label=LABELS["due_date"]),
             "created_on": partial(dates, label=LABELS["created_on"]),
             "closed_on": partial(dates, label=LABELS["closed_on"]),
+            "won_closed_on": partial(dates, label=LABELS["closed_on"]),
+            "lost_closed_on": partial(dates, label=LABELS["closed_on"]),
             "status": self.statuses,
             "probability": self.probabilities,
             "currency": self.currencies,
@@ -311,6 +346,11 @@ class OpportunityImporter(ReferencingImporter):
                 values["symbol_currency"] = currency
             if rounded:
                 values["rounded"] = True
+        probability = values.get("probability")
+        if probability is not None:
+            values["probability"], rounded = probability
+            if rounded:
+                values["rounded_probability"] = True
 
     def parse(self, raw, defaulted, problems, line) -> Opportunity | None:
         values: dict = {}
@@ -331,12 +371,25 @@ class OpportunityImporter(ReferencingImporter):
         account = self.find_account(raw, problems, required=True)
         if account is not None and ("contact" in raw or "contact_external_id" in raw):
             values["contact_id"] = self._contact(raw, account, problems)
+        if "status" in values:
+            self._take_outcome_fields(values, raw)
         if "status" in values and "due_date" in values:  # what the dates are checked against
             self._complete(values, raw, defaulted, problems)
         if problems:
             return None
         closed = self.kinds[values["status"]] != "open"
         return Opportunity(None, raw, defaulted, values, account, closed, line)
+
+    def _take_outcome_fields(self, values: dict, raw: dict) -> None:
+        """A row's closing date and reason from the columns of its outcome (won, or lost
+        for any other close), where the file keeps them apart and the row has no other."""
+        won = self.kinds[values["status"]] == "won"
+        for own, field in cols.OUTCOME_FIELDS.items():
+            value, text = values.pop(own, None), raw.pop(own, None)
+            if own.startswith("won_") != won or text is None:
+                continue
+            if self.kinds[values["status"]] != "open" and field not in raw:
+                values[field], raw[field] = value, text
 
     def _closing_outcome(self, text: str, problems: list[Problem]) -> str | None:
         """The closed status an outcome column gives (Pipedrive's won or lost), or None
@@ -487,7 +540,7 @@ class OpportunityImporter(ReferencingImporter):
         if stage in self.statuses.guessed:
             self.stages_read[stage] = self.statuses.guessed[stage]
             if "probability" in raw:
-                probability = self.probabilities(raw["probability"])
+                probability = self.probabilities(raw["probability"]).value
                 self.stage_probabilities.setdefault(stage, set()).add(probability)
 
     def _add_new_contact(self, values: dict) -> None:
@@ -590,6 +643,43 @@ class OpportunityImporter(ReferencingImporter):
     def finish(self) -> None:
         self.bulk.rebuild()
         self.inserted.restore()
+        if self.options.follow_up:
+            self.follow_ups = [
+                tasks.add(self.conn, title, due=due, opportunity=record_id)
+                for record_id, title, due in self.unfollowed
+            ]
+
+    def look_back(self) -> None:
+        self.unfollowed = self._unfollowed_closes()
+
+    def _unfollowed_closes(self) -> list[tuple[int, str, dt.date]]:
+        """The deals this import closed that have no open task, each with the follow-up
+        task a close on the command line proposes (its title and due date)."""
+        followed = set()
+        for chunk in chunks([record_id for record_id, _status in self.closes], 500):
+            marks = ", ".join("?" * len(chunk))
+            followed.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT opportunity_id FROM tasks WHERE done_on IS NULL "
+                    f"AND opportunity_id IN ({marks})",
+                    chunk,
+                )
+            )
+        proposed = []
+        for record_id, status in self.closes:
+            if record_id in followed:
+                continue
+            deal = self.conn.execute(
+                "SELECT a.name, o.closed_on FROM opportunities AS o "
+                "JOIN accounts AS a ON a.id = o.account_id WHERE o.id = ?",
+                (record_id,),
+            ).fetchone()
+            title, due = opportunities.follow_up_proposal(
+                self.conn, deal[0], self.kinds[status], dt.date.fromisoformat(deal[1])
+            )
+            proposed.append((record_id, title, due))
+        return proposed
 
     def _own_ids_still_there(self, batch: list[Opportunity]) -> set[int]:
         """The ids that rows give as this database's own ids of opportunities it still has."""
@@ -657,6 +747,8 @@ class OpportunityImporter(ReferencingImporter):
         self.result.created += 1
         if values.get("rounded"):
             self.rounded.add(line)
+        if values.get("rounded_probability"):
+            self.rounded_probability.add(line)
         if values.get("setting_currency"):
             self.setting_currency.add(line)
         else:
@@ -666,6 +758,8 @@ class OpportunityImporter(ReferencingImporter):
             if values.get("closed_on_due"):
                 self.closed_on_due.add(line)
             closed_on = values["closed_on"]
+            if closed_on >= self.recent_close:
+                self.closes.append((record_id, values["status"]))
             inserts.append(
                 self._row(
                     record_id,
@@ -755,11 +849,15 @@ class OpportunityImporter(ReferencingImporter):
         changes = {name: new[name] for name in new if name != "id" and new[name] != existing[name]}
         if changes and apply_changes(self.conn, "opportunities", record_id, changes):
             self._take_effect(existing, new, record_id)
+            if self.kinds[existing["status"]] == "open" != self.kinds[new["status"]]:
+                self.closes.append((record_id, new["status"]))
             self.result.updated += 1
             self._note_stage(opportunity.raw)
             self.names.add([(record_id, new["name"], new["account_id"])])
             if values.get("rounded") and "amount" in changes:
                 self.rounded.add(opportunity.line)
+            if values.get("rounded_probability") and "probability" in changes:
+                self.rounded_probability.add(opportunity.line)
         else:
             self.result.skipped += 1
 
@@ -816,6 +914,19 @@ class OpportunityImporter(ReferencingImporter):
         result = self.result
         if self.rounded:
             result.notices.append(_counted(self.rounded, ROUNDED))
+        if self.probabilities.fractions:
+            result.notices.append(
+                _(
+                    "The probabilities of {column} are fractions of 1, as all its values are 1 "
+                    "or less: {example} was read as {percent}%."
+                ).format(
+                    column=repr(self.header_of.get("probability", "probability")),
+                    example=self.probabilities.fraction,
+                    percent=self.probabilities(self.probabilities.fraction).value,
+                )
+            )
+        if self.rounded_probability:
+            result.notices.append(_counted(self.rounded_probability, ROUNDED_PROBABILITY))
         if self.closed_on_due:
             result.notices.append(_counted(self.closed_on_due, CLOSED_ON_DUE))
         if self.past_due:
@@ -830,6 +941,9 @@ class OpportunityImporter(ReferencingImporter):
             # Rows in dollars beside rows without a currency: those may be dollars too.
             notice = _counted(self.setting_currency, SETTING_CURRENCY, currency=self.currency)
             result.notices.append(notice)
+        follow_up = self._follow_up_notice()
+        if follow_up:
+            result.notices.append(follow_up)
         if self.stages_read:
             shown = ", ".join(
                 f"{text!r}{self._stage_probability(text)} -> {key}"
@@ -842,6 +956,34 @@ class OpportunityImporter(ReferencingImporter):
                 ).format(stages=shown)
             )
 
+    def _follow_up_notice(self) -> str | None:
+        """What became of the follow-up of the deals this import closed: added with
+        --follow-up, or how to add them (a close on the command line asks for one)."""
+        count = len(self.unfollowed)
+        if not count or self.result.refused:
+            return None
+        number = format_number(count)
+        if self.options.dry_run:
+            forms = FOLLOW_UPS_TO_ADD if self.options.follow_up else NO_FOLLOW_UP_YET
+            return ngettext(*forms, count).format(count=number)
+        if self.follow_ups:
+            ids = ", ".join(str(task["id"]) for task in self.follow_ups[: Lines.SHOWN])
+            if count > Lines.SHOWN:
+                ids = _("{ids} and {more} more").format(
+                    ids=ids, more=format_number(count - Lines.SHOWN)
+                )
+            return ngettext(*FOLLOW_UPS_ADDED, count).format(count=number, ids=ids)
+        commands = [
+            "  " + opportunities.follow_up_command(record_id, title, due)
+            for record_id, title, due in self.unfollowed[:FOLLOW_UP_COMMANDS]
+        ]
+        if count > FOLLOW_UP_COMMANDS:
+            commands.append(
+                "  "
+                + _("… and {more} more.").format(more=format_number(count - FOLLOW_UP_COMMANDS))
+            )
+        return "\n".join([ngettext(*NO_FOLLOW_UP, count).format(count=number), *commands])
+
     def _stage_probability(self, stage: str) -> str:
         """' (50%)', or ' (20-60%)', as the file gives a stage's probability, if it does."""
         given = self.stage_probabilities.get(stage)
@@ -851,9 +993,33 @@ class OpportunityImporter(ReferencingImporter):
         return f" ({low}%)" if low == high else f" ({low}-{high}%)"
 
 
+FOLLOW_UP_COMMANDS = 10
+"""The most `task add` commands the notice of closes without a follow-up shows."""
+NO_FOLLOW_UP = Np_(
+    "{count} deal this import closed has no follow-up task (a close on the command line asks "
+    "for one; --follow-up adds it at the import). Add it with:",
+    "{count} deals this import closed have no follow-up task (a close on the command line "
+    "asks for one; --follow-up adds them at the import). Add them with:",
+)
+NO_FOLLOW_UP_YET = Np_(
+    "{count} deal this import closes would have no follow-up task: --follow-up adds it.",
+    "{count} deals this import closes would have no follow-up task: --follow-up adds one for each.",
+)
+FOLLOW_UPS_TO_ADD = Np_(
+    "{count} follow-up task would be added, for the deal this import closes.",
+    "{count} follow-up tasks would be added, one for each deal this import closes.",
+)
+FOLLOW_UPS_ADDED = Np_(
+    "{count} follow-up task added, for the deal this import closed (task {ids}).",
+    "{count} follow-up tasks added, one for each deal this import closed (tasks {ids}).",
+)
 ROUNDED = Np_(
     "{count} amount was rounded to a whole unit ({lines}).",
     "{count} amounts were rounded to a whole unit ({lines}).",
+)
+ROUNDED_PROBABILITY = Np_(
+    "{count} probability was rounded to a whole percent ({lines}).",
+    "{count} probabilities were rounded to a whole percent ({lines}).",
 )
 CLOSED_ON_DUE = Np_(
     "{count} closed opportunity has no closing date: the due date was taken as the closing "

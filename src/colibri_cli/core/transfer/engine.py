@@ -81,6 +81,8 @@ class Options:
     skip_invalid: bool = False
     dry_run: bool = False
     rejects: Path | None = None
+    follow_up: bool = False
+    """Opportunities: add the follow-up task of each deal the import closes."""
 
     def __post_init__(self) -> None:
         if self.date_format is not None:
@@ -177,6 +179,8 @@ class Importer:
         )
         self.result = Result(self.kind, source.name, options.dry_run)
         self.header_of: dict[str, str] = {}
+        self.fillers: list[tuple[str, str]] = []
+        """(field that fills, field it fills) where a row leaves the second empty."""
         self.positions: list[tuple[int, str]] = []
         self.key_fields: dict[str, str | None] = {}
         self.ignored: list[str] = []
@@ -207,6 +211,11 @@ class Importer:
         found = cols.match(kind, source.headers, self.options.mapping, complete=complete)
         self.ignored = found.ignored
         self.header_of = {name: header for header, name in found.fields.items()}
+        self.fillers = [
+            (name, name.removesuffix(cols.IF_EMPTY))
+            for name in self.header_of
+            if name.endswith(cols.IF_EMPTY)
+        ]
         if complete:
             index = {header: number for number, header in enumerate(source.headers)}
             self.positions = [(index[header], name) for header, name in found.fields.items()]
@@ -285,6 +294,10 @@ class Importer:
         for name, text in raw.items():
             if "\0" in text:
                 problems.append(Problem(name, _(NUL_REFUSED)))
+        for filler, name in self.fillers:
+            text = raw.pop(filler, None)
+            if text is not None and name not in raw:
+                raw[name] = text
         defaulted = set()
         for name, text in self.defaults.items():
             if name not in raw:
@@ -319,19 +332,7 @@ class Importer:
     def _extract_json(self, cells: dict, number: int, problems: list[Problem]) -> dict[str, str]:
         raw = {}
         for key, value in cells.items():
-            if key not in self.key_fields:
-                if len(self.key_fields) >= MAX_KEYS:
-                    raise InvalidInput(
-                        _(
-                            "{source}, record {number}: more than {count} different keys in "
-                            "the records, which colibri does not keep track of: is it a list "
-                            "of records?"
-                        ).format(
-                            source=self.source.name, number=number, count=format_number(MAX_KEYS)
-                        )
-                    )
-                self.key_fields[key] = self._json_field(key)
-            name = self.key_fields[key]
+            name = self._key_field(key, number)
             if name is None or value is None:
                 continue
             text = _json_text(value, name)
@@ -348,6 +349,20 @@ class Importer:
                 raw[name] = text.strip()
         return raw
 
+    def _key_field(self, key: str, number: int) -> str | None:
+        """The field of a JSON key (None: ignored), found once for the whole file."""
+        if key not in self.key_fields:
+            if len(self.key_fields) >= MAX_KEYS:
+                raise InvalidInput(
+                    _(
+                        "{source}, record {number}: more than {count} different keys in "
+                        "the records, which colibri does not keep track of: is it a list "
+                        "of records?"
+                    ).format(source=self.source.name, number=number, count=format_number(MAX_KEYS))
+                )
+            self.key_fields[key] = self._json_field(key)
+        return self.key_fields[key]
+
     def _json_field(self, key: str) -> str | None:
         if cols.normalize(key) in self.mapping:
             target = self.mapping[cols.normalize(key)]
@@ -356,6 +371,9 @@ class Importer:
             return None
         else:
             name = self.kind.field_for(key)
+        own = self.kind.outcome_field(key)
+        if name in self.header_of and own is not None and own not in self.header_of:
+            name = own  # beside another key of its field: the one of its outcome
         if name is None:
             self.ignored.append(key)
         elif name in self.header_of and self.header_of[name] != key:
@@ -368,6 +386,49 @@ class Importer:
         else:
             self.header_of[name] = key
         return name
+
+    # A first look at some columns -------------------------------------------------------
+
+    def scan(self, readers: dict) -> None:
+        """Show each reader of `readers` (by field) the values of its column before any row
+        is read, until its `saw(text, number)` says it has seen enough (the first amount
+        with a decimal mark; a probability over 1): a column is read to its end only while
+        it may still be fractions. The records are then read again from the first. A
+        problem of the file itself ends the scan: the import meets it again in its place."""
+        source = self.source
+        pending = {
+            name: reader
+            for name, reader in readers.items()
+            if name in self.header_of or source.format != "csv"
+        }
+        if not pending:
+            source.no_rewind()
+            return
+        try:
+            for record in source.records:
+                for name, text, number in self._scanned(record, pending):
+                    if pending[name].saw(text, number):
+                        del pending[name]
+                if not pending:
+                    break
+        except InvalidInput:
+            pass
+        source.rewind()
+
+    def _scanned(self, record: Record, wanted: dict) -> Iterator[tuple[str, str, bool]]:
+        """The texts of a record's `wanted` fields, and whether each was a JSON number."""
+        if isinstance(record.cells, list):
+            cells = record.cells
+            for index, name in self.positions:
+                if name in wanted and index < len(cells) and cells[index].strip():
+                    yield name, unneutralize(cells[index].strip()).strip(), False
+            return
+        for key, value in record.cells.items():
+            name = self._key_field(key, record.number)
+            if name in wanted and value is not None:
+                text = _json_text(value, name)
+                if text and text.strip():
+                    yield name, text.strip(), isinstance(value, float)
 
     # The main loop ----------------------------------------------------------------------
 
@@ -417,6 +478,7 @@ class Importer:
             if self.rejects:
                 self.rejects.discard()
             raise  # the command's transaction is rolled back
+        self.look_back()
         result = self.result
         result.misread = self.misread()
         result.refused = bool((result.rejected and not options.skip_invalid) or result.misread)
@@ -474,6 +536,10 @@ class Importer:
 
     def write(self, valid: list) -> None:
         raise NotImplementedError
+
+    def look_back(self) -> None:
+        """Take note of what the rows written did, before they stand or are rolled back
+        (a dry run, a refusal): nothing by default."""
 
     def finish(self) -> None:
         """Work left for the end of an import that stands (none by default)."""

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ CHUNK_CHARS = 256 * 1024
 MAX_RECORD_CHARS = 1_000_000
 """The longest line or record read (a CSV record may span lines), far above any real
 row: the one bound on what an import holds at once."""
+SPOOL_BYTES = 8 * 1024 * 1024
+"""What a copy of stdin kept for a rewind holds in memory before it goes to disk."""
 MAX_INT_DIGITS = 100
 """Longer JSON integers are read as their digits (text): no field takes such a number,
 and Python refuses to convert more than 4,300 digits."""
@@ -93,10 +96,23 @@ class Source:
     counter: "_Counting" = field(repr=False)
     line_end: str = "\n"
     """CSV: how the header line ends (a rejects file ends its lines alike)."""
+    given_encoding: str | None = None
+    """The encoding `--encoding` gave, to read the file again alike."""
 
     @property
     def bytes_read(self) -> int:
         return self.counter.count
+
+    def rewind(self) -> None:
+        """Read the records again from the first: after a scan of some of them, which
+        decides how a column is read (its decimal mark). A file is read again; stdin from
+        a copy of what the scan read (on disk past SPOOL_BYTES), then on."""
+        self.counter.rewind()
+        self.records = _read_source(self.name, self.counter, self.given_encoding, self.size).records
+
+    def no_rewind(self) -> None:
+        """The records are read once: no copy of stdin is kept for a rewind."""
+        self.counter.forget()
 
     def close(self) -> None:
         """Close the file (never stdin)."""
@@ -132,20 +148,28 @@ def open_source(path: str, stdin: BinaryIO, *, encoding: str | None = None) -> S
         name = path
     counter = _Counting(raw, owned=path != "-")
     try:
-        head = counter.read(HEAD_BYTES)
-        chosen, bom = _encoding(head, encoding, name)
-        binary = io.BufferedReader(_Prefixed(head, counter), buffer_size=HEAD_BYTES)
-        text = io.TextIOWrapper(binary, encoding=chosen, newline="")
-        lines = _Lines(text, name, chosen)
-        start = lines.first()
-        if start.startswith("["):
-            return _json_source(name, chosen, bom, text, start, size, counter)
-        if start.startswith("{"):
-            return _jsonl_source(name, chosen, bom, lines, size, counter)
-        return _csv_source(name, chosen, bom, lines, size, counter)
+        return _read_source(name, counter, encoding, size)
     except BaseException:
         counter.close()
         raise
+
+
+def _read_source(name: str, counter: "_Counting", encoding: str | None, size) -> Source:
+    """The source `counter` reads from its first byte on."""
+    head = counter.read(HEAD_BYTES)
+    chosen, bom = _encoding(head, encoding, name)
+    binary = io.BufferedReader(_Prefixed(head, counter), buffer_size=HEAD_BYTES)
+    text = io.TextIOWrapper(binary, encoding=chosen, newline="")
+    lines = _Lines(text, name, chosen)
+    start = lines.first()
+    if start.startswith("["):
+        source = _json_source(name, chosen, bom, text, start, size, counter)
+    elif start.startswith("{"):
+        source = _jsonl_source(name, chosen, bom, lines, size, counter)
+    else:
+        source = _csv_source(name, chosen, bom, lines, size, counter)
+    source.given_encoding = encoding
+    return source
 
 
 def unneutralize(text: str) -> str:
@@ -612,20 +636,45 @@ class _Lines:
 
 
 class _Counting(io.RawIOBase):
-    """Reads from a binary stream, counting the bytes (for the progress bar)."""
+    """Reads from a binary stream, counting the bytes (for the progress bar); it can go
+    back to its start once: a file by seeking, a pipe from a copy of what it gave."""
 
     def __init__(self, raw: BinaryIO, *, owned: bool) -> None:
         self.raw = raw
         self.owned = owned
         self.count = 0
+        self.start = raw.tell() if raw.seekable() else None
+        self.copy = (
+            None if self.start is not None else tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115
+        )
+        """What a stream that cannot seek gave, until a rewind or `forget()`."""
+        self.replay = None
+        """After a rewind: the copy, read before the rest of the stream."""
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
+        data = self.replay.read(size) if self.replay is not None else b""
+        if not data:
+            data = self.raw.read(size)
+            if self.copy is not None:
+                self.copy.write(data)
         self.count += len(data)
         return data
+
+    def rewind(self) -> None:
+        self.count = 0
+        if self.start is not None:
+            self.raw.seek(self.start)
+        else:
+            self.copy.seek(0)
+            self.replay, self.copy = self.copy, None
+
+    def forget(self) -> None:
+        if self.copy is not None:
+            self.copy.close()
+            self.copy = None
 
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
@@ -633,6 +682,9 @@ class _Counting(io.RawIOBase):
         return len(data)
 
     def close(self) -> None:
+        for spooled in (self.copy, self.replay):
+            if spooled is not None:
+                spooled.close()
         if self.owned:
             self.raw.close()
         super().close()

@@ -12,12 +12,13 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from colibri_cli.core import dates, money, opportunities, statuses
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import _
+from colibri_cli.i18n import N_, _
 
 FIRST_YEAR, LAST_YEAR = str(dates.FIRST_YEAR), str(dates.LAST_YEAR)
 """The years of a date, as the first four characters of an ISO date compare."""
@@ -305,10 +306,20 @@ class Amount(NamedTuple):
 
 
 class AmountReader:
-    """Whole numbers in digits at once; anything else through `money.parse_amount`."""
+    """Whole numbers in digits at once; anything else through `money.parse_amount`, with
+    the decimal mark the column shows (`saw`) for an amount that shows none ("120.125")."""
 
     def __init__(self) -> None:
         self.memo = Memo(self._slow)
+        self.decimal: str | None = None
+
+    def saw(self, text: str, number: bool) -> bool:
+        """Whether the column's decimal mark is known once it has `text`: the first amount
+        that shows one (a JSON number shows the point) gives it."""
+        if text.isdigit():
+            return False
+        self.decimal = "." if number else money.mark_shown(_spaced(text))
+        return self.decimal is not None
 
     def __call__(self, text: str) -> Amount:
         if text.isdigit() and text.isascii() and len(text) < 16:
@@ -317,17 +328,74 @@ class AmountReader:
                 return Amount(value, False, None)
         return self.memo(text)
 
-    @staticmethod
-    def _slow(text: str) -> Amount:
-        # Spreadsheets write "1 500,00 €" with no-break spaces: the same amount, and a
-        # message that shows them as the spaces they look like, not as \xa0.
-        parsed = money.parse_amount(text.replace("\xa0", " ").replace("\u202f", " "))
+    def _slow(self, text: str) -> Amount:
+        parsed = money.parse_amount(_spaced(text), decimal=self.decimal)
         return Amount(parsed.value, parsed.rounded, parsed.currency)
 
 
+def _spaced(text: str) -> str:
+    """Spreadsheets write "1 500,00 €" with no-break spaces: the same amount, and a
+    message that shows them as the spaces they look like, not as \xa0."""
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+class Probability(NamedTuple):
+    value: int
+    rounded: bool
+
+
+_PERCENT = re.compile(r"([0-9]{1,3}(?:[.,][0-9]+)?)\s*(%?)")
+PERCENT_HINT = N_(
+    "Invalid probability {text!r}: give a percentage from 0 to 100 (70, 70.0, 70 %), or "
+    "fractions of 1 in the whole column (0.7)."
+)
+
+
+class ProbabilityReader:
+    """Probabilities as tools write them: 70, 70.0, 33.33 (rounded to a whole percent),
+    35 %; and fractions of 1 (0.35 as 35%) in a column whose values are all 1 or less,
+    one at least between 0 and 1, none with a % (`saw` sees the column first)."""
+
+    def __init__(self) -> None:
+        self.memo = Memo(self._slow)
+        self.percents = False
+        """A value of the column is over 1 or written with a %: no fractions."""
+        self.fraction: str | None = None
+        """The first value of the column strictly between 0 and 1."""
+
+    def saw(self, text: str, number: bool) -> bool:
+        """Whether the column is known to hold percentages once it has `text`."""
+        match = _PERCENT.fullmatch(text.strip())
+        if match is None:
+            return False
+        value = Decimal(match[1].replace(",", "."))
+        if value > 1 or match[2]:
+            self.percents = True
+        elif value and value < 1 and self.fraction is None:
+            self.fraction = text.strip()
+        return self.percents
+
+    @property
+    def fractions(self) -> bool:
+        return self.fraction is not None and not self.percents
+
+    def __call__(self, text: str) -> Probability:
+        return self.memo(text)
+
+    def _slow(self, text: str) -> Probability:
+        match = _PERCENT.fullmatch(text.strip())
+        value = Decimal(match[1].replace(",", ".")) if match else None
+        if value is not None and self.fractions and not match[2]:
+            value *= 100
+        if value is None or value > 100:
+            raise InvalidInput(_(PERCENT_HINT).format(text=text))
+        whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return Probability(int(whole), whole != value)
+
+
 class FieldReader(Memo):
-    """A field read by `opportunities.parse_field` (probability, currency), remembered: a
-    file repeats them."""
+    """A field read by `opportunities.parse_field` (the currency), remembered: a file
+    repeats them."""
 
     def __init__(self, conn: sqlite3.Connection, name: str) -> None:
         super().__init__(self._slow)
