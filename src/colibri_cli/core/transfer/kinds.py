@@ -265,6 +265,10 @@ class TaskImporter(DealReferencingImporter):
 class ActivityImporter(DealReferencingImporter):
     kind = cols.ACTIVITIES
 
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.contact_names: dict[str, list[dict]] | None = None
+
     def check_default(self, name: str, text: str) -> None:
         self._value(name, text)
 
@@ -336,8 +340,7 @@ class ActivityImporter(DealReferencingImporter):
             problems.append(Problem("contact", message.format(name=repr(name))))
             return None
         else:
-            sql = "SELECT id, account_id FROM contacts WHERE fold(name) = ?"
-            found = self.conn.execute(sql, (fold(name),)).fetchall()
+            found = self._contacts_named(name)
             here = [row for row in found if row["account_id"] == account]
             found = (here or found) if account is not None else found
             if len(found) > 1:
@@ -369,6 +372,16 @@ class ActivityImporter(DealReferencingImporter):
             problems.append(Problem(field_name, message))
             return None
         return contact
+
+    def _contacts_named(self, name: str) -> list[dict]:
+        """(id, account_id) of the contacts of that name (case and accents ignored), all
+        read the first time a row names one: no scan of the contacts for each row."""
+        if self.contact_names is None:
+            self.contact_names = {}
+            for row in self.conn.execute("SELECT id, account_id, name FROM contacts ORDER BY id"):
+                named = {"id": row["id"], "account_id": row["account_id"]}
+                self.contact_names.setdefault(fold(row["name"]), []).append(named)
+        return self.contact_names.get(fold(name), [])
 
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
