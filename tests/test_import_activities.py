@@ -283,3 +283,27 @@ def test_contacts_named_are_read_once_not_once_a_row(crm, ok, monkeypatch):
     ok("import", "activities", "-", input=text)
 
     assert sum("FROM contacts" in statement for statement in statements) == 1
+
+
+def test_a_date_and_time_gives_the_time_of_day_unless_a_column_does(crm, ok, rows):
+    text = (
+        "kind,date,summary,account\n"
+        "call,2026-11-25 10:05,Local time,ACME\n"
+        "call,2026-11-24T16:30:00,ISO,ACME\n"
+        "call,2026-11-23T09:00:00Z,In UTC: the day only,ACME\n"
+        "call,2026-11-22,A day,ACME\n"
+    )
+    timed = "kind,date,time,summary,account\ncall,2026-11-21 10:05,11:00,The column's,ACME\n"
+
+    ok("import", "activities", "-", input=text)
+    ok("import", "activities", "-", input=timed)
+
+    assert [(row["happened_on"], row["time_of_day"]) for row in rows(ACTIVITIES)] == [
+        ("2026-11-25", "10:05"),
+        ("2026-11-24", "16:30"),
+        ("2026-11-23", None),
+        ("2026-11-22", None),
+        ("2026-11-21", "11:00"),
+    ]
+    again = ok("import", "activities", "-", input=text)
+    assert again.stderr.endswith("0 created, 0 updated, 4 skipped, 0 rejected.\n")

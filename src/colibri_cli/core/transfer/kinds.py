@@ -298,6 +298,10 @@ class ActivityImporter(DealReferencingImporter):
             except ColibriError as problem:
                 missing = "missing" if name not in raw else ""
                 problems.append(Problem(name, str(problem), missing, name))
+        if "time_of_day" not in raw and "happened_on" in values:
+            time_of_day = _time_in(raw["happened_on"])
+            if time_of_day is not None:
+                values["time_of_day"] = time_of_day
         if "external_id" in raw:
             values["external_id"] = records.clean(raw["external_id"])
         account = self.find_account(raw, problems, required=False)
@@ -413,6 +417,8 @@ class ActivityImporter(DealReferencingImporter):
                 self.reject(record, [duplicate(key_field, "activity", key)], defaulted)
             elif self.options.upsert:
                 given = given_fields(raw, defaulted)
+                if "happened_on" in given:
+                    given.add("time_of_day")
                 if given & {"opportunity", "opportunity_external_id"}:
                     given |= {"opportunity_id", "account_id"}
                 if given & {"contact", "contact_external_id"}:
@@ -425,3 +431,16 @@ class ActivityImporter(DealReferencingImporter):
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
+
+
+def _time_in(stamp: str) -> str | None:
+    """HH:MM, from a date and time written without a time zone ("2026-11-25 10:00",
+    "2026-11-25T10:00:00"); None for a date alone, or a time in another zone (its day
+    counts, as for the other kinds)."""
+    text = stamp.strip()
+    if len(text) <= 11 or text[10] not in "Tt ":
+        return None
+    try:
+        return dates.parse_time_of_day(text[11:]).strftime("%H:%M")
+    except InvalidInput:
+        return None
