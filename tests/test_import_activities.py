@@ -307,3 +307,28 @@ def test_a_date_and_time_gives_the_time_of_day_unless_a_column_does(crm, ok, row
     ]
     again = ok("import", "activities", "-", input=text)
     assert again.stderr.endswith("0 created, 0 updated, 4 skipped, 0 rejected.\n")
+
+
+def test_contacts_of_the_same_name(crm, cli, ok, rows):
+    ok("contact", "add", "Paul Martin", "--account", "Globex")
+    ok("contact", "add", "Jeanne Durand", "--account", "Globex")
+    text = (
+        "kind,happened_on,summary,account,contact\n"
+        "call,2026-11-25,Paul at ACME,ACME,paul martin\n"
+        "call,2026-11-25,Which Paul,,Paul Martin\n"
+        "call,2026-11-25,Which Jeanne,Globex,Jeanne Durand\n"
+        "call,2026-11-25,Jeanne elsewhere,ACME,Jeanne Durand\n"
+    )
+
+    result = cli("import", "activities", "-", input=text)
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:3] == [
+        "line 3, contact: Several contacts are named 'Paul Martin': give the contact's "
+        "external id.",
+        "line 4, contact: Several contacts are named 'Jeanne Durand' at Globex.",
+        "line 5, contact: Contact 'Jeanne Durand' works at Globex, not at this activity's "
+        "account (ACME).",
+    ]
+    ok("import", "activities", "-", "--skip-invalid", input=text)
+    assert rows(ACTIVITIES) == [activity("call", "2026-11-25", "Paul at ACME", 1, contact=1)]

@@ -345,12 +345,12 @@ class ActivityImporter(DealReferencingImporter):
             return None
         else:
             found = self._contacts_named(name)
-            here = [row for row in found if row["account_id"] == account]
-            found = (here or found) if account is not None else found
+            if account is not None:  # those of the account; else one elsewhere, to say so
+                found = [row for row in found if row["account_id"] == account] or found[:1]
             if len(found) > 1:
                 message = (
                     _("Several contacts are named {name} at {account}.")
-                    if here
+                    if account is not None
                     else _("Several contacts are named {name}: give the contact's external id.")
                 )
                 problems.append(
