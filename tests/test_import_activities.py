@@ -262,6 +262,11 @@ def test_in_french(crm, cli, monkeypatch):
     assert result.stderr.splitlines()[1] == (
         "ligne 2, type : Type d'activité inconnu 'visite' : donnez call, email, meeting ou note."
     )
+    dry = cli("import", "activities", "-", "--dry-run", input=text.replace("visite", "appel"))
+    assert dry.stderr.splitlines()[-1] == (
+        "Essai à blanc, rien n'a été écrit. Importer des activités depuis stdin donnerait : "
+        "créés : 1, mis à jour : 0, ignorés : 0, rejetés : 0."
+    )
 
 
 def test_contacts_named_are_read_once_not_once_a_row(crm, ok, monkeypatch):

@@ -387,6 +387,7 @@ KIND_NAMES = {
     "contacts": N_("contacts"),
     "opportunities": N_("opportunities"),
     "tasks": N_("tasks"),
+    "activities": N_("activities"),
 }
 """What an import brings in, as its summary names it."""
 
