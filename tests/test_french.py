@@ -431,7 +431,8 @@ def test_an_import_of_opportunities_notices_and_hints_in_french(french, ok, tmp_
         "Attention : 1 opportunité ouverte a un montant de 0 (ligne 3) : "
         "le pipeline et les prévisions ne la compteront pas.",
         "Conseil : Statuts inconnus : 'zzz' (2). Associez chacun à un statut de colibri "
-        "avec --status-map 'zzz=STATUS' (voir `colibri statuses list`).",
+        "(voir `colibri statuses list`), en le mettant à la place de STATUS : "
+        "--status-map zzz=STATUS",
         f"Import des opportunités depuis {deals} (CSV séparé par des virgules, UTF-8) : "
         "créés : 3, mis à jour : 0, ignorés : 0, rejetés : 2.",
     ]

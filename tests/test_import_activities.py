@@ -337,3 +337,16 @@ def test_contacts_of_the_same_name(crm, cli, ok, rows):
     ]
     ok("import", "activities", "-", "--skip-invalid", input=text)
     assert rows(ACTIVITIES) == [activity("call", "2026-11-25", "Paul at ACME", 1, contact=1)]
+
+
+def test_a_file_without_a_header_line_with_columns(crm, ok, rows):
+    text = "call,2026-11-25,10:00,Called Paul,Paul Martin\nnote,2026-11-24,,A note,\n"
+
+    result = ok("import", "activities", "-", "--columns", "kind,date,time,summary,contact",
+                 "--default", "account=ACME", input=text)  # fmt: skip
+
+    assert result.stderr.endswith("2 created, 0 updated, 0 skipped, 0 rejected.\n")
+    assert rows(ACTIVITIES) == [
+        activity("call", "2026-11-25", "Called Paul", 1, "10:00", contact=1),
+        activity("note", "2026-11-24", "A note", 1),
+    ]

@@ -525,11 +525,8 @@ def test_rows_after_a_blank_line_are_rows_if_they_are_rows(cli, rows):
     result = cli("import", "opps", "-", "--create-accounts", "--skip-invalid", input=text)
 
     # "Total" is followed by a row: it is a row, and refused.
-    assert result.stderr.splitlines()[:4] == [
-        "line 4, amount: The amount is missing.",
-        "line 4, due_date: The due date is missing.",
-        "line 4, status: The status is missing.",
-        "line 4, account: The account is missing.",
+    assert result.stderr.splitlines()[:1] == [
+        "line 4: This row has 1 cell but the header has 5: check the delimiter and the quotes.",
     ]
     assert "Left out line 8, after the last row: a report's footer ('C')." in result.stderr
     assert [row["name"] for row in rows("SELECT name FROM opportunities ORDER BY id")] == ["A", "B"]
@@ -655,8 +652,7 @@ BAD_ROW_PROBLEMS = [
     "line 11, account: No account 'Globx'. Did you mean 'Globex'?",
     "line 12, created_on: Invalid creation date '2027-01-01': it is in the future (2027-01-01).",
     "line 14, due_date: The closing date 2027-05-01 (its due date, as the row has none) is in "
-    "the future: give the row the day it closed, or --default closed_on=DATE for the closed rows "
-    "without one.",
+    "the future: give the row the day it closed.",
     f"line 15, amount: Invalid amount 'abc': {AMOUNT_HINT}",
     f"line 15, due_date: Invalid due date '31/31/2027': {ISO_HINT}",
     "line 16, external_id: An earlier row of this file has the same external id 'B-01': "
@@ -665,9 +661,12 @@ BAD_ROW_PROBLEMS = [
 BAD_ROW_NOTICES = [
     "1 open opportunity has a probability of its own, not its status's (line 7): it keeps it "
     "until its status changes (opp edit ID --probability '' gives it back to the status).",
-    "Hint: Unknown statuses: 'signed' (1). Map each to a colibri status with "
-    "--status-map 'signed=STATUS' (see `colibri statuses list`).",
+    "Hint: Unknown statuses: 'signed' (1). Map each to a colibri status (see `colibri "
+    "statuses list`), putting it in place of STATUS: --status-map signed=STATUS",
     "Hint: 1 account not found; --create-accounts creates the missing ones.",
+    "Hint: 1 closed row has no closing date, and its due date, taken instead, is in the future. "
+    "--default closed_on=DATE gives that date to the closed rows without a closing date (1 in "
+    "the file), and to no other row.",
 ]
 
 

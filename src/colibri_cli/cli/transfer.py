@@ -87,6 +87,15 @@ Encoding = Annotated[
         help="The file's encoding when it has no BOM and is not UTF-8: cp1252, latin-1…",
     ),
 ]
+Columns = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="NAMES",
+        help="The column names of a CSV file without a header line, comma-separated in "
+        "the file's order (an empty name leaves a column out).",
+    ),
+]
 CreateAccounts = Annotated[
     bool, typer.Option("--create-accounts", help="Create the accounts the file names.")
 ]
@@ -129,6 +138,7 @@ def _fields(kind: str) -> str:
 def import_accounts(
     file: File,
     map_: Map = None,
+    columns: Columns = None,
     default: Default = None,
     encoding: Encoding = None,
     upsert: Upsert = False,
@@ -149,6 +159,7 @@ def import_accounts(
 def import_contacts(
     file: File,
     map_: Map = None,
+    columns: Columns = None,
     default: Default = None,
     encoding: Encoding = None,
     create_accounts: CreateAccounts = False,
@@ -171,6 +182,7 @@ def import_contacts(
 def import_opps(
     file: File,
     map_: Map = None,
+    columns: Columns = None,
     status_map: StatusMap = None,
     default: Default = None,
     date_format: DateFormat = None,
@@ -204,6 +216,7 @@ def import_opps(
 def import_tasks(
     file: File,
     map_: Map = None,
+    columns: Columns = None,
     default: Default = None,
     date_format: DateFormat = None,
     encoding: Encoding = None,
@@ -227,6 +240,7 @@ def import_tasks(
 def import_activities(
     file: File,
     map_: Map = None,
+    columns: Columns = None,
     default: Default = None,
     date_format: DateFormat = None,
     encoding: Encoding = None,
@@ -305,7 +319,13 @@ def _import(kind: str, file: str, encoding: str | None, given: dict) -> None:
         rejects=given["rejects"],
         follow_up=given.get("follow_up", False),
     )
-    source = sources.open_source(file, sys.stdin.buffer, encoding=encoding)
+    columns = given.get("columns")
+    source = sources.open_source(
+        file,
+        sys.stdin.buffer,
+        encoding=encoding,
+        columns=None if columns is None else columns.split(","),
+    )
     report = _Report(source)
     with contextlib.closing(source), database(write=True, create=not options.dry_run) as conn:
         importer = importing.prepare(conn, kind, source, options)

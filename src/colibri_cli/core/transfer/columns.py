@@ -9,6 +9,7 @@ d'échéance", "close_date"), possibly behind the kind's own prefix ("Deal - Val
 """
 
 import re
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -396,7 +397,7 @@ OPPORTUNITIES = Kind(
         ("status",),
     ),
     prefixes=("deal", "opportunity", "opportunite", "affaire", "hs"),
-    yielding=("expected revenue", "planned revenue"),
+    yielding=("expected revenue", "planned revenue", "object id"),
     filling=("partner id",),
     besides={"opportunity": "amount"},
     by_outcome={
@@ -707,5 +708,32 @@ def _quoted(headers: Sequence[str]) -> str:
     return ", ".join(repr(header) for header in headers)
 
 
+DATA_LIKE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ].*)?"  # an ISO date, maybe with a time
+    r"|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}(?: .*)?"  # 13/04/2027
+    r"|[-+]?[$€£¥]? ?[0-9][0-9 ,.'\u2019\u00a0\u202f]*(?: ?(?:[$€£¥%]|[A-Z]{3}))?"  # 15,000 €
+)
+"""A header cell that is data: a date or an amount. No tool names a column so."""
+HEADERLESS_CELLS = 2
+"""How many such cells make a first line a row rather than a header."""
+
+
+def data_like(headers: Sequence[str]) -> list[str]:
+    """The cells of a CSV header line that are data: a row's, if there are enough."""
+    return [header for header in headers if DATA_LIKE.fullmatch(header)]
+
+
+def example_columns(kind: Kind) -> str:
+    """The fields a file of this kind needs, as `--columns` would list them."""
+    return ",".join(alternatives[0] for alternatives in kind.required)
+
+
 def shell(text: str) -> str:
-    return text if re.fullmatch(r"[\w.-]+", text) else f"'{text}'"
+    """`text` as one word of a command line to copy, quoted as a person would quote it."""
+    if re.fullmatch(r"[\w.=-]+", text):
+        return text
+    if "'" not in text:
+        return f"'{text}'"
+    if not re.search(r'["$`\\!]', text):
+        return f'"{text}"'
+    return shlex.quote(text)

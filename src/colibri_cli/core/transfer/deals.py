@@ -211,6 +211,8 @@ class OpportunityImporter(ReferencingImporter):
         self.stage_probabilities: dict[str, set[int]] = {}
         """The probabilities the file gives those stages, for the notice."""
         self.closed_on_due = Lines()
+        self.without_closing_date = 0
+        """Closed rows read without a closing date: those a --default closed_on fills."""
         self.rounded_probability = Lines()
         delay = dates.parse_period_delay(settings.get(conn, "follow-up-delay"))
         self.recent_close = (self.today - delay).isoformat()
@@ -452,17 +454,19 @@ class OpportunityImporter(ReferencingImporter):
             closed_on = values["closed_on"] = values["due_date"]
             blamed = "due_date"
             values["closed_on_due"] = True
+            self.without_closing_date += 1
         if closed_on > today:
-            future = (
-                _("The closing date {day} is in the future: close it on the day it happens.")
-                if blamed == "closed_on"
-                else _(
+            if blamed == "closed_on":
+                future = _(
+                    "The closing date {day} is in the future: close it on the day it happens."
+                ).format(day=closed_on)
+                problems.append(Problem(blamed, future))
+            else:
+                future = _(
                     "The closing date {day} (its due date, as the row has none) is in the "
-                    "future: give the row the day it closed, or --default closed_on=DATE for "
-                    "the closed rows without one."
-                )
-            )
-            problems.append(Problem(blamed, future.format(day=closed_on)))
+                    "future: give the row the day it closed."
+                ).format(day=closed_on)
+                problems.append(Problem(blamed, future, "closed_future"))
         if created_on is not None and closed_on < created_on:
             problems.append(
                 Problem(
@@ -484,9 +488,12 @@ class OpportunityImporter(ReferencingImporter):
             problems.append(
                 Problem(
                     "contact",
-                    _("No contact {name} at the new account: import contacts first.").format(
-                        name=repr(name)
-                    ),
+                    _(
+                        "No contact {name} at the new account: import contacts first, or "
+                        "give --create-contacts."
+                    ).format(name=repr(name)),
+                    "contact",
+                    name,
                 )
             )
             return None
@@ -505,19 +512,26 @@ class OpportunityImporter(ReferencingImporter):
                     ),
                 )
             )
-        else:
-            elsewhere = self._elsewhere(name)
+        elif elsewhere := self._elsewhere(name):
             problems.append(
                 Problem(
                     "contact",
                     _(
                         "Contact {name} works at {elsewhere}, not at this opportunity's "
                         "account ({account})."
-                    ).format(name=repr(name), elsewhere=elsewhere[0], account=where)
-                    if elsewhere
-                    else _(
-                        "No contact {name} at {account}: add it, or import contacts first."
+                    ).format(name=repr(name), elsewhere=elsewhere[0], account=where),
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "contact",
+                    _(
+                        "No contact {name} at {account}: add it, import contacts first, or "
+                        "give --create-contacts."
                     ).format(name=repr(name), account=where),
+                    "contact",
+                    name,
                 )
             )
         return None
@@ -911,6 +925,23 @@ class OpportunityImporter(ReferencingImporter):
 
     def notices(self) -> None:
         super().notices()
+        future = self.topics.get("closed_future")
+        if future:
+            self.result.hints.append(
+                ngettext(
+                    "{count} closed row has no closing date, and its due date, taken instead, "
+                    "is in the future. --default closed_on=DATE gives that date to the closed "
+                    "rows without a closing date ({closed} in the file), and to no other row.",
+                    "{count} closed rows have no closing date, and their due date, taken "
+                    "instead, is in the future. --default closed_on=DATE gives that date to the "
+                    "closed rows without a closing date ({closed} in the file), and to no other "
+                    "row.",
+                    future[""],
+                ).format(
+                    count=format_number(future[""]),
+                    closed=format_number(self.without_closing_date),
+                )
+            )
         result = self.result
         if self.rounded:
             result.notices.append(_counted(self.rounded, ROUNDED))

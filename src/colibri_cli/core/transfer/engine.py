@@ -39,6 +39,8 @@ IGNORED_SHOWN = 20
 """How many ignored columns the notice names."""
 TOPIC_VALUES = 1_000
 """How many distinct unknown statuses or accounts a hint keeps count of."""
+STAGES_SHOWN = 100
+"""The most unknown stages a hint lists and maps (a file's stages are a few dozen)."""
 AMBIGUOUS = -1
 NUL_REFUSED = N_("It holds a NUL character, which colibri does not store: remove it.")
 """SQLite compares text only up to a NUL: "A\\0b" would be taken for "A\\0c"."""
@@ -208,6 +210,8 @@ class Importer:
     def _read_columns(self) -> None:
         source, kind = self.source, self.kind
         complete = source.format == "csv"
+        if complete and source.given_columns is None:
+            self._refuse_headerless()
         found = cols.match(kind, source.headers, self.options.mapping, complete=complete)
         self.ignored = found.ignored
         self.header_of = {name: header for header, name in found.fields.items()}
@@ -223,6 +227,27 @@ class Importer:
         else:
             self.mapping = {cols.normalize(key): name for key, name in self.options.mapping}
             self.key_fields = {key: found.fields.get(key) for key in source.headers}
+            self.spread: dict[str, bool] = {}
+
+    def _refuse_headerless(self) -> None:
+        """A CSV file whose first line is a row, not a header: its columns would be
+        named by the first row's values, and the row lost."""
+        data = cols.data_like(self.source.headers)
+        if len(data) < cols.HEADERLESS_CELLS:
+            return
+        raise InvalidInput(
+            _(
+                "{source}: its first line looks like a row, not a header ({cells}). Add a "
+                "header line naming its columns, or name them with --columns, one name per "
+                "column in the file's order (its first line has {count}), e.g. --columns "
+                "{example}."
+            ).format(
+                source=self.source.name,
+                cells=", ".join(repr(cell) for cell in data[:3]),
+                count=format_number(len(self.source.headers)),
+                example=cols.example_columns(self.kind),
+            )
+        )
 
     @property
     def mapping_shown(self) -> list[tuple[str, str]]:
@@ -285,7 +310,7 @@ class Importer:
         """The row's text by field, the fields filled by --default, and problems of form."""
         problems: list[Problem] = []
         if isinstance(record.cells, list):
-            raw = self._extract_csv(record.cells, problems)
+            raw = self._extract_csv(record, problems)
         elif record.cells:
             raw = self._extract_json(record.cells, record.number, problems)
         else:
@@ -306,11 +331,24 @@ class Importer:
                 self.default_uses[name] += 1
         return raw, defaulted, problems
 
-    def _extract_csv(self, cells: list[str], problems: list[Problem]) -> dict[str, str]:
+    def _extract_csv(self, record: Record, problems: list[Problem]) -> dict[str, str]:
         raw = {}
+        cells = record.cells
         count = len(cells)
-        if count < self.width:  # a spreadsheet may leave out a row's last empty cells
-            cells = cells + [""] * (self.width - count)
+        if record.last_line > record.line and self._rows_within(cells):
+            problems.append(
+                Problem(
+                    None,
+                    _(
+                        "A quote opens a cell on this line that a quote closes only on line "
+                        "{last}, taking in the rows between: check the quotes of this line."
+                    ).format(last=format_number(record.last_line)),
+                )
+            )
+            return raw
+        if count < self.width:  # cells missing: which are, only the delimiters could tell
+            problems.append(Problem(None, _cells_refused(count, self.width)))
+            return raw
         for index, name in self.positions:
             text = cells[index].strip()
             if text:
@@ -318,20 +356,23 @@ class Importer:
                     text = unneutralize(text).strip()
                 raw[name] = text
         if count > self.width and any(cell.strip() for cell in cells[self.width :]):
-            problems.append(
-                Problem(
-                    None,
-                    _(
-                        "This row has {count} cells but the header has {width}: "
-                        "check the delimiter and the quotes."
-                    ).format(count=count, width=self.width),
-                )
-            )
+            problems.append(Problem(None, _cells_refused(count, self.width)))
         return raw
+
+    def _rows_within(self, cells: list[str]) -> bool:
+        """Whether a cell of several lines holds a line with a whole row's delimiters: the
+        rows after a quote left open, not the lines of a note."""
+        delimiter, width = self.source.delimiter, self.width
+        return width > 2 and any(
+            line.count(delimiter) >= width - 1
+            for cell in cells
+            if "\n" in cell
+            for line in cell.split("\n")[1:]
+        )
 
     def _extract_json(self, cells: dict, number: int, problems: list[Problem]) -> dict[str, str]:
         raw = {}
-        for key, value in cells.items():
+        for key, value in self._json_items(cells):
             name = self._key_field(key, number)
             if name is None or value is None:
                 continue
@@ -348,6 +389,30 @@ class Importer:
             elif text.strip():
                 raw[name] = text.strip()
         return raw
+
+    def _json_items(self, cells: dict) -> Iterator[tuple[str, object]]:
+        """The keys and values of a JSON record, its objects spread into keys of their own
+        ("Account.Name") unless the object is itself the value of a field."""
+        for key, value in cells.items():
+            if isinstance(value, dict) and self._spread(key, value):
+                yield from self._json_items(_inner(key, value))
+            else:
+                yield key, value
+
+    def _spread(self, key: str, value: dict) -> bool:
+        """Whether the object at a key is read as keys of its own: it holds a field
+        (Salesforce's Account.Name), or its key names none. {"amount": {"value": 2}} is
+        an amount given as an object, and refused as such. Decided once for each key."""
+        if key not in self.spread:
+            if cols.normalize(key) in self.mapping:  # --map owner= leaves it out
+                self.spread[key] = False
+            else:
+                inner = _inner(key, value)
+                self.spread[key] = self.kind.field_for(key) is None or any(
+                    self.mapping.get(cols.normalize(name)) or self.kind.field_for(name)
+                    for name in inner
+                )
+        return self.spread[key]
 
     def _key_field(self, key: str, number: int) -> str | None:
         """The field of a JSON key (None: ignored), found once for the whole file."""
@@ -374,6 +439,8 @@ class Importer:
         own = self.kind.outcome_field(key)
         if name in self.header_of and own is not None and own not in self.header_of:
             name = own  # beside another key of its field: the one of its outcome
+        if name in self.header_of and self.kind.yields(key):
+            name = None  # HubSpot's hs_object_id beside its id: the same, given way to
         if name is None:
             self.ignored.append(key)
         elif name in self.header_of and self.header_of[name] != key:
@@ -423,7 +490,7 @@ class Importer:
                 if name in wanted and index < len(cells) and cells[index].strip():
                     yield name, unneutralize(cells[index].strip()).strip(), False
             return
-        for key, value in record.cells.items():
+        for key, value in self._json_items(record.cells):
             name = self._key_field(key, record.number)
             if name in wanted and value is not None:
                 text = _json_text(value, name)
@@ -546,6 +613,12 @@ class Importer:
 
     def notices(self) -> None:
         result = self.result
+        if self.source.records_key:
+            result.notices.append(
+                _("Read the records under {key} of the JSON object.").format(
+                    key=repr(self.source.records_key)
+                )
+            )
         footer = self.footer
         if footer:
             lines = Lines()
@@ -581,32 +654,46 @@ class Importer:
         result = self.result
         statuses_unknown = self.topics.get("status")
         if statuses_unknown:
-            shown = ", ".join(
-                f"{text!r} ({format_number(count)})"
-                for text, count in statuses_unknown.most_common(8)
-            )
-            example = statuses_unknown.most_common(1)[0][0]
+            stages = statuses_unknown.most_common(STAGES_SHOWN)
+            shown = ", ".join(f"{text!r} ({format_number(count)})" for text, count in stages)
+            shown = as_in_file(shown)
+            more = len(statuses_unknown) - len(stages)
+            if more:
+                shown += _(" and {count} more").format(count=_distinct(more))
             result.hints.append(
                 _(
-                    "Unknown statuses: {shown}. Map each to a colibri status with "
-                    "--status-map '{example}=STATUS' (see `colibri statuses list`)."
-                ).format(shown=shown, example=example)
+                    "Unknown statuses: {shown}. Map each to a colibri status (see `colibri "
+                    "statuses list`), putting it in place of STATUS: {options}"
+                ).format(
+                    shown=shown,
+                    options=" ".join(
+                        f"--status-map {cols.shell(text + '=STATUS')}" for text, _count in stages
+                    ),
+                )
             )
         missing_accounts = self.topics.get("account")
         if missing_accounts:
             many = len(missing_accounts)
-            if many < TOPIC_VALUES:
-                hint = ngettext(
+            result.hints.append(
+                ngettext(
                     "{count} account not found; --create-accounts creates the missing ones.",
                     "{count} accounts not found; --create-accounts creates the missing ones.",
                     many,
-                ).format(count=format_number(many))
-            else:
-                hint = _(
-                    "More than {count} accounts not found; "
-                    "--create-accounts creates the missing ones."
-                ).format(count=format_number(many - 1))
-            result.hints.append(hint)
+                ).format(count=_distinct(many))
+            )
+        self._hint_account_ids()
+        missing_contacts = self.topics.get("contact")
+        if missing_contacts:
+            many = len(missing_contacts)
+            result.hints.append(
+                ngettext(
+                    "{count} contact not found; --create-contacts creates the missing ones "
+                    "at their opportunity's account.",
+                    "{count} contacts not found; --create-contacts creates the missing ones "
+                    "at their opportunity's account.",
+                    many,
+                ).format(count=_distinct(many))
+            )
         missing = Counter(
             {
                 name: count
@@ -632,6 +719,27 @@ class Importer:
                     examples=_(" (e.g. {options})").format(options=examples) if examples else "",
                 )
             )
+
+    def _hint_account_ids(self) -> None:
+        """Accounts named by an external id alone: no name to create them with."""
+        missing_ids = self.topics.get("account_id")
+        if not missing_ids:
+            return
+        many = len(missing_ids)
+        shown = ", ".join(repr(external_id) for external_id, _count in missing_ids.most_common(3))
+        self.result.hints.append(
+            ngettext(
+                "{count} account external id not found ({shown}): --create-accounts cannot "
+                "create an account from its id alone. Import the accounts file first "
+                "(colibri import accounts), or map the column of the account's name "
+                "(--map COLUMN=account).",
+                "{count} account external ids not found ({shown}): --create-accounts cannot "
+                "create an account from its id alone. Import the accounts file first "
+                "(colibri import accounts), or map the column of the account's name "
+                "(--map COLUMN=account).",
+                many,
+            ).format(count=_distinct(many), shown=shown + (", …" if many > 3 else ""))
+        )
 
     def _leave_out(self, record: Record, defaulted: set[str]) -> None:
         """Set aside a line of a report's footer: no row, no rejection, no default used."""
@@ -677,11 +785,57 @@ def reason(rejection: Rejection) -> str:
 # Helpers ----------------------------------------------------------------------------------
 
 
+FIELD_HOLDERS = ("properties", "fields")
+"""Keys whose object holds a JSON record's own fields (HubSpot's "properties", Airtable's
+"fields"): read as if they were the record's. Another object's keys are read under its
+name: Salesforce's {"Account": {"Name": ...}} as "Account.Name"."""
+METADATA = "attributes"
+"""Salesforce's object of a record's type and URL, in every record and object of its
+JSON: no field of the record, left out."""
+
+
+def _inner(key: str, value: dict) -> dict:
+    """The keys of an object in a JSON record, as the record's own (see FIELD_HOLDERS)."""
+    last = key.rpartition(".")[2]
+    if last == METADATA:
+        return {}
+    if last in FIELD_HOLDERS:
+        return value
+    return {f"{key}.{inner}": member for inner, member in value.items()}
+
+
+def _cells_refused(count: int, width: int) -> str:
+    return ngettext(
+        "This row has {count} cell but the header has {width}: check the delimiter and the quotes.",
+        "This row has {count} cells but the header has {width}: check the delimiter and the "
+        "quotes.",
+        count,
+    ).format(count=format_number(count), width=format_number(width))
+
+
+def _distinct(distinct: int) -> str:
+    """How many distinct values a hint is about: counted up to TOPIC_VALUES, no further."""
+    if distinct < TOPIC_VALUES:
+        return format_number(distinct)
+    return _("More than {count}").format(count=format_number(distinct - 1))
+
+
 def _sentence(problem: Problem) -> Problem:
-    """The problem, its message ending like a sentence (some parsers leave that to callers)."""
-    if problem.message.endswith((".", "?", "!")):
+    """The problem, its message ending like a sentence (some parsers leave that to callers)
+    and showing the file's values as the file has them (`as_in_file`)."""
+    message = as_in_file(problem.message)
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    if message == problem.message:
         return problem
-    return Problem(problem.field, problem.message + ".", problem.topic, problem.value)
+    return Problem(problem.field, message, problem.topic, problem.value)
+
+
+def as_in_file(message: str) -> str:
+    """A message whose quoted values show their backslashes as the file has them: '\\N'
+    (a MySQL dump's NULL), where repr() doubles each. No message has a backslash of its
+    own, so every pair of them is one of a value's."""
+    return message.replace("\\\\", "\\") if "\\" in message else message
 
 
 def duplicate(key_field: str, noun: str, value: str) -> Problem:

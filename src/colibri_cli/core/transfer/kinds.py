@@ -20,9 +20,11 @@ from colibri_cli.core.transfer.references import (
     DealReferencingImporter,
     ReferencingImporter,
 )
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_number, ngettext
 
 # Accounts ---------------------------------------------------------------------------------
+
+NAMED_APART_SHOWN = 5
 
 
 class AccountImporter(Importer):
@@ -31,6 +33,8 @@ class AccountImporter(Importer):
     def __init__(self, conn, source, options) -> None:
         super().__init__(conn, source, options)
         self.index = AccountIndex(conn, self.own, False, self.stamp)
+        self.named_apart: list[tuple[int, str]] = []
+        """(line, name) of the accounts named apart from a namesake (`_namesake`)."""
 
     def check_default(self, name: str, text: str) -> None:
         accounts.validated({name: text})
@@ -54,6 +58,9 @@ class AccountImporter(Importer):
             matched_on = "external_id" if found is not None else "name"
             if found is None:
                 found = self.index.by_name.get(fold(name))
+                if isinstance(found, int) and self._namesake(found, external_id):
+                    self._name_apart(record, values, defaulted)
+                    continue
             if found == AMBIGUOUS:
                 self.reject(
                     record,
@@ -75,6 +82,55 @@ class AccountImporter(Importer):
                 self._update(record, found, values, raw, defaulted)
             else:
                 self.result.skipped += 1
+
+    def _namesake(self, account_id: int, external_id: str | None) -> bool:
+        """Whether the account of a row's name is another one: both have an external id,
+        and they differ (two companies of one name, as a CRM keeps them apart)."""
+        if external_id is None:
+            return False
+        row = self.conn.execute(
+            "SELECT external_id FROM accounts WHERE id = ?", (account_id,)
+        ).fetchone()
+        return row["external_id"] is not None and row["external_id"] != external_id
+
+    def _name_apart(self, record, values: dict, defaulted: set) -> None:
+        """Create the account of a namesake, named after its city, else its external id
+        ("Acme Corp (Lyon)"), as names are unique in colibri; refuse the row when both
+        names are taken too."""
+        name = values["name"]
+        for detail in (values.get("city"), values["external_id"]):
+            apart = f"{name} ({detail})" if detail else None
+            if apart and fold(apart) not in self.index.by_name:
+                values["name"] = apart
+                self.named_apart.append((record.line, apart))
+                self.index.insert(values)
+                self.result.created += 1
+                return
+        problem = _(
+            "Another account is named {name}, with another external id, and so are the names "
+            "colibri would give this one apart: give it a name of its own."
+        ).format(name=repr(name))
+        self.reject(record, [Problem("name", problem)], defaulted)
+
+    def notices(self) -> None:
+        super().notices()
+        if self.named_apart:
+            shown = ", ".join(
+                _("{name} (line {line})").format(name=repr(name), line=line)
+                for line, name in self.named_apart[:NAMED_APART_SHOWN]
+            )
+            more = len(self.named_apart) - NAMED_APART_SHOWN
+            if more > 0:
+                shown += _(" and {count} more").format(count=format_number(more))
+            self.result.notices.append(
+                ngettext(
+                    "{count} account has the name of another with a different external id: "
+                    "named apart as {shown}.",
+                    "{count} accounts have the name of another with a different external id: "
+                    "named apart as {shown}.",
+                    len(self.named_apart),
+                ).format(count=format_number(len(self.named_apart)), shown=shown)
+            )
 
     def _update(self, record, account_id: int, values: dict, raw: dict, defaulted: set) -> None:
         given = given_fields(raw, defaulted)

@@ -81,6 +81,8 @@ class AccountIndex:
                             "No account has the external id {id}, and without its name "
                             "--create-accounts cannot create it."
                         ).format(id=repr(external_id)),
+                        "account_id",
+                        external_id,
                     )
                 )
                 return None
@@ -90,7 +92,8 @@ class AccountIndex:
                 Problem(
                     id_field,
                     _("No account has the external id {id}.").format(id=repr(external_id)),
-                    "account",
+                    "account_id",
+                    external_id,
                 )
             )
             return None

@@ -2,9 +2,10 @@
 
 The encoding is UTF-8, with or without a BOM (a UTF-16 BOM, as in Excel's "Unicode text",
 is honoured too, and so is UTF-32's), or the one given with `--encoding` (cp1252, latin-1).
-The format is found from the first characters: `[` is a JSON array, `{` JSON lines,
-anything else CSV, whose delimiter (comma, semicolon or tab) is the one the header line uses
-most, outside quotes.
+The format is found from the first characters: `[` is a JSON array, `{` JSON lines
+when the first line is an object of its own, else a JSON object wrapping the records
+(`{"records": [...]}`, `{"result": {"records": [...]}}`), anything else CSV, whose
+delimiter (comma, semicolon or tab) is the one the header line uses most, outside quotes.
 Excel's `sep=;` first line is understood, whatever the character it gives.
 
 Every source is read with a bound: no line and no record longer than MAX_RECORD_CHARS
@@ -63,6 +64,10 @@ BOMS = (
 NEEDS_BOM = ("utf-16", "utf-32")
 """Encodings whose byte order only a BOM tells (Python's decoders refuse a file without)."""
 FORMATS = ("csv", "json", "jsonl")
+RECORD_KEYS = ("records", "results", "data", "items", "rows", "value")
+"""The keys under which APIs and tools wrap a list of records (sfdx, Salesforce's and
+HubSpot's APIs, OData's "value"): their list is the records even when it is empty. Under
+another key, a list is the records if it holds objects."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet runs as a formula; colibri's CSV puts a "'" before such text."""
 
@@ -76,6 +81,8 @@ class Record:
     number: int
     """Its position among the records, from 1."""
     cells: list[str] | dict
+    last_line: int = 0
+    """CSV: the line on which the record ends (a quoted cell may hold newlines)."""
     maybe_footer: bool = False
     """One of the lines of one cell after a blank line that end a CSV file: a report's
     footer (totals, copyright) if it is no valid row."""
@@ -98,6 +105,10 @@ class Source:
     """CSV: how the header line ends (a rejects file ends its lines alike)."""
     given_encoding: str | None = None
     """The encoding `--encoding` gave, to read the file again alike."""
+    given_columns: list[str] | None = None
+    """The header `--columns` gave a CSV file without one (its first line is a row)."""
+    records_key: str | None = None
+    """JSON: the key of the object wrapping the records, where one does ("records")."""
 
     @property
     def bytes_read(self) -> int:
@@ -108,7 +119,10 @@ class Source:
         decides how a column is read (its decimal mark). A file is read again; stdin from
         a copy of what the scan read (on disk past SPOOL_BYTES), then on."""
         self.counter.rewind()
-        self.records = _read_source(self.name, self.counter, self.given_encoding, self.size).records
+        again = _read_source(
+            self.name, self.counter, self.given_encoding, self.size, self.given_columns
+        )
+        self.records = again.records
 
     def no_rewind(self) -> None:
         """The records are read once: no copy of stdin is kept for a rewind."""
@@ -133,8 +147,15 @@ class Source:
         return _(described).format(encoding=encoding)
 
 
-def open_source(path: str, stdin: BinaryIO, *, encoding: str | None = None) -> Source:
-    """Open `path` ("-" for stdin) and find its encoding, format and columns."""
+def open_source(
+    path: str,
+    stdin: BinaryIO,
+    *,
+    encoding: str | None = None,
+    columns: list[str] | None = None,
+) -> Source:
+    """Open `path` ("-" for stdin) and find its encoding, format and columns (`columns`,
+    for a CSV file that has no header line)."""
     if path == "-":
         raw, name, size = stdin, "stdin", None
     else:
@@ -148,27 +169,37 @@ def open_source(path: str, stdin: BinaryIO, *, encoding: str | None = None) -> S
         name = path
     counter = _Counting(raw, owned=path != "-")
     try:
-        return _read_source(name, counter, encoding, size)
+        return _read_source(name, counter, encoding, size, columns)
     except BaseException:
         counter.close()
         raise
 
 
-def _read_source(name: str, counter: "_Counting", encoding: str | None, size) -> Source:
+def _read_source(
+    name: str, counter: "_Counting", encoding: str | None, size, columns: list[str] | None
+) -> Source:
     """The source `counter` reads from its first byte on."""
     head = counter.read(HEAD_BYTES)
     chosen, bom = _encoding(head, encoding, name)
-    binary = io.BufferedReader(_Prefixed(head, counter), buffer_size=HEAD_BYTES)
+    binary = _Newlines(_Prefixed(head, counter), buffer_size=HEAD_BYTES)
     text = io.TextIOWrapper(binary, encoding=chosen, newline="")
     lines = _Lines(text, name, chosen)
     start = lines.first()
-    if start.startswith("["):
-        source = _json_source(name, chosen, bom, text, start, size, counter)
-    elif start.startswith("{"):
+    if start.startswith("{") and _object_of_its_own(start):
         source = _jsonl_source(name, chosen, bom, lines, size, counter)
+    elif start.startswith(("[", "{")):
+        source = _json_source(name, chosen, bom, binary, text, start, size, counter)
     else:
-        source = _csv_source(name, chosen, bom, lines, size, counter)
+        source = _csv_source(name, chosen, bom, lines, size, counter, columns)
+    if columns is not None and source.format != "csv":
+        raise InvalidInput(
+            _(
+                "--columns names the columns of a CSV file without a header line: the keys "
+                "of {name}'s records name its own."
+            ).format(name=name)
+        )
     source.given_encoding = encoding
+    source.given_columns = columns
     return source
 
 
@@ -257,7 +288,7 @@ class decoding:
             ) from None
 
 
-def _csv_source(name, encoding, bom, lines: "_Lines", size, counter) -> Source:
+def _csv_source(name, encoding, bom, lines: "_Lines", size, counter, columns) -> Source:
     first = lines.first()
     hint = first.rstrip("\r\n")
     if hint.lower().startswith("sep=") and len(hint) == 5:
@@ -271,16 +302,19 @@ def _csv_source(name, encoding, bom, lines: "_Lines", size, counter) -> Source:
         first = lines.first()
     else:
         delimiter = sniff_delimiter(first)
-    reader = csv.reader(lines, delimiter=delimiter)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        headers = []
-    except csv.Error as error:
-        raise InvalidInput(
-            _("{name}: cannot read the header line: {error}.").format(name=name, error=error)
-        ) from None
-    lines.next_record()
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    if columns is not None:
+        headers = columns
+    else:
+        try:
+            headers = next(reader)
+        except StopIteration:
+            headers = []
+        except csv.Error as error:
+            raise InvalidInput(
+                _("{name}: cannot read the header line: {error}.").format(name=name, error=error)
+            ) from None
+        lines.next_record()
     headers = [header.strip() for header in headers]
     source = Source(name, "csv", encoding, bom, delimiter, headers, iter(()), size, counter)
     source.line_end = "\r\n" if first.endswith("\r\n") else "\n"
@@ -317,7 +351,7 @@ def _csv_records(reader, lines: "_Lines", source: Source) -> Iterator[Record]:
     try:
         for cells in reader:
             number += 1
-            record = Record(line, number, cells)
+            record = Record(line, number, cells, lines.count)
             lines.next_record()
             line = lines.record_line
             if not any(cells):
@@ -334,18 +368,62 @@ def _csv_records(reader, lines: "_Lines", source: Source) -> Iterator[Record]:
             record.maybe_footer = True
             yield record
     except csv.Error as error:
-        raise InvalidInput(
-            _("{name}, line {line}: cannot read it as CSV ({error}); check its quotes.").format(
-                name=source.name, line=line, error=error
-            )
-        ) from None
+        raise InvalidInput(_quotes_refused(source.name, line, lines.count, error)) from None
+
+
+def _quotes_refused(name: str, line: int, last: int, error: csv.Error) -> str:
+    """Why a row cannot be read as CSV, in words: Python's csv says it in its own."""
+    if "expected after" in str(error) and last > line:
+        return _(
+            "{name}, line {line}: a quote opens a cell there that a quote closes only on line "
+            "{last}, where the cell goes on: check the quotes of line {line}."
+        ).format(name=name, line=line, last=last)
+    if "expected after" in str(error):
+        return _(
+            "{name}, line {line}: a quoted cell goes on after its closing quote (as in "
+            '"10"0): inside quotes, write a quote twice (""), or quote the whole cell.'
+        ).format(name=name, line=last)
+    if "unexpected end of data" in str(error):
+        return _(
+            "{name}, line {line}: a quote opens a cell that no quote closes, down to the end "
+            "of the file: check the quotes of that line."
+        ).format(name=name, line=line)
+    return _("{name}, line {line}: cannot read it as CSV ({error}); check its quotes.").format(
+        name=name, line=line, error=error
+    )
+
+
+def _object_of_its_own(line: str) -> bool:
+    """Whether a first line that opens an object is a whole record of JSON lines, rather
+    than the start of an object wrapping the records (pretty-printed, or on one line)."""
+    try:
+        value = DECODER.decode(line.rstrip("\r\n"))
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(value, dict) and not any(
+        _holds_records(key, member)
+        or (isinstance(member, dict) and any(map(_holds_records, member, member.values())))
+        for key, member in value.items()
+    )
+
+
+def _holds_records(key: str, value) -> bool:
+    return isinstance(value, list) and (
+        key in RECORD_KEYS or (bool(value) and isinstance(value[0], dict))
+    )
+
+
+def _keys(record: dict) -> list[str]:
+    """The keys a JSON file's columns are matched on: its first record's, but for those of
+    an object, read as the keys it holds when the import meets them ("Account.Name")."""
+    return [key for key, value in record.items() if not isinstance(value, dict)]
 
 
 def _jsonl_source(name, encoding, bom, lines: "_Lines", size, counter) -> Source:
     source = Source(name, "jsonl", encoding, bom, None, [], iter(()), size, counter)
     first_record = _jsonl_object(next(lines), 1, name)
     lines.next_record()
-    source.headers = list(first_record)
+    source.headers = _keys(first_record)
     source.records = _jsonl_records(first_record, lines, source)
     return source
 
@@ -391,15 +469,17 @@ def _jsonl_records(first: dict, lines: "_Lines", source: Source) -> Iterator[Rec
             yield Record(line, number, _jsonl_object(content, line, source.name))
 
 
-def _json_source(name, encoding, bom, text, first, size, counter) -> Source:
-    stream = _JsonArray(name, encoding, first, text)
+def _json_source(name, encoding, bom, binary, text, first, size, counter) -> Source:
+    stream = _JsonDocument(name, encoding, first, binary, text)
     source = Source(name, "json", encoding, bom, None, [], iter(()), size, counter)
     records = stream.records()
     try:
         first_record = next(records)
     except StopIteration:
+        source.records_key = stream.records_key
         return source
-    source.headers = list(first_record.cells)
+    source.records_key = stream.records_key
+    source.headers = _keys(first_record.cells)
     source.records = _prepend(first_record, records)
     return source
 
@@ -409,27 +489,113 @@ def _prepend(first: Record, rest: Iterator[Record]) -> Iterator[Record]:
     yield from rest
 
 
-class _JsonArray:
-    """The objects of a JSON array, decoded one at a time from a buffer refilled as needed."""
+class _JsonDocument:
+    """The records of a JSON document, an array of objects or an object wrapping one,
+    decoded one at a time from a buffer refilled as needed."""
 
-    def __init__(self, name: str, encoding: str, first: str, text: io.TextIOWrapper) -> None:
+    def __init__(self, name, encoding, first: str, binary: "_Newlines", text) -> None:
         self.name, self.encoding = name, encoding
-        self.text = text
+        self.binary, self.text = binary, text
         self.buffer = first
         self.position = 0
         self.line = 1
         self.eof = False
         self.where = (0, 1)
-        """The record being read: its number and its line."""
+        """The record being read: its number and its line (number 0: no record yet)."""
+        self.records_key: str | None = None
+        """Where the records were found in a wrapping object: "result.records"."""
 
     def records(self) -> Iterator[Record]:
         self._skip_space()
+        if self._peek() == "{":
+            self._advance(1)
+            yield from self._members(())
+            if self.records_key is None:
+                raise InvalidInput(
+                    _(
+                        "{name}: this JSON object holds no list of records: give an array of "
+                        "objects ({example}), one object a line, or an object with the list "
+                        "under a key ({wrapped})."
+                    ).format(
+                        name=self.name,
+                        example=f"[{OBJECT_EXAMPLE}, ...]",
+                        wrapped='{"records": [...]}',
+                    )
+                )
+            self._expect_end(
+                N_(
+                    "{name}, line {line}: more data after the end of the JSON object "
+                    "({found}): a JSON file holds one object."
+                )
+            )
+        else:
+            yield from self._array()
+            self._expect_end(
+                N_(
+                    "{name}, line {line}: more data after the end of the JSON array "
+                    "({found}): a JSON file holds one array."
+                )
+            )
+
+    def _members(self, path: tuple[str, ...]) -> Iterator[Record]:
+        """The records in the members of an object, its "{" read: the list of records at
+        one of its keys, or at a key of one of its objects (sfdx's result.records)."""
+        self._skip_space()
+        if self._peek() == "}":
+            self._advance(1)
+            return
+        while True:
+            self._skip_space()
+            self.where = (0, self.line)
+            if self._peek() != '"':
+                self._expect('"')  # a key, in quotes
+            key = self._value()
+            self._skip_space()
+            self._expect(":")
+            self._skip_space()
+            here = (*path, key)
+            if self._peek() == "[" and self._is_records(key):
+                if self.records_key is not None:
+                    raise InvalidInput(
+                        _(
+                            "{name}, line {line}: two lists of records in one JSON object, "
+                            "under {first} and {second}: give them one file each."
+                        ).format(
+                            name=self.name,
+                            line=self.line,
+                            first=repr(self.records_key),
+                            second=repr(".".join(here)),
+                        )
+                    )
+                self.records_key = ".".join(here)
+                yield from self._array()
+            elif self._peek() == "{" and not path:
+                self._advance(1)
+                yield from self._members(here)
+            else:
+                self._value()  # no records: skipped
+            self._skip_space()
+            if self._peek() == ",":
+                self._advance(1)
+                continue
+            self._expect("}")
+            return
+
+    def _is_records(self, key: str) -> bool:
+        """Whether the array that starts here, at `key`, is a list of records."""
+        if key in RECORD_KEYS:
+            return True
+        ahead = 1
+        while self._ahead(ahead) in (" ", "\t", "\r", "\n"):
+            ahead += 1
+        return self._ahead(ahead) == "{"
+
+    def _array(self) -> Iterator[Record]:
         self._expect("[")
         number = 0
         self._skip_space()
         if self._peek() == "]":
             self._advance(1)
-            self._expect_end()
             return
         while True:
             self._skip_space()
@@ -453,26 +619,26 @@ class _JsonArray:
                 self._advance(1)
                 continue
             self._expect("]")
-            self._expect_end()
             return
 
-    def _expect_end(self) -> None:
-        """Nothing but spaces after the array: what follows would be lost."""
+    def _expect_end(self, refusal: str) -> None:
+        """Nothing but spaces after the array or object: what follows would be lost."""
         self._skip_space()
         if self._peek():
             found = self.buffer[self.position : self.position + 20]
-            raise InvalidInput(
-                _(
-                    "{name}, line {line}: more data after the end of the JSON array "
-                    "({found}): a JSON file holds one array."
-                ).format(name=self.name, line=self.line, found=repr(found))
-            )
+            raise InvalidInput(_(refusal).format(name=self.name, line=self.line, found=repr(found)))
 
     def _fill(self) -> bool:
         if self.eof:
             return False
-        with decoding(self.name, self.encoding, self.line):
+        try:
             chunk = self.text.read(CHUNK_CHARS)
+        except UnicodeError as error:
+            line = self.line  # where the chunk begins: in UTF-16, a byte 10 is no newline
+            if isinstance(error, UnicodeDecodeError) and self.encoding not in NEEDS_BOM:
+                line = self.binary.line_of(error)
+            with decoding(self.name, self.encoding, line):
+                raise error from None
         if not chunk:
             self.eof = True
             return False
@@ -481,10 +647,14 @@ class _JsonArray:
         return True
 
     def _peek(self) -> str:
-        while self.position >= len(self.buffer):
+        return self._ahead(0)
+
+    def _ahead(self, offset: int) -> str:
+        """The character `offset` after the one being read ("" at the end)."""
+        while self.position + offset >= len(self.buffer):
             if not self._fill():
                 return ""
-        return self.buffer[self.position]
+        return self.buffer[self.position + offset]
 
     def _advance(self, count: int) -> None:
         self.line += self.buffer.count("\n", self.position, self.position + count)
@@ -507,6 +677,8 @@ class _JsonArray:
 
     def _where(self) -> str:
         number, line = self.where
+        if not number:
+            return _("line {line}").format(line=line)
         return _("record {number} (line {line})").format(number=number, line=line)
 
     def _value(self):
@@ -688,6 +860,28 @@ class _Counting(io.RawIOBase):
         if self.owned:
             self.raw.close()
         super().close()
+
+
+class _Newlines(io.BufferedReader):
+    """The bytes the text decoder reads, their newlines counted: the line of a byte that
+    does not decode, told exactly whatever the decoder had decoded ahead."""
+
+    newlines = 0
+
+    def read1(self, size: int = -1) -> bytes:
+        data = super().read1(size)
+        self.newlines += data.count(b"\n")
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.newlines += data.count(b"\n")
+        return data
+
+    def line_of(self, error: UnicodeDecodeError) -> int:
+        """The line of the byte refused: the failing bytes are the last read (with the
+        few of a character begun before them)."""
+        return 1 + self.newlines - error.object[error.start :].count(b"\n")
 
 
 class _Prefixed(io.RawIOBase):

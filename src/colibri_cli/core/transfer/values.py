@@ -28,10 +28,12 @@ MEMORY = 20_000
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
 _ISO_SHAPE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _TIMESTAMP = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}([-/.])[0-9]{1,2}\2(?:[0-9]{4}|[0-9]{2}))"
+    r"(?:[T ]|, )[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?: ?[AaPp]\.?[Mm]\.?)?"
+    r"(?: ?(?:Z|UTC|[+-][0-9]{2}:?[0-9]{2}))?"
 )
-"""A date and time as tools export them ("2026-03-04 14:22:10", ISO 8601): the day counts."""
+"""A date and time as tools export them ("2026-03-04 14:22:10", ISO 8601, "3/8/2018 7:41
+PM"): the day counts, read as a date of its own form would be."""
 
 # Stage names of other CRMs that mean a closed deal, read as colibri's won and lost
 # when no --status-map says otherwise.
@@ -156,6 +158,19 @@ class DateReader:
         return memo(text)
 
     def _slow(self, text: str, label: str) -> str:
+        stamp = _TIMESTAMP.fullmatch(text)
+        if stamp is None:
+            return self._day(text, label)
+        if self.date_format:  # one that reads the time too
+            try:
+                read = dt.datetime.strptime(text, self.date_format).date()
+            except ValueError:
+                pass
+            else:
+                return _within_years(read, text, label).isoformat()
+        return self._day(stamp[1], label)
+
+    def _day(self, text: str, label: str) -> str:
         if self.date_format:
             try:
                 read = dt.datetime.strptime(text, self.date_format).date()
@@ -166,10 +181,9 @@ class DateReader:
                     raise InvalidInput(self._off_format(text, label)) from None
             else:
                 return _within_years(read, text, label).isoformat()
-        stamp = _TIMESTAMP.fullmatch(text)
         try:
             read = dates.parse_date(
-                stamp[1] if stamp else text, today=self.today, order=self.order, field=label
+                text, today=self.today, order=self.order, field=label
             ).isoformat()
         except InvalidInput as problem:
             raise InvalidInput(str(problem).rstrip(".") + self._hint(text) + ".") from None
