@@ -106,7 +106,18 @@ def test_on_takes_a_date_with_an_optional_time_of_day(crm, ok, rows, on, day, ti
 
 @pytest.mark.parametrize(
     ("duration", "minutes"),
-    [("0", 0), ("45", 45), ("45m", 45), ("45 min", 45), ("1h", 60), ("1h30", 90), ("2 h 15", 135)],
+    [
+        ("0", 0),
+        ("45", 45),
+        ("45m", 45),
+        ("45 min", 45),
+        ("1h", 60),
+        ("1h30", 90),
+        ("2 h 15", 135),
+        ("1:30", 90),
+        ("01:30:00", 90),
+        ("0:45", 45),
+    ],
 )
 def test_durations(crm, ok, rows, duration, minutes):
     ok("log", "call", "Call", "--account", "ACME", "--duration", duration)
@@ -149,6 +160,9 @@ def test_kinds_are_read_in_english_and_french(crm, ok, rows):
          "below 0."),
         (("call", "Hello", "--account", "ACME", "--duration", "long"), 2,
          "Invalid duration 'long': give minutes (45 or 45m) or hours and minutes (1h30), never "
+         "below 0."),
+        (("call", "Hello", "--account", "ACME", "--duration", "1:75"), 2,
+         "Invalid duration '1:75': give minutes (45 or 45m) or hours and minutes (1h30), never "
          "below 0."),
         (("call", "Hello", "--account", "Initech"), 3,
          "No account 'Initech'. See `colibri account list`."),

@@ -14,7 +14,7 @@ ACTIVITIES = (
 )
 CALLS = (
     "Type,Date,Time,Duration,Subject,Account,Opportunity,Contact\n"
-    "call,2026-11-25,10:00,20,Paul: decision next week,,Website,\n"
+    "call,2026-11-25,10:00,0:20,Paul: decision next week,,Website,\n"
     "e-mail,20/11/2026,,,Sent the revised quote,,,Paul Martin\n"
     "réunion,2026-11-24,14:30:00,1h30,Demo at Globex,Globex,,\n"
 )

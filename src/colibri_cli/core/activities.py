@@ -49,6 +49,8 @@ SUMMARY = N_("activity text")
 DURATION = re.compile(
     r"(?:(?P<hours>[0-9]{1,3}) ?h)? ?(?:(?P<minutes>[0-9]{1,5}) ?(?:m|min|mn|minutes?)?)?"
 )
+CLOCK_DURATION = re.compile(r"(?P<hours>[0-9]{1,3}):(?P<minutes>[0-5][0-9])(?::[0-5][0-9])?")
+"""A duration as calendars and CRMs export it: 1:30, 01:30:00 (the seconds dropped)."""
 
 
 def kind_of(text: str) -> str:
@@ -66,8 +68,9 @@ def kind_of(text: str) -> str:
 
 
 def parse_duration(text: str) -> int:
-    """Minutes, from "45", "45m", "45 min", "1h30", "1h" or "2 h 15"."""
-    match = DURATION.fullmatch(" ".join(text.lower().split()))
+    """Minutes, from "45", "45m", "45 min", "1h30", "1h", "2 h 15" or "1:30"."""
+    words = " ".join(text.lower().split())
+    match = DURATION.fullmatch(words) or CLOCK_DURATION.fullmatch(words)
     if match is None or not (match["hours"] or match["minutes"]):
         raise InvalidInput(
             _(
