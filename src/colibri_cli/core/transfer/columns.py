@@ -149,7 +149,17 @@ _ACCOUNT_IDS = (
 _EMAIL = ("e-mail", "mail", "courriel", "email address", "adresse e-mail", "adresse email")
 _PHONE = ("téléphone", "tel", "tél", "phone number", "numéro de téléphone", "telephone number")
 _NOTES = ("note", "comments", "comment", "commentaires", "commentaire", "remarques", "remarque")
-_IDS = ("id", "record id", "identifiant", "référence", "ref", "external id")
+_IDS = (
+    "id",
+    "record id",
+    "identifiant",
+    "référence",
+    "ref",
+    "external id",
+    "attributes.referenceId",
+)
+"""The last: the "@AccountRef1" a Salesforce (sfdx) tree file gives each record, by which
+the records of its other files refer to it."""
 
 ACCOUNTS = Kind(
     name="accounts",

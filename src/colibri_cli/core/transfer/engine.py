@@ -791,14 +791,16 @@ FIELD_HOLDERS = ("properties", "fields")
 name: Salesforce's {"Account": {"Name": ...}} as "Account.Name"."""
 METADATA = "attributes"
 """Salesforce's object of a record's type and URL, in every record and object of its
-JSON: no field of the record, left out."""
+JSON: left out, but for the referenceId of a tree file (sfdx data export tree), which
+the other files write with an "@" before it ("AccountId": "@AccountRef1")."""
 
 
 def _inner(key: str, value: dict) -> dict:
     """The keys of an object in a JSON record, as the record's own (see FIELD_HOLDERS)."""
     last = key.rpartition(".")[2]
     if last == METADATA:
-        return {}
+        reference = value.get("referenceId")
+        return {f"{key}.referenceId": f"@{reference}"} if isinstance(reference, str) else {}
     if last in FIELD_HOLDERS:
         return value
     return {f"{key}.{inner}": member for inner, member in value.items()}
