@@ -16,6 +16,10 @@ OPPS = (
     "close_reason,source,type,description,tags,notes,external_id"
 )
 TASKS = "title,due_date,done_on,account,opportunity,opportunity_external_id,notes,external_id"
+ACTIVITIES = (
+    "kind,happened_on,time_of_day,duration_minutes,summary,account,opportunity,"
+    "opportunity_external_id,contact,contact_external_id,external_id"
+)
 HISTORY_LEADING = ["opportunity_id", "opportunity_external_id", "opportunity", "account"]
 
 
@@ -33,6 +37,8 @@ SAMPLE = [
     "task add 'Christmas card' --account Café --due 2026-12-15 --notes \"'=quoted\"",
     "task add 'Read the news'",
     "task done 3",
+    "log call '=2+2, said Jeanne' --contact Jeanne --opp 1 --on '2026-11-20 10:30' --duration 20",
+    "log note 'Prefers email' --account Café",
 ]
 
 
@@ -71,6 +77,12 @@ def test_csv_columns_are_stable_and_formulas_neutralised(ok, sample, own):
         f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,,{own}task:1\n'
         f"Christmas card,2026-12-15,,Café du Commerce,,,''=quoted,{own}task:2\n"
         f"Read the news,,2026-11-26,,,,,{own}task:3\n"
+    )
+    assert ok("export", "activities").stdout == (
+        f"{ACTIVITIES}\n"
+        f'call,2026-11-20,10:30,20,"\'=2+2, said Jeanne",ACME Industries,"Website, phase 1",O-1,'
+        f"Jeanne Martin,{own}contact:1,{own}activity:1\n"
+        f"note,2026-11-26,,,Prefers email,Café du Commerce,,,,,{own}activity:2\n"
     )
 
 
@@ -204,12 +216,12 @@ def test_an_output_file_that_cannot_be_written(empty_db, cli, tmp_path):
 @pytest.mark.parametrize("output_format", ["csv", "json", "jsonl"])
 def test_export_import_export_gives_the_same_files(cli, ok, sample, tmp_path, output_format):
     first = {}
-    for kind in ("accounts", "contacts", "opps", "tasks"):
+    for kind in ("accounts", "contacts", "opps", "tasks", "activities"):
         first[kind] = tmp_path / f"{kind}.{output_format}"
         ok("export", kind, "-f", output_format, "-o", str(first[kind]))
 
     empty = tmp_path / "empty.db"
-    for kind in ("accounts", "contacts", "opps", "tasks"):
+    for kind in ("accounts", "contacts", "opps", "tasks", "activities"):
         result = cli("--db", str(empty), "import", kind, str(first[kind]))
         assert result.exit_code == 0, result.output
 

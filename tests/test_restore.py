@@ -10,8 +10,8 @@ from test_store import first_release
 from test_whole_file import dump
 
 DEMO = (
-    "10 accounts, 10 contacts, 60 opportunities, 218 history rows, 49 tasks, 5 targets, "
-    "0 forecast calls, 0 exchange rates"
+    "10 accounts, 10 contacts, 60 opportunities, 218 history rows, 49 tasks, 0 activities, "
+    "5 targets, 0 forecast calls, 0 exchange rates"
 )
 
 
@@ -262,7 +262,7 @@ def test_in_french(cli, ok, db_path, saved, monkeypatch):
     [kept] = kept_copies(db_path)
     assert done.stderr == (
         f"{backup} restauré dans {db_path} : 10 comptes, 10 contacts, 60 opportunités, "
-        f"218 lignes d'historique, 49 tâches, 5 objectifs, 0 prévision annoncée, "
+        f"218 lignes d'historique, 49 tâches, 0 activité, 5 objectifs, 0 prévision annoncée, "
         "0 taux de change.\n"
         f"La base remplacée est gardée dans {kept}.\n"
     )

@@ -9,7 +9,15 @@ import pytest
 from colibri_cli.core import migrations
 from colibri_cli.core.transfer import whole
 
-DATA_TABLES = ("accounts", "contacts", "opportunities", "opportunity_history", "tasks", "targets")
+DATA_TABLES = (
+    "accounts",
+    "contacts",
+    "opportunities",
+    "opportunity_history",
+    "tasks",
+    "activities",
+    "targets",
+)
 TRASHED = (6, 7, 44)
 """Demo deals put in the trash: a won one and two open ones, overdue."""
 REPORTS = [
@@ -27,8 +35,8 @@ REPORTS = [
     ["export", "opps"],
 ]
 MOVED = (
-    "10 accounts, 10 contacts, 60 opportunities, 221 history rows, 49 tasks, 5 targets, "
-    "0 forecast calls, 0 exchange rates"
+    "10 accounts, 10 contacts, 60 opportunities, 221 history rows, 49 tasks, 0 activities, "
+    "5 targets, 0 forecast calls, 0 exchange rates"
 )
 
 
@@ -108,7 +116,7 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     assert list(document) == ["format", "version", "exported_at", "schema", "sequences", "tables"]
     assert document["format"] == "colibri" and document["version"] == 1
     assert document["exported_at"].startswith("2026-11-26T")
-    assert document["schema"] == migrations.KNOWN[-1] == "m006_exchange_rates"
+    assert document["schema"] == migrations.KNOWN[-1] == "m007_activities"
     assert document["sequences"] == {
         "accounts": 10,
         "contacts": 10,
@@ -158,7 +166,7 @@ def test_the_file_reads_from_stdin_and_ids_are_never_given_again(ok, cli, tmp_pa
     assert result.exit_code == 0, result.output
     assert result.stderr.endswith(
         "Imported the whole database from stdin: 1 account, 0 contacts, 0 opportunities, "
-        "0 history rows, 0 tasks, 0 targets, 0 forecast calls, 0 exchange rates.\n"
+        "0 history rows, 0 tasks, 0 activities, 0 targets, 0 forecast calls, 0 exchange rates.\n"
     )
     added = ok("--db", str(moved), "account", "add", "Initech")
     assert added.stderr == "Added account Initech (id 3).\n"  # 2 was Globex's
@@ -281,14 +289,14 @@ def test_a_newer_format_or_schema_is_refused(cli, tmp_path, document):
 
 
 def test_an_unknown_table_key_or_column_is_refused(cli, tmp_path, document):
-    tables = {**document["tables"], "activities": []}
+    tables = {**document["tables"], "meetings": []}
     code, stderr, source = refused(cli, tmp_path, json.dumps({**document, "tables": tables}))
     assert (code, stderr) == (
         2,
-        f"Error: {source} has a table 'activities' that colibri does not know; nothing was "
+        f"Error: {source} has a table 'meetings' that colibri does not know; nothing was "
         "imported. Its tables can be: database_identity, settings, statuses, accounts, "
-        "contacts, opportunities, opportunity_history, tasks, targets, forecast_calls, "
-        "exchange_rates.\n",
+        "contacts, opportunities, opportunity_history, tasks, activities, targets, "
+        "forecast_calls, exchange_rates.\n",
     )
 
     code, stderr, source = refused(cli, tmp_path, json.dumps({**document, "comment": "hi"}))
@@ -377,7 +385,8 @@ def test_in_french(ok, cli, tmp_path, monkeypatch):
 
     assert out.stderr == (
         f"Base entière exportée dans {exported} : 1 compte, 0 contact, 0 opportunité, "
-        "0 ligne d'historique, 0 tâche, 0 objectif, 0 prévision annoncée, 0 taux de change.\n"
+        "0 ligne d'historique, 0 tâche, 0 activité, 0 objectif, 0 prévision annoncée, "
+        "0 taux de change.\n"
     )
     assert refusal.exit_code == 4
     assert refusal.stderr == (

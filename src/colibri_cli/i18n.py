@@ -142,6 +142,7 @@ PLURALS = {
     "contacts": Np_("{count} contact", "{count} contacts"),
     "opportunities": Np_("{count} opportunity", "{count} opportunities"),
     "tasks": Np_("{count} task", "{count} tasks"),
+    "activities": Np_("{count} activity", "{count} activities"),
     "open tasks": Np_("{count} open task", "{count} open tasks"),
     "targets": Np_("{count} target", "{count} targets"),
     "history rows": Np_("{count} history row", "{count} history rows"),

@@ -217,7 +217,7 @@ def delete(
     ] = False,
     yes: Yes = False,
 ) -> None:
-    """Delete an account with its contacts and tasks (and, with --force, purge its deals).
+    """Delete an account with its contacts, tasks and activities (--force: its deals too).
 
     Example: colibri account delete "Old Customer" --yes
     """

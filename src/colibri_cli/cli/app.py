@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from colibri_cli import __version__, i18n
 from colibri_cli.cli import (
     accounts,
+    activities,
     backup,
     config,
     contacts,
@@ -218,6 +219,8 @@ app.add_typer(contacts.app, name="contact")
 app.add_typer(opportunities.app, name="opp")
 app.add_typer(tasks.app, name="task")
 app.command("agenda")(tasks.agenda)
+app.command("log")(activities.log)
+app.add_typer(activities.app, name="activity")
 app.add_typer(statuses.app, name="statuses")
 app.command("pipeline")(reports.pipeline)
 app.add_typer(reports.forecast_app, name="forecast")

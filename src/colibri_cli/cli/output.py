@@ -33,6 +33,7 @@ UNBROKEN = {
     "id",
     "amount",
     "due_date",
+    "happened_on",
     "done_on",
     "deleted_at",
     "kind",

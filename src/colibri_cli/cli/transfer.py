@@ -35,13 +35,13 @@ LARGE_ROWS = 50_000
 """...and so does a stream from stdin once this many rows have gone by."""
 
 import_app = typer.Typer(
-    help="Import accounts, contacts, opportunities or tasks from CSV, JSON or JSON lines, "
-    "or a whole database.",
+    help="Import accounts, contacts, opportunities, tasks or activities from CSV, JSON or "
+    "JSON lines, or a whole database.",
     no_args_is_help=True,
 )
 export_app = typer.Typer(
-    help="Export accounts, contacts, opportunities, tasks or the history as CSV or JSON, "
-    "or the whole database.",
+    help="Export accounts, contacts, opportunities, tasks, activities or the history as CSV "
+    "or JSON, or the whole database.",
     no_args_is_help=True,
 )
 
@@ -236,6 +236,34 @@ def import_tasks(
     _import("tasks", file, encoding, locals())
 
 
+@import_app.command("activities")
+def import_activities(
+    file: File,
+    map_: Map = None,
+    columns: Columns = None,
+    default: Default = None,
+    date_format: DateFormat = None,
+    encoding: Encoding = None,
+    create_accounts: CreateAccounts = False,
+    upsert: Upsert = False,
+    skip_invalid: SkipInvalid = False,
+    rejects: Rejects = None,
+    dry_run: DryRun = False,
+) -> None:
+    """Import calls, emails, meetings and notes, each at an account, deal or contact.
+
+    An opportunity's or a contact's account is implied; each row is checked as
+    `colibri log` checks it, and the file is imported whole or not at all.
+
+    Fields: kind, happened_on, time_of_day, duration_minutes, summary, account,
+    account_external_id, opportunity, opportunity_external_id, contact, contact_external_id,
+    external_id.
+
+    Example: colibri import activities calls.csv --default kind=call
+    """
+    _import("activities", file, encoding, locals())
+
+
 @import_app.command("all")
 def import_all(
     file: Annotated[
@@ -389,6 +417,7 @@ KIND_NAMES = {
     "contacts": N_("contacts"),
     "opportunities": N_("opportunities"),
     "tasks": N_("tasks"),
+    "activities": N_("activities"),
 }
 """What an import brings in, as its summary names it."""
 
@@ -475,6 +504,7 @@ NOUNS = {
     "contacts": "contacts",
     "opps": "opportunities",
     "tasks": "tasks",
+    "activities": "activities",
     "history": "history rows",
 }
 
@@ -544,6 +574,17 @@ def export_tasks(
     _export("tasks", output_format, output)
 
 
+@export_app.command("activities")
+def export_activities(
+    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
+) -> None:
+    """Export activities, with their account, opportunity and contact.
+
+    Example: colibri export activities -o activities.csv
+    """
+    _export("activities", output_format, output)
+
+
 @export_app.command("history")
 def export_history(
     output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
@@ -560,8 +601,9 @@ def export_all(output: Output = None) -> None:
     """Export the whole database as one JSON file, to move it or to read it anywhere.
 
     Every row of every table, ids included: accounts, contacts, statuses, opportunities
-    (those in the trash too), their whole history, tasks, targets, settings, the last ids
-    given and the database's identity. `colibri import all` loads it into an empty database.
+    (those in the trash too), their whole history, tasks, activities, targets, settings,
+    the last ids given and the database's identity. `colibri import all` loads it into an
+    empty database.
 
     Example: colibri export all -o colibri-all.json
     """

@@ -117,7 +117,7 @@ def dependents(conn: sqlite3.Connection, account_id: int) -> dict[str, int]:
         table: conn.execute(
             f"SELECT count(*) FROM {table} WHERE account_id = ?", (account_id,)
         ).fetchone()[0]
-        for table in ("opportunities", "contacts", "tasks")
+        for table in ("opportunities", "contacts", "tasks", "activities")
     }
 
 
@@ -141,7 +141,7 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
 
 def delete(conn: sqlite3.Connection, account_id: int) -> None:
     """Delete the account, purge its opportunities (with their history) and, by cascade,
-    delete its contacts and tasks."""
+    delete its contacts, tasks and activities."""
     conn.execute("DELETE FROM opportunities WHERE account_id = ?", (account_id,))
     conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 

@@ -31,6 +31,10 @@ _NUMERIC = re.compile(
 _WEEKDAY = re.compile(r"(?:next |prochain )?(?P<name>[a-z]+)(?: prochain)?")
 _OFFSET = re.compile(r"(?:(?P<sign>[-+]) ?|(?:in|dans) )?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
 _DELAY = re.compile(r"\+? ?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
+_TIME_OF_DAY = re.compile(
+    r"(?:(?P<day>.+?)[ t])?(?P<hour>[0-9]{1,2})"
+    r"(?::(?P<minute>[0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?|h(?P<after_h>[0-9]{2})?)"
+)
 
 _WEEKDAYS = {
     name: number
@@ -144,6 +148,38 @@ def parse_date(
             )
         )
     return found
+
+
+def parse_moment(
+    text: str, *, today: dt.date, field: str = N_("date"), **options
+) -> tuple[dt.date, dt.time | None]:
+    """A date as `parse_date` reads it (with the same `options`), maybe followed by a time of
+    day: "2026-12-03 14:30", "2026-12-03T14:30", "yesterday 10:00", "demain 14h",
+    "lundi 9h15". A time alone ("14:30") is today's. Without a time, the time is None."""
+    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    if match is None:
+        return parse_date(text, today=today, field=field, **options), None
+    day = match["day"]
+    found = parse_date(day, today=today, field=field, **options) if day else today
+    return found, _time_of(match, text)
+
+
+def parse_time_of_day(text: str) -> dt.time:
+    """A time of day alone: "14:30", "14:30:00", "9h15", "14h" (seconds are dropped)."""
+    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    if match is None or match["day"]:
+        raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
+    return _time_of(match, text)
+
+
+_TIME_HINT = N_("Invalid time of day {text!r}: use HH:MM, from 00:00 to 23:59.")
+
+
+def _time_of(match: re.Match, text: str) -> dt.time:
+    hour, minute = int(match["hour"]), int(match["minute"] or match["after_h"] or 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
+    return dt.time(hour, minute)
 
 
 def years_hint() -> str:

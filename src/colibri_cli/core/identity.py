@@ -14,7 +14,13 @@ external id like any other: the import brings the record back under it, once.
 
 import sqlite3
 
-KINDS = {"accounts": "account", "contacts": "contact", "opportunities": "opp", "tasks": "task"}
+KINDS = {
+    "accounts": "account",
+    "contacts": "contact",
+    "opportunities": "opp",
+    "tasks": "task",
+    "activities": "activity",
+}
 """How an own id names the kind of record, by table."""
 LONGEST_ID = 19
 """Digits of the largest id SQLite gives (2**63 - 1)."""

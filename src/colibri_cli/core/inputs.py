@@ -20,6 +20,20 @@ def read_date(conn: sqlite3.Connection, text: str, *, field: str, past: bool = F
     )
 
 
+def read_moment(
+    conn: sqlite3.Connection, text: str, *, field: str, past: bool = False
+) -> tuple[dt.date, dt.time | None]:
+    """A date as `read_date` reads it, maybe with a time of day ("yesterday 10:00")."""
+    return dates.parse_moment(
+        text,
+        today=clock.today(),
+        order=settings.get(conn, "date-order"),
+        field=field,
+        fiscal_start=settings.number(conn, "fiscal-year-start"),
+        past=past,
+    )
+
+
 def read_optional_date(conn: sqlite3.Connection, text: str | None, *, field: str) -> dt.date | None:
     """None for no text; "" or "none" also mean no date, so that a due date can be cleared."""
     if text is None or text.strip().lower() in ("", "none", "-"):

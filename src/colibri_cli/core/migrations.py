@@ -519,6 +519,43 @@ def m006_exchange_rates(db) -> None:
         db.execute(statement)
 
 
+ACTIVITIES = [
+    """
+    CREATE TABLE activities (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('call', 'email', 'meeting', 'note')),
+        summary TEXT NOT NULL CHECK (summary = trim(summary) AND summary <> ''),
+        happened_on TEXT NOT NULL CHECK (date(happened_on, '+0 days') IS happened_on
+            AND happened_on BETWEEN '1900' AND '3000'),
+        time_of_day TEXT CHECK (time_of_day IS NULL
+            OR time_of_day GLOB '[0-2][0-9]:[0-5][0-9]' AND time_of_day < '24:00'),
+        duration_minutes INTEGER CHECK (duration_minutes IS NULL
+            OR typeof(duration_minutes) = 'integer' AND duration_minutes >= 0),
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        opportunity_id INTEGER REFERENCES opportunities (id) ON DELETE SET NULL,
+        contact_id INTEGER REFERENCES contacts (id) ON DELETE SET NULL,
+        external_id TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    # The filters of `activity list`, each newest first.
+    "CREATE INDEX activities_by_day ON activities (happened_on, time_of_day)",
+    "CREATE INDEX activities_by_account ON activities (account_id, happened_on)",
+    "CREATE INDEX activities_by_opportunity ON activities (opportunity_id, happened_on)",
+    "CREATE INDEX activities_by_contact ON activities (contact_id, happened_on)",
+]
+
+
+def m007_activities(db) -> None:
+    """The activity log: calls, emails, meetings and notes, each on a day (at a time of
+    day, if given) at an account, and maybe about one of its opportunities or with one of
+    its contacts. An account deleted takes its activities with it, as its tasks; a contact
+    deleted or an opportunity purged leaves them at the account."""
+    for statement in ACTIVITIES:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -546,6 +583,10 @@ SCHEMA = {
     "tasks": (
         "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
         "external_id", "created_at", "updated_at",
+    ),
+    "activities": (
+        "id", "kind", "summary", "happened_on", "time_of_day", "duration_minutes", "account_id",
+        "opportunity_id", "contact_id", "external_id", "created_at", "updated_at",
     ),
 }  # fmt: skip
 """The tables, and their columns, that the migrations make: what colibri reads and writes.
@@ -601,6 +642,7 @@ STEPS = (
     m004_trash_and_true_history,
     m005_forecast_calls,
     m006_exchange_rates,
+    m007_activities,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

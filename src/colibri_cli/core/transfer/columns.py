@@ -31,7 +31,7 @@ class Kind:
     """One kind of record as files know it."""
 
     name: str
-    """The command's word: accounts, contacts, opps, tasks."""
+    """The command's word: accounts, contacts, opps, tasks, activities."""
     plural: str
     singular: str
     table: str
@@ -149,7 +149,17 @@ _ACCOUNT_IDS = (
 _EMAIL = ("e-mail", "mail", "courriel", "email address", "adresse e-mail", "adresse email")
 _PHONE = ("téléphone", "tel", "tél", "phone number", "numéro de téléphone", "telephone number")
 _NOTES = ("note", "comments", "comment", "commentaires", "commentaire", "remarques", "remarque")
-_IDS = ("id", "record id", "identifiant", "référence", "ref", "external id")
+_IDS = (
+    "id",
+    "record id",
+    "identifiant",
+    "référence",
+    "ref",
+    "external id",
+    "attributes.referenceId",
+)
+"""The last: the "@AccountRef1" a Salesforce (sfdx) tree file gives each record, by which
+the records of its other files refer to it."""
 
 ACCOUNTS = Kind(
     name="accounts",
@@ -481,7 +491,55 @@ TASKS = Kind(
     prefixes=("task", "tache", "activity", "activite"),
 )
 
-KINDS = {kind.name: kind for kind in (ACCOUNTS, CONTACTS, OPPORTUNITIES, TASKS)}
+ACTIVITIES = Kind(
+    name="activities",
+    plural="activities",
+    singular="activity",
+    table="activities",
+    export_columns=(
+        "kind",
+        "happened_on",
+        "time_of_day",
+        "duration_minutes",
+        "summary",
+        "account",
+        "opportunity",
+        "opportunity_external_id",
+        "contact",
+        "contact_external_id",
+        "external_id",
+    ),
+    import_only=("account_external_id",),
+    synonyms={
+        "kind": ("type", "activity type", "type d'activité", "genre"),
+        "happened_on": ("date", "day", "jour", "done on", "date de l'activité", "le"),
+        "time_of_day": ("time", "heure", "at", "à", "start time", "heure de début"),
+        "duration_minutes": ("duration", "durée", "minutes", "duration minutes", "durée minutes"),
+        "summary": (
+            "text",
+            "texte",
+            "subject",
+            "sujet",
+            "objet",
+            "description",
+            "note",
+            "notes",
+            "résumé",
+            "compte rendu",
+        ),
+        "account": ("account", *_ACCOUNT_NAMES),
+        "account_external_id": _ACCOUNT_IDS,
+        "opportunity": TASKS.synonyms["opportunity"],
+        "opportunity_external_id": TASKS.synonyms["opportunity_external_id"],
+        "contact": OPPORTUNITIES.synonyms["contact"],
+        "contact_external_id": OPPORTUNITIES.synonyms["contact_external_id"],
+        "external_id": (*_IDS, "activity id"),
+    },
+    required=(("kind",), ("happened_on",), ("summary",)),
+    prefixes=("activity", "activite"),
+)
+
+KINDS = {kind.name: kind for kind in (ACCOUNTS, CONTACTS, OPPORTUNITIES, TASKS, ACTIVITIES)}
 
 
 @dataclass

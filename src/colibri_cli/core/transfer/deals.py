@@ -493,7 +493,7 @@ class OpportunityImporter(ReferencingImporter):
                         "give --create-contacts."
                     ).format(name=repr(name)),
                     "contact",
-                    name,
+                    fold(name),
                 )
             )
             return None
@@ -531,7 +531,7 @@ class OpportunityImporter(ReferencingImporter):
                         "give --create-contacts."
                     ).format(name=repr(name), account=where),
                     "contact",
-                    name,
+                    fold(name),
                 )
             )
         return None

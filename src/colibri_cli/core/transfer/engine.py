@@ -63,6 +63,10 @@ IGNORED = {
         "Ignored columns (no task field matches them): {columns}. "
         "Import one with --map COLUMN=FIELD."
     ),
+    "activity": N_(
+        "Ignored columns (no activity field matches them): {columns}. "
+        "Import one with --map COLUMN=FIELD."
+    ),
 }
 """The notice of the columns no field of a kind matches, by the kind's singular."""
 
@@ -787,14 +791,16 @@ FIELD_HOLDERS = ("properties", "fields")
 name: Salesforce's {"Account": {"Name": ...}} as "Account.Name"."""
 METADATA = "attributes"
 """Salesforce's object of a record's type and URL, in every record and object of its
-JSON: no field of the record, left out."""
+JSON: left out, but for the referenceId of a tree file (sfdx data export tree), which
+the other files write with an "@" before it ("AccountId": "@AccountRef1")."""
 
 
 def _inner(key: str, value: dict) -> dict:
     """The keys of an object in a JSON record, as the record's own (see FIELD_HOLDERS)."""
     last = key.rpartition(".")[2]
     if last == METADATA:
-        return {}
+        reference = value.get("referenceId")
+        return {f"{key}.referenceId": f"@{reference}"} if isinstance(reference, str) else {}
     if last in FIELD_HOLDERS:
         return value
     return {f"{key}.{inner}": member for inner, member in value.items()}
@@ -841,6 +847,7 @@ def duplicate(key_field: str, noun: str, value: str) -> Problem:
         if noun != "account"
         else _("the same name {value}"),
         "title": _("the same title ({value}), account, opportunity and due date"),
+        "summary": _("the same text ({value}), account, kind, date and time"),
     }[key_field].format(value=repr(value))
     return Problem(
         key_field,
@@ -855,6 +862,7 @@ OWN_ID = {
     "contact": N_("give each contact its own external id"),
     "opportunity": N_("give each opportunity its own external id"),
     "task": N_("give each task its own external id"),
+    "activity": N_("give each activity its own external id"),
 }
 
 

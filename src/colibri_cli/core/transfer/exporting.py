@@ -1,7 +1,7 @@
 """What `colibri export` writes: the records as an import reads them back.
 
-The columns of accounts, contacts, opportunities and tasks are the fields of `columns.py`,
-in a fixed order: no internal ids or machine timestamps (another database gives other
+The columns of accounts, contacts, opportunities, tasks and activities are the fields of
+`columns.py`, in a fixed order: no internal ids or machine timestamps (another database gives other
 ones), references by name and by external id. Every record has an external id in an export:
 its own, or colibri's (see identity.py), so that records of the same name stay apart. So
 exporting, importing into an empty database and exporting again gives the same file. The
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from colibri_cli.core.identity import OwnIds, exported_id
 from colibri_cli.core.transfer import columns as cols
 
-KINDS = ("accounts", "contacts", "opps", "tasks", "history")
+KINDS = ("accounts", "contacts", "opps", "tasks", "activities", "history")
 
 QUERIES = {
     "accounts": "SELECT {columns} FROM accounts AS a ORDER BY a.id",
@@ -34,6 +34,13 @@ QUERIES = {
         LEFT JOIN accounts AS a ON a.id = t.account_id
         LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
         ORDER BY t.id
+    """,
+    "activities": """
+        SELECT {columns} FROM activities AS v
+        JOIN accounts AS a ON a.id = v.account_id
+        LEFT JOIN opportunities AS o ON o.id = v.opportunity_id
+        LEFT JOIN contacts AS c ON c.id = v.contact_id
+        ORDER BY v.id
     """,
     "history": """
         SELECT {columns} FROM opportunity_history AS h
@@ -59,13 +66,28 @@ SOURCES = {
         "opportunity_external_id": exported_id("o", "opportunities"),
         "external_id": exported_id("t", "tasks"),
     },
+    "activities": {
+        "account": "a.name",
+        "opportunity": "o.name",
+        "opportunity_external_id": exported_id("o", "opportunities"),
+        "contact": "c.name",
+        "contact_external_id": exported_id("c", "contacts"),
+        "external_id": exported_id("v", "activities"),
+    },
     "history": {
         "opportunity_external_id": exported_id("o", "opportunities"),
         "opportunity": "o.name",
         "account": "a.name",
     },
 }
-ALIASES = {"accounts": "a.", "contacts": "c.", "opps": "o.", "tasks": "t.", "history": "h."}
+ALIASES = {
+    "accounts": "a.",
+    "contacts": "c.",
+    "opps": "o.",
+    "tasks": "t.",
+    "activities": "v.",
+    "history": "h.",
+}
 HISTORY_LEADING = ("opportunity_id", "opportunity_external_id", "opportunity", "account")
 
 

@@ -1,12 +1,13 @@
-"""Importing a file of accounts, contacts, opportunities or tasks.
+"""Importing a file of accounts, contacts, opportunities, tasks or activities.
 
-The engine is in `engine`; each kind in `kinds` (accounts, contacts, tasks) and `deals`
+The engine is in `engine`; each kind in `kinds` (accounts, contacts, tasks, activities) and `deals`
 (opportunities); references to accounts in `references`.
 
 Matching, so that importing a file twice creates nothing the second time: a row with an
 external id matches the record with that external id; a row without one matches on its
 natural key (accounts: name; contacts and opportunities: account and name; tasks: title,
-account, opportunity and due date), ignoring case. A matched record is skipped, or updated
+account, opportunity and due date; activities: text, account, kind, date and time), ignoring
+case. A matched record is skipped, or updated
 with --upsert. A row that matches a record created from an earlier row of the same file is
 a duplicate, and is rejected.
 """
@@ -18,7 +19,12 @@ from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.deals import OpportunityImporter
 from colibri_cli.core.transfer.engine import Importer, Options, Rejection, Result
-from colibri_cli.core.transfer.kinds import AccountImporter, ContactImporter, TaskImporter
+from colibri_cli.core.transfer.kinds import (
+    AccountImporter,
+    ActivityImporter,
+    ContactImporter,
+    TaskImporter,
+)
 from colibri_cli.core.transfer.sources import Source
 from colibri_cli.i18n import _
 
@@ -26,7 +32,13 @@ __all__ = ["IMPORTERS", "Importer", "Options", "Rejection", "Result", "cols", "p
 
 IMPORTERS = {
     importer.kind.name: importer
-    for importer in (AccountImporter, ContactImporter, OpportunityImporter, TaskImporter)
+    for importer in (
+        AccountImporter,
+        ContactImporter,
+        OpportunityImporter,
+        TaskImporter,
+        ActivityImporter,
+    )
 }
 
 

@@ -1,6 +1,8 @@
-"""Importing accounts, contacts and tasks."""
+"""Importing accounts, contacts, tasks and activities."""
 
-from colibri_cli.core import accounts, contacts, records
+import datetime as dt
+
+from colibri_cli.core import accounts, activities, contacts, dates, records
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
@@ -13,7 +15,11 @@ from colibri_cli.core.transfer.engine import (
     given_fields,
     insert_sql,
 )
-from colibri_cli.core.transfer.references import AccountIndex, OpportunityNames, ReferencingImporter
+from colibri_cli.core.transfer.references import (
+    AccountIndex,
+    DealReferencingImporter,
+    ReferencingImporter,
+)
 from colibri_cli.i18n import N_, _, format_number, ngettext
 
 # Accounts ---------------------------------------------------------------------------------
@@ -223,12 +229,8 @@ class ContactImporter(ReferencingImporter):
 # Tasks ------------------------------------------------------------------------------------
 
 
-class TaskImporter(ReferencingImporter):
+class TaskImporter(DealReferencingImporter):
     kind = cols.TASKS
-
-    def __init__(self, conn, source, options) -> None:
-        super().__init__(conn, source, options)
-        self.names = OpportunityNames(conn)
 
     def check_default(self, name: str, text: str) -> None:
         if name in ("due_date", "done_on"):
@@ -263,83 +265,8 @@ class TaskImporter(ReferencingImporter):
             if name in raw:
                 values[name] = records.clean(raw[name])
         values["account"] = self.find_account(raw, problems, required=False)
-        values["opportunity"] = self._opportunity(raw, values["account"], problems)
+        values["opportunity"] = self.find_opportunity(raw, values["account"], problems)
         return values
-
-    def _opportunity(self, raw: dict, account, problems: list[Problem]):
-        external_id, name = raw.get("opportunity_external_id"), raw.get("opportunity")
-        if external_id is None and name is None:
-            return None
-        row = None
-        if external_id is not None:
-            column, value = self.own.where("opportunities", external_id)
-            sql = (
-                f"SELECT id, account_id FROM opportunities WHERE {column} = ? "
-                "AND deleted_at IS NULL"
-            )
-            row = self.conn.execute(sql, (value,)).fetchone()
-            if row is None:
-                problems.append(
-                    Problem(
-                        "opportunity_external_id",
-                        _("No opportunity has the external id {id}.").format(id=repr(external_id)),
-                    )
-                )
-                return None
-        if row is None:
-            account_id = account if isinstance(account, int) else None
-            if account is not None and account_id is None:
-                problems.append(
-                    Problem(
-                        "opportunity",
-                        _("No opportunity {name} at a new account.").format(name=repr(name)),
-                    )
-                )
-                return None
-            found = self.names.find(name, account_id)
-            where = self.accounts.names[account_id] if account_id else None
-            if not found:
-                message = (
-                    _("No opportunity {name} at {account}.")
-                    if where
-                    else _("No opportunity {name}.")
-                )
-                problems.append(
-                    Problem("opportunity", message.format(name=repr(name), account=where))
-                )
-                return None
-            if len(found) > 1:
-                ids = ", ".join(str(row["id"]) for row in found)
-                problems.append(
-                    Problem(
-                        "opportunity",
-                        (
-                            _(
-                                "Several opportunities are named {name} at {account} (ids {ids}): "
-                                "give the opportunity's external id."
-                            )
-                            if where
-                            else _(
-                                "Several opportunities are named {name} (ids {ids}): "
-                                "give the opportunity's external id."
-                            )
-                        ).format(name=repr(name), account=where, ids=ids),
-                    )
-                )
-                return None
-            row = found[0]
-        if account is not None and account != row["account_id"]:
-            problems.append(
-                Problem(
-                    "account",
-                    _(
-                        "Opportunity {id} belongs to another account: give the opportunity "
-                        "alone, its account goes with it."
-                    ).format(id=row["id"]),
-                )
-            )
-            return None
-        return row
 
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
@@ -386,3 +313,190 @@ class TaskImporter(ReferencingImporter):
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
+
+
+# Activities -------------------------------------------------------------------------------
+
+
+class ActivityImporter(DealReferencingImporter):
+    kind = cols.ACTIVITIES
+
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.contact_names: dict[str, list[dict]] | None = None
+
+    def check_default(self, name: str, text: str) -> None:
+        self._value(name, text)
+
+    def _value(self, name: str, text: str) -> object:
+        """A field's value, refused as the `log` command refuses it."""
+        if name == "kind":
+            return activities.kind_of(text)
+        if name == "happened_on":
+            day = self.dates(text, N_("activity date"))
+            activities.moment_values(dt.date.fromisoformat(day), None)  # not in the future
+            return day
+        if name == "time_of_day":
+            return dates.parse_time_of_day(text).strftime("%H:%M")
+        if name == "duration_minutes":
+            return activities.parse_duration(text)
+        if name == "summary":
+            return records.require_text(activities.SUMMARY, text)
+        return records.clean(text)
+
+    def parse(self, raw, defaulted, problems, line) -> dict:
+        values = {}
+        for name in ("kind", "happened_on", "time_of_day", "duration_minutes", "summary"):
+            if name not in raw and name in ("time_of_day", "duration_minutes"):
+                continue
+            try:
+                values[name] = self._value(name, raw.get(name, ""))
+            except ColibriError as problem:
+                missing = "missing" if name not in raw else ""
+                problems.append(Problem(name, str(problem), missing, name))
+        if "time_of_day" not in raw and "happened_on" in values:
+            time_of_day = _time_in(raw["happened_on"])
+            if time_of_day is not None:
+                values["time_of_day"] = time_of_day
+        if "external_id" in raw:
+            values["external_id"] = records.clean(raw["external_id"])
+        account = self.find_account(raw, problems, required=False)
+        opportunity = self.find_opportunity(raw, account, problems)
+        if opportunity is not None:
+            account = opportunity["account_id"]
+        contact = self._contact(raw, account, problems)
+        if contact is not None:
+            values["contact_id"] = contact["id"]
+            account = contact["account_id"]
+        if opportunity is not None:
+            values["opportunity_id"] = opportunity["id"]
+        if account is None and not problems:
+            problems.append(
+                Problem(
+                    "account",
+                    _("An activity is at an account: give its account, opportunity or contact."),
+                    "missing",
+                    "account",
+                )
+            )
+        values["account"] = account
+        return values
+
+    def _contact(self, raw: dict, account, problems: list[Problem]):
+        """(id, account_id) of the contact a row names, at its account if it has one."""
+        name, external_id = raw.get("contact"), raw.get("contact_external_id")
+        if name is None and external_id is None:
+            return None
+        if external_id is not None:
+            column, value = self.own.where("contacts", external_id)
+            sql = f"SELECT id, account_id FROM contacts WHERE {column} = ?"
+            found = self.conn.execute(sql, (value,)).fetchall()
+            if not found:
+                message = _("No contact has the external id {id}.").format(id=repr(external_id))
+                problems.append(Problem("contact_external_id", message))
+                return None
+        elif account is not None and not isinstance(account, int):
+            message = _("No contact {name} at the new account: import contacts first.")
+            problems.append(Problem("contact", message.format(name=repr(name))))
+            return None
+        else:
+            found = self._contacts_named(name)
+            if account is not None:  # those of the account; else one elsewhere, to say so
+                found = [row for row in found if row["account_id"] == account] or found[:1]
+            if len(found) > 1:
+                message = (
+                    _("Several contacts are named {name} at {account}.")
+                    if account is not None
+                    else _("Several contacts are named {name}: give the contact's external id.")
+                )
+                problems.append(
+                    Problem(
+                        "contact",
+                        message.format(name=repr(name), account=self.accounts.names.get(account)),
+                    )
+                )
+                return None
+            if not found:
+                problems.append(Problem("contact", _("No contact {ref!r}.").format(ref=name)))
+                return None
+        contact = found[0]
+        if account is not None and contact["account_id"] != account:
+            field_name = "contact_external_id" if external_id is not None else "contact"
+            message = _(
+                "Contact {name} works at {elsewhere}, not at this activity's account ({account})."
+            ).format(
+                name=repr(external_id or name),
+                elsewhere=self.accounts.names.get(contact["account_id"]),
+                account=self.accounts.names[account] if isinstance(account, int) else account[0],
+            )
+            problems.append(Problem(field_name, message))
+            return None
+        return contact
+
+    def _contacts_named(self, name: str) -> list[dict]:
+        """(id, account_id) of the contacts of that name (case and accents ignored), all
+        read the first time a row names one: no scan of the contacts for each row."""
+        if self.contact_names is None:
+            self.contact_names = {}
+            for row in self.conn.execute("SELECT id, account_id, name FROM contacts ORDER BY id"):
+                named = {"id": row["id"], "account_id": row["account_id"]}
+                self.contact_names.setdefault(fold(row["name"]), []).append(named)
+        return self.contact_names.get(fold(name), [])
+
+    def write(self, valid: list) -> None:
+        for record, values, raw, defaulted in valid:
+            values["account_id"] = self.accounts.ensure(values.pop("account"))
+            external_id = values.get("external_id")
+            found = self.match_by_id(values)
+            key_field = "external_id" if external_id is not None else "summary"
+            if key_field == "summary":
+                found = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT id FROM activities WHERE account_id = ? AND kind = ? "
+                        "AND happened_on = ? AND time_of_day IS ? AND fold(summary) = ?",
+                        (
+                            values["account_id"],
+                            values["kind"],
+                            values["happened_on"],
+                            values.get("time_of_day"),
+                            fold(values["summary"]),
+                        ),
+                    )
+                ]
+            if not found:
+                row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
+                self.conn.execute(*insert_sql("activities", row))
+                self.result.created += 1
+            elif any(self.seen_before(activity_id) for activity_id in found):
+                key = external_id if key_field == "external_id" else values["summary"]
+                self.reject(record, [duplicate(key_field, "activity", key)], defaulted)
+            elif self.options.upsert:
+                given = given_fields(raw, defaulted)
+                if "happened_on" in given:
+                    given.add("time_of_day")
+                if given & {"opportunity", "opportunity_external_id"}:
+                    given |= {"opportunity_id", "account_id"}
+                if given & {"contact", "contact_external_id"}:
+                    given |= {"contact_id", "account_id"}
+                if given & {"account", "account_external_id"}:
+                    given |= {"account_id"}
+                changes = {name: value for name, value in values.items() if name in given}
+                changed = apply_changes(self.conn, "activities", found[0], changes)
+                self.result.updated += changed
+                self.result.skipped += not changed
+            else:
+                self.result.skipped += 1
+
+
+def _time_in(stamp: str) -> str | None:
+    """HH:MM, from a date and time written without a time zone ("2026-11-25 10:00",
+    "2026-11-25T10:00:00"); None for a date alone, or a time in another zone (its day
+    counts, as for the other kinds)."""
+    text = stamp.strip()
+    if len(text) <= 11 or text[10] not in "Tt ":
+        return None
+    try:
+        return dates.parse_time_of_day(text[11:]).strftime("%H:%M")
+    except InvalidInput:
+        return None

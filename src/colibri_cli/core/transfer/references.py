@@ -175,6 +175,92 @@ class ReferencingImporter(Importer):
         self.result.accounts_created = self.accounts.created
 
 
+class DealReferencingImporter(ReferencingImporter):
+    """Tasks and activities: they may refer to an opportunity, whose account is theirs."""
+
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.names = OpportunityNames(conn)
+
+    def find_opportunity(self, raw: dict, account, problems: list[Problem]):
+        """The opportunity (id, account_id) a row names by external id or by name (at its
+        account, if it gives one), out of the trash; None, with a problem said if the row
+        names one that cannot be found or belongs to another account."""
+        external_id, name = raw.get("opportunity_external_id"), raw.get("opportunity")
+        if external_id is None and name is None:
+            return None
+        row = None
+        if external_id is not None:
+            column, value = self.own.where("opportunities", external_id)
+            sql = (
+                f"SELECT id, account_id FROM opportunities WHERE {column} = ? "
+                "AND deleted_at IS NULL"
+            )
+            row = self.conn.execute(sql, (value,)).fetchone()
+            if row is None:
+                problems.append(
+                    Problem(
+                        "opportunity_external_id",
+                        _("No opportunity has the external id {id}.").format(id=repr(external_id)),
+                    )
+                )
+                return None
+        if row is None:
+            account_id = account if isinstance(account, int) else None
+            if account is not None and account_id is None:
+                problems.append(
+                    Problem(
+                        "opportunity",
+                        _("No opportunity {name} at a new account.").format(name=repr(name)),
+                    )
+                )
+                return None
+            found = self.names.find(name, account_id)
+            where = self.accounts.names[account_id] if account_id else None
+            if not found:
+                message = (
+                    _("No opportunity {name} at {account}.")
+                    if where
+                    else _("No opportunity {name}.")
+                )
+                problems.append(
+                    Problem("opportunity", message.format(name=repr(name), account=where))
+                )
+                return None
+            if len(found) > 1:
+                ids = ", ".join(str(row["id"]) for row in found)
+                problems.append(
+                    Problem(
+                        "opportunity",
+                        (
+                            _(
+                                "Several opportunities are named {name} at {account} (ids {ids}): "
+                                "give the opportunity's external id."
+                            )
+                            if where
+                            else _(
+                                "Several opportunities are named {name} (ids {ids}): "
+                                "give the opportunity's external id."
+                            )
+                        ).format(name=repr(name), account=where, ids=ids),
+                    )
+                )
+                return None
+            row = found[0]
+        if account is not None and account != row["account_id"]:
+            problems.append(
+                Problem(
+                    "account",
+                    _(
+                        "Opportunity {id} belongs to another account: give the opportunity "
+                        "alone, its account goes with it."
+                    ).format(id=row["id"]),
+                )
+            )
+            return None
+        return row
+
+
 class OpportunityNames:
     """Opportunities by folded name (and account), indexed in a temporary table built the
     first time a row needs it: a row without external id then finds its opportunity at

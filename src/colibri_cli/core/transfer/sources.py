@@ -64,6 +64,7 @@ BOMS = (
 NEEDS_BOM = ("utf-16", "utf-32")
 """Encodings whose byte order only a BOM tells (Python's decoders refuse a file without)."""
 FORMATS = ("csv", "json", "jsonl")
+JSON_SPACE = (" ", "\t", "\r", "\n")
 RECORD_KEYS = ("records", "results", "data", "items", "rows", "value")
 """The keys under which APIs and tools wrap a list of records (sfdx, Salesforce's and
 HubSpot's APIs, OData's "value"): their list is the records even when it is empty. Under
@@ -574,19 +575,15 @@ class _JsonDocument:
                 yield from self._members(here)
             else:
                 self._value()  # no records: skipped
-            self._skip_space()
-            if self._peek() == ",":
-                self._advance(1)
-                continue
-            self._expect("}")
-            return
+            if not self._more("}"):
+                return
 
     def _is_records(self, key: str) -> bool:
         """Whether the array that starts here, at `key`, is a list of records."""
         if key in RECORD_KEYS:
             return True
         ahead = 1
-        while self._ahead(ahead) in (" ", "\t", "\r", "\n"):
+        while self._ahead(ahead) in JSON_SPACE:
             ahead += 1
         return self._ahead(ahead) == "{"
 
@@ -614,12 +611,18 @@ class _JsonDocument:
             if surrogate:
                 raise InvalidInput(_surrogate_refused(self.name, self._where(), surrogate))
             yield Record(line, number, value)
-            self._skip_space()
-            if self._peek() == ",":
-                self._advance(1)
-                continue
-            self._expect("]")
-            return
+            if not self._more("]"):
+                return
+
+    def _more(self, closing: str) -> bool:
+        """After a member or an item: whether another follows (its comma read), or else
+        the closing bracket, read."""
+        self._skip_space()
+        if self._peek() == ",":
+            self._advance(1)
+            return True
+        self._expect(closing)
+        return False
 
     def _expect_end(self, refusal: str) -> None:
         """Nothing but spaces after the array or object: what follows would be lost."""
@@ -661,7 +664,7 @@ class _JsonDocument:
         self.position += count
 
     def _skip_space(self) -> None:
-        while self._peek() in (" ", "\t", "\r", "\n"):
+        while self._peek() in JSON_SPACE:
             self._advance(1)
 
     def _expect(self, char: str) -> None:

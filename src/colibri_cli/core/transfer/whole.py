@@ -73,6 +73,7 @@ TABLES = (
     Table("opportunities", "id"),
     Table("opportunity_history", "id", within="opportunities", noun="history rows"),
     Table("tasks", "id"),
+    Table("activities", "id"),
     Table("targets", "period, currency"),
     Table("forecast_calls", "id", noun="forecast calls"),
     Table("exchange_rates", "id", noun="exchange rates"),
