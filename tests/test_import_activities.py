@@ -316,7 +316,7 @@ def test_a_date_and_time_gives_the_time_of_day_unless_a_column_does(crm, ok, row
 
 def test_contacts_of_the_same_name(crm, cli, ok, rows):
     ok("contact", "add", "Paul Martin", "--account", "Globex")
-    ok("contact", "add", "Jeanne Durand", "--account", "Globex")
+    ok("contact", "add", "Jeanne Durand", "--account", "Globex", "--allow-duplicate")
     text = (
         "kind,happened_on,summary,account,contact\n"
         "call,2026-11-25,Paul at ACME,ACME,paul martin\n"
