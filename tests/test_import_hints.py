@@ -11,7 +11,7 @@ def acme(ok):
     ok("account", "add", "ACME")
 
 
-def test_accounts_of_one_name_and_different_external_ids_are_named_apart(ok, rows):
+def test_accounts_of_one_name_and_different_external_ids_are_named_apart(empty_db, ok, rows):
     """Names are unique in colibri: the second company of a name takes its city, else its
     id; a row with no external id is the same account as before."""
     text = (

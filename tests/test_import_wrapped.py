@@ -20,7 +20,7 @@ DEALS = """
 """
 
 
-def test_sfdx_tree_files_link_opportunities_to_accounts_by_reference(ok, rows):
+def test_sfdx_tree_files_link_opportunities_to_accounts_by_reference(empty_db, ok, rows):
     """A tree file gives each record a referenceId, by which the other files refer to it
     ("AccountId": "@AccountRef1"); its second Edge Communications is another company."""
     accounts = ok("import", "accounts", str(SFDX_ACCOUNTS))
@@ -59,7 +59,7 @@ def test_sfdx_tree_files_link_opportunities_to_accounts_by_reference(ok, rows):
     assert read[7]["status"] == "won"
 
 
-def test_references_to_accounts_not_imported_yet_are_counted_by_id(cli, rows):
+def test_references_to_accounts_not_imported_yet_are_counted_by_id(empty_db, cli, rows):
     result = cli("import", "opps", str(SFDX_OPPORTUNITIES), "--create-accounts")
 
     assert result.exit_code == 2
@@ -76,7 +76,7 @@ def test_references_to_accounts_not_imported_yet_are_counted_by_id(cli, rows):
     assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 0}]
 
 
-def test_a_sf_data_query_result_on_one_line_reads_the_nested_account_name(ok, rows):
+def test_a_sf_data_query_result_on_one_line_reads_the_nested_account_name(empty_db, ok, rows):
     records = [
         {"attributes": {"type": "Opportunity", "url": f"/services/data/v60.0/sobjects/{n}"},
          "Name": f"Deal {n}", "StageName": "Prospecting", "CloseDate": "2027-01-31",
@@ -104,7 +104,7 @@ def test_a_sf_data_query_result_on_one_line_reads_the_nested_account_name(ok, ro
     ]
 
 
-def test_hubspot_api_results_read_their_properties(ok, rows):
+def test_hubspot_api_results_read_their_properties(empty_db, ok, rows):
     """Each deal's fields are in its "properties"; hs_object_id repeats its id."""
     result = ok("import", "opps", str(HUBSPOT_API), "--default", "account=ACME",
                 "--create-accounts")  # fmt: skip
@@ -132,7 +132,7 @@ def test_hubspot_api_results_read_their_properties(ok, rows):
     assert read[0]["amount"] == 500 and read[0]["status"] == "analysis"
 
 
-def test_an_empty_list_of_records_imports_nothing(ok, rows):
+def test_an_empty_list_of_records_imports_nothing(empty_db, ok, rows):
     result = ok("import", "accounts", "-", input='{"records": [], "totalSize": 0}')
 
     assert result.stderr == (
@@ -152,7 +152,7 @@ def test_an_object_that_is_a_value_of_a_field_is_refused_as_such(cli):
     )
 
 
-def test_json_lines_stay_json_lines(ok, rows):
+def test_json_lines_stay_json_lines(empty_db, ok, rows):
     text = '{"name": "ACME", "owner": {"name": "Jane"}}\n{"name": "Globex"}\n'
 
     result = ok("import", "accounts", "-", input=text)
