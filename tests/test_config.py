@@ -267,4 +267,4 @@ def test_set_needs_a_value(cli):
     result = cli("config", "set", "currency")
 
     assert result.exit_code == 2
-    assert result.stderr == "Error: Missing argument 'value'. See 'colibri config set --help'.\n"
+    assert result.stderr == "Error: Missing argument 'VALUE'. See 'colibri config set --help'.\n"

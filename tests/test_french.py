@@ -512,7 +512,7 @@ def test_help_of_a_command_in_french(french, ok):
         "  TASK  Id de la tâche.  [obligatoire]\n"
         "\n"
         "Options :\n"
-        "  --on <str>  Quand elle a été faite, si ce n'est pas aujourd'hui.\n"
+        "  --on DATE   Quand elle a été faite, si ce n'est pas aujourd'hui.\n"
         "  -h, --help  Afficher cette aide et quitter.\n"
     )
 

@@ -1,9 +1,11 @@
 """Every command explains itself: a one-line summary and at least one example."""
 
+import re
+
 import pytest
 from typer.main import get_command
 
-from colibri_cli.cli.app import app
+from colibri_cli.cli.app import DAY_ORDER, app
 
 
 def commands(command=None, path=()):
@@ -36,3 +38,39 @@ def test_command_has_a_summary_and_an_example(path, command, cli):
     result = cli(*path, "--help")
     assert result.exit_code == 0, result.output
     assert summary in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(("path", "command"), ALL, ids=[" ".join(path) for path, _ in ALL])
+def test_every_value_says_what_to_type(path, command, cli):
+    """No Python type where a value goes (`--due <str>`), no argument in lower case."""
+    shown = cli(*path, "--help").stdout
+    assert not re.search(r"<(str|int|int range|path|float)>", shown), shown
+    usage = shown.splitlines()[0]
+    arguments = r"( (\[|\{)[A-Z|_-]+(\]|\}))*( COMMAND \[ARGS\]\.\.\.)?"
+    assert re.fullmatch(r"Usage: colibri [a-z ]+ \[OPTIONS\]" + arguments, usage), usage
+
+
+def test_the_values_of_a_deal_are_named_alike_in_every_command(cli):
+    for command in ("create", "edit"):
+        shown = cli("opp", command, "--help").stdout
+        assert "--due DATE" in shown
+        assert "--amount AMOUNT" in shown
+        assert "-a, --account ACCOUNT" in shown
+        assert "--probability PERCENT" in shown
+    create = cli("opp", "create", "--help").stdout
+    assert "-s, --status STATUS" in create
+    assert create.startswith("Usage: colibri opp create [OPTIONS] [NAME]\n")
+    assert "  NAME  What the deal is called." in create
+    status = cli("opp", "status", "--help").stdout
+    assert status.startswith("Usage: colibri opp status [OPTIONS] {OPP} {STATUS}\n")
+    assert "--on DATE" in status
+    assert "--follow-up-due DATE" in status
+    assert "--days N " in cli("agenda", "--help").stdout
+    assert "--output FILE " in cli("task", "export", "--help").stdout
+
+
+def test_the_commands_are_listed_in_the_order_of_a_day(cli):
+    listed = cli("--help").stdout.split("Commands:\n")[1].splitlines()
+    names = [line.split()[0] for line in listed if line.startswith("  ")]
+    assert names == list(DAY_ORDER)
+    assert sorted(names) == sorted(get_command(app).commands)

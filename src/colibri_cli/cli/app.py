@@ -18,6 +18,7 @@ from colibri_cli.cli import (
     contacts,
     context,
     demo,
+    metavars,
     opportunities,
     rates,
     reports,
@@ -30,6 +31,31 @@ from colibri_cli.cli.output import error
 from colibri_cli.core import store
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.i18n import _
+
+DAY_ORDER = (
+    "agenda",
+    "task",
+    "log",
+    "activity",
+    "opp",
+    "account",
+    "contact",
+    "pipeline",
+    "forecast",
+    "target",
+    "stats",
+    "import",
+    "export",
+    "statuses",
+    "rate",
+    "config",
+    "backup",
+    "restore",
+    "upgrade",
+    "demo",
+)
+"""The commands in the order of a salesperson's day, as `colibri --help` lists them: what is due,
+what was done, the deals and who they are with, then the reports, then the setting up."""
 
 INTERRUPTED = 130
 """The exit code of a command stopped by Ctrl-C, as shells give it (128 + SIGINT)."""
@@ -49,6 +75,7 @@ class ColibriGroup(TyperGroup):
         argv = sys.argv[1:] if arguments is None else list(arguments)
         garbled = _not_utf8(argv)
         self._choose_language([] if garbled else argv)
+        metavars.name_the_values(self)
         try:
             _interrupts_raise()
             if garbled:
@@ -88,6 +115,10 @@ class ColibriGroup(TyperGroup):
         if code == INTERRUPTED:  # Typer turns a KeyboardInterrupt in a command into this
             sys.stderr.write("\n")
         sys.exit(code if isinstance(code, int) else 0)
+
+    def list_commands(self, ctx) -> list[str]:
+        known = {name: place for place, name in enumerate(DAY_ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda name: known.get(name, len(known)))
 
     def invoke(self, ctx):
         """A reader that stops reading (`colibri opp list -f csv | head`) is no error: the
