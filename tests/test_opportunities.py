@@ -299,6 +299,16 @@ def test_create_rounds_decimals_half_up_and_says_so(accounts, ok, rows, text, am
         ("end of month", "2026-11-30"),
         ("eoq", "2026-12-31"),
         ("eoy", "2026-12-31"),
+        ("15 dec", "2026-12-15"),
+        ("Dec 15", "2026-12-15"),
+        ("15 décembre", "2026-12-15"),
+        ("1er janvier", "2027-01-01"),
+        ("15 déc. 2027", "2027-12-15"),
+        ("next week", "2026-11-30"),
+        ("semaine prochaine", "2026-11-30"),
+        ("next month", "2026-12-01"),
+        ("fin de semaine", "2026-11-27"),
+        ("eow", "2026-11-27"),
     ],
 )
 def test_create_reads_the_due_date_in_any_form(accounts, ok, rows, text, due):
@@ -456,6 +466,9 @@ def test_create_names_the_missing_and_the_invalid_fields_in_one_message(accounts
             "31/02/2027",
             "invalid due date '31/02/2027': 2027-02 has 28 days",
         ),
+        ("--due", "31 feb", "invalid due date '31 feb': the days of that month go from 1 to 29"),
+        ("--due", "32 dec", "invalid due date '32 dec': the days of that month go from 1 to 31"),
+        ("--due", "29 févr. 2027", "invalid due date '29 févr. 2027': 2027-02 has 28 days"),
         ("--status", "", "the status is missing"),
         (
             "--status",
