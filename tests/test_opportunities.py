@@ -245,6 +245,77 @@ def test_a_currency_written_with_the_amount_is_used_unless_one_is_given(
 
 
 @pytest.mark.parametrize(
+    ("amount", "currency", "written"),
+    [("10 €", "USD", "EUR"), ("$10", "chf", "USD"), ("10 gbp", "EUR", "GBP")],
+)
+def test_create_warns_when_the_amount_is_written_in_another_currency_than_given(
+    accounts, ok, rows, amount, currency, written
+):
+    result = ok(
+        "opp", "create", "Deal", "-a", "1", "--amount", amount, "--currency", currency,
+        "--due", "2026-12-31", "--status", "quote",
+    )  # fmt: skip
+
+    code = currency.upper()
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Warning: The amount {amount!r} is written in {written} but --currency is {code}: "
+        f"it is saved as 10 {code}.\n"
+        f"Created opportunity 1: Deal (ACME Industries), 10 {code}, due 2026-12-31, "
+        "quote (40%).\n"
+    )
+    assert (opportunity(rows)["amount"], opportunity(rows)["currency"]) == (10, code)
+    assert rows(HISTORY) == [state(amount=10, currency=code)]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("10 €", "EUR"), ("10 usd", "usd"), ("10", "USD"), ("$10", "")]
+)
+def test_an_amount_in_the_given_currency_or_in_none_is_no_warning(
+    accounts, ok, rows, amount, currency
+):
+    result = ok(
+        "opp", "create", "Deal", "-a", "1", "--amount", amount, "--currency", currency,
+        "--due", "2026-12-31", "--status", "quote",
+    )  # fmt: skip
+
+    code = currency.upper() or "USD"
+    assert result.stderr == (
+        f"Created opportunity 1: Deal (ACME Industries), 10 {code}, due 2026-12-31, quote (40%).\n"
+    )
+    assert opportunity(rows)["currency"] == code
+
+
+def test_edit_warns_when_the_amount_is_written_in_another_currency_than_given(accounts, ok, rows):
+    create(ok)
+
+    result = ok("opp", "edit", "1", "--currency", "USD", "--amount", "18 000 €")
+
+    assert result.stderr == (
+        "Warning: The amount '18 000 €' is written in EUR but --currency is USD: "
+        "it is saved as 18,000 USD.\n"
+        "Updated opportunity 1: Website redesign (ACME Industries), 18,000 USD, due 2026-12-31, "
+        "quote (40%).\n"
+    )
+    assert (opportunity(rows)["amount"], opportunity(rows)["currency"]) == (18000, "USD")
+
+
+def test_the_currency_warning_speaks_french(accounts, ok, rows, monkeypatch):
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    result = ok(
+        "opp", "create", "Deal", "-a", "1", "--amount", "15 000 €", "--currency", "CHF",
+        "--due", "2026-12-31", "--status", "devis",
+    )  # fmt: skip
+
+    assert result.stderr.splitlines()[0] == (
+        "Attention : Le montant '15 000 €' est écrit en EUR mais --currency dit CHF : "
+        "il est enregistré comme 15\u202f000\u00a0CHF."
+    )
+    assert opportunity(rows)["currency"] == "CHF"
+
+
+@pytest.mark.parametrize(
     ("text", "amount"),
     [
         ("15000", 15000),
