@@ -242,7 +242,7 @@ def test_a_past_date_is_refused_as_any_other(text, message):
         ("15", "dmy", f"Invalid due date '15': {DMY_HINT}."),
         ("soon", "dmy", f"Invalid due date 'soon': {DMY_HINT}."),
         ("next", "dmy", f"Invalid due date 'next': {DMY_HINT}."),
-        ("next month", "dmy", f"Invalid due date 'next month': {DMY_HINT}."),
+        ("next fortnight", "dmy", f"Invalid due date 'next fortnight': {DMY_HINT}."),
         ("+3x", "dmy", f"Invalid due date '+3x': {DMY_HINT}."),
         ("+d", "dmy", f"Invalid due date '+d': {DMY_HINT}."),
         ("in -3 days", "dmy", f"Invalid due date 'in -3 days': {DMY_HINT}."),
@@ -256,6 +256,152 @@ def test_parse_date_refuses(text, order, message):
         parse_date(text, today=THURSDAY, order=order, field="due date")
     assert str(caught.value) == message
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # day before the month, English or French, abbreviated or full, accents optional
+        ("15 dec", "2026-12-15"),
+        ("15 Dec", "2026-12-15"),
+        ("15 december", "2026-12-15"),
+        ("15 décembre", "2026-12-15"),
+        ("15 decembre", "2026-12-15"),
+        ("15 déc", "2026-12-15"),
+        ("15 déc.", "2026-12-15"),
+        ("15 DÉC.", "2026-12-15"),
+        ("le 15 décembre", "2026-12-15"),
+        ("1er janvier", "2027-01-01"),
+        ("1 janv.", "2027-01-01"),
+        ("1st january", "2027-01-01"),
+        ("2nd feb", "2027-02-02"),
+        ("3rd march", "2027-03-03"),
+        ("11th april", "2027-04-11"),
+        ("22nd may", "2027-05-22"),
+        ("1 mai", "2027-05-01"),
+        ("14 févr.", "2027-02-14"),
+        ("14 fev", "2027-02-14"),
+        ("14 février", "2027-02-14"),
+        ("15 mars", "2027-03-15"),
+        ("15 mar", "2027-03-15"),
+        ("15 avr", "2027-04-15"),
+        ("21 juin", "2027-06-21"),
+        ("21 jun", "2027-06-21"),
+        ("14 juil.", "2027-07-14"),
+        ("14 juillet", "2027-07-14"),
+        ("15 août", "2027-08-15"),
+        ("15 aout", "2027-08-15"),
+        ("15 aug", "2027-08-15"),
+        ("15 sept", "2027-09-15"),
+        ("15 sep", "2027-09-15"),
+        ("15 septembre", "2027-09-15"),
+        ("15 oct", "2027-10-15"),
+        ("30 nov", "2026-11-30"),
+        ("26 nov", "2026-11-26"),  # today is the next one
+        ("25 nov", "2027-11-25"),
+        ("29 feb", "2028-02-29"),
+        # month first
+        ("Dec 15", "2026-12-15"),
+        ("december 15", "2026-12-15"),
+        ("déc. 15", "2026-12-15"),
+        ("Jan 1st", "2027-01-01"),
+        # with a year
+        ("15 dec 2027", "2027-12-15"),
+        ("15 déc. 2025", "2025-12-15"),
+        ("1er janvier 2030", "2030-01-01"),
+        ("Dec 15, 2027", "2027-12-15"),
+        ("Dec 15 2027", "2027-12-15"),
+        ("29 feb 2028", "2028-02-29"),
+    ],
+)
+def test_a_day_and_a_month_name(text, expected):
+    assert parse_date(text, today=THURSDAY) == date(expected)
+    assert parse_date(text, today=THURSDAY, order="mdy") == date(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 dec", "2025-12-15"),
+        ("Dec 15", "2025-12-15"),
+        ("3 déc.", "2026-12-03"),  # today is the most recent one
+        ("4 decembre", "2025-12-04"),
+        ("1er janvier", "2026-01-01"),
+        ("20 nov", "2026-11-20"),
+        ("15 dec 2026", "2026-12-15"),  # with its year, as written (and refused as a closing date)
+    ],
+)
+def test_a_past_day_and_month_name_is_the_last_one(text, expected):
+    assert parse_date(text, today=DECEMBER_THURSDAY, past=True) == date(expected)
+
+
+MONTH_HINT = "the days of that month go from 1 to {}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31 feb", f"Invalid due date '31 feb': {MONTH_HINT.format(29)}."),
+        ("30 février", f"Invalid due date '30 février': {MONTH_HINT.format(29)}."),
+        ("32 dec", f"Invalid due date '32 dec': {MONTH_HINT.format(31)}."),
+        ("0 dec", f"Invalid due date '0 dec': {MONTH_HINT.format(31)}."),
+        ("31 avril", f"Invalid due date '31 avril': {MONTH_HINT.format(30)}."),
+        ("Nov 31", f"Invalid due date 'Nov 31': {MONTH_HINT.format(30)}."),
+        ("32 dec 2027", f"Invalid due date '32 dec 2027': {MONTH_HINT.format(31)}."),
+        ("29 feb 2027", "Invalid due date '29 feb 2027': 2027-02 has 28 days."),
+        ("31 sept 2027", "Invalid due date '31 sept 2027': 2027-09 has 30 days."),
+        ("15 dec 3000", "Invalid due date '15 dec 3000': a date's year goes from 1900 to 2999."),
+        ("15 dec 0000", "Invalid due date '15 dec 0000': a date's year goes from 1900 to 2999."),
+        ("15 decc", f"Invalid due date '15 decc': {DMY_HINT}."),
+        ("15 de", f"Invalid due date '15 de': {DMY_HINT}."),
+        ("dec", f"Invalid due date 'dec': {DMY_HINT}."),
+        ("15 dec 27", f"Invalid due date '15 dec 27': {DMY_HINT}."),
+        ("dec 15 2027 10", f"Invalid due date 'dec 15 2027 10': {DMY_HINT}."),
+        ("115 dec", f"Invalid due date '115 dec': {DMY_HINT}."),
+        ("2er janvier", f"Invalid due date '2er janvier': {DMY_HINT}."),
+        ("1th january", f"Invalid due date '1th january': {DMY_HINT}."),
+        ("12nd may", f"Invalid due date '12nd may': {DMY_HINT}."),
+        ("15dec", f"Invalid due date '15dec': {DMY_HINT}."),
+        ("15 dec..", f"Invalid due date '15 dec..': {DMY_HINT}."),
+    ],
+)
+def test_a_day_no_month_has_is_refused_with_the_month_length(text, message):
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(text, today=THURSDAY, field="due date")
+    assert str(caught.value) == message
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        # next week and next month: the first day of each
+        ("2026-11-26", "next week", "2026-11-30"),
+        ("2026-11-26", "Next  Week", "2026-11-30"),
+        ("2026-11-26", "semaine prochaine", "2026-11-30"),
+        ("2026-11-26", "la semaine prochaine", "2026-11-30"),
+        ("2026-11-30", "next week", "2026-12-07"),  # on a Monday: the Monday after
+        ("2026-11-29", "next week", "2026-11-30"),  # on a Sunday: tomorrow
+        ("2026-11-26", "next month", "2026-12-01"),
+        ("2026-11-26", "mois prochain", "2026-12-01"),
+        ("2026-11-26", "le mois prochain", "2026-12-01"),
+        ("2026-12-01", "next month", "2027-01-01"),
+        ("2026-01-31", "next month", "2026-02-01"),
+        # end of week: this week's Friday, today on a Friday, the next one on a weekend
+        ("2026-11-26", "eow", "2026-11-27"),
+        ("2026-11-26", "end of week", "2026-11-27"),
+        ("2026-11-26", "end of the week", "2026-11-27"),
+        ("2026-11-26", "fin de semaine", "2026-11-27"),
+        ("2026-11-26", "fin de la semaine", "2026-11-27"),
+        ("2026-11-23", "eow", "2026-11-27"),
+        ("2026-11-27", "eow", "2026-11-27"),
+        ("2026-11-28", "fin de semaine", "2026-12-04"),
+        ("2026-11-29", "eow", "2026-12-04"),
+    ],
+)
+def test_next_week_next_month_and_end_of_week(today, text, expected):
+    assert parse_date(text, today=date(today)) == date(expected)
+    assert parse_date(text, today=date(today), past=True) == date(expected)
 
 
 def test_default_field_is_date():
@@ -326,6 +472,46 @@ def test_written_dates_read_back(day, today, order, sep):
     assert parse_date(day.isoformat(), today=today, order=order) == day
     numeric = NUMERIC_FORMS[order].format(d=day, sep=sep)
     assert parse_date(numeric, today=today, order=order) == day
+
+
+MONTH_NAMES = (
+    ("jan", "january", "janvier"), ("feb", "february", "février"), ("mar", "march", "mars"),
+    ("apr", "april", "avril"), ("may", "may", "mai"), ("jun", "june", "juin"),
+    ("jul", "july", "juillet"), ("aug", "august", "août"), ("sep", "september", "septembre"),
+    ("oct", "october", "octobre"), ("nov", "november", "novembre"),
+    ("dec", "december", "décembre"),
+)  # fmt: skip
+
+
+# Today a year away from the calendar's ends: the next or last day and month stays within it.
+@given(
+    any_date,
+    st.dates(min_value=dt.date(FIRST_YEAR + 1, 1, 1), max_value=dt.date(LAST_YEAR - 1, 12, 31)),
+    st.integers(min_value=0, max_value=2),
+    st.booleans(),
+)
+def test_dates_with_a_month_name_read_back(day, today, spelling, past):
+    month = MONTH_NAMES[day.month - 1][spelling]
+    for text in (f"{day.day} {month} {day.year}", f"{month.title()} {day.day}, {day.year}"):
+        assert parse_date(text, today=today, past=past) == day
+    numeric = f"{day.day}/{day.month}"
+    if (day.month, day.day) != (2, 29):  # a 29 February may be further than the calendar
+        assert parse_date(f"{day.day} {month}", today=today, past=past) == parse_date(
+            numeric, today=today, past=past
+        )
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2900, 12, 31)))
+def test_next_week_and_month_start_them_and_end_of_week_is_a_friday(today):
+    next_week = parse_date("next week", today=today)
+    assert next_week.weekday() == 0
+    assert 1 <= (next_week - today).days <= 7
+    next_month = parse_date("mois prochain", today=today)
+    assert next_month.day == 1
+    assert next_month - relativedelta(months=1) <= today < next_month
+    end_of_week = parse_date("fin de semaine", today=today)
+    assert end_of_week.weekday() == 4
+    assert 0 <= (end_of_week - today).days <= 6
 
 
 @given(

@@ -25,6 +25,13 @@ NEGATIVE = "it cannot be negative; write 0 or more, such as 15000."
         ("15\u202f000", 15000, False, None),
         ("15\u00a0000", 15000, False, None),
         ("1\u202f500\u202f000", 1_500_000, False, None),
+        ("15'000", 15000, False, None),
+        ("15\u2019000", 15000, False, None),
+        ("1'500'000", 1_500_000, False, None),
+        ("CHF 15'000", 15000, False, "CHF"),
+        ("1'500.50 CHF", 1501, True, "CHF"),
+        ("1\u2019500,50", 1501, True, None),
+        ("1'500,000", 1500, False, None),  # as 1 500,000: no thousands of 1'500
         ("15,000", 15000, False, None),
         ("1,500,000", 1_500_000, False, None),
         ("15.000", 15000, False, None),
@@ -79,6 +86,10 @@ def test_parse_amount_accepts(text, value, rounded, currency):
         ("12abc", f"Invalid amount '12abc': {HINT}."),
         ("1..2", f"Invalid amount '1..2': {HINT}."),
         ("1,50.00", f"Invalid amount '1,50.00': {HINT}."),
+        ("15'00", f'Invalid amount "15\'00": {HINT}.'),
+        ("15''000", f"Invalid amount \"15''000\": {HINT}."),
+        ("15'000\u2019000", f'Invalid amount "15\'000\u2019000": {HINT}.'),
+        ("'15000", f'Invalid amount "\'15000": {HINT}.'),
         ("15,0000,000", f"Invalid amount '15,0000,000': {HINT}."),
         ("12.", f"Invalid amount '12.': {HINT}."),
         (".5", f"Invalid amount '.5': {HINT}."),
@@ -135,7 +146,7 @@ def test_format_amount(value, currency, expected):
 
 
 whole_amounts = st.integers(min_value=0, max_value=10**12)
-space_separators = st.sampled_from([" ", "\u00a0", "\u202f", ",", "."])
+space_separators = st.sampled_from([" ", "\u00a0", "\u202f", ",", ".", "'", "\u2019"])
 
 
 @given(whole_amounts, space_separators)

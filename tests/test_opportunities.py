@@ -245,6 +245,77 @@ def test_a_currency_written_with_the_amount_is_used_unless_one_is_given(
 
 
 @pytest.mark.parametrize(
+    ("amount", "currency", "written"),
+    [("10 €", "USD", "EUR"), ("$10", "chf", "USD"), ("10 gbp", "EUR", "GBP")],
+)
+def test_create_warns_when_the_amount_is_written_in_another_currency_than_given(
+    accounts, ok, rows, amount, currency, written
+):
+    result = ok(
+        "opp", "create", "Deal", "-a", "1", "--amount", amount, "--currency", currency,
+        "--due", "2026-12-31", "--status", "quote",
+    )  # fmt: skip
+
+    code = currency.upper()
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Warning: The amount {amount!r} is written in {written} but --currency is {code}: "
+        f"it is saved as 10 {code}.\n"
+        f"Created opportunity 1: Deal (ACME Industries), 10 {code}, due 2026-12-31, "
+        "quote (40%).\n"
+    )
+    assert (opportunity(rows)["amount"], opportunity(rows)["currency"]) == (10, code)
+    assert rows(HISTORY) == [state(amount=10, currency=code)]
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("10 €", "EUR"), ("10 usd", "usd"), ("10", "USD"), ("$10", "")]
+)
+def test_an_amount_in_the_given_currency_or_in_none_is_no_warning(
+    accounts, ok, rows, amount, currency
+):
+    result = ok(
+        "opp", "create", "Deal", "-a", "1", "--amount", amount, "--currency", currency,
+        "--due", "2026-12-31", "--status", "quote",
+    )  # fmt: skip
+
+    code = currency.upper() or "USD"
+    assert result.stderr == (
+        f"Created opportunity 1: Deal (ACME Industries), 10 {code}, due 2026-12-31, quote (40%).\n"
+    )
+    assert opportunity(rows)["currency"] == code
+
+
+def test_edit_warns_when_the_amount_is_written_in_another_currency_than_given(accounts, ok, rows):
+    create(ok)
+
+    result = ok("opp", "edit", "1", "--currency", "USD", "--amount", "18 000 €")
+
+    assert result.stderr == (
+        "Warning: The amount '18 000 €' is written in EUR but --currency is USD: "
+        "it is saved as 18,000 USD.\n"
+        "Updated opportunity 1: Website redesign (ACME Industries), 18,000 USD, due 2026-12-31, "
+        "quote (40%).\n"
+    )
+    assert (opportunity(rows)["amount"], opportunity(rows)["currency"]) == (18000, "USD")
+
+
+def test_the_currency_warning_speaks_french(accounts, ok, rows, monkeypatch):
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    result = ok(
+        "opp", "create", "Deal", "-a", "1", "--amount", "15 000 €", "--currency", "CHF",
+        "--due", "2026-12-31", "--status", "devis",
+    )  # fmt: skip
+
+    assert result.stderr.splitlines()[0] == (
+        "Attention : Le montant '15 000 €' est écrit en EUR mais --currency dit CHF : "
+        "il est enregistré comme 15\u202f000\u00a0CHF."
+    )
+    assert opportunity(rows)["currency"] == "CHF"
+
+
+@pytest.mark.parametrize(
     ("text", "amount"),
     [
         ("15000", 15000),
@@ -299,6 +370,16 @@ def test_create_rounds_decimals_half_up_and_says_so(accounts, ok, rows, text, am
         ("end of month", "2026-11-30"),
         ("eoq", "2026-12-31"),
         ("eoy", "2026-12-31"),
+        ("15 dec", "2026-12-15"),
+        ("Dec 15", "2026-12-15"),
+        ("15 décembre", "2026-12-15"),
+        ("1er janvier", "2027-01-01"),
+        ("15 déc. 2027", "2027-12-15"),
+        ("next week", "2026-11-30"),
+        ("semaine prochaine", "2026-11-30"),
+        ("next month", "2026-12-01"),
+        ("fin de semaine", "2026-11-27"),
+        ("eow", "2026-11-27"),
     ],
 )
 def test_create_reads_the_due_date_in_any_form(accounts, ok, rows, text, due):
@@ -456,6 +537,9 @@ def test_create_names_the_missing_and_the_invalid_fields_in_one_message(accounts
             "31/02/2027",
             "invalid due date '31/02/2027': 2027-02 has 28 days",
         ),
+        ("--due", "31 feb", "invalid due date '31 feb': the days of that month go from 1 to 29"),
+        ("--due", "32 dec", "invalid due date '32 dec': the days of that month go from 1 to 31"),
+        ("--due", "29 févr. 2027", "invalid due date '29 févr. 2027': 2027-02 has 28 days"),
         ("--status", "", "the status is missing"),
         (
             "--status",

@@ -47,6 +47,10 @@ def french(monkeypatch):
         ("yesterday", "2026-12-02"),
         ("-3d", "2026-11-30"),
         ("20/11/2026", "2026-11-20"),
+        ("20 nov", "2026-11-20"),
+        ("20 déc.", "2025-12-20"),
+        ("Dec 3", "2026-12-03"),
+        ("1er décembre", "2026-12-01"),
     ],
 )
 def test_a_closing_date_is_the_last_such_day(deal, ok, rows, on, closed_on):
@@ -68,7 +72,15 @@ def test_a_closing_date_follows_the_date_order_setting(deal, ok, rows):
 
 
 @pytest.mark.parametrize(
-    ("on", "day"), [("next friday", "2026-12-04"), ("20/12/2026", "2026-12-20")]
+    ("on", "day"),
+    [
+        ("next friday", "2026-12-04"),
+        ("20/12/2026", "2026-12-20"),
+        ("20 dec 2026", "2026-12-20"),
+        ("fin de semaine", "2026-12-04"),
+        ("next week", "2026-12-07"),
+        ("next month", "2027-01-01"),
+    ],
 )
 def test_a_closing_date_said_to_be_ahead_is_still_refused(deal, cli, rows, on, day):
     result = cli("opp", "status", "1", "won", "--on", on, "--no-follow-up")

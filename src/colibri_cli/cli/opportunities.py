@@ -192,10 +192,13 @@ SAVED = {
 }
 
 
-def _report(opportunity: dict, messages: list[str], output: OutputFormat, verb: str) -> None:
-    warnings = opportunities.warnings(opportunity)
-    for message in messages:
-        warn(message) if message in warnings else say(message)
+def _report(
+    opportunity: dict, notices: list[str], warnings: list[str], output: OutputFormat, verb: str
+) -> None:
+    for message in notices:
+        say(message)
+    for message in warnings:
+        warn(message)
     say(_(SAVED[verb]).format(summary=summary(opportunity)))
     if output is not OutputFormat.table:
         render_record(opportunity, output, fields=opportunities.SHOWN_COLUMNS, labels=CARD)
@@ -278,9 +281,11 @@ def create(
         if new_account:
             added = accounts.add(conn, new_account)
             say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
-        opportunity, messages = opportunities.create(conn, fields, allow_duplicate=allow_duplicate)
+        opportunity, notices, warnings = opportunities.create(
+            conn, fields, allow_duplicate=allow_duplicate
+        )
         created = task and _add_follow_up(conn, task, opportunity["id"])
-    _report(opportunity, messages, output, "Created")
+    _report(opportunity, notices, warnings, output, "Created")
     if plan:
         _report_follow_up(opportunity["id"], created, plan, close.no_follow_up)
 
@@ -465,8 +470,8 @@ def edit(
     if not fields:
         raise typer.BadParameter(_("give at least one field to change, e.g. --amount 18k."))
     with database(write=True) as conn:
-        updated, messages = opportunities.edit(conn, opportunity, fields)
-    _report(updated, messages, output, "Updated")
+        updated, notices, warnings = opportunities.edit(conn, opportunity, fields)
+    _report(updated, notices, warnings, output, "Updated")
 
 
 @app.command("status")

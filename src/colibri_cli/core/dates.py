@@ -1,9 +1,10 @@
 """Dates as a salesperson types them, in English or French, read against a given today.
 
-ISO and numeric dates (day-first or month-first, as the `date-order` setting says), named
-days, weekdays, relative offsets ("+3d", "in 2 weeks", "-1m") and period ends ("eom",
-"fin du trimestre"). Regular expressions over `datetime` and `relativedelta` only: dateutil's
-parser guesses ("03/04" is 4 March to it) and is not used.
+ISO and numeric dates (day-first or month-first, as the `date-order` setting says), a day
+and a month's name ("15 dec", "Dec 15", "1er janvier"), named days, weekdays, relative
+offsets ("+3d", "in 2 weeks", "-1m"), period ends ("eom", "fin du trimestre") and starts
+("next week", "mois prochain"). Regular expressions over `datetime` and `relativedelta`
+only: dateutil's parser guesses ("03/04" is 4 March to it) and is not used.
 """
 
 import datetime as dt
@@ -28,6 +29,11 @@ _NUMERIC = re.compile(
     r"(?P<first>[0-9]{1,2})(?P<sep>[-/.])(?P<second>[0-9]{1,2})"
     r"(?:(?P=sep)(?P<year>[0-9]{4}|[0-9]{2}))?"
 )
+_DAY_OF_MONTH = r"(?P<day>[0-9]{1,2})(?P<suffix>er|st|nd|rd|th)?"
+_MONTH_NAME = r"(?P<month>[a-z]+)\.?"
+_YEAR = r"(?: (?P<year>[0-9]{4}))?"
+_DAY_MONTH = re.compile(rf"(?:le )?{_DAY_OF_MONTH} {_MONTH_NAME}{_YEAR}")
+_MONTH_DAY = re.compile(rf"{_MONTH_NAME} {_DAY_OF_MONTH},?{_YEAR}")
 _WEEKDAY = re.compile(r"(?:next |prochain )?(?P<name>[a-z]+)(?: prochain)?")
 _OFFSET = re.compile(r"(?:(?P<sign>[-+]) ?|(?:in|dans) )?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
 _DELAY = re.compile(r"\+? ?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
@@ -48,6 +54,28 @@ _WEEKDAYS = {
             ("saturday", "sat", "samedi"),
             ("sunday", "sun", "dimanche"),
         )
+    )
+    for name in names
+}
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan", "janvier", "janv"),
+            ("february", "feb", "fevrier", "fev", "fevr"),
+            ("march", "mar", "mars"),
+            ("april", "apr", "avril", "avr"),
+            ("may", "mai"),
+            ("june", "jun", "juin"),
+            ("july", "jul", "juillet", "juil"),
+            ("august", "aug", "aout"),
+            ("september", "sep", "sept", "septembre"),
+            ("october", "oct", "octobre"),
+            ("november", "nov", "novembre"),
+            ("december", "dec", "decembre"),
+        ),
+        start=1,
     )
     for name in names
 }
@@ -85,6 +113,20 @@ _end_of_quarter = _end_of_span(3)
 _end_of_year = _end_of_span(12)
 
 
+def _end_of_week(day: dt.date, fiscal_start: int = 1) -> dt.date:
+    """This week's Friday; on a Saturday or Sunday, the week's work is over: the next one."""
+    return day + dt.timedelta(days=(4 - day.weekday()) % 7)
+
+
+def _next_week(day: dt.date, fiscal_start: int = 1) -> dt.date:
+    """The Monday that starts next week."""
+    return day + dt.timedelta(days=7 - day.weekday())
+
+
+def _next_month(day: dt.date, fiscal_start: int = 1) -> dt.date:
+    return day + relativedelta(months=1, day=1)
+
+
 def _days_later(count: int) -> Callable[[dt.date, int], dt.date]:
     return lambda day, fiscal_start=1: day + dt.timedelta(days=count)
 
@@ -93,6 +135,12 @@ _NAMED: dict[str, Callable[[dt.date, int], dt.date]] = {
     **dict.fromkeys(("today", "aujourd'hui", "aujourdhui"), _days_later(0)),
     **dict.fromkeys(("tomorrow", "demain"), _days_later(1)),
     **dict.fromkeys(("yesterday", "hier"), _days_later(-1)),
+    **dict.fromkeys(
+        ("eow", "end of week", "end of the week", "fin de semaine", "fin de la semaine"),
+        _end_of_week,
+    ),
+    **dict.fromkeys(("next week", "semaine prochaine", "la semaine prochaine"), _next_week),
+    **dict.fromkeys(("next month", "mois prochain", "le mois prochain"), _next_month),
     **dict.fromkeys(("eom", "end of month", "fdm", "fin du mois", "fin de mois"), _end_of_month),
     **dict.fromkeys(
         ("eoq", "end of quarter", "fin du trimestre", "fin de trimestre"), _end_of_quarter
@@ -112,8 +160,9 @@ def parse_date(
 ) -> dt.date:
     """Read a date typed by a person; raise InvalidInput naming `field` when it is not one.
 
-    `order` ("dmy" or "mdy") says how 03/04/2027 is read. A day and month without a year
-    ("15/01") is the next such date on or after today; a two-digit year lands within 50 years
+    `order` ("dmy" or "mdy") says how 03/04/2027 is read; a month's name, English or French,
+    says itself ("15 dec", "Dec 15", "1er janvier"). A day and month without a year ("15/01",
+    "15 dec") is the next such date on or after today; a two-digit year lands within 50 years
     before or 49 after today. A weekday ("monday", "next monday", "lundi") is its next
     occurrence strictly after today. With `past`, for a date that can only be in the past
     (a closing or creation date), a day and month or a bare weekday ("monday", "lundi") is
@@ -132,6 +181,7 @@ def parse_date(
         found = (
             _iso_date(words)
             or _numeric_date(words, today, order, past)
+            or _month_name_date(words, today, past)
             or _named_date(words, today, fiscal_start)
             or _weekday(words, today, past)
             or _offset_date(words, today)
@@ -198,8 +248,26 @@ def _no_such_day(text: str, order: str, today: dt.date) -> str | None:
         year = int(numeric["year"])
         year = year if len(numeric["year"]) == 4 else _full_year(year, today)
     else:
-        return None
+        return _no_such_day_in_named_month(words)
     return lacking_day(year, month, day)
+
+
+def _no_such_day_in_named_month(words: str) -> str | None:
+    """Why "31 feb", "32 dec" or "29 feb 2027" names no day."""
+    match = _DAY_MONTH.fullmatch(words) or _MONTH_DAY.fullmatch(words)
+    month = _MONTHS.get(match["month"]) if match else None
+    if month is None:
+        return None
+    day = int(match["day"])
+    if match["year"]:
+        year = int(match["year"])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return years_hint()
+        lacking = lacking_day(year, month, day)
+        if lacking:
+            return lacking
+    longest = _end_of_month(dt.date(2000, month, 1)).day  # 2000 is a leap year: 29 February
+    return _("the days of that month go from 1 to {days}").format(days=longest)
 
 
 def lacking_day(year: int, month: int, day: int) -> str | None:
@@ -268,11 +336,30 @@ def _numeric_date(words: str, today: dt.date, order: str, past: bool) -> dt.date
     day, month = (first, second) if order == "dmy" else (second, first)
     year = match["year"]
     if year is None:
-        if past:
-            return _last_day_and_month(today, month, day)
-        return _next_day_and_month(today, month, day)
+        return _day_and_month(today, month, day, past)
     full_year = int(year) if len(year) == 4 else _full_year(int(year), today)
     return dt.date(full_year, month, day)
+
+
+def _month_name_date(words: str, today: dt.date, past: bool) -> dt.date | None:
+    match = _DAY_MONTH.fullmatch(words) or _MONTH_DAY.fullmatch(words)
+    month = _MONTHS.get(match["month"]) if match else None
+    if month is None or not _ordinal_fits(int(match["day"]), match["suffix"]):
+        return None
+    day = int(match["day"])
+    if match["year"] is None:
+        return _day_and_month(today, month, day, past)
+    return dt.date(int(match["year"]), month, day)
+
+
+def _ordinal_fits(day: int, suffix: str | None) -> bool:
+    """Whether "1er", "1st", "2nd", "3rd", "11th" and such say their number right."""
+    if suffix is None:
+        return True
+    if suffix == "er":
+        return day == 1
+    english = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return suffix == english
 
 
 def _full_year(two_digits: int, today: dt.date) -> int:
@@ -283,6 +370,12 @@ def _full_year(two_digits: int, today: dt.date) -> int:
     if year < today.year - 50:
         return year + 100
     return year
+
+
+def _day_and_month(today: dt.date, month: int, day: int, past: bool) -> dt.date:
+    if past:
+        return _last_day_and_month(today, month, day)
+    return _next_day_and_month(today, month, day)
 
 
 def _next_day_and_month(today: dt.date, month: int, day: int) -> dt.date:

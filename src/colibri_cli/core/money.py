@@ -1,8 +1,8 @@
 """Amounts as people write them, read into whole units of currency.
 
-"15 000 €", "$1,500.00", "1,5M" and "15k" are all amounts. Decimals are rounded half-up
-to a whole unit (the caller tells the user when that happened); negative, empty,
-non-numeric and absurdly large amounts are refused with a message that names the field.
+"15 000 €", "$1,500.00", "15'000 CHF", "1,5M" and "15k" are all amounts. Decimals are
+rounded half-up to a whole unit (the caller tells the user when that happened); negative,
+empty, non-numeric and absurdly large amounts are refused with a message that names the field.
 """
 
 import re
@@ -40,9 +40,10 @@ _TRAILING_CODE = re.compile(r"(?P<rest>.+?)\s*(?P<code>[A-Z]{3}|(?<=\s)[A-Za-z]{
 _NEGATIVE = re.compile(r"[-\u2212]\s*(?P<minus>.+)|\((?P<brackets>.+)\)")
 _DIGITS = re.compile(r"[0-9]+")
 # Thousands groups: one separator, used throughout; spaces include the no-break spaces
-# (U+00A0, U+202F, U+2009) that French spreadsheets write.
+# (U+00A0, U+202F, U+2009) that French spreadsheets write, apostrophes the Swiss ones
+# (15'000, or with the typographic apostrophe U+2019).
 _GROUPED = re.compile(
-    r"[1-9][0-9]{0,2}(?P<sep>[ ,.\u00a0\u202f\u2009])[0-9]{3}(?:(?P=sep)[0-9]{3})*"
+    r"[1-9][0-9]{0,2}(?P<sep>[ ,.'\u00a0\u202f\u2009\u2019])[0-9]{3}(?:(?P=sep)[0-9]{3})*"
 )
 
 

@@ -109,6 +109,7 @@ class Parsed:
 
     values: dict = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 FIELD_LABELS = {
@@ -149,8 +150,21 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
     elif name == "amount":
         amount = money.parse_amount(cleaned, field=label)
         parsed.values["amount"] = amount.value
-        if amount.currency and "currency" not in parsed.values:
+        given_currency = parsed.values.get("currency")
+        if amount.currency and given_currency is None:
             parsed.values["currency"] = amount.currency
+        elif amount.currency and amount.currency != given_currency:
+            parsed.warnings.append(
+                _(
+                    "The amount {text!r} is written in {written} but --currency is {currency}: "
+                    "it is saved as {saved}."
+                ).format(
+                    text=cleaned,
+                    written=amount.currency,
+                    currency=given_currency,
+                    saved=money.format_amount(amount.value, given_currency),
+                )
+            )
         if amount.rounded:
             parsed.notices.append(
                 _("The amount {text!r} was rounded to {value}.").format(
@@ -251,7 +265,7 @@ def normalize_tags(text: str | None) -> str | None:
 
 def create(
     conn: sqlite3.Connection, given: Mapping[str, str | None], *, allow_duplicate: bool = False
-) -> tuple[dict, list[str]]:
+) -> tuple[dict, list[str], list[str]]:
     """Create an opportunity from text fields; returns it with notices and warnings. An open
     one of the same name at the account is refused unless `allow_duplicate`."""
     try:
@@ -284,7 +298,7 @@ def create(
                 raise InvalidInput(CLOSING_ONLY)
         opportunity_id = records.insert(conn, "opportunities", values)
     opportunity = get(conn, opportunity_id)
-    return opportunity, parsed.notices + warnings(opportunity)
+    return opportunity, parsed.notices, parsed.warnings + warnings(opportunity)
 
 
 def _refuse_open_namesake(conn: sqlite3.Connection, values: dict) -> None:
@@ -481,8 +495,9 @@ def history(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
 
 def edit(
     conn: sqlite3.Connection, ref: str | int, given: Mapping[str, str | None]
-) -> tuple[dict, list[str]]:
-    """Change fields from text; an empty text clears an optional field.
+) -> tuple[dict, list[str], list[str]]:
+    """Change fields from text; an empty text clears an optional field. Returns the
+    opportunity with notices and warnings.
 
     The status is changed with `change_status`, which knows about closing.
     """
@@ -543,7 +558,7 @@ def edit(
             (values["account_id"], opportunity["id"]),
         )
     updated = get(conn, opportunity["id"])
-    return updated, parsed.notices + warnings(updated)
+    return updated, parsed.notices, parsed.warnings + warnings(updated)
 
 
 def check_known_status(opportunity: Mapping) -> None:
