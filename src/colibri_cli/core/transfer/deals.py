@@ -37,7 +37,7 @@ from colibri_cli.core.transfer.values import (
     StatusReader,
     read_status_map,
 )
-from colibri_cli.i18n import N_, Np_, _, format_number, ngettext
+from colibri_cli.i18n import N_, Np_, _, format_number, format_percent, ngettext
 
 BULK_ROWS = 20_000
 """Once an import has created this many opportunities, and at least as many as the table
@@ -949,11 +949,11 @@ class OpportunityImporter(ReferencingImporter):
             result.notices.append(
                 _(
                     "The probabilities of {column} are fractions of 1, as all its values are 1 "
-                    "or less: {example} was read as {percent}%."
+                    "or less: {example} was read as {percent}."
                 ).format(
                     column=repr(self.header_of.get("probability", "probability")),
                     example=self.probabilities.fraction,
-                    percent=self.probabilities(self.probabilities.fraction).value,
+                    percent=format_percent(self.probabilities(self.probabilities.fraction).value),
                 )
             )
         if self.rounded_probability:
@@ -1016,12 +1016,13 @@ class OpportunityImporter(ReferencingImporter):
         return "\n".join([ngettext(*NO_FOLLOW_UP, count).format(count=number), *commands])
 
     def _stage_probability(self, stage: str) -> str:
-        """' (50%)', or ' (20-60%)', as the file gives a stage's probability, if it does."""
+        """' (50%)', or ' (20-60%)' (' (50 %)', ' (20-60 %)' in French), as the file gives a
+        stage's probability, if it does."""
         given = self.stage_probabilities.get(stage)
         if not given:
             return ""
         low, high = min(given), max(given)
-        return f" ({low}%)" if low == high else f" ({low}-{high}%)"
+        return f" ({format_percent(low)})" if low == high else f" ({low}-{format_percent(high)})"
 
 
 FOLLOW_UP_COMMANDS = 10
