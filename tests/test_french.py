@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import TODAY
+from scenario import on_terminal
 from test_interactive import answer, finish, spawn
 from test_readme import made, run_session
 
@@ -306,6 +307,18 @@ def test_the_forecast_in_french(french, deals, ok):
         "période.\n"
         "Écart = objectif - attendu : + est ce qui manque pour l'objectif, - l'avance prise.\n"
     )
+
+
+def test_the_forecast_chart_on_a_terminal_has_a_french_legend(french, deals, db_path):
+    shown = on_terminal(db_path, "forecast", "--periods", "2")
+
+    # EUR against its largest figure, 20,000: November won 24 cells; December expected 6,000
+    # is 7.2 -> 7 cells, its target 10,000 at 12.
+    assert shown[5:8] == [
+        " 2026-11 " + "█" * 24,
+        " 2026-12 " + "▒" * 7 + " " * 5 + "┃",
+        "         █ gagné  ▒ pondéré  ┃ objectif",
+    ]
 
 
 def test_stats_and_targets_in_french(french, deals, ok):
