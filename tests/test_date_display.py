@@ -234,3 +234,18 @@ def test_dmy_in_french(dmy, ok, deal, monkeypatch):
         f"Nouvelle opportunité 2 : Audit (ACME), 1{NNBSP}500{NNBSP}000{NBSP}€, "
         f"échéance 31/12/2026, quote (40{NBSP}%).\n"
     )
+
+
+def test_calls_rates_and_report_spans_in_dmy(dmy, ok):
+    call = ok("forecast", "call", "2026-12", "10k")
+    rate = ok("rate", "set", "USD", "0.92", "--on", "2026-01-01")
+
+    assert call.stderr.startswith("Your call for 2026-12: 10,000 EUR, made 26/11/2026 ")
+    assert lines(ok("forecast", "calls"))[1].startswith("2026-12  10,000 EUR  26/11/2026 ")
+    assert rate.stderr == "From 01/01/2026, 1 USD = 0.92 EUR.\n"
+    assert lines(ok("rate", "list"))[1].startswith("USD       0.92 EUR  01/01/2026  26/11/2026 ")
+    assert lines(ok("stats", "slippage", "--since", "2026-02-01"))[0] == (
+        "Due dates and how they slipped since 01/02/2026"
+    )
+    [listed] = json.loads(ok("rate", "list", "-f", "json").stdout)
+    assert listed["valid_from"] == "2026-01-01"

@@ -580,7 +580,7 @@ def call(
         _("Your call for {period}: {amount}, made {moment}.").format(
             period=made["period"],
             amount=format_amount(made["amount"], made["currency"]),
-            moment=made["made_at"][:16].replace("T", " "),
+            moment=moment("made_at")(made),
         )
     )
 
