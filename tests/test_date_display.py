@@ -249,3 +249,26 @@ def test_calls_rates_and_report_spans_in_dmy(dmy, ok):
     )
     [listed] = json.loads(ok("rate", "list", "-f", "json").stdout)
     assert listed["valid_from"] == "2026-01-01"
+
+
+def test_an_import_names_a_bad_date_in_dmy_and_stores_iso(dmy, cli, rows, tmp_path):
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "name,account,amount,due_date,status,closed_on\n"
+        "Web,ACME,1000,2026-11-20,won,2026-12-30\n"
+        "Audit,ACME,2000,2026-12-20,quote,\n",
+        encoding="utf-8",
+    )
+
+    refused = cli("import", "opps", str(deals), "--create-accounts")
+    imported = cli("import", "opps", str(deals), "--create-accounts", "--skip-invalid")
+
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(
+        "line 2, closed_on: The closing date 30/12/2026 is in the future: close it on the day "
+        "it happens.\n"
+    )
+    assert imported.exit_code == 0, imported.output
+    assert rows("SELECT name, due_date FROM opportunities") == [
+        {"name": "Audit", "due_date": "2026-12-20"}
+    ]

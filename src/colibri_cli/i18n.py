@@ -16,6 +16,10 @@ nothing heavy: it is used by `--help` and by every message of core and cli.
 Strings needed before a language is known (tables of headings, labels) are marked with
 `N_` (`Np_` for a singular/plural pair, `Nc_` for a word whose sense needs a context) so that
 extraction finds them, and translated with `_` (`ngettext`, `pgettext`) where they are shown.
+
+Numbers, percentages and dates reach people through `format_number`, `format_decimal`,
+`format_percent` and `format_day` (which also follows the database's `date-display`
+setting); csv and json never do.
 """
 
 import gettext
