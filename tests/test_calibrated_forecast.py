@@ -233,18 +233,18 @@ def test_in_french(months_later, cli):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].endswith("  Calibrée  Err. calib. %")
     assert (
-        "Calibrée, rejouée sur le passé : MAPE 24,8 % · biais -24,8 %, plus juste que la "
+        "Calibrée, rejouée sur le passé : MAPE 24,8\u00a0% · biais -24,8\u00a0%, plus juste que la "
         "prévision calculée." in result.stdout.splitlines()
     )
     # On 08-01 quote has 13 won of 24 (O4, with its own probability, is left out): 54 %;
     # 14 won deals delayed 15 days at the median (O1 by 15, O4 by 20).
     ahead = cli("forecast", "--calibrated", "--periods", "1", env=env)
     assert ahead.stderr.splitlines()[-3:] == [
-        "  Analyse des besoins : 10 % gardé (seulement 0 affaire gagnée ou perdue), "
+        "  Analyse des besoins : 10\u00a0% gardé (seulement 0 affaire gagnée ou perdue), "
         "dates gardées (seulement 0 affaire gagnée)",
-        "  Devis envoyé : 40 % → 54 % (24 affaires gagnées ou perdues), "
+        "  Devis envoyé : 40\u00a0% → 54\u00a0% (24 affaires gagnées ou perdues), "
         "attendue 15 jours plus tard (14 affaires gagnées)",
-        "  Négociation : 70 % gardé (seulement 1 affaire gagnée ou perdue), "
+        "  Négociation : 70\u00a0% gardé (seulement 1 affaire gagnée ou perdue), "
         "dates gardées (seulement 0 affaire gagnée)",
     ]
 

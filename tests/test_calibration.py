@@ -39,6 +39,8 @@ import pytest
 
 from colibri_cli.cli import context
 
+NBSP = "\u00a0"  # before the % of a French percentage: 40 %
+
 
 @pytest.fixture
 def history(cli):
@@ -202,16 +204,16 @@ def test_calibration_in_french(history, cli):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Probabilités des statuts face au sort des affaires",
-        "Statut               Actuelle  Utilisée  Affaires  % gagnées     IC 90 %  Brier"
-        "             Suggérée",
-        "Analyse des besoins       10%       10%         1         0%   0,0-73,0%  0,010"
-        "  trop peu (1 sur 10)",
-        "Devis envoyé              40%       40%        10        30%  12,7-55,8%  0,220"
-        "                  30%",
-        "Négociation               50%       65%         4        75%  35,6-94,2%  0,130"
-        "  trop peu (4 sur 10)",
+        f"Statut               Actuelle  Utilisée  Affaires  % gagnées      IC 90{NBSP}%  Brier"
+        "         Suggérée",
+        f"Analyse des besoins      10{NBSP}%      10{NBSP}%         1        0{NBSP}%   "
+        f"0,0-73,0{NBSP}%  0,010  trop peu (1/10)",
+        f"Devis envoyé             40{NBSP}%      40{NBSP}%        10       30{NBSP}%  "
+        f"12,7-55,8{NBSP}%  0,220             30{NBSP}%",
+        f"Négociation              50{NBSP}%      65{NBSP}%         4       75{NBSP}%  "
+        f"35,6-94,2{NBSP}%  0,130  trop peu (4/10)",
         "Score de Brier, tous statuts (15 affaires) : 0,182 (0 : parfait ; 0,250 si tout "
-        "valait 50 %)",
+        f"valait 50{NBSP}%)",
         "Utilisée : la probabilité du statut quand l'affaire y est entrée.",
         "Écartées : affaires annulées (1), affaires avec leur propre probabilité (1).",
         "(Une affaire compte une fois dans chaque statut traversé.)",
@@ -223,7 +225,7 @@ def test_apply_in_french(history, cli):
 
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        "Devis envoyé (quote) : 40 % → 30 %\n"
+        f"Devis envoyé (quote) : 40{NBSP}% → 30{NBSP}%\n"
         "1 probabilité appliquée : les prévisions passées gardent celles avec lesquelles elles "
         "ont été faites.\n"
     )

@@ -3,12 +3,13 @@
 import pytest
 
 KNOWN = (
-    "currency, date-order, commit-threshold, stale-days, follow-up-delay, language, "
+    "currency, date-order, date-display, commit-threshold, stale-days, follow-up-delay, language, "
     "fiscal-year-start"
 )
 DEFAULTS = {
     "currency": "EUR",
     "date-order": "dmy",
+    "date-display": "iso",
     "commit-threshold": "70",
     "stale-days": "30",
     "follow-up-delay": "3m",
@@ -45,6 +46,8 @@ def test_show_table(ok):
             "Setting            Value  Default  Meaning",
             "currency           EUR    EUR      currency of new opportunities and targets",
             "date-order         dmy    dmy      how 03/04/2027 is read: dmy or mdy",
+            "date-display       iso    iso      how dates are shown: iso (2026-11-30) or dmy "
+            "(30/11/2026)",
             "commit-threshold   70     70       probability (%) from which an open opportunity cou"
             "nts as commit",
             "stale-days         30     30       days without a change after which an open opportun"
@@ -71,6 +74,8 @@ def test_show_json(ok):
         '"description": "currency of new opportunities and targets"},\n'
         '  {"key": "date-order", "value": "dmy", "default": "dmy", '
         '"description": "how 03/04/2027 is read: dmy or mdy"},\n'
+        '  {"key": "date-display", "value": "iso", "default": "iso", '
+        '"description": "how dates are shown: iso (2026-11-30) or dmy (30/11/2026)"},\n'
         '  {"key": "commit-threshold", "value": "70", "default": "70", '
         '"description": "probability (%) from which an open opportunity counts as commit"},\n'
         '  {"key": "stale-days", "value": "30", "default": "30", '
@@ -92,6 +97,7 @@ def test_show_csv(ok):
         "key,value,default,description\n"
         "currency,EUR,EUR,currency of new opportunities and targets\n"
         "date-order,dmy,dmy,how 03/04/2027 is read: dmy or mdy\n"
+        "date-display,iso,iso,how dates are shown: iso (2026-11-30) or dmy (30/11/2026)\n"
         "commit-threshold,70,70,probability (%) from which an open opportunity counts as commit\n"
         "stale-days,30,30,days without a change after which an open opportunity is stale\n"
         "follow-up-delay,3m,3m,when the follow-up task proposed at a close is due (e.g. 3m)\n"

@@ -267,8 +267,8 @@ def test_coverage_and_velocity_in_french(story, at, monkeypatch):
         "Vélocité (affaires ouvertes × taux de réussite × gain moyen ÷ cycle médian) :"
     )
     assert said[velocity + 1 : velocity + 3] == [
-        "  EUR : 2 × 66,7% × 4\u202f000\u00a0€ ÷ 10 jours = 533\u00a0€ par jour",
-        "  USD : 1 × 66,7% × 1\u202f000\u00a0USD ÷ 10 jours = 67\u00a0USD par jour",
+        "  EUR : 2 × 66,7\u00a0% × 4\u202f000\u00a0€ ÷ 10 jours = 533\u00a0€ par jour",
+        "  USD : 1 × 66,7\u00a0% × 1\u202f000\u00a0USD ÷ 10 jours = 67\u00a0USD par jour",
     ]
     assert "  USD : n.d., aucune affaire gagnée en USD" in lines(
         at(NOW, "stats", "--until", "2026-11-12")

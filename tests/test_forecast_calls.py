@@ -259,7 +259,7 @@ def test_the_calls_speak_french(story, at, cli):
 
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[-3:] == [
-        "Vos annonces sur 2 périodes : MAPE 20,0% · biais +0,0%",
-        "Plus juste que la prévision calculée sur ces périodes (MAPE 45,0%).",
+        "Vos annonces sur 2 périodes : MAPE 20,0\u00a0% · biais +0,0\u00a0%",
+        "Plus juste que la prévision calculée sur ces périodes (MAPE 45,0\u00a0%).",
         "",
     ]

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import TODAY
+from scenario import on_terminal
 from test_interactive import answer, finish, spawn
 from test_readme import made, run_session
 
@@ -72,7 +73,7 @@ def test_opp_create_says_what_it_created_with_a_french_amount(french, ok):
 
     assert result.stderr == (
         f"Nouvelle opportunité 1 : Site web (ACME Industries), {euros('15 000 €')}, "
-        "échéance 2026-11-27, quote (40%).\n"
+        f"échéance 2026-11-27, quote (40{NBSP}%).\n"
     )
 
 
@@ -100,7 +101,7 @@ def test_bad_values_are_explained_in_french(french, ok, cli):
     assert result.exit_code == 2
     assert result.stderr == (
         "Erreur : Impossible de créer l'opportunité : valeur invalide pour le montant ('abc') : "
-        "écrivez un nombre entier comme 15000, 15 000, 15k ou 1.5M ; "
+        "écrivez un nombre entier comme 15000, 15 000, 15k ou 1,5M ; "
         "valeur invalide pour l'échéance ('hier soir') : utilisez AAAA-MM-JJ, JJ/MM/AAAA, "
         "aujourd'hui, demain, un jour de la semaine, +3j, +2s, +1m ou fdm.\n"
     )
@@ -145,8 +146,8 @@ def test_opp_list_has_french_headings_and_amounts(french, deal, ok):
 
     assert result.stdout.splitlines() == [
         "ID  Nom       Compte             Montant  Échéance    Statut       Prob.",
-        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  quote          40%",
-        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  negotiation    70%",
+        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  quote         40{NBSP}%",
+        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  negotiation   70{NBSP}%",
     ]
 
 
@@ -161,7 +162,7 @@ def test_opp_show_translates_the_default_status_label_and_the_card(french, deal,
         f"Montant             {euros('15 000 €')}",
         "Échéance            2026-12-15",
         "Statut              Devis envoyé",
-        "Probabilité         40%",
+        f"Probabilité         40{NBSP}%",
         "Échéance repoussée  jamais",
         "Créée le            2026-11-26",
     ]
@@ -176,12 +177,12 @@ def test_a_relabelled_status_keeps_the_label_its_user_chose(french, deal, ok):
 
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "#  Clé          Libellé              Prob.  Type",
-        "1  analysis     Analyse des besoins    10%  open",
-        "2  quote        Devis envoyé           40%  open",
-        "3  negotiation  Closing talks          70%  open",
-        "4  won          Gagnée                100%  won",
-        "5  lost         Perdue                  0%  lost",
-        "6  cancelled    Annulée                 0%  cancelled",
+        f"1  analysis     Analyse des besoins   10{NBSP}%  open",
+        f"2  quote        Devis envoyé          40{NBSP}%  open",
+        f"3  negotiation  Closing talks         70{NBSP}%  open",
+        f"4  won          Gagnée               100{NBSP}%  won",
+        f"5  lost         Perdue                 0{NBSP}%  lost",
+        f"6  cancelled    Annulée                0{NBSP}%  cancelled",
     ]
     assert ok("statuses", "list", "-f", "json").stdout.count('"label": "Quote sent"') == 1
 
@@ -196,7 +197,7 @@ def test_opp_status_and_the_follow_up_in_french(french, deal, ok, rows):
     result = ok("opp", "status", "1", "gagnée", "--follow-up", "Proposer la maintenance")
 
     assert result.stderr == (
-        "Opportunité 1 (Website) : quote -> won, close le 2026-11-26.\n"
+        "Opportunité 1 (Website) : quote -> won, clôturée le 2026-11-26.\n"
         "Tâche de suivi 1, échéance 2027-02-26 : Proposer la maintenance\n"
     )
 
@@ -205,7 +206,7 @@ def test_a_close_without_follow_up_proposes_a_french_task(french, deal, ok, rows
     result = ok("opp", "status", "1", "perdue")
 
     assert result.stderr == (
-        "Opportunité 1 (Website) : quote -> lost, close le 2026-11-26.\n"
+        "Opportunité 1 (Website) : quote -> lost, clôturée le 2026-11-26.\n"
         "Aucune tâche de suivi n'a été planifiée. Ajoutez-en une avec : colibri task add "
         "'Demander à ACME Industries ce qui ferait gagner la prochaine affaire' --opp 1 "
         "--due 2027-02-26\n"
@@ -301,11 +302,23 @@ def test_the_forecast_in_french(french, deals, ok):
         "",
     ]
     assert result.stderr == (
-        "Attendu = gagné + pondéré ; engagé compte les affaires ouvertes à 70% ou plus ; "
+        f"Attendu = gagné + pondéré ; engagé compte les affaires ouvertes à 70{NBSP}% ou plus ; "
         "les affaires en retard (échéance passée, toujours ouvertes) ne sont dans aucune "
         "période.\n"
         "Écart = objectif - attendu : + est ce qui manque pour l'objectif, - l'avance prise.\n"
     )
+
+
+def test_the_forecast_chart_on_a_terminal_has_a_french_legend(french, deals, db_path):
+    shown = on_terminal(db_path, "forecast", "--periods", "2")
+
+    # EUR against its largest figure, 20,000: November won 24 cells; December expected 6,000
+    # is 7.2 -> 7 cells, its target 10,000 at 12.
+    assert shown[5:8] == [
+        " 2026-11 " + "█" * 24,
+        " 2026-12 " + "▒" * 7 + " " * 5 + "┃",
+        "         █ gagné  ▒ pondéré  ┃ objectif",
+    ]
 
 
 def test_stats_and_targets_in_french(french, deals, ok):
@@ -313,7 +326,7 @@ def test_stats_and_targets_in_french(french, deals, ok):
 
     assert said[:3] == [
         "Affaires closes : gagnées 1, perdues 0, annulées 0",
-        "Taux de réussite (gagnées / (gagnées + perdues)) : 100,0%",
+        f"Taux de réussite (gagnées / (gagnées + perdues)) : 100,0{NBSP}%",
         f"Gagné en EUR : {euros('20 000 €')} en 1 affaire ; moyenne {euros('20 000 €')}, "
         f"médiane {euros('20 000 €')}",
     ]
@@ -370,7 +383,7 @@ def test_an_import_reports_in_french(french, ok, cli, tmp_path, empty_db):
 
     problem = (
         "ligne 3, amount : Valeur invalide pour le montant ('abc') : "
-        "écrivez un nombre entier comme 15000, 15 000, 15k ou 1.5M.\n"
+        "écrivez un nombre entier comme 15000, 15 000, 15k ou 1,5M.\n"
     )
     assert refused.exit_code == 2
     assert refused.stderr == problem + (
@@ -671,8 +684,12 @@ def test_the_interactive_form_asks_in_french(ok, rows, db_path):
     child.expect_exact("Erreur : Valeur invalide pour le montant ('douze')")
     answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "12k")
     answer(child, "  Échéance [2026-12-26] : ", "fin du mois")
-    child.expect_exact("analysis (10%), quote (40%), negotiation (70%)")
-    answer(child, "  Statut [analysis] : ", "devis")
+    child.expect_exact(
+        f"  Analyse des besoins (analyse, 10{NBSP}%), Devis envoyé (devis, 40{NBSP}%), "
+        f"Négociation (négociation, 70{NBSP}%), Gagnée (gagnée, 100{NBSP}%), "
+        f"Perdue (perdue, 0{NBSP}%), Annulée (annulée, 0{NBSP}%)\r\n"
+    )
+    answer(child, "  Statut [analyse] : ", "devis")
     said = finish(child)
 
     assert f"Nouvelle opportunité 1 : Refonte (ACME Industries), {euros('12 000 €')}" in said

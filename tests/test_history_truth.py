@@ -347,12 +347,12 @@ def test_in_french(story, cli):
     accuracy = cli("forecast", "accuracy", "--last", "2", env=french)
 
     assert moved.stderr == (
-        "Probabilité propre (60 %) abandonnée : Négociation est à 70 %.\n"
+        "Probabilité propre (60\u00a0%) abandonnée : Négociation est à 70\u00a0%.\n"
         "Opportunité 3 (Gamma) : quote -> negotiation.\n"
     )
     assert deleted.stderr == (
         "Mise à la corbeille de l'opportunité 3 : Gamma (ACME), 2\u202f000\u00a0€, échéance "
-        "2026-11-10, negotiation (70%).\n"
+        "2026-11-10, negotiation (70\u00a0%).\n"
         "Les prévisions passées la comptent toujours. Ramenez-la avec : colibri opp restore 3\n"
     )
     assert accuracy.stderr == (

@@ -202,8 +202,8 @@ def test_a_done_date_follows_the_date_order_setting(ok, rows):
 def test_a_french_closing_date_is_the_last_such_day(french, deal, ok, rows):
     result = ok("opp", "status", "1", "gagné", "--on", "vendredi", "--no-follow-up")
 
-    assert (
-        result.stderr == "Opportunité 1 (Website redesign) : quote -> won, close le 2026-11-27.\n"
+    assert result.stderr == (
+        "Opportunité 1 (Website redesign) : quote -> won, clôturée le 2026-11-27.\n"
     )
     assert rows(CLOSING) == [{"status": "won", "closed_on": "2026-11-27"}]
 

@@ -159,7 +159,7 @@ def test_slippage_in_french(history, cli):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:5] == [
         "Échéances et glissements depuis le 2026-02-01",
-        "Affaires gagnées conclues après la première échéance donnée : 2 sur 3 (66,7 %)",
+        "Affaires gagnées conclues après la première échéance donnée : 2 sur 3 (66,7\u00a0%)",
         "Retard à la conclusion : médiane 38 jours, 90e centile 47 jours",
         "Échéances repoussées : 2 reports sur 2 affaires",
         "Jours ajoutés par report : médiane 14,5 jours, 90e centile 28 jours",

@@ -16,20 +16,30 @@ nothing heavy: it is used by `--help` and by every message of core and cli.
 Strings needed before a language is known (tables of headings, labels) are marked with
 `N_` (`Np_` for a singular/plural pair, `Nc_` for a word whose sense needs a context) so that
 extraction finds them, and translated with `_` (`ngettext`, `pgettext`) where they are shown.
+
+Numbers, percentages and dates reach people through `format_number`, `format_decimal`,
+`format_percent` and `format_day` (which also follows the database's `date-display`
+setting); csv and json never do.
 """
 
 import gettext
 import os
+import re
 from pathlib import Path
 
 LANGUAGES = ("en", "fr")
 DOMAIN = "colibri"
 NARROW_NO_BREAK_SPACE = "\u202f"
 """What separates thousands in French: "15 000"."""
+NO_BREAK_SPACE = "\u00a0"
+"""What comes before the sign in a French percentage: "63,2 %"."""
 LOCALE_DIR = Path(__file__).parent / "locale"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
 
 _setting: str | None = None
 """The database's `language` setting when it names a language (None for `auto`)."""
+_day_first = False
+"""Whether the database's `date-display` setting is `dmy`: dates shown 30/11/2026."""
 _catalogs: dict[str, gettext.NullTranslations] = {}
 
 
@@ -135,6 +145,34 @@ def format_decimal(value: float, *, digits: int = 1, sign: bool = False) -> str:
     """30.4 is "30.4" in English and "30,4" in French; with `sign`, "+30.4"."""
     formatted = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
     return formatted.replace(".", ",") if language() == "fr" else formatted
+
+
+def format_percent(value: float, *, digits: int | None = None, sign: bool = False) -> str:
+    """A percentage as people read it: 40 is "40%" in English and "40 %" in French (a
+    no-break space before the sign); with `digits`, 63.2 is "63.2%" and "63,2 %"; with
+    `sign`, "+4.5%". A value another program stored that is not a number is shown as is."""
+    if digits is None or not isinstance(value, int | float):
+        number = format_number(value, sign=sign)
+    else:
+        number = format_decimal(value, digits=digits, sign=sign)
+    return f"{number}{NO_BREAK_SPACE}%" if language() == "fr" else f"{number}%"
+
+
+def use_date_display(value: str | None) -> None:
+    """Follow a database's `date-display` setting: `dmy`, or `iso` (the default, also for
+    no value and for one `config set` would refuse)."""
+    global _day_first
+    _day_first = isinstance(value, str) and value.strip().lower() == "dmy"
+
+
+def format_day(value: object) -> str:
+    """A date, or a moment that starts with one ("2026-11-30 14:05"), as people read it:
+    ISO by default, "30/11/2026" (14:05) where `date-display` is `dmy`. csv and json keep
+    ISO. What is not an ISO date (a value another program stored) is shown as is."""
+    text = "" if value is None else str(value)
+    if not _day_first or not _ISO_DAY.match(text):
+        return text
+    return f"{text[8:10]}/{text[5:7]}/{text[:4]}{text[10:]}"
 
 
 PLURALS = {

@@ -16,7 +16,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes, account_option, contact_option
 from colibri_cli.core import activities, clock, inputs
-from colibri_cli.i18n import N_, Nc_, _, pgettext
+from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
 app = typer.Typer(
     help="Activities: what happened with an account, newest first.", no_args_is_help=True
@@ -59,7 +59,7 @@ def _kind(row: dict) -> str:
 
 
 def _when(row: dict) -> str:
-    return " ".join(part for part in (row["happened_on"], row["time_of_day"]) if part)
+    return " ".join(part for part in (format_day(row["happened_on"]), row["time_of_day"]) if part)
 
 
 def _duration(row: dict) -> str:

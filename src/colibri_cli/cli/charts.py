@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping, Sequence
 
+from colibri_cli.i18n import _
+
 BAR_WIDTH = 24
 
 
@@ -36,5 +38,7 @@ def expected_against_target(rows: Sequence[Mapping]) -> str:
             mark = min(_scaled(row["target"], largest), BAR_WIDTH)
             cells[mark] = "[bold red]┃[/bold red]"
         lines.append(f"{row['period']:>8} {''.join(cells)}")
-    legend = "         [green]█[/green] won  [cyan]▒[/cyan] weighted  [bold red]┃[/bold red] target"
-    return "\n".join([*lines, legend])
+    legend = _("{won} won  {weighted} weighted  {target} target").format(
+        won="[green]█[/green]", weighted="[cyan]▒[/cyan]", target="[bold red]┃[/bold red]"
+    )
+    return "\n".join([*lines, f"{'':9}{legend}"])

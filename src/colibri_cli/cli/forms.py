@@ -24,7 +24,7 @@ from colibri_cli.core import (
     tasks,
 )
 from colibri_cli.core.errors import ColibriError, NotFound
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_percent, language
 
 # The four parts of the opportunity form, as in the source's "Création d'une opportunité".
 GROUPS = (
@@ -98,13 +98,7 @@ def _ask(
     check: Callable[[str], str] | None = None,
 ) -> str:
     if name == "status":
-        say(
-            "  "
-            + ", ".join(
-                f"{status['key']} ({status['probability']}%)"
-                for status in statuses.list_statuses(conn)
-            )
-        )
+        say("  " + ", ".join(map(_status_choice, statuses.list_statuses(conn))))
     required = name in opportunities.REQUIRED
     label = _(PROMPTS[name])
     if name == "amount":
@@ -117,6 +111,16 @@ def _ask(
         default=default if default is not None else ("" if not required else None),
         show_default=bool(default),
     )
+
+
+def _status_choice(status: dict) -> str:
+    """ "quote (40%)"; in French, where the key is not the word one thinks of, the label and
+    the name to type: "Devis envoyé (devis, 40 %)"."""
+    probability = format_percent(status["probability"])
+    if language() != "fr":
+        return f"{status['key']} ({probability})"
+    label = statuses.display_label(status["key"], status["label"])
+    return f"{label} ({statuses.typed_name(status['key'])}, {probability})"
 
 
 def _prompt(text: str, check: Callable[[str], str], **options) -> str:
@@ -133,7 +137,7 @@ def _prompt(text: str, check: Callable[[str], str], **options) -> str:
 def _default(conn: sqlite3.Connection, name: str, given: dict) -> str | None:
     if name == "status":
         open_statuses = [s for s in statuses.list_statuses(conn) if s["kind"] == "open"]
-        return open_statuses[0]["key"] if open_statuses else None
+        return statuses.typed_name(open_statuses[0]["key"]) if open_statuses else None
     if name == "due_date":
         return dates.add_delay(clock.today(), "1m").isoformat()
     return None

@@ -13,6 +13,7 @@ from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
     amount_cell,
+    day_cell,
     moment,
     plural,
     render_record,
@@ -31,7 +32,7 @@ from colibri_cli.cli.params import (
 )
 from colibri_cli.core import accounts, inputs, opportunities, statuses, tasks
 from colibri_cli.core.errors import InvalidInput, NotFound
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_day, format_percent
 
 app = typer.Typer(
     help="Opportunities: deals with an amount, a due date and a status.",
@@ -92,7 +93,7 @@ ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
 def probability_cell(row: dict) -> str:
     """The probability shown; none for a status colibri does not know."""
     probability = row["effective_probability"]
-    return "" if probability is None else f"{probability}%"
+    return "" if probability is None else format_percent(probability)
 
 
 def status_label_cell(row: dict) -> str:
@@ -110,7 +111,7 @@ LIST_COLUMNS = (
 )
 TRASH_LIST_COLUMNS = (
     *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
-    ("deleted_at", N_("Deleted"), lambda row: str(row["deleted_at"])[:10]),
+    ("deleted_at", N_("Deleted"), day_cell("deleted_at")),
 )
 
 
@@ -175,14 +176,14 @@ SECTIONS = {
 
 
 def summary(opportunity: dict) -> str:
-    return _("{id}: {name} ({account}), {amount}, due {day}, {status} ({probability}%)").format(
+    return _("{id}: {name} ({account}), {amount}, due {day}, {status} ({probability})").format(
         id=opportunity["id"],
         name=opportunity["name"],
         account=opportunity["account_name"],
         amount=amount_cell(opportunity),
-        day=opportunity["due_date"],
+        day=format_day(opportunity["due_date"]),
         status=opportunity["status"],
-        probability=opportunity["effective_probability"],
+        probability=probability_cell(opportunity),
     )
 
 
@@ -572,7 +573,11 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
     for message in change.notices:
         say(message)
     moved = change.opportunity
-    closed = _(", closed on {day}").format(day=moved["closed_on"]) if moved["closed_on"] else ""
+    closed = (
+        _(", closed on {day}").format(day=format_day(moved["closed_on"]))
+        if moved["closed_on"]
+        else ""
+    )
     say(
         _("Opportunity {id} ({name}): {previous} -> {status}{closed}.").format(
             id=moved["id"],
@@ -590,7 +595,7 @@ def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) ->
     if created:
         say(
             _("Follow-up task {id} due {day}: {title}").format(
-                id=created["id"], day=created["due_date"], title=created["title"]
+                id=created["id"], day=format_day(created["due_date"]), title=created["title"]
             )
         )
     elif not no_follow_up:

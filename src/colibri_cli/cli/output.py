@@ -26,7 +26,7 @@ import typer
 from colibri_cli import i18n
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import json_text, visible
-from colibri_cli.i18n import N_, _, language
+from colibri_cli.i18n import N_, _, format_day, language
 
 TABLE_LIMIT = 100
 UNBROKEN = {
@@ -42,6 +42,9 @@ UNBROKEN = {
     "period",
 }
 """Short columns a narrow terminal must not break; the others wrap."""
+DAYS = {"due_date", "created_on", "closed_on", "done_on", "happened_on", "valid_from"}
+"""Columns of dates: a table shows them through `format_day` (30/11/2026 where the
+`date-display` setting is dmy); csv and json keep them ISO."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -88,8 +91,14 @@ def amount_cell(row: Mapping) -> str:
 
 
 def moment(key: str):
-    """A cell showing the timestamp in `key` to the minute: "2026-11-26 14:05"."""
-    return lambda row: _text(row[key])[:16].replace("T", " ")
+    """A cell showing the timestamp in `key` to the minute: "2026-11-26 14:05" (or
+    "26/11/2026 14:05", as `format_day` shows a date)."""
+    return lambda row: format_day(_text(row[key])[:16].replace("T", " "))
+
+
+def day_cell(key: str):
+    """A cell showing the date, or the day of the timestamp, in `key` (see `format_day`)."""
+    return lambda row: format_day(_text(row[key])[:10])
 
 
 def thousands(value: int | None) -> str:
@@ -290,7 +299,9 @@ def _text(value: object) -> str:
 
 def _cell(row: Mapping, column: tuple) -> str:
     key, _heading, *render = column
-    return render[0](row) if render else _text(row[key])
+    if render:
+        return render[0](row)
+    return format_day(row[key]) if key in DAYS else _text(row[key])
 
 
 def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:

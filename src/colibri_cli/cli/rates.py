@@ -9,13 +9,14 @@ from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
     decimal_text,
+    moment,
     plain,
     render_rows,
     say,
     stdout_console,
 )
 from colibri_cli.core import inputs, rates
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_day
 
 app = typer.Typer(
     help="Exchange rates: what one unit of a currency is worth in the reporting currency.",
@@ -54,7 +55,7 @@ def rate_set(
         saved = rates.set_rate(conn, currency, rate, day)
     say(
         _("From {day}, 1 {currency} = {rate} {base}.").format(
-            day=saved["valid_from"],
+            day=format_day(saved["valid_from"]),
             currency=saved["currency"],
             rate=decimal_text(saved["rate"]),
             base=saved["base"],
@@ -78,7 +79,7 @@ def rate_list(output: FormatOption = OutputFormat.table) -> None:
             ("currency", N_("Currency")),
             ("rate", N_("Rate"), lambda row: f"{decimal_text(row['rate'])} {row['base']}"),
             ("valid_from", N_("From")),
-            ("set_at", N_("Set at"), lambda row: row["set_at"][:16].replace("T", " ")),
+            ("set_at", N_("Set at"), moment("set_at")),
         ),
         empty=_("No exchange rates yet. Set one with: colibri rate set USD 0.92"),
     )
@@ -122,7 +123,7 @@ def _rate_text(rate: dict, base: str) -> str:
         "currency": rate["currency"],
         "rate": decimal_text(rate["rate"]),
         "base": base,
-        "day": rate["from"],
+        "day": format_day(rate["from"]),
     }
     if rate["earlier_days"]:
         return _(

@@ -38,7 +38,16 @@ from colibri_cli.core import (
 )
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, Nc_, _, format_decimal, ngettext, pgettext
+from colibri_cli.i18n import (
+    N_,
+    Nc_,
+    _,
+    format_day,
+    format_decimal,
+    format_percent,
+    ngettext,
+    pgettext,
+)
 
 PeriodKind = Annotated[
     str, typer.Option("--period", "-p", help="month or quarter.", show_default=True)
@@ -125,7 +134,7 @@ def past_day(conn, text: str | None, option: str = "--as-of") -> dt.date | None:
     if day > clock.today():
         raise InvalidInput(
             _("The {option} date {day} is in the future: give today or a day before.").format(
-                option=option, day=day
+                option=option, day=format_day(day)
             )
         )
     return day
@@ -246,8 +255,8 @@ AS_IT_STOOD = {  # by report: in French, "les prévisions telles qu'elles étaie
 def _when(report: dict, name: str) -> str:
     """Today's date, or the past day the report `name` stood on."""
     if not report["as_of"]:
-        return report["date"]
-    return pgettext(name, AS_IT_STOOD[name]).format(day=report["as_of"])
+        return format_day(report["date"])
+    return pgettext(name, AS_IT_STOOD[name]).format(day=format_day(report["as_of"]))
 
 
 def _draw_listing(console, title: str, section: dict, more_command: str) -> None:
@@ -284,7 +293,7 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
             row["name"],
             row["account"],
             format_amount(row["amount"], row["currency"]),
-            row["due_date"],
+            format_day(row["due_date"]),
             row["status"],
         )
     console.print(table)
@@ -431,9 +440,9 @@ def _draw_forecast(report: dict) -> None:
         console.print()
     say(
         _(
-            "Expected = won + weighted; commit counts open deals at {threshold}% or more; "
+            "Expected = won + weighted; commit counts open deals at {threshold} or more; "
             "overdue deals (due before today, still open) are not in any period."
-        ).format(threshold=report["commit_threshold"])
+        ).format(threshold=format_percent(report["commit_threshold"]))
     )
     if any(row["gap"] is not None for row in report["periods"]):
         say(_("Gap = target - expected: + is what you are short of the target, - how far ahead."))
@@ -451,14 +460,15 @@ def _corrections_note(found: list[dict]) -> str:
     ]
     for row in found:
         probability = (
-            _("{was}% → {now}% ({deals})").format(
-                was=row["probability"],
-                now=row["calibrated_probability"],
+            _("{was} → {now} ({deals})").format(
+                was=format_percent(row["probability"]),
+                now=format_percent(row["calibrated_probability"]),
                 deals=plural(row["deals"], "won or lost deals"),
             )
             if row["calibrated_probability"] is not None
-            else _("{was}% kept (only {deals})").format(
-                was=row["probability"], deals=plural(row["deals"], "won or lost deals")
+            else _("{was} kept (only {deals})").format(
+                was=format_percent(row["probability"]),
+                deals=plural(row["deals"], "won or lost deals"),
             )
         )
         won = plural(row["won_deals"], "won deals")
@@ -570,7 +580,7 @@ def call(
         _("Your call for {period}: {amount}, made {moment}.").format(
             period=made["period"],
             amount=format_amount(made["amount"], made["currency"]),
-            moment=made["made_at"][:16].replace("T", " "),
+            moment=moment("made_at")(made),
         )
     )
 
@@ -604,9 +614,9 @@ def _history_note(report: dict) -> str:
         return _(
             "No forecast to measure yet: the history begins on {day}, and forecasts are "
             "measured from the first period that starts after it."
-        ).format(day=report["history_starts"])
+        ).format(day=format_day(report["history_starts"]))
     return _("Forecasts exist from {period} on: the history begins on {day}.").format(
-        period=report["periods"][0]["period"], day=report["history_starts"]
+        period=report["periods"][0]["period"], day=format_day(report["history_starts"])
     )
 
 
@@ -659,11 +669,11 @@ def _draw_accuracy(report: dict, details: bool) -> None:
         else:
             console.print(
                 _(
-                    "MAPE {mape}% · bias {bias}%, {amount} {currency} a period "
+                    "MAPE {mape} · bias {bias}, {amount} {currency} a period "
                     "(+ means over-forecast)"
                 ).format(
-                    mape=format_decimal(summary["mape"]),
-                    bias=format_decimal(summary["bias"], sign=True),
+                    mape=format_percent(summary["mape"], digits=1),
+                    bias=_signed_percent(summary["bias"]),
                     amount=signed(summary["bias_amount"]),
                     currency=currency,
                 )
@@ -688,7 +698,7 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                             id=item["id"],
                             name=item["name"],
                             amount=format_amount(item["amount"], currency),
-                            day=item["due_date"],
+                            day=format_day(item["due_date"]),
                             status=item["status_now"],
                         )
                     )
@@ -696,13 +706,13 @@ def _draw_accuracy(report: dict, details: bool) -> None:
 
 
 def _signed_percent(value: float | None) -> str:
-    return "" if value is None else f"{format_decimal(value, sign=True)}%"
+    return "" if value is None else format_percent(value, digits=1, sign=True)
 
 
 CALL_VERDICTS = (
-    N_("As close as the computed forecast over those periods (MAPE {mape}%)."),
-    N_("Closer than the computed forecast over those periods (MAPE {mape}%)."),
-    N_("Further off than the computed forecast over those periods (MAPE {mape}%)."),
+    N_("As close as the computed forecast over those periods (MAPE {mape})."),
+    N_("Closer than the computed forecast over those periods (MAPE {mape})."),
+    N_("Further off than the computed forecast over those periods (MAPE {mape})."),
 )
 CALIBRATED_VERDICTS = (
     N_("as close as the computed forecast"),
@@ -722,12 +732,12 @@ def _calls_against_forecast(summary: dict) -> str:
     measured in: your calls or the computed forecast."""
     mine, computed = summary["call_mape"], summary["call_forecast_mape"]
     verdict = _against(mine, computed, CALL_VERDICTS)
-    calls_line = _("Your calls over {periods}: MAPE {mape}% · bias {bias}%").format(
-        mape=format_decimal(mine),
-        bias=format_decimal(summary["call_bias"], sign=True),
+    calls_line = _("Your calls over {periods}: MAPE {mape} · bias {bias}").format(
+        mape=format_percent(mine, digits=1),
+        bias=_signed_percent(summary["call_bias"]),
         periods=plural(summary["call_measured_periods"], "periods"),
     )
-    return calls_line + "\n" + _(verdict).format(mape=format_decimal(computed))
+    return calls_line + "\n" + _(verdict).format(mape=format_percent(computed, digits=1))
 
 
 def _calibrated_against_forecast(summary: dict) -> str:
@@ -735,9 +745,9 @@ def _calibrated_against_forecast(summary: dict) -> str:
     closer than the computed forecast over the same periods."""
     mine, computed = summary["calibrated_mape"], summary["mape"]
     verdict = _against(mine, computed, CALIBRATED_VERDICTS)
-    return _("Calibrated, backtested: MAPE {mape}% · bias {bias}%, {verdict}.").format(
-        mape=format_decimal(mine),
-        bias=format_decimal(summary["calibrated_bias"], sign=True),
+    return _("Calibrated, backtested: MAPE {mape} · bias {bias}, {verdict}.").format(
+        mape=format_percent(mine, digits=1),
+        bias=_signed_percent(summary["calibrated_bias"]),
         verdict=_(verdict),
     )
 

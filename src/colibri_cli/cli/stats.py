@@ -22,7 +22,7 @@ from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import funnel, inputs, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import N_, Nc_, _, format_decimal
+from colibri_cli.i18n import N_, Nc_, _, format_day, format_decimal, format_percent
 
 app = typer.Typer()
 OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
@@ -132,7 +132,7 @@ def _draw_stats(report: dict) -> None:
     )
     console.print(
         _("Win rate (won / (won + lost)): {rate}").format(
-            rate=_("n/a") if rate["rate"] is None else f"{format_decimal(rate['rate'])}%"
+            rate=_("n/a") if rate["rate"] is None else format_percent(rate["rate"], digits=1)
         )
     )
     for won in report["won"]:
@@ -191,10 +191,10 @@ def _velocity_text(velocity: dict, report: dict) -> str:
     if velocity["missing"]:
         return _(VELOCITY_MISSING[velocity["missing"]]).format(currency=currency)
     [won] = [row for row in report["won"] if row["currency"] == currency]
-    return _("{currency}: {deals} × {rate}% × {average} ÷ {days} = {amount} a day").format(
+    return _("{currency}: {deals} × {rate} × {average} ÷ {days} = {amount} a day").format(
         currency=currency,
         deals=thousands(velocity["open_deals"]),
-        rate=format_decimal(report["win_rate"]["rate"]),
+        rate=format_percent(report["win_rate"]["rate"], digits=1),
         average=format_amount(won["average"], currency),
         days=_days(report["sales_cycle"]["median_days"]),
         amount=format_amount(velocity["per_day"], currency),
@@ -263,11 +263,11 @@ def _draw_slippage(report: dict) -> None:
     if won["count"]:
         console.print(
             _(
-                "Won deals closed after the due date first given: {late} of {won} ({percent}%)"
+                "Won deals closed after the due date first given: {late} of {won} ({percent})"
             ).format(
                 late=won["late"],
                 won=won["count"],
-                percent=format_decimal(won["late_percent"]),
+                percent=format_percent(won["late_percent"], digits=1),
             )
         )
     else:
@@ -463,16 +463,18 @@ def _where(report: dict, step: dict) -> list[str]:
 
 
 def _percent_cell(value: float | None) -> str:
-    return _("n/a") if value is None else f"{format_decimal(value)}%"
+    return _("n/a") if value is None else format_percent(value, digits=1)
 
 
 def _span(report: dict) -> str:
     if report["since"] and report["until"]:
-        return _(", {since} to {until}").format(since=report["since"], until=report["until"])
+        return _(", {since} to {until}").format(
+            since=format_day(report["since"]), until=format_day(report["until"])
+        )
     if report["since"]:
-        return _(" since {day}").format(day=report["since"])
+        return _(" since {day}").format(day=format_day(report["since"]))
     if report["until"]:
-        return _(" until {day}").format(day=report["until"])
+        return _(" until {day}").format(day=format_day(report["until"]))
     return ""
 
 

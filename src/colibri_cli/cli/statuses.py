@@ -19,7 +19,7 @@ from colibri_cli.cli.params import Yes
 from colibri_cli.cli.reports import warn_unknown_statuses
 from colibri_cli.core import calibration, inputs, statuses
 from colibri_cli.core.errors import Conflict
-from colibri_cli.i18n import N_, _, format_decimal, ngettext
+from colibri_cli.i18n import N_, _, format_day, format_decimal, format_percent, ngettext
 
 app = typer.Typer(help="Statuses: the stages of an opportunity.", no_args_is_help=True)
 
@@ -32,14 +32,14 @@ COLUMNS = (
     ("position", "#"),
     ("key", N_("Key")),
     ("label", N_("Label"), lambda row: statuses.display_label(row["key"], row["label"])),
-    ("probability", N_("Prob."), lambda row: f"{row['probability']}%"),
+    ("probability", N_("Prob."), lambda row: format_percent(row["probability"])),
     ("kind", N_("Kind")),
 )
 
 
 def _line(status: dict) -> str:
     label = statuses.display_label(status["key"], status["label"])
-    return f"{status['key']} ({label}, {status['probability']}%, {status['kind']})"
+    return f"{status['key']} ({label}, {format_percent(status['probability'])}, {status['kind']})"
 
 
 @app.command("list")
@@ -174,7 +174,9 @@ def _draw_calibration(report: dict) -> None:
     console = stdout_console()
     title = _("Status probabilities against what became of the deals")
     if report["since"]:
-        title = _("{title}, deals closed since {day}").format(title=title, day=report["since"])
+        title = _("{title}, deals closed since {day}").format(
+            title=title, day=format_day(report["since"])
+        )
     console.print(title, style="bold")
     rows = report["statuses"]
     if not any(row["deals"] or row["cancelled"] or row["own_probability"] for row in rows):
@@ -187,7 +189,7 @@ def _draw_calibration(report: dict) -> None:
     for row in rows:
         table.add_row(
             statuses.display_label(row["status"], row["label"]),
-            f"{row['probability']}%",
+            format_percent(row["probability"]),
             _percent(row["used_probability"]),
             str(row["deals"]),
             _percent(row["won_percent"]),
@@ -199,8 +201,13 @@ def _draw_calibration(report: dict) -> None:
     console.print(
         _(
             "Brier score, all statuses ({count} counted): {brier} "
-            "(0 is perfect; {half} if every probability were 50%)"
-        ).format(count=report["passages"], brier=_brier(report["brier"]), half=_brier(0.25))
+            "(0 is perfect; {half} if every probability were {fifty})"
+        ).format(
+            count=report["passages"],
+            brier=_brier(report["brier"]),
+            half=_brier(0.25),
+            fifty=format_percent(50),
+        )
     )
     console.print(_("Used: the status's probability when the deal entered it."))
     console.print(
@@ -219,13 +226,13 @@ def _percent(value: float | None) -> str:
     """ "65%", "62.5%"; nothing for no value."""
     if value is None:
         return ""
-    return f"{format_decimal(value, digits=0 if value == int(value) else 1)}%"
+    return format_percent(value, digits=0 if value == int(value) else 1)
 
 
 def _interval(low: float | None, high: float | None) -> str:
     if low is None:
         return ""
-    return f"{format_decimal(low)}-{format_decimal(high)}%"
+    return f"{format_decimal(low)}-{format_percent(high, digits=1)}"
 
 
 def _brier(value: float | None) -> str:
@@ -237,7 +244,7 @@ def _suggestion(row: dict, minimum: int) -> str:
         return _("not enough deals ({count} of {minimum})").format(
             count=row["deals"], minimum=minimum
         )
-    return f"{row['suggested']}%"
+    return format_percent(row["suggested"])
 
 
 def _apply_suggestions(report: dict, day: dt.date | None, *, yes: bool) -> None:
@@ -264,9 +271,9 @@ def _apply_suggestions(report: dict, day: dt.date | None, *, yes: bool) -> None:
 
 
 def _change_line(change: dict) -> str:
-    return _("{label} ({key}): {old}% → {new}%").format(
+    return _("{label} ({key}): {old} → {new}").format(
         label=statuses.display_label(change["status"], change["label"]),
         key=change["status"],
-        old=change["probability"],
-        new=change["suggested"],
+        old=format_percent(change["probability"]),
+        new=format_percent(change["suggested"]),
     )

@@ -26,7 +26,7 @@ from colibri_cli.cli.output import (
 from colibri_cli.cli.params import Yes, account_option
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, tasks
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_day
 
 app = typer.Typer(
     help="Tasks: the next thing to do for an account or a deal.", no_args_is_help=True
@@ -71,7 +71,7 @@ SAVED = {
 
 
 def _saved(task: dict, verb: str, output: OutputFormat) -> None:
-    due = _(", due {day}").format(day=task["due_date"]) if task["due_date"] else ""
+    due = _(", due {day}").format(day=format_day(task["due_date"])) if task["due_date"] else ""
     where = f" ({task['account_name']})" if task["account_name"] else ""
     say(_(SAVED[verb]).format(id=task["id"], title=task["title"], where=where, due=due))
     if output is not OutputFormat.table:
@@ -176,7 +176,7 @@ def done(
         finished = tasks.mark_done(conn, task, done_on)
     say(
         _("Done: task {id}, {title} ({day}).").format(
-            id=finished["id"], title=finished["title"], day=finished["done_on"]
+            id=finished["id"], title=finished["title"], day=format_day(finished["done_on"])
         )
     )
 
@@ -301,7 +301,7 @@ def agenda(
     if not items:
         say(
             _("Nothing overdue or due in the next {days} ({today}).").format(
-                days=plural(days, "days"), today=clock.today()
+                days=plural(days, "days"), today=format_day(clock.today())
             )
         )
         return

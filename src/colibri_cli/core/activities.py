@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from colibri_cli.core import accounts, clock, contacts, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_day
 
 KINDS = ("call", "email", "meeting", "note")
 KIND_WORDS = {
@@ -88,7 +88,7 @@ def moment_values(day: dt.date, time_of_day: dt.time | None) -> dict:
             _(
                 "The activity date {day} is in the future: log it once it happened, "
                 "or plan it with colibri task add."
-            ).format(day=day)
+            ).format(day=format_day(day))
         )
     return {
         "happened_on": day.isoformat(),

@@ -29,7 +29,7 @@ from colibri_cli.core import (
 )
 from colibri_cli.core.errors import ColibriError, Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
-from colibri_cli.i18n import N_, _, format_number
+from colibri_cli.i18n import N_, _, format_day, format_number, format_percent
 
 COLUMNS = (
     "id",
@@ -234,7 +234,7 @@ def _past_day(conn: sqlite3.Connection, name: str, text: str) -> str:
     if day > clock.today().isoformat():
         raise InvalidInput(
             _("Invalid {field} {text!r}: it is in the future ({day}).").format(
-                field=_(label), text=text, day=day
+                field=_(label), text=text, day=format_day(day)
             )
         )
     return day
@@ -355,9 +355,9 @@ def close_before_history(
         "that day): it cannot have closed on {closed}. Give {day} or later."
     ).format(
         id=opportunity_id,
-        day=change["changed_at"][:10],
+        day=format_day(change["changed_at"][:10]),
         status=change["status"],
-        closed=closed_on,
+        closed=format_day(closed_on),
     )
 
 
@@ -374,13 +374,13 @@ def check_closing_date(closed_on: str, created_on: str) -> None:
     if closed_on > clock.today().isoformat():
         raise InvalidInput(
             _("The closing date {day} is in the future: close it on the day it happens.").format(
-                day=closed_on
+                day=format_day(closed_on)
             )
         )
     if closed_on < created_on:
         raise InvalidInput(
             _("The closing date {day} is before the opportunity was created ({created}).").format(
-                day=closed_on, created=created_on
+                day=format_day(closed_on), created=format_day(created_on)
             )
         )
 
@@ -423,7 +423,7 @@ def warnings(opportunity: Mapping) -> list[str]:
             found.append(
                 _(
                     "Opportunity {id} is open but was due on {day}: set a new due date or close it."
-                ).format(id=opportunity["id"], day=opportunity["due_date"])
+                ).format(id=opportunity["id"], day=format_day(opportunity["due_date"]))
             )
         if opportunity["amount"] == 0:
             found.append(
@@ -521,7 +521,7 @@ def edit(
     elif closed_on and values.get("created_on", "") > closed_on:
         raise InvalidInput(
             _("The creation date {day} is after the closing date {closed}.").format(
-                day=values["created_on"], closed=closed_on
+                day=format_day(values["created_on"]), closed=format_day(closed_on)
             )
         )
     check_contact_account(
@@ -549,7 +549,9 @@ def edit(
             _(
                 "Closing date corrected from {before} to {after}: the history has the deal "
                 "closed from {after} on, so reports as of the days between change."
-            ).format(before=opportunity["closed_on"], after=values["closed_on"])
+            ).format(
+                before=format_day(opportunity["closed_on"]), after=format_day(values["closed_on"])
+            )
         )
     if values.get("account_id", opportunity["account_id"]) != opportunity["account_id"]:
         # An opportunity's tasks belong to its account: they move with it.
@@ -588,11 +590,13 @@ def _check_closed_fields(opportunity: Mapping, values: Mapping) -> None:
     if values.get("probability") is not None and closed:
         raise InvalidInput(
             _(
-                "Opportunity {id} is {status}: its probability is its outcome's ({probability}%)."
+                "Opportunity {id} is {status}: its probability is its outcome's ({probability})."
             ).format(
                 id=opportunity["id"],
                 status=opportunity["status"],
-                probability=statuses.OUTCOME_PROBABILITY[opportunity["status_kind"]],
+                probability=format_percent(
+                    statuses.OUTCOME_PROBABILITY[opportunity["status_kind"]]
+                ),
             )
         )
 
@@ -650,13 +654,13 @@ def plan_status_change(
     if closed_on > clock.today():
         raise InvalidInput(
             _("The closing date {day} is in the future: close it on the day it happens.").format(
-                day=closed_on
+                day=format_day(closed_on)
             )
         )
     if closed_on.isoformat() < opportunity["created_on"]:
         raise InvalidInput(
             _("The closing date {day} is before the opportunity was created ({created}).").format(
-                day=closed_on, created=opportunity["created_on"]
+                day=format_day(closed_on), created=format_day(opportunity["created_on"])
             )
         )
     check_close_after_history(conn, opportunity["id"], closed_on.isoformat())
@@ -727,11 +731,13 @@ def change_status(
     notices = []
     if before["probability"] is not None and probability is None:
         notices.append(
-            _("Own probability ({own}%) dropped: {status} is {probability}%.").format(
-                own=before["probability"],
+            _("Own probability ({own}) dropped: {status} is {probability}.").format(
+                own=format_percent(before["probability"]),
                 status=statuses.display_label(plan.status["key"], plan.status["label"]),
-                probability=statuses.OUTCOME_PROBABILITY.get(
-                    plan.status["kind"], plan.status["probability"]
+                probability=format_percent(
+                    statuses.OUTCOME_PROBABILITY.get(
+                        plan.status["kind"], plan.status["probability"]
+                    )
                 ),
             )
         )

@@ -13,6 +13,7 @@ from colibri_cli.i18n import N_, _
 DEFAULTS = {
     "currency": "EUR",
     "date-order": "dmy",
+    "date-display": "iso",
     "commit-threshold": "70",
     "stale-days": "30",
     "follow-up-delay": "3m",
@@ -70,6 +71,11 @@ SETTINGS = {
     for setting in (
         Setting("currency", _currency, N_("currency of new opportunities and targets")),
         Setting("date-order", _choice("dmy", "mdy"), N_("how 03/04/2027 is read: dmy or mdy")),
+        Setting(
+            "date-display",
+            _choice("iso", "dmy"),
+            N_("how dates are shown: iso (2026-11-30) or dmy (30/11/2026)"),
+        ),
         Setting(
             "commit-threshold",
             _whole_number(0, 100),
@@ -161,4 +167,6 @@ def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
     )
     if setting.key == "language":
         i18n.use_setting(normalized)  # the rest of this command speaks the new language
+    if setting.key == "date-display":
+        i18n.use_date_display(normalized)
     return {"key": setting.key, "value": normalized}

@@ -6,7 +6,7 @@ import sqlite3
 from colibri_cli.core import clock, records
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_, Nc_, _, format_number, pgettext
+from colibri_cli.i18n import N_, Nc_, _, format_number, language, pgettext
 
 KINDS = ("open", "won", "lost", "cancelled")
 CLOSED_KINDS = ("won", "lost", "cancelled")
@@ -58,6 +58,22 @@ FRENCH_ALIASES = {
     "annulee": "cancelled",
     "annule": "cancelled",
 }
+
+SHOWN_FRENCH_NAMES = {
+    "analysis": "analyse",
+    "quote": "devis",
+    "negotiation": "négociation",
+    "won": "gagnée",
+    "lost": "perdue",
+    "cancelled": "annulée",
+}
+"""The French name a French prompt offers for each default status: the shortest alias,
+written with its accents (FRENCH_ALIASES holds them folded)."""
+
+
+def typed_name(key: str) -> str:
+    """The name a prompt offers for a status: its French name in French, else its key."""
+    return SHOWN_FRENCH_NAMES.get(key, key) if language() == "fr" else key
 
 
 def list_statuses(conn: sqlite3.Connection) -> list[dict]:

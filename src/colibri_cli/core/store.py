@@ -354,7 +354,8 @@ def _connect(file: Path, path: Path, *, write: bool, as_is: bool = False) -> sql
             migrations.apply(conn, verify=lambda: _check_schema(conn, path))
         else:
             _check_schema(conn, path)
-        i18n.use_setting(_language_setting(conn))
+        i18n.use_setting(_stored_setting(conn, "language"))
+        i18n.use_date_display(_stored_setting(conn, "date-display"))
     except sqlite3.DatabaseError as error:
         conn.close()
         raise _database_problem(path, error) from error
@@ -409,8 +410,9 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _language_setting(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+def _stored_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    """A setting as stored, read before anything else (for i18n): None if not text."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return row[0] if row and isinstance(row[0], str) else None
 
 
@@ -428,7 +430,7 @@ def peek_language(path: Path) -> str | None:
     except (sqlite3.Error, OSError, ValueError):
         return None
     try:
-        return _language_setting(conn)
+        return _stored_setting(conn, "language")
     except sqlite3.Error:
         return None
     finally:

@@ -4,6 +4,7 @@ import sqlite3
 
 from colibri_cli.core.statuses import display_label
 from colibri_cli.core.text import fold
+from colibri_cli.i18n import format_percent
 
 LIMIT = 50
 
@@ -35,4 +36,4 @@ def statuses(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]:
         "SELECT key, label, probability FROM statuses WHERE key LIKE ? || '%' ORDER BY position",
         (typed,),
     )
-    return [(row[0], f"{display_label(row[0], row[1])}, {row[2]}%") for row in rows]
+    return [(row[0], f"{display_label(row[0], row[1])}, {format_percent(row[2])}") for row in rows]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from colibri_cli.core import accounts, clock, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.core.text import whole_number
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_, _, format_day
 
 COLUMNS = (
     "id",
@@ -96,11 +96,15 @@ def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None =
     task = get(conn, task_id)
     if task["done_on"]:
         raise InvalidInput(
-            _("Task {id} was already done on {day}.").format(id=task["id"], day=task["done_on"])
+            _("Task {id} was already done on {day}.").format(
+                id=task["id"], day=format_day(task["done_on"])
+            )
         )
     if on is not None and on > clock.today():
         raise InvalidInput(
-            _("The done date {day} is in the future: mark it done when it is.").format(day=on)
+            _("The done date {day} is in the future: mark it done when it is.").format(
+                day=format_day(on)
+            )
         )
     records.update(conn, "tasks", task["id"], {"done_on": (on or clock.today()).isoformat()})
     return get(conn, task["id"])

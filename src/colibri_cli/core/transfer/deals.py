@@ -37,7 +37,7 @@ from colibri_cli.core.transfer.values import (
     StatusReader,
     read_status_map,
 )
-from colibri_cli.i18n import N_, Np_, _, format_number, ngettext
+from colibri_cli.i18n import N_, Np_, _, format_day, format_number, format_percent, ngettext
 
 BULK_ROWS = 20_000
 """Once an import has created this many opportunities, and at least as many as the table
@@ -422,7 +422,7 @@ class OpportunityImporter(ReferencingImporter):
                 Problem(
                     "created_on",
                     _("Invalid creation date {text}: it is in the future ({day}).").format(
-                        text=repr(raw["created_on"]), day=created_on
+                        text=repr(raw["created_on"]), day=format_day(created_on)
                     ),
                 )
             )
@@ -459,13 +459,13 @@ class OpportunityImporter(ReferencingImporter):
             if blamed == "closed_on":
                 future = _(
                     "The closing date {day} is in the future: close it on the day it happens."
-                ).format(day=closed_on)
+                ).format(day=format_day(closed_on))
                 problems.append(Problem(blamed, future))
             else:
                 future = _(
                     "The closing date {day} (its due date, as the row has none) is in the "
                     "future: give the row the day it closed."
-                ).format(day=closed_on)
+                ).format(day=format_day(closed_on))
                 problems.append(Problem(blamed, future, "closed_future"))
         if created_on is not None and closed_on < created_on:
             problems.append(
@@ -473,7 +473,7 @@ class OpportunityImporter(ReferencingImporter):
                     blamed,
                     _(
                         "The closing date {day} is before the opportunity was created ({created})."
-                    ).format(day=closed_on, created=created_on),
+                    ).format(day=format_day(closed_on), created=format_day(created_on)),
                 )
             )
         values.setdefault("created_on", closed_on)
@@ -914,7 +914,7 @@ class OpportunityImporter(ReferencingImporter):
                     "closed_on" if "closed_on" in given else "created_on",
                     _(
                         "The closing date {day} is before the opportunity was created ({created})."
-                    ).format(day=closed_on, created=new["created_on"]),
+                    ).format(day=format_day(closed_on), created=format_day(new["created_on"])),
                 )
             ]
         if closed_on != existing["closed_on"]:
@@ -949,11 +949,11 @@ class OpportunityImporter(ReferencingImporter):
             result.notices.append(
                 _(
                     "The probabilities of {column} are fractions of 1, as all its values are 1 "
-                    "or less: {example} was read as {percent}%."
+                    "or less: {example} was read as {percent}."
                 ).format(
                     column=repr(self.header_of.get("probability", "probability")),
                     example=self.probabilities.fraction,
-                    percent=self.probabilities(self.probabilities.fraction).value,
+                    percent=format_percent(self.probabilities(self.probabilities.fraction).value),
                 )
             )
         if self.rounded_probability:
@@ -1016,12 +1016,13 @@ class OpportunityImporter(ReferencingImporter):
         return "\n".join([ngettext(*NO_FOLLOW_UP, count).format(count=number), *commands])
 
     def _stage_probability(self, stage: str) -> str:
-        """' (50%)', or ' (20-60%)', as the file gives a stage's probability, if it does."""
+        """' (50%)', or ' (20-60%)' (' (50 %)', ' (20-60 %)' in French), as the file gives a
+        stage's probability, if it does."""
         given = self.stage_probabilities.get(stage)
         if not given:
             return ""
         low, high = min(given), max(given)
-        return f" ({low}%)" if low == high else f" ({low}-{high}%)"
+        return f" ({format_percent(low)})" if low == high else f" ({low}-{format_percent(high)})"
 
 
 FOLLOW_UP_COMMANDS = 10

@@ -20,7 +20,7 @@ from colibri_cli.core.transfer.references import (
     DealReferencingImporter,
     ReferencingImporter,
 )
-from colibri_cli.i18n import N_, _, format_number, ngettext
+from colibri_cli.i18n import N_, _, format_day, format_number, ngettext
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ class TaskImporter(DealReferencingImporter):
         if name == "done_on" and found > self.today_iso:
             raise InvalidInput(
                 _("The done date {date} is in the future: mark it done when it is.").format(
-                    date=found
+                    date=format_day(found)
                 )
             )
         return found
