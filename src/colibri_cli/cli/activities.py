@@ -39,7 +39,9 @@ Contact = contact_option("Contact id or name it was with.")
 On = Annotated[
     str | None,
     typer.Option(
-        "--on", help='When: today by default; a date, maybe with a time ("yesterday 10:00").'
+        "--on",
+        help='When: today by default; a date, maybe with a time ("yesterday 10:00").',
+        autocompletion=completion.date_words,
     ),
 ]
 Duration = Annotated[
@@ -166,10 +168,16 @@ def list_(
         str | None, typer.Option("--kind", help="Only calls, emails, meetings or notes.")
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only on or after this date.")
+        str | None,
+        typer.Option(
+            "--since", help="Only on or after this date.", autocompletion=completion.date_words
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Only on or before this date.")
+        str | None,
+        typer.Option(
+            "--until", help="Only on or before this date.", autocompletion=completion.date_words
+        ),
     ] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Only those whose text contains this.")
@@ -214,7 +222,12 @@ def edit(
         str | None, typer.Option("--kind", help="call, email, meeting or note.")
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--on", help='New date, maybe with a time ("monday 9h30").')
+        str | None,
+        typer.Option(
+            "--on",
+            help='New date, maybe with a time ("monday 9h30").',
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     duration: Annotated[
         str | None, typer.Option("--duration", help='New duration; "" or none removes it.')

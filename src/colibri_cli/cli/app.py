@@ -89,6 +89,12 @@ class ColibriGroup(TyperGroup):
             sys.stderr.write("\n")
         sys.exit(code if isinstance(code, int) else 0)
 
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        from colibri_cli.cli import completion
+
+        completion.quote_for_shells()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def invoke(self, ctx):
         """A reader that stops reading (`colibri opp list -f csv | head`) is no error: the
         rest of the output is dropped and the command ends with 0, as `seq` and `cat` do
