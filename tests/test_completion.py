@@ -1,5 +1,6 @@
 """Shell completion: a real bash completes a name with spaces to one argument that runs; what
-bash, zsh and fish receive on Tab (names quoted as each needs); and the words options take.
+bash, zsh and fish receive on Tab (names quoted as each needs); the words options and
+arguments take (`--by`, `--period`, `--sort`, kinds, status keys, date keywords).
 
 Bash gets COMP_WORDS (the words as typed, the last one being completed) and puts each line
 of the answer on the command line as it is; zsh evaluates its answer; fish gets one
@@ -200,6 +201,11 @@ def test_fish_receives_names_as_they_are_and_quotes_them_itself(ok, cli, account
         (("forecast", "accuracy", "-p", "q"), ["quarter"]),
         (("opp", "list", "--sort", "a"), ["amount", "account"]),
         (("opp", "list", "--sort", "x"), []),
+        (("log", ""), ["call", "email", "meeting", "note"]),
+        (("activity", "list", "--kind", "m"), ["meeting"]),
+        (("activity", "edit", "1", "--kind", ""), ["call", "email", "meeting", "note"]),
+        (("statuses", "add", "relance", "--kind", ""), ["open", "won", "lost", "cancelled"]),
+        (("statuses", "edit", "quote", "--kind", "c"), ["cancelled"]),
     ],
 )
 def test_options_complete_the_words_they_take(cli, empty_db, words, expected):

@@ -24,7 +24,12 @@ app = typer.Typer(
 
 ActivityId = Annotated[str, typer.Argument(metavar="ACTIVITY", help="Activity id.")]
 Kind = Annotated[
-    str, typer.Argument(metavar="KIND", help="call, email, meeting or note (appel, réunion…).")
+    str,
+    typer.Argument(
+        metavar="KIND",
+        help="call, email, meeting or note (appel, réunion…).",
+        autocompletion=completion.words(activities.KINDS),
+    ),
 ]
 Opp = Annotated[
     str | None,
@@ -165,7 +170,12 @@ def list_(
     ] = None,
     contact: contact_option("Only those with this contact.") = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="Only calls, emails, meetings or notes.")
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only calls, emails, meetings or notes.",
+            autocompletion=completion.words(activities.KINDS),
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -219,7 +229,12 @@ def edit(
     activity: ActivityId,
     text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="call, email, meeting or note.")
+        str | None,
+        typer.Option(
+            "--kind",
+            help="call, email, meeting or note.",
+            autocompletion=completion.words(activities.KINDS),
+        ),
     ] = None,
     on: Annotated[
         str | None,

@@ -34,7 +34,12 @@ StatusKey = Annotated[
 Probability = Annotated[
     int | None, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
 ]
-Kind = Annotated[str | None, typer.Option(help="open, won, lost or cancelled.")]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
+    ),
+]
 COLUMNS = (
     ("position", "#"),
     ("key", N_("Key")),
@@ -67,7 +72,12 @@ def add(
     probability: Annotated[
         int, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
     ],
-    kind: Annotated[str, typer.Option(help="open, won, lost or cancelled.")] = "open",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
+        ),
+    ] = "open",
 ) -> None:
     """Add a stage, placed last.
 
