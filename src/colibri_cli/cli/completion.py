@@ -9,7 +9,6 @@ command line quoted as each shell needs (`Boulangerie\\ Martin` in bash).
 import contextlib
 import os
 import re
-import shlex
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -98,14 +97,16 @@ class QuotingBashComplete(BashComplete):
     def format_completion(self, item) -> str:
         value = item.value
         if self.open_quote == '"':
-            return re.sub(r'(["\\$`])', r"\\\1", value)
+            return _in_double_quotes(value)
         if self.open_quote == "'":
-            return value.replace("'", "'\\''")
+            return _in_single_quotes(value)
         return "".join("\\" + char if char in _BASH_SPECIAL else char for char in value)
 
 
 def _open_quote(line: str, word: int) -> str:
     """The quote (`"` or `'`) that word number `word` of `line` opens and leaves open."""
+    import shlex  # on Tab only: `colibri --help` does without it
+
     lexer = shlex.shlex(line, posix=True)
     lexer.whitespace_split, lexer.commenters = True, ""
     read = 0
@@ -124,11 +125,24 @@ class QuotingZshComplete(ZshComplete):
     two strings side by side: `L'Atelier` came back as `LAtelier`."""
 
     def format_completion(self, item) -> str:
+        # _arguments reads a value's backslashes once more: `\\:` is a colon of the name,
+        # not the one before the help.
         value = _zsh_quoted(re.sub(r"([\\:])", r"\\\1", item.value))
         if not item.help:
             return f'"{value}"'
-        return f'"{value}":"{_zsh_quoted(" ".join(item.help.split()))}"'
+        return f'"{value}":"{_zsh_quoted(item.help)}"'
 
 
 def _zsh_quoted(text: str) -> str:
-    return re.sub(r'(["\\$`])', r"\\\1", text).replace("'", "'\\''")
+    return _in_single_quotes(_in_double_quotes(text))
+
+
+def _in_double_quotes(text: str) -> str:
+    """`text` written to be read inside double quotes."""
+    return re.sub(r'(["\\$`])', r"\\\1", text)
+
+
+def _in_single_quotes(text: str) -> str:
+    """`text` written to be read inside single quotes: each ' ends them, is escaped, and
+    opens them again."""
+    return text.replace("'", "'\\''")
