@@ -82,12 +82,9 @@ def completed_then_run(shell, typed: str) -> tuple[str, str, str]:
     """Type `typed` and press Tab; then run the completed line. The line as completed, what
     the command printed, and its exit status."""
     shell.send(typed + "\t")
-    shell.expect_exact(typed)
-    shell.expect(r"[^\r\n]* ")  # the completion, ending with the space bash adds
-    completed = typed + shell.after
-    shell.sendline("")
+    shell.sendline("")  # read once the Tab is done with: the line echoed is the completed one
     shell.expect_exact(PROMPT)
-    printed = shell.before.removeprefix("\r\n")
+    completed, _, printed = shell.before.partition("\r\n")
     shell.sendline("echo status=$?")
     shell.expect(r"status=(\d+)\r\n")
     status = shell.match.group(1)
