@@ -158,6 +158,14 @@ def test_a_quote_closed_before_the_word_being_completed_leaves_it_unquoted(cli, 
     assert bash(cli, *words) == ["Boulangerie\\ Martin"]
 
 
+def test_contact_names_and_account_options_come_quoted_too(ok, cli, accounts):
+    ok("contact", "add", "Jeanne d'Arc", "--account", "Boulangerie Martin")
+
+    assert bash(cli, "colibri", "contact", "show", "Jea") == ["Jeanne\\ d\\'Arc"]
+    assert bash(cli, "colibri", "contact", "list", "--account", "'Boul") == ["Boulangerie Martin"]
+    assert bash(cli, "colibri", "opp", "create", "Site", "--contact", '"J') == ["Jeanne d'Arc"]
+
+
 def test_zsh_receives_names_that_keep_their_quotes_colons_and_dollars(cli, accounts):
     assert zsh_or_fish(cli, "zsh", "colibri account show ") == (
         '_arguments \'*: :(("Boulangerie Martin"\n'
