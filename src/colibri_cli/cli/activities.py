@@ -24,7 +24,12 @@ app = typer.Typer(
 
 ActivityId = Annotated[str, typer.Argument(metavar="ACTIVITY", help="Activity id.")]
 Kind = Annotated[
-    str, typer.Argument(metavar="KIND", help="call, email, meeting or note (appel, réunion…).")
+    str,
+    typer.Argument(
+        metavar="KIND",
+        help="call, email, meeting or note (appel, réunion…).",
+        autocompletion=completion.words(activities.KINDS),
+    ),
 ]
 Opp = Annotated[
     str | None,
@@ -39,7 +44,9 @@ Contact = contact_option("Contact id or name it was with.")
 On = Annotated[
     str | None,
     typer.Option(
-        "--on", help='When: today by default; a date, maybe with a time ("yesterday 10:00").'
+        "--on",
+        help='When: today by default; a date, maybe with a time ("yesterday 10:00").',
+        autocompletion=completion.date_words,
     ),
 ]
 Duration = Annotated[
@@ -163,13 +170,24 @@ def list_(
     ] = None,
     contact: contact_option("Only those with this contact.") = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="Only calls, emails, meetings or notes.")
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only calls, emails, meetings or notes.",
+            autocompletion=completion.words(activities.KINDS),
+        ),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only on or after this date.")
+        str | None,
+        typer.Option(
+            "--since", help="Only on or after this date.", autocompletion=completion.date_words
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option("--until", help="Only on or before this date.")
+        str | None,
+        typer.Option(
+            "--until", help="Only on or before this date.", autocompletion=completion.date_words
+        ),
     ] = None,
     search: Annotated[
         str | None, typer.Option("--search", "-s", help="Only those whose text contains this.")
@@ -211,10 +229,20 @@ def edit(
     activity: ActivityId,
     text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="call, email, meeting or note.")
+        str | None,
+        typer.Option(
+            "--kind",
+            help="call, email, meeting or note.",
+            autocompletion=completion.words(activities.KINDS),
+        ),
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--on", help='New date, maybe with a time ("monday 9h30").')
+        str | None,
+        typer.Option(
+            "--on",
+            help='New date, maybe with a time ("monday 9h30").',
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     duration: Annotated[
         str | None, typer.Option("--duration", help='New duration; "" or none removes it.')

@@ -120,6 +120,12 @@ class ColibriGroup(TyperGroup):
         known = {name: place for place, name in enumerate(DAY_ORDER)}
         return sorted(super().list_commands(ctx), key=lambda name: known.get(name, len(known)))
 
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        from colibri_cli.cli import completion
+
+        completion.quote_for_shells()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def invoke(self, ctx):
         """A reader that stops reading (`colibri opp list -f csv | head`) is no error: the
         rest of the output is dropped and the command ends with 0, as `seq` and `cat` do

@@ -47,7 +47,11 @@ Amount = Annotated[
 ]
 Due = Annotated[
     str | None,
-    typer.Option("--due", help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…"),
+    typer.Option(
+        "--due",
+        help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…",
+        autocompletion=completion.date_words,
+    ),
 ]
 Status = Annotated[
     str | None,
@@ -71,18 +75,29 @@ Currency = Annotated[
     str | None, typer.Option(help="ISO currency code; default: the currency setting.")
 ]
 CreatedOn = Annotated[
-    str | None, typer.Option(help="When it was created, for history entered late.")
+    str | None,
+    typer.Option(
+        help="When it was created, for history entered late.", autocompletion=completion.date_words
+    ),
 ]
 ClosedOn = Annotated[
     str | None,
-    typer.Option(help="When it closed (won, lost, cancelled), if not today: 20/11, friday…"),
+    typer.Option(
+        help="When it closed (won, lost, cancelled), if not today: 20/11, friday…",
+        autocompletion=completion.date_words,
+    ),
 ]
 Reason = Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")]
 FollowUpTitle = Annotated[
     str | None, typer.Option("--follow-up", help="Title of the follow-up task to schedule.")
 ]
 FollowUpDue = Annotated[
-    str | None, typer.Option("--follow-up-due", help="Due date of the follow-up task.")
+    str | None,
+    typer.Option(
+        "--follow-up-due",
+        help="Due date of the follow-up task.",
+        autocompletion=completion.date_words,
+    ),
 ]
 NoFollowUp = Annotated[
     bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
@@ -294,21 +309,40 @@ def create(
 @app.command("list")
 def list_(
     status: Annotated[
-        list[str] | None, typer.Option("--status", "-s", help="Only this status (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Only this status (repeatable).",
+            autocompletion=completion.status_keys,
+        ),
     ] = None,
     account: AccountOption = None,
     open_: Annotated[bool, typer.Option("--open", help="Only open opportunities.")] = False,
     closed: Annotated[bool, typer.Option("--closed", help="Only won, lost or cancelled.")] = False,
     due_before: Annotated[
-        str | None, typer.Option(help="Due on or before this date (eoq: the quarter's last day).")
+        str | None,
+        typer.Option(
+            help="Due on or before this date (eoq: the quarter's last day).",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
-    due_after: Annotated[str | None, typer.Option(help="Due on or after this date.")] = None,
+    due_after: Annotated[
+        str | None,
+        typer.Option(help="Due on or after this date.", autocompletion=completion.date_words),
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
     tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
     search: Annotated[
         str | None, typer.Option("--search", help="Text in name, account, description, notes.")
     ] = None,
-    sort: Annotated[str, typer.Option(help=f"Sort by: {', '.join(opportunities.SORTS)}.")] = "due",
+    sort: Annotated[
+        str,
+        typer.Option(
+            help=f"Sort by: {', '.join(opportunities.SORTS)}.",
+            autocompletion=completion.words(opportunities.SORTS),
+        ),
+    ] = "due",
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     pushed: Annotated[
         int | None,
@@ -433,7 +467,10 @@ def edit(
     created_on: CreatedOn = None,
     closed_on: Annotated[
         str | None,
-        typer.Option(help="Correct the closing date of a won, lost or cancelled deal."),
+        typer.Option(
+            help="Correct the closing date of a won, lost or cancelled deal.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     external_id: ExternalId = None,
     status: Annotated[str | None, typer.Option("--status", "-s", hidden=True)] = None,
@@ -480,7 +517,12 @@ def status(
     opportunity: OpportunityRef,
     new_status: status_argument("New status: key, prefix or French name."),
     on: Annotated[
-        str | None, typer.Option("--on", help="Closing date, when not today: 20/11, friday…")
+        str | None,
+        typer.Option(
+            "--on",
+            help="Closing date, when not today: 20/11, friday…",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     reason: Reason = None,
     follow_up: FollowUpTitle = None,

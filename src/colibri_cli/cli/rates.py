@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from colibri_cli.cli import completion
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
@@ -40,7 +41,12 @@ def rate_set(
         str, typer.Argument(help="What one unit is worth in the reporting currency: 0.92.")
     ],
     on: Annotated[
-        str | None, typer.Option("--on", help="In force from this day (default: today).")
+        str | None,
+        typer.Option(
+            "--on",
+            help="In force from this day (default: today).",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
 ) -> None:
     """Record an exchange rate, in force from a day until the next one.

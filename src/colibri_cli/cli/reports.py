@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli import charts
+from colibri_cli.cli import charts, completion
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
@@ -50,7 +50,14 @@ from colibri_cli.i18n import (
 )
 
 PeriodKind = Annotated[
-    str, typer.Option("--period", "-p", help="month or quarter.", show_default=True)
+    str,
+    typer.Option(
+        "--period",
+        "-p",
+        help="month or quarter.",
+        show_default=True,
+        autocompletion=completion.words(periods.KINDS),
+    ),
 ]
 LISTED = 10
 """How many overdue or stale opportunities a table lists; json and csv have them all."""
@@ -147,10 +154,21 @@ PIPELINE_FIELDS = ("section", "group", "label", "currency", "count", "amount", "
 
 def pipeline(
     by: Annotated[
-        str, typer.Option("--by", "-b", help="Group by status, month, quarter or account.")
+        str,
+        typer.Option(
+            "--by",
+            "-b",
+            help="Group by status, month, quarter or account.",
+            autocompletion=completion.words(reports.GROUPINGS),
+        ),
     ] = "status",
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="As the pipeline stood at the end of this day.")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="As the pipeline stood at the end of this day.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,
@@ -353,7 +371,12 @@ def forecast(
         str | None, typer.Option("--from", help="First period: 2027-01 or 2027-Q1.")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="As the forecast stood at the end of this day.")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="As the forecast stood at the end of this day.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     calibrated: CalibratedOption = False,
     currency: InOption = None,

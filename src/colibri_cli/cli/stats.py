@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from colibri_cli.cli import completion
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
@@ -32,12 +33,19 @@ OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
 def closed_business(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only deals closed on or after this date.")
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only deals closed on or after this date.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     until: Annotated[
         str | None,
         typer.Option(
-            "--until", help="Only deals closed on or before this date, as they stood then."
+            "--until",
+            help="Only deals closed on or before this date, as they stood then.",
+            autocompletion=completion.date_words,
         ),
     ] = None,
     currency: InOption = None,
@@ -205,11 +213,19 @@ def _velocity_text(velocity: dict, report: dict) -> str:
 def slippage_command(
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only deals won, and pushes made, on or after this date."),
+        typer.Option(
+            "--since",
+            help="Only deals won, and pushes made, on or after this date.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", help="Only deals won, and pushes made, on or before this date."),
+        typer.Option(
+            "--until",
+            help="Only deals won, and pushes made, on or before this date.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
@@ -314,17 +330,28 @@ def _draw_slippage(report: dict) -> None:
 def funnel_command(
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only deals that entered the pipeline on or after this date."),
+        typer.Option(
+            "--since",
+            help="Only deals that entered the pipeline on or after this date.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     until: Annotated[
         str | None,
         typer.Option(
-            "--until", help="Only deals that entered the pipeline on or before this date."
+            "--until",
+            help="Only deals that entered the pipeline on or before this date.",
+            autocompletion=completion.date_words,
         ),
     ] = None,
     by: Annotated[
         str | None,
-        typer.Option("--by", "-b", help="Split the funnel by source, type, account or currency."),
+        typer.Option(
+            "--by",
+            "-b",
+            help="Split the funnel by source, type, account or currency.",
+            autocompletion=completion.words(funnel.GROUPINGS),
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

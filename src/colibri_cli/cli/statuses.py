@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from colibri_cli.cli import completion
 from colibri_cli.cli.context import confirm_or_yes, database, delete_confirmed
 from colibri_cli.cli.output import (
     FormatOption,
@@ -23,11 +24,22 @@ from colibri_cli.i18n import N_, _, format_day, format_decimal, format_percent, 
 
 app = typer.Typer(help="Statuses: the stages of an opportunity.", no_args_is_help=True)
 
-StatusKey = Annotated[str, typer.Argument(metavar="KEY", help="Status key, e.g. quote.")]
+NewStatusKey = Annotated[str, typer.Argument(metavar="KEY", help="Status key, e.g. quote.")]
+StatusKey = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY", help="Status key, e.g. quote.", autocompletion=completion.status_keys
+    ),
+]
 Probability = Annotated[
     int | None, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
 ]
-Kind = Annotated[str | None, typer.Option(help="open, won, lost or cancelled.")]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
+    ),
+]
 COLUMNS = (
     ("position", "#"),
     ("key", N_("Key")),
@@ -55,12 +67,17 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
 
 @app.command("add")
 def add(
-    key: StatusKey,
+    key: NewStatusKey,
     label: Annotated[str, typer.Option(help="The name shown in tables.")],
     probability: Annotated[
         int, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
     ],
-    kind: Annotated[str, typer.Option(help="open, won, lost or cancelled.")] = "open",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
+        ),
+    ] = "open",
 ) -> None:
     """Add a stage, placed last.
 
@@ -115,7 +132,12 @@ def delete(
 @app.command("calibrate")
 def calibrate(
     since: Annotated[
-        str | None, typer.Option("--since", help="Only deals closed on or after this date.")
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only deals closed on or after this date.",
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     output: FormatOption = OutputFormat.table,
     apply: Annotated[

@@ -34,7 +34,12 @@ app = typer.Typer(
 
 TaskId = Annotated[str, typer.Argument(metavar="TASK", help="Task id.")]
 Due = Annotated[
-    str | None, typer.Option("--due", help="Due date: 2027-01-15, tomorrow, friday, +2w…")
+    str | None,
+    typer.Option(
+        "--due",
+        help="Due date: 2027-01-15, tomorrow, friday, +2w…",
+        autocompletion=completion.date_words,
+    ),
 ]
 Opp = Annotated[
     str | None,
@@ -165,7 +170,12 @@ def show(task: TaskId, output: FormatOption = OutputFormat.table) -> None:
 @app.command("done")
 def done(
     task: TaskId,
-    on: Annotated[str | None, typer.Option("--on", help="When it was done, if not today.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="When it was done, if not today.", autocompletion=completion.date_words
+        ),
+    ] = None,
 ) -> None:
     """Mark a task done (today, or --on DATE).
 
@@ -186,7 +196,12 @@ def edit(
     task: TaskId,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     due: Annotated[
-        str | None, typer.Option("--due", help='New due date; "" or none removes it.')
+        str | None,
+        typer.Option(
+            "--due",
+            help='New due date; "" or none removes it.',
+            autocompletion=completion.date_words,
+        ),
     ] = None,
     opp: Opp = None,
     account: Account = None,

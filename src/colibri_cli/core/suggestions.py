@@ -37,3 +37,50 @@ def statuses(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]:
         (typed,),
     )
     return [(row[0], f"{display_label(row[0], row[1])}, {format_percent(row[2])}") for row in rows]
+
+
+DATE_WORDS = {
+    "en": (
+        "today",
+        "tomorrow",
+        "yesterday",
+        "eow",
+        "eom",
+        "eoq",
+        "eoy",
+        "next week",
+        "next month",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ),
+    "fr": (
+        "aujourd'hui",
+        "demain",
+        "hier",
+        "fin de semaine",
+        "fin du mois",
+        "fin du trimestre",
+        "fin de l'année",
+        "semaine prochaine",
+        "mois prochain",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+    ),
+}
+"""Date keywords that core.dates reads, offered by completion in each language."""
+
+
+def date_words(language: str, typed: str) -> list[str]:
+    """Date keywords beginning with `typed`: English ones, and French ones in French."""
+    offered = DATE_WORDS["en"] + (DATE_WORDS["fr"] if language == "fr" else ())
+    return [word for word in offered if word.startswith(typed)]
