@@ -670,9 +670,22 @@ def test_the_interactive_form_asks_in_french(ok, rows, db_path):
     answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "douze")
     child.expect_exact("Erreur : Valeur invalide pour le montant ('douze')")
     answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "12k")
-    answer(child, "  Échéance [2026-12-26] : ", "fin du mois")
+    child.expect_exact(f"    → {euros('12 000 €')}\r\n")
+    answer(child, "  Échéance : ", "")
+    child.expect_exact(
+        "Erreur : Cette réponse est obligatoire : saisissez-la, ou faites Ctrl-C pour "
+        "arrêter sans rien créer."
+    )
+    answer(child, "  Échéance : ", "fin du mois")
+    child.expect_exact("    → 2026-11-30\r\n")
     child.expect_exact("analysis (10%), quote (40%), negotiation (70%)")
     answer(child, "  Statut [analysis] : ", "devis")
+    child.expect_exact("    → quote\r\n")
+    child.expect_exact(
+        f"Nouvelle opportunité : Refonte (ACME Industries), {euros('12 000 €')}, "
+        "échéance 2026-11-30, quote (40%)."
+    )
+    answer(child, "Créer ? [O/n] : ", "")
     said = finish(child)
 
     assert f"Nouvelle opportunité 1 : Refonte (ACME Industries), {euros('12 000 €')}" in said
