@@ -539,6 +539,22 @@ def test_contact_add_answered_no_at_create_makes_neither_contact_nor_new_account
     assert rows("SELECT * FROM contacts") == []
 
 
+def test_ctrl_c_in_a_form_stops_it_having_written_nothing(ok, rows, db_path):
+    """As the explanation of an empty answer says."""
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "contact", "add", "Paul Roy")
+
+    answer(child, "  Account: ", "Nouvelle SARL")
+    answer(child, "  Create account 'Nouvelle SARL'? [y/N]: ", "y")
+    child.expect_exact("Create? [Y/n]: ")
+    child.sendintr()
+
+    assert finish(child) == "^C\n"
+    assert child.exitstatus == 130
+    assert rows("SELECT name FROM accounts") == [{"name": "Librairie des Halles"}]
+    assert rows("SELECT * FROM contacts") == []
+
+
 def test_task_add_asks_the_due_date_with_no_default_and_says_what_answers_were_read_as(
     ok, rows, db_path
 ):

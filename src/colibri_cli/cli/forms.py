@@ -6,6 +6,7 @@ transaction between queries (a person may think for minutes) and write nothing: 
 writes everything afterwards, in one transaction.
 """
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,20 +108,21 @@ def resolved(answer: str, value: str) -> None:
         say(f"    → {value}")
 
 
-def ask_text(label: str, check: Callable[[str], str] = str) -> str:
+def ask_text(label: str, check: Callable[[str], str]) -> str:
     """A text that must be given (a name, a title), stripped."""
     return _prompt(f"  {label}", needed(check), default="", show_default=False).strip()
 
 
-def ask_date(conn: sqlite3.Connection, label: str, *, field: str, optional: bool) -> str:
-    """A date in any form, said back as read; with `optional`, "none" is no date ("")."""
+def _ask_task_due(conn: sqlite3.Connection) -> str:
+    """A task's due date in any form, said back as read; "-" is no date (""). Nothing is
+    proposed: when to do it is the salesperson's to say."""
 
-    def read(text: str) -> object:
-        return (inputs.read_optional_date if optional else inputs.read_date)(
-            conn, text, field=field
-        )
+    def read(text: str) -> dt.date | None:
+        return inputs.read_optional_date(conn, text, field=N_("due date"))
 
-    answer = _prompt(f"  {label}", needed(checked(read)), default="", show_default=False)
+    answer = _prompt(
+        "  " + _("Due date (- for none)"), needed(checked(read)), default="", show_default=False
+    )
     day = read(answer)
     resolved(answer, day.isoformat() if day else _("none"))
     return day.isoformat() if day else ""
@@ -172,9 +174,7 @@ def task_form(conn: sqlite3.Connection, given: dict) -> FormResult:
     if "title" not in given:
         result.given["title"] = ask_text(_("Title"), checked(_task_title))
     if "due" not in given:
-        result.given["due"] = ask_date(
-            conn, _("Due date (- for none)"), field=N_("due date"), optional=True
-        )
+        result.given["due"] = _ask_task_due(conn)
     if "opp" not in given and "account" not in given:
         _ask_opportunity(conn, result)
         if "opp" not in result.given:
