@@ -21,7 +21,7 @@ from colibri_cli.cli.params import (
     contact_argument,
     given,
 )
-from colibri_cli.core import accounts, contacts, store
+from colibri_cli.core import contacts, store
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
@@ -117,7 +117,7 @@ def _add(
     conn, form: forms.FormResult, details: dict, allow_duplicate: bool
 ) -> tuple[dict, dict | None]:
     """The contact of the form, and the account made for it when the form chose a new one."""
-    new_account = accounts.add(conn, form.new_account) if form.new_account else None
+    new_account = forms.add_new_account(conn, form)
     contact = contacts.add(
         conn,
         form.given["name"],

@@ -77,6 +77,12 @@ def form_wanted(ctx: typer.Context, **values: str | None) -> bool:
     raise MissingParameter(ctx=ctx, param=parameter)
 
 
+def add_new_account(conn: sqlite3.Connection, result: FormResult) -> dict | None:
+    """The account the form chose to create, made (in the command's transaction); None when
+    it chose an existing one."""
+    return accounts.add(conn, result.new_account) if result.new_account else None
+
+
 def account_added(account: dict) -> str:
     """What is said of an account the form chose to create, once it is made."""
     return _("Added account {name} (id {id}).").format(name=account["name"], id=account["id"])

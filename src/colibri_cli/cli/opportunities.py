@@ -30,7 +30,7 @@ from colibri_cli.cli.params import (
     opportunity_argument,
     status_argument,
 )
-from colibri_cli.core import accounts, contacts, inputs, opportunities, statuses, store, tasks
+from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _
 
@@ -301,9 +301,9 @@ def _create(
     with it; returns it, its notices, and what else was added."""
     fields = dict(form.given)
     added = []
-    if form.new_account:
-        account = accounts.add(conn, form.new_account)
-        added.append(forms.account_added(account))
+    new_account = forms.add_new_account(conn, form)
+    if new_account:
+        added.append(forms.account_added(new_account))
     if form.new_contact:
         contact = contacts.add(conn, form.new_contact, fields["account"])
         fields["contact"] = str(contact["id"])

@@ -24,8 +24,8 @@ from colibri_cli.cli.output import (
     thousands,
 )
 from colibri_cli.cli.params import Yes, account_option, given
-from colibri_cli.core import accounts, calendar, clock, inputs, store, tasks
 from colibri_cli.core import agenda as agenda_core
+from colibri_cli.core import calendar, clock, inputs, store, tasks
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(
@@ -118,7 +118,7 @@ def add(
 
 def _add(conn, form: forms.FormResult, notes: str | None) -> tuple[dict, dict | None]:
     """The task of the form, and the account made for it when the form chose a new one."""
-    new_account = accounts.add(conn, form.new_account) if form.new_account else None
+    new_account = forms.add_new_account(conn, form)
     fields = form.given
     due_date = inputs.read_optional_date(conn, fields.get("due"), field="due date")
     task = tasks.add(
