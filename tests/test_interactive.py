@@ -238,6 +238,38 @@ def test_the_form_takes_a_contact_of_the_chosen_account_and_a_due_date_in_any_fo
     ]
 
 
+def test_no_at_create_makes_neither_the_opportunity_nor_its_new_account_and_contact(
+    ok, rows, db_path
+):
+    ok("account", "add", "Beta Corp")
+    child = spawn(db_path, "opp", "create", "Audit", "--amount", "2k", "--due", "eom")
+
+    answer(child, "  Account: ", "Gamma")
+    answer(child, "  Create account 'Gamma'? [y/N]: ", "y")
+    answer(child, "  Status [analysis]: ", "")
+    child.expect_exact("New opportunity: Audit (Gamma), 2,000 EUR, due 2026-11-30, analysis (10%).")
+    answer(child, "Create? [Y/n]: ", "x")
+    child.expect_exact("Error: Answer y (yes) or n (no).")
+    answer(child, "Create? [Y/n]: ", "n")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert rows("SELECT name FROM accounts") == [{"name": "Beta Corp"}]
+    assert rows("SELECT * FROM opportunities") == []
+    assert rows("SELECT * FROM opportunity_history") == []
+
+
+def test_no_at_create_of_a_first_record_leaves_no_database(db_path):
+    child = spawn(db_path, "account", "add")
+
+    answer(child, "  Name: ", "Garage Dupont")
+    answer(child, "Create? [Y/n]: ", "non")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert not db_path.exists()
+
+
 def test_with_every_value_given_nothing_is_asked_on_a_terminal(ok, rows, db_path):
     ok("account", "add", "ACME")
     child = spawn(db_path, "opp", "create", "Deal", "-a", "ACME", "--amount", "1k", "--due",
