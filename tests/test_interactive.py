@@ -502,6 +502,19 @@ def test_account_add_explains_an_empty_name_reasks_a_taken_one_and_creates_on_en
     ]
 
 
+@pytest.mark.parametrize("command", [("account", "add"), ("contact", "add")])
+def test_a_bad_option_is_refused_before_the_form_asks_anything(command, ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, *command, "--email", "nope")
+
+    assert finish(child) == (
+        "\x1b[31mError: The email 'nope' is not an email address (name@example.com).\x1b[0m\n"
+    )
+    assert child.exitstatus == 2
+    assert rows("SELECT name FROM accounts") == [{"name": "Librairie des Halles"}]
+    assert rows("SELECT * FROM contacts") == []
+
+
 def test_account_add_answered_no_at_create_writes_nothing(ok, rows, db_path):
     ok("account", "add", "Librairie des Halles")
     child = spawn(db_path, "account", "add")

@@ -127,23 +127,23 @@ def add(
 
     Example: colibri account add "ACME Industries" --city Lyon --industry Manufacturing
     """
+    details = given(
+        industry=industry,
+        email=email,
+        phone=phone,
+        website=website,
+        city=city,
+        country=country,
+        notes=notes,
+        external_id=external_id,
+    )
     if forms.form_wanted(ctx, name=name):
+        accounts.validated(details)  # a bad option is refused before anything is asked
         with lookups() as conn:
             name = forms.ask_new_account_name(conn)
         forms.confirm_creation(_("New account: {name}.").format(name=name))
     with database(write=True) as conn:
-        account = accounts.add(
-            conn,
-            name,
-            industry=industry,
-            email=email,
-            phone=phone,
-            website=website,
-            city=city,
-            country=country,
-            notes=notes,
-            external_id=external_id,
-        )
+        account = accounts.add(conn, name, **details)
     _show_saved(account, output, "Added")
 
 

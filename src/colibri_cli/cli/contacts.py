@@ -96,6 +96,7 @@ def add(
     form = forms.FormResult(given(name=name, account=account))
     details = given(email=email, phone=phone, role=role, notes=notes, external_id=external_id)
     if forms.form_wanted(ctx, name=name, account=account):
+        contacts.validated(details)  # a bad option is refused before anything is asked
         with lookups() as conn:
             form = forms.contact_form(conn, form.given)
             with store.rehearsal(conn):
