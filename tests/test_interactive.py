@@ -544,6 +544,40 @@ def test_contact_add_says_which_account_part_of_a_name_found(ok, rows, db_path):
     ]
 
 
+def test_contact_add_reasks_a_name_a_contact_at_the_account_has(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    ok("contact", "add", "Jeanne Martin", "--account", "1")
+    child = spawn(db_path, "contact", "add")
+
+    answer(child, "  Name: ", "jeanne martin")
+    answer(child, "  Account: ", "1")
+    child.expect_exact("    → Librairie des Halles\r\n")
+    child.expect_exact(
+        "Error: Librairie des Halles already has a contact 'Jeanne Martin' (id 1): see colibri "
+        "contact show 1, or give --allow-duplicate to add another."
+    )
+    answer(child, "  Name: ", "Paul Roy")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added contact Paul Roy (id 2) at Librairie des Halles.\n"
+    assert rows("SELECT name, account_id FROM contacts ORDER BY id") == [
+        {"name": "Jeanne Martin", "account_id": 1},
+        {"name": "Paul Roy", "account_id": 1},
+    ]
+
+
+def test_contact_add_with_allow_duplicate_takes_the_namesake(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    ok("contact", "add", "Jean Dupont", "--account", "1")
+    child = spawn(db_path, "contact", "add", "--account", "1", "--allow-duplicate")
+
+    answer(child, "  Name: ", "Jean Dupont")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added contact Jean Dupont (id 2) at Librairie des Halles.\n"
+    assert rows("SELECT count(*) AS n FROM contacts") == [{"n": 2}]
+
+
 def test_contact_add_offers_an_unknown_account_and_creates_both(ok, rows, db_path):
     ok("account", "add", "Librairie des Halles")
     child = spawn(db_path, "contact", "add", "Paul Roy")

@@ -98,7 +98,7 @@ def add(
     if forms.form_wanted(ctx, name=name, account=account):
         contacts.validated(details)  # a bad option is refused before anything is asked
         with lookups() as conn:
-            form = forms.contact_form(conn, form.given)
+            form = forms.contact_form(conn, form.given, allow_duplicate=allow_duplicate)
             with store.rehearsal(conn):
                 contact, _account = _add(conn, form, details, allow_duplicate)
         new = _("New contact: {name} at {account}, a new account.")

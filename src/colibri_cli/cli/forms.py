@@ -27,7 +27,7 @@ from colibri_cli.core import (
     store,
     tasks,
 )
-from colibri_cli.core.errors import ColibriError, NotFound
+from colibri_cli.core.errors import ColibriError, Conflict, NotFound
 from colibri_cli.i18n import N_, _
 
 # The four parts of the opportunity form, as in the source's "Création d'une opportunité".
@@ -161,16 +161,28 @@ def ask_new_account_name(conn: sqlite3.Connection) -> str:
     return ask_text(_(PROMPTS["name"]), checked(free))
 
 
-def contact_form(conn: sqlite3.Connection, given: dict) -> FormResult:
-    """The name and account of a new contact, as far as they were not given."""
+def contact_form(conn: sqlite3.Connection, given: dict, *, allow_duplicate: bool) -> FormResult:
+    """The name and account of a new contact, as far as they were not given; a name asked
+    for that a contact at the chosen account has is explained and asked again."""
     result = FormResult(dict(given))
-    if "name" not in given:
-        result.given["name"] = ask_text(
-            _(PROMPTS["name"]), checked(lambda text: contacts.validated({"name": text}))
-        )
+    asked = "name" not in given
+    if asked:
+        result.given["name"] = _ask_contact_name()
     if "account" not in given:
         ask_account(conn, result)
+    while asked and not (allow_duplicate or result.new_account):
+        try:
+            with store.rehearsal(conn):
+                contacts.add(conn, result.given["name"], result.given["account"])
+            return result
+        except Conflict as namesake:
+            say(_("Error: {message}").format(message=namesake))
+            result.given["name"] = _ask_contact_name()
     return result
+
+
+def _ask_contact_name() -> str:
+    return ask_text(_(PROMPTS["name"]), checked(lambda text: contacts.validated({"name": text})))
 
 
 def task_form(conn: sqlite3.Connection, given: dict) -> FormResult:
