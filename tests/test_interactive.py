@@ -680,6 +680,22 @@ def test_task_add_finds_the_opportunity_by_name_and_no_at_create_writes_nothing(
     assert rows("SELECT * FROM tasks") == []
 
 
+def test_the_form_shows_control_characters_of_stored_names_escaped(ok, db_path):
+    ok("account", "add", "Evil\x1b]0;pwned\x07Corp")
+    ok("opp", "create", "Deal", "-a", "1", "--amount", "1k", "--due", "eom", "-s", "quote")
+    shown = "Evil\\x1b]0;pwned\\x07Corp"
+    child = spawn(db_path, "task", "add", "--due", "-")
+
+    answer(child, "  Title: ", "Call")
+    answer(child, "  Opportunity (optional): ", "deal")
+    child.expect_exact(f"    → 1: Deal ({shown})\r\n")
+    child.expect_exact(f"New task: Call ({shown}).")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == f"Added task 1: Call ({shown}).\n"
+    assert "\x1b]" not in child.before
+
+
 def test_task_add_with_its_title_given_asks_nothing(ok, rows, db_path):
     child = spawn(db_path, "task", "add", "Call back")
 

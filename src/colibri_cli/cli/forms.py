@@ -28,6 +28,7 @@ from colibri_cli.core import (
     tasks,
 )
 from colibri_cli.core.errors import ColibriError, Conflict, NotFound
+from colibri_cli.core.text import visible
 from colibri_cli.i18n import N_, _
 
 # The four parts of the opportunity form, as in the source's "Création d'une opportunité".
@@ -91,7 +92,7 @@ def account_added(account: dict) -> str:
 def confirm_creation(summary: str) -> None:
     """The form's last question, after a one-line summary of what would be created; "n"
     ends the command having written nothing."""
-    emphasis("\n" + summary, bold=True)
+    emphasis("\n" + visible(summary), bold=True)
     if not confirm(_("Create?"), default=True):
         say(_("Cancelled: nothing was changed."))
         raise typer.Exit(1)
