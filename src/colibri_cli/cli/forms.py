@@ -98,7 +98,7 @@ def confirm_creation(summary: str) -> None:
         raise typer.Exit(1)
 
 
-def needed(check: Callable[[str], str]) -> Callable[[str], str]:
+def _needed(check: Callable[[str], str]) -> Callable[[str], str]:
     """A validator for a question that must be answered: an empty answer is explained."""
 
     def check_given(text: str) -> str:
@@ -109,15 +109,15 @@ def needed(check: Callable[[str], str]) -> Callable[[str], str]:
     return check_given
 
 
-def resolved(answer: str, value: str) -> None:
+def _resolved(answer: str, value: str) -> None:
     """Say what a forgiving answer was read as ("eom" -> 2026-11-30), when not as typed."""
     if value.casefold() != answer.strip().casefold():
         say(f"    → {value}")
 
 
-def ask_text(label: str, check: Callable[[str], str]) -> str:
+def _ask_text(label: str, check: Callable[[str], str]) -> str:
     """A text that must be given (a name, a title), stripped."""
-    return _prompt(f"  {label}", needed(check), default="", show_default=False).strip()
+    return _prompt(f"  {label}", _needed(check), default="", show_default=False).strip()
 
 
 def _ask_task_due(conn: sqlite3.Connection) -> str:
@@ -128,10 +128,10 @@ def _ask_task_due(conn: sqlite3.Connection) -> str:
         return inputs.read_optional_date(conn, text, field=N_("due date"))
 
     answer = _prompt(
-        "  " + _("Due date (- for none)"), needed(checked(read)), default="", show_default=False
+        "  " + _("Due date (- for none)"), _needed(checked(read)), default="", show_default=False
     )
     day = read(answer)
-    resolved(answer, day.isoformat() if day else _("none"))
+    _resolved(answer, day.isoformat() if day else _("none"))
     return day.isoformat() if day else ""
 
 
@@ -159,7 +159,7 @@ def ask_new_account_name(conn: sqlite3.Connection) -> str:
         with store.rehearsal(conn):
             accounts.add(conn, text)
 
-    return ask_text(_(PROMPTS["name"]), checked(free))
+    return _ask_text(_(PROMPTS["name"]), checked(free))
 
 
 def contact_form(conn: sqlite3.Connection, given: dict, *, allow_duplicate: bool) -> FormResult:
@@ -170,7 +170,7 @@ def contact_form(conn: sqlite3.Connection, given: dict, *, allow_duplicate: bool
     if asked:
         result.given["name"] = _ask_contact_name()
     if "account" not in given:
-        ask_account(conn, result)
+        _ask_account(conn, result)
     while asked and not (allow_duplicate or result.new_account):
         try:
             with store.rehearsal(conn):
@@ -183,7 +183,7 @@ def contact_form(conn: sqlite3.Connection, given: dict, *, allow_duplicate: bool
 
 
 def _ask_contact_name() -> str:
-    return ask_text(_(PROMPTS["name"]), checked(lambda text: contacts.validated({"name": text})))
+    return _ask_text(_(PROMPTS["name"]), checked(lambda text: contacts.validated({"name": text})))
 
 
 def task_form(conn: sqlite3.Connection, given: dict) -> FormResult:
@@ -191,13 +191,13 @@ def task_form(conn: sqlite3.Connection, given: dict) -> FormResult:
     the opportunity, else the account."""
     result = FormResult(dict(given))
     if "title" not in given:
-        result.given["title"] = ask_text(_("Title"), checked(_task_title))
+        result.given["title"] = _ask_text(_("Title"), checked(_task_title))
     if "due" not in given:
         result.given["due"] = _ask_task_due(conn)
     if "opp" not in given and "account" not in given:
         _ask_opportunity(conn, result)
         if "opp" not in result.given:
-            ask_account(conn, result, optional=True)
+            _ask_account(conn, result, optional=True)
     return result
 
 
@@ -215,7 +215,7 @@ def _ask_opportunity(conn: sqlite3.Connection, result: FormResult) -> None:
         described = _("{id}: {name} ({account})").format(
             id=found["id"], name=found["name"], account=found["account_name"]
         )
-        resolved(text, described)
+        _resolved(text, described)
         result.given["opp"] = str(found["id"])
         return
 
@@ -232,7 +232,7 @@ def opportunity_form(conn: sqlite3.Connection, given: dict, *, full: bool) -> Fo
         emphasis(f"\n{_(title)}", bold=True)
         for name in wanted:
             if name == "account":
-                ask_account(conn, result)
+                _ask_account(conn, result)
             elif name == "contact":
                 _ask_contact(conn, result)
             else:
@@ -258,12 +258,12 @@ def _ask(conn: sqlite3.Connection, name: str, default: str | None) -> str:
     check = _field_check(conn, name)
     answer = _prompt(
         f"  {label}",
-        needed(check) if required else check,
+        _needed(check) if required else check,
         default=default or "",
         show_default=bool(default),
     )
     if answer.strip():
-        resolved(answer, _read_as(conn, name, answer))
+        _resolved(answer, _read_as(conn, name, answer))
     return answer
 
 
@@ -328,12 +328,12 @@ def _ask_contact(conn: sqlite3.Connection, result: FormResult) -> None:
         except ColibriError as unclear:
             say(_("Error: {message}").format(message=unclear))
             continue
-        resolved(name, contact["name"])
+        _resolved(name, contact["name"])
         result.given["contact"] = str(contact["id"])
         return
 
 
-def ask_account(conn: sqlite3.Connection, result: FormResult, *, optional: bool = False) -> None:
+def _ask_account(conn: sqlite3.Connection, result: FormResult, *, optional: bool = False) -> None:
     """The account by name, with did-you-mean and an offer to create a missing one; said
     back when found from part of its name."""
     label = _("Account (optional)") if optional else _(PROMPTS["account"])
@@ -346,7 +346,7 @@ def ask_account(conn: sqlite3.Connection, result: FormResult, *, optional: bool 
             continue
         try:
             found = accounts.get(conn, name)
-            resolved(name, found["name"])
+            _resolved(name, found["name"])
             result.given["account"] = str(found["id"])
             return
         except NotFound as missing:
