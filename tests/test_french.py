@@ -683,13 +683,26 @@ def test_the_interactive_form_asks_in_french(ok, rows, db_path):
     answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "douze")
     child.expect_exact("Erreur : Valeur invalide pour le montant ('douze')")
     answer(child, "  Montant (EUR, ou écrivez une autre devise) : ", "12k")
-    answer(child, "  Échéance [2026-12-26] : ", "fin du mois")
+    child.expect_exact(f"    → {euros('12 000 €')}\r\n")
+    answer(child, "  Échéance : ", "")
+    child.expect_exact(
+        "Erreur : Cette réponse est obligatoire : saisissez-la, ou faites Ctrl-C pour "
+        "arrêter sans rien créer."
+    )
+    answer(child, "  Échéance : ", "fin du mois")
+    child.expect_exact("    → 2026-11-30\r\n")
     child.expect_exact(
         f"  Analyse des besoins (analyse, 10{NBSP}%), Devis envoyé (devis, 40{NBSP}%), "
         f"Négociation (négociation, 70{NBSP}%), Gagnée (gagnée, 100{NBSP}%), "
         f"Perdue (perdue, 0{NBSP}%), Annulée (annulée, 0{NBSP}%)\r\n"
     )
     answer(child, "  Statut [analyse] : ", "devis")
+    child.expect_exact("    → quote\r\n")
+    child.expect_exact(
+        f"Nouvelle opportunité : Refonte (ACME Industries), {euros('12 000 €')}, "
+        f"échéance 2026-11-30, quote (40{NBSP}%)."
+    )
+    answer(child, "Créer ? [O/n] : ", "")
     said = finish(child)
 
     assert f"Nouvelle opportunité 1 : Refonte (ACME Industries), {euros('12 000 €')}" in said

@@ -15,6 +15,7 @@ import pytest
 from conftest import TODAY
 
 TIMEOUT = 10
+NEEDED = "Error: This answer is needed: type it, or press Ctrl-C to stop without creating anything."
 
 
 def environment(db_path) -> dict:
@@ -70,7 +71,11 @@ def test_the_full_form_asks_every_group_reasks_bad_answers_and_creates_the_accou
     child = spawn(db_path, "opp", "create")
 
     child.expect_exact("Identity")
+    answer(child, "  Name: ", "")
+    child.expect_exact(NEEDED)
     answer(child, "  Name: ", "Website redesign")
+    answer(child, "  Account: ", "")
+    child.expect_exact(NEEDED)
     answer(child, "  Account: ", "Acme Industries")
     child.expect_exact("  No account 'Acme Industries'. See `colibri account list`.")
     answer(child, "  Create account 'Acme Industries'? [y/N]: ", "y")
@@ -78,7 +83,9 @@ def test_the_full_form_asks_every_group_reasks_bad_answers_and_creates_the_accou
     child.expect_exact(
         "Error: Contact 'Paul Roy' works at Beta Corp, not at this opportunity's account."
     )
-    answer(child, "  Contact (optional): ", "")
+    answer(child, "  Contact (optional): ", "Marie Curie")
+    child.expect_exact("  No contact 'Marie Curie'. See `colibri contact list`.")
+    answer(child, "  Create contact 'Marie Curie'? [y/N]: ", "y")
     child.expect_exact("Information")
     answer(child, "  Source (optional): ", "Referral")
     answer(child, "  Type (optional): ", "")
@@ -89,17 +96,29 @@ def test_the_full_form_asks_every_group_reasks_bad_answers_and_creates_the_accou
         "Error: Invalid amount 'lots': write a whole number such as 15000, 15 000, 15k or 1.5M."
     )
     answer(child, "  Amount (EUR, or write another currency): ", "15k")
-    answer(child, "  Due date [2026-12-26]: ", "")
+    child.expect_exact("    → 15,000 EUR\r\n")
+    answer(child, "  Due date: ", "")  # no made-up default: the salesperson says when
+    child.expect_exact(NEEDED)
+    answer(child, "  Due date: ", "+1m")
+    child.expect_exact("    → 2026-12-26\r\n")
     child.expect_exact(
         "  analysis (10%), quote (40%), negotiation (70%), won (100%), lost (0%), cancelled (0%)"
     )
     answer(child, "  Status [analysis]: ", "devis")
+    child.expect_exact("    → quote\r\n")
     child.expect_exact("Misc")
     answer(child, "  Tags, comma-separated (optional): ", "Hot, web")
+    child.expect_exact("    → hot,web\r\n")
     answer(child, "  Notes (optional): ", "")
+    child.expect_exact(
+        "New opportunity: Website redesign (Acme Industries), 15,000 EUR, due 2026-12-26, "
+        "quote (40%)."
+    )
+    answer(child, "Create? [Y/n]: ", "")
 
     assert finish(child) == (
         "Added account Acme Industries (id 2).\n"
+        "Added contact Marie Curie (id 2) at Acme Industries.\n"
         "Created opportunity 1: Website redesign (Acme Industries), 15,000 EUR, "
         "due 2026-12-26, quote (40%).\n"
     )
@@ -114,7 +133,7 @@ def test_the_full_form_asks_every_group_reasks_bad_answers_and_creates_the_accou
     ) == [
         {
             "account_id": 2,
-            "contact_id": None,
+            "contact_id": 2,
             "name": "Website redesign",
             "amount": 15000,
             "currency": "EUR",
@@ -156,8 +175,13 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
     answer(child, "  Account: ", "acme industries")
     child.expect_exact("Progress")
     answer(child, "  Status [analysis]: ", "perdue")
+    child.expect_exact("    → lost\r\n")
     answer(child, "  Why lost? (optional): ", "")  # created closed: asked as at a close
     answer(child, "  Schedule a follow-up task now? [Y/n]: ", "n")
+    child.expect_exact(
+        "New opportunity: Maintenance (ACME Industries), 4,000 USD, due 2026-12-31, lost (0%)."
+    )
+    answer(child, "Create? [Y/n]: ", "y")
 
     assert finish(child) == (
         "Created opportunity 1: Maintenance (ACME Industries), 4,000 USD, due 2026-12-31, "
@@ -185,10 +209,13 @@ def test_the_form_takes_a_contact_of_the_chosen_account_and_a_due_date_in_any_fo
     for prompt in ("  Source (optional): ", "  Type (optional): ", "  Description (optional): "):
         answer(child, prompt, "")
     answer(child, "  Amount (EUR, or write another currency): ", "1 500,50 £")
-    answer(child, "  Due date [2026-12-26]: ", "fin du mois")
+    child.expect_exact("    → 1,501 GBP\r\n")
+    answer(child, "  Due date: ", "fin du mois")
+    child.expect_exact("    → 2026-11-30\r\n")
     answer(child, "  Status [analysis]: ", "")
     answer(child, "  Tags, comma-separated (optional): ", "")
     answer(child, "  Notes (optional): ", "Met at the fair")
+    answer(child, "Create? [Y/n]: ", "oui")
 
     assert finish(child) == (
         "The amount '1 500,50 £' was rounded to 1,501.\n"
@@ -209,6 +236,38 @@ def test_the_form_takes_a_contact_of_the_chosen_account_and_a_due_date_in_any_fo
             "notes": "Met at the fair",
         }
     ]
+
+
+def test_no_at_create_makes_neither_the_opportunity_nor_its_new_account_and_contact(
+    ok, rows, db_path
+):
+    ok("account", "add", "Beta Corp")
+    child = spawn(db_path, "opp", "create", "Audit", "--amount", "2k", "--due", "eom")
+
+    answer(child, "  Account: ", "Gamma")
+    answer(child, "  Create account 'Gamma'? [y/N]: ", "y")
+    answer(child, "  Status [analysis]: ", "")
+    child.expect_exact("New opportunity: Audit (Gamma), 2,000 EUR, due 2026-11-30, analysis (10%).")
+    answer(child, "Create? [Y/n]: ", "x")
+    child.expect_exact("Error: Answer y (yes) or n (no).")
+    answer(child, "Create? [Y/n]: ", "n")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert rows("SELECT name FROM accounts") == [{"name": "Beta Corp"}]
+    assert rows("SELECT * FROM opportunities") == []
+    assert rows("SELECT * FROM opportunity_history") == []
+
+
+def test_no_at_create_of_a_first_record_leaves_no_database(db_path):
+    child = spawn(db_path, "account", "add")
+
+    answer(child, "  Name: ", "Garage Dupont")
+    answer(child, "Create? [Y/n]: ", "non")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert not db_path.exists()
 
 
 def test_with_every_value_given_nothing_is_asked_on_a_terminal(ok, rows, db_path):
@@ -402,6 +461,10 @@ def test_enter_takes_the_one_account_a_typo_was_meant_to_be(db_path, rows):
     answer(child, "  Account: ", "garaje")
     child.expect_exact("  No account 'garaje'. Did you mean 'Garage Dupont'?")
     answer(child, "  Use 'Garage Dupont'? [Y/n]: ", "")
+    child.expect_exact(
+        "New opportunity: Tyres (Garage Dupont), 900 EUR, due 2026-11-30, quote (40%)."
+    )
+    answer(child, "Create? [Y/n]: ", "")
 
     assert finish(child) == (
         "Created opportunity 1: Tyres (Garage Dupont), 900 EUR, due 2026-11-30, quote (40%).\n"
@@ -409,3 +472,291 @@ def test_enter_takes_the_one_account_a_typo_was_meant_to_be(db_path, rows):
     assert child.exitstatus == 0
     assert rows("SELECT account_id FROM opportunities") == [{"account_id": 1}]
     assert rows("SELECT count(*) AS n FROM accounts") == [{"n": 1}]
+
+
+# --- account add, contact add, task add: the forms of a missing name or title -------------------
+
+
+def test_account_add_explains_an_empty_name_reasks_a_taken_one_and_creates_on_enter(
+    ok, rows, db_path
+):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "account", "add", "--city", "Lyon")
+
+    answer(child, "  Name: ", "")
+    child.expect_exact(NEEDED)
+    answer(child, "  Name: ", "librairie des halles")
+    child.expect_exact(
+        "Error: Account 'Librairie des Halles' (id 1) already exists: choose another name, "
+        "or edit that account."
+    )
+    answer(child, "  Name: ", "Garage Dupont")
+    child.expect_exact("New account: Garage Dupont.")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added account Garage Dupont (id 2).\n"
+    assert child.exitstatus == 0
+    assert rows("SELECT id, name, city FROM accounts ORDER BY id") == [
+        {"id": 1, "name": "Librairie des Halles", "city": None},
+        {"id": 2, "name": "Garage Dupont", "city": "Lyon"},
+    ]
+
+
+@pytest.mark.parametrize("command", [("account", "add"), ("contact", "add")])
+def test_a_bad_option_is_refused_before_the_form_asks_anything(command, ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, *command, "--email", "nope")
+
+    assert finish(child) == (
+        "\x1b[31mError: The email 'nope' is not an email address (name@example.com).\x1b[0m\n"
+    )
+    assert child.exitstatus == 2
+    assert rows("SELECT name FROM accounts") == [{"name": "Librairie des Halles"}]
+    assert rows("SELECT * FROM contacts") == []
+
+
+def test_account_add_answered_no_at_create_writes_nothing(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "account", "add")
+
+    answer(child, "  Name: ", "Garage Dupont")
+    answer(child, "Create? [Y/n]: ", "n")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert rows("SELECT name FROM accounts") == [{"name": "Librairie des Halles"}]
+
+
+def test_contact_add_says_which_account_part_of_a_name_found(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "contact", "add", "--role", "Buyer")
+
+    answer(child, "  Name: ", "Jeanne Martin")
+    answer(child, "  Account: ", "librairi")
+    child.expect_exact("    → Librairie des Halles\r\n")
+    child.expect_exact("New contact: Jeanne Martin at Librairie des Halles.")
+    answer(child, "Create? [Y/n]: ", "y")
+
+    assert finish(child) == "Added contact Jeanne Martin (id 1) at Librairie des Halles.\n"
+    assert child.exitstatus == 0
+    assert rows("SELECT name, account_id, role FROM contacts") == [
+        {"name": "Jeanne Martin", "account_id": 1, "role": "Buyer"}
+    ]
+
+
+def test_contact_add_reasks_a_name_a_contact_at_the_account_has(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    ok("contact", "add", "Jeanne Martin", "--account", "1")
+    child = spawn(db_path, "contact", "add")
+
+    answer(child, "  Name: ", "jeanne martin")
+    answer(child, "  Account: ", "1")
+    child.expect_exact("    → Librairie des Halles\r\n")
+    child.expect_exact(
+        "Error: Librairie des Halles already has a contact 'Jeanne Martin' (id 1): see colibri "
+        "contact show 1, or give --allow-duplicate to add another."
+    )
+    answer(child, "  Name: ", "Paul Roy")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added contact Paul Roy (id 2) at Librairie des Halles.\n"
+    assert rows("SELECT name, account_id FROM contacts ORDER BY id") == [
+        {"name": "Jeanne Martin", "account_id": 1},
+        {"name": "Paul Roy", "account_id": 1},
+    ]
+
+
+def test_contact_add_with_allow_duplicate_takes_the_namesake(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    ok("contact", "add", "Jean Dupont", "--account", "1")
+    child = spawn(db_path, "contact", "add", "--account", "1", "--allow-duplicate")
+
+    answer(child, "  Name: ", "Jean Dupont")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added contact Jean Dupont (id 2) at Librairie des Halles.\n"
+    assert rows("SELECT count(*) AS n FROM contacts") == [{"n": 2}]
+
+
+def test_contact_add_offers_an_unknown_account_and_creates_both(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "contact", "add", "Paul Roy")
+
+    answer(child, "  Account: ", "")
+    child.expect_exact(NEEDED)
+    answer(child, "  Account: ", "Nouvelle SARL")
+    child.expect_exact("  No account 'Nouvelle SARL'. See `colibri account list`.")
+    answer(child, "  Create account 'Nouvelle SARL'? [y/N]: ", "y")
+    child.expect_exact("New contact: Paul Roy at Nouvelle SARL, a new account.")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == (
+        "Added account Nouvelle SARL (id 2).\nAdded contact Paul Roy (id 1) at Nouvelle SARL.\n"
+    )
+    assert child.exitstatus == 0
+    assert rows("SELECT id, name FROM accounts ORDER BY id") == [
+        {"id": 1, "name": "Librairie des Halles"},
+        {"id": 2, "name": "Nouvelle SARL"},
+    ]
+    assert rows("SELECT name, account_id FROM contacts") == [{"name": "Paul Roy", "account_id": 2}]
+
+
+def test_contact_add_answered_no_at_create_makes_neither_contact_nor_new_account(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "contact", "add")
+
+    answer(child, "  Name: ", "")
+    child.expect_exact(NEEDED)
+    answer(child, "  Name: ", "Paul Roy")
+    answer(child, "  Account: ", "Nouvelle SARL")
+    answer(child, "  Create account 'Nouvelle SARL'? [y/N]: ", "y")
+    answer(child, "Create? [Y/n]: ", "n")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert rows("SELECT name FROM accounts") == [{"name": "Librairie des Halles"}]
+    assert rows("SELECT * FROM contacts") == []
+
+
+def test_ctrl_c_in_a_form_stops_it_having_written_nothing(ok, rows, db_path):
+    """As the explanation of an empty answer says."""
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "contact", "add", "Paul Roy")
+
+    answer(child, "  Account: ", "Nouvelle SARL")
+    answer(child, "  Create account 'Nouvelle SARL'? [y/N]: ", "y")
+    child.expect_exact("Create? [Y/n]: ")
+    child.sendintr()
+
+    assert finish(child) == "^C\n"
+    assert child.exitstatus == 130
+    assert rows("SELECT name FROM accounts") == [{"name": "Librairie des Halles"}]
+    assert rows("SELECT * FROM contacts") == []
+
+
+def test_task_add_asks_the_due_date_with_no_default_and_says_what_answers_were_read_as(
+    ok, rows, db_path
+):
+    ok("account", "add", "Librairie des Halles")
+    child = spawn(db_path, "task", "add")
+
+    answer(child, "  Title: ", "")
+    child.expect_exact(NEEDED)
+    answer(child, "  Title: ", "Call back")
+    answer(child, "  Due date (- for none): ", "")
+    child.expect_exact(NEEDED)
+    answer(child, "  Due date (- for none): ", "eom")
+    child.expect_exact("    → 2026-11-30\r\n")
+    answer(child, "  Opportunity (optional): ", "")
+    answer(child, "  Account (optional): ", "librairi")
+    child.expect_exact("    → Librairie des Halles\r\n")
+    child.expect_exact("New task: Call back (Librairie des Halles), due 2026-11-30.")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added task 1: Call back (Librairie des Halles), due 2026-11-30.\n"
+    assert child.exitstatus == 0
+    assert rows("SELECT title, due_date, account_id, opportunity_id FROM tasks") == [
+        {"title": "Call back", "due_date": "2026-11-30", "account_id": 1, "opportunity_id": None}
+    ]
+
+
+def test_task_add_finds_the_opportunity_by_name_and_no_at_create_writes_nothing(
+    deal, rows, db_path
+):
+    child = spawn(db_path, "task", "add", "--notes", "Before Friday")
+
+    answer(child, "  Title: ", "Send the revised quote")
+    answer(child, "  Due date (- for none): ", "-")
+    child.expect_exact("    → none\r\n")
+    answer(child, "  Opportunity (optional): ", "redesign")
+    child.expect_exact("  No opportunity 'redesign'. Did you mean 'Website redesign'?")
+    answer(child, "  Opportunity (optional): ", "website")
+    child.expect_exact("    → 1: Website redesign (ACME Industries)\r\n")
+    child.expect_exact("New task: Send the revised quote (ACME Industries).")
+    answer(child, "Create? [Y/n]: ", "n")
+
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert child.exitstatus == 1
+    assert rows("SELECT * FROM tasks") == []
+
+
+def test_the_form_shows_control_characters_of_stored_names_escaped(ok, db_path):
+    ok("account", "add", "Evil\x1b]0;pwned\x07Corp")
+    ok("opp", "create", "Deal", "-a", "1", "--amount", "1k", "--due", "eom", "-s", "quote")
+    shown = "Evil\\x1b]0;pwned\\x07Corp"
+    child = spawn(db_path, "task", "add", "--due", "-")
+
+    answer(child, "  Title: ", "Call")
+    answer(child, "  Opportunity (optional): ", "deal")
+    child.expect_exact(f"    → 1: Deal ({shown})\r\n")
+    child.expect_exact(f"New task: Call ({shown}).")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == f"Added task 1: Call ({shown}).\n"
+    assert "\x1b]" not in child.before
+
+
+def test_task_add_with_its_title_given_asks_nothing(ok, rows, db_path):
+    child = spawn(db_path, "task", "add", "Call back")
+
+    assert finish(child) == f"New database: {db_path}\nAdded task 1: Call back.\n"
+    assert child.exitstatus == 0
+    assert rows("SELECT title, due_date FROM tasks") == [{"title": "Call back", "due_date": None}]
+
+
+def test_the_task_form_in_french(ok, rows, db_path):
+    ok("account", "add", "Librairie des Halles")
+    ok("config", "set", "language", "fr")
+    child = spawn(db_path, "task", "add")
+
+    answer(child, "  Titre : ", "")
+    child.expect_exact(
+        "Erreur : Cette réponse est obligatoire : saisissez-la, ou faites Ctrl-C pour "
+        "arrêter sans rien créer."
+    )
+    answer(child, "  Titre : ", "Rappeler")
+    answer(child, "  Échéance (- pour aucune) : ", "fin du mois")
+    child.expect_exact("    → 2026-11-30\r\n")
+    answer(child, "  Opportunité (facultative) : ", "")
+    answer(child, "  Compte (facultatif) : ", "librairi")
+    child.expect_exact("    → Librairie des Halles\r\n")
+    child.expect_exact("Nouvelle tâche : Rappeler (Librairie des Halles), échéance 2026-11-30.")
+    answer(child, "Créer ? [O/n] : ", "o")
+
+    assert finish(child) == (
+        "Tâche 1 ajoutée : Rappeler (Librairie des Halles), échéance 2026-11-30.\n"
+    )
+    assert child.exitstatus == 0
+    assert rows("SELECT title, due_date, account_id FROM tasks") == [
+        {"title": "Rappeler", "due_date": "2026-11-30", "account_id": 1}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ("account", "add"),
+            "Missing argument 'NAME'. See 'python -m colibri_cli account add --help'.",
+        ),
+        (
+            ("contact", "add"),
+            "Missing argument 'NAME'. See 'python -m colibri_cli contact add --help'.",
+        ),
+        (
+            ("contact", "add", "Paul Roy"),
+            "Missing option '--account' / '-a'. See 'python -m colibri_cli contact add --help'.",
+        ),
+        (
+            ("task", "add", "--due", "eom"),
+            "Missing argument 'TITLE'. See 'python -m colibri_cli task add --help'.",
+        ),
+    ],
+)
+def test_without_a_terminal_a_missing_name_or_title_is_an_error(arguments, message, db_path):
+    result = run(db_path, *arguments)
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {message}\n"
+    assert not db_path.exists()

@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.context import database, delete_confirmed
+from colibri_cli.cli import forms
+from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -107,7 +108,11 @@ def _show_saved(account: dict, output: OutputFormat, verb: str) -> None:
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="Account name, unique ignoring case.")],
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Account name, unique ignoring case; asked on a terminal."),
+    ] = None,
     industry: Industry = None,
     email: Email = None,
     phone: Phone = None,
@@ -122,19 +127,23 @@ def add(
 
     Example: colibri account add "ACME Industries" --city Lyon --industry Manufacturing
     """
+    details = given(
+        industry=industry,
+        email=email,
+        phone=phone,
+        website=website,
+        city=city,
+        country=country,
+        notes=notes,
+        external_id=external_id,
+    )
+    if forms.form_wanted(ctx, name=name):
+        accounts.validated(details)  # a bad option is refused before anything is asked
+        with lookups() as conn:
+            name = forms.ask_new_account_name(conn)
+        forms.confirm_creation(_("New account: {name}.").format(name=name))
     with database(write=True) as conn:
-        account = accounts.add(
-            conn,
-            name,
-            industry=industry,
-            email=email,
-            phone=phone,
-            website=website,
-            city=city,
-            country=country,
-            notes=notes,
-            external_id=external_id,
-        )
+        account = accounts.add(conn, name, **details)
     _show_saved(account, output, "Added")
 
 

@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.context import database, delete_confirmed
+from colibri_cli.cli import forms
+from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -20,7 +21,7 @@ from colibri_cli.cli.params import (
     contact_argument,
     given,
 )
-from colibri_cli.core import contacts
+from colibri_cli.core import contacts, store
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
@@ -70,8 +71,11 @@ def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="The contact's name.")],
-    account: account_option("Account id or name (required)."),
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="The contact's name; asked on a terminal.")
+    ] = None,
+    account: account_option("Account id or name (required; asked on a terminal).") = None,
     email: Email = None,
     phone: Phone = None,
     role: Role = None,
@@ -84,21 +88,45 @@ def add(
 ) -> None:
     """Add a contact to an account.
 
+    On a terminal, a missing name or account is asked for (an unknown account is offered
+    for creation); in a script, it is an error (exit 2).
+
     Example: colibri contact add "Jeanne Martin" --account ACME --role Buyer
     """
-    with database(write=True) as conn:
-        contact = contacts.add(
-            conn,
-            name,
-            account,
-            email=email,
-            phone=phone,
-            role=role,
-            notes=notes,
-            external_id=external_id,
-            allow_duplicate=allow_duplicate,
+    form = forms.FormResult(given(name=name, account=account))
+    details = given(email=email, phone=phone, role=role, notes=notes, external_id=external_id)
+    if forms.form_wanted(ctx, name=name, account=account):
+        contacts.validated(details)  # a bad option is refused before anything is asked
+        with lookups() as conn:
+            form = forms.contact_form(conn, form.given, allow_duplicate=allow_duplicate)
+            with store.rehearsal(conn):
+                contact, _account = _add(conn, form, details, allow_duplicate)
+        new = _("New contact: {name} at {account}, a new account.")
+        forms.confirm_creation(
+            (new if form.new_account else _("New contact: {name} at {account}.")).format(
+                name=contact["name"], account=contact["account_name"]
+            )
         )
+    with database(write=True) as conn:
+        contact, new_account = _add(conn, form, details, allow_duplicate)
+        if new_account:
+            say(forms.account_added(new_account))
     _show_saved(contact, output, "Added")
+
+
+def _add(
+    conn, form: forms.FormResult, details: dict, allow_duplicate: bool
+) -> tuple[dict, dict | None]:
+    """The contact of the form, and the account made for it when the form chose a new one."""
+    new_account = forms.add_new_account(conn, form)
+    contact = contacts.add(
+        conn,
+        form.given["name"],
+        form.given["account"],
+        allow_duplicate=allow_duplicate,
+        **details,
+    )
+    return contact, new_account
 
 
 @app.command("list")

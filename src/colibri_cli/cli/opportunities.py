@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli import completion, forms
+from colibri_cli.cli import contacts as contact_messages
 from colibri_cli.cli.context import database, delete_confirmed, interactive, lookups
 from colibri_cli.cli.output import (
     FormatOption,
@@ -30,7 +31,7 @@ from colibri_cli.cli.params import (
     opportunity_argument,
     status_argument,
 )
-from colibri_cli.core import accounts, inputs, opportunities, statuses, tasks
+from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _, format_day, format_percent
 
@@ -191,8 +192,11 @@ SECTIONS = {
 
 
 def summary(opportunity: dict) -> str:
-    return _("{id}: {name} ({account}), {amount}, due {day}, {status} ({probability})").format(
-        id=opportunity["id"],
+    return _("{id}: {description}").format(id=opportunity["id"], description=brief(opportunity))
+
+
+def brief(opportunity: dict) -> str:
+    return _("{name} ({account}), {amount}, due {day}, {status} ({probability})").format(
         name=opportunity["name"],
         account=opportunity["account_name"],
         amount=amount_cell(opportunity),
@@ -280,30 +284,57 @@ def create(
         close_reason=reason,
         external_id=external_id,
     )
-    new_account = None
     ask = interactive() and not no_input
     missing = [field for field in opportunities.REQUIRED if field not in fields]
-    if missing and ask:
+    asked = bool(missing and ask)
+    form = forms.FormResult(fields)
+    if asked:
         with lookups() as conn:
             form = forms.opportunity_form(conn, fields, full=not fields)
-        fields, new_account = form.given, form.new_account
     task = None
     with lookups() as conn:
-        plan = opportunities.plan_close_at_creation(conn, fields, new_account)
+        plan = opportunities.plan_close_at_creation(conn, form.given, form.new_account)
         if plan:  # created already closed: the next step is still worth a task
             reason, task = close.answer(conn, plan, ask=ask)
-            fields["close_reason"] = reason
+            form.given["close_reason"] = reason
+        if asked:
+            with store.rehearsal(conn):
+                opportunity, *_said = _create(conn, form, allow_duplicate)
+            forms.confirm_creation(
+                _("New opportunity: {description}.").format(description=brief(opportunity))
+            )
     with database(write=True) as conn:
-        if new_account:
-            added = accounts.add(conn, new_account)
-            say(_("Added account {name} (id {id}).").format(name=added["name"], id=added["id"]))
-        opportunity, notices, warnings = opportunities.create(
-            conn, fields, allow_duplicate=allow_duplicate
-        )
+        opportunity, notices, warnings, added = _create(conn, form, allow_duplicate)
+        for line in added:
+            say(line)
         created = task and _add_follow_up(conn, task, opportunity["id"])
     _report(opportunity, notices, warnings, output, "Created")
     if plan:
         _report_follow_up(opportunity["id"], created, plan, close.no_follow_up)
+
+
+def _create(
+    conn, form: forms.FormResult, allow_duplicate: bool
+) -> tuple[dict, list[str], list[str], list[str]]:
+    """The opportunity of the form, with the account and contact chosen to be created along
+    with it; returns it, its notices, its warnings, and what else was added."""
+    fields = dict(form.given)
+    added = []
+    new_account = forms.add_new_account(conn, form)
+    if new_account:
+        added.append(forms.account_added(new_account))
+    if form.new_contact:
+        contact = contacts.add(conn, form.new_contact, fields["account"])
+        fields["contact"] = str(contact["id"])
+        added.append(
+            _(contact_messages.SAVED["Added"]).format(
+                name=contact["name"], id=contact["id"], account=contact["account_name"]
+            )
+        )
+    opportunity, notices, warnings = opportunities.create(
+        conn, fields, allow_duplicate=allow_duplicate
+    )
+    return opportunity, notices, warnings, added
 
 
 @app.command("list")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli import completion
-from colibri_cli.cli.context import database, delete_confirmed
+from colibri_cli.cli import completion, forms
+from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -23,9 +23,9 @@ from colibri_cli.cli.output import (
     say,
     thousands,
 )
-from colibri_cli.cli.params import Yes, account_option
+from colibri_cli.cli.params import Yes, account_option, given
 from colibri_cli.core import agenda as agenda_core
-from colibri_cli.core import calendar, clock, inputs, tasks
+from colibri_cli.core import calendar, clock, inputs, store, tasks
 from colibri_cli.i18n import N_, _, format_day
 
 app = typer.Typer(
@@ -75,17 +75,25 @@ SAVED = {
 }
 
 
-def _saved(task: dict, verb: str, output: OutputFormat) -> None:
+def _described(task: dict) -> dict:
+    """The parts of a task's one-line description: its title, account and due date."""
     due = _(", due {day}").format(day=format_day(task["due_date"])) if task["due_date"] else ""
     where = f" ({task['account_name']})" if task["account_name"] else ""
-    say(_(SAVED[verb]).format(id=task["id"], title=task["title"], where=where, due=due))
+    return {"title": task["title"], "where": where, "due": due}
+
+
+def _saved(task: dict, verb: str, output: OutputFormat) -> None:
+    say(_(SAVED[verb]).format(id=task["id"], **_described(task)))
     if output is not OutputFormat.table:
         render_record(task, output, fields=tasks.COLUMNS, labels=CARD)
 
 
 @app.command("add")
 def add(
-    title: Annotated[str, typer.Argument(metavar="TITLE", help="What to do.")],
+    ctx: typer.Context,
+    title: Annotated[
+        str | None, typer.Argument(metavar="TITLE", help="What to do; asked on a terminal.")
+    ] = None,
     due: Due = None,
     opp: Opp = None,
     account: Account = None,
@@ -94,12 +102,39 @@ def add(
 ) -> None:
     """Add a task, for an opportunity or an account, with an optional due date.
 
+    On a terminal, a missing title is asked for, then the due date and what the task is
+    for; in a script, it is an error (exit 2).
+
     Example: colibri task add "Send the revised quote" --opp 12 --due friday
     """
+    form = forms.FormResult(given(title=title, due=due, opp=opp, account=account))
+    if forms.form_wanted(ctx, title=title):
+        with lookups() as conn:
+            form = forms.task_form(conn, form.given)
+            with store.rehearsal(conn):
+                task, _account = _add(conn, form, notes)
+        forms.confirm_creation(_("New task: {title}{where}{due}.").format(**_described(task)))
     with database(write=True) as conn:
-        due_date = inputs.read_optional_date(conn, due, field="due date")
-        task = tasks.add(conn, title, due=due_date, opportunity=opp, account=account, notes=notes)
+        task, new_account = _add(conn, form, notes)
+        if new_account:
+            say(forms.account_added(new_account))
     _saved(task, "Added", output)
+
+
+def _add(conn, form: forms.FormResult, notes: str | None) -> tuple[dict, dict | None]:
+    """The task of the form, and the account made for it when the form chose a new one."""
+    new_account = forms.add_new_account(conn, form)
+    fields = form.given
+    due_date = inputs.read_optional_date(conn, fields.get("due"), field="due date")
+    task = tasks.add(
+        conn,
+        fields["title"],
+        due=due_date,
+        opportunity=fields.get("opp"),
+        account=fields.get("account"),
+        notes=notes,
+    )
+    return task, new_account
 
 
 class View(StrEnum):

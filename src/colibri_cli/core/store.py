@@ -313,6 +313,18 @@ def reading(path: Path, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+@contextmanager
+def rehearsal(conn: sqlite3.Connection) -> Iterator[None]:
+    """Writes undone at the end, on a `reading` connection: what a command would write, to
+    show it before a person agrees. The write lock is held only while the body runs."""
+    conn.execute("SAVEPOINT rehearsal")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK TO rehearsal")
+        conn.execute("RELEASE rehearsal")
+
+
 def empty_database() -> sqlite3.Connection:
     """A new colibri database in memory: what a database not created yet holds."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
