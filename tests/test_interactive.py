@@ -144,9 +144,9 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
 
     child.expect_exact("Identity")
     answer(child, "  Account: ", "acme")
-    child.expect_exact(
+    child.expect_exact(  # wrapped at a word to the 100 columns of COLUMNS, indent kept
         "  'acme' could be several accounts: ACME Industries (id 1), ACME Logistics (id 2). "
-        "Give more of the name, or the id."
+        "Give more of the\r\n  name, or the id."
     )
     answer(child, "  Account: ", "ACME Indstries")
     child.expect_exact(
@@ -162,7 +162,7 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
     assert finish(child) == (
         "Created opportunity 1: Maintenance (ACME Industries), 4,000 USD, due 2026-12-31, "
         "lost (0%).\n"
-        "No follow-up task was scheduled. Add one with: colibri task add "
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
         "'Ask ACME Industries what would win the next deal' --opp 1 --due 2027-02-26\n"
     )
     assert child.exitstatus == 0
@@ -227,7 +227,7 @@ def test_no_input_on_a_terminal_fails_naming_what_is_missing(db_path):
 
     assert finish(child) == (
         "\x1b[31mError: Cannot create the opportunity: the account is missing; "
-        "the due date is missing; the status is missing.\x1b[0m\n"
+        "the due date is missing; the status is\nmissing.\x1b[0m\n"
     )
     assert child.exitstatus == 2
     assert not db_path.exists()  # a failed first write leaves no database
@@ -303,7 +303,8 @@ def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
 
     assert finish(child) == (
         f"Opportunity 1 (Website redesign): quote -> cancelled, closed on {TODAY}.\n"
-        "No follow-up task was scheduled. Add one with: colibri task add "
+        # The command on a line of its own, whole, to be copied.
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
         "'Ask ACME Industries whether the project is back on' --opp 1 --due 2027-02-26\n"
     )
     assert rows("SELECT close_reason FROM opportunities") == [{"close_reason": "Project dropped"}]
@@ -373,7 +374,7 @@ def test_stdin_alone_not_a_terminal_is_enough_not_to_ask(deal, rows, db_path):
 
     assert finish(child) == (
         f"Opportunity 1 (Website redesign): quote -> lost, closed on {TODAY}.\n"
-        "No follow-up task was scheduled. Add one with: colibri task add "
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
         "'Ask ACME Industries what would win the next deal' --opp 1 --due 2027-02-26\n"
     )
     assert child.exitstatus == 0

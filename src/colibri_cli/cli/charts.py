@@ -3,22 +3,26 @@
 from collections.abc import Mapping, Sequence
 
 BAR_WIDTH = 24
+MINIMUM_BAR = 10
+"""The shortest bar worth drawing: a narrower terminal shows the figures alone."""
 
 
 def _scaled(value: int, largest: int, width: int = BAR_WIDTH) -> int:
     return round(width * value / largest) if largest else 0
 
 
-def bars(rows: Sequence[Mapping], total_key: str, part_key: str) -> list[str]:
-    """One bar a row: the part (e.g. weighted) solid, the rest of the total light.
-    Rows are scaled within their currency: currencies are never compared."""
+def bars(
+    rows: Sequence[Mapping], total_key: str, part_key: str, width: int = BAR_WIDTH
+) -> list[str]:
+    """One bar a row, `width` at most: the part (e.g. weighted) solid, the rest of the total
+    light. Rows are scaled within their currency: currencies are never compared."""
     largest: dict[str, int] = {}
     for row in rows:
         largest[row["currency"]] = max(largest.get(row["currency"], 0), row[total_key])
     drawn = []
     for row in rows:
-        total = _scaled(row[total_key], largest[row["currency"]])
-        part = min(total, _scaled(row[part_key], largest[row["currency"]]))
+        total = _scaled(row[total_key], largest[row["currency"]], width)
+        part = min(total, _scaled(row[part_key], largest[row["currency"]], width))
         drawn.append(f"[green]{'█' * part}[/green][dim]{'░' * (total - part)}[/dim]")
     return drawn
 
