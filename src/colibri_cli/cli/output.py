@@ -41,13 +41,14 @@ UNBROKEN = {
     "status",
     "currency",
     "period",
+    "phone",
 }
 """Short columns a narrow terminal must not break; the others wrap."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 AMOUNT_SPACE = re.compile(r"(?<=\d) (?=[A-Z]{3}\b)")
 """The space of "12,000 EUR", where a line is never broken."""
-GLUES = {"\u00a0": "\ue001", "\u202f": "\ue002"}
-UNGLUED = str.maketrans({"\ue000": " ", **{glue: space for space, glue in GLUES.items()}})
+GLUED = str.maketrans({"\u00a0": "\ue001", "\u202f": "\ue002"})
+UNGLUED = str.maketrans({"\ue000": " ", "\ue001": "\u00a0", "\ue002": "\u202f"})
 """Stand-ins for the spaces inside a figure ("12 000 €", "12,000 EUR") while a line is
 wrapped: Rich and textwrap break lines at spaces, not at these private characters."""
 
@@ -133,7 +134,7 @@ def wrapped(text: str) -> str:
 def glued(text: str) -> str:
     """`text` with the spaces inside its figures (amounts, French thousands) as stand-ins
     that no wrapping breaks at (`UNGLUED` gives them back)."""
-    return AMOUNT_SPACE.sub("\ue000", text).translate(str.maketrans(GLUES))
+    return AMOUNT_SPACE.sub("\ue000", text).translate(GLUED)
 
 
 def _wrapped_line(line: str, width: int) -> str:
@@ -427,7 +428,6 @@ def fitted(console, table, width: int):
     the figures and those words still do not fit, the columns go into several tables one
     under the other, each starting with the first column (what a row is)."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     least, most = _column_widths(console, table)
@@ -444,7 +444,7 @@ def fitted(console, table, width: int):
     drawn = [] if table.title is None else [Text(str(table.title), style="table.title")]
     for number, (part, part_widths) in enumerate(parts):
         drawn += [Text("")] if number else []
-        drawn.append(_part_of(table, part, part_widths, Table, Text))
+        drawn.append(_part_of(table, part, part_widths))
     return Group(*drawn)
 
 
@@ -500,8 +500,11 @@ def _parts(least: list[int], width: int) -> list[list[int]]:
     return [*parts, part]
 
 
-def _part_of(table, part: Sequence[int], widths: Sequence[int] | None, Table, Text):
+def _part_of(table, part: Sequence[int], widths: Sequence[int] | None):
     """The columns `part` of `table`, at `widths`; headings wrap at their words."""
+    from rich.table import Table
+    from rich.text import Text
+
     drawn = Table(box=None, header_style=table.header_style, pad_edge=False)
     for position, index in enumerate(part):
         column = table.columns[index]
@@ -517,6 +520,19 @@ def _part_of(table, part: Sequence[int], widths: Sequence[int] | None, Table, Te
     for row in zip(*cells, strict=True):
         drawn.add_row(*row)
     return drawn
+
+
+def _to_fit(renderable) -> bool:
+    """Whether `renderable` is one of colibri's tables with headings, not yet fitted (not a
+    record's card, nor Rich's own grids, such as a progress bar's)."""
+    from rich.table import Table
+
+    return (
+        isinstance(renderable, Table)
+        and renderable.show_header
+        and not renderable.expand
+        and any(column.width is None for column in renderable.columns)
+    )
 
 
 def stdout_console():
@@ -538,14 +554,13 @@ def _safe_console():
     `cat -A` shows."""
     from rich.console import Console
     from rich.segment import Segment
-    from rich.table import Table
 
     class SafeConsole(Console):
         def render_str(self, text: str, **options):
             return super().render_str(glued(visible(text)), **options)
 
         def render(self, renderable, options=None):
-            if isinstance(renderable, Table) and any(c.width is None for c in renderable.columns):
+            if _to_fit(renderable):
                 renderable = fitted(self, renderable, (options or self.options).max_width)
             blanks: list = []  # the spaces since the last text, dropped at a line's end
             for segment in super().render(renderable, options):
