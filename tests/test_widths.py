@@ -61,13 +61,14 @@ def demo(request, demo_file, db_path, ok):
     return request.param
 
 
-def on_terminal(db_path, *args: str, width: int) -> list[str]:
-    """What colibri shows on a pseudo-terminal `width` columns wide, stdout and stderr
-    together, its styles (bold, italic: no colours) left out; lines not right-stripped."""
+def on_terminal(db_path, *args: str, width: int, columns: str | None = None) -> list[str]:
+    """What colibri shows on a pseudo-terminal `width` columns wide (COLUMNS says so too,
+    unless `columns` is given), stdout and stderr together, its styles (bold, italic: no
+    colours) left out; lines not right-stripped."""
     env = {
         **os.environ,
         "COLIBRI_DB": str(db_path),
-        "COLUMNS": str(width),
+        "COLUMNS": str(width) if columns is None else columns,
         "TERM": "xterm",
         "NO_COLOR": "1",
     }
@@ -285,4 +286,19 @@ def test_a_message_never_breaks_inside_an_amount(demo, db_path):
         "médiane 6\u202f800\u00a0€",
         "Gagné en USD : 38\u202f200\u00a0USD en 3 affaires ; moyenne",
         "12\u202f733\u00a0USD, médiane 15\u202f000\u00a0USD",
+    ]
+
+
+@pytest.mark.parametrize("columns", ["", "0", "abc", "-5"])
+@pytest.mark.parametrize("demo", ["en"], indirect=True)
+def test_without_a_usable_columns_messages_wrap_to_the_terminal(demo, db_path, columns):
+    lines = on_terminal(db_path, "forecast", "--periods", "1", width=60, columns=columns)
+
+    assert lines[-6:] == [
+        "Expected = won + weighted; commit counts open deals at 70%",
+        "or more; overdue deals (due before today, still open) are",
+        "not in any period.",
+        "Gap = target - expected: + is what you are short of the",
+        "target, - how far ahead.",
+        "",
     ]

@@ -121,14 +121,19 @@ def wrapped(text: str) -> str:
     """`text` wrapped at word boundaries to the width of the terminal stderr is on (COLUMNS
     if set), where the terminal would break words; each line keeps its indent. Piped or
     redirected, a message stays on one line, for grep."""
-    if not sys.stderr.isatty():
+    width = _stderr_width() if sys.stderr.isatty() else 0
+    if width < 1:  # not a terminal, or one that does not say
         return text
-    try:
-        width = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        width = os.get_terminal_size(sys.stderr.fileno()).columns
     lines = glued(text).split("\n")
     return "\n".join(_wrapped_line(line, width) for line in lines).translate(UNGLUED)
+
+
+def _stderr_width() -> int:
+    """COLUMNS where it is a number above 0, as Rich reads it, else the terminal's width."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns):
+        return int(columns)
+    return os.get_terminal_size(sys.stderr.fileno()).columns
 
 
 def glued(text: str) -> str:
