@@ -302,3 +302,13 @@ def test_without_a_usable_columns_messages_wrap_to_the_terminal(demo, db_path, c
         "target, - how far ahead.",
         "",
     ]
+
+
+@pytest.mark.parametrize("demo", ["en"], indirect=True)
+def test_a_terminal_narrower_than_the_target_chart_shows_none(demo, db_path):
+    narrow = on_terminal(db_path, "forecast", "--periods", "1", width=35)
+    wide_enough = on_terminal(db_path, "forecast", "--periods", "1", width=36)
+
+    assert "         █ won  ▒ weighted  ┃ target" in wide_enough
+    assert not [line for line in narrow if "┃" in line or "█" in line]
+    assert max(len(line) for line in narrow + wide_enough) <= 36

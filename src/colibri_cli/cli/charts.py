@@ -7,6 +7,13 @@ MINIMUM_BAR = 10
 """The shortest bar worth drawing: a narrower terminal shows the figures alone."""
 
 
+TARGET_LEGEND = (
+    "         [green]█[/green] won  [cyan]▒[/cyan] weighted  [bold red]┃[/bold red] target"
+)
+TARGET_CHART_WIDTH = len("         █ won  ▒ weighted  ┃ target")
+"""The columns `expected_against_target` takes, its legend's: a narrower terminal has none."""
+
+
 def _scaled(value: int, largest: int, width: int = BAR_WIDTH) -> int:
     return round(width * value / largest) if largest else 0
 
@@ -40,5 +47,4 @@ def expected_against_target(rows: Sequence[Mapping]) -> str:
             mark = min(_scaled(row["target"], largest), BAR_WIDTH)
             cells[mark] = "[bold red]┃[/bold red]"
         lines.append(f"{row['period']:>8} {''.join(cells)}")
-    legend = "         [green]█[/green] won  [cyan]▒[/cyan] weighted  [bold red]┃[/bold red] target"
-    return "\n".join([*lines, legend])
+    return "\n".join([*lines, TARGET_LEGEND])

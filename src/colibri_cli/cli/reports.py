@@ -447,7 +447,7 @@ def _draw_forecast(report: dict) -> None:
         for row in rows:
             if row["target"] is not None:
                 console.print(_coverage_line(row))
-        if console.is_terminal:
+        if console.is_terminal and console.width >= charts.TARGET_CHART_WIDTH:
             console.print(styled(charts.expected_against_target(rows)))
         console.print()
     say(
