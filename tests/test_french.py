@@ -687,13 +687,13 @@ def test_the_interactive_form_asks_in_french(ok, rows, db_path):
     answer(child, "  Échéance : ", "")
     child.expect_exact(
         "Erreur : Cette réponse est obligatoire : saisissez-la, ou faites Ctrl-C pour "
-        "arrêter sans rien créer."
+        "arrêter sans rien\r\ncréer."  # wrapped at the terminal's 100 columns
     )
     answer(child, "  Échéance : ", "fin du mois")
     child.expect_exact("    → 2026-11-30\r\n")
     child.expect_exact(
         f"  Analyse des besoins (analyse, 10{NBSP}%), Devis envoyé (devis, 40{NBSP}%), "
-        f"Négociation (négociation, 70{NBSP}%), Gagnée (gagnée, 100{NBSP}%), "
+        f"Négociation (négociation, 70{NBSP}%),\r\n  Gagnée (gagnée, 100{NBSP}%), "
         f"Perdue (perdue, 0{NBSP}%), Annulée (annulée, 0{NBSP}%)\r\n"
     )
     answer(child, "  Statut [analyse] : ", "devis")

@@ -15,7 +15,13 @@ SUMMARY = (
 
 
 def run_on_a_terminal(db_path, *args: str) -> tuple[str, int]:
-    env = {**os.environ, "COLIBRI_DB": str(db_path), "COLIBRI_TODAY": "2026-11-26"}
+    # Wide enough for the summary, whatever the length of tmp_path, on one line.
+    env = {
+        **os.environ,
+        "COLIBRI_DB": str(db_path),
+        "COLIBRI_TODAY": "2026-11-26",
+        "COLUMNS": "300",
+    }
     env.pop("COLIBRI_DEBUG", None)
     child = pexpect.spawn(
         sys.executable,
@@ -23,7 +29,7 @@ def run_on_a_terminal(db_path, *args: str) -> tuple[str, int]:
         env=env,
         encoding="utf-8",
         timeout=30,
-        dimensions=(24, 100),
+        dimensions=(24, 300),
     )
     try:
         child.expect(pexpect.EOF)

@@ -163,9 +163,9 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
 
     child.expect_exact("Identity")
     answer(child, "  Account: ", "acme")
-    child.expect_exact(
+    child.expect_exact(  # wrapped at a word to the 100 columns of COLUMNS, indent kept
         "  'acme' could be several accounts: ACME Industries (id 1), ACME Logistics (id 2). "
-        "Give more of the name, or the id."
+        "Give more of the\r\n  name, or the id."
     )
     answer(child, "  Account: ", "ACME Indstries")
     child.expect_exact(
@@ -186,7 +186,7 @@ def test_only_what_is_missing_is_asked_and_the_account_is_found_after_a_near_mis
     assert finish(child) == (
         "Created opportunity 1: Maintenance (ACME Industries), 4,000 USD, due 2026-12-31, "
         "lost (0%).\n"
-        "No follow-up task was scheduled. Add one with: colibri task add "
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
         "'Ask ACME Industries what would win the next deal' --opp 1 --due 2027-02-26\n"
     )
     assert child.exitstatus == 0
@@ -286,7 +286,7 @@ def test_no_input_on_a_terminal_fails_naming_what_is_missing(db_path):
 
     assert finish(child) == (
         "\x1b[31mError: Cannot create the opportunity: the account is missing; "
-        "the due date is missing; the status is missing.\x1b[0m\n"
+        "the due date is missing; the status is\nmissing.\x1b[0m\n"
     )
     assert child.exitstatus == 2
     assert not db_path.exists()  # a failed first write leaves no database
@@ -362,7 +362,8 @@ def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
 
     assert finish(child) == (
         f"Opportunity 1 (Website redesign): quote -> cancelled, closed on {TODAY}.\n"
-        "No follow-up task was scheduled. Add one with: colibri task add "
+        # The command on a line of its own, whole, to be copied.
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
         "'Ask ACME Industries whether the project is back on' --opp 1 --due 2027-02-26\n"
     )
     assert rows("SELECT close_reason FROM opportunities") == [{"close_reason": "Project dropped"}]
@@ -432,7 +433,7 @@ def test_stdin_alone_not_a_terminal_is_enough_not_to_ask(deal, rows, db_path):
 
     assert finish(child) == (
         f"Opportunity 1 (Website redesign): quote -> lost, closed on {TODAY}.\n"
-        "No follow-up task was scheduled. Add one with: colibri task add "
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
         "'Ask ACME Industries what would win the next deal' --opp 1 --due 2027-02-26\n"
     )
     assert child.exitstatus == 0
@@ -488,7 +489,7 @@ def test_account_add_explains_an_empty_name_reasks_a_taken_one_and_creates_on_en
     answer(child, "  Name: ", "librairie des halles")
     child.expect_exact(
         "Error: Account 'Librairie des Halles' (id 1) already exists: choose another name, "
-        "or edit that account."
+        "or edit that\r\naccount."  # wrapped at the terminal's 100 columns
     )
     answer(child, "  Name: ", "Garage Dupont")
     child.expect_exact("New account: Garage Dupont.")
@@ -553,8 +554,8 @@ def test_contact_add_reasks_a_name_a_contact_at_the_account_has(ok, rows, db_pat
     answer(child, "  Account: ", "1")
     child.expect_exact("    → Librairie des Halles\r\n")
     child.expect_exact(
-        "Error: Librairie des Halles already has a contact 'Jeanne Martin' (id 1): see colibri "
-        "contact show 1, or give --allow-duplicate to add another."
+        "Error: Librairie des Halles already has a contact 'Jeanne Martin' (id 1): see\r\n"
+        "colibri contact show 1, or give --allow-duplicate to add another."
     )
     answer(child, "  Name: ", "Paul Roy")
     answer(child, "Create? [Y/n]: ", "")
@@ -712,7 +713,7 @@ def test_the_task_form_in_french(ok, rows, db_path):
     answer(child, "  Titre : ", "")
     child.expect_exact(
         "Erreur : Cette réponse est obligatoire : saisissez-la, ou faites Ctrl-C pour "
-        "arrêter sans rien créer."
+        "arrêter sans rien\r\ncréer."  # wrapped at the terminal's 100 columns
     )
     answer(child, "  Titre : ", "Rappeler")
     answer(child, "  Échéance (- pour aucune) : ", "fin du mois")

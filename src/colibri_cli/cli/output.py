@@ -15,6 +15,7 @@ import csv
 import functools
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
@@ -40,12 +41,19 @@ UNBROKEN = {
     "status",
     "currency",
     "period",
+    "phone",
 }
 """Short columns a narrow terminal must not break; the others wrap."""
 DAYS = {"due_date", "created_on", "closed_on", "done_on", "happened_on", "valid_from"}
 """Columns of dates: a table shows them through `format_day` (30/11/2026 where the
 `date-display` setting is dmy); csv and json keep them ISO."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+AMOUNT_SPACE = re.compile(r"(?<=\d) (?=[A-Z]{3}\b)")
+"""The space of "12,000 EUR", where a line is never broken."""
+GLUED = str.maketrans({"\u00a0": "\ue001", "\u202f": "\ue002"})
+UNGLUED = str.maketrans({"\ue000": " ", "\ue001": "\u00a0", "\ue002": "\u202f"})
+"""Stand-ins for the spaces inside a figure ("12 000 €", "12,000 EUR") while a line is
+wrapped: Rich and textwrap break lines at spaces, not at these private characters."""
 
 
 class OutputFormat(StrEnum):
@@ -115,7 +123,56 @@ def signed(value: int | None) -> str:
 
 def say(message: str) -> None:
     """A message for the person at the terminal, on stderr."""
-    typer.echo(visible(message), err=True)
+    typer.echo(wrapped(visible(message)), err=True)
+
+
+def wrapped(text: str) -> str:
+    """`text` wrapped at word boundaries to the width of the terminal stderr is on (COLUMNS
+    if set), where the terminal would break words; each line keeps its indent. Piped or
+    redirected, a message stays on one line, for grep."""
+    width = _stderr_width() if sys.stderr.isatty() else 0
+    if width < 1:  # not a terminal, or one that does not say
+        return text
+    lines = glued(text).split("\n")
+    return "\n".join(_wrapped_line(line, width) for line in lines).translate(UNGLUED)
+
+
+def _stderr_width() -> int:
+    """COLUMNS where it is a number above 0, as Rich reads it, else the terminal's width."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns):
+        return int(columns)
+    return os.get_terminal_size(sys.stderr.fileno()).columns
+
+
+def glued(text: str) -> str:
+    """`text` with the spaces inside its figures (amounts, French thousands) as stand-ins
+    that no wrapping breaks at (`UNGLUED` gives them back)."""
+    return AMOUNT_SPACE.sub("\ue000", text).translate(GLUED)
+
+
+def _wrapped_line(line: str, width: int) -> str:
+    """One line wrapped to `width`; a colibri command it ends with is never broken, to be
+    copied whole: it goes on a line of its own when it does not fit on the last."""
+    import textwrap
+
+    if len(line) <= width:
+        return line
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    start = line.find("colibri ", len(indent))
+    prose, command = (line, "") if start <= len(indent) else (line[:start], line[start:])
+    lines = textwrap.wrap(
+        prose,
+        width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    if command and len(lines[-1]) + 1 + len(command) <= width:
+        lines[-1] += " " + command
+    elif command:
+        lines.append(indent + command)
+    return "\n".join(lines)
 
 
 def warn(message: str) -> None:
@@ -129,7 +186,8 @@ def error(message: str) -> None:
 
 def emphasis(text: str, *, err: bool = True, **style) -> None:
     """A line in colour or bold on a terminal (click drops the codes elsewhere), plain where
-    NO_COLOR is set to anything (no-color.org)."""
+    NO_COLOR is set to anything (no-color.org). On stderr it wraps like `say`."""
+    text = wrapped(text) if err else text
     if os.environ.get("NO_COLOR"):
         typer.echo(text, err=err)
     else:
@@ -324,7 +382,7 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
             _(heading),
             justify="right" if numeric else "left",
             overflow="fold",
-            no_wrap=key in UNBROKEN,
+            no_wrap=numeric or key in UNBROKEN,
         )
     for row in shown:
         table.add_row(*(plain(_cell(row, column)) for column in columns))
@@ -359,16 +417,138 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
 
 
 def figures_table(*headings: str | tuple[str, str], words: int):
-    """A borderless table: its first `words` columns hold text, aligned left; the rest
-    figures, aligned right. A heading is an English text, or (context, text) where one
-    English word needs two translations."""
+    """A borderless table: its first `words` columns hold text, aligned left, that wraps;
+    the rest figures, aligned right, never broken. A heading is an English text, or
+    (context, text) where one English word needs two translations."""
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for number, heading in enumerate(headings):
         text = i18n.pgettext(*heading) if isinstance(heading, tuple) else _(heading)
-        table.add_column(text, justify="left" if number < words else "right")
+        table.add_column(
+            text, justify="left" if number < words else "right", no_wrap=number >= words
+        )
     return table
+
+
+COLUMN_GAP = 2
+"""The spaces between two columns of colibri's borderless tables."""
+
+
+def fitted(console, table, width: int):
+    """`table` drawn within `width` columns without cutting a figure or a word.
+
+    Its title goes on a line of its own, so that it wraps to the terminal, not to the table.
+    A column with `no_wrap` holds figures or dates: it keeps its whole width. Text columns
+    wrap at word boundaries, the widest first, never narrower than their longest word. When
+    the figures and those words still do not fit, the columns go into several tables one
+    under the other, each starting with the first column (what a row is)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    least, most = _column_widths(console, table)
+    widths = _shrunk(least, most, width)
+    if table.title is None and widths == most:
+        return table
+    parts = (
+        [(list(range(len(most))), widths)]
+        if widths is not None
+        else [(part, _shrunk(least, most, width, part)) for part in _parts(least, width)]
+    )
+    if len(parts) == 1 and parts[0][1] is None:  # narrower than one figure: Rich decides
+        return table
+    drawn = [] if table.title is None else [Text(str(table.title), style="table.title")]
+    for number, (part, part_widths) in enumerate(parts):
+        drawn += [Text("")] if number else []
+        drawn.append(_part_of(table, part, part_widths))
+    return Group(*drawn)
+
+
+def _column_widths(console, table) -> tuple[list[int], list[int]]:
+    """The least and the most each column takes: a figure column its widest figure (or its
+    heading's longest word), a text column its longest word; a column of a set width that."""
+    from rich.measure import Measurement
+
+    options = console.options.update_width(10_000)
+    least, most = [], []
+    for column in table.columns:
+        if column.width is not None:  # a chart's bars, say
+            least.append(column.width)
+            most.append(column.width)
+            continue
+        header = Measurement.get(console, options, column.header)
+        cells = [Measurement.get(console, options, cell) for cell in column.cells]
+        words = [
+            header.minimum,
+            *(cell.maximum if column.no_wrap else cell.minimum for cell in cells),
+        ]
+        least.append(max(words))
+        most.append(max([header.maximum, *(cell.maximum for cell in cells)]))
+    return least, most
+
+
+def _shrunk(least: list[int], most: list[int], width: int, part: Sequence[int] | None = None):
+    """The widths of the columns in `part` (all by default) once the widest shrink, one
+    character at a time, to fit `width`; None where they cannot."""
+    part = range(len(most)) if part is None else part
+    widths = {index: most[index] for index in part}
+    excess = sum(widths.values()) + COLUMN_GAP * (len(widths) - 1) - width
+    while excess > 0:
+        wider = [index for index in part if widths[index] > least[index]]
+        if not wider:
+            return None
+        widths[max(wider, key=widths.__getitem__)] -= 1
+        excess -= 1
+    return [widths[index] for index in part]
+
+
+def _parts(least: list[int], width: int) -> list[list[int]]:
+    """The columns split into tables that fit `width`, each starting with the first."""
+    parts, part = [], [0]
+    for index in range(1, len(least)):
+        if (
+            len(part) > 1
+            and sum(least[i] for i in part) + least[index] + COLUMN_GAP * len(part) > width
+        ):
+            parts.append(part)
+            part = [0]
+        part.append(index)
+    return [*parts, part]
+
+
+def _part_of(table, part: Sequence[int], widths: Sequence[int] | None):
+    """The columns `part` of `table`, at `widths`; headings wrap at their words."""
+    from rich.table import Table
+    from rich.text import Text
+
+    drawn = Table(box=None, header_style=table.header_style, pad_edge=False)
+    for position, index in enumerate(part):
+        column = table.columns[index]
+        header = column.header
+        drawn.add_column(
+            Text(header, no_wrap=False) if isinstance(header, str) else header,
+            justify=column.justify,
+            no_wrap=column.no_wrap,
+            overflow=column.overflow,
+            width=None if widths is None else widths[position],
+        )
+    cells = [list(table.columns[index].cells) for index in part]
+    for row in zip(*cells, strict=True):
+        drawn.add_row(*row)
+    return drawn
+
+
+def _to_fit(renderable) -> bool:
+    """Whether `renderable` is one of colibri's tables with headings, not yet fitted (not a
+    record's card, nor Rich's own grids, such as a progress bar's)."""
+    from rich.table import Table
+
+    return (
+        isinstance(renderable, Table)
+        and renderable.show_header
+        and not renderable.expand
+        and any(column.width is None for column in renderable.columns)
+    )
 
 
 def stdout_console():
@@ -393,11 +573,15 @@ def _safe_console():
 
     class SafeConsole(Console):
         def render_str(self, text: str, **options):
-            return super().render_str(visible(text), **options)
+            return super().render_str(glued(visible(text)), **options)
 
         def render(self, renderable, options=None):
+            if _to_fit(renderable):
+                renderable = fitted(self, renderable, (options or self.options).max_width)
             blanks: list = []  # the spaces since the last text, dropped at a line's end
             for segment in super().render(renderable, options):
+                if not segment.control:
+                    segment = Segment(segment.text.translate(UNGLUED), segment.style)
                 if not (segment.control or segment.text.isprintable()):
                     segment = Segment(visible(segment.text), segment.style, segment.control)
                 if segment.control or (segment.style and segment.style.bgcolor):

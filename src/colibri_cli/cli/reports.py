@@ -8,6 +8,7 @@ import typer
 from colibri_cli.cli import charts, completion
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
+    COLUMN_GAP,
     FormatOption,
     OutputFormat,
     amount_cell,
@@ -225,41 +226,62 @@ def _draw_pipeline(report: dict) -> None:
             console.print(("\n" if number else "") + currency, style="bold")
         groups = [group for group in report["groups"] if group["currency"] == currency]
         totals = [total for total in report["totals"] if total["currency"] == currency]
-        console.print(_pipeline_table(report["by"], groups, totals, console.is_terminal))
+        console.print(_pipeline_table(console, report["by"], groups, totals))
     _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
     stale = report["stale"]
     title = _("Stale (no change for {days} days)").format(days=stale["days"])
     _draw_listing(console, title, stale, "pipeline --format json")
 
 
-def _pipeline_table(by: str, groups: list[dict], totals: list[dict], chart: bool):
-    """The groups of one currency and their total, with a bar each on a terminal."""
-    from rich.table import Table
+def _pipeline_table(console, by: str, groups: list[dict], totals: list[dict]):
+    """The groups of one currency and their total, with a bar each on a terminal wide
+    enough for the figures and a bar of MINIMUM_BAR (the bars shortened to fit)."""
+    from rich.measure import Measurement
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for heading in ("", N_("Count"), N_("Amount"), N_("Weighted")):
-        table.add_column(_(heading) if heading else "", justify="right" if heading else "left")
-    bars = charts.bars(groups, "amount", "weighted") if chart else None
-    if bars:
-        table.add_column(_("█ weighted ░ amount"), no_wrap=True)
-    for index, group in enumerate(groups):
-        label = group["label"]
-        if by == "status":
-            label = statuses.display_label(group["group"], label)
-        cells = [
-            label,
+    rows = [
+        [
+            statuses.display_label(group["group"], group["label"])
+            if by == "status"
+            else group["label"],
             thousands(group["count"]),
             format_amount(group["amount"], group["currency"]),
             format_amount(group["weighted"], group["currency"]),
         ]
-        table.add_row(*cells, *([styled(bars[index])] if bars else []))
-    for total in totals:
-        table.add_row(
+        for group in groups
+    ] + [
+        [
             styled("{total}", bold=["total"], total=_("Total")),
             thousands(total["count"]),
             format_amount(total["amount"], total["currency"]),
             format_amount(total["weighted"], total["currency"]),
+        ]
+        for total in totals
+    ]
+    table = _pipeline_figures(rows)
+    room = console.width - Measurement.get(console, console.options, table).maximum - COLUMN_GAP
+    if not console.is_terminal or room < charts.MINIMUM_BAR:
+        return table
+    width = min(room, charts.BAR_WIDTH)
+    bars = charts.bars(groups, "amount", "weighted", width)
+    return _pipeline_figures(rows, [styled(bar) for bar in bars], width)
+
+
+def _pipeline_figures(rows: list[list], bars: list | None = None, width: int | None = None):
+    """The pipeline's rows, and their bars if any, `width` wide (the total row has none)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for heading in ("", N_("Count"), N_("Amount"), N_("Weighted")):
+        table.add_column(
+            _(heading) if heading else "",
+            justify="right" if heading else "left",
+            no_wrap=bool(heading),
         )
+    if bars:
+        table.add_column(Text(_("█ weighted ░ amount"), no_wrap=False), width=width)
+    for index, cells in enumerate(rows):
+        table.add_row(*cells, *([bars[index]] if bars and index < len(bars) else []))
     return table
 
 
@@ -302,8 +324,7 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
         table.add_column(
             _(heading),
             justify="right" if heading in ("ID", "Amount") else "left",
-            overflow="ellipsis",
-            no_wrap=heading in ("Due", "Amount"),
+            no_wrap=heading not in ("Name", "Account"),
         )
     for row in listed[:LISTED]:
         table.add_row(
@@ -441,9 +462,9 @@ def _draw_forecast(report: dict) -> None:
             *(("call",) if called else ()),
             *(("calibrated",) if "corrections" in report else ()),
         )
-        table.add_column(_("Period"))
+        table.add_column(_("Period"), no_wrap=True)
         for heading in (*FORECAST_HEADINGS, *(EXTRA_HEADINGS[key] for key in extra)):
-            table.add_column(_(heading), justify="right")
+            table.add_column(_(heading), justify="right", no_wrap=True)
         for row in rows + overdue:
             table.add_row(
                 row["period"]
@@ -458,7 +479,7 @@ def _draw_forecast(report: dict) -> None:
         for row in rows:
             if row["target"] is not None:
                 console.print(_coverage_line(row))
-        if console.is_terminal:
+        if console.is_terminal and console.width >= charts.target_chart_width():
             console.print(styled(charts.expected_against_target(rows)))
         console.print()
     say(
@@ -659,13 +680,13 @@ def _draw_accuracy(report: dict, details: bool) -> None:
         )
         called = any(row["call"] is not None for row in rows)
         corrected = "calibrated_mape" in summary
-        table.add_column(_("Period"))
+        table.add_column(_("Period"), no_wrap=True)
         for heading in (
             *ACCURACY_HEADINGS,
             *(CALL_HEADINGS if called else ()),
             *(CALIBRATED_HEADINGS if corrected else ()),
         ):
-            table.add_column(_(heading), justify="right")
+            table.add_column(_(heading), justify="right", no_wrap=True)
         for row in rows:
             table.add_row(
                 row["period"],
