@@ -605,7 +605,7 @@ PIPELINE = (
     ("opp", "create", "Formation", "-a", "3", "--amount", "12000", "--due", "2026-10-15",
      "--status", "won", "--created-on", "2026-09-01", "--source", "Website"),
     ("opp", "create", "Licences", "-a", "Beta", "--amount", "0", "--due", "2027-01-10",
-     "-s", "l"),
+     "-s", "l", "--reason", "price"),
 )  # fmt: skip
 
 
@@ -631,11 +631,74 @@ LIST_LINES = {
 }
 
 
-def test_list_table_shows_every_opportunity_by_due_date(pipeline, ok):
+OPEN_BY_DEFAULT = "Open opportunities; --all lists the closed ones too.\n"
+
+
+def test_list_table_shows_the_open_opportunities_by_due_date_and_says_so(pipeline, ok):
     result = ok("opp", "list")
+
+    assert result.stderr == OPEN_BY_DEFAULT
+    assert result.stdout == "\n".join(
+        [
+            "ID  Name              Account              Amount  Due         Status       Prob.",
+            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  negotiation    70%",
+            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  quote          40%",
+            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  analysis       25%",
+            "",
+        ]
+    )
+
+
+def test_list_all_shows_every_opportunity_by_due_date(pipeline, ok):
+    result = ok("opp", "list", "--all")
 
     assert result.stderr == ""
     assert result.stdout == "\n".join([LIST_HEADER, *LIST_LINES.values(), ""])
+
+
+def test_list_closed_shows_when_and_why_each_one_closed(pipeline, ok):
+    result = ok("opp", "list", "--closed")
+
+    assert result.stderr == ""
+    assert result.stdout == "\n".join(
+        [
+            "ID  Name       Account               Amount  Due         Status  Closed      Reason",
+            f" 4  Formation  Société Générale  12,000 EUR  2026-10-15  won     {TODAY}",
+            f" 5  Licences   Beta Corp              0 EUR  2027-01-10  lost    {TODAY}  price",
+            "",
+        ]
+    )
+
+
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_list_for_scripts_gives_the_same_open_rows_as_the_table_and_says_so(pipeline, ok, output):
+    result = ok("opp", "list", "--format", output)
+
+    assert result.stderr == OPEN_BY_DEFAULT
+    listed = (
+        ids(result)
+        if output == "json"
+        else [int(line.split(",")[0]) for line in result.stdout.splitlines()[1:]]
+    )
+    assert listed == [2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--open"], ["--closed"], ["--all"], ["--status", "won"], ["--overdue"], ["--deleted"]],
+)
+def test_list_says_nothing_of_the_default_when_the_state_is_chosen(pipeline, ok, options):
+    assert ok("opp", "list", *options, "--format", "json").stderr == ""
+
+
+def test_list_of_closed_deals_only_says_there_is_no_open_one(pipeline, ok):
+    for opportunity_id in ("1", "2", "3"):
+        ok("opp", "delete", opportunity_id, "--yes")
+
+    result = ok("opp", "list")
+
+    assert result.stdout == ""
+    assert result.stderr == "No open opportunities.\n" + OPEN_BY_DEFAULT
 
 
 def ids(result) -> list[int]:
@@ -645,33 +708,38 @@ def ids(result) -> list[int]:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
+        ([], [2, 1, 3]),  # the open ones
+        (["--all"], [4, 2, 1, 5, 3]),
         (["--status", "quote"], [1]),
         (["--status", "devis", "-s", "négo"], [2, 1]),
         (["--status", "won", "--status", "perdu"], [4, 5]),
         (["--account", "ACME Industries"], [2, 1]),
-        (["-a", "2"], [5, 3]),
+        (["-a", "2"], [3]),  # open ones by default
+        (["-a", "2", "--all"], [5, 3]),
         (["--open"], [2, 1, 3]),
         (["--closed"], [4, 5]),
-        (["--due-before", "2026-12-31"], [4, 2, 1]),  # on or before
-        (["--due-after", "2026-12-31"], [1, 5, 3]),  # on or after
-        (["--due-after", "2026-11-20", "--due-before", "31/01/2027"], [2, 1, 5]),
+        (["--due-before", "2026-12-31", "--all"], [4, 2, 1]),  # on or before
+        (["--due-after", "2026-12-31", "--all"], [1, 5, 3]),  # on or after
+        (["--due-after", "2026-11-20", "--due-before", "31/01/2027", "--all"], [2, 1, 5]),
         (["--due-before", "eoy", "--open"], [2, 1]),  # the year's last day too
         (["--overdue"], [2]),
         (["--tag", "HOT"], [1]),
         (["--tag", "audit"], [3]),
         (["--tag", "ho"], []),
         (["--search", "marie"], [3]),
-        (["--search", "GÉNÉRALE"], [4]),
+        (["--search", "GÉNÉRALE"], []),
+        (["--search", "GÉNÉRALE", "--all"], [4]),
         (["--search", "new site"], [1]),
-        (["--search", "website"], [4, 1]),
+        (["--search", "website", "--all"], [4, 1]),
         (["--open", "--account", "acme", "--search", "main"], [2]),
-        (["--sort", "amount"], [5, 2, 3, 4, 1]),
-        (["--sort", "amount", "--reverse"], [1, 4, 3, 2, 5]),
-        (["--sort", "name"], [3, 4, 5, 2, 1]),
-        (["--sort", "account"], [2, 1, 5, 3, 4]),
-        (["--sort", "status"], [3, 1, 2, 4, 5]),
-        (["--sort", "created"], [4, 2, 1, 3, 5]),
-        (["--sort", "id", "--reverse"], [5, 4, 3, 2, 1]),
+        (["--sort", "amount"], [2, 3, 1]),
+        (["--sort", "amount", "--all"], [5, 2, 3, 4, 1]),
+        (["--sort", "amount", "--reverse", "--all"], [1, 4, 3, 2, 5]),
+        (["--sort", "name", "--all"], [3, 4, 5, 2, 1]),
+        (["--sort", "account", "--all"], [2, 1, 5, 3, 4]),
+        (["--sort", "status", "--all"], [3, 1, 2, 4, 5]),
+        (["--sort", "created", "--all"], [4, 2, 1, 3, 5]),
+        (["--sort", "id", "--reverse", "--all"], [5, 4, 3, 2, 1]),
     ],
 )
 def test_list_filters_and_sorts(pipeline, ok, options, expected):
@@ -718,7 +786,7 @@ def test_list_says_when_nothing_matches(pipeline, ok):
     result = ok("opp", "list", "--tag", "nothing")
 
     assert result.stdout == ""
-    assert result.stderr == "No opportunity matches these filters.\n"
+    assert result.stderr == "No opportunity matches these filters.\n" + OPEN_BY_DEFAULT
 
 
 def test_list_of_an_empty_database_says_how_to_start(empty_db, ok):
@@ -742,6 +810,18 @@ def test_an_empty_list_is_still_valid_data(empty_db, ok, output):
             ["--open", "--closed"],
             2,
             "Invalid value: --open and --closed exclude each other: choose one. "
+            "See 'colibri opp list --help'.",
+        ),
+        (
+            ["--all", "--closed"],
+            2,
+            "Invalid value: --closed and --all exclude each other: choose one. "
+            "See 'colibri opp list --help'.",
+        ),
+        (
+            ["--overdue", "--all"],
+            2,
+            "Invalid value: --overdue lists open opportunities: it excludes --all. "
             "See 'colibri opp list --help'.",
         ),
         (

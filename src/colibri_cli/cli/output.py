@@ -334,7 +334,7 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card.add_column(style="bold")
     card.add_column(overflow="fold")
     for column in labels:
-        if record[column[0]] not in (None, ""):
+        if record[column[0]] not in (None, "", []):
             card.add_row(_(column[1]), plain(_cell(record, column)))
     console.print(card)
     for key, (_fields, columns) in sections.items():

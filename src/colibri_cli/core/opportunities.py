@@ -797,7 +797,7 @@ class Filters:
     deleted: bool = False
     statuses: list[str] = field(default_factory=list)
     account: str | None = None
-    state: str | None = None  # "open" or "closed"
+    state: str | None = None  # "open", "closed", or "unclosed" (open, or a status unknown)
     due_before: str | None = None
     due_after: str | None = None
     overdue: bool = False
@@ -806,6 +806,11 @@ class Filters:
     pushed: int | None = None  # at least this many pushes of the due date
     sort: str = "due"
     descending: bool = False
+
+
+def any_live(conn: sqlite3.Connection) -> bool:
+    """Whether there is any opportunity out of the trash, open or closed."""
+    return conn.execute(f"SELECT 1 FROM opportunities WHERE {LIVE} LIMIT 1").fetchone() is not None
 
 
 def list_opportunities(
@@ -825,6 +830,8 @@ def list_opportunities(
         clauses.append("s.kind = 'open'")
     elif filters.state == "closed":
         clauses.append("s.kind <> 'open'")
+    elif filters.state == "unclosed":  # a status another program wrote never hides a deal
+        clauses.append("coalesce(s.kind, 'open') = 'open'")
     if filters.overdue:
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
