@@ -506,14 +506,21 @@ def test_help_of_a_command_in_french(french, ok):
         "\n"
         "  Marque une tâche comme faite (aujourd'hui, ou --on DATE).\n"
         "\n"
+        "  Avec --format json ou csv, la sortie standard donne les tâches écrites : celle\n"
+        "  qui est faite.\n"
+        "\n"
         "  Exemple : colibri task done 7\n"
         "\n"
         "Arguments :\n"
         "  TASK  Id de la tâche.  [obligatoire]\n"
         "\n"
         "Options :\n"
-        "  --on <str>  Quand elle a été faite, si ce n'est pas aujourd'hui.\n"
-        "  -h, --help  Afficher cette aide et quitter.\n"
+        "  --on <str>                     Quand elle a été faite, si ce n'est pas\n"
+        "                                 aujourd'hui.\n"
+        "  -f, --format <table|csv|json>  table pour les personnes ; csv ou json pour les\n"
+        "                                 scripts (complet, sur la sortie standard).\n"
+        "                                 [défaut : table]\n"
+        "  -h, --help                     Afficher cette aide et quitter.\n"
     )
 
 

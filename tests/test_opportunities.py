@@ -40,9 +40,16 @@ OPPORTUNITY_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-SHOWN_COLUMNS = [*OPPORTUNITY_COLUMNS, "effective_probability"]
+NAMED = {"account_id": "account_name", "contact_id": "contact_name", "status": "status_label"}
+SHOWN_COLUMNS = [
+    *(key for column in OPPORTUNITY_COLUMNS for key in (column, NAMED.get(column)) if key),
+    "effective_probability",
+    "weighted_amount",
+    "overdue",
+]
 LISTED_COLUMNS = [*SHOWN_COLUMNS, "pushes", "days_pushed"]
-"""What listings give scripts: the stored columns and the probability that counts."""
+"""What listings give scripts: the stored columns with the names beside the ids, the
+probability that counts, the amount it weighs, and whether the deal is overdue."""
 ESSENTIALS = ("--amount", "15000", "--due", "2026-12-31", "--status", "quote")
 
 
@@ -377,7 +384,15 @@ def test_create_with_format_json_prints_the_saved_opportunity(accounts, ok, rows
     assert result.stderr == (
         "Created opportunity 1: Deal (Beta Corp), 15,000 EUR, due 2026-12-31, quote (40%).\n"
     )
-    assert json.loads(result.stdout) == {**saved, "effective_probability": 40}
+    assert json.loads(result.stdout) == {
+        **saved,
+        "account_name": "Beta Corp",
+        "contact_name": "Paul Roy",
+        "status_label": "Quote sent",
+        "effective_probability": 40,
+        "weighted_amount": 6000,
+        "overdue": False,
+    }
     assert list(json.loads(result.stdout)) == SHOWN_COLUMNS
 
 
@@ -754,8 +769,8 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
     saved = opportunity(rows, 3)
     assert result.stdout == (
         ",".join(LISTED_COLUMNS) + "\n"
-        f"3,2,,Audit,8000,USD,2027-02-15,analysis,25,,,,audit,Call Marie,{TODAY},,,,"
-        f"{saved['created_at']},{saved['updated_at']},25,0,0\n"
+        f"3,2,Beta Corp,,,Audit,8000,USD,2027-02-15,analysis,Needs analysis,25,,,,audit,"
+        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,0,0\n"
     )
 
 
@@ -763,9 +778,41 @@ def test_list_json_has_every_column(pipeline, ok, rows):
     result = ok("opp", "list", "--overdue", "--format", "json")
 
     assert json.loads(result.stdout) == [
-        {**opportunity(rows, 2), "effective_probability": 70, "pushes": 0, "days_pushed": 0}
+        {
+            **opportunity(rows, 2),
+            "account_name": "ACME Industries",
+            "contact_name": None,
+            "status_label": "Negotiation",
+            "effective_probability": 70,
+            "weighted_amount": 2800,
+            "overdue": True,  # open, due 2026-11-20
+            "pushes": 0,
+            "days_pushed": 0,
+        }
     ]
     assert list(json.loads(result.stdout)[0]) == LISTED_COLUMNS
+
+
+def test_list_json_weighs_each_deal_at_the_probability_that_counts(pipeline, ok):
+    ok("opp", "create", "Rounded up", "-a", "1", "--amount", "4001", "--due", "2027-03-01",
+       "--status", "negotiation")  # fmt: skip
+    ok("opp", "create", "Half", "-a", "1", "--amount", "5", "--due", "2027-03-02",
+       "--status", "analysis")  # fmt: skip
+
+    result = ok("opp", "list", "--all", "--format", "json")
+
+    assert {
+        row["id"]: (row["effective_probability"], row["weighted_amount"], row["overdue"])
+        for row in json.loads(result.stdout)
+    } == {
+        4: (100, 12000, False),  # won: due before today, but closed, so not overdue
+        2: (70, 2800, True),  # open and due 2026-11-20
+        1: (40, 6000, False),
+        5: (0, 0, False),  # lost
+        3: (25, 2000, False),  # its own probability
+        6: (70, 2801, False),  # 2,800.7 rounded half-up
+        7: (10, 1, False),  # 0.5 rounded half-up
+    }
 
 
 def test_list_table_with_filters(pipeline, ok):
@@ -1128,7 +1175,15 @@ def test_edit_with_format_json_prints_the_record(accounts, ok, rows):
 
     result = ok("opp", "edit", "1", "--notes", "n", "--format", "json")
 
-    assert json.loads(result.stdout) == {**opportunity(rows), "effective_probability": 40}
+    assert json.loads(result.stdout) == {
+        **opportunity(rows),
+        "account_name": "ACME Industries",
+        "contact_name": None,
+        "status_label": "Quote sent",
+        "effective_probability": 40,
+        "weighted_amount": 6000,
+        "overdue": False,
+    }
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,23 @@ TASK_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+LISTED_TASK_COLUMNS = [
+    "id",
+    "title",
+    "due_date",
+    "opportunity_id",
+    "opportunity_name",
+    "account_id",
+    "account_name",
+    "done_on",
+    "notes",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "overdue",
+]
+"""What task listings and records give scripts: the names beside the ids, and whether the
+task is overdue."""
 DATE_HINT = "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom"
 
 
@@ -126,8 +143,13 @@ def test_add_with_format_json_prints_the_task(accounts, ok, rows):
     result = ok("task", "add", "Call", "--opp", "3", "--format", "json")
 
     [saved] = rows("SELECT * FROM tasks")
-    assert json.loads(result.stdout) == saved
-    assert list(json.loads(result.stdout)) == TASK_COLUMNS
+    assert json.loads(result.stdout) == {
+        **saved,
+        "opportunity_name": "Far deal",
+        "account_name": "Beta Corp",
+        "overdue": False,
+    }
+    assert list(json.loads(result.stdout)) == LISTED_TASK_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -241,7 +263,9 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     [saved] = rows("SELECT created_at FROM tasks WHERE id = 1")
     stamp = saved["created_at"]
     assert result.stdout == (
-        ",".join(TASK_COLUMNS) + "\n" + f"1,Call Beta,2026-11-24,,2,,,,{stamp},{stamp}\n"
+        ",".join(LISTED_TASK_COLUMNS)
+        + "\n"
+        + f"1,Call Beta,2026-11-24,,,2,Beta Corp,,,,{stamp},{stamp},true\n"
     )
 
 
@@ -308,6 +332,43 @@ def test_done_marks_the_task_done_today(agenda_tasks, ok, rows):
     ]
 
 
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, output):
+    result = ok("task", "done", "1", "--format", output)
+
+    assert result.stderr == f"Done: task 1, Call Beta ({TODAY}).\n"
+    [saved] = rows("SELECT * FROM tasks WHERE id = 1")
+    assert saved["done_on"] == TODAY
+    written = {**saved, "opportunity_name": None, "account_name": "Beta Corp", "overdue": False}
+    if output == "json":
+        assert json.loads(result.stdout) == [written]  # done, so no longer overdue
+        assert list(json.loads(result.stdout)[0]) == LISTED_TASK_COLUMNS
+    else:
+        assert result.stdout == (
+            ",".join(LISTED_TASK_COLUMNS) + "\n"
+            f"1,Call Beta,2026-11-24,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
+            f"{saved['updated_at']},false\n"
+        )
+
+
+def test_list_json_says_which_tasks_are_overdue(agenda_tasks, ok):
+    listed = json.loads(ok("task", "list", "--all", "--format", "json").stdout)
+
+    assert {row["id"]: row["overdue"] for row in listed} == {
+        1: True,  # due 2026-11-24, not done
+        2: False,  # due today
+        3: False,
+        4: False,
+        5: False,
+        6: False,  # no due date
+        7: False,  # done
+    }
+    assert [row["account_name"] for row in listed if row["id"] in (1, 3)] == [
+        "Beta Corp",
+        "ACME Industries",
+    ]
+
+
 def test_done_on_a_past_date(agenda_tasks, ok, rows):
     ok("task", "done", "1", "--on", "yesterday")
 
@@ -318,6 +379,7 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
     ("arguments", "code", "message"),
     [
         (["7"], 2, f"Task 7 was already done on {TODAY}."),
+        (["7", "--format", "json"], 2, f"Task 7 was already done on {TODAY}."),
         (["99"], 3, "No task '99'. See `colibri task list --all`."),
         (["abc"], 3, "No task 'abc'. See `colibri task list --all`."),
         (["-1"], 2, "No such option: -1. See 'colibri task done --help'."),
@@ -498,17 +560,25 @@ def test_agenda_json_is_exact(agenda_tasks, ok):
     assert result.stdout == (
         "[\n"
         '  {"section": "overdue", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
-        '"title": "Old deal", "account_id": 2, "opportunity_id": 2, "amount": 5000, '
-        '"currency": "EUR", "status": "negotiation"},\n'
+        '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
+        '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
+        '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
+        '"overdue": true},\n'
         '  {"section": "overdue", "kind": "task", "id": 1, "due_date": "2026-11-24", '
-        '"title": "Call Beta", "account_id": 2, "opportunity_id": null, "amount": null, '
-        '"currency": null, "status": null},\n'
+        '"title": "Call Beta", "account_id": 2, "account_name": "Beta Corp", '
+        '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
+        '"status": null, "effective_probability": null, "weighted_amount": null, '
+        '"overdue": true},\n'
         '  {"section": "today", "kind": "task", "id": 2, "due_date": "2026-11-26", '
-        '"title": "Today thing", "account_id": null, "opportunity_id": null, "amount": null, '
-        '"currency": null, "status": null},\n'
+        '"title": "Today thing", "account_id": null, "account_name": null, '
+        '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
+        '"status": null, "effective_probability": null, "weighted_amount": null, '
+        '"overdue": false},\n'
         '  {"section": "upcoming", "kind": "task", "id": 3, "due_date": "2026-11-27", '
-        '"title": "Send the quote", "account_id": 1, "opportunity_id": 1, "amount": null, '
-        '"currency": null, "status": null}\n'
+        '"title": "Send the quote", "account_id": 1, "account_name": "ACME Industries", '
+        '"opportunity_id": 1, "opportunity_name": "Website redesign", "amount": null, '
+        '"currency": null, "status": null, "effective_probability": null, '
+        '"weighted_amount": null, "overdue": false}\n'
         "]\n"
     )
 

@@ -12,6 +12,8 @@ from colibri_cli.cli.context import database, delete_confirmed, interactive, loo
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    WrittenFormat,
+    WrittenFormatOption,
     amount_cell,
     moment,
     plural,
@@ -19,6 +21,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
     warn,
+    write_record,
 )
 from colibri_cli.cli.params import (
     Yes,
@@ -518,6 +521,7 @@ def status(
         str | None,
         typer.Option(help="Keep a probability of its own in the new (open) status."),
     ] = None,
+    output: WrittenFormatOption = WrittenFormat.table,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
 
@@ -525,6 +529,8 @@ def status(
     forgotten; --follow-up or --no-follow-up answer without a prompt. A close entered
     late (--on) is in the history from that day. A probability of the deal's own is
     dropped, so that it follows its new status, unless --probability gives one.
+    With --format json, stdout has the opportunity as it now is, and its follow_up: the
+    task written, or null.
 
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """
@@ -549,6 +555,15 @@ def status(
         )
         created = task and _add_follow_up(conn, task, change.opportunity["id"])
     _report_status_change(change, created, plan, no_follow_up)
+    if output is WrittenFormat.json:
+        follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
+        moved = change.opportunity
+        write_record(
+            {
+                **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
+                "follow_up": follow_up or None,
+            }
+        )
 
 
 @dataclass

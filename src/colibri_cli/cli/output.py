@@ -61,6 +61,24 @@ FormatOption = Annotated[
     ),
 ]
 
+
+class WrittenFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+WrittenFormatOption = Annotated[
+    WrittenFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table for people (a message on stderr); json for scripts: what was written, "
+        "on stdout.",
+    ),
+]
+"""For a command whose record nests another (a close and its follow-up task): no csv."""
+
 Columns = Sequence[tuple]
 """What a table shows, in order: (key, heading) or (key, heading, render) where
 `render(row) -> str` formats the cell. Columns of numbers are right-aligned. Headings are
@@ -197,11 +215,16 @@ def render_record(
         data = {field: record[field] for field in fields}
         for key, (section_fields, _columns) in sections.items():
             data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
-        sys.stdout.write(json_text(data, indent=2) + "\n")
+        write_record(data)
     elif output is OutputFormat.csv:
         write_csv([record], fields)
     else:
         _print_record(record, labels, sections)
+
+
+def write_record(data: Mapping) -> None:
+    """One record as an indented JSON object on stdout."""
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def decimal_text(value: float | str) -> str:
@@ -243,11 +266,14 @@ def write_csv(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | None
 
 
 def _csv_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection).
+    """Neutralise text a spreadsheet would run as a formula (CSV injection); a yes or no
+    as JSON writes it (true, false).
 
     The "'" goes before any text whose first character after its own leading "'"s starts
     a formula, so that an import removes exactly one and gets the text back ("'=x" too).
     """
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -75,7 +75,7 @@ def _saved(task: dict, verb: str, output: OutputFormat) -> None:
     where = f" ({task['account_name']})" if task["account_name"] else ""
     say(_(SAVED[verb]).format(id=task["id"], title=task["title"], where=where, due=due))
     if output is not OutputFormat.table:
-        render_record(task, output, fields=tasks.COLUMNS, labels=CARD)
+        render_record(task, output, fields=tasks.LISTED_COLUMNS, labels=CARD)
 
 
 @app.command("add")
@@ -148,7 +148,7 @@ def list_(
         if view is View.open
         else _("No tasks ({view}).").format(view=view.value)
     )
-    render_rows(rows, output, fields=tasks.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    render_rows(rows, output, fields=tasks.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("show")
@@ -159,15 +159,18 @@ def show(task: TaskId, output: FormatOption = OutputFormat.table) -> None:
     """
     with database(write=False) as conn:
         record = tasks.get(conn, task)
-    render_record(record, output, fields=tasks.COLUMNS, labels=CARD)
+    render_record(record, output, fields=tasks.LISTED_COLUMNS, labels=CARD)
 
 
 @app.command("done")
 def done(
     task: TaskId,
     on: Annotated[str | None, typer.Option("--on", help="When it was done, if not today.")] = None,
+    output: FormatOption = OutputFormat.table,
 ) -> None:
     """Mark a task done (today, or --on DATE).
+
+    With --format json or csv, stdout has the tasks written: the one done.
 
     Example: colibri task done 7
     """
@@ -179,6 +182,8 @@ def done(
             id=finished["id"], title=finished["title"], day=finished["done_on"]
         )
     )
+    if output is not OutputFormat.table:
+        render_rows([finished], output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
 
 
 @app.command("edit")
