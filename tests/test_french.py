@@ -144,9 +144,9 @@ def test_opp_list_has_french_headings_and_amounts(french, deal, ok):
     result = ok("opp", "list")
 
     assert result.stdout.splitlines() == [
-        "ID  Nom       Compte             Montant  Échéance    Statut       Prob.",
-        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  quote          40%",
-        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  negotiation    70%",
+        "ID  Nom       Compte             Montant  Échéance    Statut        Prob.",
+        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  Devis envoyé    40%",
+        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  Négociation     70%",
     ]
 
 

@@ -636,14 +636,17 @@ def pipeline(pipeline_file, db_path):
     shutil.copyfile(pipeline_file, db_path)
 
 
-LIST_HEADER = "ID  Name              Account               Amount  Due         Status       Prob."
+LIST_HEADER = (
+    "ID  Name              Account               Amount  Due         Status          Prob."
+)
 LIST_LINES = {
-    4: " 4  Formation         Société Générale  12,000 EUR  2026-10-15  won           100%",
-    2: " 2  Maintenance       ACME Industries    4,000 EUR  2026-11-20  negotiation    70%",
-    1: " 1  Website redesign  ACME Industries   15,000 EUR  2026-12-31  quote          40%",
-    5: " 5  Licences          Beta Corp              0 EUR  2027-01-10  lost            0%",
-    3: " 3  Audit             Beta Corp          8,000 USD  2027-02-15  analysis       25%",
+    4: " 4  Formation         Société Générale  12,000 EUR  2026-10-15  Won              100%",
+    2: " 2  Maintenance       ACME Industries    4,000 EUR  2026-11-20  Negotiation       70%",
+    1: " 1  Website redesign  ACME Industries   15,000 EUR  2026-12-31  Quote sent        40%",
+    5: " 5  Licences          Beta Corp              0 EUR  2027-01-10  Lost               0%",
+    3: " 3  Audit             Beta Corp          8,000 USD  2027-02-15  Needs analysis    25%",
 }
+"""The status by its label, as `pipeline` and `opp show` name it."""
 
 
 OPEN_BY_DEFAULT = "Open opportunities; --all lists the closed ones too.\n"
@@ -655,10 +658,10 @@ def test_list_table_shows_the_open_opportunities_by_due_date_and_says_so(pipelin
     assert result.stderr == OPEN_BY_DEFAULT
     assert result.stdout == "\n".join(
         [
-            "ID  Name              Account              Amount  Due         Status       Prob.",
-            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  negotiation    70%",
-            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  quote          40%",
-            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  analysis       25%",
+            "ID  Name              Account              Amount  Due         Status          Prob.",
+            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  Negotiation       70%",
+            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  Quote sent        40%",
+            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  Needs analysis    25%",
             "",
         ]
     )
@@ -678,8 +681,8 @@ def test_list_closed_shows_when_and_why_each_one_closed(pipeline, ok):
     assert result.stdout == "\n".join(
         [
             "ID  Name       Account               Amount  Due         Status  Closed      Reason",
-            f" 4  Formation  Société Générale  12,000 EUR  2026-10-15  won     {TODAY}",
-            f" 5  Licences   Beta Corp              0 EUR  2027-01-10  lost    {TODAY}  price",
+            f" 4  Formation  Société Générale  12,000 EUR  2026-10-15  Won     {TODAY}",
+            f" 5  Licences   Beta Corp              0 EUR  2027-01-10  Lost    {TODAY}  price",
             "",
         ]
     )
@@ -820,10 +823,10 @@ def test_list_table_with_filters(pipeline, ok):
 
     assert result.stdout == "\n".join(
         [
-            "ID  Name              Account              Amount  Due         Status       Prob.",
-            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  quote          40%",
-            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  analysis       25%",
-            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  negotiation    70%",
+            "ID  Name              Account              Amount  Due         Status          Prob.",
+            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  Quote sent        40%",
+            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  Needs analysis    25%",
+            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  Negotiation       70%",
             "",
         ]
     )

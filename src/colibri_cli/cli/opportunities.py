@@ -108,7 +108,7 @@ LIST_COLUMNS = (
     ("account_name", N_("Account")),
     ("amount", N_("Amount"), amount_cell),
     ("due_date", N_("Due")),
-    ("status", N_("Status")),
+    ("status_label", N_("Status"), status_label_cell),
     ("effective_probability", N_("Prob."), probability_cell),
 )
 CLOSED_LIST_COLUMNS = (
