@@ -224,18 +224,21 @@ def test_the_agenda_in_french(french, deal, ok):
 
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "En retard (1)",
-        "Échéance    Quoi   ID  Titre          Compte",
-        "2026-11-25  tâche   1  Rappeler Paul  ACME Industries",
+        "Échéance      Quoi     ID  Titre             Compte           Montant",
+        "2026-11-25 !  tâche     1  Rappeler Paul     ACME Industries",
         "",
         "Aujourd'hui (1)",
-        "Échéance    Quoi   ID  Titre             Compte",
-        "2026-11-26  tâche   2  Envoyer le devis  ACME Industries",
+        "Échéance      Quoi     ID  Titre             Compte           Montant",
+        "2026-11-26    tâche     2  Envoyer le devis  ACME Industries",
         "",
         "7 jours à venir (1)",
-        "Échéance    Quoi     ID  Titre     Compte           Montant",
-        f"2026-11-27  affaire   2  Training  ACME Industries  {euros('1 250 €')}",
+        "Échéance      Quoi     ID  Titre             Compte           Montant",
+        f"2026-11-27    affaire   2  Training          ACME Industries  {euros('1 250 €')}",
         "",
     ]
+    assert result.stderr == (
+        "! après une échéance : en retard, échue avant aujourd'hui et toujours ouverte.\n"
+    )
 
 
 @pytest.fixture

@@ -637,16 +637,25 @@ def pipeline(pipeline_file, db_path):
 
 
 LIST_HEADER = (
-    "ID  Name              Account               Amount  Due         Status          Prob."
+    "ID  Name              Account               Amount  Due           Status          Prob."
 )
 LIST_LINES = {
-    4: " 4  Formation         Société Générale  12,000 EUR  2026-10-15  Won              100%",
-    2: " 2  Maintenance       ACME Industries    4,000 EUR  2026-11-20  Negotiation       70%",
-    1: " 1  Website redesign  ACME Industries   15,000 EUR  2026-12-31  Quote sent        40%",
-    5: " 5  Licences          Beta Corp              0 EUR  2027-01-10  Lost               0%",
-    3: " 3  Audit             Beta Corp          8,000 USD  2027-02-15  Needs analysis    25%",
+    4: " 4  Formation         Société Générale  12,000 EUR  2026-10-15    Won              100%",
+    2: " 2  Maintenance       ACME Industries    4,000 EUR  2026-11-20 !  Negotiation       70%",
+    1: " 1  Website redesign  ACME Industries   15,000 EUR  2026-12-31    Quote sent        40%",
+    5: " 5  Licences          Beta Corp              0 EUR  2027-01-10    Lost               0%",
+    3: " 3  Audit             Beta Corp          8,000 USD  2027-02-15    Needs analysis    25%",
 }
-"""The status by its label, as `pipeline` and `opp show` name it."""
+"""The status by its label, as `pipeline` and `opp show` name it; "!" marks the deal that is
+overdue (open, due before today), not the one won after its due date."""
+OVERDUE_NOTE = "! after a due date: overdue, due before today and still open.\n"
+OPEN_TABLE = (
+    "ID  Name              Account              Amount  Due           Status          Prob.",
+    " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20 !  Negotiation       70%",
+    " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31    Quote sent        40%",
+    " 3  Audit             Beta Corp         8,000 USD  2027-02-15    Needs analysis    25%",
+)
+"""The open deals, as `opp list` shows them by default."""
 
 
 OPEN_BY_DEFAULT = "Open opportunities; --all lists the closed ones too.\n"
@@ -655,23 +664,24 @@ OPEN_BY_DEFAULT = "Open opportunities; --all lists the closed ones too.\n"
 def test_list_table_shows_the_open_opportunities_by_due_date_and_says_so(pipeline, ok):
     result = ok("opp", "list")
 
-    assert result.stderr == OPEN_BY_DEFAULT
-    assert result.stdout == "\n".join(
-        [
-            "ID  Name              Account              Amount  Due         Status          Prob.",
-            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  Negotiation       70%",
-            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  Quote sent        40%",
-            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  Needs analysis    25%",
-            "",
-        ]
-    )
+    assert result.stderr == OVERDUE_NOTE + OPEN_BY_DEFAULT
+    assert result.stdout == "\n".join([*OPEN_TABLE, ""])
 
 
 def test_list_all_shows_every_opportunity_by_due_date(pipeline, ok):
     result = ok("opp", "list", "--all")
 
-    assert result.stderr == ""
+    assert result.stderr == OVERDUE_NOTE
     assert result.stdout == "\n".join([LIST_HEADER, *LIST_LINES.values(), ""])
+
+
+def test_the_overdue_mark_is_text_that_no_color_keeps(pipeline, cli):
+    result = cli("opp", "list", "--overdue", env={"NO_COLOR": "1"})
+
+    assert result.stdout.splitlines()[1] == (
+        " 2  Maintenance  ACME Industries  4,000 EUR  2026-11-20 !  Negotiation    70%"
+    )
+    assert result.stderr == OVERDUE_NOTE
 
 
 def test_list_closed_shows_when_and_why_each_one_closed(pipeline, ok):
@@ -821,15 +831,8 @@ def test_list_json_weighs_each_deal_at_the_probability_that_counts(pipeline, ok)
 def test_list_table_with_filters(pipeline, ok):
     result = ok("opp", "list", "--open", "--sort", "amount", "--reverse")
 
-    assert result.stdout == "\n".join(
-        [
-            "ID  Name              Account              Amount  Due         Status          Prob.",
-            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  Quote sent        40%",
-            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  Needs analysis    25%",
-            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  Negotiation       70%",
-            "",
-        ]
-    )
+    header, maintenance, website, audit = OPEN_TABLE
+    assert result.stdout == "\n".join([header, website, audit, maintenance, ""])
 
 
 def test_list_says_when_nothing_matches(pipeline, ok):

@@ -210,22 +210,37 @@ def agenda_tasks(agenda_tasks_file, db_path):
     shutil.copyfile(agenda_tasks_file, db_path)
 
 
-TASK_HEADER = "ID  Due         Task            Account          Opp.  Done"
+TASK_HEADER = "ID  Due           Task            Account          Opp.  Done"
 TASK_LINES = {
-    1: " 1  2026-11-24  Call Beta       Beta Corp",
-    2: " 2  2026-11-26  Today thing",
-    3: " 3  2026-11-27  Send the quote  ACME Industries     1",
-    4: " 4  2026-12-03  Week end",
-    5: " 5  2026-12-04  Day eight",
-    6: " 6              Someday",
+    1: " 1  2026-11-24 !  Call Beta       Beta Corp",
+    2: " 2  2026-11-26    Today thing",
+    3: " 3  2026-11-27    Send the quote  ACME Industries     1",
+    4: " 4  2026-12-03    Week end",
+    5: " 5  2026-12-04    Day eight",
+    6: " 6                Someday",
 }
+"""Open tasks; "!" marks the one overdue (not done, due before today)."""
+OVERDUE_NOTE = "! after a due date: overdue, due before today and still open.\n"
 
 
 def test_list_shows_open_tasks_by_due_date_undated_last(agenda_tasks, ok):
     result = ok("task", "list")
 
-    assert result.stderr == ""
+    assert result.stderr == OVERDUE_NOTE
     assert result.stdout == "\n".join([TASK_HEADER, *TASK_LINES.values(), ""])
+
+
+def test_list_marks_no_task_overdue_once_it_is_done(agenda_tasks, ok):
+    ok("task", "done", "1")
+
+    result = ok("task", "list", "--all")
+
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[:3] == [
+        "ID  Due         Task            Account          Opp.  Done",
+        f" 1  2026-11-24  Call Beta       Beta Corp              {TODAY}",
+        f" 7  2026-11-25  Done one                               {TODAY}",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -516,23 +531,23 @@ def test_delete_of_an_unknown_task_is_not_found(agenda_tasks, cli, rows):
 def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_tasks, ok):
     result = ok("agenda")
 
-    assert result.stderr == ""
-    assert result.stdout == "\n".join(
+    assert result.stderr == OVERDUE_NOTE
+    assert result.stdout == "\n".join(  # the parts of one table: the same columns in each
         [
             "Overdue (2)",
-            "Due         What  ID  Title      Account       Amount",
-            "2026-11-20  deal   2  Old deal   Beta Corp  5,000 EUR",
-            "2026-11-24  task   1  Call Beta  Beta Corp",
+            "Due           What  ID  Title             Account              Amount",
+            "2026-11-20 !  deal   2  Old deal          Beta Corp         5,000 EUR",
+            "2026-11-24 !  task   1  Call Beta         Beta Corp",
             "",
             "Today (1)",
-            "Due         What  ID  Title        Account",
-            "2026-11-26  task   2  Today thing",
+            "Due           What  ID  Title             Account              Amount",
+            "2026-11-26    task   2  Today thing",
             "",
             "Next 7 days (3)",
-            "Due         What  ID  Title             Account              Amount",
-            "2026-11-27  task   3  Send the quote    ACME Industries",
-            "2026-11-30  deal   1  Website redesign  ACME Industries  15,000 EUR",
-            "2026-12-03  task   4  Week end",
+            "Due           What  ID  Title             Account              Amount",
+            "2026-11-27    task   3  Send the quote    ACME Industries",
+            "2026-11-30    deal   1  Website redesign  ACME Industries  15,000 EUR",
+            "2026-12-03    task   4  Week end",
             "",
             "",
         ]
@@ -589,14 +604,15 @@ def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
 
     result = ok("agenda", "--days", "1")
 
+    assert result.stderr == ""  # nothing overdue, nothing to explain
     assert result.stdout == "\n".join(
         [
             "Today (1)",
-            "Due         What  ID  Title        Account",
+            "Due         What  ID  Title           Account          Amount",
             "2026-11-26  task   2  Today thing",
             "",
             "Next 1 day (1)",
-            "Due         What  ID  Title           Account",
+            "Due         What  ID  Title           Account          Amount",
             "2026-11-27  task   3  Send the quote  ACME Industries",
             "",
             "",

@@ -15,6 +15,8 @@ from colibri_cli.cli.output import (
     WrittenFormat,
     WrittenFormatOption,
     amount_cell,
+    due_cell,
+    explain_overdue,
     moment,
     plural,
     render_record,
@@ -107,7 +109,7 @@ LIST_COLUMNS = (
     ("name", N_("Name")),
     ("account_name", N_("Account")),
     ("amount", N_("Amount"), amount_cell),
-    ("due_date", N_("Due")),
+    ("due_date", N_("Due"), due_cell),
     ("status_label", N_("Status"), status_label_cell),
     ("effective_probability", N_("Prob."), probability_cell),
 )
@@ -403,6 +405,8 @@ def list_(
         fields = opportunities.LISTED_COLUMNS
         columns = CLOSED_LIST_COLUMNS if closed else LIST_COLUMNS
     render_rows(rows, output, fields=fields, columns=columns, empty=empty)
+    if output is OutputFormat.table:
+        explain_overdue(rows)
     if open_by_default and not none_at_all:
         say(_("Open opportunities; --all lists the closed ones too."))
 
