@@ -1304,6 +1304,17 @@ def test_delete_with_yes_moves_the_opportunity_to_the_trash_with_its_history(acc
     assert ok("opp", "list", "--format", "csv").stdout.count("\n") == 2  # header + Other
 
 
+def test_a_deal_in_the_trash_is_not_overdue_as_the_pipeline_does_not_count_it(pipeline, ok):
+    ok("opp", "delete", "Maintenance", "--yes")  # open, due 2026-11-20
+
+    listed = ok("opp", "list", "--deleted")
+    trash = json.loads(ok("opp", "list", "--deleted", "--format", "json").stdout)
+
+    assert "!" not in listed.stdout
+    assert listed.stderr == ""
+    assert [(deal["id"], deal["overdue"]) for deal in trash] == [(2, False)]
+
+
 def test_a_deal_in_the_trash_is_listed_apart_restored_as_it_was_or_purged(accounts, ok, cli, rows):
     create(ok)
     ok("opp", "delete", "1", "--yes")

@@ -554,6 +554,18 @@ def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_t
     )
 
 
+@pytest.mark.parametrize("width", ["60", "80", "100"])
+def test_agenda_sections_line_up_on_any_terminal_width(agenda_tasks, cli, width):
+    result = cli("agenda", env={"COLUMNS": width})
+
+    lines = result.stdout.splitlines()
+    headers = [lines[index + 1] for index, line in enumerate(lines) if line.endswith(")")]
+    assert len(headers) == 3
+    assert len(set(headers)) == 1  # one set of columns, of the same widths, in every section
+    assert headers[0].split() == ["Due", "What", "ID", "Title", "Account", "Amount"]
+    assert max(len(line) for line in lines) <= int(width)
+
+
 def test_agenda_days_widens_the_window(agenda_tasks, ok):
     result = ok("agenda", "--days", "14", "--format", "json")
 

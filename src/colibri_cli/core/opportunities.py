@@ -410,8 +410,13 @@ def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:
 
 
 def is_overdue(opportunity: Mapping, today: str) -> bool:
-    """Open and due before `today` (ISO): what the pipeline counts and lists as overdue."""
-    return opportunity["status_kind"] == "open" and opportunity["due_date"] < today
+    """Open and due before `today` (ISO), out of the trash: what the pipeline counts and
+    lists as overdue."""
+    return (
+        opportunity["status_kind"] == "open"
+        and opportunity["due_date"] < today
+        and opportunity["deleted_at"] is None
+    )
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
