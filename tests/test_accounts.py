@@ -304,7 +304,56 @@ def test_show_json_has_the_columns_and_the_related_records(acme, ok, rows, db_pa
                 "done_on": None,
             }
         ],
+        "won": [],
+        "pipeline": [{"currency": "EUR", "count": 1, "amount": 15000, "weighted": 6000}],
     }
+
+
+def deals_of_every_kind(ok) -> None:
+    """At ACME: won 12,000 EUR and 3,000 USD; open 15,000 EUR at 40%, 4,001 EUR at 70% and
+    1,000 USD at its own 25%; lost, and one in the trash, which count in neither."""
+    deals = (
+        ("Won", "12000", "EUR", "won"),
+        ("Won too", "3000", "USD", "won"),
+        ("Quote", "15000", "EUR", "quote"),
+        ("Nego", "4001", "EUR", "negotiation"),
+        ("Audit", "1000", "USD", "analysis", "--probability", "25"),
+        ("Lost", "9000", "EUR", "lost"),
+        ("Trashed", "50000", "EUR", "quote"),
+    )
+    for name, amount, currency, status, *more in deals:
+        ok(
+            "opp", "create", name, "-a", "1", "--amount", amount, "--currency", currency,
+            "--due", "2026-12-31", "--status", status, "--no-follow-up", *more,
+        )  # fmt: skip
+    ok("opp", "delete", "Trashed", "--yes")
+
+
+def test_show_json_has_won_to_date_and_the_open_pipeline_per_currency(acme, ok):
+    deals_of_every_kind(ok)
+
+    shown = json.loads(ok("account", "show", "1", "--format", "json").stdout)
+
+    assert shown["won"] == [
+        {"currency": "EUR", "count": 1, "amount": 12000},
+        {"currency": "USD", "count": 1, "amount": 3000},
+    ]
+    assert shown["pipeline"] == [  # 6,000 + 2,800.7 rounded once; 250
+        {"currency": "EUR", "count": 2, "amount": 19001, "weighted": 8801},
+        {"currency": "USD", "count": 1, "amount": 1000, "weighted": 250},
+    ]
+
+
+def test_show_table_has_won_to_date_and_the_open_pipeline_on_the_card(acme, ok):
+    deals_of_every_kind(ok)
+
+    card = ok("account", "show", "1").stdout.splitlines()
+
+    assert card[8:10] == [
+        "Won to date    12,000 EUR in 1 deal; 3,000 USD in 1 deal",
+        "Open pipeline  19,001 EUR in 2 deals, weighted 8,801 EUR; "
+        "1,000 USD in 1 deal, weighted 250 USD",
+    ]
 
 
 def test_show_table_is_a_card_without_empty_fields(acme, ok, rows):

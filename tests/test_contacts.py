@@ -17,6 +17,8 @@ COLUMNS = [
     "created_at",
     "updated_at",
 ]
+LISTED_COLUMNS = [COLUMNS[0], COLUMNS[1], "account_name", *COLUMNS[2:]]
+"""What listings and records give scripts: the account's name beside its id."""
 JEANNE_OPTIONS = (
     "--email",
     "jeanne@acme.example",
@@ -91,6 +93,7 @@ def test_add_with_format_json_prints_the_saved_contact(accounts, ok, rows):
         "{\n"
         '  "id": 1,\n'
         '  "account_id": 2,\n'
+        '  "account_name": "Société Générale",\n'
         '  "name": "Paul Durand",\n'
         '  "email": null,\n'
         '  "phone": null,\n'
@@ -200,20 +203,21 @@ def test_list_json_is_exact_and_keyed_by_the_column_names(people, ok, rows):
     jeanne, paul, elodie = stamp(rows, 1), stamp(rows, 2), stamp(rows, 3)
     assert result.stdout == (
         "[\n"
-        '  {"id": 1, "account_id": 1, "name": "Jeanne Martin", "email": "jeanne@acme.example", '
+        '  {"id": 1, "account_id": 1, "account_name": "ACME Industries", '
+        '"name": "Jeanne Martin", "email": "jeanne@acme.example", '
         '"phone": "06 12 34 56 78", "role": "Buyer", "notes": "Prefers email", '
         f'"external_id": "P-1", "created_at": "{jeanne}", "updated_at": "{jeanne}"}},\n'
-        '  {"id": 2, "account_id": 1, "name": "Paul Durand", "email": null, "phone": null, '
-        '"role": "CEO", "notes": null, "external_id": null, '
+        '  {"id": 2, "account_id": 1, "account_name": "ACME Industries", "name": "Paul Durand", '
+        '"email": null, "phone": null, "role": "CEO", "notes": null, "external_id": null, '
         f'"created_at": "{paul}", "updated_at": "{paul}"}},\n'
-        '  {"id": 3, "account_id": 2, "name": "Élodie Roux", "email": "er@sg.example", '
-        '"phone": null, "role": null, "notes": null, "external_id": null, '
-        f'"created_at": "{elodie}", "updated_at": "{elodie}"}}\n'
+        '  {"id": 3, "account_id": 2, "account_name": "Société Générale", "name": "Élodie Roux", '
+        '"email": "er@sg.example", "phone": null, "role": null, "notes": null, '
+        f'"external_id": null, "created_at": "{elodie}", "updated_at": "{elodie}"}}\n'
         "]\n"
     )
     table_columns = [row["name"] for row in rows("PRAGMA table_info(contacts)")]
     assert table_columns == COLUMNS
-    assert {tuple(item) for item in json.loads(result.stdout)} == {tuple(COLUMNS)}
+    assert {tuple(item) for item in json.loads(result.stdout)} == {tuple(LISTED_COLUMNS)}
 
 
 def test_list_csv_is_exact(people, ok, rows):
@@ -221,7 +225,8 @@ def test_list_csv_is_exact(people, ok, rows):
 
     elodie = stamp(rows, 3)
     assert result.stdout == (
-        f"{','.join(COLUMNS)}\n3,2,Élodie Roux,er@sg.example,,,,,{elodie},{elodie}\n"
+        f"{','.join(LISTED_COLUMNS)}\n"
+        f"3,2,Société Générale,Élodie Roux,er@sg.example,,,,,{elodie},{elodie}\n"
     )
 
 
@@ -315,8 +320,10 @@ def test_show_json_and_csv_use_the_column_names(people, ok, rows):
     as_csv = ok("contact", "show", "2", "--format", "csv")
 
     assert json.loads(as_json.stdout)["name"] == "Élodie Roux"
-    assert list(json.loads(as_json.stdout)) == COLUMNS
-    assert as_csv.stdout == f"{','.join(COLUMNS)}\n2,1,Paul Durand,,,CEO,,,{created},{created}\n"
+    assert list(json.loads(as_json.stdout)) == LISTED_COLUMNS
+    assert as_csv.stdout == (
+        f"{','.join(LISTED_COLUMNS)}\n2,1,ACME Industries,Paul Durand,,,CEO,,,{created},{created}\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """The `date-display` setting: ISO dates by default; `dmy` shows 30/11/2026 in tables, record
 views, reports and messages, while csv, json and the database keep ISO dates."""
 
+import csv
+import io
 import json
 import sqlite3
 
@@ -37,7 +39,7 @@ def test_dates_are_iso_by_default(empty_db, ok, deal):
         "date-display,iso,iso,how dates are shown: iso (2026-11-30) or dmy (30/11/2026)"
     )
     assert lines(ok("opp", "list"))[1] == (
-        " 1  Website  ACME     15,000 EUR  2026-11-30  quote     40%"
+        " 1  Website  ACME     15,000 EUR  2026-11-30  Quote sent    40%"
     )
 
 
@@ -82,7 +84,7 @@ def test_a_value_another_program_stored_reads_as_iso(empty_db, ok, deal):
     with sqlite3.connect(empty_db) as conn:
         conn.execute("UPDATE settings SET value = 'dd/mm/yyyy' WHERE key = 'date-display'")
 
-    assert lines(ok("opp", "list"))[1].endswith("2026-11-30  quote     40%")
+    assert lines(ok("opp", "list"))[1].endswith("2026-11-30  Quote sent    40%")
     assert (
         ok("config", "show", "date-display", "-f", "csv")
         .stdout.splitlines()[1]
@@ -117,8 +119,8 @@ def test_opp_create_list_and_show_in_dmy(dmy, ok):
         "Created opportunity 1: Website (ACME), 15,000 EUR, due 30/11/2026, quote (40%).\n"
     )
     assert lines(ok("opp", "list")) == [
-        "ID  Name     Account      Amount  Due         Status  Prob.",
-        " 1  Website  ACME     15,000 EUR  30/11/2026  quote     40%",
+        "ID  Name     Account      Amount  Due         Status      Prob.",
+        " 1  Website  ACME     15,000 EUR  30/11/2026  Quote sent    40%",
     ]
     card = lines(ok("opp", "show", "1"))
     assert card[4] == "Due              30/11/2026"
@@ -129,8 +131,8 @@ def test_opp_create_list_and_show_in_dmy(dmy, ok):
 
 
 def test_csv_and_json_keep_iso_dates(dmy, ok, deal):
-    csv_lines = ok("opp", "list", "-f", "csv").stdout.splitlines()
-    assert csv_lines[1].split(",")[6] == "2026-11-30"
+    [listed] = csv.DictReader(io.StringIO(ok("opp", "list", "-f", "csv").stdout))
+    assert listed["due_date"] == "2026-11-30"
     [listed] = json.loads(ok("opp", "list", "-f", "json").stdout)
     assert (listed["due_date"], listed["created_on"]) == ("2026-11-30", "2026-11-26")
     assert listed["updated_at"].startswith("2026-11-26T")

@@ -145,9 +145,11 @@ def test_opp_list_has_french_headings_and_amounts(french, deal, ok):
     result = ok("opp", "list")
 
     assert result.stdout.splitlines() == [
-        "ID  Nom       Compte             Montant  Échéance    Statut       Prob.",
-        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  quote         40{NBSP}%",
-        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  negotiation   70{NBSP}%",
+        "ID  Nom       Compte             Montant  Échéance    Statut        Prob.",
+        f" 1  Website   ACME Industries   {euros('15 000 €')}  2026-12-15  "
+        f"Devis envoyé   40{NBSP}%",
+        f" 2  Training  ACME Industries  {euros('3 000 USD')}  2027-01-15  "
+        f"Négociation    70{NBSP}%",
     ]
 
 
@@ -225,18 +227,21 @@ def test_the_agenda_in_french(french, deal, ok):
 
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "En retard (1)",
-        "Échéance    Quoi   ID  Titre          Compte",
-        "2026-11-25  tâche   1  Rappeler Paul  ACME Industries",
+        "Échéance      Quoi     ID  Titre             Compte           Montant",
+        "2026-11-25 !  tâche     1  Rappeler Paul     ACME Industries",
         "",
         "Aujourd'hui (1)",
-        "Échéance    Quoi   ID  Titre             Compte",
-        "2026-11-26  tâche   2  Envoyer le devis  ACME Industries",
+        "Échéance      Quoi     ID  Titre             Compte           Montant",
+        "2026-11-26    tâche     2  Envoyer le devis  ACME Industries",
         "",
         "7 jours à venir (1)",
-        "Échéance    Quoi     ID  Titre     Compte           Montant",
-        f"2026-11-27  affaire   2  Training  ACME Industries  {euros('1 250 €')}",
+        "Échéance      Quoi     ID  Titre             Compte           Montant",
+        f"2026-11-27    affaire   2  Training          ACME Industries  {euros('1 250 €')}",
         "",
     ]
+    assert result.stderr == (
+        "! après une échéance : en retard, échue avant aujourd'hui et toujours ouverte.\n"
+    )
 
 
 @pytest.fixture
@@ -519,14 +524,21 @@ def test_help_of_a_command_in_french(french, ok):
         "\n"
         "  Marque une tâche comme faite (aujourd'hui, ou --on DATE).\n"
         "\n"
+        "  Avec --format json ou csv, la sortie standard donne les tâches écrites : celle\n"
+        "  qui est faite.\n"
+        "\n"
         "  Exemple : colibri task done 7\n"
         "\n"
         "Arguments :\n"
         "  TASK  Id de la tâche.  [obligatoire]\n"
         "\n"
         "Options :\n"
-        "  --on DATE   Quand elle a été faite, si ce n'est pas aujourd'hui.\n"
-        "  -h, --help  Afficher cette aide et quitter.\n"
+        "  --on DATE                      Quand elle a été faite, si ce n'est pas\n"
+        "                                 aujourd'hui.\n"
+        "  -f, --format <table|csv|json>  table pour les personnes ; csv ou json pour les\n"
+        "                                 scripts (complet, sur la sortie standard).\n"
+        "                                 [défaut : table]\n"
+        "  -h, --help                     Afficher cette aide et quitter.\n"
     )
 
 

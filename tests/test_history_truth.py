@@ -133,7 +133,7 @@ def test_a_deal_in_the_trash_still_counts_in_the_past(story, at, rows):
         {"currency": "EUR", "count": 1, "amount": 2000, "weighted": 1200}
     ]  # Gamma alone
     assert won_in_october(at) == 0  # gone from today's figures
-    assert [deal["id"] for deal in document(at, NOW, "opp", "list")] == [1, 3]
+    assert [deal["id"] for deal in document(at, NOW, "opp", "list", "--all")] == [1, 3]
 
     at(NOW, "opp", "restore", "2")
     assert (forecast_row(at, "2026-09-30", "2026-10"), october_accuracy(at)) == before
@@ -177,12 +177,13 @@ def test_an_unknown_status_from_another_program_shows_and_is_left_out_of_reports
         conn.execute("UPDATE opportunities SET status = 'signed' WHERE id = 3")
     conn.close()
 
-    listed = document(at, NOW, "opp", "list")
+    listed = document(at, NOW, "opp", "list", "--all")
     assert [(deal["id"], deal["status"]) for deal in listed] == [
         (1, "won"),
         (2, "won"),
         (3, "signed"),
     ]
+    assert [deal["id"] for deal in document(at, NOW, "opp", "list")] == [3]  # not known closed
     shown = cli("opp", "show", "3", env={"COLIBRI_TODAY": NOW})
     assert shown.exit_code == 0 and "signed" in shown.stdout
     pipeline = cli("pipeline", env={"COLIBRI_TODAY": NOW})
@@ -217,13 +218,13 @@ def test_a_status_change_drops_an_own_probability_and_says_so(story, at, rows):
         "Own probability (65%) dropped: Lost is 0%.\n"
         "Opportunity 3 (Gamma): quote -> lost, closed on 2026-11-02.\n"
     )
-    [deal] = [deal for deal in document(at, NOW, "opp", "list") if deal["id"] == 3]
+    [deal] = [deal for deal in document(at, NOW, "opp", "list", "--all") if deal["id"] == 3]
     assert deal["probability"] is None
     assert [
         (row["status"], row["probability"], row["status_probability"])
         for row in document(at, NOW, "opp", "history", "3")
     ] == [("quote", 60, 40), ("negotiation", None, 70), ("quote", 65, 40), ("lost", None, 0)]
-    shown = at(NOW, "opp", "list", "--closed").stdout.splitlines()
+    shown = at(NOW, "opp", "list", "--all").stdout.splitlines()
     assert [line.split()[-1] for line in shown if line.startswith(" 3 ")] == ["0%"]
 
 

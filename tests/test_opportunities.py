@@ -40,9 +40,16 @@ OPPORTUNITY_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-SHOWN_COLUMNS = [*OPPORTUNITY_COLUMNS, "effective_probability"]
+NAMED = {"account_id": "account_name", "contact_id": "contact_name", "status": "status_label"}
+SHOWN_COLUMNS = [
+    *(key for column in OPPORTUNITY_COLUMNS for key in (column, NAMED.get(column)) if key),
+    "effective_probability",
+    "weighted_amount",
+    "overdue",
+]
 LISTED_COLUMNS = [*SHOWN_COLUMNS, "pushes", "days_pushed"]
-"""What listings give scripts: the stored columns and the probability that counts."""
+"""What listings give scripts: the stored columns with the names beside the ids, the
+probability that counts, the amount it weighs, and whether the deal is overdue."""
 ESSENTIALS = ("--amount", "15000", "--due", "2026-12-31", "--status", "quote")
 
 
@@ -458,7 +465,15 @@ def test_create_with_format_json_prints_the_saved_opportunity(accounts, ok, rows
     assert result.stderr == (
         "Created opportunity 1: Deal (Beta Corp), 15,000 EUR, due 2026-12-31, quote (40%).\n"
     )
-    assert json.loads(result.stdout) == {**saved, "effective_probability": 40}
+    assert json.loads(result.stdout) == {
+        **saved,
+        "account_name": "Beta Corp",
+        "contact_name": "Paul Roy",
+        "status_label": "Quote sent",
+        "effective_probability": 40,
+        "weighted_amount": 6000,
+        "overdue": False,
+    }
     assert list(json.loads(result.stdout)) == SHOWN_COLUMNS
 
 
@@ -689,7 +704,7 @@ PIPELINE = (
     ("opp", "create", "Formation", "-a", "3", "--amount", "12000", "--due", "2026-10-15",
      "--status", "won", "--created-on", "2026-09-01", "--source", "Website"),
     ("opp", "create", "Licences", "-a", "Beta", "--amount", "0", "--due", "2027-01-10",
-     "-s", "l"),
+     "-s", "l", "--reason", "price"),
 )  # fmt: skip
 
 
@@ -705,21 +720,97 @@ def pipeline(pipeline_file, db_path):
     shutil.copyfile(pipeline_file, db_path)
 
 
-LIST_HEADER = "ID  Name              Account               Amount  Due         Status       Prob."
+LIST_HEADER = (
+    "ID  Name              Account               Amount  Due           Status          Prob."
+)
 LIST_LINES = {
-    4: " 4  Formation         Société Générale  12,000 EUR  2026-10-15  won           100%",
-    2: " 2  Maintenance       ACME Industries    4,000 EUR  2026-11-20  negotiation    70%",
-    1: " 1  Website redesign  ACME Industries   15,000 EUR  2026-12-31  quote          40%",
-    5: " 5  Licences          Beta Corp              0 EUR  2027-01-10  lost            0%",
-    3: " 3  Audit             Beta Corp          8,000 USD  2027-02-15  analysis       25%",
+    4: " 4  Formation         Société Générale  12,000 EUR  2026-10-15    Won              100%",
+    2: " 2  Maintenance       ACME Industries    4,000 EUR  2026-11-20 !  Negotiation       70%",
+    1: " 1  Website redesign  ACME Industries   15,000 EUR  2026-12-31    Quote sent        40%",
+    5: " 5  Licences          Beta Corp              0 EUR  2027-01-10    Lost               0%",
+    3: " 3  Audit             Beta Corp          8,000 USD  2027-02-15    Needs analysis    25%",
 }
+"""The status by its label, as `pipeline` and `opp show` name it; "!" marks the deal that is
+overdue (open, due before today), not the one won after its due date."""
+OVERDUE_NOTE = "! after a due date: overdue, due before today and still open.\n"
+OPEN_TABLE = (
+    "ID  Name              Account              Amount  Due           Status          Prob.",
+    " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20 !  Negotiation       70%",
+    " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31    Quote sent        40%",
+    " 3  Audit             Beta Corp         8,000 USD  2027-02-15    Needs analysis    25%",
+)
+"""The open deals, as `opp list` shows them by default."""
 
 
-def test_list_table_shows_every_opportunity_by_due_date(pipeline, ok):
+OPEN_BY_DEFAULT = "Open opportunities; --all lists the closed ones too.\n"
+
+
+def test_list_table_shows_the_open_opportunities_by_due_date_and_says_so(pipeline, ok):
     result = ok("opp", "list")
 
-    assert result.stderr == ""
+    assert result.stderr == OVERDUE_NOTE + OPEN_BY_DEFAULT
+    assert result.stdout == "\n".join([*OPEN_TABLE, ""])
+
+
+def test_list_all_shows_every_opportunity_by_due_date(pipeline, ok):
+    result = ok("opp", "list", "--all")
+
+    assert result.stderr == OVERDUE_NOTE
     assert result.stdout == "\n".join([LIST_HEADER, *LIST_LINES.values(), ""])
+
+
+def test_the_overdue_mark_is_text_that_no_color_keeps(pipeline, cli):
+    result = cli("opp", "list", "--overdue", env={"NO_COLOR": "1"})
+
+    assert result.stdout.splitlines()[1] == (
+        " 2  Maintenance  ACME Industries  4,000 EUR  2026-11-20 !  Negotiation    70%"
+    )
+    assert result.stderr == OVERDUE_NOTE
+
+
+def test_list_closed_shows_when_and_why_each_one_closed(pipeline, ok):
+    result = ok("opp", "list", "--closed")
+
+    assert result.stderr == ""
+    assert result.stdout == "\n".join(
+        [
+            "ID  Name       Account               Amount  Due         Status  Closed      Reason",
+            f" 4  Formation  Société Générale  12,000 EUR  2026-10-15  Won     {TODAY}",
+            f" 5  Licences   Beta Corp              0 EUR  2027-01-10  Lost    {TODAY}  price",
+            "",
+        ]
+    )
+
+
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_list_for_scripts_gives_the_same_open_rows_as_the_table_and_says_so(pipeline, ok, output):
+    result = ok("opp", "list", "--format", output)
+
+    assert result.stderr == OPEN_BY_DEFAULT
+    listed = (
+        ids(result)
+        if output == "json"
+        else [int(line.split(",")[0]) for line in result.stdout.splitlines()[1:]]
+    )
+    assert listed == [2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--open"], ["--closed"], ["--all"], ["--status", "won"], ["--overdue"], ["--deleted"]],
+)
+def test_list_says_nothing_of_the_default_when_the_state_is_chosen(pipeline, ok, options):
+    assert ok("opp", "list", *options, "--format", "json").stderr == ""
+
+
+def test_list_of_closed_deals_only_says_there_is_no_open_one(pipeline, ok):
+    for opportunity_id in ("1", "2", "3"):
+        ok("opp", "delete", opportunity_id, "--yes")
+
+    result = ok("opp", "list")
+
+    assert result.stdout == ""
+    assert result.stderr == "No open opportunities.\n" + OPEN_BY_DEFAULT
 
 
 def ids(result) -> list[int]:
@@ -729,33 +820,38 @@ def ids(result) -> list[int]:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
+        ([], [2, 1, 3]),  # the open ones
+        (["--all"], [4, 2, 1, 5, 3]),
         (["--status", "quote"], [1]),
         (["--status", "devis", "-s", "négo"], [2, 1]),
         (["--status", "won", "--status", "perdu"], [4, 5]),
         (["--account", "ACME Industries"], [2, 1]),
-        (["-a", "2"], [5, 3]),
+        (["-a", "2"], [3]),  # open ones by default
+        (["-a", "2", "--all"], [5, 3]),
         (["--open"], [2, 1, 3]),
         (["--closed"], [4, 5]),
-        (["--due-before", "2026-12-31"], [4, 2, 1]),  # on or before
-        (["--due-after", "2026-12-31"], [1, 5, 3]),  # on or after
-        (["--due-after", "2026-11-20", "--due-before", "31/01/2027"], [2, 1, 5]),
+        (["--due-before", "2026-12-31", "--all"], [4, 2, 1]),  # on or before
+        (["--due-after", "2026-12-31", "--all"], [1, 5, 3]),  # on or after
+        (["--due-after", "2026-11-20", "--due-before", "31/01/2027", "--all"], [2, 1, 5]),
         (["--due-before", "eoy", "--open"], [2, 1]),  # the year's last day too
         (["--overdue"], [2]),
         (["--tag", "HOT"], [1]),
         (["--tag", "audit"], [3]),
         (["--tag", "ho"], []),
         (["--search", "marie"], [3]),
-        (["--search", "GÉNÉRALE"], [4]),
+        (["--search", "GÉNÉRALE"], []),
+        (["--search", "GÉNÉRALE", "--all"], [4]),
         (["--search", "new site"], [1]),
-        (["--search", "website"], [4, 1]),
+        (["--search", "website", "--all"], [4, 1]),
         (["--open", "--account", "acme", "--search", "main"], [2]),
-        (["--sort", "amount"], [5, 2, 3, 4, 1]),
-        (["--sort", "amount", "--reverse"], [1, 4, 3, 2, 5]),
-        (["--sort", "name"], [3, 4, 5, 2, 1]),
-        (["--sort", "account"], [2, 1, 5, 3, 4]),
-        (["--sort", "status"], [3, 1, 2, 4, 5]),
-        (["--sort", "created"], [4, 2, 1, 3, 5]),
-        (["--sort", "id", "--reverse"], [5, 4, 3, 2, 1]),
+        (["--sort", "amount"], [2, 3, 1]),
+        (["--sort", "amount", "--all"], [5, 2, 3, 4, 1]),
+        (["--sort", "amount", "--reverse", "--all"], [1, 4, 3, 2, 5]),
+        (["--sort", "name", "--all"], [3, 4, 5, 2, 1]),
+        (["--sort", "account", "--all"], [2, 1, 5, 3, 4]),
+        (["--sort", "status", "--all"], [3, 1, 2, 4, 5]),
+        (["--sort", "created", "--all"], [4, 2, 1, 3, 5]),
+        (["--sort", "id", "--reverse", "--all"], [5, 4, 3, 2, 1]),
     ],
 )
 def test_list_filters_and_sorts(pipeline, ok, options, expected):
@@ -770,8 +866,8 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
     saved = opportunity(rows, 3)
     assert result.stdout == (
         ",".join(LISTED_COLUMNS) + "\n"
-        f"3,2,,Audit,8000,USD,2027-02-15,analysis,25,,,,audit,Call Marie,{TODAY},,,,"
-        f"{saved['created_at']},{saved['updated_at']},25,0,0\n"
+        f"3,2,Beta Corp,,,Audit,8000,USD,2027-02-15,analysis,Needs analysis,25,,,,audit,"
+        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,0,0\n"
     )
 
 
@@ -779,30 +875,55 @@ def test_list_json_has_every_column(pipeline, ok, rows):
     result = ok("opp", "list", "--overdue", "--format", "json")
 
     assert json.loads(result.stdout) == [
-        {**opportunity(rows, 2), "effective_probability": 70, "pushes": 0, "days_pushed": 0}
+        {
+            **opportunity(rows, 2),
+            "account_name": "ACME Industries",
+            "contact_name": None,
+            "status_label": "Negotiation",
+            "effective_probability": 70,
+            "weighted_amount": 2800,
+            "overdue": True,  # open, due 2026-11-20
+            "pushes": 0,
+            "days_pushed": 0,
+        }
     ]
     assert list(json.loads(result.stdout)[0]) == LISTED_COLUMNS
+
+
+def test_list_json_weighs_each_deal_at_the_probability_that_counts(pipeline, ok):
+    ok("opp", "create", "Rounded up", "-a", "1", "--amount", "4001", "--due", "2027-03-01",
+       "--status", "negotiation")  # fmt: skip
+    ok("opp", "create", "Half", "-a", "1", "--amount", "5", "--due", "2027-03-02",
+       "--status", "analysis")  # fmt: skip
+
+    result = ok("opp", "list", "--all", "--format", "json")
+
+    assert {
+        row["id"]: (row["effective_probability"], row["weighted_amount"], row["overdue"])
+        for row in json.loads(result.stdout)
+    } == {
+        4: (100, 12000, False),  # won: due before today, but closed, so not overdue
+        2: (70, 2800, True),  # open and due 2026-11-20
+        1: (40, 6000, False),
+        5: (0, 0, False),  # lost
+        3: (25, 2000, False),  # its own probability
+        6: (70, 2801, False),  # 2,800.7 rounded half-up
+        7: (10, 1, False),  # 0.5 rounded half-up
+    }
 
 
 def test_list_table_with_filters(pipeline, ok):
     result = ok("opp", "list", "--open", "--sort", "amount", "--reverse")
 
-    assert result.stdout == "\n".join(
-        [
-            "ID  Name              Account              Amount  Due         Status       Prob.",
-            " 1  Website redesign  ACME Industries  15,000 EUR  2026-12-31  quote          40%",
-            " 3  Audit             Beta Corp         8,000 USD  2027-02-15  analysis       25%",
-            " 2  Maintenance       ACME Industries   4,000 EUR  2026-11-20  negotiation    70%",
-            "",
-        ]
-    )
+    header, maintenance, website, audit = OPEN_TABLE
+    assert result.stdout == "\n".join([header, website, audit, maintenance, ""])
 
 
 def test_list_says_when_nothing_matches(pipeline, ok):
     result = ok("opp", "list", "--tag", "nothing")
 
     assert result.stdout == ""
-    assert result.stderr == "No opportunity matches these filters.\n"
+    assert result.stderr == "No opportunity matches these filters.\n" + OPEN_BY_DEFAULT
 
 
 def test_list_of_an_empty_database_says_how_to_start(empty_db, ok):
@@ -826,6 +947,18 @@ def test_an_empty_list_is_still_valid_data(empty_db, ok, output):
             ["--open", "--closed"],
             2,
             "Invalid value: --open and --closed exclude each other: choose one. "
+            "See 'colibri opp list --help'.",
+        ),
+        (
+            ["--all", "--closed"],
+            2,
+            "Invalid value: --closed and --all exclude each other: choose one. "
+            "See 'colibri opp list --help'.",
+        ),
+        (
+            ["--overdue", "--all"],
+            2,
+            "Invalid value: --overdue lists open opportunities: it excludes --all. "
             "See 'colibri opp list --help'.",
         ),
         (
@@ -1132,7 +1265,15 @@ def test_edit_with_format_json_prints_the_record(accounts, ok, rows):
 
     result = ok("opp", "edit", "1", "--notes", "n", "--format", "json")
 
-    assert json.loads(result.stdout) == {**opportunity(rows), "effective_probability": 40}
+    assert json.loads(result.stdout) == {
+        **opportunity(rows),
+        "account_name": "ACME Industries",
+        "contact_name": None,
+        "status_label": "Quote sent",
+        "effective_probability": 40,
+        "weighted_amount": 6000,
+        "overdue": False,
+    }
 
 
 @pytest.mark.parametrize(
@@ -1245,6 +1386,17 @@ def test_delete_with_yes_moves_the_opportunity_to_the_trash_with_its_history(acc
         {"id": 1, "title": "Call back", "opportunity_id": 1, "account_id": 1}
     ]  # kept with the account, and with the deal should it come back
     assert ok("opp", "list", "--format", "csv").stdout.count("\n") == 2  # header + Other
+
+
+def test_a_deal_in_the_trash_is_not_overdue_as_the_pipeline_does_not_count_it(pipeline, ok):
+    ok("opp", "delete", "Maintenance", "--yes")  # open, due 2026-11-20
+
+    listed = ok("opp", "list", "--deleted")
+    trash = json.loads(ok("opp", "list", "--deleted", "--format", "json").stdout)
+
+    assert "!" not in listed.stdout
+    assert listed.stderr == ""
+    assert [(deal["id"], deal["overdue"]) for deal in trash] == [(2, False)]
 
 
 def test_a_deal_in_the_trash_is_listed_apart_restored_as_it_was_or_purged(accounts, ok, cli, rows):

@@ -179,7 +179,7 @@ def test_an_empty_csv_listing_is_its_header(empty_db, ok):
     result = ok("contact", "list", "--format", "csv")
 
     assert result.stdout == (
-        "id,account_id,name,email,phone,role,notes,external_id,created_at,updated_at\n"
+        "id,account_id,account_name,name,email,phone,role,notes,external_id,created_at,updated_at\n"
     )
     assert result.stderr == ""
 

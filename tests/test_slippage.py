@@ -190,7 +190,7 @@ def test_each_opportunity_knows_its_pushes(history, cli):
     shown = json.loads(cli("opp", "show", "F", "-f", "json").stdout)
     assert (shown["pushes"], shown["days_pushed"]) == (2, 4)
 
-    listed = json.loads(cli("opp", "list", "-f", "json").stdout)
+    listed = json.loads(cli("opp", "list", "--all", "-f", "json").stdout)
     assert {row["name"]: (row["pushes"], row["days_pushed"]) for row in listed} == {
         "A": (2, 42),
         "B": (1, 28),
@@ -199,14 +199,15 @@ def test_each_opportunity_knows_its_pushes(history, cli):
         "F": (2, 4),
     }
     csv_header = cli("opp", "list", "-f", "csv").stdout.splitlines()[0]
-    assert csv_header.endswith(",effective_probability,pushes,days_pushed")
+    assert csv_header.endswith(",effective_probability,weighted_amount,overdue,pushes,days_pushed")
 
 
 def test_list_pushed_at_least_n_times(history, cli):
-    twice = json.loads(cli("opp", "list", "--pushed", "2", "-f", "json").stdout)
+    twice = json.loads(cli("opp", "list", "--all", "--pushed", "2", "-f", "json").stdout)
     assert [row["name"] for row in twice] == ["F", "A"]  # by due date: 02-04, 03-10
 
-    assert cli("opp", "list", "--pushed", "3").output == "No opportunity matches these filters.\n"
+    nothing = cli("opp", "list", "--all", "--pushed", "3").output
+    assert nothing == "No opportunity matches these filters.\n"
     trashed = json.loads(cli("opp", "list", "--deleted", "--pushed", "1", "-f", "json").stdout)
     assert [(row["name"], row["pushes"], row["days_pushed"]) for row in trashed] == [("E", 1, 120)]
 

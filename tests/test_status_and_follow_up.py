@@ -5,6 +5,7 @@ Off a terminal (as under CliRunner) nothing is ever asked: the follow-up is answ
 The prompts themselves are driven on a real terminal in test_interactive.py.
 """
 
+import json
 import shlex
 
 import pytest
@@ -205,6 +206,51 @@ def test_follow_up_and_its_due_date_schedule_the_task_in_the_same_command(deal, 
     assert rows(CLOSING) == [{"status": "won", "closed_on": TODAY, "close_reason": "Best offer"}]
     assert rows(HISTORY) == [state("quote"), state("won")]
     assert rows(TASKS) == [task("Propose maintenance", "2026-12-10")]
+
+
+def test_status_with_format_json_prints_the_opportunity_and_its_follow_up_task(deal, ok, rows):
+    result = ok(
+        "opp", "status", "1", "won", "--reason", "Best offer", "--follow-up", "Propose maintenance",
+        "--follow-up-due", "+2w", "--format", "json",
+    )  # fmt: skip
+
+    written = json.loads(result.stdout)
+    assert result.stderr == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Follow-up task 1 due 2026-12-10: Propose maintenance\n"
+    )
+    [stored] = rows("SELECT * FROM opportunities")
+    assert stored.pop("deleted_at") is None  # not given to scripts
+    follow_up = written.pop("follow_up")
+    assert {key: written[key] for key in stored} == stored
+    assert (written["status_label"], written["effective_probability"]) == ("Won", 100)
+    assert (written["weighted_amount"], written["overdue"]) == (15000, False)
+    [stored_task] = rows("SELECT * FROM tasks")
+    assert follow_up == {
+        **stored_task,
+        "opportunity_name": "Website redesign",
+        "account_name": "ACME Industries",
+        "overdue": False,
+    }
+
+
+@pytest.mark.parametrize("arguments", [["negotiation"], ["lost", "--no-follow-up"], ["cancelled"]])
+def test_status_with_format_json_says_when_no_follow_up_was_written(deal, ok, rows, arguments):
+    result = ok("opp", "status", "1", *arguments, "-f", "json")
+
+    written = json.loads(result.stdout)
+    assert written["follow_up"] is None
+    assert written["status"] == rows("SELECT status FROM opportunities")[0]["status"]
+    assert rows(TASKS) == []
+
+
+def test_status_writes_no_csv_and_changes_nothing(deal, cli, rows):
+    result = cli("opp", "status", "1", "won", "--no-follow-up", "--format", "csv")
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "'csv' is not one of 'table', 'json'" in result.stderr
+    assert rows(CLOSING) == [{"status": "quote", "closed_on": None, "close_reason": None}]
 
 
 def test_follow_up_alone_is_due_after_the_follow_up_delay(deal, ok, rows):

@@ -209,7 +209,7 @@ def test_relabel_and_reweight_a_stage_in_use_keeps_its_key_and_history(deal, ok,
     ]
     shown = json.loads(ok("opp", "show", "1", "--format", "json").stdout)
     assert shown["status"] == "quote"
-    assert ok("opp", "list").stdout.splitlines()[1].endswith("quote     45%")
+    assert ok("opp", "list").stdout.splitlines()[1].endswith("  Devis envoyé    45%")  # its label
 
 
 def test_a_new_label_is_accepted_as_status_input(deal, ok, rows):

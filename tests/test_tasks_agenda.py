@@ -23,6 +23,23 @@ TASK_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+LISTED_TASK_COLUMNS = [
+    "id",
+    "title",
+    "due_date",
+    "opportunity_id",
+    "opportunity_name",
+    "account_id",
+    "account_name",
+    "done_on",
+    "notes",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "overdue",
+]
+"""What task listings and records give scripts: the names beside the ids, and whether the
+task is overdue."""
 DATE_HINT = "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom"
 
 
@@ -126,8 +143,13 @@ def test_add_with_format_json_prints_the_task(accounts, ok, rows):
     result = ok("task", "add", "Call", "--opp", "3", "--format", "json")
 
     [saved] = rows("SELECT * FROM tasks")
-    assert json.loads(result.stdout) == saved
-    assert list(json.loads(result.stdout)) == TASK_COLUMNS
+    assert json.loads(result.stdout) == {
+        **saved,
+        "opportunity_name": "Far deal",
+        "account_name": "Beta Corp",
+        "overdue": False,
+    }
+    assert list(json.loads(result.stdout)) == LISTED_TASK_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -188,22 +210,37 @@ def agenda_tasks(agenda_tasks_file, db_path):
     shutil.copyfile(agenda_tasks_file, db_path)
 
 
-TASK_HEADER = "ID  Due         Task            Account          Opp.  Done"
+TASK_HEADER = "ID  Due           Task            Account          Opp.  Done"
 TASK_LINES = {
-    1: " 1  2026-11-24  Call Beta       Beta Corp",
-    2: " 2  2026-11-26  Today thing",
-    3: " 3  2026-11-27  Send the quote  ACME Industries     1",
-    4: " 4  2026-12-03  Week end",
-    5: " 5  2026-12-04  Day eight",
-    6: " 6              Someday",
+    1: " 1  2026-11-24 !  Call Beta       Beta Corp",
+    2: " 2  2026-11-26    Today thing",
+    3: " 3  2026-11-27    Send the quote  ACME Industries     1",
+    4: " 4  2026-12-03    Week end",
+    5: " 5  2026-12-04    Day eight",
+    6: " 6                Someday",
 }
+"""Open tasks; "!" marks the one overdue (not done, due before today)."""
+OVERDUE_NOTE = "! after a due date: overdue, due before today and still open.\n"
 
 
 def test_list_shows_open_tasks_by_due_date_undated_last(agenda_tasks, ok):
     result = ok("task", "list")
 
-    assert result.stderr == ""
+    assert result.stderr == OVERDUE_NOTE
     assert result.stdout == "\n".join([TASK_HEADER, *TASK_LINES.values(), ""])
+
+
+def test_list_marks_no_task_overdue_once_it_is_done(agenda_tasks, ok):
+    ok("task", "done", "1")
+
+    result = ok("task", "list", "--all")
+
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[:3] == [
+        "ID  Due         Task            Account          Opp.  Done",
+        f" 1  2026-11-24  Call Beta       Beta Corp              {TODAY}",
+        f" 7  2026-11-25  Done one                               {TODAY}",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -241,7 +278,9 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     [saved] = rows("SELECT created_at FROM tasks WHERE id = 1")
     stamp = saved["created_at"]
     assert result.stdout == (
-        ",".join(TASK_COLUMNS) + "\n" + f"1,Call Beta,2026-11-24,,2,,,,{stamp},{stamp}\n"
+        ",".join(LISTED_TASK_COLUMNS)
+        + "\n"
+        + f"1,Call Beta,2026-11-24,,,2,Beta Corp,,,,{stamp},{stamp},true\n"
     )
 
 
@@ -308,6 +347,43 @@ def test_done_marks_the_task_done_today(agenda_tasks, ok, rows):
     ]
 
 
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, output):
+    result = ok("task", "done", "1", "--format", output)
+
+    assert result.stderr == f"Done: task 1, Call Beta ({TODAY}).\n"
+    [saved] = rows("SELECT * FROM tasks WHERE id = 1")
+    assert saved["done_on"] == TODAY
+    written = {**saved, "opportunity_name": None, "account_name": "Beta Corp", "overdue": False}
+    if output == "json":
+        assert json.loads(result.stdout) == [written]  # done, so no longer overdue
+        assert list(json.loads(result.stdout)[0]) == LISTED_TASK_COLUMNS
+    else:
+        assert result.stdout == (
+            ",".join(LISTED_TASK_COLUMNS) + "\n"
+            f"1,Call Beta,2026-11-24,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
+            f"{saved['updated_at']},false\n"
+        )
+
+
+def test_list_json_says_which_tasks_are_overdue(agenda_tasks, ok):
+    listed = json.loads(ok("task", "list", "--all", "--format", "json").stdout)
+
+    assert {row["id"]: row["overdue"] for row in listed} == {
+        1: True,  # due 2026-11-24, not done
+        2: False,  # due today
+        3: False,
+        4: False,
+        5: False,
+        6: False,  # no due date
+        7: False,  # done
+    }
+    assert [row["account_name"] for row in listed if row["id"] in (1, 3)] == [
+        "Beta Corp",
+        "ACME Industries",
+    ]
+
+
 def test_done_on_a_past_date(agenda_tasks, ok, rows):
     ok("task", "done", "1", "--on", "yesterday")
 
@@ -318,6 +394,7 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
     ("arguments", "code", "message"),
     [
         (["7"], 2, f"Task 7 was already done on {TODAY}."),
+        (["7", "--format", "json"], 2, f"Task 7 was already done on {TODAY}."),
         (["99"], 3, "No task '99'. See `colibri task list --all`."),
         (["abc"], 3, "No task 'abc'. See `colibri task list --all`."),
         (["-1"], 2, "No such option: -1. See 'colibri task done --help'."),
@@ -454,27 +531,39 @@ def test_delete_of_an_unknown_task_is_not_found(agenda_tasks, cli, rows):
 def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_tasks, ok):
     result = ok("agenda")
 
-    assert result.stderr == ""
-    assert result.stdout == "\n".join(
+    assert result.stderr == OVERDUE_NOTE
+    assert result.stdout == "\n".join(  # the parts of one table: the same columns in each
         [
             "Overdue (2)",
-            "Due         What  ID  Title      Account       Amount",
-            "2026-11-20  deal   2  Old deal   Beta Corp  5,000 EUR",
-            "2026-11-24  task   1  Call Beta  Beta Corp",
+            "Due           What  ID  Title             Account              Amount",
+            "2026-11-20 !  deal   2  Old deal          Beta Corp         5,000 EUR",
+            "2026-11-24 !  task   1  Call Beta         Beta Corp",
             "",
             "Today (1)",
-            "Due         What  ID  Title        Account",
-            "2026-11-26  task   2  Today thing",
+            "Due           What  ID  Title             Account              Amount",
+            "2026-11-26    task   2  Today thing",
             "",
             "Next 7 days (3)",
-            "Due         What  ID  Title             Account              Amount",
-            "2026-11-27  task   3  Send the quote    ACME Industries",
-            "2026-11-30  deal   1  Website redesign  ACME Industries  15,000 EUR",
-            "2026-12-03  task   4  Week end",
+            "Due           What  ID  Title             Account              Amount",
+            "2026-11-27    task   3  Send the quote    ACME Industries",
+            "2026-11-30    deal   1  Website redesign  ACME Industries  15,000 EUR",
+            "2026-12-03    task   4  Week end",
             "",
             "",
         ]
     )
+
+
+@pytest.mark.parametrize("width", ["60", "80", "100"])
+def test_agenda_sections_line_up_on_any_terminal_width(agenda_tasks, cli, width):
+    result = cli("agenda", env={"COLUMNS": width})
+
+    lines = result.stdout.splitlines()
+    headers = [lines[index + 1] for index, line in enumerate(lines) if line.endswith(")")]
+    assert len(headers) == 3
+    assert len(set(headers)) == 1  # one set of columns, of the same widths, in every section
+    assert headers[0].split() == ["Due", "What", "ID", "Title", "Account", "Amount"]
+    assert max(len(line) for line in lines) <= int(width)
 
 
 def test_agenda_days_widens_the_window(agenda_tasks, ok):
@@ -498,17 +587,25 @@ def test_agenda_json_is_exact(agenda_tasks, ok):
     assert result.stdout == (
         "[\n"
         '  {"section": "overdue", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
-        '"title": "Old deal", "account_id": 2, "opportunity_id": 2, "amount": 5000, '
-        '"currency": "EUR", "status": "negotiation"},\n'
+        '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
+        '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
+        '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
+        '"overdue": true},\n'
         '  {"section": "overdue", "kind": "task", "id": 1, "due_date": "2026-11-24", '
-        '"title": "Call Beta", "account_id": 2, "opportunity_id": null, "amount": null, '
-        '"currency": null, "status": null},\n'
+        '"title": "Call Beta", "account_id": 2, "account_name": "Beta Corp", '
+        '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
+        '"status": null, "effective_probability": null, "weighted_amount": null, '
+        '"overdue": true},\n'
         '  {"section": "today", "kind": "task", "id": 2, "due_date": "2026-11-26", '
-        '"title": "Today thing", "account_id": null, "opportunity_id": null, "amount": null, '
-        '"currency": null, "status": null},\n'
+        '"title": "Today thing", "account_id": null, "account_name": null, '
+        '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
+        '"status": null, "effective_probability": null, "weighted_amount": null, '
+        '"overdue": false},\n'
         '  {"section": "upcoming", "kind": "task", "id": 3, "due_date": "2026-11-27", '
-        '"title": "Send the quote", "account_id": 1, "opportunity_id": 1, "amount": null, '
-        '"currency": null, "status": null}\n'
+        '"title": "Send the quote", "account_id": 1, "account_name": "ACME Industries", '
+        '"opportunity_id": 1, "opportunity_name": "Website redesign", "amount": null, '
+        '"currency": null, "status": null, "effective_probability": null, '
+        '"weighted_amount": null, "overdue": false}\n'
         "]\n"
     )
 
@@ -519,14 +616,15 @@ def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
 
     result = ok("agenda", "--days", "1")
 
+    assert result.stderr == ""  # nothing overdue, nothing to explain
     assert result.stdout == "\n".join(
         [
             "Today (1)",
-            "Due         What  ID  Title        Account",
+            "Due         What  ID  Title           Account          Amount",
             "2026-11-26  task   2  Today thing",
             "",
             "Next 1 day (1)",
-            "Due         What  ID  Title           Account",
+            "Due         What  ID  Title           Account          Amount",
             "2026-11-27  task   3  Send the quote  ACME Industries",
             "",
             "",

@@ -19,6 +19,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes, account_argument, given
 from colibri_cli.core import accounts, contacts
+from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Accounts: the companies you sell to.", no_args_is_help=True)
@@ -53,11 +54,37 @@ CARD = (
     ("website", N_("Website")),
     ("city", N_("City")),
     ("country", N_("Country")),
+    ("won", N_("Won to date"), lambda row: won_cell(row["won"])),
+    ("pipeline", N_("Open pipeline"), lambda row: pipeline_cell(row["pipeline"])),
     ("notes", N_("Notes")),
     ("external_id", N_("External id")),
     ("created_at", N_("Created"), moment("created_at")),
     ("updated_at", N_("Updated"), moment("updated_at")),
 )
+
+
+def won_cell(totals: list[dict]) -> str:
+    """ "36,000 EUR in 2 deals; 1,200 USD in 1 deal": currencies are never added."""
+    return _("; ").join(
+        _("{amount} in {deals}").format(
+            amount=amount_cell(row), deals=plural(row["count"], "deals")
+        )
+        for row in totals
+    )
+
+
+def pipeline_cell(totals: list[dict]) -> str:
+    """ "40,000 EUR in 3 deals, weighted 16,000 EUR", per currency."""
+    return _("; ").join(
+        _("{amount} in {deals}, weighted {weighted}").format(
+            amount=amount_cell(row),
+            deals=plural(row["count"], "deals"),
+            weighted=format_amount(row["weighted"], row["currency"]),
+        )
+        for row in totals
+    )
+
+
 OPPORTUNITY_FIELDS = (
     "id",
     "name",
@@ -92,6 +119,8 @@ SECTIONS = {
     ),
     "tasks": (TASK_FIELDS, (("id", N_("ID")), ("title", N_("Task")), ("due_date", N_("Due")))),
 }
+TOTALS = {"won": (accounts.WON_FIELDS, ()), "pipeline": (accounts.PIPELINE_FIELDS, ())}
+"""Shown on the card of `account show`, given to scripts as lists per currency."""
 
 
 SAVED = {
@@ -172,11 +201,14 @@ def list_(
 def show(account: AccountRef, output: FormatOption = OutputFormat.table) -> None:
     """Show an account with its contacts, opportunities and open tasks.
 
+    The card says what it has won to date and its open pipeline, per currency.
+
     Example: colibri account show ACME
     """
     with database(write=False) as conn:
         record = accounts.details(conn, account)
-    render_record(record, output, fields=accounts.COLUMNS, labels=CARD, sections=SECTIONS)
+    sections = SECTIONS if output is OutputFormat.table else {**SECTIONS, **TOTALS}
+    render_record(record, output, fields=accounts.COLUMNS, labels=CARD, sections=sections)
 
 
 @app.command("edit")

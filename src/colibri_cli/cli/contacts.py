@@ -66,7 +66,7 @@ def _show_saved(contact: dict, output: OutputFormat, verb: str) -> None:
         )
     )
     if output is not OutputFormat.table:
-        render_record(contact, output, fields=contacts.COLUMNS, labels=CARD)
+        render_record(contact, output, fields=contacts.LISTED_COLUMNS, labels=CARD)
 
 
 @app.command("add")
@@ -148,7 +148,7 @@ def list_(
         if account or search
         else _("No contacts yet. Add one with: colibri contact add NAME --account ACCOUNT")
     )
-    render_rows(rows, output, fields=contacts.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    render_rows(rows, output, fields=contacts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("show")
@@ -159,7 +159,7 @@ def show(contact: ContactRef, output: FormatOption = OutputFormat.table) -> None
     """
     with database(write=False) as conn:
         record = contacts.get(conn, contact)
-    render_record(record, output, fields=contacts.COLUMNS, labels=CARD)
+    render_record(record, output, fields=contacts.LISTED_COLUMNS, labels=CARD)
 
 
 @app.command("edit")

@@ -13,14 +13,19 @@ from colibri_cli.cli.context import database, delete_confirmed, interactive, loo
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
+    WrittenFormat,
+    WrittenFormatOption,
     amount_cell,
     day_cell,
+    due_cell,
+    explain_overdue,
     moment,
     plural,
     render_record,
     render_rows,
     say,
     warn,
+    write_record,
 )
 from colibri_cli.cli.params import (
     Yes,
@@ -121,10 +126,16 @@ LIST_COLUMNS = (
     ("name", N_("Name")),
     ("account_name", N_("Account")),
     ("amount", N_("Amount"), amount_cell),
-    ("due_date", N_("Due")),
-    ("status", N_("Status")),
+    ("due_date", N_("Due"), due_cell),
+    ("status_label", N_("Status"), status_label_cell),
     ("effective_probability", N_("Prob."), probability_cell),
 )
+CLOSED_LIST_COLUMNS = (
+    *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
+    ("closed_on", N_("Closed")),
+    ("close_reason", N_("Reason")),
+)
+"""`opp list --closed`: when and why, rather than a probability that is the outcome's."""
 TRASH_LIST_COLUMNS = (
     *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
     ("deleted_at", N_("Deleted"), day_cell("deleted_at")),
@@ -349,8 +360,13 @@ def list_(
         ),
     ] = None,
     account: AccountOption = None,
-    open_: Annotated[bool, typer.Option("--open", help="Only open opportunities.")] = False,
-    closed: Annotated[bool, typer.Option("--closed", help="Only won, lost or cancelled.")] = False,
+    open_: Annotated[
+        bool, typer.Option("--open", help="Only open opportunities (the default).")
+    ] = False,
+    closed: Annotated[
+        bool, typer.Option("--closed", help="Only won, lost or cancelled, with when and why.")
+    ] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Open and closed opportunities.")] = False,
     due_before: Annotated[
         str | None,
         typer.Option(
@@ -392,23 +408,40 @@ def list_(
 ) -> None:
     """List opportunities, filtered and sorted.
 
-    Example: colibri opp list --open --due-before eoq --sort amount --reverse
+    Without --status, --open, --closed or --all, only open deals are listed (in csv and
+    json too), and a line on stderr says so.
+
+    Example: colibri opp list --due-before eoq --sort amount --reverse
     """
-    if open_ and closed:
-        raise typer.BadParameter(_("--open and --closed exclude each other: choose one."))
-    if overdue and closed:
-        raise typer.BadParameter(_("--overdue lists open opportunities: it excludes --closed."))
+    states = [
+        option
+        for option, given in (("--open", open_), ("--closed", closed), ("--all", all_))
+        if given
+    ]
+    if len(states) > 1:
+        raise typer.BadParameter(
+            _("{first} and {second} exclude each other: choose one.").format(
+                first=states[0], second=states[1]
+            )
+        )
+    if overdue and (closed or all_):
+        raise typer.BadParameter(
+            _("--overdue lists open opportunities: it excludes {option}.").format(
+                option="--closed" if closed else "--all"
+            )
+        )
     if sort not in opportunities.SORTS:
         raise typer.BadParameter(
             _("cannot sort by {sort!r}: choose one of {sorts}.").format(
                 sort=sort, sorts=", ".join(opportunities.SORTS)
             )
         )
+    open_by_default = not (status or states or overdue or deleted)
     filters = opportunities.Filters(
         deleted=deleted,
         statuses=status or [],
         account=account,
-        state="open" if open_ else "closed" if closed else None,
+        state="open" if open_ else "closed" if closed else "unclosed" if open_by_default else None,
         due_before=due_before,
         due_after=due_after,
         overdue=overdue,
@@ -422,6 +455,7 @@ def list_(
         rows = opportunities.list_opportunities(
             conn, filters, with_pushes=output is not OutputFormat.table
         )
+        none_at_all = not rows and not opportunities.any_live(conn)
     filtered = any(
         value not in (None, False, [])
         for value in (
@@ -433,12 +467,19 @@ def list_(
         fields, columns = opportunities.TRASH_COLUMNS, TRASH_LIST_COLUMNS
     else:
         empty = (
-            _("No opportunity matches these filters.")
+            _("No opportunities yet. Create one with: colibri opp create")
+            if none_at_all
+            else _("No opportunity matches these filters.")
             if filtered
-            else _("No opportunities yet. Create one with: colibri opp create")
+            else _("No open opportunities.")
         )
-        fields, columns = opportunities.LISTED_COLUMNS, LIST_COLUMNS
+        fields = opportunities.LISTED_COLUMNS
+        columns = CLOSED_LIST_COLUMNS if closed else LIST_COLUMNS
     render_rows(rows, output, fields=fields, columns=columns, empty=empty)
+    if output is OutputFormat.table:
+        explain_overdue(rows)
+    if open_by_default and not none_at_all:
+        say(_("Open opportunities; --all lists the closed ones too."))
 
 
 @app.command("show")
@@ -563,6 +604,7 @@ def status(
         str | None,
         typer.Option(help="Keep a probability of its own in the new (open) status."),
     ] = None,
+    output: WrittenFormatOption = WrittenFormat.table,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
 
@@ -570,6 +612,8 @@ def status(
     forgotten; --follow-up or --no-follow-up answer without a prompt. A close entered
     late (--on) is in the history from that day. A probability of the deal's own is
     dropped, so that it follows its new status, unless --probability gives one.
+    With --format json, stdout has the opportunity as it now is, and its follow_up: the
+    task written, or null.
 
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """
@@ -594,6 +638,15 @@ def status(
         )
         created = task and _add_follow_up(conn, task, change.opportunity["id"])
     _report_status_change(change, created, plan, no_follow_up)
+    if output is WrittenFormat.json:
+        follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
+        moved = change.opportunity
+        write_record(
+            {
+                **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
+                "follow_up": follow_up or None,
+            }
+        )
 
 
 @dataclass

@@ -72,6 +72,24 @@ FormatOption = Annotated[
     ),
 ]
 
+
+class WrittenFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+WrittenFormatOption = Annotated[
+    WrittenFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table for people (a message on stderr); json for scripts: what was written, "
+        "on stdout.",
+    ),
+]
+"""For a command whose record nests another (a close and its follow-up task): no csv."""
+
 Columns = Sequence[tuple]
 """What a table shows, in order: (key, heading) or (key, heading, render) where
 `render(row) -> str` formats the cell. Columns of numbers are right-aligned. Headings are
@@ -264,11 +282,16 @@ def render_record(
         data = {field: record[field] for field in fields}
         for key, (section_fields, _columns) in sections.items():
             data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
-        sys.stdout.write(json_text(data, indent=2) + "\n")
+        write_record(data)
     elif output is OutputFormat.csv:
         write_csv([record], fields)
     else:
         _print_record(record, labels, sections)
+
+
+def write_record(data: Mapping) -> None:
+    """One record as an indented JSON object on stdout."""
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def decimal_text(value: float | str) -> str:
@@ -310,11 +333,14 @@ def write_csv(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | None
 
 
 def _csv_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection).
+    """Neutralise text a spreadsheet would run as a formula (CSV injection); a yes or no
+    as JSON writes it (true, false).
 
     The "'" goes before any text whose first character after its own leading "'"s starts
     a formula, so that an import removes exactly one and gets the text back ("'=x" too).
     """
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -363,35 +389,98 @@ def _cell(row: Mapping, column: tuple) -> str:
 
 
 def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
+    shown, left_out = _first_rows(rows)
+    if not shown:
+        say(empty)
+        return
+    stdout_console().print(_table(shown, columns))
+    _say_left_out(left_out)
+
+
+def _first_rows(rows: Iterable[Mapping]) -> tuple[list[Mapping], int]:
+    """The rows a table shows (TABLE_LIMIT at most), and how many it leaves out."""
     shown, left_out = [], 0
     for row in rows:
         if len(shown) < TABLE_LIMIT:
             shown.append(row)
         else:
             left_out += 1
-    if not shown:
-        say(empty)
-        return
+    return shown, left_out
+
+
+def _say_left_out(left_out: int) -> None:
+    if left_out:
+        say(
+            _(
+                "… and {count} more not shown. Use --format csv or --format json to get them all."
+            ).format(count=thousands(left_out))
+        )
+
+
+def _table(
+    rows: Sequence[Mapping],
+    columns: Columns,
+    *,
+    like: Sequence[Mapping] | None = None,
+    widths: Sequence[int] | None = None,
+):
+    """A borderless table of `rows`: a column of numbers (in `like`, by default the rows
+    themselves) is aligned right; `widths`, when given, fix the columns' widths."""
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for key, heading, *_render in columns:
-        first = next((row[key] for row in shown if row[key] is not None), "")
+    for index, (key, heading, *_render) in enumerate(columns):
+        first = next((row[key] for row in like or rows if row[key] is not None), "")
         numeric = isinstance(first, int | float) and not isinstance(first, bool)
         table.add_column(
             _(heading),
             justify="right" if numeric else "left",
             overflow="fold",
             no_wrap=numeric or key in UNBROKEN,
+            width=widths[index] if widths else None,
         )
-    for row in shown:
+    for row in rows:
         table.add_row(*(plain(_cell(row, column)) for column in columns))
-    stdout_console().print(table)
-    if left_out:
+    return table
+
+
+def print_sections(sections: Sequence[tuple[str, Sequence[Mapping]]], columns: Columns) -> None:
+    """Tables under their headings (title, rows), drawn as the parts of one table: the same
+    columns, of the same widths, in each part, so that they line up."""
+    console = stdout_console()
+    every_row = [row for _title, rows in sections for row in _first_rows(rows)[0]]
+    whole = _table(every_row, columns)
+    # Rich tells a table's column widths (with their padding) only through these two.
+    widths = [
+        width - whole._get_padding_width(index)
+        for index, width in enumerate(whole._calculate_column_widths(console, console.options))
+    ]
+    for title, rows in sections:
+        shown, left_out = _first_rows(rows)
+        emphasis(f"{title} ({thousands(len(rows))})", err=False, bold=True)
+        console.print(_table(shown, columns, like=every_row, widths=widths))
+        _say_left_out(left_out)
+        typer.echo()
+
+
+OVERDUE_MARK = "!"
+"""After the due date of what is overdue: plain text, which NO_COLOR and a pipe keep."""
+
+
+def due_cell(row: Mapping) -> str:
+    """ "2026-11-20 !" for a row that is overdue, the due date alone otherwise (as
+    `format_day` shows it)."""
+    due = format_day(_text(row["due_date"]))
+    return f"{due} {OVERDUE_MARK}" if row["overdue"] else due
+
+
+def explain_overdue(rows: Sequence[Mapping]) -> None:
+    """Under a table where a shown row is marked overdue, once: what the mark means."""
+    if any(row["overdue"] for row in rows[:TABLE_LIMIT]):
         say(
-            _(
-                "… and {count} more not shown. Use --format csv or --format json to get them all."
-            ).format(count=thousands(left_out))
+            _("{mark} after a due date: overdue, due before today and still open.").format(
+                mark=OVERDUE_MARK
+            )
         )
 
 
@@ -403,7 +492,7 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card.add_column(style="bold")
     card.add_column(overflow="fold")
     for column in labels:
-        if record[column[0]] not in (None, ""):
+        if record[column[0]] not in (None, "", []):
             card.add_row(_(column[1]), plain(_cell(record, column)))
     console.print(card)
     for key, (_fields, columns) in sections.items():

@@ -14,14 +14,15 @@ from colibri_cli.cli.output import (
     OutputFormat,
     amount_cell,
     destination,
-    emphasis,
+    due_cell,
+    explain_overdue,
     is_stdout,
     moment,
     plural,
+    print_sections,
     render_record,
     render_rows,
     say,
-    thousands,
 )
 from colibri_cli.cli.params import Yes, account_option, given
 from colibri_cli.core import agenda as agenda_core
@@ -52,7 +53,7 @@ Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 
 LIST_COLUMNS = (
     ("id", N_("ID")),
-    ("due_date", N_("Due")),
+    ("due_date", N_("Due"), due_cell),
     ("title", N_("Task")),
     ("account_name", N_("Account")),
     ("opportunity_id", N_("Opp.")),
@@ -85,7 +86,7 @@ def _described(task: dict) -> dict:
 def _saved(task: dict, verb: str, output: OutputFormat) -> None:
     say(_(SAVED[verb]).format(id=task["id"], **_described(task)))
     if output is not OutputFormat.table:
-        render_record(task, output, fields=tasks.COLUMNS, labels=CARD)
+        render_record(task, output, fields=tasks.LISTED_COLUMNS, labels=CARD)
 
 
 @app.command("add")
@@ -188,7 +189,9 @@ def list_(
         if view is View.open
         else _("No tasks ({view}).").format(view=view.value)
     )
-    render_rows(rows, output, fields=tasks.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    render_rows(rows, output, fields=tasks.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    if output is OutputFormat.table:
+        explain_overdue(rows)
 
 
 @app.command("show")
@@ -199,7 +202,7 @@ def show(task: TaskId, output: FormatOption = OutputFormat.table) -> None:
     """
     with database(write=False) as conn:
         record = tasks.get(conn, task)
-    render_record(record, output, fields=tasks.COLUMNS, labels=CARD)
+    render_record(record, output, fields=tasks.LISTED_COLUMNS, labels=CARD)
 
 
 @app.command("done")
@@ -211,8 +214,11 @@ def done(
             "--on", help="When it was done, if not today.", autocompletion=completion.date_words
         ),
     ] = None,
+    output: FormatOption = OutputFormat.table,
 ) -> None:
     """Mark a task done (today, or --on DATE).
+
+    With --format json or csv, stdout has the tasks written: the one done.
 
     Example: colibri task done 7
     """
@@ -224,6 +230,8 @@ def done(
             id=finished["id"], title=finished["title"], day=format_day(finished["done_on"])
         )
     )
+    if output is not OutputFormat.table:
+        render_rows([finished], output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
 
 
 @app.command("edit")
@@ -322,16 +330,13 @@ def export(
 
 KINDS = {"opportunity": N_("deal"), "task": N_("task")}
 AGENDA_COLUMNS = (
-    ("due_date", N_("Due")),
+    ("due_date", N_("Due"), due_cell),
     ("kind", N_("What"), lambda row: _(KINDS.get(row["kind"], row["kind"]))),
     ("id", N_("ID")),
     ("title", N_("Title")),
     ("account_name", N_("Account")),
     ("amount", N_("Amount"), amount_cell),
 )
-TASK_ROW_COLUMNS = AGENDA_COLUMNS[:-1]
-
-
 SECTION_TITLES = {"overdue": N_("Overdue"), "today": N_("Today")}
 
 
@@ -359,11 +364,9 @@ def agenda(
         **{key: _(title) for key, title in SECTION_TITLES.items()},
         "upcoming": _("Next {days}").format(days=plural(days, "days")),
     }
-    for section in agenda_core.SECTIONS:
-        rows = [item for item in items if item["section"] == section]
-        if rows:
-            emphasis(f"{titles[section]} ({thousands(len(rows))})", err=False, bold=True)
-            has_deals = any(row["amount"] is not None for row in rows)
-            columns = AGENDA_COLUMNS if has_deals else TASK_ROW_COLUMNS
-            render_rows(rows, output, fields=agenda_core.FIELDS, columns=columns, empty="")
-            typer.echo()
+    sections = [
+        (titles[section], [item for item in items if item["section"] == section])
+        for section in agenda_core.SECTIONS
+    ]
+    print_sections([(title, rows) for title, rows in sections if rows], AGENDA_COLUMNS)
+    explain_overdue(items)

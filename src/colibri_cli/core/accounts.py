@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from colibri_cli.core import records
+from colibri_cli.core import records, reports, statuses
 from colibri_cli.core.errors import Conflict, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, _, ngettext
@@ -100,7 +100,41 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
         "ORDER BY due_date IS NULL, due_date, id",
         (account_id,),
     )
+    account.update(totals(conn, account_id))
     return account
+
+
+WON_FIELDS = ("currency", "count", "amount")
+PIPELINE_FIELDS = ("currency", "count", "amount", "weighted")
+
+
+def totals(conn: sqlite3.Connection, account_id: int) -> dict[str, list[dict]]:
+    """What the account has brought, per currency: `won` to date, and its open `pipeline`
+    with the weighted amount (each deal at its own probability, else its status's)."""
+    rows = records.fetch(
+        conn,
+        f"""
+        SELECT s.kind, o.currency, count(*) AS count, sum(o.amount) AS amount,
+            sum(o.amount * {statuses.effective_probability_sql()}) AS weighted_x100
+        FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
+        WHERE o.account_id = ? AND o.deleted_at IS NULL AND s.kind IN ('won', 'open')
+        GROUP BY s.kind, o.currency ORDER BY o.currency
+        """,
+        (account_id,),
+    )
+    return {
+        "won": [
+            {field: row[field] for field in WON_FIELDS} for row in rows if row["kind"] == "won"
+        ],
+        "pipeline": [
+            {
+                **{field: row[field] for field in WON_FIELDS},
+                "weighted": reports.weighted(row["weighted_x100"]),
+            }
+            for row in rows
+            if row["kind"] == "open"
+        ],
+    }
 
 
 def edit(conn: sqlite3.Connection, ref: str | int, **changes: str | None) -> dict:

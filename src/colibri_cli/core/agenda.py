@@ -3,7 +3,7 @@
 import datetime as dt
 import sqlite3
 
-from colibri_cli.core import clock, records
+from colibri_cli.core import clock, records, statuses
 
 FIELDS = (
     "section",
@@ -12,21 +12,33 @@ FIELDS = (
     "due_date",
     "title",
     "account_id",
+    "account_name",
     "opportunity_id",
+    "opportunity_name",
     "amount",
     "currency",
     "status",
+    "effective_probability",
+    "weighted_amount",
+    "overdue",
 )
+"""What scripts get: what the table shows (the account's name beside its id), and for a
+deal its probability and weighted amount; `overdue` is the overdue section."""
 SECTIONS = ("overdue", "today", "upcoming")
 
-QUERY = """
+QUERY = f"""
     SELECT 'task' AS kind, t.id AS id, t.due_date AS due_date, t.title, t.account_id,
-        a.name AS account_name, t.opportunity_id, NULL AS amount, NULL AS currency, NULL AS status
-    FROM tasks AS t LEFT JOIN accounts AS a ON a.id = t.account_id
+        a.name AS account_name, t.opportunity_id, o.name AS opportunity_name, NULL AS amount,
+        NULL AS currency, NULL AS status, NULL AS effective_probability,
+        NULL AS weighted_amount
+    FROM tasks AS t
+    LEFT JOIN accounts AS a ON a.id = t.account_id
+    LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
     WHERE t.done_on IS NULL AND t.due_date <= :horizon
     UNION ALL
-    SELECT 'opportunity', o.id, o.due_date, o.name, o.account_id, a.name, o.id, o.amount,
-        o.currency, o.status
+    SELECT 'opportunity', o.id, o.due_date, o.name, o.account_id, a.name, o.id, o.name,
+        o.amount, o.currency, o.status, {statuses.effective_probability_sql()},
+        {statuses.weighted_amount_sql()}
     FROM opportunities AS o
     JOIN statuses AS s ON s.key = o.status
     JOIN accounts AS a ON a.id = o.account_id
@@ -42,6 +54,7 @@ def agenda(conn: sqlite3.Connection, days: int = 7) -> list[dict]:
     items = records.fetch(conn, QUERY, {"horizon": horizon.isoformat()})
     for item in items:
         item["section"] = section_of(item["due_date"], today)
+        item["overdue"] = item["section"] == "overdue"
     return items
 
 

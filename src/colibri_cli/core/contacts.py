@@ -20,6 +20,8 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
+LISTED_COLUMNS = records.with_names(COLUMNS)
+"""What a listing or a record gives scripts: the columns, the account's name beside its id."""
 EDITABLE = ("name", "email", "phone", "role", "notes", "external_id")
 LIST_COMMAND = "colibri contact list"
 SELECT = (  # a contact whose account another program deleted still shows, with no account

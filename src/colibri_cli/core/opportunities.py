@@ -66,9 +66,16 @@ HISTORY_COLUMNS = (
     "status_probability",
     "deleted",
 )
-SHOWN_COLUMNS = (*COLUMNS, "effective_probability")
-"""What a record gives scripts: the stored columns, and the probability that counts (its own,
-else its status's; a closed deal's is its outcome's)."""
+SHOWN_COLUMNS = (
+    *records.with_names(COLUMNS),
+    "effective_probability",
+    "weighted_amount",
+    "overdue",
+)
+"""What a record gives scripts: the stored columns with the account's, contact's and status's
+names beside them, the probability that counts (its own, else its status's; a closed deal's
+is its outcome's), the amount weighted by it (rounded half-up), and whether it is overdue
+(open, due before today)."""
 PUSH_COLUMNS = ("pushes", "days_pushed")
 """How many times the due date was pushed later while the deal was open, and by how many
 days in all (see `slippage`)."""
@@ -86,7 +93,8 @@ IN_TRASH = "deleted_at IS NOT NULL"
 _SELECTED = f"""
     o.*, a.name AS account_name, c.name AS contact_name,
     coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
-    {statuses.effective_probability_sql()} AS effective_probability
+    {statuses.effective_probability_sql()} AS effective_probability,
+    {statuses.weighted_amount_sql()} AS weighted_amount
 """
 _JOINED = """
     FROM opportunities AS o
@@ -415,11 +423,28 @@ def check_contact_account(conn: sqlite3.Connection, values: Mapping) -> None:
         )
 
 
+def is_overdue(opportunity: Mapping, today: str) -> bool:
+    """Open and due before `today` (ISO), out of the trash: what the pipeline counts and
+    lists as overdue."""
+    return (
+        opportunity["status_kind"] == "open"
+        and opportunity["due_date"] < today
+        and opportunity["deleted_at"] is None
+    )
+
+
+def _marked_overdue(rows: list[dict]) -> list[dict]:
+    today = clock.today().isoformat()
+    for row in rows:
+        row["overdue"] = is_overdue(row, today)
+    return rows
+
+
 def warnings(opportunity: Mapping) -> list[str]:
     """What deserves a second look: open and already past due, or open with no amount."""
     found = []
     if opportunity["status_kind"] == "open":
-        if opportunity["due_date"] < clock.today().isoformat():
+        if is_overdue(opportunity, clock.today().isoformat()):
             found.append(
                 _(
                     "Opportunity {id} is open but was due on {day}: set a new due date or close it."
@@ -455,7 +480,7 @@ def get(
             else N_("Opportunity {id} is in the trash: bring it back with colibri opp restore {id}")
         )
         raise NotFound(_(message).format(id=elsewhere["id"])) from None
-    return records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],))[0]
+    return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE o.id = ?", (found["id"],)))[0]
 
 
 def _find(conn: sqlite3.Connection, ref: str | int, *, exact: bool, trashed: bool):
@@ -818,7 +843,7 @@ class Filters:
     deleted: bool = False
     statuses: list[str] = field(default_factory=list)
     account: str | None = None
-    state: str | None = None  # "open" or "closed"
+    state: str | None = None  # "open", "closed", or "unclosed" (open, or a status unknown)
     due_before: str | None = None
     due_after: str | None = None
     overdue: bool = False
@@ -827,6 +852,11 @@ class Filters:
     pushed: int | None = None  # at least this many pushes of the due date
     sort: str = "due"
     descending: bool = False
+
+
+def any_live(conn: sqlite3.Connection) -> bool:
+    """Whether there is any opportunity out of the trash, open or closed."""
+    return conn.execute(f"SELECT 1 FROM opportunities WHERE {LIVE} LIMIT 1").fetchone() is not None
 
 
 def list_opportunities(
@@ -846,6 +876,8 @@ def list_opportunities(
         clauses.append("s.kind = 'open'")
     elif filters.state == "closed":
         clauses.append("s.kind <> 'open'")
+    elif filters.state == "unclosed":  # a status another program wrote never hides a deal
+        clauses.append("coalesce(s.kind, 'open') = 'open'")
     if filters.overdue:
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
@@ -874,4 +906,4 @@ def list_opportunities(
     if filters.descending:
         order = ", ".join(f"{term} DESC" for term in order.split(", "))
     select = SELECT_WITH_PUSHES if with_pushes or filters.pushed is not None else SELECT
-    return records.fetch(conn, f"{select} {where} ORDER BY {order}", params)
+    return _marked_overdue(records.fetch(conn, f"{select} {where} ORDER BY {order}", params))

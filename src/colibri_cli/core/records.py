@@ -202,6 +202,23 @@ def update(
     conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*row.values(), row_id))
 
 
+NAMES = {
+    "account_id": "account_name",
+    "contact_id": "contact_name",
+    "opportunity_id": "opportunity_name",
+    "status": "status_label",
+}
+"""What a listing shows beside a reference: the name of the record it refers to."""
+
+
+def with_names(columns: Iterable[str], *, names: Mapping[str, str] = NAMES) -> tuple[str, ...]:
+    """`columns` with the name of each record they refer to beside its id, as a listing
+    shows it: ("id", "account_id", "account_name", …)."""
+    return tuple(
+        shown for column in columns for shown in (column, names.get(column)) if shown is not None
+    )
+
+
 def fetch(
     conn: sqlite3.Connection, sql: str, params: Iterable[object] | Mapping[str, object] = ()
 ) -> list[dict]:

@@ -24,6 +24,13 @@ def effective_probability_sql(opportunity: str = "o", status: str = "s") -> str:
     )
 
 
+def weighted_amount_sql(opportunity: str = "o", status: str = "s") -> str:
+    """SQL of a deal's amount × its probability / 100, rounded half-up to a whole unit, as
+    the reports round their sums."""
+    probability = effective_probability_sql(opportunity, status)
+    return f"({opportunity}.amount * {probability} + 50) / 100"
+
+
 COLUMNS = ("key", "label", "probability", "kind", "position")
 
 DEFAULT_LABELS = {

@@ -21,6 +21,9 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
+LISTED_COLUMNS = (*records.with_names(COLUMNS), "overdue")
+"""What a listing or a record gives scripts: the columns, the names of the opportunity and
+account beside their ids, and whether the task is overdue (not done, due before today)."""
 SELECT = """
     SELECT t.*, a.name AS account_name, o.name AS opportunity_name
     FROM tasks AS t
@@ -67,7 +70,11 @@ def _links(conn: sqlite3.Connection, opportunity: str | int | None, account: str
 def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
     text = str(task_id).strip()
     number = whole_number(text)
-    found = records.fetch(conn, f"{SELECT} WHERE t.id = ?", (number,)) if number is not None else []
+    found = (
+        _marked_overdue(records.fetch(conn, f"{SELECT} WHERE t.id = ?", (number,)))
+        if number is not None
+        else []
+    )
     if not found:
         raise NotFound(_("No task {ref!r}. See `colibri task list --all`.").format(ref=text))
     return found[0]
@@ -89,7 +96,19 @@ def list_tasks(conn: sqlite3.Connection, view: str = "open") -> list[dict]:
     }
     where, params = conditions[view]
     order = "t.done_on DESC, t.id" if view == "done" else "t.due_date IS NULL, t.due_date, t.id"
-    return records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params)
+    return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params))
+
+
+def is_overdue(task: Mapping, today: str) -> bool:
+    """Not done and due before `today` (ISO), as `task list --overdue` and the agenda say."""
+    return task["done_on"] is None and task["due_date"] is not None and task["due_date"] < today
+
+
+def _marked_overdue(rows: list[dict]) -> list[dict]:
+    today = clock.today().isoformat()
+    for row in rows:
+        row["overdue"] = is_overdue(row, today)
+    return rows
 
 
 def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None = None) -> dict:
