@@ -63,3 +63,18 @@ def test_the_readme_tour_matches_what_colibri_prints(monkeypatch, tmp_path):
         README.write_text(regenerated, encoding="utf-8")
     expected = [line.rstrip() for line in text.splitlines()]
     assert [line.rstrip() for line in regenerated.splitlines()] == expected
+
+
+REPLAYED = ("<!-- tour -->", "<!-- tour fresh -->", "<!-- french -->", "<!-- import example -->")
+"""The markers of the console blocks a test replays: this file's tour, the French example
+(tests/test_french.py) and the import example (tests/test_import_files.py)."""
+
+
+def test_every_console_block_of_the_readme_is_replayed():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    unreplayed = [
+        number
+        for number, line in enumerate(lines, 1)
+        if line == "```console" and lines[number - 2] not in REPLAYED
+    ]
+    assert unreplayed == [], "console blocks no test replays, at README lines"
