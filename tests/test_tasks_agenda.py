@@ -22,6 +22,7 @@ TASK_COLUMNS = [
     "external_id",
     "created_at",
     "updated_at",
+    "contact_id",
 ]
 DATE_HINT = "use YYYY-MM-DD, DD/MM/YYYY, today, tomorrow, a weekday, +3d, +2w, +1m or eom"
 
@@ -241,7 +242,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     [saved] = rows("SELECT created_at FROM tasks WHERE id = 1")
     stamp = saved["created_at"]
     assert result.stdout == (
-        ",".join(TASK_COLUMNS) + "\n" + f"1,Call Beta,2026-11-24,,2,,,,{stamp},{stamp}\n"
+        ",".join(TASK_COLUMNS) + "\n" + f"1,Call Beta,2026-11-24,,2,,,,{stamp},{stamp},\n"
     )
 
 
