@@ -110,9 +110,7 @@ def add(
 
     Example: colibri task add "Send the revised quote" --opp 12 --due friday
     """
-    form = forms.FormResult(
-        given(title=title, due=due, opp=opp, account=account, contact=contact)
-    )
+    form = forms.FormResult(given(title=title, due=due, opp=opp, account=account, contact=contact))
     if forms.form_wanted(ctx, title=title):
         with lookups() as conn:
             form = forms.task_form(conn, form.given)

@@ -90,6 +90,17 @@ def get(
     return records.fetch(conn, f"{SELECT} WHERE c.id = ?", (contact["id"],))[0]
 
 
+def details(conn: sqlite3.Connection, ref: str | int) -> dict:
+    """The contact with their opportunities (out of the trash) and open tasks."""
+    contact = get(conn, ref)
+    for key, query in (
+        ("opportunities", accounts.LIVE_OPPORTUNITIES_OF),
+        ("tasks", accounts.OPEN_TASKS_OF),
+    ):
+        contact[key] = records.fetch(conn, query.format(column="contact_id"), (contact["id"],))
+    return contact
+
+
 def list_contacts(
     conn: sqlite3.Connection, account: str | int | None = None, search: str | None = None
 ) -> list[dict]:
