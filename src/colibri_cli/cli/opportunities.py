@@ -460,6 +460,7 @@ def show(
         record,
         output,
         timeline,
+        of_deal=True,
         fields=opportunities.LISTED_COLUMNS,
         labels=CARD,
         sections=SECTIONS,

@@ -14,7 +14,8 @@ from colibri_cli.cli.output import (
     stdout_console,
     thousands,
 )
-from colibri_cli.i18n import N_, _, format_day, pgettext
+from colibri_cli.core.money import format_amount
+from colibri_cli.i18n import Nc_, _, format_day, format_percent, pgettext
 
 TimelineOption = Annotated[
     int,
@@ -27,24 +28,26 @@ TimelineOption = Annotated[
 ]
 SHOWN = 10
 KIND_NAMES = {
-    "task": N_("task done"),
-    "created": N_("created"),
-    "status": N_("status"),
-    "amount": N_("amount"),
-    "due_date": N_("due date"),
-    "probability": N_("probability"),
+    "task": Nc_("timeline", "task done"),
+    "created": Nc_("timeline", "created"),
+    "status": Nc_("timeline", "status"),
+    "amount": Nc_("timeline", "amount"),
+    "due_date": Nc_("timeline", "due date"),
+    "probability": Nc_("timeline", "probability"),
 }
+"""The kinds of entries besides activities, as the timeline's second column says them."""
 
 
 def kind_name(kind: str) -> str:
     if kind in ACTIVITY_KINDS:
         return pgettext("activity", ACTIVITY_KINDS[kind])
-    return _(KIND_NAMES.get(kind, kind))
+    return pgettext("timeline", KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
-def print_timeline(entries: list[dict], shown: int) -> None:
+def print_timeline(entries: list[dict], shown: int, *, of_deal: bool = False) -> None:
     """The `shown` newest entries under a "Timeline" title, one line each, and how many
-    more there are; nothing when `shown` is 0."""
+    more there are; nothing when `shown` is 0. The changes of a deal are said with its
+    name, unless the timeline is the deal's own (`of_deal`)."""
     if not shown:
         return
     from rich.table import Table
@@ -58,7 +61,12 @@ def print_timeline(entries: list[dict], shown: int) -> None:
     lines.add_column(overflow="fold")
     for entry in entries[:shown]:
         when = " ".join(part for part in (format_day(entry["date"]), entry["time"]) if part)
-        lines.add_row(plain(when), plain(kind_name(entry["kind"])), plain(entry["text"]))
+        text = entry["text"]
+        if text is None:
+            text = _change(entry)
+            if not of_deal:
+                text = _("{deal}: {change}").format(deal=entry["opportunity"], change=text)
+        lines.add_row(plain(when), plain(kind_name(entry["kind"])), plain(text))
     stdout_console().print(lines)
     if len(entries) > shown:
         say(
@@ -68,8 +76,34 @@ def print_timeline(entries: list[dict], shown: int) -> None:
         )
 
 
-def render_card(record: dict, output: OutputFormat, shown: int, **card) -> None:
+def _change(entry: dict) -> str:
+    """A change of a deal in words: "quote → negotiation", "12,000 → 15,000 EUR"."""
+    was, now = entry["was"], entry["now"]
+    if entry["kind"] == "created":
+        return _("{status}, {amount}, due {day}").format(
+            status=now["status"],
+            amount=format_amount(now["amount"], now["currency"]),
+            day=format_day(now["due_date"]),
+        )
+    if entry["kind"] == "amount":
+        same_currency = was["currency"] == now["currency"]
+        was_text = format_amount(was["amount"], None if same_currency else was["currency"])
+        return _arrow(was_text, format_amount(now["amount"], now["currency"]))
+    if entry["kind"] == "probability":
+        return _arrow(format_percent(was), format_percent(now))
+    if entry["kind"] == "due_date":
+        return _arrow(format_day(was), format_day(now))
+    return _arrow(was, now)
+
+
+def _arrow(was: object, now: object) -> str:
+    return _("{was} → {now}").format(was=was, now=now)
+
+
+def render_card(
+    record: dict, output: OutputFormat, shown: int, *, of_deal: bool = False, **card
+) -> None:
     """A show command's record, ending with its timeline (json: a `timeline` list, whole)."""
     render_record(record, output, whole=("timeline",), **card)
     if output is OutputFormat.table:
-        print_timeline(record["timeline"], shown)
+        print_timeline(record["timeline"], shown, of_deal=of_deal)

@@ -6,15 +6,18 @@ the status stayed), each an entry (date, time, kind, text). An activity has the 
 it was logged with, if any; a change of a deal has its day only: its history row is stamped
 with the moment it was written, or with the end of the day a close entered late took effect
 on (see history.py). The history is only read here, never rewritten.
+
+An entry is data, the same in every language: an activity's or a task's `text` is its
+summary or title; a change has the value it had (`was`) and the one it got (`now`): status
+keys, ISO dates, probabilities, and for an amount {"amount", "currency"}; a deal created
+has its first state in `now`. The command line says it in words.
 """
 
 import sqlite3
 
 from colibri_cli.core import records
-from colibri_cli.core.money import format_amount
-from colibri_cli.i18n import _, format_day, format_percent
 
-FIELDS = ("date", "time", "kind", "text")
+FIELDS = ("date", "time", "kind", "opportunity_id", "opportunity", "text", "was", "now")
 SCOPES = {
     "account": ("account_id", "account_id"),
     "opportunity": ("opportunity_id", "id"),
@@ -23,15 +26,20 @@ SCOPES = {
 """What a timeline is of: the column naming it in activities and tasks, and in opportunities."""
 
 EVENTS = """
-    SELECT happened_on AS date, time_of_day AS time, kind, summary AS text, created_at AS stamp
-    FROM activities WHERE {own} = :id
+    SELECT v.happened_on AS date, v.time_of_day AS time, v.kind, v.opportunity_id,
+        o.name AS opportunity, v.summary AS text, NULL AS was, NULL AS now, v.created_at AS stamp
+    FROM activities AS v LEFT JOIN opportunities AS o ON o.id = v.opportunity_id
+    WHERE v.{own} = :id
     UNION ALL
-    SELECT done_on, NULL, 'task', title, updated_at
-    FROM tasks WHERE {own} = :id AND done_on IS NOT NULL
+    SELECT t.done_on, NULL, 'task', t.opportunity_id, o.name, t.title, NULL, NULL, t.updated_at
+    FROM tasks AS t LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
+    WHERE t.{own} = :id AND t.done_on IS NOT NULL
 """
 EFFECTIVE_PROBABILITY = "coalesce(h.probability, h.status_probability, s.probability)"
 CHANGES = f"""
-    SELECT o.name AS deal, h.changed_at, h.status, h.amount, h.currency, h.due_date,
+    SELECT o.id AS opportunity_id, o.name AS opportunity, h.changed_at,
+        substr(h.changed_at, 1, 10) AS day,
+        h.status, h.amount, h.currency, h.due_date,
         {EFFECTIVE_PROBABILITY} AS probability,
         row_number() OVER deal = 1 AS first,
         lag(h.status) OVER deal AS was_status, lag(h.amount) OVER deal AS was_amount,
@@ -47,50 +55,47 @@ CHANGES = f"""
 
 def of(conn: sqlite3.Connection, scope: str, record_id: int) -> list[dict]:
     """The timeline of the account, opportunity or contact (`scope`) `record_id`, newest
-    first; the changes of a deal name it, except in the deal's own timeline."""
+    first."""
     own, deal = SCOPES[scope]
     entries = records.fetch(conn, EVENTS.format(own=own), {"id": record_id})
     for row in records.fetch(conn, CHANGES.format(deal=deal), {"id": record_id}):
-        for kind, text in _changes(row):
-            if scope != "opportunity":
-                text = _("{deal}: {change}").format(deal=row["deal"], change=text)
-            day, stamp = row["changed_at"][:10], row["changed_at"]
-            entries.append({"date": day, "time": None, "kind": kind, "text": text, "stamp": stamp})
-    entries.sort(
-        key=lambda entry: (entry["date"], entry["time"] or "", entry["stamp"]), reverse=True
-    )  # stable: the changes of one history row keep their order
+        for kind, was, now in _changes(row):
+            entries.append(
+                {
+                    "date": row["day"],
+                    "time": None,
+                    "kind": kind,
+                    "opportunity_id": row["opportunity_id"],
+                    "opportunity": row["opportunity"],
+                    "text": None,
+                    "was": was,
+                    "now": now,
+                    "stamp": row["changed_at"],
+                }
+            )
+    entries.sort(key=_newest_first, reverse=True)  # stable: a history row's changes in order
     return [{field: entry[field] for field in FIELDS} for entry in entries]
 
 
-def _changes(row: dict) -> list[tuple[str, str]]:
-    """(kind, text) of what a history row changed, from the row before it of its deal."""
+def _newest_first(entry: dict) -> tuple[str, ...]:
+    """The order of entries: by day, time of day and stamp, as text (another program may
+    have stored odd values, or none)."""
+    return tuple("" if entry[key] is None else str(entry[key]) for key in ("date", "time", "stamp"))
+
+
+def _changes(row: dict) -> list[tuple[str, object, object]]:
+    """(kind, was, now) of what a history row changed, from the row before it of its deal."""
+    amount = {"amount": row["amount"], "currency": row["currency"]}
     if row["first"]:
-        return [
-            (
-                "created",
-                _("{status}, {amount}, due {day}").format(
-                    status=row["status"],
-                    amount=format_amount(row["amount"], row["currency"]),
-                    day=format_day(row["due_date"]),
-                ),
-            )
-        ]
+        return [("created", None, {"status": row["status"], **amount, "due_date": row["due_date"]})]
     changes = []
     if row["status"] != row["was_status"]:
-        changes.append(("status", _arrow(row["was_status"], row["status"])))
+        changes.append(("status", row["was_status"], row["status"]))
     elif row["probability"] != row["was_probability"]:
-        was, now = format_percent(row["was_probability"]), format_percent(row["probability"])
-        changes.append(("probability", _arrow(was, now)))
+        changes.append(("probability", row["was_probability"], row["probability"]))
     if (row["amount"], row["currency"]) != (row["was_amount"], row["was_currency"]):
-        was_currency = row["was_currency"] if row["currency"] != row["was_currency"] else None
-        was = format_amount(row["was_amount"], was_currency)  # "12,000 → 15,000 EUR"
-        changes.append(("amount", _arrow(was, format_amount(row["amount"], row["currency"]))))
+        was = {"amount": row["was_amount"], "currency": row["was_currency"]}
+        changes.append(("amount", was, amount))
     if row["due_date"] != row["was_due_date"]:
-        changes.append(
-            ("due_date", _arrow(format_day(row["was_due_date"]), format_day(row["due_date"])))
-        )
+        changes.append(("due_date", row["was_due_date"], row["due_date"]))
     return changes
-
-
-def _arrow(was: object, now: object) -> str:
-    return _("{was} → {now}").format(was=was, now=now)
