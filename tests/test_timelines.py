@@ -37,9 +37,9 @@ def story(ok, monkeypatch):
     monkeypatch.setenv("COLIBRI_TODAY", "2026-11-26")
 
 
-def timeline_of(stdout: str) -> list[str]:
-    """The lines under the card's "Timeline" heading."""
-    return stdout.split("\nTimeline ")[1].splitlines()
+def timeline_of(stdout: str, heading: str = "Timeline") -> list[str]:
+    """The lines under the card's "Timeline" heading (its count first)."""
+    return stdout.split(f"\n{heading} ")[1].splitlines()
 
 
 ACCOUNT_TIMELINE = [
@@ -455,3 +455,24 @@ def test_a_database_without_task_contacts_is_brought_up_to_date(db_path, ok, row
         "(1)",
         "2026-11-20  task done  Call",
     ]
+
+
+def test_in_french(story, ok, cli, monkeypatch):
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    card = ok("account", "show", "ACME", "--timeline", "4")
+    refused = cli("task", "add", "Appeler", "--contact", "Paul", "--account", "ACME")
+
+    shown = card.stdout.replace("\u00a0", "~").replace("\u202f", "_")  # the French spaces
+    assert timeline_of(shown, "Chronologie") == [
+        "(10)",
+        "2026-11-12  note         Budget approved",
+        "2026-11-12  probabilité  Website : 70~% → 80~%",
+        "2026-11-10  e-mail       Sent the revised quote",
+        "2026-11-09  montant      Website : 12_000 → 15_000~€",
+    ]
+    assert card.stderr == "… et 6 de plus : --timeline 10 les affiche toutes.\n"
+    assert refused.stderr == (
+        "Erreur : Le contact Paul Durand (n° 2) est chez un autre compte que celui de la tâche : "
+        "donnez un contact de ce compte, ou le contact seul.\n"
+    )
