@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from colibri_cli.core import migrations
+from test_interactive import answer, finish, spawn
 
 STORY = [  # (day, command): a deal's story at ACME, day by day
     ("2026-11-02", ("account", "add", "ACME")),
@@ -476,3 +477,22 @@ def test_in_french(story, ok, cli, monkeypatch):
         "Erreur : Le contact Paul Durand (n° 2) est chez un autre compte que celui de la tâche : "
         "donnez un contact de ce compte, ou le contact seul.\n"
     )
+
+
+def test_the_task_form_with_a_contact_given_asks_nothing_of_what_the_task_is_for(
+    story, rows, db_path
+):
+    """On a terminal: the contact says it; neither an opportunity nor an account is asked."""
+    child = spawn(db_path, "task", "add", "--contact", "Paul")
+
+    answer(child, "  Title: ", "Send the brochure")
+    answer(child, "  Due date (- for none): ", "-")
+    child.expect_exact("    → none\r\n")
+    child.expect_exact("New task: Send the brochure (Globex).")
+    answer(child, "Create? [Y/n]: ", "")
+
+    assert finish(child) == "Added task 4: Send the brochure (Globex).\n"
+    assert child.exitstatus == 0
+    assert rows("SELECT account_id, contact_id FROM tasks WHERE id = 4") == [
+        {"account_id": 2, "contact_id": 2}
+    ]
