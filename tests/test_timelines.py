@@ -496,3 +496,25 @@ def test_the_task_form_with_a_contact_given_asks_nothing_of_what_the_task_is_for
     assert rows("SELECT account_id, contact_id FROM tasks WHERE id = 4") == [
         {"account_id": 2, "contact_id": 2}
     ]
+
+
+def test_a_contact_with_tasks_cannot_move_to_another_account(story, ok, cli, rows):
+    """Their tasks would be at one account and they at another."""
+    ok("opp", "edit", "1", "--contact", "")
+
+    refused = cli("contact", "edit", "Jeanne", "--account", "Globex")
+    ok("task", "edit", "1", "--contact", "")
+    ok("task", "edit", "3", "--contact", "")
+    moved = ok("contact", "edit", "Jeanne", "--account", "Globex")
+
+    assert refused.exit_code == 4
+    assert refused.stderr == (
+        "Error: Jeanne Martin is the contact of tasks 1, 3 at ACME: give them another contact "
+        'first (colibri task edit ID --contact …, or --contact "").\n'
+    )
+    assert moved.stderr == "Updated contact Jeanne Martin (id 1) at Globex.\n"
+    assert rows("SELECT id, account_id, contact_id FROM tasks ORDER BY id") == [
+        {"id": 1, "account_id": 1, "contact_id": None},
+        {"id": 2, "account_id": 1, "contact_id": None},
+        {"id": 3, "account_id": 1, "contact_id": None},
+    ]

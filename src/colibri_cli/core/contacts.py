@@ -139,22 +139,35 @@ def edit(
 
 
 def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account_id: int) -> None:
-    """A contact who moves cannot stay the contact of their former account's deals."""
+    """A contact who moves cannot stay the contact of their former account's deals, nor
+    of its tasks."""
     if account_id == contact["account_id"]:
         return
-    ids = [
-        str(row[0])
-        for row in conn.execute(
-            "SELECT id FROM opportunities WHERE contact_id = ? ORDER BY id", (contact["id"],)
-        )
-    ]
-    if ids:
-        raise Conflict(
-            _(
-                "{name} is the contact of opportunities {ids} at {account}: give them another "
-                "contact first (colibri opp edit ID --contact …)."
-            ).format(name=contact["name"], ids=", ".join(ids), account=contact["account_name"])
-        )
+    for table, message in LEFT_BEHIND.items():
+        ids = [
+            str(row[0])
+            for row in conn.execute(
+                f"SELECT id FROM {table} WHERE contact_id = ? ORDER BY id", (contact["id"],)
+            )
+        ]
+        if ids:
+            raise Conflict(
+                _(message).format(
+                    name=contact["name"], ids=", ".join(ids), account=contact["account_name"]
+                )
+            )
+
+
+LEFT_BEHIND = {
+    "opportunities": N_(
+        "{name} is the contact of opportunities {ids} at {account}: give them another "
+        "contact first (colibri opp edit ID --contact …)."
+    ),
+    "tasks": N_(
+        "{name} is the contact of tasks {ids} at {account}: give them another contact "
+        'first (colibri task edit ID --contact …, or --contact "").'
+    ),
+}
 
 
 def delete(conn: sqlite3.Connection, ref: str | int) -> dict:
