@@ -2,7 +2,8 @@
 
 A timeline gathers the activities logged, the tasks done and the changes the history of
 the deals recorded (their creation, status, amount, due date, and their probability when
-the status stayed), each an entry (date, time, kind, text). An activity has the time of day
+the status stayed), each an entry with its date, time, kind and what it says (FIELDS); a
+contact's deals are those they are the contact of now. An activity has the time of day
 it was logged with, if any; a change of a deal has its day only: its history row is stamped
 with the moment it was written, or with the end of the day a close entered late took effect
 on (see history.py). The history is only read here, never rewritten.
