@@ -306,6 +306,33 @@ def test_show_json_has_the_columns_and_the_related_records(acme, ok, rows, db_pa
         ],
         "won": [],
         "pipeline": [{"currency": "EUR", "count": 1, "amount": 15000, "weighted": 6000}],
+        "timeline": [  # newest first: the task done, then the deal created
+            {
+                "date": "2026-11-20",
+                "time": None,
+                "kind": "task",
+                "opportunity_id": None,
+                "opportunity": None,
+                "text": "Done already",
+                "was": None,
+                "now": None,
+            },
+            {
+                "date": "2026-11-01",
+                "time": None,
+                "kind": "created",
+                "opportunity_id": 1,
+                "opportunity": "Deal",
+                "text": None,
+                "was": None,
+                "now": {
+                    "status": "quote",
+                    "amount": 15000,
+                    "currency": "EUR",
+                    "due_date": "2026-12-31",
+                },
+            },
+        ],
     }
 
 
@@ -375,6 +402,8 @@ def test_show_table_is_a_card_without_empty_fields(acme, ok, rows):
             "Opportunities (0)",
             "",
             "Tasks (0)",
+            "",
+            "Timeline (0)",
             "",
         ]
     )

@@ -309,6 +309,12 @@ def test_show_table_finds_a_contact_by_id_name_or_start_of_name(people, ok, rows
             f"Created      {created}",
             f"Updated      {created}",
             "",
+            "Opportunities (0)",
+            "",
+            "Tasks (0)",
+            "",
+            "Timeline (0)",
+            "",
         ]
     )
 
@@ -320,7 +326,12 @@ def test_show_json_and_csv_use_the_column_names(people, ok, rows):
     as_csv = ok("contact", "show", "2", "--format", "csv")
 
     assert json.loads(as_json.stdout)["name"] == "Élodie Roux"
-    assert list(json.loads(as_json.stdout)) == LISTED_COLUMNS
+    assert list(json.loads(as_json.stdout)) == [
+        *LISTED_COLUMNS,
+        "opportunities",
+        "tasks",
+        "timeline",
+    ]
     assert as_csv.stdout == (
         f"{','.join(LISTED_COLUMNS)}\n2,1,ACME Industries,Paul Durand,,,CEO,,,{created},{created}\n"
     )

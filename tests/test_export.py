@@ -15,7 +15,10 @@ OPPS = (
     "name,account,contact,contact_external_id,amount,currency,due_date,status,probability,created_on,closed_on,"
     "close_reason,source,type,description,tags,notes,external_id"
 )
-TASKS = "title,due_date,done_on,account,opportunity,opportunity_external_id,notes,external_id"
+TASKS = (
+    "title,due_date,done_on,account,opportunity,opportunity_external_id,contact,"
+    "contact_external_id,notes,external_id"
+)
 ACTIVITIES = (
     "kind,happened_on,time_of_day,duration_minutes,summary,account,opportunity,"
     "opportunity_external_id,contact,contact_external_id,external_id"
@@ -33,7 +36,7 @@ SAMPLE = [
     "opp create Audit --account Café --amount 800 --due 2026-12-15 --status negotiation"
     " --probability 80 --created-on 2026-11-01",
     "opp status 2 lost --on 2026-11-20 --reason price --no-follow-up",
-    "task add 'Call Jeanne' --opp 1 --due 2026-12-01",
+    "task add 'Call Jeanne' --opp 1 --contact Jeanne --due 2026-12-01",
     "task add 'Christmas card' --account Café --due 2026-12-15 --notes \"'=quoted\"",
     "task add 'Read the news'",
     "task done 3",
@@ -74,9 +77,10 @@ def test_csv_columns_are_stable_and_formulas_neutralised(ok, sample, own):
     )
     assert ok("export", "tasks").stdout == (
         f"{TASKS}\n"
-        f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,,{own}task:1\n'
-        f"Christmas card,2026-12-15,,Café du Commerce,,,''=quoted,{own}task:2\n"
-        f"Read the news,,2026-11-26,,,,,{own}task:3\n"
+        f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,Jeanne Martin,'
+        f"{own}contact:1,,{own}task:1\n"
+        f"Christmas card,2026-12-15,,Café du Commerce,,,,,''=quoted,{own}task:2\n"
+        f"Read the news,,2026-11-26,,,,,,,{own}task:3\n"
     )
     assert ok("export", "activities").stdout == (
         f"{ACTIVITIES}\n"

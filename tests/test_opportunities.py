@@ -1053,6 +1053,11 @@ def test_show_table_has_the_card_the_history_and_the_tasks(pipeline, ok, rows):
             " 1  Send the quote  2026-12-01",
             f" 2  Kickoff                     {TODAY}",
             "",
+            "Timeline (3)",
+            f"{TODAY}  amount     15,000 → 18,000 EUR",
+            f"{TODAY}  task done  Kickoff",
+            f"{TODAY}  created    quote, 15,000 EUR, due 2026-12-31",
+            "",
         ]
     )
 
@@ -1063,7 +1068,7 @@ def test_show_json_has_every_column_the_history_and_the_tasks(pipeline, ok, rows
     result = ok("opp", "show", "Formation", "--format", "json")
 
     shown = json.loads(result.stdout)
-    assert list(shown) == [*LISTED_COLUMNS, "history", "tasks"]
+    assert list(shown) == [*LISTED_COLUMNS, "history", "tasks", "timeline"]
     assert (shown["pushes"], shown["days_pushed"]) == (0, 0)
     assert {key: shown[key] for key in OPPORTUNITY_COLUMNS} == opportunity(rows, 4)
     assert shown["effective_probability"] == 100  # won

@@ -230,6 +230,7 @@ def test_status_with_format_json_prints_the_opportunity_and_its_follow_up_task(d
         **stored_task,
         "opportunity_name": "Website redesign",
         "account_name": "ACME Industries",
+        "contact_name": None,
         "overdue": False,
     }
 
@@ -299,7 +300,12 @@ def test_the_follow_up_task_shows_with_the_opportunity(deal, ok):
 
     result = ok("opp", "show", "1")
 
-    assert result.stdout.endswith("Tasks (1)\nID  Task  Due         Done\n 1  Call  2027-01-04\n")
+    assert result.stdout.endswith(
+        "Tasks (1)\nID  Task  Due         Done\n 1  Call  2027-01-04\n\n"
+        "Timeline (2)\n"
+        "2026-11-26  status   quote → won\n"
+        "2026-11-01  created  quote, 15,000 EUR, due 2026-12-31\n"
+    )
 
 
 # --- reopening and moving between closed statuses ----------------------------------------------

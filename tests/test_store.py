@@ -433,11 +433,15 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
     assert [row["name"] for row in rows("SELECT name FROM _sqlite_migrations")] == list(
         migrations.KNOWN
     )
-    added = {"opportunities": {"deleted_at": None}, "opportunity_history": {"deleted": 0}}
+    added = {
+        "opportunities": {"deleted_at": None},
+        "opportunity_history": {"deleted": 0},
+        "tasks": {"contact_id": None},
+    }
     assert {table: rows(f"SELECT * FROM {table}") for table in tables} == {
         table: [{**row, **added.get(table, {})} for row in table_rows]
         for table, table_rows in before.items()
-    }  # nothing lost; the trash and the deletions in history added, empty
+    }  # nothing lost; the trash, the deletions in history and the tasks' contacts added, empty
     assert rows("SELECT name, seq FROM sqlite_sequence ORDER BY name") == [
         {"name": table, "seq": 1} for table in REBUILT
     ]  # from now on, ids count on from the highest ever given

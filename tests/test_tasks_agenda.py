@@ -22,6 +22,7 @@ TASK_COLUMNS = [
     "external_id",
     "created_at",
     "updated_at",
+    "contact_id",
 ]
 LISTED_TASK_COLUMNS = [
     "id",
@@ -36,6 +37,8 @@ LISTED_TASK_COLUMNS = [
     "external_id",
     "created_at",
     "updated_at",
+    "contact_id",
+    "contact_name",
     "overdue",
 ]
 """What task listings and records give scripts: the names beside the ids, and whether the
@@ -147,6 +150,7 @@ def test_add_with_format_json_prints_the_task(accounts, ok, rows):
         **saved,
         "opportunity_name": "Far deal",
         "account_name": "Beta Corp",
+        "contact_name": None,
         "overdue": False,
     }
     assert list(json.loads(result.stdout)) == LISTED_TASK_COLUMNS
@@ -280,7 +284,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_TASK_COLUMNS)
         + "\n"
-        + f"1,Call Beta,2026-11-24,,,2,Beta Corp,,,,{stamp},{stamp},true\n"
+        + f"1,Call Beta,2026-11-24,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
     )
 
 
@@ -354,7 +358,13 @@ def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, outp
     assert result.stderr == f"Done: task 1, Call Beta ({TODAY}).\n"
     [saved] = rows("SELECT * FROM tasks WHERE id = 1")
     assert saved["done_on"] == TODAY
-    written = {**saved, "opportunity_name": None, "account_name": "Beta Corp", "overdue": False}
+    written = {
+        **saved,
+        "opportunity_name": None,
+        "account_name": "Beta Corp",
+        "contact_name": None,
+        "overdue": False,
+    }
     if output == "json":
         assert json.loads(result.stdout) == [written]  # done, so no longer overdue
         assert list(json.loads(result.stdout)[0]) == LISTED_TASK_COLUMNS
@@ -362,7 +372,7 @@ def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, outp
         assert result.stdout == (
             ",".join(LISTED_TASK_COLUMNS) + "\n"
             f"1,Call Beta,2026-11-24,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
-            f"{saved['updated_at']},false\n"
+            f"{saved['updated_at']},,,false\n"
         )
 
 

@@ -18,7 +18,9 @@ from colibri_cli.cli.output import (
     warn,
 )
 from colibri_cli.cli.params import Yes, account_argument, given
+from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import accounts, contacts
+from colibri_cli.core import timeline as timelines
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _
 
@@ -198,17 +200,22 @@ def list_(
 
 
 @app.command("show")
-def show(account: AccountRef, output: FormatOption = OutputFormat.table) -> None:
-    """Show an account with its contacts, opportunities and open tasks.
+def show(
+    account: AccountRef,
+    timeline: TimelineOption = SHOWN,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Show an account with its contacts, opportunities, open tasks and timeline.
 
     The card says what it has won to date and its open pipeline, per currency.
 
-    Example: colibri account show ACME
+    Example: colibri account show ACME --timeline 20
     """
     with database(write=False) as conn:
         record = accounts.details(conn, account)
+        record["timeline"] = timelines.of(conn, "account", record["id"])
     sections = SECTIONS if output is OutputFormat.table else {**SECTIONS, **TOTALS}
-    render_record(record, output, fields=accounts.COLUMNS, labels=CARD, sections=sections)
+    render_card(record, output, timeline, fields=accounts.COLUMNS, labels=CARD, sections=sections)
 
 
 @app.command("edit")

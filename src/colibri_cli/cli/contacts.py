@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli import forms
+from colibri_cli.cli.accounts import SECTIONS as ACCOUNT_SECTIONS
 from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
     FormatOption,
@@ -21,7 +22,9 @@ from colibri_cli.cli.params import (
     contact_argument,
     given,
 )
+from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, store
+from colibri_cli.core import timeline as timelines
 from colibri_cli.i18n import N_, _
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
@@ -53,6 +56,7 @@ CARD = (
     ("created_at", N_("Created"), moment("created_at")),
     ("updated_at", N_("Updated"), moment("updated_at")),
 )
+SECTIONS = {key: ACCOUNT_SECTIONS[key] for key in ("opportunities", "tasks")}
 SAVED = {
     "Added": N_("Added contact {name} (id {id}) at {account}."),
     "Updated": N_("Updated contact {name} (id {id}) at {account}."),
@@ -152,14 +156,21 @@ def list_(
 
 
 @app.command("show")
-def show(contact: ContactRef, output: FormatOption = OutputFormat.table) -> None:
-    """Show a contact.
+def show(
+    contact: ContactRef,
+    timeline: TimelineOption = SHOWN,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Show a contact with their opportunities, open tasks and timeline.
 
     Example: colibri contact show "Jeanne Martin"
     """
     with database(write=False) as conn:
-        record = contacts.get(conn, contact)
-    render_record(record, output, fields=contacts.LISTED_COLUMNS, labels=CARD)
+        record = contacts.details(conn, contact)
+        record["timeline"] = timelines.of(conn, "contact", record["id"])
+    render_card(
+        record, output, timeline, fields=contacts.LISTED_COLUMNS, labels=CARD, sections=SECTIONS
+    )
 
 
 @app.command("edit")

@@ -188,13 +188,13 @@ def _ask_contact_name() -> str:
 
 def task_form(conn: sqlite3.Connection, given: dict) -> FormResult:
     """A new task's title and due date, then what it is for (optional), as far as not given:
-    the opportunity, else the account."""
+    the opportunity, else the account (a contact given says it)."""
     result = FormResult(dict(given))
     if "title" not in given:
         result.given["title"] = _ask_text(_("Title"), checked(_task_title))
     if "due" not in given:
         result.given["due"] = _ask_task_due(conn)
-    if "opp" not in given and "account" not in given:
+    if not {"opp", "account", "contact"} & given.keys():
         _ask_opportunity(conn, result)
         if "opp" not in result.given:
             _ask_account(conn, result, optional=True)

@@ -36,7 +36,9 @@ from colibri_cli.cli.params import (
     opportunity_argument,
     status_argument,
 )
+from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
+from colibri_cli.core import timeline as timelines
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _, format_day, format_percent
 
@@ -483,15 +485,26 @@ def list_(
 
 
 @app.command("show")
-def show(opportunity: OpportunityRef, output: FormatOption = OutputFormat.table) -> None:
-    """Show an opportunity with its history and tasks.
+def show(
+    opportunity: OpportunityRef,
+    timeline: TimelineOption = SHOWN,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Show an opportunity with its history, tasks and timeline.
 
     Example: colibri opp show 12
     """
     with database(write=False) as conn:
         record = opportunities.details(conn, opportunity)
-    render_record(
-        record, output, fields=opportunities.LISTED_COLUMNS, labels=CARD, sections=SECTIONS
+        record["timeline"] = timelines.of(conn, "opportunity", record["id"])
+    render_card(
+        record,
+        output,
+        timeline,
+        of_deal=True,
+        fields=opportunities.LISTED_COLUMNS,
+        labels=CARD,
+        sections=SECTIONS,
     )
 
 

@@ -100,6 +100,7 @@ SECTION_TITLES = {
     "opportunities": N_("Opportunities"),
     "tasks": N_("Tasks"),
     "history": N_("History"),
+    "timeline": N_("Timeline"),
 }
 """Titles of the related lists under a record (`render_record` sections)."""
 
@@ -276,12 +277,15 @@ def render_record(
     fields: Sequence[str],
     labels: Columns,
     sections: Mapping[str, tuple[Sequence[str], Columns]] = {},
+    whole: Sequence[str] = (),
 ) -> None:
-    """Write one record; `sections` are its related lists (key -> (fields, columns))."""
+    """Write one record; `sections` are its related lists (key -> (fields, columns)), and
+    `whole` the keys of the record json carries as they are (a timeline, drawn apart)."""
     if output is OutputFormat.json:
         data = {field: record[field] for field in fields}
         for key, (section_fields, _columns) in sections.items():
             data[key] = [{f: item[f] for f in section_fields} for item in record[key]]
+        data.update({key: record[key] for key in whole})
         write_record(data)
     elif output is OutputFormat.csv:
         write_csv([record], fields)
@@ -497,12 +501,17 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     console.print(card)
     for key, (_fields, columns) in sections.items():
         items = record[key]
-        title = _(SECTION_TITLES.get(key, key.replace("_", " ").capitalize()))
-        console.print(
-            styled("\n{title} ({count})", bold=["title"], title=title, count=thousands(len(items)))
-        )
+        print_section_title(key, len(items))
         if items:
             _print_table(items, columns, empty="")
+
+
+def print_section_title(key: str, count: int) -> None:
+    """The title of a list under a record, with how many it holds: "Contacts (2)"."""
+    title = _(SECTION_TITLES.get(key, key.replace("_", " ").capitalize()))
+    stdout_console().print(
+        styled("\n{title} ({count})", bold=["title"], title=title, count=thousands(count))
+    )
 
 
 def figures_table(*headings: str | tuple[str, str], words: int):

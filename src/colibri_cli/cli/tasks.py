@@ -24,7 +24,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_option, given
+from colibri_cli.cli.params import Yes, account_option, contact_option, given
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, store, tasks
 from colibri_cli.i18n import N_, _, format_day
@@ -49,6 +49,7 @@ Opp = Annotated[
     ),
 ]
 Account = account_option()
+Contact = contact_option("Contact id or name it is for (their account goes with it).")
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 
 LIST_COLUMNS = (
@@ -65,6 +66,7 @@ CARD = (
     ("due_date", N_("Due")),
     ("account_name", N_("Account")),
     ("opportunity_name", N_("Opportunity")),
+    ("contact_name", N_("Contact")),
     ("done_on", N_("Done on")),
     ("notes", N_("Notes")),
     ("created_at", N_("Created"), moment("created_at")),
@@ -98,17 +100,18 @@ def add(
     due: Due = None,
     opp: Opp = None,
     account: Account = None,
+    contact: Contact = None,
     notes: Notes = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Add a task, for an opportunity or an account, with an optional due date.
+    """Add a task, for an opportunity, an account or a contact, with an optional due date.
 
     On a terminal, a missing title is asked for, then the due date and what the task is
     for; in a script, it is an error (exit 2).
 
     Example: colibri task add "Send the revised quote" --opp 12 --due friday
     """
-    form = forms.FormResult(given(title=title, due=due, opp=opp, account=account))
+    form = forms.FormResult(given(title=title, due=due, opp=opp, account=account, contact=contact))
     if forms.form_wanted(ctx, title=title):
         with lookups() as conn:
             form = forms.task_form(conn, form.given)
@@ -133,6 +136,7 @@ def _add(conn, form: forms.FormResult, notes: str | None) -> tuple[dict, dict | 
         due=due_date,
         opportunity=fields.get("opp"),
         account=fields.get("account"),
+        contact=fields.get("contact"),
         notes=notes,
     )
     return task, new_account
@@ -158,6 +162,7 @@ def list_(
     week: Annotated[
         bool, typer.Option("--week", help="Open tasks due in the next 7 days.")
     ] = False,
+    contact: contact_option("Only this contact's tasks.") = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List tasks by due date: open ones unless told otherwise.
@@ -183,12 +188,13 @@ def list_(
         )
     view = chosen[0] if chosen else View.open
     with database(write=False) as conn:
-        rows = tasks.list_tasks(conn, view.value)
-    empty = (
-        _("No open tasks. Add one with: colibri task add TITLE --due DATE")
-        if view is View.open
-        else _("No tasks ({view}).").format(view=view.value)
-    )
+        rows = tasks.list_tasks(conn, view.value, contact=contact)
+    if contact is not None:
+        empty = _("No tasks ({view}) for this contact.").format(view=view.value)
+    elif view is View.open:
+        empty = _("No open tasks. Add one with: colibri task add TITLE --due DATE")
+    else:
+        empty = _("No tasks ({view}).").format(view=view.value)
     render_rows(rows, output, fields=tasks.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
     if output is OutputFormat.table:
         explain_overdue(rows)
@@ -248,6 +254,7 @@ def edit(
     ] = None,
     opp: Opp = None,
     account: Account = None,
+    contact: contact_option('Contact id or name it is for; "" unlinks it.') = None,
     notes: Notes = None,
     reopen: Annotated[bool, typer.Option("--reopen", help="Mark a done task open again.")] = False,
     output: FormatOption = OutputFormat.table,
@@ -265,6 +272,8 @@ def edit(
         changes["opportunity"] = opp
     if account is not None:
         changes["account"] = account
+    if contact is not None:
+        changes["contact"] = contact
     if reopen:
         changes["done_on"] = None
     if not changes and due is None:

@@ -89,19 +89,21 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
         conn, "SELECT * FROM contacts WHERE account_id = ? ORDER BY name, id", (account_id,)
     )
     account["opportunities"] = records.fetch(
-        conn,
-        "SELECT * FROM opportunities WHERE account_id = ? AND deleted_at IS NULL "
-        "ORDER BY due_date, id",
-        (account_id,),
+        conn, LIVE_OPPORTUNITIES_OF.format(column="account_id"), (account_id,)
     )
-    account["tasks"] = records.fetch(
-        conn,
-        "SELECT * FROM tasks WHERE account_id = ? AND done_on IS NULL "
-        "ORDER BY due_date IS NULL, due_date, id",
-        (account_id,),
-    )
+    account["tasks"] = records.fetch(conn, OPEN_TASKS_OF.format(column="account_id"), (account_id,))
     account.update(totals(conn, account_id))
     return account
+
+
+LIVE_OPPORTUNITIES_OF = (
+    "SELECT * FROM opportunities WHERE {column} = ? AND deleted_at IS NULL ORDER BY due_date, id"
+)
+OPEN_TASKS_OF = (
+    "SELECT * FROM tasks WHERE {column} = ? AND done_on IS NULL "
+    "ORDER BY due_date IS NULL, due_date, id"
+)
+"""The opportunities and open tasks a card lists, of an account or a contact (`column`)."""
 
 
 WON_FIELDS = ("currency", "count", "amount")

@@ -121,10 +121,13 @@ def links(
     account: str | int | None,
     opportunity: str | int | None,
     contact: str | int | None,
+    *,
+    record: str = "activity",
 ) -> dict:
-    """The account, opportunity and contact ids an activity is linked to: an opportunity's
-    or a contact's account is implied, and the three must agree. "" (an edit's) unlinks an
-    opportunity or a contact."""
+    """The account, opportunity and contact ids an activity (or a task: `record`) is linked
+    to: an opportunity's or a contact's account is implied, and the three must agree. ""
+    (an edit's) unlinks an opportunity or a contact. An activity is at an account; a task
+    may be linked to nothing."""
     found: dict = {}
     if account is not None:
         found["account_id"] = accounts.get(conn, account)["id"]
@@ -141,12 +144,12 @@ def links(
         _same_account(
             found,
             person["account_id"],
-            _OTHER_CONTACT_ACCOUNT,
+            _OTHER_CONTACT_ACCOUNT[record],
             id=person["id"],
             name=person["name"],
         )
         found.update(contact_id=person["id"], account_id=person["account_id"])
-    if found.get("account_id") is None:
+    if record == "activity" and found.get("account_id") is None:
         raise InvalidInput(
             _("Give --account, --opp or --contact: an activity is logged at an account.")
         )
@@ -157,10 +160,16 @@ _OTHER_DEAL_ACCOUNT = N_(
     "Opportunity {id} belongs to another account: "
     "give the opportunity alone, its account goes with it."
 )
-_OTHER_CONTACT_ACCOUNT = N_(
-    "Contact {name} (id {id}) is at another account than the activity's: "
-    "give a contact of that account, or the contact alone."
-)
+_OTHER_CONTACT_ACCOUNT = {
+    "activity": N_(
+        "Contact {name} (id {id}) is at another account than the activity's: "
+        "give a contact of that account, or the contact alone."
+    ),
+    "task": N_(
+        "Contact {name} (id {id}) is at another account than the task's: "
+        "give a contact of that account, or the contact alone."
+    ),
+}
 
 
 def _same_account(found: dict, account_id: int, message: str, **names: object) -> None:

@@ -92,6 +92,17 @@ def get(
     return records.fetch(conn, f"{SELECT} WHERE c.id = ?", (contact["id"],))[0]
 
 
+def details(conn: sqlite3.Connection, ref: str | int) -> dict:
+    """The contact with their opportunities (out of the trash) and open tasks."""
+    contact = get(conn, ref)
+    for key, query in (
+        ("opportunities", accounts.LIVE_OPPORTUNITIES_OF),
+        ("tasks", accounts.OPEN_TASKS_OF),
+    ):
+        contact[key] = records.fetch(conn, query.format(column="contact_id"), (contact["id"],))
+    return contact
+
+
 def list_contacts(
     conn: sqlite3.Connection, account: str | int | None = None, search: str | None = None
 ) -> list[dict]:
@@ -130,22 +141,35 @@ def edit(
 
 
 def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account_id: int) -> None:
-    """A contact who moves cannot stay the contact of their former account's deals."""
+    """A contact who moves cannot stay the contact of their former account's deals, nor
+    of its tasks."""
     if account_id == contact["account_id"]:
         return
-    ids = [
-        str(row[0])
-        for row in conn.execute(
-            "SELECT id FROM opportunities WHERE contact_id = ? ORDER BY id", (contact["id"],)
-        )
-    ]
-    if ids:
-        raise Conflict(
-            _(
-                "{name} is the contact of opportunities {ids} at {account}: give them another "
-                "contact first (colibri opp edit ID --contact …)."
-            ).format(name=contact["name"], ids=", ".join(ids), account=contact["account_name"])
-        )
+    for table, message in LEFT_BEHIND.items():
+        ids = [
+            str(row[0])
+            for row in conn.execute(
+                f"SELECT id FROM {table} WHERE contact_id = ? ORDER BY id", (contact["id"],)
+            )
+        ]
+        if ids:
+            raise Conflict(
+                _(message).format(
+                    name=contact["name"], ids=", ".join(ids), account=contact["account_name"]
+                )
+            )
+
+
+LEFT_BEHIND = {
+    "opportunities": N_(
+        "{name} is the contact of opportunities {ids} at {account}: give them another "
+        "contact first (colibri opp edit ID --contact …)."
+    ),
+    "tasks": N_(
+        "{name} is the contact of tasks {ids} at {account}: give them another contact "
+        'first (colibri task edit ID --contact …, or --contact "").'
+    ),
+}
 
 
 def delete(conn: sqlite3.Connection, ref: str | int) -> dict:

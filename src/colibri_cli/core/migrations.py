@@ -556,6 +556,19 @@ def m007_activities(db) -> None:
         db.execute(statement)
 
 
+TASK_CONTACTS = [
+    "ALTER TABLE tasks ADD COLUMN contact_id INTEGER REFERENCES contacts (id) ON DELETE SET NULL",
+    "CREATE INDEX tasks_by_contact ON tasks (contact_id)",
+]
+
+
+def m008_task_contacts(db) -> None:
+    """A task may be for one of its account's contacts. A contact deleted leaves their
+    tasks at the account, as an opportunity purged leaves its tasks."""
+    for statement in TASK_CONTACTS:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -582,7 +595,7 @@ SCHEMA = {
     "exchange_rates": ("id", "currency", "rate", "base", "valid_from", "set_at"),
     "tasks": (
         "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
-        "external_id", "created_at", "updated_at",
+        "external_id", "created_at", "updated_at", "contact_id",
     ),
     "activities": (
         "id", "kind", "summary", "happened_on", "time_of_day", "duration_minutes", "account_id",
@@ -643,6 +656,7 @@ STEPS = (
     m005_forecast_calls,
     m006_exchange_rates,
     m007_activities,
+    m008_task_contacts,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

@@ -1,10 +1,11 @@
-"""Tasks: what to do next, for an account or an opportunity, with an optional due date."""
+"""Tasks: what to do next, for an account, an opportunity or a contact, with an optional due
+date."""
 
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
 
-from colibri_cli.core import accounts, clock, opportunities, records
+from colibri_cli.core import activities, clock, contacts, records
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.core.text import whole_number
 from colibri_cli.i18n import N_, _, format_day
@@ -20,15 +21,17 @@ COLUMNS = (
     "external_id",
     "created_at",
     "updated_at",
+    "contact_id",
 )
 LISTED_COLUMNS = (*records.with_names(COLUMNS), "overdue")
 """What a listing or a record gives scripts: the columns, the names of the opportunity and
 account beside their ids, and whether the task is overdue (not done, due before today)."""
 SELECT = """
-    SELECT t.*, a.name AS account_name, o.name AS opportunity_name
+    SELECT t.*, a.name AS account_name, o.name AS opportunity_name, c.name AS contact_name
     FROM tasks AS t
     LEFT JOIN accounts AS a ON a.id = t.account_id
     LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
+    LEFT JOIN contacts AS c ON c.id = t.contact_id
 """
 TITLE = N_("task title")
 
@@ -40,31 +43,14 @@ def add(
     due: dt.date | None = None,
     opportunity: str | int | None = None,
     account: str | int | None = None,
+    contact: str | int | None = None,
     notes: str | None = None,
 ) -> dict:
-    """Add a task; given an opportunity, its account is the task's account too."""
+    """Add a task; given an opportunity or a contact, its account is the task's account too."""
     values = {"title": records.require_text(TITLE, title), "notes": records.clean(notes)}
     values["due_date"] = due.isoformat() if due else None
-    values.update(_links(conn, opportunity, account))
+    values.update(activities.links(conn, account, opportunity, contact, record="task"))
     return get(conn, records.insert(conn, "tasks", values))
-
-
-def _links(conn: sqlite3.Connection, opportunity: str | int | None, account: str | int | None):
-    links = {}
-    if opportunity is not None:
-        found = opportunities.get(conn, opportunity)
-        links = {"opportunity_id": found["id"], "account_id": found["account_id"]}
-    if account is not None:
-        account_id = accounts.get(conn, account)["id"]
-        if links and links["account_id"] != account_id:
-            raise InvalidInput(
-                _(
-                    "Opportunity {id} belongs to another account: "
-                    "give the opportunity alone, its account goes with it."
-                ).format(id=links["opportunity_id"])
-            )
-        links["account_id"] = account_id
-    return links
 
 
 def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
@@ -80,8 +66,11 @@ def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
     return found[0]
 
 
-def list_tasks(conn: sqlite3.Connection, view: str = "open") -> list[dict]:
-    """Tasks by due date (undated last): open, all, done, overdue, due today or within 7 days."""
+def list_tasks(
+    conn: sqlite3.Connection, view: str = "open", *, contact: str | int | None = None
+) -> list[dict]:
+    """Tasks by due date (undated last): open, all, done, overdue, due today or within 7 days;
+    only those of a contact, if given."""
     today = clock.today()
     conditions = {
         "open": ("t.done_on IS NULL", ()),
@@ -95,6 +84,9 @@ def list_tasks(conn: sqlite3.Connection, view: str = "open") -> list[dict]:
         ),
     }
     where, params = conditions[view]
+    if contact is not None:
+        where = f"{where} AND t.contact_id = ?"
+        params = (*params, contacts.get(conn, contact)["id"])
     order = "t.done_on DESC, t.id" if view == "done" else "t.due_date IS NULL, t.due_date, t.id"
     return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params))
 
@@ -130,7 +122,8 @@ def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None =
 
 
 def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, object]) -> dict:
-    """Change title, due date (None clears it), notes, links, or reopen (done_on None)."""
+    """Change title, due date (None clears it), notes, links (opportunity, account, contact:
+    "" unlinks an opportunity or a contact), or reopen (done_on None)."""
     task = get(conn, task_id)
     values = dict(changes)
     if "title" in values:
@@ -139,12 +132,18 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
         values["notes"] = records.clean(values["notes"])
     if isinstance(values.get("due_date"), dt.date):
         values["due_date"] = values["due_date"].isoformat()
-    opportunity = values.pop("opportunity", None)
-    account = values.pop("account", None)
-    if opportunity is None and account is not None and task["opportunity_id"] is not None:
-        opportunity = task["opportunity_id"]  # a new account must still be the opportunity's
-    if opportunity is not None or account is not None:
-        values.update(_links(conn, opportunity, account))
+    given = {
+        name: values.pop(name) for name in ("opportunity", "account", "contact") if name in values
+    }
+    if given:  # the links kept must agree with the new ones
+        refs = {"opportunity": task["opportunity_id"], "contact": task["contact_id"], **given}
+        if "account" not in given and "opportunity" not in given:
+            refs["account"] = task["account_id"]  # only an opportunity moves a task
+        values.update(
+            activities.links(
+                conn, refs.get("account"), refs["opportunity"], refs["contact"], record="task"
+            )
+        )
     records.update(conn, "tasks", task["id"], values)
     return get(conn, task["id"])
 

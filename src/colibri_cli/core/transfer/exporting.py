@@ -33,6 +33,7 @@ QUERIES = {
         SELECT {columns} FROM tasks AS t
         LEFT JOIN accounts AS a ON a.id = t.account_id
         LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
+        LEFT JOIN contacts AS c ON c.id = t.contact_id
         ORDER BY t.id
     """,
     "activities": """
@@ -64,6 +65,8 @@ SOURCES = {
         "account": "a.name",
         "opportunity": "o.name",
         "opportunity_external_id": exported_id("o", "opportunities"),
+        "contact": "c.name",
+        "contact_external_id": exported_id("c", "contacts"),
         "external_id": exported_id("t", "tasks"),
     },
     "activities": {

@@ -226,11 +226,85 @@ class ContactImporter(ReferencingImporter):
         return {**values, "created_at": self.stamp, "updated_at": self.stamp}
 
 
-# Tasks ------------------------------------------------------------------------------------
+# Tasks and activities ---------------------------------------------------------------------
 
 
-class TaskImporter(DealReferencingImporter):
+class ContactReferencingImporter(DealReferencingImporter):
+    """Tasks and activities: they may also refer to a contact, whose account is theirs."""
+
+    other_account = ""
+    """What is said of a row's contact who works at another account than the row's."""
+
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.contact_names: dict[str, list[dict]] | None = None
+
+    def find_contact(self, raw: dict, account, problems: list[Problem]):
+        """(id, account_id) of the contact a row names, at its account if it has one; None,
+        with a problem said if it names one that cannot be found or works elsewhere."""
+        name, external_id = raw.get("contact"), raw.get("contact_external_id")
+        if name is None and external_id is None:
+            return None
+        if external_id is not None:
+            column, value = self.own.where("contacts", external_id)
+            sql = f"SELECT id, account_id FROM contacts WHERE {column} = ?"
+            found = self.conn.execute(sql, (value,)).fetchall()
+            if not found:
+                message = _("No contact has the external id {id}.").format(id=repr(external_id))
+                problems.append(Problem("contact_external_id", message))
+                return None
+        elif account is not None and not isinstance(account, int):
+            message = _("No contact {name} at the new account: import contacts first.")
+            problems.append(Problem("contact", message.format(name=repr(name))))
+            return None
+        else:
+            found = self._contacts_named(name)
+            if account is not None:  # those of the account; else one elsewhere, to say so
+                found = [row for row in found if row["account_id"] == account] or found[:1]
+            if len(found) > 1:
+                message = (
+                    _("Several contacts are named {name} at {account}.")
+                    if account is not None
+                    else _("Several contacts are named {name}: give the contact's external id.")
+                )
+                problems.append(
+                    Problem(
+                        "contact",
+                        message.format(name=repr(name), account=self.accounts.names.get(account)),
+                    )
+                )
+                return None
+            if not found:
+                problems.append(Problem("contact", _("No contact {ref!r}.").format(ref=name)))
+                return None
+        contact = found[0]
+        if account is not None and contact["account_id"] != account:
+            field_name = "contact_external_id" if external_id is not None else "contact"
+            message = _(self.other_account).format(
+                name=repr(external_id or name),
+                elsewhere=self.accounts.names.get(contact["account_id"]),
+                account=self.accounts.names[account] if isinstance(account, int) else account[0],
+            )
+            problems.append(Problem(field_name, message))
+            return None
+        return contact
+
+    def _contacts_named(self, name: str) -> list[dict]:
+        """(id, account_id) of the contacts of that name (case and accents ignored), all
+        read the first time a row names one: no scan of the contacts for each row."""
+        if self.contact_names is None:
+            self.contact_names = {}
+            for row in self.conn.execute("SELECT id, account_id, name FROM contacts ORDER BY id"):
+                named = {"id": row["id"], "account_id": row["account_id"]}
+                self.contact_names.setdefault(fold(row["name"]), []).append(named)
+        return self.contact_names.get(fold(name), [])
+
+
+class TaskImporter(ContactReferencingImporter):
     kind = cols.TASKS
+    other_account = N_(
+        "Contact {name} works at {elsewhere}, not at this task's account ({account})."
+    )
 
     def check_default(self, name: str, text: str) -> None:
         if name in ("due_date", "done_on"):
@@ -266,17 +340,24 @@ class TaskImporter(DealReferencingImporter):
                 values[name] = records.clean(raw[name])
         values["account"] = self.find_account(raw, problems, required=False)
         values["opportunity"] = self.find_opportunity(raw, values["account"], problems)
+        opportunity = values["opportunity"]
+        account = values["account"] if opportunity is None else opportunity["account_id"]
+        values["contact"] = self.find_contact(raw, account, problems)
         return values
 
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
             opportunity = values.pop("opportunity")
             account = values.pop("account")
+            contact = values.pop("contact")
             if opportunity is not None:
                 values["opportunity_id"] = opportunity["id"]
                 values["account_id"] = opportunity["account_id"]
             elif account is not None:
                 values["account_id"] = self.accounts.ensure(account)
+            if contact is not None:
+                values["contact_id"] = contact["id"]
+                values["account_id"] = contact["account_id"]  # the same, or theirs alone
             external_id = values.get("external_id")
             found = self.match_by_id(values)
             key_field = "external_id" if external_id is not None else "title"
@@ -307,6 +388,8 @@ class TaskImporter(DealReferencingImporter):
                     given |= {"opportunity_id", "account_id"}
                 if given & {"account", "account_external_id"}:
                     given |= {"account_id"}
+                if given & {"contact", "contact_external_id"}:
+                    given |= {"contact_id", "account_id"}
                 changes = {name: value for name, value in values.items() if name in given}
                 changed = apply_changes(self.conn, "tasks", found[0], changes)
                 self.result.updated += changed
@@ -318,12 +401,11 @@ class TaskImporter(DealReferencingImporter):
 # Activities -------------------------------------------------------------------------------
 
 
-class ActivityImporter(DealReferencingImporter):
+class ActivityImporter(ContactReferencingImporter):
     kind = cols.ACTIVITIES
-
-    def __init__(self, conn, source, options) -> None:
-        super().__init__(conn, source, options)
-        self.contact_names: dict[str, list[dict]] | None = None
+    other_account = N_(
+        "Contact {name} works at {elsewhere}, not at this activity's account ({account})."
+    )
 
     def check_default(self, name: str, text: str) -> None:
         self._value(name, text)
@@ -364,7 +446,7 @@ class ActivityImporter(DealReferencingImporter):
         opportunity = self.find_opportunity(raw, account, problems)
         if opportunity is not None:
             account = opportunity["account_id"]
-        contact = self._contact(raw, account, problems)
+        contact = self.find_contact(raw, account, problems)
         if contact is not None:
             values["contact_id"] = contact["id"]
             account = contact["account_id"]
@@ -381,67 +463,6 @@ class ActivityImporter(DealReferencingImporter):
             )
         values["account"] = account
         return values
-
-    def _contact(self, raw: dict, account, problems: list[Problem]):
-        """(id, account_id) of the contact a row names, at its account if it has one."""
-        name, external_id = raw.get("contact"), raw.get("contact_external_id")
-        if name is None and external_id is None:
-            return None
-        if external_id is not None:
-            column, value = self.own.where("contacts", external_id)
-            sql = f"SELECT id, account_id FROM contacts WHERE {column} = ?"
-            found = self.conn.execute(sql, (value,)).fetchall()
-            if not found:
-                message = _("No contact has the external id {id}.").format(id=repr(external_id))
-                problems.append(Problem("contact_external_id", message))
-                return None
-        elif account is not None and not isinstance(account, int):
-            message = _("No contact {name} at the new account: import contacts first.")
-            problems.append(Problem("contact", message.format(name=repr(name))))
-            return None
-        else:
-            found = self._contacts_named(name)
-            if account is not None:  # those of the account; else one elsewhere, to say so
-                found = [row for row in found if row["account_id"] == account] or found[:1]
-            if len(found) > 1:
-                message = (
-                    _("Several contacts are named {name} at {account}.")
-                    if account is not None
-                    else _("Several contacts are named {name}: give the contact's external id.")
-                )
-                problems.append(
-                    Problem(
-                        "contact",
-                        message.format(name=repr(name), account=self.accounts.names.get(account)),
-                    )
-                )
-                return None
-            if not found:
-                problems.append(Problem("contact", _("No contact {ref!r}.").format(ref=name)))
-                return None
-        contact = found[0]
-        if account is not None and contact["account_id"] != account:
-            field_name = "contact_external_id" if external_id is not None else "contact"
-            message = _(
-                "Contact {name} works at {elsewhere}, not at this activity's account ({account})."
-            ).format(
-                name=repr(external_id or name),
-                elsewhere=self.accounts.names.get(contact["account_id"]),
-                account=self.accounts.names[account] if isinstance(account, int) else account[0],
-            )
-            problems.append(Problem(field_name, message))
-            return None
-        return contact
-
-    def _contacts_named(self, name: str) -> list[dict]:
-        """(id, account_id) of the contacts of that name (case and accents ignored), all
-        read the first time a row names one: no scan of the contacts for each row."""
-        if self.contact_names is None:
-            self.contact_names = {}
-            for row in self.conn.execute("SELECT id, account_id, name FROM contacts ORDER BY id"):
-                named = {"id": row["id"], "account_id": row["account_id"]}
-                self.contact_names.setdefault(fold(row["name"]), []).append(named)
-        return self.contact_names.get(fold(name), [])
 
     def write(self, valid: list) -> None:
         for record, values, raw, defaulted in valid:
