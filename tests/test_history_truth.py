@@ -414,3 +414,29 @@ def test_closing_again_on_another_day_points_at_the_correction(story, cli):
         "Error: Opportunity 1 is already 'won': nothing to change. To correct its closing "
         "date: colibri opp edit 1 --closed-on 2026-09-29\n"
     )
+
+
+def test_a_close_entered_late_carries_the_amount_of_its_day(at, rows):
+    """Edited to 20,000 on 3 December, then recorded won as of 2 December: on the 2nd the deal
+    was won at the 10,000 it was worth that day, and the edit of the 3rd stays the 3rd's."""
+    at("2026-12-01", "account", "add", "ACME")
+    at("2026-12-01", "opp", "create", "Deal", "-a", "ACME", "--amount", "10k", "--due",
+       "2026-12-20", "-s", "quote")  # fmt: skip
+    at("2026-12-03", "opp", "edit", "1", "--amount", "20k", "--due", "2026-12-24")
+    at("2026-12-05", "opp", "status", "1", "won", "--on", "2026-12-02", "--no-follow-up")
+
+    history = rows(
+        "SELECT changed_at, status, amount, due_date FROM opportunity_history ORDER BY changed_at"
+    )
+    assert [(row["changed_at"][:10], row["status"], row["amount"]) for row in history] == [
+        ("2026-12-01", "quote", 10000),
+        ("2026-12-02", "won", 10000),
+        ("2026-12-03", "won", 20000),
+    ]
+    assert [row["due_date"] for row in history] == ["2026-12-20", "2026-12-20", "2026-12-24"]
+    assert history[1]["changed_at"] == "2026-12-02T23:59:59.999999"
+    on_the_2nd = document(at, "2026-12-05", "forecast", "--as-of", "2026-12-02")
+    assert on_the_2nd["periods"][0]["won"] == 10000
+    on_the_3rd = document(at, "2026-12-05", "forecast", "--as-of", "2026-12-03")
+    assert on_the_3rd["periods"][0]["won"] == 20000
+    assert rows("SELECT amount, status FROM opportunities") == [{"amount": 20000, "status": "won"}]

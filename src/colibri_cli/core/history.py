@@ -18,6 +18,9 @@ from colibri_cli.core import clock, records
 END_OF_DAY = "T23:59:59.999999"
 STATUS_PART = ("status", "probability", "closed_on", "status_probability")
 """What a close changes in a history row; amount, due date and currency stay each row's."""
+VALUE_PART = ("amount", "due_date", "currency")
+"""What the deal was worth and when it was due: a close entered late carries those of its day,
+not those the deal has come to since."""
 
 
 def last_open_change(conn: sqlite3.Connection, opportunity_id: int) -> dict | None:
@@ -42,6 +45,7 @@ def _rows(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
     return records.fetch(
         conn,
         "SELECT h.id, h.changed_at, h.status, h.probability, h.closed_on, h.status_probability,"
+        " h.amount, h.due_date, h.currency,"
         " coalesce(s.kind, 'open') AS kind FROM opportunity_history AS h"
         " LEFT JOIN statuses AS s ON s.key = h.status"
         " WHERE h.opportunity_id = ? ORDER BY h.changed_at, h.id",
@@ -59,7 +63,8 @@ def close_takes_effect(
     conn: sqlite3.Connection, opportunity_id: int, day: dt.date, *, corrected: bool = False
 ) -> None:
     """The close just written (the opportunity's newest history row) took effect at the end
-    of `day`. Rows recorded after that moment carry the close. When the close `corrected`
+    of `day`, with the amount, due date and currency the deal had then. Rows recorded after
+    that moment carry the close. When the close `corrected`
     the date of the one before (a closing date put later), the rows of that close which the
     moment now follows carry the state the deal had before it closed, or, for a deal that
     was never open in colibri, wait for the close's moment."""
@@ -72,6 +77,9 @@ def close_takes_effect(
     stretch = []  # the rows of the close being corrected
     if corrected:
         stretch = earlier[opened[-1] + 1 :] if opened else earlier
+    in_effect = [row for row in earlier if row["changed_at"] <= moment]
+    if in_effect and any(row["changed_at"] > moment for row in earlier):
+        _restate(conn, newest["id"], in_effect[-1], VALUE_PART)
     _restamp(conn, newest["id"], moment)
     for row in earlier:
         if row["changed_at"] > moment:
@@ -86,9 +94,11 @@ def _restamp(conn: sqlite3.Connection, row_id: int, moment: str) -> None:
     conn.execute("UPDATE opportunity_history SET changed_at = ? WHERE id = ?", (moment, row_id))
 
 
-def _restate(conn: sqlite3.Connection, row_id: int, state: dict) -> None:
-    assignments = ", ".join(f"{column} = ?" for column in STATUS_PART)
+def _restate(
+    conn: sqlite3.Connection, row_id: int, state: dict, columns: tuple[str, ...] = STATUS_PART
+) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in columns)
     conn.execute(
         f"UPDATE opportunity_history SET {assignments} WHERE id = ?",
-        (*(state[column] for column in STATUS_PART), row_id),
+        (*(state[column] for column in columns), row_id),
     )
