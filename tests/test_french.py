@@ -126,6 +126,13 @@ def test_a_mistyped_command_gets_a_french_did_you_mean(french, cli):
     )
 
 
+def test_an_unknown_command_ends_its_sentence_once(french, cli):
+    result = cli("config", "list")
+
+    assert result.exit_code == 2
+    assert result.stderr == ("Erreur : Commande inconnue : 'list'. Voir 'colibri config --help'.\n")
+
+
 def test_an_empty_db_option_is_one_french_line(french, cli):
     result = cli("--db", "", "account", "list")
 

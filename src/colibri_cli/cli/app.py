@@ -100,7 +100,7 @@ class ColibriGroup(TyperGroup):
             if i18n.language() != "en":
                 from colibri_cli.cli import helptext
 
-                message = helptext.usage_error(message)
+                message = helptext.usage_error(message).rstrip(".")  # so do the translations
             end = "" if message.endswith("?") else "."  # not "Did you mean 'list'?."
             error(f"{message}{end}{hint}")
             sys.exit(failure.exit_code)
