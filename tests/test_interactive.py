@@ -661,6 +661,28 @@ def test_task_add_asks_the_due_date_with_no_default_and_says_what_answers_were_r
     ]
 
 
+def test_the_forms_say_a_date_back_as_date_display_shows_it(ok, rows, db_path):
+    ok("account", "add", "ACME")
+    ok("config", "set", "date-display", "dmy")
+    child = spawn(db_path, "task", "add")
+
+    answer(child, "  Title: ", "Call back")
+    answer(child, "  Due date (- for none): ", "eom")
+    child.expect_exact("    → 30/11/2026\r\n")
+    answer(child, "  Opportunity (optional): ", "")
+    answer(child, "  Account (optional): ", "")
+    answer(child, "Create? [Y/n]: ", "")
+    assert finish(child) == "Added task 1: Call back, due 30/11/2026.\n"
+    child = spawn(db_path, "opp", "create", "Website", "--account", "ACME", "--amount", "5k")
+
+    answer(child, "  Due date: ", "eom")
+    child.expect_exact("    → 30/11/2026\r\n")
+    answer(child, "  Status [analysis]: ", "quote")
+    answer(child, "Create? [Y/n]: ", "n")
+    assert finish(child) == "Cancelled: nothing was changed.\n"
+    assert rows("SELECT due_date FROM tasks") == [{"due_date": "2026-11-30"}]
+
+
 def test_task_add_finds_the_opportunity_by_name_and_no_at_create_writes_nothing(
     deal, rows, db_path
 ):

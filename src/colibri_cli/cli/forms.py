@@ -29,7 +29,7 @@ from colibri_cli.core import (
 )
 from colibri_cli.core.errors import ColibriError, Conflict, NotFound
 from colibri_cli.core.text import visible
-from colibri_cli.i18n import N_, _, format_percent, language
+from colibri_cli.i18n import N_, _, format_day, format_percent, language
 
 # The four parts of the opportunity form, as in the source's "Création d'une opportunité".
 GROUPS = (
@@ -131,7 +131,7 @@ def _ask_task_due(conn: sqlite3.Connection) -> str:
         "  " + _("Due date (- for none)"), _needed(checked(read)), default="", show_default=False
     )
     day = read(answer)
-    _resolved(answer, day.isoformat() if day else _("none"))
+    _resolved(answer, format_day(day.isoformat()) if day else _("none"))
     return day.isoformat() if day else ""
 
 
@@ -268,6 +268,8 @@ def _read_as(conn: sqlite3.Connection, name: str, text: str) -> str:
     if name == "amount":
         currency = parsed.values.get("currency") or settings.get(conn, "currency")
         return amount_cell({"amount": parsed.values["amount"], "currency": currency})
+    if name == "due_date":
+        return format_day(parsed.values["due_date"])
     return str(parsed.values.get(name) or text.strip())
 
 
