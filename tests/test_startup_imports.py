@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from colibri_cli.cli.app import COMMANDS
+
 MARKER = "--- sys.modules ---"
 RUN_CLI_THEN_LIST_MODULES = f"""
 import sys
@@ -27,6 +29,8 @@ print("\\n".join(sorted(sys.modules)))
 
 HELP_MUST_NOT_IMPORT = ("sqlite_utils", "rich.table", "pydantic", "dateutil.parser")
 LIST_MUST_NOT_IMPORT = ("sqlite_utils", "pydantic")
+COMMAND_MODULES = {f"colibri_cli.cli.{command.module}" for command in COMMANDS.values()}
+"""The modules of the commands, which are imported only for the command that runs."""
 
 
 def clean_env() -> dict[str, str]:
@@ -72,6 +76,17 @@ def test_help_does_not_import(help_run, module):
     assert module not in modules
 
 
+def test_help_imports_no_command(help_run):
+    _, modules = help_run
+    assert sorted(COMMAND_MODULES & modules) == []
+
+
+def test_the_help_of_a_command_imports_that_command_alone():
+    output, modules = modules_after("demo", "--help")
+    assert output.startswith("Usage: colibri demo [OPTIONS]\n")
+    assert sorted(COMMAND_MODULES & modules) == ["colibri_cli.cli.demo"]
+
+
 def test_listing_an_empty_database_really_ran(list_run):
     output, modules = list_run
     assert output == ""  # the "no accounts yet" message goes to stderr
@@ -81,3 +96,9 @@ def test_listing_an_empty_database_really_ran(list_run):
 def test_listing_an_empty_database_imports_nothing_heavy(list_run):
     _, modules = list_run
     assert [module for module in LIST_MUST_NOT_IMPORT if module in modules] == []
+
+
+def test_listing_imports_the_commands_of_accounts_alone(list_run):
+    """Not those of the reports, of import and export, or of the statistics."""
+    _, modules = list_run
+    assert sorted(COMMAND_MODULES & modules) == ["colibri_cli.cli.accounts"]
