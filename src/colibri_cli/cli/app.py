@@ -245,9 +245,13 @@ class ColibriGroup(TyperGroup):
         return names + Command.shell_complete(self, ctx, incomplete)
 
     def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
-        from colibri_cli.cli import completion
+        """On Tab (Click's variable is set), completions are quoted as each shell needs them.
+        Every run comes here: the others return at once, the completion module unimported."""
+        variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(variable):
+            from colibri_cli.cli import completion
 
-        completion.quote_for_shells()
+            completion.quote_for_shells()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def invoke(self, ctx):
