@@ -1,4 +1,5 @@
-"""The `colibri` command: global options, the sub-apps, and how failures reach the user."""
+"""The `colibri` command: global options, the commands (loaded when they run), and how
+failures reach the user."""
 
 import contextlib
 import importlib
@@ -27,8 +28,8 @@ class LazyCommand(NamedTuple):
     The line is the first sentence of the command's own help, written here again so that
     listing the commands imports none of them. It is not kept in step by hand:
     tests/test_help.py checks, in English and in French, that it is what the loaded command
-    would show. (Reading it from the module's source instead would cost more than importing
-    the module.) Its French is a message of its own in the catalog, found by extraction.
+    would show. (Reading it from each module's source instead would mean parsing them all
+    at every start.) Its French is a message of its own in the catalog, found by extraction.
     """
 
     module: str
@@ -38,7 +39,7 @@ class LazyCommand(NamedTuple):
     def build(self, name: str) -> Command:
         """The command, imported from its module and assembled as Typer does under a root."""
         target = getattr(importlib.import_module(f"colibri_cli.cli.{self.module}"), self.attribute)
-        holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+        holder = typer.Typer(rich_markup_mode=None)  # plain help, as the root's
         if isinstance(target, typer.Typer):
             holder.add_typer(target, name=name)
         else:
