@@ -114,9 +114,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def clean_env() -> dict[str, str]:
-    """The caller's environment without anything that changes what colibri does."""
+    """The caller's environment without anything that changes what colibri does, and with
+    bytecode written: an installed colibri has it, and without it every module edited since
+    its last import is compiled again on each run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLIBRI_")}
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
