@@ -2,8 +2,11 @@
 
 Speed goals live here, not in timed tests. Each command runs as a subprocess of the
 installed console script, with a clean environment and an explicit --db, after warm-up runs.
-Exit status 1 when a budgeted command is over budget or `--help` / `account list` import a
-module they must not. Standard library only.
+The everyday commands are also timed against a bare two-command Typer app of the same venv,
+in pairs run in turn (colibri, then the bare app, and again), so that a busy machine slows
+both alike: the goal is a ratio of medians. Exit status 1 when a budgeted command is over
+budget, a ratio misses its goal, or `--help` / `account list` import a module they must not.
+Standard library only.
 
     .venv/bin/python benchmarks/startup.py            # table
     .venv/bin/python benchmarks/startup.py --json     # machine-readable
@@ -21,6 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BUDGET_MS = 150.0
+GOAL_RATIO = 1.4
+"""Each everyday command within this many times a bare Typer app's start-up (medians)."""
 ACCOUNTS = 100
 TOP_IMPORTS = 8
 IMPORTTIME_RUNS = 5
@@ -29,6 +34,27 @@ FORBIDDEN = {
     "--help": ("sqlite_utils", "rich.table", "pydantic"),
     "account list": ("sqlite_utils", "pydantic"),
 }
+
+BARE_TYPER_APP = '''
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    """Say hello."""
+    print(f"Hello {name}")
+
+
+@app.command()
+def bye() -> None:
+    """Say goodbye."""
+    print("Bye")
+
+
+app()
+'''
 
 VERSIONS_SCRIPT = """
 import json, platform
@@ -62,6 +88,16 @@ class Result:
     status: str
 
 
+@dataclass
+class Pair:
+    command: str
+    colibri_ms: float
+    bare_ms: float
+    ratio: float
+    goal: float
+    status: str
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     default = Path(sys.executable).parent / "colibri"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,9 +114,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def clean_env() -> dict[str, str]:
-    """The caller's environment without anything that changes what colibri does."""
+    """The caller's environment without anything that changes what colibri does, and with
+    bytecode written: an installed colibri has it, and without it every module edited since
+    its last import is compiled again on each run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLIBRI_")}
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -121,6 +160,32 @@ def measure(name: str, make_argv, runs: int, warmup: int, env, budget=None) -> R
     return Result(name, round(median, 1), round(times[0], 1), round(p90, 1), budget, status)
 
 
+def measure_pair(name: str, argv: list, bare_argv: list, runs: int, warmup: int, env) -> Pair:
+    """Median times of `argv` and of the bare app's `bare_argv`, run in turn."""
+    for _ in range(warmup):
+        run(argv, env)
+        run(bare_argv, env)
+    times, bare_times = [], []
+    for _ in range(runs):
+        times.append(time_once(argv, env))
+        bare_times.append(time_once(bare_argv, env))
+    colibri, bare = statistics.median(times), statistics.median(bare_times)
+    ratio = colibri / bare
+    status = "OK" if ratio <= GOAL_RATIO else "MISSED"
+    return Pair(name, round(colibri, 1), round(bare, 1), round(ratio, 2), GOAL_RATIO, status)
+
+
+def pairs(exe: Path, python: Path, workdir: Path) -> list[tuple]:
+    """(name, colibri's argv, the bare app's argv): the everyday commands, on the demo."""
+    demo, bare = workdir / "demo.db", [python, workdir / "bare.py"]
+    return [
+        ("colibri --help", [exe, "--help"], [*bare, "--help"]),
+        ("account list (demo db)", [exe, "--db", demo, "account", "list"], [*bare, "hello"]),
+        ("opp show 1 (demo db)", [exe, "--db", demo, "opp", "show", "1"], [*bare, "hello"]),
+        ("agenda (demo db)", [exe, "--db", demo, "agenda"], [*bare, "hello"]),
+    ]
+
+
 def seed(python: Path, db: Path, env: dict[str, str]) -> None:
     run([python, "-c", SEED_SCRIPT, db, str(ACCOUNTS)], env)
 
@@ -148,14 +213,22 @@ def prepare(exe: Path, workdir: Path, env: dict[str, str]) -> None:
     run([exe, "--db", workdir / "empty.db", "config", "set", "currency", "EUR"], env)
     seed(python_of(exe), workdir / "full.db", env)
     (workdir / "fresh").mkdir()
+    run([exe, "--db", workdir / "demo.db", "demo"], env)
+    (workdir / "bare.py").write_text(BARE_TYPER_APP, encoding="utf-8")
 
 
-def benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> list[Result]:
+def benchmark(args, workdir: Path, env: dict[str, str]) -> tuple[list[Result], list[Pair]]:
     prepare(args.colibri, workdir, env)
-    return [
+    results = [
         measure(name, make_argv, args.runs, args.warmup, env, budget)
         for name, make_argv, budget in cases(args.colibri, workdir)
     ]
+    python = python_of(args.colibri)
+    compared = [
+        measure_pair(name, argv, bare_argv, args.runs, args.warmup, env)
+        for name, argv, bare_argv in pairs(args.colibri, python, workdir)
+    ]
+    return results, compared
 
 
 def parse_importtime(stderr: str) -> dict[str, tuple[int, int]]:
@@ -215,6 +288,20 @@ def print_table(results: list[Result]) -> None:
         )
 
 
+def print_pairs(compared: list[Pair]) -> None:
+    width = max(len(p.command) for p in compared)
+    print(
+        f"\nAgainst a bare two-command Typer app, run in turn (medians, ms; goal: ratio <= "
+        f"{GOAL_RATIO}):"
+    )
+    print(f"{'command':<{width}}  {'colibri':>7}  {'bare':>7}  {'ratio':>5}")
+    for p in compared:
+        print(
+            f"{p.command:<{width}}  {p.colibri_ms:>7.1f}  {p.bare_ms:>7.1f}  {p.ratio:>5.2f}"
+            f"  {p.status}"
+        )
+
+
 def print_imports(report: dict[str, dict]) -> None:
     for label, data in report.items():
         print(
@@ -231,10 +318,11 @@ def print_imports(report: dict[str, dict]) -> None:
         )
 
 
-def print_report(info: dict, results: list[Result], report: dict, args) -> None:
+def print_report(info: dict, results: list[Result], compared, report: dict, args) -> None:
     print(" ".join(f"{name} {version}" for name, version in info.items()))
     print(f"colibri: {args.colibri}; {args.runs} runs after {args.warmup} warm-up; times in ms\n")
     print_table(results)
+    print_pairs(compared)
     print_imports(report)
 
 
@@ -243,19 +331,22 @@ def main(argv: list[str] | None = None) -> int:
     env = clean_env()
     python = python_of(args.colibri)
     with tempfile.TemporaryDirectory(prefix="colibri-bench-") as tmp:
-        results = benchmark(args, Path(tmp), env)
+        results, compared = benchmark(args, Path(tmp), env)
         report = imports_report(python, Path(tmp) / "empty.db", env)
     info = versions(python, env)
-    failed = any(r.status == "OVER" for r in results) or any(
-        data["forbidden"] for data in report.values()
+    failed = (
+        any(r.status == "OVER" for r in results)
+        or any(p.status == "MISSED" for p in compared)
+        or any(data["forbidden"] for data in report.values())
     )
     if args.json:
         data = {"versions": info, "runs": args.runs, "warmup": args.warmup, "ok": not failed}
         data |= {"results": [asdict(r) for r in results], "imports": report}
+        data |= {"against_bare_typer": [asdict(p) for p in compared]}
         print(json.dumps(data, indent=2))
     else:
-        print_report(info, results, report, args)
-        print(f"\n{'FAILED: over budget or a forbidden import' if failed else 'OK'}")
+        print_report(info, results, compared, report, args)
+        print(f"\n{'FAILED: over budget, a goal missed or a forbidden import' if failed else 'OK'}")
     return 1 if failed else 0
 
 

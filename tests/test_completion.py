@@ -16,6 +16,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from colibri_cli.cli.app import DAY_ORDER
 from colibri_cli.core import dates
 from colibri_cli.core.suggestions import DATE_WORDS
 
@@ -43,13 +44,14 @@ def bash(cli, *words: str, env: dict | None = None) -> list[str]:
     return list(filter(None, result.stdout.split("\n")))  # nothing to offer: one "\n"
 
 
-def zsh_or_fish(cli, shell: str, line: str) -> str:
+def zsh_or_fish(cli, shell: str, line: str, env: dict | None = None) -> str:
     """What zsh or fish receives on Tab at the end of `line`."""
     result = cli(
         env={
             "_COLIBRI_COMPLETE": f"complete_{shell}",
             "_TYPER_COMPLETE_ARGS": line,
             "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            **(env or {}),
         }
     )
     assert (result.exit_code, result.stderr) == (0, ""), result.output
@@ -193,6 +195,39 @@ def test_fish_receives_names_as_they_are_and_quotes_them_itself(ok, cli, account
         'Boulangerie Martin\nCafé "Le Zinc" $5\nL\'Atelier: Paris\n'
     )
     assert zsh_or_fish(cli, "fish", "colibri opp show ") == "1\tSite web (L'Atelier: Paris)\n"
+
+
+def test_command_names_complete_in_the_order_of_the_help_with_their_line(cli):
+    assert bash(cli, "colibri", "") == list(DAY_ORDER)
+    assert zsh_or_fish(cli, "zsh", "colibri a") == (
+        '_arguments \'*: :(("agenda":"What is overdue, due today and due soon:..."\n'
+        '"activity":"Activities: what happened with an account,..."\n'
+        '"account":"Accounts: the companies you sell to."))\'\n'
+    )
+    assert zsh_or_fish(cli, "fish", "colibri co") == (
+        "contact\tContacts: the people at your accounts.\n"
+        "config\tSettings: currency, date order,...\n"
+    )
+
+
+def test_command_names_complete_in_french_too(cli):
+    assert zsh_or_fish(cli, "fish", "colibri co", env={"COLIBRI_LANG": "fr"}) == (
+        "contact\tContacts : les personnes de vos comptes.\n"
+        "config\tRéglages : devise, ordre des dates,...\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (("--d",), ["--db"]),
+        (("agenda", "--d"), ["--days"]),
+        (("opp", "cr"), ["create"]),
+        (("account", "list", "--s"), ["--search"]),
+    ],
+)
+def test_the_options_and_sub_commands_of_a_command_complete(cli, words, expected):
+    assert bash(cli, "colibri", *words) == expected
 
 
 @pytest.mark.parametrize(

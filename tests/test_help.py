@@ -5,7 +5,9 @@ import re
 import pytest
 from typer.main import get_command
 
-from colibri_cli.cli.app import DAY_ORDER, app
+from colibri_cli.cli import helptext
+from colibri_cli.cli.app import COMMANDS, DAY_ORDER, app
+from colibri_cli.i18n import _
 
 
 def commands(command=None, path=()):
@@ -74,3 +76,15 @@ def test_the_commands_are_listed_in_the_order_of_a_day(cli):
     names = [line.split()[0] for line in listed if line.startswith("  ")]
     assert names == list(DAY_ORDER)
     assert sorted(names) == sorted(get_command(app).commands)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_line_listed_for_a_command_is_the_first_sentence_of_its_help(monkeypatch, language):
+    """`colibri --help` lists each command with its line in app.COMMANDS, not importing it:
+    that line must be what the command itself would show, in each language."""
+    monkeypatch.setenv("COLIBRI_LANG", language)
+    root = get_command(app)
+    for name, listed in COMMANDS.items():
+        command = root.commands[name]
+        helptext.translate(command)
+        assert _(listed.summary) == command.get_short_help_str(limit=1000), name

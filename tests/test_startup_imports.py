@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from colibri_cli.cli.app import COMMANDS
+
 MARKER = "--- sys.modules ---"
 RUN_CLI_THEN_LIST_MODULES = f"""
 import sys
@@ -27,6 +29,9 @@ print("\\n".join(sorted(sys.modules)))
 
 HELP_MUST_NOT_IMPORT = ("sqlite_utils", "rich.table", "pydantic", "dateutil.parser")
 LIST_MUST_NOT_IMPORT = ("sqlite_utils", "pydantic")
+DEAL = ("--amount", "5000", "--due", "2027-01-31", "--status", "quote")
+COMMAND_MODULES = {f"colibri_cli.cli.{command.module}" for command in COMMANDS.values()}
+"""The modules of the commands, which are imported only for the command that runs."""
 
 
 def clean_env() -> dict[str, str]:
@@ -72,6 +77,18 @@ def test_help_does_not_import(help_run, module):
     assert module not in modules
 
 
+def test_help_imports_no_command_nor_what_completes_them(help_run):
+    _, modules = help_run
+    assert sorted(COMMAND_MODULES & modules) == []
+    assert "colibri_cli.cli.completion" not in modules
+
+
+def test_the_help_of_a_command_imports_that_command_alone():
+    output, modules = modules_after("demo", "--help")
+    assert output.startswith("Usage: colibri demo [OPTIONS]\n")
+    assert sorted(COMMAND_MODULES & modules) == ["colibri_cli.cli.demo"]
+
+
 def test_listing_an_empty_database_really_ran(list_run):
     output, modules = list_run
     assert output == ""  # the "no accounts yet" message goes to stderr
@@ -81,3 +98,22 @@ def test_listing_an_empty_database_really_ran(list_run):
 def test_listing_an_empty_database_imports_nothing_heavy(list_run):
     _, modules = list_run
     assert [module for module in LIST_MUST_NOT_IMPORT if module in modules] == []
+
+
+def test_listing_imports_the_commands_of_accounts_alone(list_run):
+    """Not those of the reports, of import and export, or of the statistics, nor the forms
+    that ask what `account add` misses, nor dateutil: no date is computed."""
+    _, modules = list_run
+    assert sorted(COMMAND_MODULES & modules) == ["colibri_cli.cli.accounts"]
+    heavy = ("colibri_cli.cli.forms", "colibri_cli.core.reports", "colibri_cli.core.stats")
+    assert [module for module in (*heavy, "dateutil") if module in modules] == []
+
+
+@pytest.mark.parametrize("command", [("agenda",), ("opp", "show", "1")])
+def test_everyday_commands_import_neither_forms_nor_reports(tmp_path, command):
+    db = str(tmp_path / "startup.db")
+    modules_after("--db", db, "account", "add", "ACME")
+    modules_after("--db", db, "opp", "create", "Site web", "--account", "ACME", *DEAL)
+    _, modules = modules_after("--db", db, *command)
+    assert "colibri_cli.cli.forms" not in modules
+    assert "colibri_cli.core.reports" not in modules

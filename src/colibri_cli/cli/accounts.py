@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli import forms
 from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
     FormatOption,
@@ -168,6 +167,8 @@ def add(
         notes=notes,
         external_id=external_id,
     )
+    from colibri_cli.cli import forms  # its lookups of deals and tasks: only to add
+
     if forms.form_wanted(ctx, name=name):
         accounts.validated(details)  # a bad option is refused before anything is asked
         with lookups() as conn:

@@ -1,59 +1,131 @@
-"""The `colibri` command: global options, the sub-apps, and how failures reach the user."""
+"""The `colibri` command: global options, the commands (loaded when they run), and how
+failures reach the user."""
 
 import contextlib
+import importlib
 import os
 import signal
 import sys
-from typing import Annotated
+from collections.abc import Iterator, Mapping
+from typing import Annotated, NamedTuple
 
 import typer
+from typer._click import Command
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from colibri_cli import __version__, i18n
-from colibri_cli.cli import (
-    accounts,
-    activities,
-    backup,
-    config,
-    contacts,
-    context,
-    demo,
-    metavars,
-    opportunities,
-    rates,
-    reports,
-    stats,
-    statuses,
-    tasks,
-    transfer,
-)
+from colibri_cli.cli import context, metavars
 from colibri_cli.cli.output import error
 from colibri_cli.core import store
 from colibri_cli.core.errors import ColibriError, InvalidInput
-from colibri_cli.i18n import _
+from colibri_cli.i18n import N_, _
 
-DAY_ORDER = (
-    "agenda",
-    "task",
-    "log",
-    "activity",
-    "opp",
-    "account",
-    "contact",
-    "pipeline",
-    "forecast",
-    "target",
-    "stats",
-    "import",
-    "export",
-    "statuses",
-    "rate",
-    "config",
-    "backup",
-    "restore",
-    "upgrade",
-    "demo",
-)
+
+class LazyCommand(NamedTuple):
+    """Where a command of the root lives, and the one line `colibri --help` shows for it.
+
+    The line is the first sentence of the command's own help, written here again so that
+    listing the commands imports none of them. It is not kept in step by hand:
+    tests/test_help.py checks, in English and in French, that it is what the loaded command
+    would show. (Reading it from each module's source instead would mean parsing them all
+    at every start.) Its French is a message of its own in the catalog, found by extraction.
+    """
+
+    module: str
+    attribute: str
+    summary: str
+
+    def build(self, name: str) -> Command:
+        """The command, imported from its module and assembled as Typer does under a root."""
+        target = getattr(importlib.import_module(f"colibri_cli.cli.{self.module}"), self.attribute)
+        holder = typer.Typer(rich_markup_mode=None)  # plain help, as the root's
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=name)
+        else:
+            holder.command(name)(target)
+        return typer.main.get_group(holder).commands[name]
+
+
+COMMANDS = {
+    "agenda": LazyCommand(
+        "tasks", "agenda", N_("What is overdue, due today and due soon: tasks and deals.")
+    ),
+    "task": LazyCommand(
+        "tasks", "app", N_("Tasks: the next thing to do for an account or a deal.")
+    ),
+    "log": LazyCommand(
+        "activities",
+        "log",
+        N_("Log a call, email, meeting or note at an account, an opportunity or a contact."),
+    ),
+    "activity": LazyCommand(
+        "activities", "app", N_("Activities: what happened with an account, newest first.")
+    ),
+    "opp": LazyCommand(
+        "opportunities", "app", N_("Opportunities: deals with an amount, a due date and a status.")
+    ),
+    "account": LazyCommand("accounts", "app", N_("Accounts: the companies you sell to.")),
+    "contact": LazyCommand("contacts", "app", N_("Contacts: the people at your accounts.")),
+    "pipeline": LazyCommand(
+        "reports", "pipeline", N_("Open deals by status, month, quarter or account.")
+    ),
+    "forecast": LazyCommand(
+        "reports", "forecast_app", N_("What will close and when, against your targets.")
+    ),
+    "target": LazyCommand(
+        "reports", "target_app", N_("Targets: what you aim to win in a month or a quarter.")
+    ),
+    "stats": LazyCommand(
+        "stats",
+        "app",
+        N_("Win rate, deal size, sales cycle and loss reasons; `stats slippage` for due dates."),
+    ),
+    "import": LazyCommand(
+        "transfer",
+        "import_app",
+        N_(
+            "Import accounts, contacts, opportunities, tasks or activities from CSV, JSON or "
+            "JSON lines, or a whole database."
+        ),
+    ),
+    "export": LazyCommand(
+        "transfer",
+        "export_app",
+        N_(
+            "Export accounts, contacts, opportunities, tasks, activities or the history as CSV "
+            "or JSON, or the whole database."
+        ),
+    ),
+    "statuses": LazyCommand("statuses", "app", N_("Statuses: the stages of an opportunity.")),
+    "rate": LazyCommand(
+        "rates",
+        "app",
+        N_("Exchange rates: what one unit of a currency is worth in the reporting currency."),
+    ),
+    "config": LazyCommand(
+        "config", "app", N_("Settings: currency, date order, thresholds, language.")
+    ),
+    "backup": LazyCommand(
+        "backup",
+        "backup",
+        N_("Copy the database to a file, consistently, even while scripts are writing."),
+    ),
+    "restore": LazyCommand(
+        "backup",
+        "restore",
+        N_("Put a backup back as the database, keeping a copy of the one it replaces beside it."),
+    ),
+    "upgrade": LazyCommand(
+        "backup", "upgrade", N_("Bring the database up to date with this version of colibri.")
+    ),
+    "demo": LazyCommand(
+        "demo", "demo", N_("Fill the database with a sample year of work, ending today.")
+    ),
+}
+"""Every command of the root, by name, in the order of `colibri --help`."""
+
+DAY_ORDER = tuple(COMMANDS)
 """The commands in the order of a salesperson's day, as `colibri --help` lists them: what is due,
 what was done, the deals and who they are with, then the reports, then the setting up."""
 
@@ -61,11 +133,45 @@ INTERRUPTED = 130
 """The exit code of a command stopped by Ctrl-C, as shells give it (128 + SIGINT)."""
 
 
+class CommandsOnDemand(Mapping):
+    """The root's commands by name: each is imported and built the first time it is asked
+    for, so that a run imports the module of its own command alone.
+
+    Going through all of them (as the help tests and the catalog extraction do) builds
+    them all. `prepare` gives each one built what the root gives it: named values, and
+    the help in colibri's language.
+    """
+
+    def __init__(self, prepare) -> None:
+        self._prepare = prepare
+        self._built: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._built:
+            command = COMMANDS[name].build(name)  # KeyError for a name that is no command
+            self._prepare(command)
+            self._built[name] = command
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
 class ColibriGroup(TyperGroup):
-    """Turns every failure into one line on stderr and a documented exit code.
+    """Turns every failure into one line on stderr and a documented exit code, and loads a
+    command only when it runs (or shows its help, or completes).
 
     Overriding `main` covers both the installed script and `typer.testing.CliRunner`.
     """
+
+    def __init__(self, **attrs) -> None:
+        super().__init__(**attrs)
+        metavars.name_the_values(self)  # the root's own options; each command's when built
+        self.commands = CommandsOnDemand(self._prepare)
+        self._translated = False
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         # Typer vendors its own Click; the help shown for a bare group is a usage error there.
@@ -75,7 +181,6 @@ class ColibriGroup(TyperGroup):
         argv = sys.argv[1:] if arguments is None else list(arguments)
         garbled = _not_utf8(argv)
         self._choose_language([] if garbled else argv)
-        metavars.name_the_values(self)
         try:
             _interrupts_raise()
             if garbled:
@@ -117,13 +222,37 @@ class ColibriGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx) -> list[str]:
-        known = {name: place for place, name in enumerate(DAY_ORDER)}
-        return sorted(super().list_commands(ctx), key=lambda name: known.get(name, len(known)))
+        return list(DAY_ORDER)
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The commands and their one-line help, as Click shows them, none of them imported."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [
+            (name, make_default_short_help(_(command.summary), limit))
+            for name, command in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):  # the formatter translates its headings
+            formatter.write_dl(rows)
+
+    def shell_complete(self, ctx, incomplete: str) -> list:
+        """Command names complete with their one-line help, none of them imported."""
+        from typer._click.shell_completion import CompletionItem
+
+        names = [
+            CompletionItem(name, help=make_default_short_help(_(command.summary)))
+            for name, command in COMMANDS.items()
+            if name.startswith(incomplete)
+        ]
+        return names + Command.shell_complete(self, ctx, incomplete)
 
     def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
-        from colibri_cli.cli import completion
+        """On Tab (Click's variable is set), completions are quoted as each shell needs them.
+        Every run comes here: the others return at once, the completion module unimported."""
+        variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(variable):
+            from colibri_cli.cli import completion
 
-        completion.quote_for_shells()
+            completion.quote_for_shells()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def invoke(self, ctx):
@@ -159,10 +288,19 @@ class ColibriGroup(TyperGroup):
             if path is not None:
                 context.default_path = None if explicit else path  # the command uses it too
                 i18n.use_setting(store.peek_language(path))
-        if i18n.language() != "en":
+        self._translated = i18n.language() != "en"
+        if self._translated:
             from colibri_cli.cli import helptext
 
-            helptext.translate(self)
+            helptext.translate_command(self)  # its commands are translated as they are built
+
+    def _prepare(self, command: Command) -> None:
+        """What the root gives a command it builds: values named, help in its language."""
+        metavars.name_the_values(command)
+        if self._translated:
+            from colibri_cli.cli import helptext
+
+            helptext.translate(command)
 
 
 def _interrupts_raise() -> None:
@@ -252,26 +390,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(accounts.app, name="account")
-app.add_typer(contacts.app, name="contact")
-app.add_typer(opportunities.app, name="opp")
-app.add_typer(tasks.app, name="task")
-app.command("agenda")(tasks.agenda)
-app.command("log")(activities.log)
-app.add_typer(activities.app, name="activity")
-app.add_typer(statuses.app, name="statuses")
-app.command("pipeline")(reports.pipeline)
-app.add_typer(reports.forecast_app, name="forecast")
-app.add_typer(stats.app, name="stats")
-app.add_typer(reports.target_app, name="target")
-app.add_typer(rates.app, name="rate")
-app.add_typer(config.app, name="config")
-app.command("demo")(demo.demo)
-app.add_typer(transfer.import_app, name="import")
-app.add_typer(transfer.export_app, name="export")
-app.command("backup")(backup.backup)
-app.command("restore")(backup.restore)
-app.command("upgrade")(backup.upgrade)
 
 
 def _print_version(value: bool) -> None:

@@ -1,10 +1,9 @@
 """`colibri contact`: the people at your accounts."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from colibri_cli.cli import forms
 from colibri_cli.cli.accounts import SECTIONS as ACCOUNT_SECTIONS
 from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
@@ -26,6 +25,9 @@ from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, store
 from colibri_cli.core import timeline as timelines
 from colibri_cli.i18n import N_, _
+
+if TYPE_CHECKING:
+    from colibri_cli.cli import forms
 
 app = typer.Typer(help="Contacts: the people at your accounts.", no_args_is_help=True)
 
@@ -97,6 +99,8 @@ def add(
 
     Example: colibri contact add "Jeanne Martin" --account ACME --role Buyer
     """
+    from colibri_cli.cli import forms  # asks what is missing: only for a form
+
     form = forms.FormResult(given(name=name, account=account))
     details = given(email=email, phone=phone, role=role, notes=notes, external_id=external_id)
     if forms.form_wanted(ctx, name=name, account=account):
@@ -119,9 +123,11 @@ def add(
 
 
 def _add(
-    conn, form: forms.FormResult, details: dict, allow_duplicate: bool
+    conn, form: "forms.FormResult", details: dict, allow_duplicate: bool
 ) -> tuple[dict, dict | None]:
     """The contact of the form, and the account made for it when the form chose a new one."""
+    from colibri_cli.cli import forms
+
     new_account = forms.add_new_account(conn, form)
     contact = contacts.add(
         conn,

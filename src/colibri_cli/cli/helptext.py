@@ -82,14 +82,19 @@ def help_texts(root: Command) -> Iterator[tuple[str, str]]:
 def translate(root: Command) -> None:
     """Rewrite the help texts of the command tree in the current language."""
     for _path, command in _commands(root):
-        for attribute in ("help", "short_help", "epilog"):
-            text = getattr(command, attribute)
-            if text:
-                setattr(command, attribute, _(text))
-        for param in command.params:
-            if getattr(param, "help", None):
-                param.help = _(param.help)
-        command.context_class = TranslatedContext
+        translate_command(command)
+
+
+def translate_command(command: Command) -> None:
+    """Rewrite the help texts of `command` alone (not of its sub-commands)."""
+    for attribute in ("help", "short_help", "epilog"):
+        text = getattr(command, attribute)
+        if text:
+            setattr(command, attribute, _(text))
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    command.context_class = TranslatedContext
 
 
 def usage_error(message: str) -> str:

@@ -3,11 +3,11 @@
 import datetime as dt
 import shlex
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from colibri_cli.cli import completion, forms
+from colibri_cli.cli import completion
 from colibri_cli.cli import contacts as contact_messages
 from colibri_cli.cli.context import database, delete_confirmed, interactive, lookups
 from colibri_cli.cli.output import (
@@ -41,6 +41,9 @@ from colibri_cli.core import contacts, inputs, opportunities, statuses, store, t
 from colibri_cli.core import timeline as timelines
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.i18n import N_, _, format_day, format_percent
+
+if TYPE_CHECKING:
+    from colibri_cli.cli import forms
 
 app = typer.Typer(
     help="Opportunities: deals with an amount, a due date and a status.",
@@ -300,6 +303,8 @@ def create(
     ask = interactive() and not no_input
     missing = [field for field in opportunities.REQUIRED if field not in fields]
     asked = bool(missing and ask)
+    from colibri_cli.cli import forms  # asks what is missing: only to create
+
     form = forms.FormResult(fields)
     if asked:
         with lookups() as conn:
@@ -327,10 +332,12 @@ def create(
 
 
 def _create(
-    conn, form: forms.FormResult, allow_duplicate: bool
+    conn, form: "forms.FormResult", allow_duplicate: bool
 ) -> tuple[dict, list[str], list[str], list[str]]:
     """The opportunity of the form, with the account and contact chosen to be created along
     with it; returns it, its notices, its warnings, and what else was added."""
+    from colibri_cli.cli import forms
+
     fields = dict(form.given)
     added = []
     new_account = forms.add_new_account(conn, form)
@@ -682,9 +689,11 @@ class CloseAnswers:
     def given(self) -> bool:
         return (self.reason, self.follow_up, self.follow_up_due) != (None, None, None)
 
-    def answer(self, conn, plan, *, ask: bool) -> tuple[str | None, forms.FollowUp | None]:
+    def answer(self, conn, plan, *, ask: bool) -> tuple[str | None, "forms.FollowUp | None"]:
         """The reason and follow-up of the close `plan` proposes: as given, else asked on a
         terminal (the proposal pre-filled), else none."""
+        from colibri_cli.cli import forms
+
         proposed_due = (
             inputs.read_date(conn, self.follow_up_due, field=FOLLOW_UP_DUE)
             if self.follow_up_due
@@ -701,7 +710,7 @@ class CloseAnswers:
         return reason, task
 
 
-def _add_follow_up(conn, task: forms.FollowUp, opportunity_id: int) -> dict:
+def _add_follow_up(conn, task: "forms.FollowUp", opportunity_id: int) -> dict:
     due_date = inputs.read_date(conn, task.due, field=FOLLOW_UP_DUE)
     return tasks.add(conn, task.title, due=due_date, opportunity=opportunity_id)
 

@@ -3,11 +3,11 @@
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from colibri_cli.cli import completion, forms
+from colibri_cli.cli import completion
 from colibri_cli.cli.context import database, delete_confirmed, lookups
 from colibri_cli.cli.output import (
     FormatOption,
@@ -28,6 +28,9 @@ from colibri_cli.cli.params import Yes, account_option, contact_option, given
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, store, tasks
 from colibri_cli.i18n import N_, _, format_day
+
+if TYPE_CHECKING:
+    from colibri_cli.cli import forms
 
 app = typer.Typer(
     help="Tasks: the next thing to do for an account or a deal.", no_args_is_help=True
@@ -111,6 +114,8 @@ def add(
 
     Example: colibri task add "Send the revised quote" --opp 12 --due friday
     """
+    from colibri_cli.cli import forms  # asks what is missing: only for a form
+
     form = forms.FormResult(given(title=title, due=due, opp=opp, account=account, contact=contact))
     if forms.form_wanted(ctx, title=title):
         with lookups() as conn:
@@ -125,8 +130,10 @@ def add(
     _saved(task, "Added", output)
 
 
-def _add(conn, form: forms.FormResult, notes: str | None) -> tuple[dict, dict | None]:
+def _add(conn, form: "forms.FormResult", notes: str | None) -> tuple[dict, dict | None]:
     """The task of the form, and the account made for it when the form chose a new one."""
+    from colibri_cli.cli import forms
+
     new_account = forms.add_new_account(conn, form)
     fields = form.given
     due_date = inputs.read_optional_date(conn, fields.get("due"), field="due date")

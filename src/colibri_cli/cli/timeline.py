@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli.activities import KIND_NAMES as ACTIVITY_KINDS
 from colibri_cli.cli.output import (
     OutputFormat,
     plain,
@@ -39,6 +38,8 @@ KIND_NAMES = {
 
 
 def kind_name(kind: str) -> str:
+    from colibri_cli.cli.activities import KIND_NAMES as ACTIVITY_KINDS  # only for a timeline
+
     if kind in ACTIVITY_KINDS:
         return pgettext("activity", ACTIVITY_KINDS[kind])
     return pgettext("timeline", KIND_NAMES[kind]) if kind in KIND_NAMES else kind

@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from colibri_cli.core import records, reports, statuses
+from colibri_cli.core import records, statuses
 from colibri_cli.core.errors import Conflict, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, _, ngettext
@@ -131,7 +131,7 @@ def totals(conn: sqlite3.Connection, account_id: int) -> dict[str, list[dict]]:
         "pipeline": [
             {
                 **{field: row[field] for field in WON_FIELDS},
-                "weighted": reports.weighted(row["weighted_x100"]),
+                "weighted": statuses.weighted(row["weighted_x100"]),
             }
             for row in rows
             if row["kind"] == "open"

@@ -11,11 +11,13 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-
-from dateutil.relativedelta import relativedelta
+from typing import TYPE_CHECKING
 
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
+
+if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
 
 ORDERS = ("dmy", "mdy")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -94,8 +96,15 @@ _UNITS = {
 }
 
 
+def _relativedelta(**how: int) -> "relativedelta":
+    """dateutil's relativedelta, imported when a date is computed: not by every run."""
+    from dateutil.relativedelta import relativedelta
+
+    return relativedelta(**how)
+
+
 def _end_of_month(day: dt.date, fiscal_start: int = 1) -> dt.date:
-    return day + relativedelta(day=31)
+    return day + _relativedelta(day=31)
 
 
 def _end_of_span(months: int) -> Callable[[dt.date, int], dt.date]:
@@ -104,7 +113,7 @@ def _end_of_span(months: int) -> Callable[[dt.date, int], dt.date]:
 
     def end(day: dt.date, fiscal_start: int = 1) -> dt.date:
         into = (day.month - fiscal_start) % months
-        return _end_of_month(day.replace(day=1) + relativedelta(months=months - 1 - into))
+        return _end_of_month(day.replace(day=1) + _relativedelta(months=months - 1 - into))
 
     return end
 
@@ -124,7 +133,7 @@ def _next_week(day: dt.date, fiscal_start: int = 1) -> dt.date:
 
 
 def _next_month(day: dt.date, fiscal_start: int = 1) -> dt.date:
-    return day + relativedelta(months=1, day=1)
+    return day + _relativedelta(months=1, day=1)
 
 
 def _days_later(count: int) -> Callable[[dt.date, int], dt.date]:
@@ -280,7 +289,7 @@ def lacking_day(year: int, month: int, day: int) -> str | None:
     return _("{month} has {days} days").format(month=f"{year:04d}-{month:02d}", days=days)
 
 
-def parse_period_delay(text: str, *, field: str = N_("delay")) -> relativedelta:
+def parse_period_delay(text: str, *, field: str = N_("delay")) -> "relativedelta":
     """Read a forward delay such as "10d", "+2w", "3m", "1q" or "1y" (French j, s, a too)."""
     match = _DELAY.fullmatch(_normalize(text))
     unit = _UNITS.get(match["unit"]) if match else None
@@ -292,7 +301,7 @@ def parse_period_delay(text: str, *, field: str = N_("delay")) -> relativedelta:
             ).format(field=_(field), text=text.strip())
         )
     keyword, multiplier = unit
-    return relativedelta(**{keyword: int(match["count"]) * multiplier})
+    return _relativedelta(**{keyword: int(match["count"]) * multiplier})
 
 
 def add_delay(day: dt.date, text: str, *, field: str = N_("delay")) -> dt.date:
@@ -426,4 +435,4 @@ def _offset_date(words: str, today: dt.date) -> dt.date | None:
     count = int(match["count"]) * multiplier
     if match["sign"] == "-":
         count = -count
-    return today + relativedelta(**{keyword: count})
+    return today + _relativedelta(**{keyword: count})

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from colibri_cli.core import calls, clock, periods, rates, records, settings
+from colibri_cli.core.statuses import weighted
 from colibri_cli.core.text import fold
 
 CURRENT_STATE = """
@@ -44,11 +45,6 @@ STATE_AS_OF = """
                 OR (later.changed_at = h.changed_at AND later.id > h.id))
     )
 """
-
-
-def weighted(amount_times_probability: int) -> int:
-    """Σ amount * probability / 100, rounded half-up to a whole unit."""
-    return (amount_times_probability + 50) // 100
 
 
 def half_up(value: Fraction, places: int = 0) -> int | float:

@@ -13,7 +13,6 @@ import sqlite3
 from fractions import Fraction
 
 from colibri_cli.core import clock, records
-from colibri_cli.core.reports import half_up
 
 PUSHES = """
     WITH steps AS (
@@ -155,6 +154,8 @@ def _pushes_by_status(conn: sqlite3.Connection, span: dict) -> dict:
 
 
 def percent(part: int, whole: int) -> int | float | None:
+    from colibri_cli.core.reports import half_up  # not at import: `opp show` needs no report
+
     return half_up(Fraction(100 * part, whole), 1) if whole else None
 
 

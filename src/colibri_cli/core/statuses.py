@@ -24,6 +24,12 @@ def effective_probability_sql(opportunity: str = "o", status: str = "s") -> str:
     )
 
 
+def weighted(amount_times_probability: int) -> int:
+    """Σ amount * probability / 100, rounded half-up to a whole unit, as `weighted_amount_sql`
+    rounds one deal's."""
+    return (amount_times_probability + 50) // 100
+
+
 def weighted_amount_sql(opportunity: str = "o", status: str = "s") -> str:
     """SQL of a deal's amount × its probability / 100, rounded half-up to a whole unit, as
     the reports round their sums."""
