@@ -246,14 +246,16 @@ def years_hint() -> str:
 
 
 def _no_such_day(text: str, order: str, today: dt.date) -> str | None:
-    """Why a date in numbers names no day, when its month lacks the day (31/11/2026)."""
+    """Why a date names no day, when its month lacks the day (31/11/2026, 31/11, 31 nov)."""
     words = _normalize(text)
     iso, numeric = _ISO.fullmatch(words), _NUMERIC.fullmatch(words)
     if iso:
         year, month, day = int(iso["year"]), int(iso["month"]), int(iso["day"])
-    elif numeric and numeric["year"]:
+    elif numeric:
         first, second = int(numeric["first"]), int(numeric["second"])
         day, month = (first, second) if order == "dmy" else (second, first)
+        if not numeric["year"]:
+            return _beyond_the_month(month)
         year = int(numeric["year"])
         year = year if len(numeric["year"]) == 4 else _full_year(year, today)
     else:
@@ -275,6 +277,13 @@ def _no_such_day_in_named_month(words: str) -> str | None:
         lacking = lacking_day(year, month, day)
         if lacking:
             return lacking
+    return _beyond_the_month(month)
+
+
+def _beyond_the_month(month: int) -> str | None:
+    """The days a month has in any year, for a day it lacks given with no year (31/11)."""
+    if not 1 <= month <= 12:
+        return None
     longest = _end_of_month(dt.date(2000, month, 1)).day  # 2000 is a leap year: 29 February
     return _("the days of that month go from 1 to {days}").format(days=longest)
 
