@@ -126,6 +126,19 @@ def test_a_mistyped_command_gets_a_french_did_you_mean(french, cli):
     )
 
 
+@pytest.mark.parametrize(
+    ("view", "said"),
+    [
+        ("--week", "Aucune tâche (cette semaine)."),
+        ("--today", "Aucune tâche (aujourd'hui)."),
+        ("--overdue", "Aucune tâche (en retard)."),
+        ("--done", "Aucune tâche (faites)."),
+    ],
+)
+def test_an_empty_task_view_is_named_in_french(french, deal, ok, view, said):
+    assert ok("task", "list", view).stderr == said + "\n"
+
+
 def test_an_unknown_command_ends_its_sentence_once(french, cli):
     result = cli("config", "list")
 

@@ -27,7 +27,7 @@ from colibri_cli.cli.output import (
 from colibri_cli.cli.params import Yes, account_option, contact_option, given
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, store, tasks
-from colibri_cli.i18n import N_, _, format_day
+from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
 if TYPE_CHECKING:
     from colibri_cli.cli import forms
@@ -158,6 +158,21 @@ class View(StrEnum):
     week = "week"
 
 
+VIEW_NAMES = {
+    View.open: Nc_("task view", "open"),
+    View.all: Nc_("task view", "all"),
+    View.done: Nc_("task view", "done"),
+    View.overdue: Nc_("task view", "overdue"),
+    View.today: Nc_("task view", "today"),
+    View.week: Nc_("task view", "week"),
+}
+"""The views of `task list`, as "No tasks (week)." names them."""
+
+
+def _view_name(view: View) -> str:
+    return pgettext("task view", VIEW_NAMES[view])
+
+
 @app.command("list")
 def list_(
     all_: Annotated[bool, typer.Option("--all", help="Open and done tasks.")] = False,
@@ -197,11 +212,11 @@ def list_(
     with database(write=False) as conn:
         rows = tasks.list_tasks(conn, view.value, contact=contact)
     if contact is not None:
-        empty = _("No tasks ({view}) for this contact.").format(view=view.value)
+        empty = _("No tasks ({view}) for this contact.").format(view=_view_name(view))
     elif view is View.open:
         empty = _("No open tasks. Add one with: colibri task add TITLE --due DATE")
     else:
-        empty = _("No tasks ({view}).").format(view=view.value)
+        empty = _("No tasks ({view}).").format(view=_view_name(view))
     render_rows(rows, output, fields=tasks.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
     if output is OutputFormat.table:
         explain_overdue(rows)
