@@ -368,3 +368,12 @@ def test_retuning_a_status_does_not_rewrite_past_forecasts(story, cli):
     as_of_today = report(cli, "forecast", "--as-of", "2026-11-26")
     now = report(cli, "forecast")
     assert (as_of_today["periods"], as_of_today["overdue"]) == (now["periods"], now["overdue"])
+
+
+def test_accuracy_says_its_bias_amount_as_amounts_are_written(story, cli, monkeypatch):
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+    lines = table(cli, "forecast", "accuracy", "--last", "3")
+
+    assert (
+        "MAPE 48,5\u00a0% · biais +28,5\u00a0%, +223\u00a0€ par période (+ : prévision trop haute)"
+    ) in lines

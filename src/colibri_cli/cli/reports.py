@@ -38,7 +38,7 @@ from colibri_cli.core import (
     targets,
 )
 from colibri_cli.core.errors import InvalidInput
-from colibri_cli.core.money import format_amount
+from colibri_cli.core.money import format_amount, with_currency
 from colibri_cli.i18n import (
     N_,
     Nc_,
@@ -712,14 +712,10 @@ def _draw_accuracy(report: dict, details: bool) -> None:
             console.print(_("Nothing was won in these periods: no percentage error to average."))
         else:
             console.print(
-                _(
-                    "MAPE {mape} · bias {bias}, {amount} {currency} a period "
-                    "(+ means over-forecast)"
-                ).format(
+                _("MAPE {mape} · bias {bias}, {amount} a period (+ means over-forecast)").format(
                     mape=format_percent(summary["mape"], digits=1),
                     bias=_signed_percent(summary["bias"]),
-                    amount=signed(summary["bias_amount"]),
-                    currency=currency,
+                    amount=with_currency(signed(summary["bias_amount"]), currency),
                 )
             )
             if summary["unmeasured"]:

@@ -113,12 +113,17 @@ def mark_shown(text: str) -> str | None:
 def format_amount(value: int, currency: str | None = None) -> str:
     """15000 and "EUR" give "15,000 EUR" in English, "15 000 €" in French (a currency
     without a French symbol keeps its code: "3 000 USD")."""
-    formatted = format_number(value)
+    return with_currency(format_number(value), currency)
+
+
+def with_currency(figure: str, currency: str | None) -> str:
+    """A figure already written ("15,000", "+1,200") followed by its currency, as people
+    write it in the language spoken ("15 000 €" in French)."""
     if not currency:
-        return formatted
+        return figure
     if language() == "fr":
-        return f"{formatted}{NO_BREAK_SPACE}{FRENCH_SYMBOLS.get(currency, currency)}"
-    return f"{formatted} {currency}"
+        return f"{figure}{NO_BREAK_SPACE}{FRENCH_SYMBOLS.get(currency, currency)}"
+    return f"{figure} {currency}"
 
 
 def _without_minus(text: str) -> tuple[str, bool]:
