@@ -232,6 +232,23 @@ def test_at_60_columns_the_forecast_goes_on_in_a_second_table_that_repeats_the_p
     ]
 
 
+def test_a_narrow_forecast_with_no_target_leaves_out_the_empty_columns(empty_db, ok, cli):
+    """No target: nothing under Target and Gap, which go before any column is moved."""
+    ok("config", "set", "language", "fr")
+    ok("account", "add", "ACME")
+    ok("opp", "create", "Site", "-a", "ACME", "--amount", "5000", "--due", "2026-11-30",
+       "-s", "devis")  # fmt: skip
+
+    thousands = "\u202f"
+    assert table(cli, "forecast", "--periods", "2", width=60)[:4] == [
+        "Prévisions par mois en EUR, 2026-11-26",
+        "Période  Gagné  Pondéré  Attendu  Engagé  Meilleur cas",
+        f"2026-11      0    2{thousands}000    2{thousands}000       0         5{thousands}000",
+        "2026-12      0        0        0       0             0",
+    ]
+    assert "Objectif  Écart" in table(cli, "forecast", "--periods", "2", width=100)[1]
+
+
 @pytest.mark.parametrize("demo", ["en"], indirect=True)
 def test_at_80_columns_an_activity_wraps_its_text_at_word_boundaries(demo, cli):
     lines = table(cli, "activity", "list", width=80)

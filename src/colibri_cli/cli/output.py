@@ -546,6 +546,10 @@ def fitted(console, table, width: int):
 
     least, most = _column_widths(console, table)
     widths = _shrunk(least, most, width)
+    if widths is None and _empty_columns(table):  # a heading over no value goes first
+        table = _without_empty_columns(table)
+        least, most = _column_widths(console, table)
+        widths = _shrunk(least, most, width)
     if table.title is None and widths == most:
         return table
     parts = (
@@ -560,6 +564,22 @@ def fitted(console, table, width: int):
         drawn += [Text("")] if number else []
         drawn.append(_part_of(table, part, part_widths))
     return Group(*drawn)
+
+
+def _empty_columns(table) -> list[int]:
+    """The columns with a heading and no value in any row (the gap where no target is set)."""
+    return [
+        index
+        for index, column in enumerate(table.columns)
+        if index and not any(str(cell).strip() for cell in column.cells)
+    ]
+
+
+def _without_empty_columns(table):
+    empty = _empty_columns(table)
+    kept = _part_of(table, [i for i in range(len(table.columns)) if i not in empty], None)
+    kept.title = table.title
+    return kept
 
 
 def _column_widths(console, table) -> tuple[list[int], list[int]]:
