@@ -479,7 +479,9 @@ def test_delete_wants_the_whole_name_not_its_start(ok, cli, rows):
     result = cli("account", "delete", "acme", "--yes")
 
     assert result.exit_code == 3
-    assert result.stderr == "Error: No account 'acme'. Did you mean 'ACME Industries'?\n"
+    assert result.stderr == (
+        "Error: No account 'acme'. Give the whole name or the id: 'ACME Industries' (id 1).\n"
+    )
     assert rows("SELECT name FROM accounts") == [{"name": "ACME Industries"}]
     ok("account", "delete", "acme industries", "--yes")
     assert rows("SELECT name FROM accounts") == []

@@ -122,16 +122,23 @@ def find(
     rows = conn.execute(
         f"SELECT * FROM {table} WHERE fold(name) = ?{scope} ORDER BY id", (folded, *scoped)
     ).fetchall()
-    if not rows and folded and not exact:
-        rows = conn.execute(
+    beginning = []
+    if not rows and folded:
+        beginning = conn.execute(
             f"SELECT * FROM {table} WHERE substr(fold(name), 1, ?) = ?{scope} ORDER BY name, id",
             (len(folded), folded, *scoped),
         ).fetchall()
+        rows = [] if exact else beginning
     if len(rows) == 1:
         return rows[0]
     if rows:
         raise _ambiguous(rows, text, noun)
     missing = _message(noun, "missing").format(ref=text)
+    if beginning:  # `exact`: the beginning of a name is not enough
+        names = ", ".join(f"{row['name']!r} (id {row['id']})" for row in beginning[:3])
+        raise NotFound(
+            missing + " " + _("Give the whole name or the id: {names}.").format(names=names)
+        )
     raise NotFound(missing + did_you_mean(conn, table, text, list_command, condition))
 
 
