@@ -85,7 +85,7 @@ def test_the_full_form_asks_every_group_reasks_bad_answers_and_creates_the_accou
     )
     answer(child, "  Contact (optional): ", "Marie Curie")
     child.expect_exact("  No contact 'Marie Curie'. See `colibri contact list`.")
-    answer(child, "  Create contact 'Marie Curie'? [y/N]: ", "y")
+    answer(child, "  Create contact 'Marie Curie' at Acme Industries? [y/N]: ", "y")
     child.expect_exact("Information")
     answer(child, "  Source (optional): ", "Referral")
     answer(child, "  Type (optional): ", "")

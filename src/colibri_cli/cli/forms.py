@@ -312,6 +312,13 @@ def _account_id(conn: sqlite3.Connection, result: FormResult) -> int | None:
         return None  # a bad --account is reported with the other problems at the end
 
 
+def _account_name(conn: sqlite3.Connection, result: FormResult, account_id: int | None) -> str:
+    """The name of the account the form chose, known or to be created with the record."""
+    if account_id is None:
+        return visible(result.new_account or "")
+    return visible(accounts.get(conn, account_id)["name"])
+
+
 def _ask_contact(conn: sqlite3.Connection, result: FormResult) -> None:
     """An optional contact at the account chosen above, by name, offered for creation there
     when unknown; one who works elsewhere is re-asked at once."""
@@ -327,7 +334,10 @@ def _ask_contact(conn: sqlite3.Connection, result: FormResult) -> None:
             )
         except NotFound as missing:
             say(f"  {missing}")
-            if confirm("  " + _("Create contact {name!r}?").format(name=name), default=False):
+            question = _("Create contact {name!r} at {account}?").format(
+                name=name, account=_account_name(conn, result, account_id)
+            )
+            if confirm("  " + question, default=False):
                 result.new_contact = name
                 return
             continue
