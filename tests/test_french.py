@@ -188,6 +188,8 @@ def test_opp_show_translates_the_default_status_label_and_the_card(french, deal,
         "Échéance repoussée  jamais",
         "Créée le            2026-11-26",
     ]
+    assert lines[9].startswith("Modifiée le         2026-11-26 ")  # une opportunité
+    assert "\nModifié le       2026-11-26 " in ok("account", "show", "1").stdout  # un compte
     assert "Historique (1)" in lines
     assert "Tâches (0)" in lines
 

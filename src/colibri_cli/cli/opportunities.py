@@ -40,7 +40,7 @@ from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
 from colibri_cli.core import timeline as timelines
 from colibri_cli.core.errors import InvalidInput, NotFound
-from colibri_cli.i18n import N_, _, format_day, format_percent
+from colibri_cli.i18n import N_, Nc_, _, format_day, format_percent
 
 if TYPE_CHECKING:
     from colibri_cli.cli import forms
@@ -175,7 +175,7 @@ CARD = (
     ("closed_on", N_("Closed on")),
     ("close_reason", N_("Reason")),
     ("external_id", N_("External id")),
-    ("updated_at", N_("Updated"), moment("updated_at")),
+    ("updated_at", ("opportunity", Nc_("opportunity", "Updated")), moment("updated_at")),
 )
 
 

@@ -488,6 +488,12 @@ def explain_overdue(rows: Sequence[Mapping]) -> None:
         )
 
 
+def heading_text(heading: str | tuple[str, str]) -> str:
+    """A heading or a label in the language spoken; (context, text) where one English word
+    needs two translations ("Updated" of a deal is "Modifiée le", of an account "Modifié le")."""
+    return i18n.pgettext(*heading) if isinstance(heading, tuple) else _(heading)
+
+
 def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     from rich.table import Table
 
@@ -497,7 +503,7 @@ def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     card.add_column(overflow="fold")
     for column in labels:
         if record[column[0]] not in (None, "", []):
-            card.add_row(_(column[1]), plain(_cell(record, column)))
+            card.add_row(heading_text(column[1]), plain(_cell(record, column)))
     console.print(card)
     for key, (_fields, columns) in sections.items():
         items = record[key]
@@ -522,7 +528,7 @@ def figures_table(*headings: str | tuple[str, str], words: int):
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for number, heading in enumerate(headings):
-        text = i18n.pgettext(*heading) if isinstance(heading, tuple) else _(heading)
+        text = heading_text(heading)
         table.add_column(
             text, justify="left" if number < words else "right", no_wrap=number >= words
         )
