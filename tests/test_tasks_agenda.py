@@ -1,5 +1,6 @@
 """`colibri task add|list|show|done|edit|delete|export` and `colibri agenda`, database reread."""
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -731,6 +732,16 @@ def test_export_lines_end_in_crlf_and_fold_at_75_octets(calendar_tasks, ok):
     assert [line for line in lines if line.startswith(b" ")] == [b" E Industries group"]
     assert data.count(b"BEGIN:VEVENT") == data.count(b"END:VEVENT") == 2
     assert len(DTSTAMP.findall(data.decode())) == 2
+
+
+def test_the_calendar_is_stamped_on_colibris_day(accounts, ok):
+    """DTSTAMP says when the file was made, by colibri's clock: COLIBRI_TODAY's day."""
+    ok("task", "add", "Call Beta", "--account", "Beta", "--due", "2026-12-01")
+    data = ok("task", "export").stdout
+
+    [stamp] = re.findall(r"DTSTAMP:(\d{8}T\d{6}Z)", data)
+    made = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    assert made.astimezone().date().isoformat() == TODAY
 
 
 def test_folding_never_splits_a_character(accounts, ok):

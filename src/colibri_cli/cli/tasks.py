@@ -344,7 +344,7 @@ def export(
     """
     with database(write=False) as conn:
         open_tasks = tasks.list_tasks(conn, "open")
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = clock.moment().astimezone(dt.UTC).replace(microsecond=0)
     text = calendar.to_ics(open_tasks, stamp=stamp)
     undated = sum(1 for task in open_tasks if not task["due_date"])
     with destination(output_file and output_file.expanduser()) as out:

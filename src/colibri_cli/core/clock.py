@@ -50,6 +50,12 @@ def today() -> dt.date:
 _last_stamp = ""
 
 
+def moment() -> dt.datetime:
+    """Now, on colibri's day (`COLIBRI_TODAY` when set), at the real time of day: what a file
+    colibri writes says it was made at (a calendar's DTSTAMP)."""
+    return dt.datetime.combine(today(), dt.datetime.now().time()).astimezone()
+
+
 def now() -> str:
     """The timestamp of a change: today's date (fixed or real) with the real time of day,
     later than the one before it on the same day in this process (a coarse clock gives two
