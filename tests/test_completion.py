@@ -283,6 +283,16 @@ def test_status_arguments_and_options_complete_the_keys_of_the_database(ok, cli,
     assert bash(cli, "colibri", *words, "rel") == ["relance"]
 
 
+def test_in_french_a_deal_s_status_completes_by_its_french_name_too(ok, cli, empty_db):
+    ok("config", "set", "language", "fr")
+
+    assert bash(cli, "colibri", "opp", "status", "1", "g") == ["gagnée"]
+    assert bash(cli, "colibri", "opp", "list", "--status", "n") == ["negotiation", "négociation"]
+    assert bash(cli, "colibri", "statuses", "edit", "g") == []  # a key there, not a name
+    ok("config", "set", "language", "en")
+    assert bash(cli, "colibri", "opp", "status", "1", "g") == []
+
+
 def test_a_new_status_key_is_not_completed(cli, empty_db):
     assert bash(cli, "colibri", "statuses", "add", "") == []
 

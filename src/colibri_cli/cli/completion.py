@@ -50,6 +50,11 @@ def status_keys(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return _suggest(ctx, lambda conn: suggestions.statuses(conn, incomplete))
 
 
+def status_names(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Where a status is read by any of its names: its key, and its French name in French."""
+    return _suggest(ctx, lambda conn: suggestions.statuses(conn, incomplete, names=True))
+
+
 def words(choices: Iterable[str]) -> Callable[[str], list[str]]:
     """Completion of an option that takes one of fixed `choices` (`--by`, `--sort`…)."""
     listed = tuple(choices)

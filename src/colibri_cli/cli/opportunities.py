@@ -70,7 +70,7 @@ Status = Annotated[
         "--status",
         "-s",
         help="Status key, prefix or French name (devis…).",
-        autocompletion=completion.status_keys,
+        autocompletion=completion.status_names,
     ),
 ]
 Probability = Annotated[
@@ -365,7 +365,7 @@ def list_(
             "--status",
             "-s",
             help="Only this status (repeatable).",
-            autocompletion=completion.status_keys,
+            autocompletion=completion.status_names,
         ),
     ] = None,
     account: AccountOption = None,

@@ -52,5 +52,5 @@ def opportunity_argument(help: str = "Opportunity id."):
 
 def status_argument(help: str = "Status: key, prefix or French name."):
     return Annotated[
-        str, typer.Argument(metavar="STATUS", help=help, autocompletion=completion.status_keys)
+        str, typer.Argument(metavar="STATUS", help=help, autocompletion=completion.status_names)
     ]

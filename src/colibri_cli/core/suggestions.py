@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from colibri_cli.core.statuses import display_label
+from colibri_cli.core.statuses import display_label, typed_name
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import format_percent
 
@@ -31,12 +31,17 @@ def opportunities(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]
     return [(str(row[0]), f"{row[1]} ({row[2]})") for row in rows]
 
 
-def statuses(conn: sqlite3.Connection, typed: str) -> list[tuple[str, str]]:
-    rows = conn.execute(
-        "SELECT key, label, probability FROM statuses WHERE key LIKE ? || '%' ORDER BY position",
-        (typed,),
-    )
-    return [(row[0], f"{display_label(row[0], row[1])}, {format_percent(row[2])}") for row in rows]
+def statuses(conn: sqlite3.Connection, typed: str, *, names: bool = False) -> list[tuple[str, str]]:
+    """The status keys beginning with `typed`, each with its label and probability; with
+    `names`, where a status is also typed by another name (gagnée in French), that too."""
+    rows = conn.execute("SELECT key, label, probability FROM statuses ORDER BY position, key")
+    found = []
+    for key, label, probability in rows:
+        described = f"{display_label(key, label)}, {format_percent(probability)}"
+        for name in dict.fromkeys((key, typed_name(key)) if names else (key,)):
+            if name.casefold().startswith(typed.casefold()):
+                found.append((name, described))
+    return found
 
 
 DATE_WORDS = {
