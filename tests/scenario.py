@@ -216,10 +216,20 @@ def fails(cli, *args: str, code: int, message: str) -> None:
     assert result.stderr == f"Error: {message}\n"
 
 
-def on_terminal(db_path, *args: str, width: int = 80) -> list[str]:
-    """Run colibri on a pseudo-terminal `width` columns wide (no colours): what it shows,
-    stdout and stderr together, as right-stripped lines."""
+def on_terminal(
+    db_path,
+    *args: str,
+    width: int = 80,
+    columns: str | None = None,
+    term: str = "dumb",
+    stripped: bool = True,
+) -> list[str]:
+    """Run colibri on a pseudo-terminal `width` columns wide (COLUMNS says so too, unless
+    `columns` is given; no colours, styles left out): what it shows, stdout and stderr
+    together, as lines, right-stripped unless not `stripped`. Rich draws a `dumb` terminal
+    at the width COLUMNS gives; `term="xterm"` has it measure the terminal itself."""
     import os
+    import re
     import sys
 
     import pexpect
@@ -227,8 +237,8 @@ def on_terminal(db_path, *args: str, width: int = 80) -> list[str]:
     env = {
         **os.environ,
         "COLIBRI_DB": str(db_path),
-        "COLUMNS": str(width),
-        "TERM": "dumb",
+        "COLUMNS": str(width) if columns is None else columns,
+        "TERM": term,
         "NO_COLOR": "1",
     }
     child = pexpect.spawn(
@@ -244,4 +254,5 @@ def on_terminal(db_path, *args: str, width: int = 80) -> list[str]:
     finally:
         child.close(force=True)
     assert child.exitstatus == 0, child.before
-    return [line.rstrip() for line in child.before.split("\r\n")]
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", child.before).split("\r\n")
+    return [line.rstrip() for line in lines] if stripped else lines

@@ -2,15 +2,12 @@
 and 100 columns, in English and in French, shows each amount, count and date whole."""
 
 import json
-import os
-import re
 import shutil
-import sys
 
-import pexpect
 import pytest
 from typer.testing import CliRunner
 
+import scenario
 from colibri_cli.cli.app import app
 from conftest import TODAY
 from scenario import table
@@ -62,30 +59,11 @@ def demo(request, demo_file, db_path, ok):
 
 
 def on_terminal(db_path, *args: str, width: int, columns: str | None = None) -> list[str]:
-    """What colibri shows on a pseudo-terminal `width` columns wide (COLUMNS says so too,
-    unless `columns` is given), stdout and stderr together, its styles (bold, italic: no
-    colours) left out; lines not right-stripped."""
-    env = {
-        **os.environ,
-        "COLIBRI_DB": str(db_path),
-        "COLUMNS": str(width) if columns is None else columns,
-        "TERM": "xterm",
-        "NO_COLOR": "1",
-    }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "colibri_cli", *args],
-        env=env,
-        encoding="utf-8",
-        timeout=10,
-        dimensions=(50, width),
+    """What colibri shows on a pseudo-terminal that Rich measures itself, `width` columns
+    wide: lines not right-stripped, to see that none ends with spaces."""
+    return scenario.on_terminal(
+        db_path, *args, width=width, columns=columns, term="xterm", stripped=False
     )
-    try:
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
-    assert child.exitstatus == 0, child.before
-    return re.sub(r"\x1b\[[0-9;]*m", "", child.before).split("\r\n")
 
 
 def number(value: int, language: str, sign: bool = False) -> str:
