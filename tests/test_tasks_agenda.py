@@ -265,6 +265,36 @@ def test_list_views(agenda_tasks, ok, option, expected):
     assert [row["id"] for row in json.loads(result.stdout)] == expected
 
 
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (["--account", "Beta"], [1]),
+        (["--account", "ACME Industries"], [3]),  # through its deal
+        (["--opp", "1"], [3]),
+        (["--opp", "Website"], [3]),
+        (["--search", "QUOTE"], [3]),
+        (["--search", "day"], [2, 5, 6]),  # Today thing, Day eight, Someday
+        (["--search", "day", "--week"], [2]),
+        (["--search", "done", "--done"], [7]),
+        (["--account", "ACME", "--search", "beta"], []),
+    ],
+)
+def test_list_filters_by_account_opportunity_and_text(agenda_tasks, ok, option, expected):
+    result = ok("task", "list", *option, "--format", "json")
+
+    assert [row["id"] for row in json.loads(result.stdout)] == expected
+
+
+def test_list_says_when_no_task_matches_its_filters(agenda_tasks, ok, cli):
+    assert ok("task", "list", "--search", "zzz").stderr == "No tasks (open) match these filters.\n"
+    assert ok("task", "list", "--account", "Beta", "--done").stderr == (
+        "No tasks (done) match these filters.\n"
+    )
+    unknown = cli("task", "list", "--opp", "99")
+    assert (unknown.exit_code, unknown.stdout) == (3, "")
+    assert unknown.stderr.startswith("Error: No opportunity '99'.")
+
+
 def test_list_done_shows_when_each_was_done(agenda_tasks, ok):
     result = ok("task", "list", "--done")
 

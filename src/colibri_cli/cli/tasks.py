@@ -185,11 +185,23 @@ def list_(
         bool, typer.Option("--week", help="Open tasks due in the next 7 days.")
     ] = False,
     contact: contact_option("Only this contact's tasks.") = None,
+    account: account_option("Only this account's tasks, its deals' included.") = None,
+    opp: Annotated[
+        str | None,
+        typer.Option(
+            "--opp",
+            help="Only this opportunity's tasks.",
+            autocompletion=completion.opportunity_ids,
+        ),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only those whose title or notes contain this.")
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List tasks by due date: open ones unless told otherwise.
 
-    Example: colibri task list --week
+    Example: colibri task list --week --account ACME
     """
     chosen = [
         view
@@ -210,8 +222,12 @@ def list_(
         )
     view = chosen[0] if chosen else View.open
     with database(write=False) as conn:
-        rows = tasks.list_tasks(conn, view.value, contact=contact)
-    if contact is not None:
+        rows = tasks.list_tasks(
+            conn, view.value, contact=contact, account=account, opportunity=opp, search=search
+        )
+    if any(ref is not None for ref in (account, opp, search)):
+        empty = _("No tasks ({view}) match these filters.").format(view=_view_name(view))
+    elif contact is not None:
         empty = _("No tasks ({view}) for this contact.").format(view=_view_name(view))
     elif view is View.open:
         empty = _("No open tasks. Add one with: colibri task add TITLE --due DATE")

@@ -5,9 +5,9 @@ import datetime as dt
 import sqlite3
 from collections.abc import Mapping
 
-from colibri_cli.core import activities, clock, contacts, records
+from colibri_cli.core import accounts, activities, clock, contacts, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
-from colibri_cli.core.text import whole_number
+from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day
 
 COLUMNS = (
@@ -67,10 +67,17 @@ def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
 
 
 def list_tasks(
-    conn: sqlite3.Connection, view: str = "open", *, contact: str | int | None = None
+    conn: sqlite3.Connection,
+    view: str = "open",
+    *,
+    contact: str | int | None = None,
+    account: str | int | None = None,
+    opportunity: str | int | None = None,
+    search: str | None = None,
 ) -> list[dict]:
     """Tasks by due date (undated last): open, all, done, overdue, due today or within 7 days;
-    only those of a contact, if given."""
+    only those of a contact, an account (its deals' included), an opportunity, or whose
+    title or notes contain `search` (case and accents ignored), where given."""
     today = clock.today()
     conditions = {
         "open": ("t.done_on IS NULL", ()),
@@ -84,9 +91,17 @@ def list_tasks(
         ),
     }
     where, params = conditions[view]
-    if contact is not None:
-        where = f"{where} AND t.contact_id = ?"
-        params = (*params, contacts.get(conn, contact)["id"])
+    for column, ref, find in (
+        ("contact_id", contact, contacts.get),
+        ("account_id", account, accounts.get),
+        ("opportunity_id", opportunity, opportunities.get),
+    ):
+        if ref is not None:
+            where = f"{where} AND t.{column} = ?"
+            params = (*params, find(conn, ref)["id"])
+    if search:
+        where = f"{where} AND instr(fold(t.title || ' ' || coalesce(t.notes, '')), ?) > 0"
+        params = (*params, fold(search))
     order = "t.done_on DESC, t.id" if view == "done" else "t.due_date IS NULL, t.due_date, t.id"
     return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params))
 
