@@ -861,3 +861,49 @@ def test_agenda_section_counts_have_thousands_separators(ok, cli):
     assert cli("agenda").stdout.splitlines()[0] == "Overdue (1,001)"
     french = cli("agenda", env={"COLIBRI_LANG": "fr"}).stdout.splitlines()[0]
     assert french == "En retard (1\u202f001)"  # a narrow no-break space, as every French figure
+
+
+# --- snooze ------------------------------------------------------------------------------------
+
+
+def test_snooze_puts_an_open_task_off(agenda_tasks, ok, rows):
+    result = ok("task", "snooze", "1", "+1w")
+
+    assert result.stderr == "Put off task 1: Call Beta (Beta Corp), due 2026-12-03.\n"
+    assert rows("SELECT due_date, done_on FROM tasks WHERE id = 1") == [
+        {"due_date": "2026-12-03", "done_on": None}
+    ]
+    ok("task", "snooze", "6", "today")  # an undated task gets its day
+    assert rows("SELECT due_date FROM tasks WHERE id = 6") == [{"due_date": TODAY}]
+    written = json.loads(ok("task", "snooze", "2", "monday", "-f", "json").stdout)
+    assert (written["id"], written["due_date"], written["overdue"]) == (2, "2026-11-30", False)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "message"),
+    [
+        (["1", "2026-11-25"], 2, "2026-11-25 is past: a task is put off until today or later."),
+        (["1", "yesterday"], 2, "2026-11-25 is past: a task is put off until today or later."),
+        (["7", "+1w"], 2, "Task 7 was done on 2026-11-26: there is nothing to put off."),
+        (["1", "someday"], 2, "Invalid snooze date 'someday': "),
+        (["99", "+1w"], 3, "No task '99'."),
+        (["1"], 2, "Missing argument 'DATE'."),
+    ],
+)
+def test_snooze_refuses_what_would_not_be_a_snooze(agenda_tasks, cli, rows, arguments, code,
+                                                   message):  # fmt: skip
+    before = rows("SELECT * FROM tasks")
+
+    result = cli("task", "snooze", *arguments)
+
+    assert (result.exit_code, result.stdout) == (code, "")
+    assert result.stderr.startswith("Error: " + message)
+    assert rows("SELECT * FROM tasks") == before
+
+
+def test_snooze_in_french(agenda_tasks, ok, monkeypatch):
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    assert ok("task", "snooze", "1", "+1s").stderr == (
+        "Tâche 1 reportée : Call Beta (Beta Corp), échéance 2026-12-03.\n"
+    )

@@ -78,6 +78,7 @@ CARD = (
 SAVED = {
     "Added": N_("Added task {id}: {title}{where}{due}."),
     "Updated": N_("Updated task {id}: {title}{where}{due}."),
+    "Snoozed": N_("Put off task {id}: {title}{where}{due}."),
 }
 
 
@@ -321,6 +322,29 @@ def edit(
             changes["due_date"] = inputs.read_optional_date(conn, due, field="due date")
         updated = tasks.edit(conn, task, changes)
     _saved(updated, "Updated", output)
+
+
+@app.command("snooze")
+def snooze(
+    task: TaskId,
+    until: Annotated[
+        str,
+        typer.Argument(
+            metavar="DATE",
+            help="The day to do it instead: +1w, monday, 15/12…",
+            autocompletion=completion.date_words,
+        ),
+    ],
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Put an open task off until another day.
+
+    Example: colibri task snooze 7 +1w
+    """
+    with database(write=True) as conn:
+        day = inputs.read_date(conn, until, field=N_("snooze date"))
+        updated = tasks.snooze(conn, task, day)
+    _saved(updated, "Snoozed", output)
 
 
 @app.command("delete")

@@ -163,6 +163,26 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
     return get(conn, task["id"])
 
 
+def snooze(conn: sqlite3.Connection, task_id: str | int, until: dt.date) -> dict:
+    """Put an open task off until `until`, today or later: a snooze that goes back in time,
+    or one of a task done, would say what did not happen."""
+    task = get(conn, task_id)
+    if task["done_on"]:
+        raise InvalidInput(
+            _("Task {id} was done on {day}: there is nothing to put off.").format(
+                id=task["id"], day=format_day(task["done_on"])
+            )
+        )
+    if until < clock.today():
+        raise InvalidInput(
+            _("{day} is past: a task is put off until today or later.").format(
+                day=format_day(until)
+            )
+        )
+    records.update(conn, "tasks", task["id"], {"due_date": until.isoformat()})
+    return get(conn, task["id"])
+
+
 def delete(conn: sqlite3.Connection, task_id: str | int) -> dict:
     task = get(conn, task_id)
     conn.execute("DELETE FROM tasks WHERE id = ?", (task["id"],))
