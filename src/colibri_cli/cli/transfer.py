@@ -128,12 +128,6 @@ DryRun = Annotated[
 ]
 
 
-def _fields(kind: str) -> str:
-    from colibri_cli.core.transfer.columns import KINDS
-
-    return ", ".join(KINDS[kind].fields)
-
-
 @import_app.command("accounts")
 def import_accounts(
     file: File,

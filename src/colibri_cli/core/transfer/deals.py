@@ -151,7 +151,6 @@ CLOSED = "SELECT * FROM opportunities WHERE id BETWEEN :first AND :last AND clos
 trigger's WHEN holds for them all: their status changed)."""
 OPEN_OUTCOMES = frozenset(("open", "ouvert", "ouverte", "en cours"))
 """What an outcome column says of a deal still open."""
-TEXT_FIELDS = ("source", "type", "description", "notes", "external_id", "close_reason")
 LABELS = {
     **opportunities.FIELD_LABELS,
     "closed_on": N_("closing date"),

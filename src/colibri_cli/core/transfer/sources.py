@@ -42,7 +42,6 @@ and Python refuses to convert more than 4,300 digits."""
 SURROGATE = re.compile("[\ud800-\udfff]")
 """Half of a UTF-16 pair alone (JSON's "\\ud800"): no character, and SQLite cannot store it."""
 DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 DESCRIPTIONS = {
     ",": N_("comma-separated CSV, {encoding}"),
     ";": N_("semicolon-separated CSV, {encoding}"),
@@ -63,7 +62,6 @@ BOMS = (
 )
 NEEDS_BOM = ("utf-16", "utf-32")
 """Encodings whose byte order only a BOM tells (Python's decoders refuse a file without)."""
-FORMATS = ("csv", "json", "jsonl")
 JSON_SPACE = (" ", "\t", "\r", "\n")
 RECORD_KEYS = ("records", "results", "data", "items", "rows", "value")
 """The keys under which APIs and tools wrap a list of records (sfdx, Salesforce's and
