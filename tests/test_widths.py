@@ -316,3 +316,16 @@ def test_a_terminal_narrower_than_the_target_chart_shows_none(demo, db_path):
     assert "         █ won  ▒ weighted  ┃ target" in wide_enough
     assert not [line for line in narrow if "┃" in line or "█" in line]
     assert max(len(line) for line in narrow + wide_enough) <= 36
+
+
+def test_an_amount_inside_a_text_cell_is_never_split(empty_db, ok, cli):
+    """A timeline's line says amounts in words: wrapped at 60 columns, each stays whole."""
+    ok("config", "set", "language", "fr")
+    ok("account", "add", "Boulangerie Martin")
+    ok("opp", "create", "Formation des équipes", "-a", "Boulangerie",
+       "--amount", "4800", "--due", "2026-11-30", "-s", "analyse")  # fmt: skip
+
+    lines = table(cli, "account", "show", "Boulangerie Martin", width=60)
+
+    assert any("4\u202f800\u00a0€" in line for line in lines), lines
+    assert "2026-11-26  création  Formation des équipes : analysis," in lines

@@ -375,10 +375,11 @@ def styled(markup: str, *, bold: Sequence[str] = (), **values: object):
 
 def plain(value: object):
     """A table cell or line from data, as a Text shown through `visible` (Rich's Text would
-    silently drop some control characters instead)."""
+    silently drop some control characters instead), whose figures are never broken over two
+    lines (`glued`; colibri's console writes their spaces back)."""
     from rich.text import Text
 
-    return Text(visible(_text(value)))
+    return Text(glued(visible(_text(value))))
 
 
 def _text(value: object) -> str:
