@@ -128,7 +128,7 @@ def test_the_pipeline_in_one_currency(story, at):
     ]
     assert result.stdout.endswith(
         "Converted into EUR at the rates in force on each amount's day: 1 GBP = 1.2 EUR from "
-        "2026-08-01; 1\nUSD = 0.8 EUR from 2026-09-01.\n"
+        "2026-08-01;\n1 USD = 0.8 EUR from 2026-09-01.\n"  # "1 USD" is never split
     )
     report = document(at, "2026-09-15", "pipeline", "--in", "EUR")
     assert report["totals"] == [{"currency": "EUR", "count": 2, "amount": 2800, "weighted": 1120}]
