@@ -213,7 +213,8 @@ def test_a_currency_without_a_rate_is_refused_by_name(story, at):
         )
     refused = at("2026-09-15", "pipeline", "--in", "JPY", code=2)
     assert "There is no exchange rate for JPY" in refused.stderr
-    assert at("2026-09-15", "pipeline", "--format", "csv").stdout.count("CHF") == 2
+    # Its group, its total, and its deal without a next step.
+    assert at("2026-09-15", "pipeline", "--format", "csv").stdout.count("CHF") == 3
 
 
 def test_a_day_before_the_first_rate_takes_it_and_the_report_says_so(empty_db, at):

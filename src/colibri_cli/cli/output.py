@@ -488,6 +488,27 @@ def explain_overdue(rows: Sequence[Mapping]) -> None:
         )
 
 
+def print_no_next_step(console, totals: Sequence[Mapping]) -> None:
+    """Under the pipeline and the agenda, a line a currency: the open deals without an
+    open task, for which nothing says what to do next."""
+    from colibri_cli.core.money import format_amount
+
+    title = _("No next step")
+    if not totals:
+        console.print(styled("\n" + _("{title}: none."), bold=["title"], title=title))
+    for number, total in enumerate(totals):
+        line = _("{title}: {deals} ({amount})")
+        console.print(
+            styled(
+                ("" if number else "\n") + line,
+                bold=["title"],
+                title=title,
+                deals=plural(total["count"], "deals"),
+                amount=format_amount(total["amount"], total["currency"]),
+            )
+        )
+
+
 def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     from rich.table import Table
 
