@@ -185,6 +185,7 @@ def test_tasks_and_the_agenda_in_dmy(dmy, ok, deal):
         "Due         What  ID  Title    Account      Amount",
         "30/11/2026  deal   1  Website  ACME     15,000 EUR",
         "",
+        "No next step: 1 deal (15,000 EUR)",
     ]
 
 

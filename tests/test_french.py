@@ -258,6 +258,7 @@ def test_the_agenda_in_french(french, deal, ok):
         "Échéance      Quoi     ID  Titre             Compte           Montant",
         f"2026-11-27    affaire   2  Training          ACME Industries  {euros('1 250 €')}",
         "",
+        f"Sans prochaine étape : 1 affaire ({euros('1 250 €')})",  # #1 has task 2
     ]
     assert result.stderr == (
         "! après une échéance : en retard, échue avant aujourd'hui et toujours ouverte.\n"

@@ -559,6 +559,7 @@ def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_t
             "2026-11-30    deal   1  Website redesign  ACME Industries  15,000 EUR",
             "2026-12-03    task   4  Week end",
             "",
+            "No next step: 2 deals (10,000 EUR)",  # #2 and #3: no task; #1 has task 3
             "",
         ]
     )
@@ -569,7 +570,10 @@ def test_agenda_sections_line_up_on_any_terminal_width(agenda_tasks, cli, width)
     result = cli("agenda", env={"COLUMNS": width})
 
     lines = result.stdout.splitlines()
-    headers = [lines[index + 1] for index, line in enumerate(lines) if line.endswith(")")]
+    sections = [
+        index for index, line in enumerate(lines[:-1]) if line.endswith(")")
+    ]  # not the last line: the deals without a next step, counted
+    headers = [lines[index + 1] for index in sections]
     assert len(headers) == 3
     assert len(set(headers)) == 1  # one set of columns, of the same widths, in every section
     assert headers[0].split() == ["Due", "What", "ID", "Title", "Account", "Amount"]
@@ -588,6 +592,8 @@ def test_agenda_days_widens_the_window(agenda_tasks, ok):
         ("upcoming", "task", 4),
         ("upcoming", "task", 5),
         ("upcoming", "opportunity", 3),
+        ("no_next_step", "opportunity", 2),
+        ("no_next_step", "opportunity", 3),
     ]
 
 
@@ -615,7 +621,17 @@ def test_agenda_json_is_exact(agenda_tasks, ok):
         '"title": "Send the quote", "account_id": 1, "account_name": "ACME Industries", '
         '"opportunity_id": 1, "opportunity_name": "Website redesign", "amount": null, '
         '"currency": null, "status": null, "effective_probability": null, '
-        '"weighted_amount": null, "overdue": false}\n'
+        '"weighted_amount": null, "overdue": false},\n'
+        '  {"section": "no_next_step", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
+        '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
+        '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
+        '"overdue": true},\n'
+        '  {"section": "no_next_step", "kind": "opportunity", "id": 3, "due_date": "2026-12-10", '
+        '"title": "Far deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 3, '
+        '"opportunity_name": "Far deal", "amount": 5000, "currency": "EUR", '
+        '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
+        '"overdue": false}\n'
         "]\n"
     )
 
@@ -637,8 +653,57 @@ def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
             "Due         What  ID  Title           Account          Amount",
             "2026-11-27  task   3  Send the quote  ACME Industries",
             "",
+            "No next step: 1 deal (5,000 EUR)",  # #3; #2 is lost
             "",
         ]
+    )
+
+
+FAR_DEALS = (
+    ("account", "add", "ACME Industries"),
+    ("opp", "create", "Far", "-a", "1", "--amount", "2k", "--due", "2027-03-01", "-s", "quote"),
+    ("opp", "create", "Later", "-a", "1", "--amount", "3k", "--due", "2027-04-01", "-s", "quote"),
+    ("opp", "create", "Trashed", "-a", "1", "--amount", "4k", "--due", "2027-05-01",
+     "-s", "quote"),
+    ("opp", "delete", "3", "--yes"),  # in the trash: never counted
+)  # fmt: skip
+"""Three deals due after the agenda's days, one of them in the trash."""
+
+
+@pytest.fixture
+def far_deals(empty_db, ok):
+    for command in FAR_DEALS:
+        ok(*command)
+
+
+def test_agenda_counts_the_deals_without_a_next_step_when_nothing_is_due(far_deals, ok, rows):
+    ok("task", "add", "Call ACME", "--opp", "2", "--due", "2027-01-15")  # not due this week
+
+    result = ok("agenda")
+
+    assert result.stderr == f"Nothing overdue or due in the next 7 days ({TODAY}).\n"
+    assert result.stdout == "No next step: 1 deal (2,000 EUR)\n"  # #1; #2 has task 1
+    [deal] = json.loads(ok("agenda", "-f", "json").stdout)
+    assert (deal["section"], deal["id"], deal["amount"], deal["overdue"]) == (
+        "no_next_step",
+        1,
+        2000,
+        False,
+    )
+    assert rows("SELECT opportunity_id, done_on FROM tasks") == [
+        {"opportunity_id": 2, "done_on": None}
+    ]
+
+
+def test_agenda_with_a_next_step_for_every_open_deal_says_nothing_of_it(far_deals, ok):
+    for deal in ("1", "2"):
+        ok("task", "add", "Next", "--opp", deal, "--due", "2027-01-15")
+
+    result = ok("agenda")
+
+    assert (result.stdout, result.stderr) == (
+        "",
+        f"Nothing overdue or due in the next 7 days ({TODAY}).\n",
     )
 
 

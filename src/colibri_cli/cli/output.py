@@ -495,12 +495,11 @@ def print_no_next_step(console, totals: Sequence[Mapping]) -> None:
 
     title = _("No next step")
     if not totals:
-        console.print(styled("\n" + _("{title}: none."), bold=["title"], title=title))
-    for number, total in enumerate(totals):
-        line = _("{title}: {deals} ({amount})")
+        console.print(styled(_("{title}: none."), bold=["title"], title=title))
+    for total in totals:
         console.print(
             styled(
-                ("" if number else "\n") + line,
+                _("{title}: {deals} ({amount})"),
                 bold=["title"],
                 title=title,
                 deals=plural(total["count"], "deals"),

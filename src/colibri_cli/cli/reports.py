@@ -233,6 +233,7 @@ def _draw_pipeline(report: dict) -> None:
         totals = [total for total in report["totals"] if total["currency"] == currency]
         console.print(_pipeline_table(console, report["by"], groups, totals))
     if report["no_next_step"] is not None:
+        console.print()
         print_no_next_step(console, report["no_next_step"])
     _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
     stale = report["stale"]

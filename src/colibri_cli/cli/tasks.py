@@ -19,10 +19,12 @@ from colibri_cli.cli.output import (
     is_stdout,
     moment,
     plural,
+    print_no_next_step,
     print_sections,
     render_record,
     render_rows,
     say,
+    stdout_console,
 )
 from colibri_cli.cli.params import Yes, account_option, contact_option, given
 from colibri_cli.core import agenda as agenda_core
@@ -377,12 +379,16 @@ def agenda(
 ) -> None:
     """What is overdue, due today and due soon: tasks and deals.
 
+    Under them, the open deals without a next step (no open task) are counted; with
+    --format json or csv they are listed, in the section no_next_step.
+
     Example: colibri agenda --days 14
     """
     with database(write=False) as conn:
         items = agenda_core.agenda(conn, days)
+        stuck = agenda_core.without_next_step(conn)
     if output is not OutputFormat.table:
-        render_rows(items, output, fields=agenda_core.FIELDS, columns=(), empty="")
+        render_rows(items + stuck, output, fields=agenda_core.FIELDS, columns=(), empty="")
         return
     if not items:
         say(
@@ -390,7 +396,13 @@ def agenda(
                 days=plural(days, "days"), today=format_day(clock.today())
             )
         )
-        return
+    else:
+        _print_agenda(items, days)
+    if stuck:
+        print_no_next_step(stdout_console(), agenda_core.totals_by_currency(stuck))
+
+
+def _print_agenda(items: list[dict], days: int) -> None:
     titles = {
         **{key: _(title) for key, title in SECTION_TITLES.items()},
         "upcoming": _("Next {days}").format(days=plural(days, "days")),
