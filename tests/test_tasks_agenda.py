@@ -342,13 +342,110 @@ def test_show_is_a_card(agenda_tasks, ok, rows):
 
 
 def test_done_marks_the_task_done_today(agenda_tasks, ok, rows):
+    result = ok("task", "done", "2")
+
+    assert result.stdout == ""
+    assert result.stderr == f"Done: task 2, Today thing ({TODAY}).\n"  # for no deal
+    assert rows(f"{TASKS} WHERE id = 2") == [task(2, "Today thing", TODAY, done_on=TODAY)]
+
+
+NO_NEXT_STEP_LEFT = (
+    "Opportunity 1 (Website redesign) has no open task left: no next step. Add one with: "
+    "colibri task add 'Next step for Website redesign' --opp 1 --due 2026-12-03\n"
+)
+"""What a script is told when task 3, the only open task of deal 1, is done."""
+
+
+def test_done_of_the_last_open_task_of_a_deal_says_how_to_add_the_next(agenda_tasks, ok, rows):
     result = ok("task", "done", "3")
 
     assert result.stdout == ""
-    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
-    assert rows(f"{TASKS} WHERE id = 3") == [
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n" + NO_NEXT_STEP_LEFT
+    assert rows(f"{TASKS} WHERE opportunity_id = 1") == [
         task(3, "Send the quote", "2026-11-27", 1, 1, done_on=TODAY)
     ]
+
+
+def test_done_with_next_adds_the_next_task_of_the_deal(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3", "--next", " Call about the quote ", "--next-due", "friday")
+
+    assert result.stderr == (
+        f"Done: task 3, Send the quote ({TODAY}).\n"
+        "Added task 8: Call about the quote (ACME Industries), due 2026-11-27.\n"
+    )
+    assert rows(f"{TASKS} WHERE opportunity_id = 1") == [
+        task(3, "Send the quote", "2026-11-27", 1, 1, done_on=TODAY),
+        task(8, "Call about the quote", "2026-11-27", 1, 1),
+    ]
+
+
+def test_done_with_next_due_alone_takes_the_proposed_title(agenda_tasks, ok, rows):
+    ok("task", "done", "3", "--next-due", "+2w")
+
+    assert rows(f"{TASKS} WHERE id = 8") == [
+        task(8, "Next step for Website redesign", "2026-12-10", 1, 1)
+    ]
+
+
+def test_done_with_next_adds_it_even_when_the_deal_has_another_open_task(agenda_tasks, ok, rows):
+    ok("task", "add", "Prepare the demo", "--opp", "1")  # task 8
+
+    result = ok("task", "done", "3", "--next", "Send the contract")
+
+    assert result.stderr.endswith(
+        "Added task 9: Send the contract (ACME Industries), due 2026-12-03.\n"
+    )
+    assert [
+        row["title"] for row in rows(f"{TASKS} WHERE done_on IS NULL AND opportunity_id = 1")
+    ] == [
+        "Prepare the demo",
+        "Send the contract",
+    ]
+
+
+def test_done_with_no_next_leaves_the_deal_without_a_next_step_quietly(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3", "--no-next")
+
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
+    assert rows(f"{TASKS} WHERE done_on IS NULL AND opportunity_id = 1") == []
+    listed = json.loads(ok("opp", "list", "--no-next-step", "--format", "json").stdout)
+    assert [deal["id"] for deal in listed] == [2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        [("task", "add", "Prepare the demo", "--opp", "1")],  # another open task: a next step
+        [("opp", "status", "1", "won", "--no-follow-up")],  # closed: it needs none
+        [("opp", "delete", "1", "--yes")],  # in the trash
+    ],
+    ids=["another open task", "closed deal", "deal in the trash"],
+)
+def test_done_says_nothing_of_a_next_step_a_deal_does_not_need(agenda_tasks, ok, rows, setup):
+    for command in setup:
+        ok(*command)
+    before = len(rows(TASKS))
+
+    result = ok("task", "done", "3")
+
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
+    assert len(rows(TASKS)) == before
+
+
+def test_done_with_format_json_has_the_task_done_and_the_next(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3", "--next", "Call back", "--format", "json")
+
+    done_task, next_task = json.loads(result.stdout)
+    assert (done_task["id"], done_task["done_on"]) == (3, TODAY)
+    assert {key: next_task[key] for key in ("id", "title", "due_date", "opportunity_id")} == {
+        "id": 8,
+        "title": "Call back",
+        "due_date": "2026-12-03",
+        "opportunity_id": 1,
+    }
+    assert list(next_task) == LISTED_TASK_COLUMNS
+    [saved] = rows("SELECT * FROM tasks WHERE id = 8")
+    assert {key: next_task[key] for key in saved} == saved
 
 
 @pytest.mark.parametrize("output", ["json", "csv"])
@@ -414,6 +511,30 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
             2,
             "The done date 2026-11-27 is in the future: mark it done when it is.",
         ),
+        (
+            ["3", "--no-next", "--next", "Call"],
+            2,
+            "Invalid value: --no-next excludes --next and --next-due. "
+            "See 'colibri task done --help'.",
+        ),
+        (
+            ["3", "--no-next", "--next-due", "friday"],
+            2,
+            "Invalid value: --no-next excludes --next and --next-due. "
+            "See 'colibri task done --help'.",
+        ),
+        (
+            ["3", "--next", "  "],
+            2,
+            "The next task's title cannot be empty: give one, or pass --no-next.",
+        ),
+        (["3", "--next-due", "someday"], 2, f"Invalid next task due date 'someday': {DATE_HINT}."),
+        (
+            ["1", "--next", "Call"],
+            2,
+            "--next and --next-due go with a task of an open deal; task 1 is not.",
+        ),
+        (["7", "--next", "Call"], 2, f"Task 7 was already done on {TODAY}."),
     ],
 )
 def test_done_refuses_bad_input(agenda_tasks, cli, rows, arguments, code, message):
