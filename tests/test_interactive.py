@@ -433,6 +433,20 @@ def test_declining_the_next_task_says_how_to_add_one_later(deal_task, rows, db_p
     assert len(rows(TASKS)) == 1
 
 
+def test_ctrl_c_at_the_next_task_leaves_the_task_open(deal_task, rows, db_path):
+    """The task is marked done only once the next one is answered for: Ctrl-C writes
+    nothing."""
+    child = spawn(db_path, "task", "done", "1")
+
+    answer(child, "  Schedule its next task now? [Y/n]: ", "")
+    child.expect_exact("  Task [Next step for Website redesign]: ")
+    child.sendintr()
+
+    assert finish(child) == "^C\n"
+    assert child.exitstatus == 130
+    assert [(row["id"], row["done_on"]) for row in rows(TASKS)] == [(1, None)]
+
+
 def test_done_with_another_open_task_of_the_deal_asks_nothing(deal_task, ok, rows, db_path):
     ok("task", "add", "Prepare the demo", "--opp", "1")
     child = spawn(db_path, "task", "done", "1")
