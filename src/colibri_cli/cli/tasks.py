@@ -322,22 +322,23 @@ def _next_task(
 ) -> "forms.FollowUp | None":
     """The next task for the deal of the task done: as given, else asked on a terminal
     when the deal has none left open (the proposal pre-filled), else none."""
-    from colibri_cli.cli import forms
-
+    given = title is not None or due is not None
     if deal is None:
-        if title is not None or due is not None:
+        if given:
             raise InvalidInput(
                 _("--next and --next-due go with a task of an open deal; task {id} is not.").format(
                     id=task["id"]
                 )
             )
         return None
+    if not given and (no_next or not deal["without_next_step"] or not interactive()):
+        return None
+    from colibri_cli.cli import forms  # asks, or holds what was given: only then
+
     proposed_title, proposed_due = tasks.next_step_proposal(deal)
     due_text = (inputs.read_date(conn, due, field=NEXT_DUE) if due else proposed_due).isoformat()
-    if title or due:
+    if given:
         return forms.FollowUp((title or proposed_title).strip(), due_text)
-    if no_next or not deal["without_next_step"] or not interactive():
-        return None
     question = _("Schedule its next task now?")
     return forms.ask_follow_up(conn, proposed_title, due_text, question=question)
 
@@ -477,9 +478,12 @@ def agenda(
     """
     with database(write=False) as conn:
         items = agenda_core.agenda(conn, days)
-        stuck = agenda_core.without_next_step(conn)
+        if output is not OutputFormat.table:
+            items += agenda_core.without_next_step(conn)
+        else:
+            stuck = agenda_core.totals_without_next_step(conn)
     if output is not OutputFormat.table:
-        render_rows(items + stuck, output, fields=agenda_core.FIELDS, columns=(), empty="")
+        render_rows(items, output, fields=agenda_core.FIELDS, columns=(), empty="")
         return
     if not items:
         say(
@@ -490,7 +494,7 @@ def agenda(
     else:
         _print_agenda(items, days)
     if stuck:
-        print_no_next_step(stdout_console(), agenda_core.totals_by_currency(stuck))
+        print_no_next_step(stdout_console(), stuck)
 
 
 def _print_agenda(items: list[dict], days: int) -> None:

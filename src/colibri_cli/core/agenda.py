@@ -77,16 +77,18 @@ def without_next_step(conn: sqlite3.Connection) -> list[dict]:
     return deals
 
 
-def totals_by_currency(deals: list[dict]) -> list[dict]:
-    """How many `deals` and their amount, per currency, never across currencies."""
-    totals: dict[str, dict] = {}
-    for deal in deals:
-        total = totals.setdefault(
-            deal["currency"], {"currency": deal["currency"], "count": 0, "amount": 0}
-        )
-        total["count"] += 1
-        total["amount"] += deal["amount"]
-    return [totals[currency] for currency in sorted(totals)]
+def totals_without_next_step(conn: sqlite3.Connection) -> list[dict]:
+    """How many open deals have no open task, and their amount, per currency (never across
+    currencies)."""
+    return records.fetch(
+        conn,
+        f"""
+        SELECT o.currency, count(*) AS count, sum(o.amount) AS amount
+        FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' AND o.deleted_at IS NULL AND {NO_NEXT_STEP}
+        GROUP BY o.currency ORDER BY o.currency
+        """,
+    )
 
 
 def section_of(due_date: str, today: dt.date) -> str:
