@@ -185,6 +185,7 @@ def test_tasks_and_the_agenda_in_dmy(dmy, ok, deal):
         "Due         What  ID  Title    Account      Amount",
         "30/11/2026  deal   1  Website  ACME     15,000 EUR",
         "",
+        "No next step: 1 deal (15,000 EUR)",
     ]
 
 
@@ -213,7 +214,9 @@ def test_the_pipeline_and_forecast_titles_in_dmy(dmy, ok, deal):
 
     pipeline = lines(ok("pipeline"))
     assert pipeline[0] == "Open pipeline by status, 26/11/2026"
-    assert pipeline[5:8] == [
+    assert pipeline[5:10] == [
+        "No next step: 2 deals (16,000 EUR)",
+        "",
         "Overdue: 1 (1,000 EUR)",
         "ID  Name  Account     Amount  Due         Status",
         " 2  Old   ACME     1,000 EUR  20/11/2026  quote",

@@ -94,7 +94,7 @@ def test_every_report_has_something_to_say(ok):
     assert any(row["actual"] for row in accuracy["periods"])
     assert any(row["slipped_count"] for row in accuracy["periods"])
     assert stats["win_rate"]["rate"] is not None and stats["reasons"]
-    assert {item["section"] for item in agenda} == {"overdue", "today", "upcoming"}
+    assert {item["section"] for item in agenda} == {"overdue", "today", "upcoming", "no_next_step"}
 
 
 def test_never_replaces_accounts_it_did_not_make(ok, cli, rows):

@@ -132,6 +132,8 @@ def test_the_pipeline_in_one_currency(story, at):
     )
     report = document(at, "2026-09-15", "pipeline", "--in", "EUR")
     assert report["totals"] == [{"currency": "EUR", "count": 2, "amount": 2800, "weighted": 1120}]
+    # No deal has a task: the two have no next step, counted in EUR as the totals are.
+    assert report["no_next_step"] == report["totals"]
     assert report["conversion"] == {
         "into": "EUR",
         "base": "EUR",
@@ -143,6 +145,7 @@ def test_the_pipeline_in_one_currency(story, at):
     plain = document(at, "2026-09-15", "pipeline")
     assert "conversion" not in plain
     assert [total["currency"] for total in plain["totals"]] == ["GBP", "USD"]
+    assert [total["currency"] for total in plain["no_next_step"]] == ["GBP", "USD"]
 
 
 def test_the_forecast_converts_a_close_at_its_day_and_targets_at_their_period(story, at):
@@ -213,7 +216,8 @@ def test_a_currency_without_a_rate_is_refused_by_name(story, at):
         )
     refused = at("2026-09-15", "pipeline", "--in", "JPY", code=2)
     assert "There is no exchange rate for JPY" in refused.stderr
-    assert at("2026-09-15", "pipeline", "--format", "csv").stdout.count("CHF") == 2
+    # Its group, its total, and its deal without a next step.
+    assert at("2026-09-15", "pipeline", "--format", "csv").stdout.count("CHF") == 3
 
 
 def test_a_day_before_the_first_rate_takes_it_and_the_report_says_so(empty_db, at):

@@ -260,6 +260,7 @@ def test_the_agenda_in_french(french, deal, ok):
         "Échéance      Quoi     ID  Titre             Compte           Montant",
         f"2026-11-27    affaire   2  Training          ACME Industries  {euros('1 250 €')}",
         "",
+        f"Sans prochaine étape : 1 affaire ({euros('1 250 €')})",  # #1 has task 2
     ]
     assert result.stderr == (
         "! après une échéance : en retard, échue avant aujourd'hui et toujours ouverte.\n"
@@ -299,6 +300,9 @@ def test_the_pipeline_in_french(french, deals, ok):
         "                     Nombre    Montant  Pondéré",
         f"Analyse des besoins       1  {euros('3 000 USD')}  {euros('300 USD')}",
         f"Total                     1  {euros('3 000 USD')}  {euros('300 USD')}",
+        "",
+        f"Sans prochaine étape : 2 affaires ({euros('16 250 €')})",
+        f"Sans prochaine étape : 1 affaire ({euros('3 000 USD')})",
         "",
         f"En retard : 1 ({euros('3 000 USD')})",
         "ID  Nom      Compte             Montant  Échéance    Statut",
@@ -546,10 +550,17 @@ def test_help_of_a_command_in_french(french, ok):
         "\n"
         "  Marque une tâche comme faite (aujourd'hui, ou --on DATE).\n"
         "\n"
-        "  Avec --format json ou csv, la sortie standard donne les tâches écrites : celle\n"
-        "  qui est faite.\n"
+        "  Quand c'était la dernière tâche ouverte d'une affaire ouverte, l'affaire n'a\n"
+        "  plus de prochaine étape : sur un terminal, la tâche suivante est demandée\n"
+        "  (pré-remplie : trois fois Entrée la planifie) ; dans un script, une ligne sur\n"
+        "  stderr le dit, avec la commande qui en ajoute une. --next et --next-due\n"
+        "  l'ajoutent sans demander ; --no-next laisse l'affaire sans.\n"
         "\n"
-        "  Exemple : colibri task done 7\n"
+        "  Avec --format json ou csv, la sortie standard donne les tâches écrites : celle\n"
+        "  qui est faite, et la suivante.\n"
+        "\n"
+        '  Exemple : colibri task done 7 --next "Rappeler au sujet du devis" --next-due\n'
+        "  vendredi\n"
         "\n"
         "Arguments :\n"
         "  TASK  Id de la tâche.  [obligatoire]\n"
@@ -557,6 +568,13 @@ def test_help_of_a_command_in_french(french, ok):
         "Options :\n"
         "  --on DATE                      Quand elle a été faite, si ce n'est pas\n"
         "                                 aujourd'hui.\n"
+        "  --next TITLE                   Titre de la tâche suivante de son affaire\n"
+        "                                 (quand il n'en reste aucune ouverte, demandé\n"
+        "                                 sur un terminal).\n"
+        "  --next-due DATE                Échéance de la tâche suivante (par défaut :\n"
+        "                                 dans une semaine).\n"
+        "  --no-next                      Laisser son affaire sans tâche suivante, sans\n"
+        "                                 le demander.\n"
         "  -f, --format <table|csv|json>  table pour les personnes ; csv ou json pour les\n"
         "                                 scripts (complet, sur la sortie standard).\n"
         "                                 [défaut : table]\n"

@@ -370,6 +370,103 @@ def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
     assert rows("SELECT * FROM tasks") == []
 
 
+# --- task done: the next task of a deal left without one ---------------------------------------
+
+TASKS = "SELECT id, title, due_date, opportunity_id, done_on FROM tasks ORDER BY id"
+
+
+@pytest.fixture
+def deal_task(deal, ok):
+    ok("task", "add", "Send the quote", "--opp", "1", "--due", "2026-11-27")
+
+
+def test_done_of_the_last_task_of_a_deal_asks_for_the_next_and_enters_schedule_it(
+    deal_task, rows, db_path
+):
+    child = spawn(db_path, "task", "done", "1")
+
+    child.expect_exact("Next step")
+    answer(child, "  Schedule its next task now? [Y/n]: ", "")
+    answer(child, "  Task [Next step for Website redesign]: ", "")
+    answer(child, "  Due [2026-12-03]: ", "")
+
+    assert finish(child) == (
+        f"Done: task 1, Send the quote ({TODAY}).\n"
+        "Added task 2: Next step for Website redesign (ACME Industries), due 2026-12-03.\n"
+    )
+    assert child.exitstatus == 0
+    assert rows(TASKS) == [
+        {"id": 1, "title": "Send the quote", "due_date": "2026-11-27", "opportunity_id": 1,
+         "done_on": TODAY},
+        {"id": 2, "title": "Next step for Website redesign", "due_date": "2026-12-03",
+         "opportunity_id": 1, "done_on": None},
+    ]  # fmt: skip
+
+
+def test_the_next_task_can_be_rewritten_and_a_bad_due_date_is_asked_again(deal_task, rows, db_path):
+    child = spawn(db_path, "task", "done", "1")
+
+    answer(child, "  Schedule its next task now? [Y/n]: ", "y")
+    answer(child, "  Task [Next step for Website redesign]: ", "Send the contract")
+    answer(child, "  Due [2026-12-03]: ", "soonish")
+    child.expect_exact("Error: Invalid due date 'soonish': use YYYY-MM-DD")
+    answer(child, "  Due [2026-12-03]: ", "friday")
+
+    assert finish(child).endswith(
+        "Added task 2: Send the contract (ACME Industries), due 2026-11-27.\n"
+    )
+    assert [row["title"] for row in rows(TASKS)] == ["Send the quote", "Send the contract"]
+
+
+def test_declining_the_next_task_says_how_to_add_one_later(deal_task, rows, db_path):
+    child = spawn(db_path, "task", "done", "1")
+
+    answer(child, "  Schedule its next task now? [Y/n]: ", "n")
+
+    assert finish(child) == (
+        f"Done: task 1, Send the quote ({TODAY}).\n"
+        # The command on a line of its own, whole, to be copied.
+        "Opportunity 1 (Website redesign) has no open task left: no next step. Add one with:\n"
+        "colibri task add 'Next step for Website redesign' --opp 1 --due 2026-12-03\n"
+    )
+    assert rows(f"{TASKS}")[0]["done_on"] == TODAY
+    assert len(rows(TASKS)) == 1
+
+
+def test_ctrl_c_at_the_next_task_leaves_the_task_open(deal_task, rows, db_path):
+    """The task is marked done only once the next one is answered for: Ctrl-C writes
+    nothing."""
+    child = spawn(db_path, "task", "done", "1")
+
+    answer(child, "  Schedule its next task now? [Y/n]: ", "")
+    child.expect_exact("  Task [Next step for Website redesign]: ")
+    child.sendintr()
+
+    assert finish(child) == "^C\n"
+    assert child.exitstatus == 130
+    assert [(row["id"], row["done_on"]) for row in rows(TASKS)] == [(1, None)]
+
+
+def test_done_with_another_open_task_of_the_deal_asks_nothing(deal_task, ok, rows, db_path):
+    ok("task", "add", "Prepare the demo", "--opp", "1")
+    child = spawn(db_path, "task", "done", "1")
+
+    assert finish(child) == f"Done: task 1, Send the quote ({TODAY}).\n"
+    assert len(rows(TASKS)) == 2
+
+
+def test_done_without_a_terminal_does_not_wait_for_the_next_task(deal_task, rows, db_path):
+    result = run(db_path, "task", "done", "1")
+
+    assert result.returncode == 0
+    assert result.stderr == (
+        f"Done: task 1, Send the quote ({TODAY}).\n"
+        "Opportunity 1 (Website redesign) has no open task left: no next step. Add one with: "
+        "colibri task add 'Next step for Website redesign' --opp 1 --due 2026-12-03\n"
+    )
+    assert len(rows(TASKS)) == 1
+
+
 def test_delete_confirms_on_a_terminal(deal, rows, db_path):
     child = spawn(db_path, "opp", "delete", "1")
     question = (

@@ -835,6 +835,7 @@ def ids(result) -> list[int]:
         (["--due-after", "2026-11-20", "--due-before", "31/01/2027", "--all"], [2, 1, 5]),
         (["--due-before", "eoy", "--open"], [2, 1]),  # the year's last day too
         (["--overdue"], [2]),
+        (["--no-next-step"], [2, 1, 3]),  # no deal has a task
         (["--tag", "HOT"], [1]),
         (["--tag", "audit"], [3]),
         (["--tag", "ho"], []),
@@ -858,6 +859,30 @@ def test_list_filters_and_sorts(pipeline, ok, options, expected):
     result = ok("opp", "list", *options, "--format", "json")
 
     assert ids(result) == expected
+
+
+def test_list_no_next_step_lists_the_open_deals_without_an_open_task(pipeline, ok):
+    ok("task", "add", "Call back", "--opp", "1")  # open: a next step
+    ok("task", "add", "Send the quote", "--opp", "2")
+    ok("task", "done", "2")  # done: no next step left
+    ok("task", "add", "Invoice", "--opp", "4")  # won: closed deals need none
+
+    result = ok("opp", "list", "--no-next-step")
+
+    assert result.stderr == OVERDUE_NOTE
+    assert result.stdout == (
+        "ID  Name         Account             Amount  Due           Status          Prob.\n"
+        " 2  Maintenance  ACME Industries  4,000 EUR  2026-11-20 !  Negotiation       70%\n"
+        " 3  Audit        Beta Corp        8,000 USD  2027-02-15    Needs analysis    25%\n"
+    )
+
+
+def test_list_no_next_step_leaves_out_the_deals_in_the_trash(pipeline, ok):
+    ok("opp", "delete", "3", "--yes")
+
+    result = ok("opp", "list", "--no-next-step", "--format", "json")
+
+    assert ids(result) == [2, 1]
 
 
 def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
@@ -959,6 +984,12 @@ def test_an_empty_list_is_still_valid_data(empty_db, ok, output):
             ["--overdue", "--all"],
             2,
             "Invalid value: --overdue lists open opportunities: it excludes --all. "
+            "See 'colibri opp list --help'.",
+        ),
+        (
+            ["--no-next-step", "--closed"],
+            2,
+            "Invalid value: --no-next-step lists open opportunities: it excludes --closed. "
             "See 'colibri opp list --help'.",
         ),
         (

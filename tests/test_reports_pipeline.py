@@ -85,6 +85,8 @@ TOTALS = [
     {"currency": "EUR", "count": 9, "amount": 11610, "weighted": 6042},
     {"currency": "USD", "count": 1, "amount": 8000, "weighted": 5600},
 ]
+NO_NEXT_STEP = TOTALS
+"""The story has no task: no open deal has a next step."""
 
 
 def group(key, label, currency, count, amount, weighted):
@@ -172,6 +174,7 @@ def test_pipeline_by_status_sums_exactly_and_rounds_once(story, cli):
         "totals": TOTALS,
         "overdue": OVERDUE,
         "stale": STALE,
+        "no_next_step": NO_NEXT_STEP,
     }
 
 
@@ -354,6 +357,7 @@ def test_pipeline_as_of_a_past_day_is_the_history_of_that_day(story, cli):
                 EXPORT,
             ],
         },
+        "no_next_step": None,  # the tasks keep no history: not known on a day gone
     }
 
 
@@ -375,6 +379,36 @@ def test_pipeline_as_of_a_day_counts_overdue_from_that_day(story, cli):
 
 def test_pipeline_as_of_today_is_the_pipeline_of_today(story, cli):
     assert pipeline(cli, "--as-of", "today") == {**pipeline(cli), "as_of": "2026-11-26"}
+
+
+def test_an_open_task_is_a_next_step_and_a_done_one_is_not(story, ok, cli, rows):
+    ok("task", "add", "Call about the audit", "--opp", "12")  # open: #12 has a next step
+    ok("task", "add", "Send the licence", "--opp", "9")  # the only open deal in USD
+    ok("task", "add", "Fleet visit", "--opp", "1")
+    ok("task", "done", "3")  # #1 has none left
+    ok("task", "add", "Thank them", "--opp", "5")  # #5 is lost: it needs none
+    ok("opp", "delete", "17", "--yes")  # in the trash: out of the pipeline
+
+    # EUR: 9 deals less #12 and #17: 7 deals; 11,610 - 2,005 - 995 = 8,610; 604,150 -
+    # 20,050 - 39,800 = 544,300 -> 5,443. USD: none.
+    assert pipeline(cli)["no_next_step"] == [
+        {"currency": "EUR", "count": 7, "amount": 8610, "weighted": 5443}
+    ]
+    assert table(cli, "pipeline")[12:15] == ["", "No next step: 7 deals (8,610 EUR)", ""]
+    assert rows("SELECT opportunity_id, done_on FROM tasks ORDER BY id") == [
+        {"opportunity_id": 12, "done_on": None},
+        {"opportunity_id": 9, "done_on": None},
+        {"opportunity_id": 1, "done_on": "2026-11-26"},
+        {"opportunity_id": 5, "done_on": None},
+    ]
+
+
+def test_every_open_deal_with_a_next_step_says_none(story, ok, cli):
+    for deal in (12, 17, 4, 1, 9, 8, 16, 18, 19, 20):
+        ok("task", "add", "Next", "--opp", str(deal))
+
+    assert pipeline(cli)["no_next_step"] == []
+    assert "No next step: none." in table(cli, "pipeline")
 
 
 def test_pipeline_table_as_of_says_so_on_its_own_line(story, cli):
@@ -434,7 +468,16 @@ def test_pipeline_csv_has_exactly_its_columns_and_a_row_per_total(story, cli):
         "overdue,,,EUR,2,3000,599\n"
         "stale,,,EUR,3,7265,3708\n"
         "stale,,,USD,1,8000,5600\n"
+        "no_next_step,,,EUR,9,11610,6042\n"
+        "no_next_step,,,USD,1,8000,5600\n"
     )
+
+
+def test_pipeline_csv_as_of_a_day_gone_has_no_row_without_a_next_step(story, cli):
+    result = cli("pipeline", "--as-of", "2026-10-20", "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "stale,,,USD,1,8000,5600"
 
 
 def test_pipeline_table_reads_at_80_columns(story, cli):
@@ -451,6 +494,9 @@ def test_pipeline_table_reads_at_80_columns(story, cli):
         "             Count     Amount   Weighted",
         "Negotiation      1  8,000 USD  5,600 USD",
         "Total            1  8,000 USD  5,600 USD",
+        "",
+        "No next step: 9 deals (11,610 EUR)",
+        "No next step: 1 deal (8,000 USD)",
         "",
         "Overdue: 2 (3,000 EUR)",
         "ID  Name      Account             Amount  Due         Status",
@@ -519,6 +565,7 @@ def test_an_empty_pipeline(empty_db, cli):
         "totals": [],
         "overdue": {"totals": [], "opportunities": []},
         "stale": {"days": 30, "totals": [], "opportunities": []},
+        "no_next_step": [],
     }
     result = cli("pipeline")
     assert (result.exit_code, result.stdout) == (0, "")

@@ -373,13 +373,110 @@ def test_show_is_a_card(agenda_tasks, ok, rows):
 
 
 def test_done_marks_the_task_done_today(agenda_tasks, ok, rows):
+    result = ok("task", "done", "2")
+
+    assert result.stdout == ""
+    assert result.stderr == f"Done: task 2, Today thing ({TODAY}).\n"  # for no deal
+    assert rows(f"{TASKS} WHERE id = 2") == [task(2, "Today thing", TODAY, done_on=TODAY)]
+
+
+NO_NEXT_STEP_LEFT = (
+    "Opportunity 1 (Website redesign) has no open task left: no next step. Add one with: "
+    "colibri task add 'Next step for Website redesign' --opp 1 --due 2026-12-03\n"
+)
+"""What a script is told when task 3, the only open task of deal 1, is done."""
+
+
+def test_done_of_the_last_open_task_of_a_deal_says_how_to_add_the_next(agenda_tasks, ok, rows):
     result = ok("task", "done", "3")
 
     assert result.stdout == ""
-    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
-    assert rows(f"{TASKS} WHERE id = 3") == [
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n" + NO_NEXT_STEP_LEFT
+    assert rows(f"{TASKS} WHERE opportunity_id = 1") == [
         task(3, "Send the quote", "2026-11-27", 1, 1, done_on=TODAY)
     ]
+
+
+def test_done_with_next_adds_the_next_task_of_the_deal(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3", "--next", " Call about the quote ", "--next-due", "friday")
+
+    assert result.stderr == (
+        f"Done: task 3, Send the quote ({TODAY}).\n"
+        "Added task 8: Call about the quote (ACME Industries), due 2026-11-27.\n"
+    )
+    assert rows(f"{TASKS} WHERE opportunity_id = 1") == [
+        task(3, "Send the quote", "2026-11-27", 1, 1, done_on=TODAY),
+        task(8, "Call about the quote", "2026-11-27", 1, 1),
+    ]
+
+
+def test_done_with_next_due_alone_takes_the_proposed_title(agenda_tasks, ok, rows):
+    ok("task", "done", "3", "--next-due", "+2w")
+
+    assert rows(f"{TASKS} WHERE id = 8") == [
+        task(8, "Next step for Website redesign", "2026-12-10", 1, 1)
+    ]
+
+
+def test_done_with_next_adds_it_even_when_the_deal_has_another_open_task(agenda_tasks, ok, rows):
+    ok("task", "add", "Prepare the demo", "--opp", "1")  # task 8
+
+    result = ok("task", "done", "3", "--next", "Send the contract")
+
+    assert result.stderr.endswith(
+        "Added task 9: Send the contract (ACME Industries), due 2026-12-03.\n"
+    )
+    assert [
+        row["title"] for row in rows(f"{TASKS} WHERE done_on IS NULL AND opportunity_id = 1")
+    ] == [
+        "Prepare the demo",
+        "Send the contract",
+    ]
+
+
+def test_done_with_no_next_leaves_the_deal_without_a_next_step_quietly(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3", "--no-next")
+
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
+    assert rows(f"{TASKS} WHERE done_on IS NULL AND opportunity_id = 1") == []
+    listed = json.loads(ok("opp", "list", "--no-next-step", "--format", "json").stdout)
+    assert [deal["id"] for deal in listed] == [2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        [("task", "add", "Prepare the demo", "--opp", "1")],  # another open task: a next step
+        [("opp", "status", "1", "won", "--no-follow-up")],  # closed: it needs none
+        [("opp", "delete", "1", "--yes")],  # in the trash
+    ],
+    ids=["another open task", "closed deal", "deal in the trash"],
+)
+def test_done_says_nothing_of_a_next_step_a_deal_does_not_need(agenda_tasks, ok, rows, setup):
+    for command in setup:
+        ok(*command)
+    before = len(rows(TASKS))
+
+    result = ok("task", "done", "3")
+
+    assert result.stderr == f"Done: task 3, Send the quote ({TODAY}).\n"
+    assert len(rows(TASKS)) == before
+
+
+def test_done_with_format_json_has_the_task_done_and_the_next(agenda_tasks, ok, rows):
+    result = ok("task", "done", "3", "--next", "Call back", "--format", "json")
+
+    done_task, next_task = json.loads(result.stdout)
+    assert (done_task["id"], done_task["done_on"]) == (3, TODAY)
+    assert {key: next_task[key] for key in ("id", "title", "due_date", "opportunity_id")} == {
+        "id": 8,
+        "title": "Call back",
+        "due_date": "2026-12-03",
+        "opportunity_id": 1,
+    }
+    assert list(next_task) == LISTED_TASK_COLUMNS
+    [saved] = rows("SELECT * FROM tasks WHERE id = 8")
+    assert {key: next_task[key] for key in saved} == saved
 
 
 @pytest.mark.parametrize("output", ["json", "csv"])
@@ -445,6 +542,30 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
             2,
             "The done date 2026-11-27 is in the future: mark it done when it is.",
         ),
+        (
+            ["3", "--no-next", "--next", "Call"],
+            2,
+            "Invalid value: --no-next excludes --next and --next-due. "
+            "See 'colibri task done --help'.",
+        ),
+        (
+            ["3", "--no-next", "--next-due", "friday"],
+            2,
+            "Invalid value: --no-next excludes --next and --next-due. "
+            "See 'colibri task done --help'.",
+        ),
+        (
+            ["3", "--next", "  "],
+            2,
+            "The next task's title cannot be empty: give one, or pass --no-next.",
+        ),
+        (["3", "--next-due", "someday"], 2, f"Invalid next task due date 'someday': {DATE_HINT}."),
+        (
+            ["1", "--next", "Call"],
+            2,
+            "--next and --next-due go with a task of an open deal; task 1 is not.",
+        ),
+        (["7", "--next", "Call"], 2, f"Task 7 was already done on {TODAY}."),
     ],
 )
 def test_done_refuses_bad_input(agenda_tasks, cli, rows, arguments, code, message):
@@ -590,6 +711,7 @@ def test_agenda_shows_overdue_today_and_the_next_7_days_tasks_and_deals(agenda_t
             "2026-11-30    deal   1  Website redesign  ACME Industries  15,000 EUR",
             "2026-12-03    task   4  Week end",
             "",
+            "No next step: 2 deals (10,000 EUR)",  # #2 and #3: no task; #1 has task 3
             "",
         ]
     )
@@ -600,7 +722,10 @@ def test_agenda_sections_line_up_on_any_terminal_width(agenda_tasks, cli, width)
     result = cli("agenda", env={"COLUMNS": width})
 
     lines = result.stdout.splitlines()
-    headers = [lines[index + 1] for index, line in enumerate(lines) if line.endswith(")")]
+    sections = [
+        index for index, line in enumerate(lines[:-1]) if line.endswith(")")
+    ]  # not the last line: the deals without a next step, counted
+    headers = [lines[index + 1] for index in sections]
     assert len(headers) == 3
     assert len(set(headers)) == 1  # one set of columns, of the same widths, in every section
     assert headers[0].split() == ["Due", "What", "ID", "Title", "Account", "Amount"]
@@ -619,6 +744,8 @@ def test_agenda_days_widens_the_window(agenda_tasks, ok):
         ("upcoming", "task", 4),
         ("upcoming", "task", 5),
         ("upcoming", "opportunity", 3),
+        ("no_next_step", "opportunity", 2),
+        ("no_next_step", "opportunity", 3),
     ]
 
 
@@ -646,7 +773,17 @@ def test_agenda_json_is_exact(agenda_tasks, ok):
         '"title": "Send the quote", "account_id": 1, "account_name": "ACME Industries", '
         '"opportunity_id": 1, "opportunity_name": "Website redesign", "amount": null, '
         '"currency": null, "status": null, "effective_probability": null, '
-        '"weighted_amount": null, "overdue": false}\n'
+        '"weighted_amount": null, "overdue": false},\n'
+        '  {"section": "no_next_step", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
+        '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
+        '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
+        '"overdue": true},\n'
+        '  {"section": "no_next_step", "kind": "opportunity", "id": 3, "due_date": "2026-12-10", '
+        '"title": "Far deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 3, '
+        '"opportunity_name": "Far deal", "amount": 5000, "currency": "EUR", '
+        '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
+        '"overdue": false}\n'
         "]\n"
     )
 
@@ -668,8 +805,57 @@ def test_agenda_leaves_out_done_tasks_and_closed_deals(agenda_tasks, ok):
             "Due         What  ID  Title           Account          Amount",
             "2026-11-27  task   3  Send the quote  ACME Industries",
             "",
+            "No next step: 1 deal (5,000 EUR)",  # #3; #2 is lost
             "",
         ]
+    )
+
+
+FAR_DEALS = (
+    ("account", "add", "ACME Industries"),
+    ("opp", "create", "Far", "-a", "1", "--amount", "2k", "--due", "2027-03-01", "-s", "quote"),
+    ("opp", "create", "Later", "-a", "1", "--amount", "3k", "--due", "2027-04-01", "-s", "quote"),
+    ("opp", "create", "Trashed", "-a", "1", "--amount", "4k", "--due", "2027-05-01",
+     "-s", "quote"),
+    ("opp", "delete", "3", "--yes"),  # in the trash: never counted
+)  # fmt: skip
+"""Three deals due after the agenda's days, one of them in the trash."""
+
+
+@pytest.fixture
+def far_deals(empty_db, ok):
+    for command in FAR_DEALS:
+        ok(*command)
+
+
+def test_agenda_counts_the_deals_without_a_next_step_when_nothing_is_due(far_deals, ok, rows):
+    ok("task", "add", "Call ACME", "--opp", "2", "--due", "2027-01-15")  # not due this week
+
+    result = ok("agenda")
+
+    assert result.stderr == f"Nothing overdue or due in the next 7 days ({TODAY}).\n"
+    assert result.stdout == "No next step: 1 deal (2,000 EUR)\n"  # #1; #2 has task 1
+    [deal] = json.loads(ok("agenda", "-f", "json").stdout)
+    assert (deal["section"], deal["id"], deal["amount"], deal["overdue"]) == (
+        "no_next_step",
+        1,
+        2000,
+        False,
+    )
+    assert rows("SELECT opportunity_id, done_on FROM tasks") == [
+        {"opportunity_id": 2, "done_on": None}
+    ]
+
+
+def test_agenda_with_a_next_step_for_every_open_deal_says_nothing_of_it(far_deals, ok):
+    for deal in ("1", "2"):
+        ok("task", "add", "Next", "--opp", deal, "--due", "2027-01-15")
+
+    result = ok("agenda")
+
+    assert (result.stdout, result.stderr) == (
+        "",
+        f"Nothing overdue or due in the next 7 days ({TODAY}).\n",
     )
 
 

@@ -137,7 +137,8 @@ def report_figures(cli, args: tuple, language: str) -> list[str]:
 
 def listing_figures(cli, args: tuple, language: str) -> tuple[list[str], list[str]]:
     """The figures (amounts, dates) and the words of text a listing must show whole."""
-    rows = data(cli, *args)
+    counted = "no_next_step"  # the agenda's deals without a next step: counted, not listed
+    rows = [row for row in data(cli, *args) if row.get("section") != counted]
     assert rows
     figures = [
         amount(row["amount"], row["currency"], language) for row in rows if row.get("amount")

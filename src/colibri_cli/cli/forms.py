@@ -395,10 +395,13 @@ class FollowUp:
     due: str
 
 
-def ask_follow_up(conn: sqlite3.Connection, title: str, due: str) -> FollowUp | None:
-    """Offer the follow-up task; accepting the defaults schedules it as proposed."""
+def ask_follow_up(
+    conn: sqlite3.Connection, title: str, due: str, *, question: str | None = None
+) -> FollowUp | None:
+    """Offer the follow-up task (`question` asks whether to schedule it); accepting the
+    defaults schedules it as proposed."""
     emphasis("\n" + _("Next step"), bold=True)
-    if not confirm("  " + _("Schedule a follow-up task now?"), default=True):
+    if not confirm("  " + (question or _("Schedule a follow-up task now?")), default=True):
         return None
     chosen_title = _prompt("  " + _("Task"), checked(_task_title), default=title)
     chosen_due = _prompt(

@@ -410,6 +410,9 @@ def list_(
             help="Only those whose due date was pushed later at least N times.",
         ),
     ] = None,
+    no_next_step: Annotated[
+        bool, typer.Option("--no-next-step", help="Open and without an open task.")
+    ] = False,
     deleted: Annotated[
         bool, typer.Option("--deleted", help="Those in the trash (see opp delete, opp restore).")
     ] = False,
@@ -433,19 +436,20 @@ def list_(
                 first=states[0], second=states[1]
             )
         )
-    if overdue and (closed or all_):
-        raise typer.BadParameter(
-            _("--overdue lists open opportunities: it excludes {option}.").format(
-                option="--closed" if closed else "--all"
+    for option, wanted in (("--overdue", overdue), ("--no-next-step", no_next_step)):
+        if wanted and (closed or all_):
+            raise typer.BadParameter(
+                _("{filter} lists open opportunities: it excludes {option}.").format(
+                    filter=option, option="--closed" if closed else "--all"
+                )
             )
-        )
     if sort not in opportunities.SORTS:
         raise typer.BadParameter(
             _("cannot sort by {sort!r}: choose one of {sorts}.").format(
                 sort=sort, sorts=", ".join(opportunities.SORTS)
             )
         )
-    open_by_default = not (status or states or overdue or deleted)
+    open_by_default = not (status or states or overdue or no_next_step or deleted)
     filters = opportunities.Filters(
         deleted=deleted,
         statuses=status or [],
@@ -457,6 +461,7 @@ def list_(
         tag=tag,
         search=search,
         pushed=pushed,
+        no_next_step=no_next_step,
         sort=sort,
         descending=reverse,
     )
@@ -468,7 +473,8 @@ def list_(
     filtered = any(
         value not in (None, False, [])
         for value in (
-            *(status, account, open_, closed, due_before, due_after, overdue, tag, search, pushed),
+            *(status, account, open_, closed, due_before, due_after, overdue, tag, search),
+            *(pushed, no_next_step),
         )
     )
     if deleted:

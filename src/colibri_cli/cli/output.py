@@ -495,6 +495,26 @@ def heading_text(heading: str | tuple[str, str]) -> str:
     return i18n.pgettext(*heading) if isinstance(heading, tuple) else _(heading)
 
 
+def print_no_next_step(console, totals: Sequence[Mapping]) -> None:
+    """Under the pipeline and the agenda, a line a currency: the open deals without an
+    open task, for which nothing says what to do next."""
+    from colibri_cli.core.money import format_amount
+
+    title = _("No next step")
+    if not totals:
+        console.print(styled(_("{title}: none."), bold=["title"], title=title))
+    for total in totals:
+        console.print(
+            styled(
+                _("{title}: {deals} ({amount})"),
+                bold=["title"],
+                title=title,
+                deals=plural(total["count"], "deals"),
+                amount=format_amount(total["amount"], total["currency"]),
+            )
+        )
+
+
 def _print_record(record: Mapping, labels: Columns, sections: Mapping) -> None:
     from rich.table import Table
 

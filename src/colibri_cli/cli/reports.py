@@ -15,6 +15,7 @@ from colibri_cli.cli.output import (
     moment,
     plain,
     plural,
+    print_no_next_step,
     render_report,
     render_rows,
     say,
@@ -204,9 +205,13 @@ def pipeline(
 
 def _pipeline_rows(report: dict) -> list[dict]:
     rows = [{"section": "group", **group} for group in report["groups"]]
-    for section in ("totals", "overdue", "stale"):
-        totals = report[section] if section == "totals" else report[section]["totals"]
-        name = "total" if section == "totals" else section
+    sections = {
+        "total": report["totals"],
+        "overdue": report["overdue"]["totals"],
+        "stale": report["stale"]["totals"],
+        "no_next_step": report["no_next_step"] or [],  # not known as of a day gone
+    }
+    for name, totals in sections.items():
         rows += [{"section": name, "group": None, "label": None, **total} for total in totals]
     return rows
 
@@ -227,6 +232,9 @@ def _draw_pipeline(report: dict) -> None:
         groups = [group for group in report["groups"] if group["currency"] == currency]
         totals = [total for total in report["totals"] if total["currency"] == currency]
         console.print(_pipeline_table(console, report["by"], groups, totals))
+    if report["no_next_step"] is not None:
+        console.print()
+        print_no_next_step(console, report["no_next_step"])
     _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
     stale = report["stale"]
     title = _("Stale (no change for {days} days)").format(days=stale["days"])

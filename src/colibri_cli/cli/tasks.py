@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from colibri_cli.cli import completion
-from colibri_cli.cli.context import database, delete_confirmed, lookups
+from colibri_cli.cli.context import database, delete_confirmed, interactive, lookups
 from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
@@ -19,14 +19,17 @@ from colibri_cli.cli.output import (
     is_stdout,
     moment,
     plural,
+    print_no_next_step,
     print_sections,
     render_record,
     render_rows,
     say,
+    stdout_console,
 )
 from colibri_cli.cli.params import Yes, account_option, contact_option, given
 from colibri_cli.core import agenda as agenda_core
-from colibri_cli.core import calendar, clock, inputs, store, tasks
+from colibri_cli.core import calendar, clock, inputs, opportunities, store, tasks
+from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
 if TYPE_CHECKING:
@@ -250,6 +253,27 @@ def show(task: TaskId, output: FormatOption = OutputFormat.table) -> None:
     render_record(record, output, fields=tasks.LISTED_COLUMNS, labels=CARD)
 
 
+NEXT_DUE = N_("next task due date")
+NextTitle = Annotated[
+    str | None,
+    typer.Option(
+        "--next",
+        help="Title of the next task for its deal (when none is left open, asked on a terminal).",
+    ),
+]
+NextDue = Annotated[
+    str | None,
+    typer.Option(
+        "--next-due",
+        help="Due date of the next task (default: in a week).",
+        autocompletion=completion.date_words,
+    ),
+]
+NoNext = Annotated[
+    bool, typer.Option("--no-next", help="Leave its deal without a next task, without asking.")
+]
+
+
 @app.command("done")
 def done(
     task: TaskId,
@@ -259,24 +283,94 @@ def done(
             "--on", help="When it was done, if not today.", autocompletion=completion.date_words
         ),
     ] = None,
+    next_title: NextTitle = None,
+    next_due: NextDue = None,
+    no_next: NoNext = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Mark a task done (today, or --on DATE).
 
-    With --format json or csv, stdout has the tasks written: the one done.
+    When it was the last open task of an open deal, the deal has no next step: on a
+    terminal, the next task is asked for (pre-filled: Enter three times schedules it); in a
+    script, a line on stderr says so with the command that adds one. --next and
+    --next-due add it without asking; --no-next leaves the deal without one.
 
-    Example: colibri task done 7
+    With --format json or csv, stdout has the tasks written: the one done, and the next.
+
+    Example: colibri task done 7 --next "Call back about the quote" --next-due friday
     """
+    if no_next and (next_title is not None or next_due is not None):
+        raise typer.BadParameter(_("--no-next excludes --next and --next-due."))
+    if next_title is not None and not next_title.strip():
+        raise InvalidInput(_("The next task's title cannot be empty: give one, or pass --no-next."))
+    with lookups() as conn:
+        with store.rehearsal(conn):
+            rehearsed = tasks.mark_done(conn, task, _done_on(conn, on))
+            deal = tasks.open_deal_of(conn, rehearsed)
+        next_task = _next_task(conn, rehearsed, deal, next_title, next_due, no_next)
     with database(write=True) as conn:
-        done_on = inputs.read_date(conn, on, field="done date", past=True) if on else None
-        finished = tasks.mark_done(conn, task, done_on)
+        finished = tasks.mark_done(conn, task, _done_on(conn, on))
+        created = next_task and tasks.add(
+            conn,
+            next_task.title,
+            due=inputs.read_date(conn, next_task.due, field=NEXT_DUE),
+            opportunity=deal["id"],
+        )
     say(
         _("Done: task {id}, {title} ({day}).").format(
             id=finished["id"], title=finished["title"], day=format_day(finished["done_on"])
         )
     )
+    if created:
+        say(_(SAVED["Added"]).format(id=created["id"], **_described(created)))
+    elif deal and deal["without_next_step"] and not no_next:
+        _suggest_next_task(deal)
     if output is not OutputFormat.table:
-        render_rows([finished], output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
+        written = [finished, created] if created else [finished]
+        render_rows(written, output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
+
+
+def _done_on(conn, on: str | None) -> dt.date | None:
+    return inputs.read_date(conn, on, field="done date", past=True) if on else None
+
+
+def _next_task(
+    conn, task: dict, deal: dict | None, title: str | None, due: str | None, no_next: bool
+) -> "forms.FollowUp | None":
+    """The next task for the deal of the task done: as given, else asked on a terminal
+    when the deal has none left open (the proposal pre-filled), else none."""
+    given = title is not None or due is not None
+    if deal is None:
+        if given:
+            raise InvalidInput(
+                _("--next and --next-due go with a task of an open deal; task {id} is not.").format(
+                    id=task["id"]
+                )
+            )
+        return None
+    if not given and (no_next or not deal["without_next_step"] or not interactive()):
+        return None
+    from colibri_cli.cli import forms  # asks, or holds what was given: only then
+
+    proposed_title, proposed_due = tasks.next_step_proposal(deal)
+    due_text = (inputs.read_date(conn, due, field=NEXT_DUE) if due else proposed_due).isoformat()
+    if given:
+        return forms.FollowUp((title or proposed_title).strip(), due_text)
+    question = _("Schedule its next task now?")
+    return forms.ask_follow_up(conn, proposed_title, due_text, question=question)
+
+
+def _suggest_next_task(deal: dict) -> None:
+    title, due = tasks.next_step_proposal(deal)
+    say(
+        _(
+            "Opportunity {id} ({name}) has no open task left: no next step. Add one with: {command}"
+        ).format(
+            id=deal["id"],
+            name=deal["name"],
+            command=opportunities.follow_up_command(deal["id"], title, due),
+        )
+    )
 
 
 @app.command("edit")
@@ -417,10 +511,17 @@ def agenda(
 ) -> None:
     """What is overdue, due today and due soon: tasks and deals.
 
+    Under them, the open deals without a next step (no open task) are counted; with
+    --format json or csv they are listed, in the section no_next_step.
+
     Example: colibri agenda --days 14
     """
     with database(write=False) as conn:
         items = agenda_core.agenda(conn, days)
+        if output is not OutputFormat.table:
+            items += agenda_core.without_next_step(conn)
+        else:
+            stuck = agenda_core.totals_without_next_step(conn)
     if output is not OutputFormat.table:
         render_rows(items, output, fields=agenda_core.FIELDS, columns=(), empty="")
         return
@@ -430,7 +531,13 @@ def agenda(
                 days=plural(days, "days"), today=format_day(clock.today())
             )
         )
-        return
+    else:
+        _print_agenda(items, days)
+    if stuck:
+        print_no_next_step(stdout_console(), stuck)
+
+
+def _print_agenda(items: list[dict], days: int) -> None:
     titles = {
         **{key: _(title) for key, title in SECTION_TITLES.items()},
         "upcoming": _("Next {days}").format(days=plural(days, "days")),

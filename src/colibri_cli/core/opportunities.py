@@ -87,6 +87,10 @@ LIST_COMMAND = "colibri opp list"
 TRASH_COMMAND = "colibri opp list --deleted"
 LIVE = "deleted_at IS NULL"
 IN_TRASH = "deleted_at IS NOT NULL"
+NO_NEXT_STEP = (
+    "NOT EXISTS (SELECT 1 FROM tasks AS t WHERE t.opportunity_id = o.id AND t.done_on IS NULL)"
+)
+"""Of a deal `o`: it has no open task, so nothing says what to do next for it."""
 
 # A status another program wrote that colibri does not know still shows, as it is; so does
 # an opportunity whose account another program deleted (foreign keys off), with no account.
@@ -850,6 +854,7 @@ class Filters:
     tag: str | None = None
     search: str | None = None
     pushed: int | None = None  # at least this many pushes of the due date
+    no_next_step: bool = False  # open, without an open task
     sort: str = "due"
     descending: bool = False
 
@@ -872,7 +877,7 @@ def list_opportunities(
     if filters.account:
         clauses.append("o.account_id = ?")
         params.append(accounts.get(conn, filters.account)["id"])
-    if filters.state == "open" or filters.overdue:
+    if filters.state == "open" or filters.overdue or filters.no_next_step:
         clauses.append("s.kind = 'open'")
     elif filters.state == "closed":
         clauses.append("s.kind <> 'open'")
@@ -881,6 +886,8 @@ def list_opportunities(
     if filters.overdue:
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
+    if filters.no_next_step:
+        clauses.append(NO_NEXT_STEP)
     for bound, operator, label in (
         (filters.due_before, "<=", N_("due-before date")),
         (filters.due_after, ">=", N_("due-after date")),

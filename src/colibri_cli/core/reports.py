@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from colibri_cli.core import calls, clock, periods, rates, records, settings
+from colibri_cli.core.opportunities import NO_NEXT_STEP
 from colibri_cli.core.statuses import weighted
 from colibri_cli.core.text import fold
 
@@ -102,7 +103,10 @@ def pipeline(
 
     Stale means unchanged, by any command, for `stale-days` days or more; as of a past
     day, unchanged in the history (which keeps the changes of status, amount, due date,
-    probability and currency, not those of a note)."""
+    probability and currency, not those of a note).
+
+    The deals without a next step (no open task) are counted, per currency, today only: the
+    tasks keep no history to tell which were open on a day gone."""
     day = as_of or clock.today()
     state, params = state_at(as_of)
     group_by = "month" if by == "quarter" else by
@@ -139,6 +143,9 @@ def pipeline(
         _open_section(conn, state, condition, {**params, **more}, listed, into, day)
         for condition, more in sections
     )
+    no_next_step = (
+        _open_totals(conn, state, NO_NEXT_STEP, params, into, day) if day == clock.today() else None
+    )
     return {
         "date": clock.today().isoformat(),
         "as_of": as_of.isoformat() if as_of else None,
@@ -147,6 +154,7 @@ def pipeline(
         "totals": totals,
         "overdue": overdue,
         "stale": {"days": stale_days, **stale},
+        "no_next_step": no_next_step,
         **_conversion(into),
     }
 
@@ -241,17 +249,6 @@ def _open_section(
     """Totals per currency of the open opportunities of `state` meeting `condition`, and
     the first `limit` of them (all without a limit), soonest due first; `into` one
     currency at the rates of `day`."""
-    totals = records.fetch(
-        conn,
-        f"""
-        SELECT o.currency, count(*) AS count, sum(o.amount) AS amount,
-            sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
-        FROM ({state}) AS o JOIN statuses AS s ON s.key = o.status
-        WHERE s.kind = 'open' AND {condition}
-        GROUP BY o.currency ORDER BY o.currency
-        """,
-        params,
-    )
     # The first rows of each open status, read in due-date order from the index, then
     # merged: sorting every open opportunity to show ten would cost far more.
     keys = [
@@ -283,9 +280,35 @@ def _open_section(
         if keys
         else []
     )
-    totals = _converted(totals, into, day, key=())
     listed = _converted(listed, into, day, key=("id",), summed=())
-    return {"totals": _totals(totals), "opportunities": _finish_listing(listed)}
+    return {
+        "totals": _open_totals(conn, state, condition, params, into, day),
+        "opportunities": _finish_listing(listed),
+    }
+
+
+def _open_totals(
+    conn: sqlite3.Connection,
+    state: str,
+    condition: str,
+    params: dict,
+    into: rates.Conversion | None,
+    day: dt.date,
+) -> list[dict]:
+    """Count, amount and weighted amount per currency of the open opportunities of `state`
+    meeting `condition`; `into` one currency at the rates of `day`."""
+    totals = records.fetch(
+        conn,
+        f"""
+        SELECT o.currency, count(*) AS count, sum(o.amount) AS amount,
+            sum(o.amount * coalesce(o.probability, s.probability)) AS weighted_x100
+        FROM ({state}) AS o JOIN statuses AS s ON s.key = o.status
+        WHERE s.kind = 'open' AND {condition}
+        GROUP BY o.currency ORDER BY o.currency
+        """,
+        params,
+    )
+    return _totals(_converted(totals, into, day, key=()))
 
 
 def _finish_listing(rows: list[dict]) -> list[dict]:

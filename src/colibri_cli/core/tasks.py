@@ -34,6 +34,8 @@ SELECT = """
     LEFT JOIN contacts AS c ON c.id = t.contact_id
 """
 TITLE = N_("task title")
+NEXT_STEP_DELAY = dt.timedelta(weeks=1)
+"""When the next task proposed for a deal whose last open task is done is due, from today."""
 
 
 def add(
@@ -134,6 +136,28 @@ def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None =
         )
     records.update(conn, "tasks", task["id"], {"done_on": (on or clock.today()).isoformat()})
     return get(conn, task["id"])
+
+
+def open_deal_of(conn: sqlite3.Connection, task: Mapping) -> dict | None:
+    """The open deal (out of the trash) `task` is for, if any, with `without_next_step`:
+    whether it has no open task (as when its last one is done)."""
+    if task["opportunity_id"] is None:
+        return None
+    found = records.fetch(
+        conn,
+        f"""
+        SELECT o.id, o.name, {opportunities.NO_NEXT_STEP} AS without_next_step
+        FROM opportunities AS o JOIN statuses AS s ON s.key = o.status
+        WHERE o.id = ? AND s.kind = 'open' AND o.{opportunities.LIVE}
+        """,
+        (task["opportunity_id"],),
+    )
+    return found[0] if found else None
+
+
+def next_step_proposal(deal: Mapping) -> tuple[str, dt.date]:
+    """The next task proposed for a deal left without one: its title, and its due date."""
+    return _("Next step for {deal}").format(deal=deal["name"]), clock.today() + NEXT_STEP_DELAY
 
 
 def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, object]) -> dict:
