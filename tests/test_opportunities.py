@@ -47,9 +47,10 @@ SHOWN_COLUMNS = [
     "weighted_amount",
     "overdue",
 ]
-LISTED_COLUMNS = [*SHOWN_COLUMNS, "pushes", "days_pushed"]
+LISTED_COLUMNS = [*SHOWN_COLUMNS, "last_touch", "pushes", "days_pushed"]
 """What listings give scripts: the stored columns with the names beside the ids, the
-probability that counts, the amount it weighs, and whether the deal is overdue."""
+probability that counts, the amount it weighs, whether the deal is overdue, the day it was
+last touched, and how far its due date slipped."""
 ESSENTIALS = ("--amount", "15000", "--due", "2026-12-31", "--status", "quote")
 
 
@@ -867,7 +868,7 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_COLUMNS) + "\n"
         f"3,2,Beta Corp,,,Audit,8000,USD,2027-02-15,analysis,Needs analysis,25,,,,audit,"
-        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,0,0\n"
+        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,,0,0\n"
     )
 
 
@@ -883,6 +884,7 @@ def test_list_json_has_every_column(pipeline, ok, rows):
             "effective_probability": 70,
             "weighted_amount": 2800,
             "overdue": True,  # open, due 2026-11-20
+            "last_touch": None,
             "pushes": 0,
             "days_pushed": 0,
         }

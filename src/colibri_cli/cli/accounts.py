@@ -45,6 +45,7 @@ LIST_COLUMNS = (
     ("country", N_("Country")),
     ("phone", N_("Phone")),
     ("email", N_("Email")),
+    ("last_touch", N_("Last touch")),
 )
 CARD = (
     ("id", N_("ID")),
@@ -197,7 +198,7 @@ def list_(
         if search
         else _("No accounts yet. Add one with: colibri account add NAME")
     )
-    render_rows(rows, output, fields=accounts.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    render_rows(rows, output, fields=accounts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("show")

@@ -134,15 +134,18 @@ LIST_COLUMNS = (
     ("due_date", N_("Due"), due_cell),
     ("status_label", N_("Status"), status_label_cell),
     ("effective_probability", N_("Prob."), probability_cell),
+    ("last_touch", N_("Last touch")),
 )
+OPEN_ONLY = ("effective_probability", "last_touch")
+"""What a listing of closed or deleted deals leaves out."""
 CLOSED_LIST_COLUMNS = (
-    *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
+    *(column for column in LIST_COLUMNS if column[0] not in OPEN_ONLY),
     ("closed_on", N_("Closed")),
     ("close_reason", N_("Reason")),
 )
 """`opp list --closed`: when and why, rather than a probability that is the outcome's."""
 TRASH_LIST_COLUMNS = (
-    *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
+    *(column for column in LIST_COLUMNS if column[0] not in OPEN_ONLY),
     ("deleted_at", N_("Deleted"), day_cell("deleted_at")),
 )
 

@@ -23,6 +23,7 @@ from colibri_cli.core import (
     settings,
     slippage,
     statuses,
+    touches,
 )
 from colibri_cli.core import (
     history as effective,
@@ -79,8 +80,9 @@ is its outcome's), the amount weighted by it (rounded half-up), and whether it i
 PUSH_COLUMNS = ("pushes", "days_pushed")
 """How many times the due date was pushed later while the deal was open, and by how many
 days in all (see `slippage`)."""
-LISTED_COLUMNS = (*SHOWN_COLUMNS, *PUSH_COLUMNS)
-"""What `opp list` and `opp show` give scripts."""
+LISTED_COLUMNS = (*SHOWN_COLUMNS, "last_touch", *PUSH_COLUMNS)
+"""What `opp list` and `opp show` give scripts: a record, the day it was last touched (see
+`touches`), and how far its due date slipped."""
 TRASH_COLUMNS = (*LISTED_COLUMNS, "deleted_at")
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"
@@ -94,7 +96,8 @@ _SELECTED = f"""
     o.*, a.name AS account_name, c.name AS contact_name,
     coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
     {statuses.effective_probability_sql()} AS effective_probability,
-    {statuses.weighted_amount_sql()} AS weighted_amount
+    {statuses.weighted_amount_sql()} AS weighted_amount,
+    {touches.opportunity_last_touch()} AS last_touch
 """
 _JOINED = """
     FROM opportunities AS o
