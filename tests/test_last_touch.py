@@ -119,3 +119,83 @@ def test_french_names_the_column(story, at):
     heading = at("2026-03-12", "account", "list").stdout.splitlines()[0]
 
     assert heading.endswith("Dernier contact")
+
+
+@pytest.fixture
+def stale_story(story, at):
+    """The story, stale after 10 days; a third deal, at Gamma, created on the 12th.
+    Website was last touched on the 4th, Audit on the 8th, Support on the 12th (created):
+    each is stale from the 10th day after, the 14th, the 18th and the 22nd."""
+    at("2026-03-12", "config", "set", "stale-days", "10")
+    at(
+        "2026-03-12",
+        "opp", "create", "Support", "--account", "Gamma",
+        "--amount", "5000", "--due", "2026-07-31", "--status", "negotiation",
+    )  # fmt: skip
+
+
+def stale_names(at, day: str, *options: str) -> list[str]:
+    listed = json.loads(at(day, "opp", "list", "--stale", *options, "--format", "json").stdout)
+    return [deal["name"] for deal in listed]
+
+
+def pipeline_stale(at, day: str, *options: str) -> list[str]:
+    report = json.loads(at(day, "pipeline", *options, "--format", "json").stdout)
+    return [deal["name"] for deal in report["stale"]["opportunities"]]
+
+
+@pytest.mark.parametrize(
+    ("day", "stale"),
+    [
+        ("2026-03-13", []),
+        ("2026-03-14", ["Website"]),  # 10 days after the call of the 4th
+        ("2026-03-17", ["Website"]),
+        ("2026-03-18", ["Website", "Audit"]),  # 10 days after the task done on the 8th
+        ("2026-03-22", ["Website", "Audit", "Support"]),  # 10 days after its creation
+    ],
+)
+def test_a_deal_is_stale_when_nothing_touched_it_for_stale_days(stale_story, at, day, stale):
+    assert stale_names(at, day) == stale
+    assert pipeline_stale(at, day) == stale
+
+
+def test_a_change_an_activity_or_a_task_done_makes_a_deal_fresh_again(stale_story, at):
+    at("2026-03-20", "opp", "edit", "Website", "--notes", "Wants a discount")
+    at("2026-03-20", "log", "call", "Rang", "--opp", "Audit", "--on", "2026-03-19")
+    at("2026-03-20", "task", "add", "Plan", "--opp", "Support", "--due", "2026-03-25")
+    at("2026-03-23", "task", "done", "3", "--on", "2026-03-21")
+
+    assert stale_names(at, "2026-03-23") == []
+    assert stale_names(at, "2026-03-28") == []
+    assert stale_names(at, "2026-03-29") == ["Audit"]  # the call of the 19th
+    assert stale_names(at, "2026-03-30") == ["Website", "Audit"]  # the edit of the 20th
+    assert stale_names(at, "2026-03-31") == ["Website", "Audit", "Support"]  # the 21st
+
+
+def test_as_of_a_past_day_only_what_touched_the_deal_until_then_counts(stale_story, at):
+    # On the 20th, a call at Website said to have happened on the 13th, and one at Audit
+    # on the 19th: as of the 14th, the first keeps Website fresh, the second is yet to come.
+    at("2026-03-20", "log", "call", "Rang", "--opp", "Website", "--on", "2026-03-13")
+    at("2026-03-20", "log", "call", "Rang", "--opp", "Audit", "--on", "2026-03-19")
+
+    assert pipeline_stale(at, "2026-03-20", "--as-of", "2026-03-14") == []
+    assert pipeline_stale(at, "2026-03-20", "--as-of", "2026-03-18") == ["Audit"]
+    assert pipeline_stale(at, "2026-03-20") == []
+
+
+def test_stale_lists_only_open_deals_and_goes_with_the_other_filters(stale_story, at, cli):
+    at("2026-03-20", "opp", "status", "Audit", "lost", "--no-follow-up")
+
+    assert stale_names(at, "2026-03-22") == ["Website", "Support"]
+    assert stale_names(at, "2026-03-22", "--account", "Gamma") == ["Support"]
+    for option in ("--closed", "--all"):
+        result = cli("opp", "list", "--stale", option)
+        assert result.exit_code == 2
+        assert f"--stale lists open opportunities: it excludes {option}." in result.stderr
+
+
+def test_an_empty_stale_list_says_no_deal_matches(stale_story, at):
+    result = at("2026-03-13", "opp", "list", "--stale")
+
+    assert result.stdout == ""
+    assert result.stderr == "No opportunity matches these filters.\n"

@@ -457,7 +457,7 @@ def test_pipeline_table_reads_at_80_columns(story, cli):
         "12  Audit     Beta Corp        2,005 EUR  2026-11-20  analysis",
         "17  Workshop  ACME Industries    995 EUR  2026-11-25  quote",
         "",
-        "Stale (no change for 30 days): 4 (7,265 EUR, 8,000 USD)",
+        "Stale (untouched for 30 days): 4 (7,265 EUR, 8,000 USD)",
         "ID  Name                 Account             Amount  Due         Status",
         "12  Audit                Beta Corp        2,005 EUR  2026-11-20  analysis",
         " 1  Fleet renewal        ACME Industries  1,250 EUR  2026-12-10  quote",

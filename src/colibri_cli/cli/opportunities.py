@@ -391,6 +391,12 @@ def list_(
         typer.Option(help="Due on or after this date.", autocompletion=completion.date_words),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale", help="Open and untouched for stale-days: no change, activity or task done."
+        ),
+    ] = False,
     tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
     search: Annotated[
         str | None, typer.Option("--search", help="Text in name, account, description, notes.")
@@ -436,19 +442,20 @@ def list_(
                 first=states[0], second=states[1]
             )
         )
-    if overdue and (closed or all_):
-        raise typer.BadParameter(
-            _("--overdue lists open opportunities: it excludes {option}.").format(
-                option="--closed" if closed else "--all"
+    for only_open, name in ((overdue, "--overdue"), (stale, "--stale")):
+        if only_open and (closed or all_):
+            raise typer.BadParameter(
+                _("{only_open} lists open opportunities: it excludes {option}.").format(
+                    only_open=name, option="--closed" if closed else "--all"
+                )
             )
-        )
     if sort not in opportunities.SORTS:
         raise typer.BadParameter(
             _("cannot sort by {sort!r}: choose one of {sorts}.").format(
                 sort=sort, sorts=", ".join(opportunities.SORTS)
             )
         )
-    open_by_default = not (status or states or overdue or deleted)
+    open_by_default = not (status or states or overdue or stale or deleted)
     filters = opportunities.Filters(
         deleted=deleted,
         statuses=status or [],
@@ -457,6 +464,7 @@ def list_(
         due_before=due_before,
         due_after=due_after,
         overdue=overdue,
+        stale=stale,
         tag=tag,
         search=search,
         pushed=pushed,
@@ -471,7 +479,8 @@ def list_(
     filtered = any(
         value not in (None, False, [])
         for value in (
-            *(status, account, open_, closed, due_before, due_after, overdue, tag, search, pushed),
+            *(status, account, open_, closed, due_before, due_after, overdue, stale, tag),
+            *(search, pushed),
         )
     )
     if deleted:

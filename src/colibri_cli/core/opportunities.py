@@ -850,6 +850,7 @@ class Filters:
     due_before: str | None = None
     due_after: str | None = None
     overdue: bool = False
+    stale: bool = False
     tag: str | None = None
     search: str | None = None
     pushed: int | None = None  # at least this many pushes of the due date
@@ -875,7 +876,7 @@ def list_opportunities(
     if filters.account:
         clauses.append("o.account_id = ?")
         params.append(accounts.get(conn, filters.account)["id"])
-    if filters.state == "open" or filters.overdue:
+    if filters.state == "open" or filters.overdue or filters.stale:
         clauses.append("s.kind = 'open'")
     elif filters.state == "closed":
         clauses.append("s.kind <> 'open'")
@@ -884,6 +885,10 @@ def list_opportunities(
     if filters.overdue:
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
+    if filters.stale:
+        since = touches.fresh_from(clock.today(), settings.number(conn, "stale-days"))
+        clauses.append(touches.untouched_since("o", "?"))
+        params.append(since.isoformat())
     for bound, operator, label in (
         (filters.due_before, "<=", N_("due-before date")),
         (filters.due_after, ">=", N_("due-after date")),

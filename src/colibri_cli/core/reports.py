@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from fractions import Fraction
 
-from colibri_cli.core import calls, clock, periods, rates, records, settings
+from colibri_cli.core import calls, clock, periods, rates, records, settings, touches
 from colibri_cli.core.statuses import weighted
 from colibri_cli.core.text import fold
 
@@ -100,9 +100,10 @@ def pipeline(
     first `listed` of them, or all), today or as they stood at the end of `as_of`; `into`
     one currency, at the rates of that day.
 
-    Stale means unchanged, by any command, for `stale-days` days or more; as of a past
-    day, unchanged in the history (which keeps the changes of status, amount, due date,
-    probability and currency, not those of a note)."""
+    Stale means untouched for `stale-days` days or more: unchanged by any command, with no
+    activity at it and no task of it done (see `touches`); as of a past day, unchanged in
+    the history (which keeps the changes of status, amount, due date, probability and
+    currency, not those of a note), with no activity nor task done up to that day."""
     day = as_of or clock.today()
     state, params = state_at(as_of)
     group_by = "month" if by == "quarter" else by
@@ -130,10 +131,15 @@ def pipeline(
         groups.sort(key=lambda group: (group["currency"], -group["amount"], fold(group["label"])))
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
-    stale_before = (day - dt.timedelta(days=stale_days - 1)).isoformat()
+    stale_before = touches.fresh_from(day, stale_days).isoformat()
     sections = (
         ("o.due_date < :today", {"today": day.isoformat()}),
-        (f"o.updated_at < :before AND {ANY_DUE_DATE}", {"before": stale_before}),
+        (
+            # the change first: the index rules out the deals changed since
+            f"o.updated_at < :before AND {ANY_DUE_DATE}"
+            f" AND {touches.untouched_since('o', ':before', ':today')}",
+            {"before": stale_before, "today": day.isoformat()},
+        ),
     )
     overdue, stale = (
         _open_section(conn, state, condition, {**params, **more}, listed, into, day)
