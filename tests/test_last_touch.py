@@ -1,9 +1,12 @@
-"""When each deal and account was last touched: a story of March 2026 told day by day, where
-every `last_touch` is worked out by hand."""
+"""When each deal and account was last touched, and when a deal is stale: a story of March
+2026 told day by day, where every `last_touch` and every stale deal is worked out by hand."""
 
 import json
+import sqlite3
 
 import pytest
+
+from colibri_cli.core import migrations
 
 
 @pytest.fixture
@@ -199,3 +202,130 @@ def test_an_empty_stale_list_says_no_deal_matches(stale_story, at):
 
     assert result.stdout == ""
     assert result.stderr == "No opportunity matches these filters.\n"
+
+
+# --- stale days of a status --------------------------------------------------------------
+
+
+def test_a_status_with_stale_days_of_its_own_makes_its_deals_stale_sooner(stale_story, at, rows):
+    # Website and Audit are quotes, Support a negotiation; the setting says 10 days.
+    result = at("2026-03-13", "statuses", "edit", "quote", "--stale-days", "7")
+
+    assert result.stderr == "Updated status quote (Quote sent, 40%, open, stale after 7 days).\n"
+    assert rows("SELECT key, stale_days FROM statuses WHERE stale_days IS NOT NULL") == [
+        {"key": "quote", "stale_days": 7}
+    ]
+    # Quotes: Website (the 4th) stale from the 11th, Audit (the 8th) from the 15th.
+    assert stale_names(at, "2026-03-13") == ["Website"]
+    assert stale_names(at, "2026-03-15") == ["Website", "Audit"]
+    assert pipeline_stale(at, "2026-03-15") == ["Website", "Audit"]
+    assert pipeline_stale(at, "2026-03-21") == ["Website", "Audit"]  # Support: the 22nd
+    assert pipeline_stale(at, "2026-03-22") == ["Website", "Audit", "Support"]
+
+
+def test_the_pipeline_says_when_a_status_has_stale_days_of_its_own(stale_story, at):
+    at("2026-03-13", "statuses", "edit", "quote", "--stale-days", "7")
+
+    report = json.loads(at("2026-03-13", "pipeline", "--format", "json").stdout)
+    table = at("2026-03-13", "pipeline").stdout
+
+    assert (report["stale"]["days"], report["stale"]["statuses"]) == (10, {"quote": 7})
+    assert "Stale (untouched for 10 days, or as long as their status says): 1 (10,000 EUR)" in (
+        table.splitlines()
+    )
+
+
+def test_a_status_moved_to_keeps_its_stale_days_as_of_a_past_day(stale_story, at):
+    """As of a past day, the deal is judged by the status it had then."""
+    at("2026-03-13", "statuses", "edit", "negotiation", "--stale-days", "3")
+    at("2026-03-13", "opp", "status", "Website", "negotiation")  # a change: fresh on the 13th
+
+    assert pipeline_stale(at, "2026-03-16", "--as-of", "2026-03-12") == []  # a quote then
+    assert pipeline_stale(at, "2026-03-16", "--as-of", "2026-03-13") == []
+    assert pipeline_stale(at, "2026-03-16") == ["Website", "Support"]  # 3 days after the 13th
+
+
+def test_empty_stale_days_follow_the_setting_again(stale_story, at, rows):
+    at("2026-03-13", "statuses", "edit", "quote", "--stale-days", "7")
+
+    result = at("2026-03-13", "statuses", "edit", "quote", "--stale-days", "")
+
+    assert result.stderr == "Updated status quote (Quote sent, 40%, open).\n"
+    assert rows("SELECT stale_days FROM statuses WHERE key = 'quote'") == [{"stale_days": None}]
+    assert stale_names(at, "2026-03-13") == []
+
+
+def test_statuses_list_shows_their_own_stale_days(empty_db, ok):
+    ok("statuses", "edit", "quote", "--stale-days", "14")
+    ok("statuses", "edit", "negotiation", "--stale-days", "1")
+
+    table = ok("statuses", "list").stdout
+    listed = json.loads(ok("statuses", "list", "--format", "json").stdout)
+
+    assert table.splitlines() == [
+        "#  Key          Label           Prob.  Kind       Stale after",
+        "1  analysis     Needs analysis    10%  open",
+        "2  quote        Quote sent        40%  open           14 days",
+        "3  negotiation  Negotiation       70%  open             1 day",
+        "4  won          Won              100%  won",
+        "5  lost         Lost               0%  lost",
+        "6  cancelled    Cancelled          0%  cancelled",
+    ]
+    assert [status["stale_days"] for status in listed] == [None, 14, 1, None, None, None]
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "abc", "1.5", "3651", "²"])
+def test_stale_days_must_be_a_whole_number_of_days(empty_db, cli, rows, days):
+    result = cli("statuses", "edit", "quote", "--stale-days", days)
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"Error: Invalid stale days {days!r}: give a whole number from 1 to 3650, "
+        'or "" to follow the stale-days setting.\n'
+    )
+    assert rows("SELECT count(*) AS n FROM statuses WHERE stale_days IS NOT NULL") == [{"n": 0}]
+
+
+def test_bad_stale_days_are_explained_in_french(empty_db, ok, cli):
+    ok("config", "set", "language", "fr")
+
+    result = cli("statuses", "edit", "quote", "--stale-days", "0")
+
+    assert result.stderr == (
+        "Erreur : Jours avant dormance '0' invalides : donnez un nombre entier de 1 à 3650, "
+        'ou "" pour suivre le réglage stale-days.\n'
+    )
+
+
+def test_the_database_refuses_stale_days_that_are_not_a_number_of_days(empty_db):
+    conn = sqlite3.connect(empty_db)
+    try:
+        for value in (0, -3, "abc", 1.5):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute("UPDATE statuses SET stale_days = ? WHERE key = 'quote'", (value,))
+    finally:
+        conn.close()
+
+
+def test_a_database_without_stale_days_is_brought_up_to_date(db_path, ok, rows):
+    """Its statuses keep everything and follow the setting; then one may have its own."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    steps = Migrations(migrations.MIGRATION_SET)
+    for step in migrations.STEPS[: migrations.STEPS.index(migrations.m009_status_stale_days)]:
+        steps()(step)
+    database = Database(db_path)
+    steps.apply(database)
+    database.conn.execute("UPDATE statuses SET label = 'Devis' WHERE key = 'quote'")
+    database.conn.commit()
+    database.conn.close()
+    before = rows("SELECT * FROM statuses ORDER BY position")
+
+    ok("upgrade")
+    ok("statuses", "edit", "quote", "--stale-days", "14")
+
+    assert rows("SELECT name FROM _sqlite_migrations")[-1] == {"name": "m009_status_stale_days"}
+    assert rows("SELECT * FROM statuses ORDER BY position") == [
+        {**status, "stale_days": 14 if status["key"] == "quote" else None} for status in before
+    ]

@@ -45,7 +45,7 @@ UNBROKEN = {
     "phone",
 }
 """Short columns a narrow terminal must not break; the others wrap."""
-SPARE = {"last_touch"}
+SPARE = {"last_touch", "stale_days"}
 """Columns a table leaves out when no row has a value in them, or where the terminal is too
 narrow to show them in one table (the json and csv keep them)."""
 DAYS = {

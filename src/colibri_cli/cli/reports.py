@@ -229,7 +229,11 @@ def _draw_pipeline(report: dict) -> None:
         console.print(_pipeline_table(console, report["by"], groups, totals))
     _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
     stale = report["stale"]
-    title = _("Stale (untouched for {days} days)").format(days=stale["days"])
+    title = (
+        _("Stale (untouched for {days} days, or as long as their status says)")
+        if stale["statuses"]
+        else _("Stale (untouched for {days} days)")
+    ).format(days=stale["days"])
     _draw_listing(console, title, stale, "pipeline --format json")
 
 

@@ -886,9 +886,8 @@ def list_opportunities(
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
     if filters.stale:
-        since = touches.fresh_from(clock.today(), settings.number(conn, "stale-days"))
-        clauses.append(touches.untouched_since("o", "?"))
-        params.append(since.isoformat())
+        clauses.append(touches.untouched_since("o", touches.fresh_from("o", "?", "?")))
+        params += [clock.today().isoformat(), settings.number(conn, "stale-days")]
     for bound, operator, label in (
         (filters.due_before, "<=", N_("due-before date")),
         (filters.due_after, ">=", N_("due-after date")),

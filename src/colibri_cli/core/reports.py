@@ -100,10 +100,11 @@ def pipeline(
     first `listed` of them, or all), today or as they stood at the end of `as_of`; `into`
     one currency, at the rates of that day.
 
-    Stale means untouched for `stale-days` days or more: unchanged by any command, with no
-    activity at it and no task of it done (see `touches`); as of a past day, unchanged in
-    the history (which keeps the changes of status, amount, due date, probability and
-    currency, not those of a note), with no activity nor task done up to that day."""
+    Stale means untouched for its status's stale days (else `stale-days`) or more:
+    unchanged by any command, with no activity at it and no task of it done (see
+    `touches`); as of a past day, unchanged in the history (which keeps the changes of
+    status, amount, due date, probability and currency, not those of a note), with no
+    activity nor task done up to that day, by the status it then had."""
     day = as_of or clock.today()
     state, params = state_at(as_of)
     group_by = "month" if by == "quarter" else by
@@ -131,14 +132,13 @@ def pipeline(
         groups.sort(key=lambda group: (group["currency"], -group["amount"], fold(group["label"])))
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
-    stale_before = touches.fresh_from(day, stale_days).isoformat()
     sections = (
         ("o.due_date < :today", {"today": day.isoformat()}),
         (
             # the change first: the index rules out the deals changed since
-            f"o.updated_at < :before AND {ANY_DUE_DATE}"
-            f" AND {touches.untouched_since('o', ':before', ':today')}",
-            {"before": stale_before, "today": day.isoformat()},
+            f"o.updated_at < {FRESH_FROM} AND {ANY_DUE_DATE}"
+            f" AND {touches.untouched_since('o', FRESH_FROM, ':today')}",
+            {"stale_days": stale_days, "today": day.isoformat()},
         ),
     )
     overdue, stale = (
@@ -152,9 +152,21 @@ def pipeline(
         "groups": groups,
         "totals": totals,
         "overdue": overdue,
-        "stale": {"days": stale_days, **stale},
+        "stale": {"days": stale_days, "statuses": _own_stale_days(conn), **stale},
         **_conversion(into),
     }
+
+
+FRESH_FROM = touches.fresh_from("o", ":today", ":stale_days")
+
+
+def _own_stale_days(conn: sqlite3.Connection) -> dict[str, int]:
+    """The open statuses with stale days of their own, and theirs, in pipeline order."""
+    rows = conn.execute(
+        "SELECT key, stale_days FROM statuses WHERE kind = 'open' AND stale_days IS NOT NULL"
+        " ORDER BY position, key"
+    )
+    return dict(rows.fetchall())
 
 
 def _converted(

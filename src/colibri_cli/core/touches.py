@@ -2,13 +2,13 @@
 latest task done for it, as SQL expressions that listings select beside each row; and when
 an open deal is stale: nothing touched it, not even a change, for `stale-days` days."""
 
-import datetime as dt
 
-
-def fresh_from(day: dt.date, stale_days: int) -> dt.date:
-    """The first day a touch keeps a deal fresh on `day`: one untouched since the day before
-    has been so for `stale_days` days, and is stale."""
-    return day - dt.timedelta(days=stale_days - 1)
+def fresh_from(deal: str, day: str, stale_days: str) -> str:
+    """SQL of the first day a touch keeps the deal `deal` (a table alias) fresh on `day`
+    (SQL): one untouched since the day before has been so for its status's stale days, else
+    `stale_days` (SQL: the setting's), and is stale."""
+    days = f"coalesce((SELECT stale_days FROM statuses WHERE key = {deal}.status), {stale_days})"
+    return f"date({day}, printf('-%d days', {days} - 1))"
 
 
 def _latest(*days: str) -> str:
