@@ -329,3 +329,21 @@ def test_a_database_without_stale_days_is_brought_up_to_date(db_path, ok, rows):
     assert rows("SELECT * FROM statuses ORDER BY position") == [
         {**status, "stale_days": 14 if status["key"] == "quote" else None} for status in before
     ]
+
+
+def test_export_all_moves_the_stale_days_of_the_statuses(empty_db, ok, tmp_path):
+    ok("statuses", "edit", "quote", "--stale-days", "14")
+    text = ok("export", "all").stdout
+    moved = tmp_path / "moved.db"
+
+    ok("--db", str(moved), "import", "all", "-", input=text)
+
+    listed = json.loads(ok("--db", str(moved), "statuses", "list", "-f", "json").stdout)
+    assert {status["key"]: status["stale_days"] for status in listed} == {
+        "analysis": None,
+        "quote": 14,
+        "negotiation": None,
+        "won": None,
+        "lost": None,
+        "cancelled": None,
+    }
