@@ -132,13 +132,16 @@ def pipeline(
         groups.sort(key=lambda group: (group["currency"], -group["amount"], fold(group["label"])))
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
+    own_stale_days = _own_stale_days(conn)
+    soonest = day - dt.timedelta(days=min([stale_days, *own_stale_days.values()]) - 1)
     sections = (
         ("o.due_date < :today", {"today": day.isoformat()}),
         (
-            # the change first: the index rules out the deals changed since
-            f"o.updated_at < {FRESH_FROM} AND {ANY_DUE_DATE}"
+            # The change first, against the day of the status quickest to go stale: the
+            # index rules out the deals changed since at once.
+            f"o.updated_at < :soonest AND {ANY_DUE_DATE}"
             f" AND {touches.untouched_since('o', FRESH_FROM, ':today')}",
-            {"stale_days": stale_days, "today": day.isoformat()},
+            {"stale_days": stale_days, "today": day.isoformat(), "soonest": soonest.isoformat()},
         ),
     )
     overdue, stale = (
@@ -152,7 +155,7 @@ def pipeline(
         "groups": groups,
         "totals": totals,
         "overdue": overdue,
-        "stale": {"days": stale_days, "statuses": _own_stale_days(conn), **stale},
+        "stale": {"days": stale_days, "statuses": own_stale_days, **stale},
         **_conversion(into),
     }
 
