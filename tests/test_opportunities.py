@@ -1037,6 +1037,7 @@ def test_show_table_has_the_card_the_history_and_the_tasks(pipeline, ok, rows):
         ("Description", "New site"),
         ("Tags", "web,hot"),
         ("Due date pushed", "never"),
+        ("Last touch", TODAY),  # the Kickoff done
         ("Created on", TODAY),
         ("Updated", minute(saved["updated_at"])),
     ]

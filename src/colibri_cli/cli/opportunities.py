@@ -174,6 +174,7 @@ CARD = (
     ("tags", N_("Tags")),
     ("notes", N_("Notes")),
     ("pushes", N_("Due date pushed"), pushes_cell),
+    ("last_touch", N_("Last touch")),
     ("created_on", N_("Created on")),
     ("closed_on", N_("Closed on")),
     ("close_reason", N_("Reason")),
