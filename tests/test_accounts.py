@@ -269,6 +269,7 @@ def test_show_json_has_the_columns_and_the_related_records(acme, ok, rows, db_pa
         "external_id": "CRM-1",
         "created_at": created,
         "updated_at": updated,
+        "last_touch": "2026-11-20",  # the task done
         "contacts": [
             {
                 "id": 1,
@@ -414,8 +415,8 @@ def test_show_csv_is_one_row_under_the_column_names(acme, ok, rows):
 
     created, updated = stamps(rows, 2)
     assert result.stdout == (
-        f"{','.join(COLUMNS)}\n"
-        f"2,Société Générale,Banking,contact@sg.example,,,Paris,France,,,{created},{updated}\n"
+        f"{','.join(COLUMNS)},last_touch\n"
+        f"2,Société Générale,Banking,contact@sg.example,,,Paris,France,,,{created},{updated},\n"
     )
 
 

@@ -347,3 +347,17 @@ def test_export_all_moves_the_stale_days_of_the_statuses(empty_db, ok, tmp_path)
         "lost": None,
         "cancelled": None,
     }
+
+
+def test_the_cards_say_when_the_deal_or_the_account_was_last_touched(story, at):
+    deal = at("2026-03-12", "opp", "show", "Audit").stdout.splitlines()
+    account = at("2026-03-12", "account", "show", "ACME").stdout.splitlines()
+    gamma = at("2026-03-12", "account", "show", "Gamma", "--format", "json").stdout
+
+    assert [line.split() for line in deal if line.startswith("Last touch")] == [
+        ["Last", "touch", "2026-03-08"]
+    ]
+    assert [line.split() for line in account if line.startswith("Last touch")] == [
+        ["Last", "touch", "2026-03-12"]
+    ]
+    assert json.loads(gamma)["last_touch"] == "2026-03-07"

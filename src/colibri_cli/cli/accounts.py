@@ -58,6 +58,7 @@ CARD = (
     ("country", N_("Country")),
     ("won", N_("Won to date"), lambda row: won_cell(row["won"])),
     ("pipeline", N_("Open pipeline"), lambda row: pipeline_cell(row["pipeline"])),
+    ("last_touch", N_("Last touch")),
     ("notes", N_("Notes")),
     ("external_id", N_("External id")),
     ("created_at", N_("Created"), moment("created_at")),
@@ -217,7 +218,9 @@ def show(
         record = accounts.details(conn, account)
         record["timeline"] = timelines.of(conn, "account", record["id"])
     sections = SECTIONS if output is OutputFormat.table else {**SECTIONS, **TOTALS}
-    render_card(record, output, timeline, fields=accounts.COLUMNS, labels=CARD, sections=sections)
+    render_card(
+        record, output, timeline, fields=accounts.LISTED_COLUMNS, labels=CARD, sections=sections
+    )
 
 
 @app.command("edit")

@@ -23,7 +23,8 @@ COLUMNS = (
     "updated_at",
 )
 LISTED_COLUMNS = (*COLUMNS, "last_touch")
-"""What `account list` gives scripts: an account and the day it was last touched."""
+"""What `account list` and `account show` give scripts: an account and the day it was last
+touched."""
 EDITABLE = (
     "name",
     "industry",
@@ -85,9 +86,13 @@ def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[d
 
 
 def details(conn: sqlite3.Connection, ref: str | int) -> dict:
-    """The account with its contacts, opportunities and open tasks."""
+    """The account with the day it was last touched, its contacts, opportunities and open
+    tasks."""
     account = get(conn, ref)
     account_id = account["id"]
+    account["last_touch"] = conn.execute(
+        f"SELECT {touches.account_last_touch()} FROM accounts AS a WHERE a.id = ?", (account_id,)
+    ).fetchone()[0]
     account["contacts"] = records.fetch(
         conn, "SELECT * FROM contacts WHERE account_id = ? ORDER BY name, id", (account_id,)
     )
