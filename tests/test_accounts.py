@@ -269,6 +269,7 @@ def test_show_json_has_the_columns_and_the_related_records(acme, ok, rows, db_pa
         "external_id": "CRM-1",
         "created_at": created,
         "updated_at": updated,
+        "last_touch": "2026-11-20",  # the task done
         "contacts": [
             {
                 "id": 1,
@@ -414,8 +415,8 @@ def test_show_csv_is_one_row_under_the_column_names(acme, ok, rows):
 
     created, updated = stamps(rows, 2)
     assert result.stdout == (
-        f"{','.join(COLUMNS)}\n"
-        f"2,Société Générale,Banking,contact@sg.example,,,Paris,France,,,{created},{updated}\n"
+        f"{','.join(COLUMNS)},last_touch\n"
+        f"2,Société Générale,Banking,contact@sg.example,,,Paris,France,,,{created},{updated},\n"
     )
 
 
@@ -520,15 +521,16 @@ def test_list_json_is_exact_and_keyed_by_the_column_names(acme, ok, rows):
         '  {"id": 1, "name": "ACME Industries", "industry": "Manufacturing", '
         '"email": "info@acme.example", "phone": "04 72 00 00 00", "website": "acme.example", '
         '"city": "Lyon", "country": "France", "notes": "Key account", "external_id": "CRM-1", '
-        f'"created_at": "{acme_created}", "updated_at": "{acme_updated}"}},\n'
+        f'"created_at": "{acme_created}", "updated_at": "{acme_updated}", "last_touch": null}},\n'
         '  {"id": 2, "name": "Société Générale", "industry": "Banking", '
         '"email": "contact@sg.example", "phone": null, "website": null, '
         '"city": "Paris", "country": "France", "notes": null, "external_id": null, '
-        f'"created_at": "{sg_created}", "updated_at": "{sg_updated}"}}\n'
+        f'"created_at": "{sg_created}", "updated_at": "{sg_updated}", "last_touch": null}}\n'
         "]\n"
     )
     table_columns = [row["name"] for row in rows("PRAGMA table_info(accounts)")]
-    assert [list(item) for item in json.loads(result.stdout)] == [table_columns] * 2
+    listed = [*table_columns, "last_touch"]
+    assert [list(item) for item in json.loads(result.stdout)] == [listed] * 2
     assert table_columns == COLUMNS
 
 
@@ -542,11 +544,11 @@ def test_list_csv_is_exact(acme, ok, rows):
     assert result.stderr == ""
     assert result.stdout == (
         "id,name,industry,email,phone,website,city,country,notes,external_id,"
-        "created_at,updated_at\n"
+        "created_at,updated_at,last_touch\n"
         "1,ACME Industries,Manufacturing,info@acme.example,04 72 00 00 00,acme.example,Lyon,"
-        f"France,Key account,CRM-1,{acme_created},{acme_updated}\n"
+        f"France,Key account,CRM-1,{acme_created},{acme_updated},\n"
         "2,Société Générale,Banking,contact@sg.example,,,Paris,France,"
-        f'"Said ""call me, later""",,{sg_created},{sg_updated}\n'
+        f'"Said ""call me, later""",,{sg_created},{sg_updated},\n'
     )
 
 

@@ -50,8 +50,7 @@ def test_show_table(ok):
             "(30/11/2026)",
             "commit-threshold   70     70       probability (%) from which an open opportunity cou"
             "nts as commit",
-            "stale-days         30     30       days without a change after which an open opportun"
-            "ity is stale",
+            "stale-days         30     30       days untouched after which an open deal is stale",
             "follow-up-delay    3m     3m       when the follow-up task proposed at a close is due"
             " (e.g. 3m)",
             "language           auto   auto     language of messages: auto (from the environment),"
@@ -79,7 +78,7 @@ def test_show_json(ok):
         '  {"key": "commit-threshold", "value": "70", "default": "70", '
         '"description": "probability (%) from which an open opportunity counts as commit"},\n'
         '  {"key": "stale-days", "value": "30", "default": "30", '
-        '"description": "days without a change after which an open opportunity is stale"},\n'
+        '"description": "days untouched after which an open deal is stale"},\n'
         '  {"key": "follow-up-delay", "value": "3m", "default": "3m", '
         '"description": "when the follow-up task proposed at a close is due (e.g. 3m)"},\n'
         '  {"key": "language", "value": "auto", "default": "auto", '
@@ -99,7 +98,7 @@ def test_show_csv(ok):
         "date-order,dmy,dmy,how 03/04/2027 is read: dmy or mdy\n"
         "date-display,iso,iso,how dates are shown: iso (2026-11-30) or dmy (30/11/2026)\n"
         "commit-threshold,70,70,probability (%) from which an open opportunity counts as commit\n"
-        "stale-days,30,30,days without a change after which an open opportunity is stale\n"
+        "stale-days,30,30,days untouched after which an open deal is stale\n"
         "follow-up-delay,3m,3m,when the follow-up task proposed at a close is due (e.g. 3m)\n"
         'language,auto,auto,"language of messages: auto (from the environment), en or fr"\n'
         'fiscal-year-start,1,1,"month (1-12) in which the fiscal year, '
@@ -114,8 +113,7 @@ def test_show_one_setting(ok, key):
     assert result.stdout == "\n".join(
         [
             "Setting     Value  Default  Meaning",
-            "stale-days  30     30       days without a change after which an open opportunity "
-            "is stale",
+            "stale-days  30     30       days untouched after which an open deal is stale",
             "",
         ]
     )

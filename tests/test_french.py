@@ -308,7 +308,7 @@ def test_the_pipeline_in_french(french, deals, ok):
         "ID  Nom      Compte             Montant  Échéance    Statut",
         f" 3  Hosting  ACME Industries  {euros('3 000 USD')}  2026-11-20  analysis",
         "",
-        "Dormantes (sans changement depuis 30 jours) : aucune.",
+        "Dormantes (rien depuis 30 jours) : aucune.",
     ]
 
 

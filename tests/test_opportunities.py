@@ -47,9 +47,10 @@ SHOWN_COLUMNS = [
     "weighted_amount",
     "overdue",
 ]
-LISTED_COLUMNS = [*SHOWN_COLUMNS, "pushes", "days_pushed"]
+LISTED_COLUMNS = [*SHOWN_COLUMNS, "last_touch", "pushes", "days_pushed"]
 """What listings give scripts: the stored columns with the names beside the ids, the
-probability that counts, the amount it weighs, and whether the deal is overdue."""
+probability that counts, the amount it weighs, whether the deal is overdue, the day it was
+last touched, and how far its due date slipped."""
 ESSENTIALS = ("--amount", "15000", "--due", "2026-12-31", "--status", "quote")
 
 
@@ -871,8 +872,10 @@ def test_list_no_next_step_lists_the_open_deals_without_an_open_task(pipeline, o
 
     assert result.stderr == OVERDUE_NOTE
     assert result.stdout == (
-        "ID  Name         Account             Amount  Due           Status          Prob.\n"
-        " 2  Maintenance  ACME Industries  4,000 EUR  2026-11-20 !  Negotiation       70%\n"
+        "ID  Name         Account             Amount  Due           Status          Prob."
+        "  Last touch\n"
+        " 2  Maintenance  ACME Industries  4,000 EUR  2026-11-20 !  Negotiation       70%"
+        "  2026-11-26\n"  # the task done
         " 3  Audit        Beta Corp        8,000 USD  2027-02-15    Needs analysis    25%\n"
     )
 
@@ -892,7 +895,7 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_COLUMNS) + "\n"
         f"3,2,Beta Corp,,,Audit,8000,USD,2027-02-15,analysis,Needs analysis,25,,,,audit,"
-        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,0,0\n"
+        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,,0,0\n"
     )
 
 
@@ -908,6 +911,7 @@ def test_list_json_has_every_column(pipeline, ok, rows):
             "effective_probability": 70,
             "weighted_amount": 2800,
             "overdue": True,  # open, due 2026-11-20
+            "last_touch": None,
             "pushes": 0,
             "days_pushed": 0,
         }
@@ -1066,6 +1070,7 @@ def test_show_table_has_the_card_the_history_and_the_tasks(pipeline, ok, rows):
         ("Description", "New site"),
         ("Tags", "web,hot"),
         ("Due date pushed", "never"),
+        ("Last touch", TODAY),  # the Kickoff done
         ("Created on", TODAY),
         ("Updated", minute(saved["updated_at"])),
     ]

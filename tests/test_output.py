@@ -10,7 +10,10 @@ import pytest
 from conftest import TODAY
 
 STAMP = "2026-11-26T09:00:00"
-HEADER = "id,name,industry,email,phone,website,city,country,notes,external_id,created_at,updated_at"
+HEADER = (
+    "id,name,industry,email,phone,website,city,country,notes,external_id,created_at,updated_at,"
+    "last_touch"
+)
 MORE = "… and {} more not shown. Use --format csv or --format json to get them all.\n"
 
 
@@ -79,7 +82,7 @@ def test_csv_gives_every_row(many_accounts, ok):
         [
             f"{HEADER}\n",
             *(
-                f"{number},Account {number:03},,,,,,,,,{STAMP},{STAMP}\n"
+                f"{number},Account {number:03},,,,,,,,,{STAMP},{STAMP},\n"
                 for number in range(1, 151)
             ),
         ]
@@ -109,9 +112,10 @@ def test_json_gives_every_row(many_accounts, ok):
         "external_id": None,
         "created_at": STAMP,
         "updated_at": STAMP,
+        "last_touch": None,
     }
     assert result.stdout.startswith('[\n  {"id": 1, "name": "Account 001", ')
-    assert result.stdout.endswith(f'"updated_at": "{STAMP}"}}\n]\n')
+    assert result.stdout.endswith(f'"updated_at": "{STAMP}", "last_touch": null}}\n]\n')
     assert result.stdout.count("\n") == 152  # one object a line, between the brackets
 
 
@@ -133,7 +137,7 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run(ok, rows, text, cell):
 
     assert result.stdout == (
         f"{HEADER}\n1,Spreadsheet Victims,,,{cell},,,,{cell},,"
-        f"{stamps['created_at']},{stamps['updated_at']}\n"
+        f"{stamps['created_at']},{stamps['updated_at']},\n"
     )
 
 

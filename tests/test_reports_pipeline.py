@@ -73,6 +73,7 @@ OVERDUE = {
 # USD: #9, 8,000 at 70 % -> 5,600.
 STALE = {
     "days": 30,
+    "statuses": {},
     "totals": [
         {"currency": "EUR", "count": 3, "amount": 7265, "weighted": 3708},
         {"currency": "USD", "count": 1, "amount": 8000, "weighted": 5600},
@@ -262,6 +263,7 @@ def test_overdue_and_stale_are_counted_from_the_day_it_is(story, cli):
     # EUR: 1,250 + 2,005 = 3,255; 50,000 + 20,050 = 70,050 -> 700.5 -> 701.
     assert found["stale"] == {
         "days": 30,
+        "statuses": {},
         "totals": [
             {"currency": "EUR", "count": 2, "amount": 3255, "weighted": 701},
             {"currency": "USD", "count": 1, "amount": 8000, "weighted": 5600},
@@ -346,6 +348,7 @@ def test_pipeline_as_of_a_past_day_is_the_history_of_that_day(story, cli):
         # EUR 333 + 700 + 2,005 = 3,038; 13,320 + 7,000 + 20,050 = 40,370 -> 404.
         "stale": {
             "days": 30,
+            "statuses": {},
             "totals": [
                 {"currency": "EUR", "count": 3, "amount": 3038, "weighted": 404},
                 {"currency": "USD", "count": 1, "amount": 8000, "weighted": 5600},
@@ -503,7 +506,7 @@ def test_pipeline_table_reads_at_80_columns(story, cli):
         "12  Audit     Beta Corp        2,005 EUR  2026-11-20  analysis",
         "17  Workshop  ACME Industries    995 EUR  2026-11-25  quote",
         "",
-        "Stale (no change for 30 days): 4 (7,265 EUR, 8,000 USD)",
+        "Stale (untouched for 30 days): 4 (7,265 EUR, 8,000 USD)",
         "ID  Name                 Account             Amount  Due         Status",
         "12  Audit                Beta Corp        2,005 EUR  2026-11-20  analysis",
         " 1  Fleet renewal        ACME Industries  1,250 EUR  2026-12-10  quote",
@@ -564,7 +567,7 @@ def test_an_empty_pipeline(empty_db, cli):
         "groups": [],
         "totals": [],
         "overdue": {"totals": [], "opportunities": []},
-        "stale": {"days": 30, "totals": [], "opportunities": []},
+        "stale": {"days": 30, "statuses": {}, "totals": [], "opportunities": []},
         "no_next_step": [],
     }
     result = cli("pipeline")

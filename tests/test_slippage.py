@@ -199,7 +199,9 @@ def test_each_opportunity_knows_its_pushes(history, cli):
         "F": (2, 4),
     }
     csv_header = cli("opp", "list", "-f", "csv").stdout.splitlines()[0]
-    assert csv_header.endswith(",effective_probability,weighted_amount,overdue,pushes,days_pushed")
+    assert csv_header.endswith(
+        ",effective_probability,weighted_amount,overdue,last_touch,pushes,days_pushed"
+    )
 
 
 def test_list_pushed_at_least_n_times(history, cli):

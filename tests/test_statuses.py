@@ -80,10 +80,10 @@ def test_list_json_and_csv(ok):
     as_json = ok("statuses", "list", "--format", "json")
     as_csv = ok("statuses", "list", "--format", "csv")
 
-    assert json.loads(as_json.stdout) == DEFAULTS
+    assert json.loads(as_json.stdout) == [{**status, "stale_days": None} for status in DEFAULTS]
     assert as_csv.stdout.splitlines()[:2] == [
-        "key,label,probability,kind,position",
-        "analysis,Needs analysis,10,open,1",
+        "key,label,probability,kind,position,stale_days",
+        "analysis,Needs analysis,10,open,1,",
     ]
 
 
@@ -198,7 +198,14 @@ def test_relabel_and_reweight_a_stage_in_use_keeps_its_key_and_history(deal, ok,
 
     assert result.stderr == "Updated status quote (Devis envoyé, 45%, open).\n"
     assert rows("SELECT * FROM statuses WHERE key = 'quote'") == [
-        {"key": "quote", "label": "Devis envoyé", "probability": 45, "kind": "open", "position": 2}
+        {
+            "key": "quote",
+            "label": "Devis envoyé",
+            "probability": 45,
+            "kind": "open",
+            "position": 2,
+            "stale_days": None,
+        }
     ]
     # The deal has no probability of its own: the new one is a new state in its history.
     assert rows(

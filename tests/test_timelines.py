@@ -428,7 +428,7 @@ def test_a_database_without_task_contacts_is_brought_up_to_date(db_path, ok, row
     from sqlite_utils.migrations import Migrations
 
     steps = Migrations(migrations.MIGRATION_SET)
-    for step in migrations.STEPS[:-1]:
+    for step in migrations.STEPS[: migrations.STEPS.index(migrations.m008_task_contacts)]:
         steps()(step)
     database = Database(db_path)
     steps.apply(database)
@@ -447,7 +447,7 @@ def test_a_database_without_task_contacts_is_brought_up_to_date(db_path, ok, row
     ok("upgrade")
     ok("task", "add", "Visit", "--contact", "Jeanne")
 
-    assert rows("SELECT name FROM _sqlite_migrations")[-1] == {"name": "m008_task_contacts"}
+    assert {"name": "m008_task_contacts"} in rows("SELECT name FROM _sqlite_migrations")
     assert rows("SELECT * FROM tasks WHERE id = 1") == [{**before[0], "contact_id": None}]
     assert rows("SELECT account_id, contact_id FROM tasks WHERE id = 2") == [
         {"account_id": 1, "contact_id": 1}

@@ -45,6 +45,7 @@ LIST_COLUMNS = (
     ("country", N_("Country")),
     ("phone", N_("Phone")),
     ("email", N_("Email")),
+    ("last_touch", N_("Last touch")),
 )
 CARD = (
     ("id", N_("ID")),
@@ -57,6 +58,7 @@ CARD = (
     ("country", N_("Country")),
     ("won", N_("Won to date"), lambda row: won_cell(row["won"])),
     ("pipeline", N_("Open pipeline"), lambda row: pipeline_cell(row["pipeline"])),
+    ("last_touch", N_("Last touch")),
     ("notes", N_("Notes")),
     ("external_id", N_("External id")),
     ("created_at", N_("Created"), moment("created_at")),
@@ -197,7 +199,7 @@ def list_(
         if search
         else _("No accounts yet. Add one with: colibri account add NAME")
     )
-    render_rows(rows, output, fields=accounts.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    render_rows(rows, output, fields=accounts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("show")
@@ -216,7 +218,9 @@ def show(
         record = accounts.details(conn, account)
         record["timeline"] = timelines.of(conn, "account", record["id"])
     sections = SECTIONS if output is OutputFormat.table else {**SECTIONS, **TOTALS}
-    render_card(record, output, timeline, fields=accounts.COLUMNS, labels=CARD, sections=sections)
+    render_card(
+        record, output, timeline, fields=accounts.LISTED_COLUMNS, labels=CARD, sections=sections
+    )
 
 
 @app.command("edit")

@@ -134,15 +134,18 @@ LIST_COLUMNS = (
     ("due_date", N_("Due"), due_cell),
     ("status_label", N_("Status"), status_label_cell),
     ("effective_probability", N_("Prob."), probability_cell),
+    ("last_touch", N_("Last touch")),
 )
+OPEN_ONLY = ("effective_probability", "last_touch")
+"""What a listing of closed or deleted deals leaves out."""
 CLOSED_LIST_COLUMNS = (
-    *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
+    *(column for column in LIST_COLUMNS if column[0] not in OPEN_ONLY),
     ("closed_on", N_("Closed")),
     ("close_reason", N_("Reason")),
 )
 """`opp list --closed`: when and why, rather than a probability that is the outcome's."""
 TRASH_LIST_COLUMNS = (
-    *(column for column in LIST_COLUMNS if column[0] != "effective_probability"),
+    *(column for column in LIST_COLUMNS if column[0] not in OPEN_ONLY),
     ("deleted_at", N_("Deleted"), day_cell("deleted_at")),
 )
 
@@ -171,6 +174,7 @@ CARD = (
     ("tags", N_("Tags")),
     ("notes", N_("Notes")),
     ("pushes", N_("Due date pushed"), pushes_cell),
+    ("last_touch", N_("Last touch")),
     ("created_on", N_("Created on")),
     ("closed_on", N_("Closed on")),
     ("close_reason", N_("Reason")),
@@ -388,6 +392,12 @@ def list_(
         typer.Option(help="Due on or after this date.", autocompletion=completion.date_words),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale", help="Open and untouched for stale-days: no change, activity or task done."
+        ),
+    ] = False,
     tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
     search: Annotated[
         str | None, typer.Option("--search", help="Text in name, account, description, notes.")
@@ -436,7 +446,8 @@ def list_(
                 first=states[0], second=states[1]
             )
         )
-    for option, wanted in (("--overdue", overdue), ("--no-next-step", no_next_step)):
+    only_open = (("--overdue", overdue), ("--stale", stale), ("--no-next-step", no_next_step))
+    for option, wanted in only_open:
         if wanted and (closed or all_):
             raise typer.BadParameter(
                 _("{filter} lists open opportunities: it excludes {option}.").format(
@@ -449,7 +460,7 @@ def list_(
                 sort=sort, sorts=", ".join(opportunities.SORTS)
             )
         )
-    open_by_default = not (status or states or overdue or no_next_step or deleted)
+    open_by_default = not (status or states or overdue or stale or no_next_step or deleted)
     filters = opportunities.Filters(
         deleted=deleted,
         statuses=status or [],
@@ -458,6 +469,7 @@ def list_(
         due_before=due_before,
         due_after=due_after,
         overdue=overdue,
+        stale=stale,
         tag=tag,
         search=search,
         pushed=pushed,
@@ -473,8 +485,8 @@ def list_(
     filtered = any(
         value not in (None, False, [])
         for value in (
-            *(status, account, open_, closed, due_before, due_after, overdue, tag, search),
-            *(pushed, no_next_step),
+            *(status, account, open_, closed, due_before, due_after, overdue, stale, tag),
+            *(search, pushed, no_next_step),
         )
     )
     if deleted:

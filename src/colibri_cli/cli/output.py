@@ -36,6 +36,7 @@ UNBROKEN = {
     "due_date",
     "happened_on",
     "done_on",
+    "last_touch",
     "deleted_at",
     "kind",
     "status",
@@ -44,7 +45,18 @@ UNBROKEN = {
     "phone",
 }
 """Short columns a narrow terminal must not break; the others wrap."""
-DAYS = {"due_date", "created_on", "closed_on", "done_on", "happened_on", "valid_from"}
+SPARE = {"last_touch", "stale_days"}
+"""Columns a table leaves out when no row has a value in them, or where the terminal is too
+narrow to show them in one table (the json and csv keep them)."""
+DAYS = {
+    "due_date",
+    "created_on",
+    "closed_on",
+    "done_on",
+    "happened_on",
+    "last_touch",
+    "valid_from",
+}
 """Columns of dates: a table shows them through `format_day` (30/11/2026 where the
 `date-display` setting is dmy); csv and json keep them ISO."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -398,7 +410,16 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
     if not shown:
         say(empty)
         return
-    stdout_console().print(_table(shown, columns))
+    console = stdout_console()
+    columns = [
+        column
+        for column in columns
+        if column[0] not in SPARE or any(row[column[0]] is not None for row in shown)
+    ]
+    table = _table(shown, columns)
+    if any(key in SPARE for key, *_rest in columns) and not _fits(console, table):
+        table = _table(shown, [column for column in columns if column[0] not in SPARE])
+    console.print(table)
     _say_left_out(left_out)
 
 
@@ -591,6 +612,14 @@ def fitted(console, table, width: int):
         drawn += [Text("")] if number else []
         drawn.append(_part_of(table, part, part_widths))
     return Group(*drawn)
+
+
+def _fits(console, table) -> bool:
+    """Whether `table` fits the console's width in one table (its empty columns left out)."""
+    if _empty_columns(table):
+        table = _without_empty_columns(table)
+    least, most = _column_widths(console, table)
+    return _shrunk(least, most, console.width) is not None
 
 
 def _empty_columns(table) -> list[int]:

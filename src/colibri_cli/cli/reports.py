@@ -237,7 +237,11 @@ def _draw_pipeline(report: dict) -> None:
         print_no_next_step(console, report["no_next_step"])
     _draw_listing(console, _("Overdue"), report["overdue"], "opp list --overdue")
     stale = report["stale"]
-    title = _("Stale (no change for {days} days)").format(days=stale["days"])
+    title = (
+        _("Stale (untouched for {days} days, or as long as their status says)")
+        if stale["statuses"]
+        else _("Stale (untouched for {days} days)")
+    ).format(days=stale["days"])
     _draw_listing(console, title, stale, "pipeline --format json")
 
 

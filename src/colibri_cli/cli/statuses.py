@@ -11,6 +11,7 @@ from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
     figures_table,
+    plural,
     render_report,
     render_rows,
     say,
@@ -46,12 +47,21 @@ COLUMNS = (
     ("label", N_("Label"), lambda row: statuses.display_label(row["key"], row["label"])),
     ("probability", N_("Prob."), lambda row: format_percent(row["probability"])),
     ("kind", N_("Kind")),
+    ("stale_days", N_("Stale after"), lambda row: _stale_after(row["stale_days"])),
 )
+
+
+def _stale_after(days: int | None) -> str:
+    """A status's own stale days; nothing where it follows the stale-days setting."""
+    return "" if days is None else plural(days, "days")
 
 
 def _line(status: dict) -> str:
     label = statuses.display_label(status["key"], status["label"])
-    return f"{status['key']} ({label}, {format_percent(status['probability'])}, {status['kind']})"
+    described = [label, format_percent(status["probability"]), status["kind"]]
+    if status["stale_days"] is not None:
+        described.append(_("stale after {days}").format(days=_stale_after(status["stale_days"])))
+    return f"{status['key']} ({', '.join(described)})"
 
 
 @app.command("list")
@@ -97,16 +107,29 @@ def edit(
     position: Annotated[
         int | None, typer.Option(help="Place in the pipeline order, 1 first; the others make room.")
     ] = None,
+    stale_days: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DAYS",
+            help='Days untouched after which its deals are stale; "" for the stale-days setting.',
+        ),
+    ] = None,
 ) -> None:
-    """Rename a stage, change its probability, kind (if unused) or place.
+    """Rename a stage, change its probability, kind (if unused), place or stale days.
 
     Example: colibri statuses edit quote --label "Proposal sent" --probability 50
     """
-    if label is None and probability is None and kind is None and position is None:
+    if all(value is None for value in (label, probability, kind, position, stale_days)):
         raise typer.BadParameter(_("give at least one change, e.g. --probability 50."))
     with database(write=True) as conn:
         status = statuses.edit(
-            conn, key, label=label, probability=probability, kind=kind, position=position
+            conn,
+            key,
+            label=label,
+            probability=probability,
+            kind=kind,
+            position=position,
+            stale_days=stale_days,
         )
     say(_("Updated status {status}.").format(status=_line(status)))
 

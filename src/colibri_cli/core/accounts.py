@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from colibri_cli.core import records, statuses
+from colibri_cli.core import records, statuses, touches
 from colibri_cli.core.errors import Conflict, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, _, ngettext
@@ -22,6 +22,9 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
+LISTED_COLUMNS = (*COLUMNS, "last_touch")
+"""What `account list` and `account show` give scripts: an account and the day it was last
+touched."""
 EDITABLE = (
     "name",
     "industry",
@@ -71,20 +74,25 @@ def near_misses(conn: sqlite3.Connection, text: str) -> list[str]:
 
 
 def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[dict]:
-    """All accounts by name; `search` matches any of their text fields, ignoring case."""
-    searched = " || ' ' || ".join(f"coalesce({column}, '')" for column in EDITABLE)
+    """All accounts by name, each with the day it was last touched; `search` matches any of
+    their text fields, ignoring case."""
+    searched = " || ' ' || ".join(f"coalesce(a.{column}, '')" for column in EDITABLE)
     return records.fetch(
         conn,
-        f"SELECT * FROM accounts WHERE ? IS NULL OR instr(fold({searched}), ?) > 0 "
-        "ORDER BY name COLLATE NOCASE, id",
+        f"SELECT a.*, {touches.account_last_touch()} AS last_touch FROM accounts AS a "
+        f"WHERE ? IS NULL OR instr(fold({searched}), ?) > 0 ORDER BY a.name COLLATE NOCASE, a.id",
         (search, fold(search or "")),
     )
 
 
 def details(conn: sqlite3.Connection, ref: str | int) -> dict:
-    """The account with its contacts, opportunities and open tasks."""
+    """The account with the day it was last touched, its contacts, opportunities and open
+    tasks."""
     account = get(conn, ref)
     account_id = account["id"]
+    account["last_touch"] = conn.execute(
+        f"SELECT {touches.account_last_touch()} FROM accounts AS a WHERE a.id = ?", (account_id,)
+    ).fetchone()[0]
     account["contacts"] = records.fetch(
         conn, "SELECT * FROM contacts WHERE account_id = ? ORDER BY name, id", (account_id,)
     )

@@ -569,6 +569,20 @@ def m008_task_contacts(db) -> None:
         db.execute(statement)
 
 
+STATUS_STALE_DAYS = [
+    "ALTER TABLE statuses ADD COLUMN stale_days INTEGER CHECK (stale_days IS NULL"
+    " OR typeof(stale_days) = 'integer' AND stale_days > 0)",
+]
+
+
+def m009_status_stale_days(db) -> None:
+    """A status may have its own number of days after which an untouched deal in it is
+    stale (a quote goes cold sooner than a negotiation); NULL follows the stale-days
+    setting."""
+    for statement in STATUS_STALE_DAYS:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -589,7 +603,7 @@ SCHEMA = {
         "currency", "closed_on", "status_probability", "deleted",
     ),
     "settings": ("key", "value"),
-    "statuses": ("key", "label", "probability", "kind", "position"),
+    "statuses": ("key", "label", "probability", "kind", "position", "stale_days"),
     "targets": ("period", "currency", "amount"),
     "forecast_calls": ("id", "period", "currency", "amount", "made_at"),
     "exchange_rates": ("id", "currency", "rate", "base", "valid_from", "set_at"),
@@ -657,6 +671,7 @@ STEPS = (
     m006_exchange_rates,
     m007_activities,
     m008_task_contacts,
+    m009_status_stale_days,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

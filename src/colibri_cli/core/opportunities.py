@@ -23,6 +23,7 @@ from colibri_cli.core import (
     settings,
     slippage,
     statuses,
+    touches,
 )
 from colibri_cli.core import (
     history as effective,
@@ -79,8 +80,9 @@ is its outcome's), the amount weighted by it (rounded half-up), and whether it i
 PUSH_COLUMNS = ("pushes", "days_pushed")
 """How many times the due date was pushed later while the deal was open, and by how many
 days in all (see `slippage`)."""
-LISTED_COLUMNS = (*SHOWN_COLUMNS, *PUSH_COLUMNS)
-"""What `opp list` and `opp show` give scripts."""
+LISTED_COLUMNS = (*SHOWN_COLUMNS, "last_touch", *PUSH_COLUMNS)
+"""What `opp list` and `opp show` give scripts: a record, the day it was last touched (see
+`touches`), and how far its due date slipped."""
 TRASH_COLUMNS = (*LISTED_COLUMNS, "deleted_at")
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"
@@ -98,7 +100,8 @@ _SELECTED = f"""
     o.*, a.name AS account_name, c.name AS contact_name,
     coalesce(s.label, o.status) AS status_label, coalesce(s.kind, 'unknown') AS status_kind,
     {statuses.effective_probability_sql()} AS effective_probability,
-    {statuses.weighted_amount_sql()} AS weighted_amount
+    {statuses.weighted_amount_sql()} AS weighted_amount,
+    {touches.opportunity_last_touch()} AS last_touch
 """
 _JOINED = """
     FROM opportunities AS o
@@ -851,6 +854,7 @@ class Filters:
     due_before: str | None = None
     due_after: str | None = None
     overdue: bool = False
+    stale: bool = False
     tag: str | None = None
     search: str | None = None
     pushed: int | None = None  # at least this many pushes of the due date
@@ -877,7 +881,7 @@ def list_opportunities(
     if filters.account:
         clauses.append("o.account_id = ?")
         params.append(accounts.get(conn, filters.account)["id"])
-    if filters.state == "open" or filters.overdue or filters.no_next_step:
+    if filters.state == "open" or filters.overdue or filters.stale or filters.no_next_step:
         clauses.append("s.kind = 'open'")
     elif filters.state == "closed":
         clauses.append("s.kind <> 'open'")
@@ -886,6 +890,9 @@ def list_opportunities(
     if filters.overdue:
         clauses.append("o.due_date < ?")
         params.append(clock.today().isoformat())
+    if filters.stale:
+        clauses.append(touches.untouched_since("o", touches.fresh_from("o", "?", "?")))
+        params += [clock.today().isoformat(), settings.number(conn, "stale-days")]
     if filters.no_next_step:
         clauses.append(NO_NEXT_STEP)
     for bound, operator, label in (

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from fractions import Fraction
 
-from colibri_cli.core import calls, clock, periods, rates, records, settings
+from colibri_cli.core import calls, clock, periods, rates, records, settings, touches
 from colibri_cli.core.opportunities import NO_NEXT_STEP
 from colibri_cli.core.statuses import weighted
 from colibri_cli.core.text import fold
@@ -101,9 +101,11 @@ def pipeline(
     first `listed` of them, or all), today or as they stood at the end of `as_of`; `into`
     one currency, at the rates of that day.
 
-    Stale means unchanged, by any command, for `stale-days` days or more; as of a past
-    day, unchanged in the history (which keeps the changes of status, amount, due date,
-    probability and currency, not those of a note).
+    Stale means untouched for its status's stale days (else `stale-days`) or more:
+    unchanged by any command, with no activity at it and no task of it done (see
+    `touches`); as of a past day, unchanged in the history (which keeps the changes of
+    status, amount, due date, probability and currency, not those of a note), with no
+    activity nor task done up to that day, by the status it then had.
 
     The deals without a next step (no open task) are counted, per currency, today only: the
     tasks keep no history to tell which were open on a day gone."""
@@ -134,10 +136,17 @@ def pipeline(
         groups.sort(key=lambda group: (group["currency"], -group["amount"], fold(group["label"])))
     totals = _totals(rows)
     stale_days = settings.number(conn, "stale-days")
-    stale_before = (day - dt.timedelta(days=stale_days - 1)).isoformat()
+    own_stale_days = _own_stale_days(conn)
+    soonest = day - dt.timedelta(days=min([stale_days, *own_stale_days.values()]) - 1)
     sections = (
         ("o.due_date < :today", {"today": day.isoformat()}),
-        (f"o.updated_at < :before AND {ANY_DUE_DATE}", {"before": stale_before}),
+        (
+            # The change first, against the day of the status quickest to go stale: the
+            # index rules out the deals changed since at once.
+            f"o.updated_at < :soonest AND {ANY_DUE_DATE}"
+            f" AND {touches.untouched_since('o', FRESH_FROM, ':today')}",
+            {"stale_days": stale_days, "today": day.isoformat(), "soonest": soonest.isoformat()},
+        ),
     )
     overdue, stale = (
         _open_section(conn, state, condition, {**params, **more}, listed, into, day)
@@ -153,10 +162,22 @@ def pipeline(
         "groups": groups,
         "totals": totals,
         "overdue": overdue,
-        "stale": {"days": stale_days, **stale},
+        "stale": {"days": stale_days, "statuses": own_stale_days, **stale},
         "no_next_step": no_next_step,
         **_conversion(into),
     }
+
+
+FRESH_FROM = touches.fresh_from("o", ":today", ":stale_days")
+
+
+def _own_stale_days(conn: sqlite3.Connection) -> dict[str, int]:
+    """The open statuses with stale days of their own, and theirs, in pipeline order."""
+    rows = conn.execute(
+        "SELECT key, stale_days FROM statuses WHERE kind = 'open' AND stale_days IS NOT NULL"
+        " ORDER BY position, key"
+    )
+    return dict(rows.fetchall())
 
 
 def _converted(

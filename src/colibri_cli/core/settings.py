@@ -84,7 +84,7 @@ SETTINGS = {
         Setting(
             "stale-days",
             _whole_number(1, 3650),
-            N_("days without a change after which an open opportunity is stale"),
+            N_("days untouched after which an open deal is stale"),
         ),
         Setting(
             "follow-up-delay",

@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from colibri_cli.core import clock, records
+from colibri_cli.core import clock, records, settings
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, Nc_, _, format_number, language, pgettext
@@ -37,7 +37,7 @@ def weighted_amount_sql(opportunity: str = "o", status: str = "s") -> str:
     return f"({opportunity}.amount * {probability} + 50) / 100"
 
 
-COLUMNS = ("key", "label", "probability", "kind", "position")
+COLUMNS = ("key", "label", "probability", "kind", "position", "stale_days")
 
 DEFAULT_LABELS = {
     "analysis": Nc_("status", "Needs analysis"),
@@ -200,8 +200,10 @@ def edit(
     probability: int | None = None,
     kind: str | None = None,
     position: int | None = None,
+    stale_days: str | None = None,
 ) -> dict:
-    """Relabel, reweight or move a stage; its kind can change only while nothing uses it.
+    """Relabel, reweight or move a stage, or give it its own stale days (empty text: the
+    stale-days setting's again); its kind can change only while nothing uses it.
 
     Keys never change: scripts and history refer to them.
     """
@@ -211,6 +213,8 @@ def edit(
         changes["label"] = records.require_text(LABEL, label)
     if probability is not None:
         changes["probability"] = _valid_probability(probability)
+    if stale_days is not None:
+        changes["stale_days"] = _valid_stale_days(stale_days)
     if kind is not None and _valid_kind(kind) != status["kind"]:
         if usage(conn, key):
             raise Conflict(
@@ -322,6 +326,21 @@ def _valid_probability(probability: int) -> int:
             )
         )
     return probability
+
+
+def _valid_stale_days(text: str) -> int | None:
+    """A status's own stale days, as the stale-days setting takes them; None for empty text
+    (the status follows the setting)."""
+    if not text.strip():
+        return None
+    try:
+        return int(settings.find_setting("stale-days").normalize(text))
+    except ValueError as error:
+        raise InvalidInput(
+            _(
+                'Invalid stale days {value!r}: {reason}, or "" to follow the stale-days setting.'
+            ).format(value=text, reason=error)
+        ) from None
 
 
 def _valid_kind(kind: str) -> str:
