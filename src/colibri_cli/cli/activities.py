@@ -14,7 +14,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_option
+from colibri_cli.cli.params import Yes, account_option, contact_option, opportunity_option
 from colibri_cli.core import activities, clock, inputs
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
@@ -31,14 +31,7 @@ Kind = Annotated[
         autocompletion=completion.words(activities.KINDS),
     ),
 ]
-Opp = Annotated[
-    str | None,
-    typer.Option(
-        "--opp",
-        help="Opportunity id or name it is about.",
-        autocompletion=completion.opportunity_ids,
-    ),
-]
+Opp = opportunity_option("Opportunity id or name it is about.")
 Account = account_option()
 Contact = contact_option("Contact id or name it was with.")
 On = Annotated[
@@ -160,14 +153,7 @@ def _moment(conn, on: str | None):
 @app.command("list")
 def list_(
     account: account_option("Only this account's activities.") = None,
-    opp: Annotated[
-        str | None,
-        typer.Option(
-            "--opp",
-            help="Only those about this opportunity.",
-            autocompletion=completion.opportunity_ids,
-        ),
-    ] = None,
+    opp: opportunity_option("Only those about this opportunity.") = None,
     contact: contact_option("Only those with this contact.") = None,
     kind: Annotated[
         str | None,
@@ -248,14 +234,7 @@ def edit(
         str | None, typer.Option("--duration", help='New duration; "" or none removes it.')
     ] = None,
     account: account_option("Move it to this account.") = None,
-    opp: Annotated[
-        str | None,
-        typer.Option(
-            "--opp",
-            help='Opportunity it is about; "" unlinks it.',
-            autocompletion=completion.opportunity_ids,
-        ),
-    ] = None,
+    opp: opportunity_option('Opportunity it is about; "" unlinks it.') = None,
     contact: contact_option('Contact it was with; "" unlinks them.') = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

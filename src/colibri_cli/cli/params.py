@@ -50,6 +50,13 @@ def opportunity_argument(help: str = "Opportunity id."):
     ]
 
 
+def opportunity_option(help: str = "Opportunity id or name."):
+    return Annotated[
+        str | None,
+        typer.Option("--opp", help=help, autocompletion=completion.opportunity_ids),
+    ]
+
+
 def status_argument(help: str = "Status: key, prefix or French name."):
     return Annotated[
         str, typer.Argument(metavar="STATUS", help=help, autocompletion=completion.status_names)

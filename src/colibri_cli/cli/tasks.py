@@ -26,7 +26,7 @@ from colibri_cli.cli.output import (
     say,
     stdout_console,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_option, given
+from colibri_cli.cli.params import Yes, account_option, contact_option, given, opportunity_option
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, opportunities, store, tasks
 from colibri_cli.core.errors import InvalidInput
@@ -48,12 +48,7 @@ Due = Annotated[
         autocompletion=completion.date_words,
     ),
 ]
-Opp = Annotated[
-    str | None,
-    typer.Option(
-        "--opp", help="Opportunity id it belongs to.", autocompletion=completion.opportunity_ids
-    ),
-]
+Opp = opportunity_option("Opportunity id it belongs to.")
 Account = account_option()
 Contact = contact_option("Contact id or name it is for (their account goes with it).")
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
@@ -190,14 +185,7 @@ def list_(
     ] = False,
     contact: contact_option("Only this contact's tasks.") = None,
     account: account_option("Only this account's tasks, its deals' included.") = None,
-    opp: Annotated[
-        str | None,
-        typer.Option(
-            "--opp",
-            help="Only this opportunity's tasks.",
-            autocompletion=completion.opportunity_ids,
-        ),
-    ] = None,
+    opp: opportunity_option("Only this opportunity's tasks.") = None,
     search: Annotated[
         str | None, typer.Option("--search", help="Only those whose title or notes contain this.")
     ] = None,
