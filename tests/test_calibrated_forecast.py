@@ -136,7 +136,6 @@ def test_the_table_shows_the_column_and_says_what_it_corrected(history, cli):
         "2026-06    0     2,800     2,800   2,000      5,000                    1,950\n"
         "2026-07    0         0         0       0          0                    1,400\n"
         "Overdue    0       320       320       0        800                      150\n"
-        "\n"
     )
     assert result.stderr.endswith(
         "Calibrated = won + each open deal weighted by its status's share won and due later by"

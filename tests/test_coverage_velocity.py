@@ -158,9 +158,8 @@ def test_the_forecast_table_says_the_coverage_under_each_table(story, at):
         "2026-12      0       100       100       0      1,000   2,000  +1,900",
         "Coverage 2026-11: target reached, nothing left to win.",
         "Coverage 2026-12: 2,000 left to win; open pipeline 0.5×, weighted 0.1×",
-        "",
     ]
-    assert in_readme("forecast --periods 2", shown[:-1])
+    assert in_readme("forecast --periods 2", shown)
 
 
 def test_forecast_csv_has_the_coverage_columns(story, at):

@@ -128,10 +128,9 @@ def test_the_accuracy_table_puts_the_calls_beside_the_forecast(story, at):
         "MAPE 45.0% · bias -45.0%, -3,750 EUR a period (+ means over-forecast)",
         "Your calls over 2 periods: MAPE 20.0% · bias +0.0%",
         "Closer than the computed forecast over those periods (MAPE 45.0%).",
-        "",
     ]
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    shown = "".join(f"  {line}".rstrip() + "\n" for line in lines[:-1])
+    shown = "".join(f"  {line}".rstrip() + "\n" for line in lines)
     assert f"  $ colibri forecast accuracy --last 3\n{shown}  ```" in readme
 
 
@@ -258,8 +257,7 @@ def test_the_calls_speak_french(story, at, cli):
                                                               "COLIBRI_LANG": "fr"})  # fmt: skip
 
     lines = [line.rstrip() for line in result.stdout.splitlines()]
-    assert lines[-3:] == [
+    assert lines[-2:] == [
         "Vos annonces sur 2 périodes : MAPE 20,0\u00a0% · biais +0,0\u00a0%",
         "Plus juste que la prévision calculée sur ces périodes (MAPE 45,0\u00a0%).",
-        "",
     ]

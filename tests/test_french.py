@@ -330,9 +330,9 @@ def test_the_forecast_in_french(french, deals, ok):
         "2026-11        0        0        0       0             0",
         "2026-12        0        0        0       0             0",
         f"En retard      0      300      300       0         3{NNBSP}000",
-        "",
     ]
     assert result.stderr == (
+        "\n"
         f"Attendu = gagné + pondéré ; engagé compte les affaires ouvertes à 70{NBSP}% ou plus ; "
         "les affaires en retard (échéance passée, toujours ouvertes) ne sont dans aucune "
         "période.\n"

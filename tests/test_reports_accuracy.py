@@ -333,7 +333,6 @@ def test_accuracy_table_with_details_reads_at_80_columns(story, cli):
         "2026-10     1,750   2,500   -750   -30.0%        0            0",
         "MAPE 30.0% · bias -30.0%, -750 USD a period (+ means over-forecast)",
         "Left out of these means, nothing won: 2026-08, 2026-09.",
-        "",
     ]
 
 

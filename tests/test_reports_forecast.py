@@ -268,7 +268,6 @@ def test_a_currency_that_is_only_overdue_gets_its_rows_and_its_table(story, ok, 
         "Period   Won  Weighted  Expected  Commit  Best case  Target  Gap",
         "2027-03    0         0         0       0          0",
         "Overdue    0        40        40       0        100",
-        "",
     ]
 
 
@@ -499,7 +498,6 @@ def test_forecast_table_reads_at_80_columns(story, cli):
         "2027-Q3      0         0         0       0          0",
         # 6,000 - 2,500 = 3,500 left: 8,000 open (2.29 -> 2.3×), 5,600 weighted (1.6×).
         "Coverage 2026-Q4: 3,500 left to win; open pipeline 2.3×, weighted 1.6×",
-        "",
     ]
 
 
@@ -558,6 +556,7 @@ def test_the_table_explains_its_terms_on_stderr(story, cli):
     result = cli("forecast", "--periods", "1")
 
     assert result.stderr == (
+        "\n"
         "Expected = won + weighted; commit counts open deals at 70% or more; overdue deals "
         "(due before today, still open) are not in any period.\n"
         "Gap = target - expected: + is what you are short of the target, - how far ahead.\n"
@@ -607,3 +606,14 @@ HELP = " See 'colibri forecast --help'."
 )
 def test_bad_options_are_refused_with_exit_2(story, cli, options, message):
     fails(cli, "forecast", *options, code=2, message=message)
+
+
+@pytest.mark.parametrize("report", [("forecast",), ("forecast", "accuracy")])
+def test_stdout_ends_with_the_last_row_not_a_blank_line(story, cli, report):
+    """A blank line sets two currencies' tables apart, and the notes on stderr apart from the
+    tables; piped, stdout ends with its last line of data."""
+    result = cli(*report)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
+    assert "\n\nForecast" in result.stdout  # EUR, then USD

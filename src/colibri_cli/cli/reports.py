@@ -459,7 +459,9 @@ def _draw_forecast(report: dict) -> None:
 
     console = stdout_console()
     when = _when(report, "forecast")
-    for currency in sorted({row["currency"] for row in report["periods"]}):
+    for number, currency in enumerate(sorted({row["currency"] for row in report["periods"]})):
+        if number:
+            console.print()  # between two currencies' tables, not after the last
         rows = [row for row in report["periods"] if row["currency"] == currency]
         overdue = [row for row in report["overdue"] if row["currency"] == currency]
         table = Table(
@@ -493,7 +495,7 @@ def _draw_forecast(report: dict) -> None:
                 console.print(_coverage_line(row))
         if console.is_terminal and console.width >= charts.target_chart_width():
             console.print(styled(charts.expected_against_target(rows)))
-        console.print()
+    say("")  # the notes apart from the tables, on stderr: stdout ends with the last row
     say(
         _(
             "Expected = won + weighted; commit counts open deals at {threshold} or more; "
@@ -680,7 +682,9 @@ def _draw_accuracy(report: dict, details: bool) -> None:
     from rich.table import Table
 
     console = stdout_console()
-    for summary in report["summary"]:
+    for number, summary in enumerate(report["summary"]):
+        if number:
+            console.print()  # between two currencies' tables, not after the last
         currency = summary["currency"]
         rows = [row for row in report["periods"] if row["currency"] == currency]
         table = Table(
@@ -754,7 +758,6 @@ def _draw_accuracy(report: dict, details: bool) -> None:
                             status=item["status_now"],
                         )
                     )
-        console.print()
 
 
 def _signed_percent(value: float | None) -> str:
