@@ -355,6 +355,29 @@ def test_winning_asks_no_reason_and_the_follow_up_can_be_rewritten(deal, rows, d
     ]
 
 
+def test_a_win_renewed_proposes_preparing_the_renewal_as_its_next_step(deal, rows, db_path):
+    child = spawn(db_path, "opp", "status", "1", "won", "--renew", "12m")
+
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "")
+    answer(child, "  Task [Prepare the renewal Website redesign 2027 with ACME Industries]: ", "")
+    answer(child, "  Due [2027-02-26]: ", "")
+
+    assert finish(child) == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Renewal: opportunity 2, Website redesign 2027, due 2027-11-26.\n"
+        "Follow-up task 1 due 2027-02-26: Prepare the renewal Website redesign 2027 with ACME "
+        "Industries\n"
+    )
+    assert rows("SELECT id, status, renewal_of FROM opportunities") == [
+        {"id": 1, "status": "won", "renewal_of": None},
+        {"id": 2, "status": "analysis", "renewal_of": 1},
+    ]
+    assert rows("SELECT title, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Website redesign 2027 with ACME Industries",
+         "opportunity_id": 2}
+    ]  # fmt: skip  # the renewal's next step
+
+
 def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
     child = spawn(db_path, "opp", "status", "1", "cancelled", "--reason", "Project dropped")
 

@@ -227,3 +227,29 @@ def test_export_all_moves_the_renewals(hosting, at, tmp_path):
     assert (shown["name"], shown["renewal_of"]) == ("Hosting 2027", 1)
     won = json.loads(at("2026-11-30", "--db", str(moved), "opp", "show", "1", "-f", "json").stdout)
     assert won["renewed_by"] == 2
+
+
+def test_without_a_terminal_the_follow_up_proposed_prepares_the_renewal(hosting, at, rows):
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "12m")
+
+    assert result.stderr == (
+        "Opportunity 1 (Hosting 2026): quote -> won, closed on 2026-11-30.\n"
+        "Renewal: opportunity 2, Hosting 2027, due 2027-11-30.\n"
+        "No follow-up task was scheduled. Add one with: colibri task add "
+        "'Prepare the renewal Hosting 2027 with ACME' --opp 2 --due 2027-02-28\n"
+    )
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+def test_the_follow_up_of_a_win_renewed_is_the_renewals_next_step(hosting, at, rows):
+    result = at(
+        "2026-11-30", "opp", "status", "1", "won", "--renew", "12m", "--follow-up-due", "+2w"
+    )
+
+    assert result.stderr.splitlines()[-1] == (
+        "Follow-up task 1 due 2026-12-14: Prepare the renewal Hosting 2027 with ACME"
+    )
+    assert rows("SELECT title, due_date, opportunity_id, account_id FROM tasks") == [
+        {"title": "Prepare the renewal Hosting 2027 with ACME", "due_date": "2026-12-14",
+         "opportunity_id": 2, "account_id": 1}
+    ]  # fmt: skip

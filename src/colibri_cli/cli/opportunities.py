@@ -671,6 +671,8 @@ def status(
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
         renewal = renew is not None and opportunities.plan_renewal(conn, plan, renew)
+        if renewal:
+            plan.follow_up_title = renewal.follow_up_title
         if plan.closing:
             reason, task = close.answer(conn, plan, ask=interactive())
         elif close.given():
@@ -684,15 +686,9 @@ def status(
         change = opportunities.change_status(
             conn, opportunity, new_status, on=closed_on, reason=reason, probability=probability
         )
-        created = task and _add_follow_up(conn, task, change.opportunity["id"])
         renewed = renewal and opportunities.renew(conn, change.opportunity, renewal)
-    _report_status_change(change, created, plan, no_follow_up)
-    if renewed:
-        say(
-            _("Renewal: opportunity {id}, {name}, due {day}.").format(
-                id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
-            )
-        )
+        created = task and _add_follow_up(conn, task, (renewed or change.opportunity)["id"])
+    _report_status_change(change, created, plan, no_follow_up, renewed)
     if output is WrittenFormat.json:
         follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
         moved = change.opportunity
@@ -755,7 +751,8 @@ def _add_follow_up(conn, task: "forms.FollowUp", opportunity_id: int) -> dict:
     return tasks.add(conn, task.title, due=due_date, opportunity=opportunity_id)
 
 
-def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
+def _report_status_change(change, created, plan, no_follow_up: bool, renewed) -> None:
+    """Say what the move did; the follow-up of a win renewed is the renewal's next step."""
     for message in change.warnings:
         warn(message)
     for message in change.notices:
@@ -775,8 +772,14 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
             closed=closed,
         )
     )
+    if renewed:
+        say(
+            _("Renewal: opportunity {id}, {name}, due {day}.").format(
+                id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
+            )
+        )
     if change.closed:
-        _report_follow_up(moved["id"], created, plan, no_follow_up)
+        _report_follow_up((renewed or moved)["id"], created, plan, no_follow_up)
 
 
 def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) -> None:

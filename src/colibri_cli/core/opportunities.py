@@ -802,6 +802,7 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
 
 
 RENEWAL_PERIOD = N_("renewal period")
+RENEWAL_FOLLOW_UP_TITLE = N_("Prepare the renewal {name} with {account}")
 _ENDING_YEAR = re.compile(r"(?:^|\s+)(?:19|20)[0-9]{2}$")
 """A year a deal's name ends with: "Hosting 2026"."""
 
@@ -812,6 +813,8 @@ class RenewalPlan:
 
     name: str
     due: dt.date
+    follow_up_title: str
+    """The follow-up proposed at the close: preparing the renewal."""
 
 
 def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> RenewalPlan:
@@ -834,7 +837,9 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
                 text=period.strip()
             )
         )
-    return RenewalPlan(renewal_name(won["name"], due), due)
+    name = renewal_name(won["name"], due)
+    title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
+    return RenewalPlan(name, due, title)
 
 
 def renewal_name(name: str, due: dt.date) -> str:
