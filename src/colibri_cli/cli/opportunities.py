@@ -658,7 +658,8 @@ def status(
     forgotten; --follow-up or --no-follow-up answer without a prompt. A close entered
     late (--on) is in the history from that day. A probability of the deal's own is
     dropped, so that it follows its new status, unless --probability gives one.
-    A win with --renew creates the next deal at the account, its renewal.
+    A win with --renew creates the next deal at the account, its renewal; on a terminal,
+    winning a deal of type renewal (or renouvellement) offers it.
     With --format json, stdout has the opportunity as it now is, its follow_up: the
     task written, or null, and its renewal: the deal created, or null.
 
@@ -670,7 +671,7 @@ def status(
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
-        renewal = renew is not None and opportunities.plan_renewal(conn, plan, renew)
+        renewal = _renewal(conn, plan, renew)
         if renewal:
             plan.follow_up_title = renewal.follow_up_title
         if plan.closing:
@@ -703,6 +704,18 @@ def status(
                 ),
             }
         )
+
+
+def _renewal(conn, plan, period: str | None) -> "opportunities.RenewalPlan | None":
+    """The renewal `--renew` asks for; without it, the one a terminal accepts, offered at
+    the win of a deal of a renewal type."""
+    if period is not None:
+        return opportunities.plan_renewal(conn, plan, period)
+    if interactive() and opportunities.proposes_renewal(conn, plan):
+        from colibri_cli.cli import forms
+
+        return forms.ask_renewal(conn, plan)
+    return None
 
 
 @dataclass

@@ -803,6 +803,10 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
 
 RENEWAL_PERIOD = N_("renewal period")
 RENEWAL_FOLLOW_UP_TITLE = N_("Prepare the renewal {name} with {account}")
+RENEWAL_TYPES = ("renewal", "renouvellement")
+"""The types of deal whose win asks, on a terminal, whether to create the renewal."""
+RENEW_AFTER = "12m"
+"""The period of a renewal proposed on a terminal."""
 _ENDING_YEAR = re.compile(r"(?:^|\s+)(?:19|20)[0-9]{2}$")
 """A year a deal's name ends with: "Hosting 2026"."""
 
@@ -840,6 +844,16 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     name = renewal_name(won["name"], due)
     title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
     return RenewalPlan(name, due, title)
+
+
+def proposes_renewal(conn: sqlite3.Connection, plan: StatusPlan) -> bool:
+    """A win of a deal of a renewal type, not renewed yet: its renewal is offered."""
+    won = plan.opportunity
+    return (
+        plan.status["kind"] == "won"
+        and fold(won["type"]) in RENEWAL_TYPES
+        and _renewed_by(conn, won["id"]) is None
+    )
 
 
 def renewal_name(name: str, due: dt.date) -> str:
