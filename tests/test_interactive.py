@@ -355,6 +355,63 @@ def test_winning_asks_no_reason_and_the_follow_up_can_be_rewritten(deal, rows, d
     ]
 
 
+def test_a_win_renewed_proposes_preparing_the_renewal_as_its_next_step(deal, rows, db_path):
+    child = spawn(db_path, "opp", "status", "1", "won", "--renew", "12m")
+
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "")
+    answer(child, "  Task [Prepare the renewal Website redesign 2027 with ACME Industries]: ", "")
+    answer(child, "  Due [2027-02-26]: ", "")
+
+    assert finish(child) == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Renewal: opportunity 2, Website redesign 2027, due 2027-11-26.\n"
+        "Follow-up task 1 due 2027-02-26: Prepare the renewal Website redesign 2027 with ACME "
+        "Industries\n"
+    )
+    assert rows("SELECT id, status, renewal_of FROM opportunities") == [
+        {"id": 1, "status": "won", "renewal_of": None},
+        {"id": 2, "status": "analysis", "renewal_of": 1},
+    ]
+    assert rows("SELECT title, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Website redesign 2027 with ACME Industries",
+         "opportunity_id": 2}
+    ]  # fmt: skip  # the renewal's next step
+
+
+def test_winning_a_renewal_offers_the_next_one_and_reasks_a_bad_period(ok, deal, rows, db_path):
+    ok("opp", "edit", "1", "--type", "Renouvellement")
+    child = spawn(db_path, "opp", "status", "1", "won")
+
+    child.expect_exact("Renewal")
+    answer(child, "  Create its renewal now? [Y/n]: ", "")
+    answer(child, "  Renew after [12m]: ", "0m")
+    child.expect_exact("Error: Invalid renewal period '0m': the renewal is due after the close.")
+    answer(child, "  Renew after [12m]: ", "1y")
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "n")
+
+    assert finish(child) == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Renewal: opportunity 2, Website redesign 2027, due 2027-11-26.\n"
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
+        "'Prepare the renewal Website redesign 2027 with ACME Industries' --opp 2 --due "
+        "2027-02-26\n"
+    )
+    assert rows("SELECT id, type, due_date, renewal_of FROM opportunities") == [
+        {"id": 1, "type": "Renouvellement", "due_date": "2026-12-31", "renewal_of": None},
+        {"id": 2, "type": "Renouvellement", "due_date": "2027-11-26", "renewal_of": 1},
+    ]
+
+
+def test_a_renewal_declined_is_not_made(ok, deal, rows, db_path):
+    ok("opp", "edit", "1", "--type", "renewal")
+    child = spawn(db_path, "opp", "status", "1", "won", "--no-follow-up")
+
+    answer(child, "  Create its renewal now? [Y/n]: ", "n")
+
+    assert finish(child) == f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
+
+
 def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
     child = spawn(db_path, "opp", "status", "1", "cancelled", "--reason", "Project dropped")
 
@@ -519,6 +576,16 @@ def test_closing_without_a_terminal_does_not_wait_for_the_follow_up(deal, rows, 
         {"status": "won", "closed_on": TODAY}
     ]
     assert rows("SELECT * FROM tasks") == []
+
+
+def test_winning_a_renewal_without_a_terminal_makes_no_renewal(ok, deal, rows, db_path):
+    ok("opp", "edit", "1", "--type", "renewal")
+
+    result = run(db_path, "opp", "status", "1", "won", "--no-follow-up")
+
+    assert result.returncode == 0
+    assert result.stderr == f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
 
 
 def test_stdin_alone_not_a_terminal_is_enough_not_to_ask(deal, rows, db_path):

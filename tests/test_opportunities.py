@@ -39,6 +39,7 @@ OPPORTUNITY_COLUMNS = [
     "external_id",
     "created_at",
     "updated_at",
+    "renewal_of",
 ]
 NAMED = {"account_id": "account_name", "contact_id": "contact_name", "status": "status_label"}
 SHOWN_COLUMNS = [
@@ -184,6 +185,7 @@ def test_create_with_every_value_writes_every_field_and_one_history_row(accounts
         "closed_on": None,
         "close_reason": None,
         "external_id": "CRM-7",
+        "renewal_of": None,
     }
     assert STAMP.fullmatch(created_at), created_at
     assert updated_at == created_at
@@ -895,7 +897,7 @@ def test_list_csv_is_complete_and_keyed_by_the_column_names(pipeline, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_COLUMNS) + "\n"
         f"3,2,Beta Corp,,,Audit,8000,USD,2027-02-15,analysis,Needs analysis,25,,,,audit,"
-        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},25,2000,false,,0,0\n"
+        f"Call Marie,{TODAY},,,,{saved['created_at']},{saved['updated_at']},,25,2000,false,,0,0\n"
     )
 
 
@@ -1104,7 +1106,7 @@ def test_show_json_has_every_column_the_history_and_the_tasks(pipeline, ok, rows
     result = ok("opp", "show", "Formation", "--format", "json")
 
     shown = json.loads(result.stdout)
-    assert list(shown) == [*LISTED_COLUMNS, "history", "tasks", "timeline"]
+    assert list(shown) == [*LISTED_COLUMNS, "renewed_by", "history", "tasks", "timeline"]
     assert (shown["pushes"], shown["days_pushed"]) == (0, 0)
     assert {key: shown[key] for key in OPPORTUNITY_COLUMNS} == opportunity(rows, 4)
     assert shown["effective_probability"] == 100  # won

@@ -434,7 +434,7 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
         migrations.KNOWN
     )
     added = {
-        "opportunities": {"deleted_at": None},
+        "opportunities": {"deleted_at": None, "renewal_of": None},
         "opportunity_history": {"deleted": 0},
         "tasks": {"contact_id": None},
     }

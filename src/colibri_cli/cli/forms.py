@@ -412,6 +412,20 @@ def ask_follow_up(
     return FollowUp(chosen_title.strip(), chosen_due)
 
 
+def ask_renewal(conn: sqlite3.Connection, plan) -> "opportunities.RenewalPlan | None":
+    """On winning a deal of a renewal type, offer to create its renewal; the period is
+    re-asked until the renewal can be made."""
+    emphasis("\n" + _("Renewal"), bold=True)
+    if not confirm("  " + _("Create its renewal now?"), default=True):
+        return None
+    period = _prompt(
+        "  " + _("Renew after"),
+        checked(lambda text: opportunities.plan_renewal(conn, plan, text)),
+        default=opportunities.RENEW_AFTER,
+    )
+    return opportunities.plan_renewal(conn, plan, period)
+
+
 def _task_title(text: str) -> str:
     return records.require_text(tasks.TITLE, text)
 

@@ -43,6 +43,7 @@ BY_OPTION = {
     "--position": "N",
     "--by": "FIELD",
     "--sort": "FIELD",
+    "--renew": "PERIOD",
 }
 """By option: what its value is. Options with a count (`--days`, `--last`) are N."""
 

@@ -178,6 +178,8 @@ CARD = (
     ("created_on", N_("Created on")),
     ("closed_on", N_("Closed on")),
     ("close_reason", N_("Reason")),
+    ("renewal_of", N_("Renewal of")),
+    ("renewed_by", N_("Renewed by")),
     ("external_id", N_("External id")),
     ("updated_at", ("opportunity", Nc_("opportunity", "Updated")), moment("updated_at")),
 )
@@ -527,7 +529,7 @@ def show(
         output,
         timeline,
         of_deal=True,
-        fields=opportunities.LISTED_COLUMNS,
+        fields=opportunities.CARD_COLUMNS,
         labels=CARD,
         sections=SECTIONS,
     )
@@ -642,6 +644,12 @@ def status(
         str | None,
         typer.Option(help="Keep a probability of its own in the new (open) status."),
     ] = None,
+    renew: Annotated[
+        str | None,
+        typer.Option(
+            help="Won: create its renewal, due this period after the close (12m, 1y…).",
+        ),
+    ] = None,
     output: WrittenFormatOption = WrittenFormat.table,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
@@ -650,8 +658,10 @@ def status(
     forgotten; --follow-up or --no-follow-up answer without a prompt. A close entered
     late (--on) is in the history from that day. A probability of the deal's own is
     dropped, so that it follows its new status, unless --probability gives one.
-    With --format json, stdout has the opportunity as it now is, and its follow_up: the
-    task written, or null.
+    A win with --renew creates the next deal at the account, its renewal; on a terminal,
+    winning a deal of type renewal (or renouvellement) offers it.
+    With --format json, stdout has the opportunity as it now is, its follow_up: the
+    task written, or null, and its renewal: the deal created, or null.
 
     Example: colibri opp status 12 won --follow-up "Propose maintenance" --follow-up-due +3m
     """
@@ -661,6 +671,9 @@ def status(
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
+        renewal = _renewal(conn, plan, renew)
+        if renewal:
+            plan.follow_up_title = renewal.follow_up_title
         if plan.closing:
             reason, task = close.answer(conn, plan, ask=interactive())
         elif close.given():
@@ -674,8 +687,9 @@ def status(
         change = opportunities.change_status(
             conn, opportunity, new_status, on=closed_on, reason=reason, probability=probability
         )
-        created = task and _add_follow_up(conn, task, change.opportunity["id"])
-    _report_status_change(change, created, plan, no_follow_up)
+        renewed = renewal and opportunities.renew(conn, change.opportunity, renewal)
+        created = task and _add_follow_up(conn, task, (renewed or change.opportunity)["id"])
+    _report_status_change(change, created, plan, no_follow_up, renewed)
     if output is WrittenFormat.json:
         follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
         moved = change.opportunity
@@ -683,8 +697,25 @@ def status(
             {
                 **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
                 "follow_up": follow_up or None,
+                "renewal": (
+                    {field: renewed[field] for field in opportunities.SHOWN_COLUMNS}
+                    if renewed
+                    else None
+                ),
             }
         )
+
+
+def _renewal(conn, plan, period: str | None) -> "opportunities.RenewalPlan | None":
+    """The renewal `--renew` asks for; without it, the one a terminal accepts, offered at
+    the win of a deal of a renewal type."""
+    if period is not None:
+        return opportunities.plan_renewal(conn, plan, period)
+    if interactive() and opportunities.proposes_renewal(conn, plan):
+        from colibri_cli.cli import forms
+
+        return forms.ask_renewal(conn, plan)
+    return None
 
 
 @dataclass
@@ -733,7 +764,8 @@ def _add_follow_up(conn, task: "forms.FollowUp", opportunity_id: int) -> dict:
     return tasks.add(conn, task.title, due=due_date, opportunity=opportunity_id)
 
 
-def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
+def _report_status_change(change, created, plan, no_follow_up: bool, renewed) -> None:
+    """Say what the move did; the follow-up of a win renewed is the renewal's next step."""
     for message in change.warnings:
         warn(message)
     for message in change.notices:
@@ -753,8 +785,14 @@ def _report_status_change(change, created, plan, no_follow_up: bool) -> None:
             closed=closed,
         )
     )
+    if renewed:
+        say(
+            _("Renewal: opportunity {id}, {name}, due {day}.").format(
+                id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
+            )
+        )
     if change.closed:
-        _report_follow_up(moved["id"], created, plan, no_follow_up)
+        _report_follow_up((renewed or moved)["id"], created, plan, no_follow_up)
 
 
 def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) -> None:

@@ -583,6 +583,20 @@ def m009_status_stale_days(db) -> None:
         db.execute(statement)
 
 
+RENEWALS = [
+    "ALTER TABLE opportunities ADD COLUMN renewal_of INTEGER"
+    " REFERENCES opportunities (id) ON DELETE SET NULL",
+    "CREATE INDEX opportunities_by_renewal_of ON opportunities (renewal_of)",
+]
+
+
+def m010_renewals(db) -> None:
+    """An opportunity may be the renewal of a won one (`opp status ID won --renew 12m`).
+    The won deal purged leaves its renewal standing, a deal of its own."""
+    for statement in RENEWALS:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -597,6 +611,7 @@ SCHEMA = {
         "id", "account_id", "contact_id", "name", "amount", "currency", "due_date", "status",
         "probability", "source", "type", "description", "tags", "notes", "created_on",
         "closed_on", "close_reason", "external_id", "created_at", "updated_at", "deleted_at",
+        "renewal_of",
     ),
     "opportunity_history": (
         "id", "opportunity_id", "changed_at", "status", "amount", "due_date", "probability",
@@ -672,6 +687,7 @@ STEPS = (
     m007_activities,
     m008_task_contacts,
     m009_status_stale_days,
+    m010_renewals,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

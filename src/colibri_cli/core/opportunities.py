@@ -7,6 +7,7 @@ m002), so every change by any command, or any other program, is recorded.
 """
 
 import datetime as dt
+import re
 import shlex
 import sqlite3
 from collections.abc import Mapping
@@ -53,6 +54,7 @@ COLUMNS = (
     "external_id",
     "created_at",
     "updated_at",
+    "renewal_of",
 )
 HISTORY_COLUMNS = (
     "id",
@@ -84,6 +86,9 @@ LISTED_COLUMNS = (*SHOWN_COLUMNS, "last_touch", *PUSH_COLUMNS)
 """What `opp list` and `opp show` give scripts: a record, the day it was last touched (see
 `touches`), and how far its due date slipped."""
 TRASH_COLUMNS = (*LISTED_COLUMNS, "deleted_at")
+CARD_COLUMNS = (*LISTED_COLUMNS, "renewed_by")
+"""What `opp show` gives scripts: a listed deal and the one that renews it (its id, or
+null)."""
 REQUIRED = ("name", "account", "amount", "due_date", "status")
 LIST_COMMAND = "colibri opp list"
 TRASH_COMMAND = "colibri opp list --deleted"
@@ -505,6 +510,7 @@ def _find(conn: sqlite3.Connection, ref: str | int, *, exact: bool, trashed: boo
 def details(conn: sqlite3.Connection, ref: str | int) -> dict:
     opportunity = get(conn, ref)
     opportunity.update(slippage.of_opportunity(conn, opportunity["id"]))
+    opportunity["renewed_by"] = _renewed_by(conn, opportunity["id"])
     opportunity["history"] = history(conn, opportunity["id"])
     opportunity["tasks"] = records.fetch(
         conn,
@@ -793,6 +799,100 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
             )
         )
     return own_probability(_probability(text), plan.status["probability"])
+
+
+RENEWAL_PERIOD = N_("renewal period")
+RENEWAL_FOLLOW_UP_TITLE = N_("Prepare the renewal {name} with {account}")
+RENEWAL_TYPES = ("renewal", "renouvellement")
+"""The types of deal whose win asks, on a terminal, whether to create the renewal."""
+RENEW_AFTER = "12m"
+"""The period of a renewal proposed on a terminal."""
+_ENDING_YEAR = re.compile(r"(?:^|\s+)(?:19|20)[0-9]{2}$")
+"""A year a deal's name ends with: "Hosting 2026"."""
+
+
+@dataclass(frozen=True)
+class RenewalPlan:
+    """The renewal a win will create, known before anything is asked or written."""
+
+    name: str
+    due: dt.date
+    follow_up_title: str
+    """The follow-up proposed at the close: preparing the renewal."""
+
+
+def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> RenewalPlan:
+    """Check that the move `plan` is a win that may be renewed, due `period` (12m, 1y…)
+    after the close."""
+    if plan.status["kind"] != "won":
+        raise InvalidInput(_("--renew goes with a win: only a won deal is renewed."))
+    won = plan.opportunity
+    renewed_by = _renewed_by(conn, won["id"])
+    if renewed_by is not None:
+        raise Conflict(
+            _("Opportunity {id} is already renewed by opportunity {renewal}.").format(
+                id=won["id"], renewal=renewed_by
+            )
+        )
+    due = dates.add_delay(plan.closed_on, period, field=RENEWAL_PERIOD)
+    if due <= plan.closed_on:
+        raise InvalidInput(
+            _("Invalid renewal period {text!r}: the renewal is due after the close.").format(
+                text=period.strip()
+            )
+        )
+    name = renewal_name(won["name"], due)
+    title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
+    return RenewalPlan(name, due, title)
+
+
+def proposes_renewal(conn: sqlite3.Connection, plan: StatusPlan) -> bool:
+    """A win of a deal of a renewal type, not renewed yet: its renewal is offered."""
+    won = plan.opportunity
+    return (
+        plan.status["kind"] == "won"
+        and fold(won["type"]) in RENEWAL_TYPES
+        and _renewed_by(conn, won["id"]) is None
+    )
+
+
+def renewal_name(name: str, due: dt.date) -> str:
+    """The name of a renewal: the won deal's, with the year the renewal is due in place of
+    the year it ends with ("Hosting 2026" -> "Hosting 2027"), else after it ("Hosting" ->
+    "Hosting 2027")."""
+    return f"{_ENDING_YEAR.sub('', name)} {due.year}".strip()
+
+
+def renew(conn: sqlite3.Connection, won: Mapping, renewal: RenewalPlan) -> dict:
+    """Create the renewal of the deal `won` (closed, in the caller's transaction): at its
+    account, with its amount, currency, type and contact, in the first open status since
+    the closing day."""
+    renewal_id = records.insert(
+        conn,
+        "opportunities",
+        {
+            "account_id": won["account_id"],
+            "contact_id": won["contact_id"],
+            "name": renewal.name,
+            "amount": won["amount"],
+            "currency": won["currency"],
+            "type": won["type"],
+            "due_date": renewal.due.isoformat(),
+            "status": statuses.first_open(conn),
+            "created_on": won["closed_on"],
+            "renewal_of": won["id"],
+        },
+    )
+    return get(conn, renewal_id)
+
+
+def _renewed_by(conn: sqlite3.Connection, opportunity_id: int) -> int | None:
+    """The deal, out of the trash, that renews this one."""
+    found = conn.execute(
+        f"SELECT id FROM opportunities WHERE renewal_of = ? AND {LIVE} ORDER BY id LIMIT 1",
+        (opportunity_id,),
+    ).fetchone()
+    return found and found[0]
 
 
 FOLLOW_UP_TITLES = {

@@ -818,6 +818,7 @@ class OpportunityImporter(ReferencingImporter):
             get("external_id"),
             self.stamp,
             updated_at or self.stamp,
+            None,  # renewal_of: an imported deal renews none
         )
 
     def _insert(self, inserts: list[tuple]) -> None:
