@@ -88,3 +88,12 @@ def test_the_line_listed_for_a_command_is_the_first_sentence_of_its_help(monkeyp
         command = root.commands[name]
         helptext.translate(command)
         assert _(listed.summary) == command.get_short_help_str(limit=1000), name
+
+
+@pytest.mark.parametrize("kind", ["accounts", "contacts", "opps", "tasks", "activities"])
+def test_an_import_s_help_names_every_field_it_reads(kind, cli):
+    from colibri_cli.core.transfer.columns import KINDS
+
+    shown = " ".join(cli("import", kind, "--help").stdout.split())
+    listed = set(re.findall(r"[a-z_]+", shown.split("Fields: ")[1].split(".")[0]))
+    assert [field for field in KINDS[kind].fields if field not in listed] == []

@@ -198,7 +198,8 @@ def import_opps(
 
     Fields: name, account, account_external_id, contact, contact_external_id, amount,
     currency, due_date, status, outcome, probability, created_on, closed_on, close_reason,
-    source, type, description, tags, notes, external_id.
+    won_closed_on, lost_closed_on, won_close_reason, lost_close_reason, source, type,
+    description, tags, notes, external_id.
 
     Example: colibri import opps deals.csv --create-accounts --date-format %m/%d/%Y
     --status-map "Closed Won=won" --default amount=0
@@ -223,7 +224,7 @@ def import_tasks(
     """Import tasks, optionally for an account and an opportunity.
 
     Fields: title, due_date, done_on, account, account_external_id, opportunity,
-    opportunity_external_id, notes, external_id.
+    opportunity_external_id, contact, contact_external_id, notes, external_id.
 
     Example: colibri import tasks todo.csv --date-format "%d.%m.%Y"
     """
