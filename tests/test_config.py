@@ -4,7 +4,7 @@ import pytest
 
 KNOWN = (
     "currency, date-order, date-display, commit-threshold, stale-days, follow-up-delay, language, "
-    "fiscal-year-start"
+    "fiscal-year-start, renew-after.TYPE"
 )
 DEFAULTS = {
     "currency": "EUR",
@@ -272,3 +272,118 @@ def test_set_needs_a_value(cli):
 
     assert result.exit_code == 2
     assert result.stderr == "Error: Missing argument 'VALUE'. See 'colibri config set --help'.\n"
+
+
+# --- renew-after.TYPE: the renewal a win of a deal of that type proposes --------------------
+
+RENEW_AFTER_MEANING = "renewal proposed, after this period, when a deal of this type is won"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "saved_key", "saved"),
+    [
+        ("renew-after.support", "12m", "renew-after.support", "12m"),
+        ("renew-after.Support", " 1Y ", "renew-after.support", "1y"),
+        ("RENEW_AFTER. Hébergement ", "+6m", "renew-after.hebergement", "6m"),
+        ("renew-after.managed hosting", "2 ans", "renew-after.managed hosting", "2 ans"),
+    ],
+)
+def test_renew_after_is_set_per_deal_type(ok, rows, key, value, saved_key, saved):
+    result = ok("config", "set", key, value)
+
+    assert result.stderr == f"{saved_key} = {saved}\n"
+    assert stored(rows, saved_key) == saved
+    assert ok("config", "show", key, "-f", "csv").stdout == (
+        f'key,value,default,description\n{saved_key},{saved},,"{RENEW_AFTER_MEANING}"\n'
+    )
+
+
+def test_show_lists_the_renew_after_of_each_type_after_the_fixed_settings(ok):
+    ok("config", "set", "renew-after.support", "12m")
+    ok("config", "set", "renew-after.licence", "1y")
+
+    listed = ok("config", "show", "-f", "json").stdout
+    table = ok("config", "show").stdout.splitlines()
+
+    assert listed.splitlines()[-3:] == [
+        '  {"key": "renew-after.licence", "value": "1y", "default": null, '
+        f'"description": "{RENEW_AFTER_MEANING}"}},',
+        '  {"key": "renew-after.support", "value": "12m", "default": null, '
+        f'"description": "{RENEW_AFTER_MEANING}"}}',
+        "]",
+    ]
+    assert [line.split()[:2] for line in table[-4:] if line.startswith("renew")] == [
+        ["renew-after.licence", "1y"],
+        ["renew-after.support", "12m"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "command", [["set", "renew-after.SUPPORT", " "], ["unset", "renew-after.support"]]
+)
+def test_an_empty_value_or_unset_removes_a_renew_after(ok, rows, command):
+    ok("config", "set", "renew-after.support", "12m")
+
+    result = ok("config", *command)
+
+    assert result.stderr == "renew-after.support removed.\n"
+    assert rows("SELECT key FROM settings WHERE key LIKE 'renew%'") == []
+    assert ok("config", "show", "renew-after.support").stderr == "No settings.\n"
+
+
+def test_unset_brings_a_fixed_setting_back_to_its_default(ok, rows):
+    ok("config", "set", "stale-days", "45")
+
+    result = ok("config", "unset", "stale_days")
+
+    assert result.stderr == "stale-days = 30\n"
+    assert stored(rows, "stale-days") == "30"
+
+
+def test_removing_a_renew_after_not_set_says_so(ok, cli, rows):
+    ok("config", "show")
+
+    result = cli("config", "unset", "renew-after.support")
+
+    assert result.exit_code == 3
+    assert result.stderr == "Error: renew-after.support is not set: nothing to remove.\n"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "renew-after.support",
+            "0m",
+            "Invalid value '0m' for renew-after.support: a renewal is due after the close: "
+            "give a period such as 12m.",
+        ),
+        (
+            "renew-after.support",
+            "soon",
+            "Invalid value 'soon' for renew-after.support: give a period such as 6m, 12m or 2y.",
+        ),
+        (
+            "renew-after.support",
+            "-3m",
+            "Invalid value '-3m' for renew-after.support: give a period such as 6m, 12m or 2y.",
+        ),
+        (
+            "renew-after.",
+            "12m",
+            "The setting 'renew-after.' names no deal type: write it renew-after.support.",
+        ),
+        ("renew-after. ", "12m", "The setting 'renew-after. ' names no deal type: write it "
+         "renew-after.support."),
+        ("stale-days.support", "12m",
+         f"Unknown setting 'stale-days.support'. Known settings: {KNOWN}."),
+    ],
+)  # fmt: skip
+def test_a_bad_renew_after_is_refused_and_nothing_stored(ok, cli, rows, key, value, message):
+    ok("config", "show")
+
+    result = cli("config", "set", key, value)
+
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {message}\n"
+    assert len(rows("SELECT key FROM settings")) == len(DEFAULTS)

@@ -412,6 +412,39 @@ def test_a_renewal_declined_is_not_made(ok, deal, rows, db_path):
     assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
 
 
+def test_winning_a_type_with_renew_after_offers_its_renewal_after_that_period(
+    ok, deal, rows, db_path
+):
+    ok("opp", "edit", "1", "--type", "Support")
+    ok("config", "set", "renew-after.support", "6m")
+    child = spawn(db_path, "opp", "status", "1", "won", "--no-follow-up")
+
+    child.expect_exact("Renewal")
+    answer(child, "  Create its renewal now? [Y/n]: ", "")
+    answer(child, "  Renew after [6m]: ", "")
+
+    assert finish(child) == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Renewal: opportunity 2, Website redesign 2027, due 2027-05-26.\n"
+    )
+    assert rows("SELECT id, type, due_date, renewal_of FROM opportunities") == [
+        {"id": 1, "type": "Support", "due_date": "2026-12-31", "renewal_of": None},
+        {"id": 2, "type": "Support", "due_date": "2027-05-26", "renewal_of": 1},
+    ]
+
+
+@pytest.mark.parametrize("deal_type", ["renewal", "support"])
+def test_no_renew_asks_no_renewal_question(ok, deal, rows, db_path, deal_type):
+    ok("opp", "edit", "1", "--type", deal_type)
+    ok("config", "set", "renew-after.support", "6m")
+    child = spawn(db_path, "opp", "status", "1", "won", "--no-renew")
+
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "n")
+
+    assert "Renewal" not in finish(child)
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
+
+
 def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
     child = spawn(db_path, "opp", "status", "1", "cancelled", "--reason", "Project dropped")
 
@@ -578,13 +611,19 @@ def test_closing_without_a_terminal_does_not_wait_for_the_follow_up(deal, rows, 
     assert rows("SELECT * FROM tasks") == []
 
 
-def test_winning_a_renewal_without_a_terminal_makes_no_renewal(ok, deal, rows, db_path):
+def test_winning_a_renewal_without_a_terminal_makes_no_renewal_but_says_how(
+    ok, deal, rows, db_path
+):
     ok("opp", "edit", "1", "--type", "renewal")
 
     result = run(db_path, "opp", "status", "1", "won", "--no-follow-up")
 
     assert result.returncode == 0
-    assert result.stderr == f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+    assert result.stderr == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Its renewal was not created: in a script, give --renew 12m with the win to create it, "
+        "or --no-renew to go without.\n"
+    )
     assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
 
 

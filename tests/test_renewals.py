@@ -253,3 +253,128 @@ def test_the_follow_up_of_a_win_renewed_is_the_renewals_next_step(hosting, at, r
         {"title": "Prepare the renewal Hosting 2027 with ACME", "due_date": "2026-12-14",
          "opportunity_id": 2, "account_id": 1}
     ]  # fmt: skip
+
+
+# --- renew-after.TYPE: a win of a deal of that type proposes its renewal -----------------------
+
+NOT_RENEWED = (
+    "Its renewal was not created: in a script, give --renew {period} with the win to create "
+    "it, or --no-renew to go without.\n"
+)
+
+
+@pytest.fixture
+def support(at):
+    """ACME's support of 2026, of type Support, in quote; support renews after 6 months."""
+    at("2026-01-05", "account", "add", "ACME")
+    at("2026-01-05", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+       "--due", "2026-12-15", "--status", "quote", "--type", "Support")  # fmt: skip
+    at("2026-01-05", "config", "set", "renew-after.support", "6m")
+
+
+def test_in_a_script_a_win_of_a_type_with_renew_after_says_how_to_renew(support, at, rows):
+    result = at("2026-11-30", "opp", "status", "1", "won", "--no-follow-up", "-f", "json")
+
+    assert result.stderr == (
+        "Opportunity 1 (Support 2026): quote -> won, closed on 2026-11-30.\n"
+        + NOT_RENEWED.format(period="6m")
+    )
+    assert json.loads(result.stdout)["renewal"] is None
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
+
+
+def test_in_a_script_a_win_of_type_renewal_says_how_to_renew_after_12_months(hosting, at, rows):
+    result = at("2026-11-30", "opp", "status", "1", "won")
+
+    assert result.stderr == (
+        "Opportunity 1 (Hosting 2026): quote -> won, closed on 2026-11-30.\n"
+        + NOT_RENEWED.format(period="12m")
+        + "No follow-up task was scheduled. Add one with: colibri task add "
+        "'Check in with ACME for a new order' --opp 1 --due 2027-02-28\n"
+    )
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+def test_the_renew_after_of_a_type_replaces_the_12_months_of_a_renewal(hosting, at):
+    at("2026-11-30", "config", "set", "renew-after.RENEWAL", "2y")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--no-follow-up")
+
+    assert result.stderr.splitlines()[-1] == NOT_RENEWED.format(period="2y").strip()
+
+
+@pytest.mark.parametrize("fixture", ["support", "hosting"])
+def test_no_renew_creates_nothing_and_says_nothing_of_it(request, at, rows, fixture):
+    request.getfixturevalue(fixture)
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--no-renew", "--no-follow-up")
+
+    assert result.stderr == (
+        f"Opportunity 1 ({'Support' if fixture == 'support' else 'Hosting'} 2026): "
+        "quote -> won, closed on 2026-11-30.\n"
+    )
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+def test_renew_creates_the_renewal_of_a_type_with_renew_after(support, at, rows):
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-follow-up")
+
+    assert result.stderr.splitlines()[-1] == (
+        "Renewal: opportunity 2, Support 2027, due 2027-05-30."
+    )
+    assert rows("SELECT id, type, renewal_of FROM opportunities WHERE id = 2") == [
+        {"id": 2, "type": "Support", "renewal_of": 1}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("deal_type", "new_status"),
+    [("Support", "lost"), ("Support", "negotiation"), ("Licence", "won"), ("", "won")],
+)
+def test_a_move_that_proposes_no_renewal_says_nothing_of_it(support, at, deal_type, new_status):
+    at("2026-11-30", "opp", "edit", "1", "--type", deal_type)
+
+    result = at("2026-11-30", "opp", "status", "1", new_status, "--no-follow-up")
+
+    assert "renewal" not in result.stderr
+    assert result.stderr.startswith(f"Opportunity 1 (Support 2026): quote -> {new_status}")
+
+
+def test_a_renew_after_removed_proposes_nothing_any_more(support, at):
+    at("2026-11-30", "config", "unset", "renew-after.Support")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--no-follow-up")
+
+    assert result.stderr == "Opportunity 1 (Support 2026): quote -> won, closed on 2026-11-30.\n"
+
+
+def test_a_deal_renewed_already_proposes_no_second_renewal(support, at):
+    at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-follow-up")
+    at("2026-11-30", "opp", "status", "1", "negotiation")
+
+    result = at("2026-12-01", "opp", "status", "1", "won", "--no-follow-up")
+
+    assert (
+        result.stderr == "Opportunity 1 (Support 2026): negotiation -> won, closed on 2026-12-01.\n"
+    )
+
+
+def test_a_renew_after_stored_unreadable_by_another_program_proposes_nothing(support, at, db_path):
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE settings SET value = 'soon' WHERE key = 'renew-after.support'")
+    conn.close()
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--no-follow-up")
+
+    assert result.stderr == "Opportunity 1 (Support 2026): quote -> won, closed on 2026-11-30.\n"
+
+
+def test_no_renew_excludes_renew(support, at, rows):
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-renew", code=2)
+
+    assert result.stderr == (
+        "Error: Invalid value: --no-renew excludes --renew. See 'colibri opp status --help'.\n"
+    )
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "quote"}]

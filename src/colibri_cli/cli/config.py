@@ -47,15 +47,39 @@ def set_(
 ) -> None:
     """Change a setting (checked before it is saved).
 
+    renew-after.TYPE (e.g. renew-after.support 12m) makes the win of a deal of that type
+    propose its renewal after that period; an empty value removes it.
+
     Example: colibri config set currency USD
     """
+    _save(lambda conn: settings.set_value(conn, key, value))
+
+
+@app.command("unset")
+def unset(
+    key: Annotated[
+        str, typer.Argument(help="The setting, e.g. stale-days or renew-after.support.")
+    ],
+) -> None:
+    """Bring a setting back to its default; a renew-after.TYPE is removed.
+
+    Example: colibri config unset renew-after.support
+    """
+    _save(lambda conn: settings.unset(conn, key))
+
+
+def _save(change) -> None:
+    """Make the change, say what it saved, and warn of quarter targets it moved."""
     with database(write=True) as conn:
         fiscal_start = settings.number(conn, "fiscal-year-start")
-        saved = settings.set_value(conn, key, value)
+        saved = change(conn)
         moved = targets.quarters_moved(
             conn, fiscal_start, settings.number(conn, "fiscal-year-start")
         )
-    say(f"{saved['key']} = {saved['value']}")
+    if saved["value"] is None:
+        say(_("{key} removed.").format(key=saved["key"]))
+    else:
+        say(f"{saved['key']} = {saved['value']}")
     if moved:
         warn(
             _(

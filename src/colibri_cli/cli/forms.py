@@ -412,16 +412,18 @@ def ask_follow_up(
     return FollowUp(chosen_title.strip(), chosen_due)
 
 
-def ask_renewal(conn: sqlite3.Connection, plan) -> "opportunities.RenewalPlan | None":
-    """On winning a deal of a renewal type, offer to create its renewal; the period is
-    re-asked until the renewal can be made."""
+def ask_renewal(
+    conn: sqlite3.Connection, plan, proposed: str
+) -> "opportunities.RenewalPlan | None":
+    """On a win that proposes a renewal, offer to create it, after the period `proposed`;
+    the period is re-asked until the renewal can be made."""
     emphasis("\n" + _("Renewal"), bold=True)
     if not confirm("  " + _("Create its renewal now?"), default=True):
         return None
     period = _prompt(
         "  " + _("Renew after"),
         checked(lambda text: opportunities.plan_renewal(conn, plan, text)),
-        default=opportunities.RENEW_AFTER,
+        default=proposed,
     )
     return opportunities.plan_renewal(conn, plan, period)
 

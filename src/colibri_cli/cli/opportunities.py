@@ -650,6 +650,12 @@ def status(
             help="Won: create its renewal, due this period after the close (12m, 1y…).",
         ),
     ] = None,
+    no_renew: Annotated[
+        bool,
+        typer.Option(
+            "--no-renew", help="Won: no renewal, even for a type that proposes one; no question."
+        ),
+    ] = False,
     output: WrittenFormatOption = WrittenFormat.table,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
@@ -658,8 +664,9 @@ def status(
     forgotten; --follow-up or --no-follow-up answer without a prompt. A close entered
     late (--on) is in the history from that day. A probability of the deal's own is
     dropped, so that it follows its new status, unless --probability gives one.
-    A win with --renew creates the next deal at the account, its renewal; on a terminal,
-    winning a deal of type renewal (or renouvellement) offers it.
+    A win with --renew creates the next deal at the account, its renewal. Winning a deal
+    of type renewal (or renouvellement), or of a type with a renew-after setting, proposes
+    it: on a terminal a question, in a script a notice; --no-renew answers no.
     With --format json, stdout has the opportunity as it now is, its follow_up: the
     task written, or null, and its renewal: the deal created, or null.
 
@@ -667,11 +674,18 @@ def status(
     """
     close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
     close.check()
+    if no_renew and renew is not None:
+        raise typer.BadParameter(_("--no-renew excludes --renew."))
     task = None
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
-        renewal = _renewal(conn, plan, renew)
+        proposed = (
+            None
+            if no_renew or renew is not None
+            else opportunities.proposed_renewal_period(conn, plan)
+        )
+        renewal = _renewal(conn, plan, renew, proposed)
         if renewal:
             plan.follow_up_title = renewal.follow_up_title
         if plan.closing:
@@ -689,7 +703,8 @@ def status(
         )
         renewed = renewal and opportunities.renew(conn, change.opportunity, renewal)
         created = task and _add_follow_up(conn, task, (renewed or change.opportunity)["id"])
-    _report_status_change(change, created, plan, no_follow_up, renewed)
+    unasked = proposed if not interactive() else None
+    _report_status_change(change, created, plan, no_follow_up, renewed, unasked=unasked)
     if output is WrittenFormat.json:
         follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
         moved = change.opportunity
@@ -706,15 +721,17 @@ def status(
         )
 
 
-def _renewal(conn, plan, period: str | None) -> "opportunities.RenewalPlan | None":
+def _renewal(
+    conn, plan, period: str | None, proposed: str | None
+) -> "opportunities.RenewalPlan | None":
     """The renewal `--renew` asks for; without it, the one a terminal accepts, offered at
-    the win of a deal of a renewal type."""
+    a win that proposes one (after the period `proposed`)."""
     if period is not None:
         return opportunities.plan_renewal(conn, plan, period)
-    if interactive() and opportunities.proposes_renewal(conn, plan):
+    if proposed and interactive():
         from colibri_cli.cli import forms
 
-        return forms.ask_renewal(conn, plan)
+        return forms.ask_renewal(conn, plan, proposed)
     return None
 
 
@@ -764,8 +781,11 @@ def _add_follow_up(conn, task: "forms.FollowUp", opportunity_id: int) -> dict:
     return tasks.add(conn, task.title, due=due_date, opportunity=opportunity_id)
 
 
-def _report_status_change(change, created, plan, no_follow_up: bool, renewed) -> None:
-    """Say what the move did; the follow-up of a win renewed is the renewal's next step."""
+def _report_status_change(
+    change, created, plan, no_follow_up: bool, renewed, *, unasked: str | None = None
+) -> None:
+    """Say what the move did; the follow-up of a win renewed is the renewal's next step.
+    `unasked` is the period of a renewal the win proposes, in a script where none is asked."""
     for message in change.warnings:
         warn(message)
     for message in change.notices:
@@ -790,6 +810,13 @@ def _report_status_change(change, created, plan, no_follow_up: bool, renewed) ->
             _("Renewal: opportunity {id}, {name}, due {day}.").format(
                 id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
             )
+        )
+    elif unasked:
+        say(
+            _(
+                "Its renewal was not created: in a script, give --renew {period} with the win "
+                "to create it, or --no-renew to go without."
+            ).format(period=unasked)
         )
     if change.closed:
         _report_follow_up((renewed or moved)["id"], created, plan, no_follow_up)

@@ -804,9 +804,9 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
 RENEWAL_PERIOD = N_("renewal period")
 RENEWAL_FOLLOW_UP_TITLE = N_("Prepare the renewal {name} with {account}")
 RENEWAL_TYPES = ("renewal", "renouvellement")
-"""The types of deal whose win asks, on a terminal, whether to create the renewal."""
+"""The types of deal whose win proposes the renewal even with no `renew-after` set."""
 RENEW_AFTER = "12m"
-"""The period of a renewal proposed on a terminal."""
+"""The period of the renewal they propose."""
 _ENDING_YEAR = re.compile(r"(?:^|\s+)(?:19|20)[0-9]{2}$")
 """A year a deal's name ends with: "Hosting 2026"."""
 
@@ -846,14 +846,17 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     return RenewalPlan(name, due, title)
 
 
-def proposes_renewal(conn: sqlite3.Connection, plan: StatusPlan) -> bool:
-    """A win of a deal of a renewal type, not renewed yet: its renewal is offered."""
+def proposed_renewal_period(conn: sqlite3.Connection, plan: StatusPlan) -> str | None:
+    """The period after which the win `plan` proposes its renewal: the `renew-after` set for
+    the deal's type, else 12m for a type of renewal; None for a move that proposes none (not
+    a win, another type, a deal renewed already)."""
     won = plan.opportunity
-    return (
-        plan.status["kind"] == "won"
-        and fold(won["type"]) in RENEWAL_TYPES
-        and _renewed_by(conn, won["id"]) is None
-    )
+    if plan.status["kind"] != "won" or _renewed_by(conn, won["id"]) is not None:
+        return None
+    period = settings.renew_after(conn, won["type"])
+    if period is None and fold(won["type"]) in RENEWAL_TYPES:
+        return RENEW_AFTER
+    return period
 
 
 def renewal_name(name: str, due: dt.date) -> str:

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from colibri_cli import i18n
-from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core import clock, dates
+from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.core.money import CURRENCIES
+from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, _
 
 DEFAULTS = {
@@ -58,6 +60,19 @@ def _delay(value: str) -> str:
     return text
 
 
+def _renewal_period(value: str) -> str:
+    """A period read as `opp status --renew` reads it, and after which a renewal is due."""
+    text = value.strip().lower().lstrip("+").strip()
+    today = clock.today()
+    try:
+        later = dates.add_delay(today, text)
+    except InvalidInput:
+        raise ValueError(_("give a period such as 6m, 12m or 2y")) from None
+    if later <= today:
+        raise ValueError(_("a renewal is due after the close: give a period such as 12m"))
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -105,21 +120,50 @@ SETTINGS = {
 }
 
 
+RENEW_AFTER = "renew-after"
+"""The settings `renew-after.TYPE`, one per deal type: the period after which the win of a
+deal of that type proposes its renewal. Deal types are free text, so these keys are not
+fixed: one is stored when it is set, and removed when it is unset."""
+RENEW_AFTER_DESCRIPTION = N_("renewal proposed, after this period, when a deal of this type is won")
+
+
 def find_setting(key: str) -> Setting:
-    normalized = key.strip().lower().replace("_", "-")
+    head, dot, rest = key.partition(".")
+    normalized = head.strip().lower().replace("_", "-")
+    if dot and normalized == RENEW_AFTER:
+        return _renew_after_setting(key, rest)
     try:
+        if dot:
+            raise KeyError(key)
         return SETTINGS[normalized]
     except KeyError:
         raise InvalidInput(
             _("Unknown setting {key!r}. Known settings: {known}.").format(
-                key=key, known=", ".join(SETTINGS)
+                key=key, known=", ".join([*SETTINGS, f"{RENEW_AFTER}.TYPE"])
             )
         ) from None
 
 
+def _renew_after_setting(key: str, deal_type: str) -> Setting:
+    """The setting of a deal type, named by its type folded (matched case-insensitively)."""
+    folded = fold(deal_type)
+    if not folded:
+        raise InvalidInput(
+            _("The setting {key!r} names no deal type: write it {example}.").format(
+                key=key, example=f"{RENEW_AFTER}.support"
+            )
+        )
+    return Setting(f"{RENEW_AFTER}.{folded}", _renewal_period, RENEW_AFTER_DESCRIPTION)
+
+
+def _per_type(key: str) -> bool:
+    return key.startswith(RENEW_AFTER + ".")
+
+
 def all_settings(conn: sqlite3.Connection) -> list[dict]:
+    """The fixed settings, then the `renew-after` of each deal type that has one."""
     stored = dict(conn.execute("SELECT key, value FROM settings").fetchall())
-    return [
+    fixed = [
         {
             "key": key,
             "value": stored.get(key, DEFAULTS[key]),
@@ -128,6 +172,25 @@ def all_settings(conn: sqlite3.Connection) -> list[dict]:
         }
         for key, setting in SETTINGS.items()
     ]
+    per_type = [
+        {"key": key, "value": value, "default": None, "description": RENEW_AFTER_DESCRIPTION}
+        for key, value in sorted(stored.items())
+        if isinstance(key, str) and _per_type(key)
+    ]
+    return fixed + per_type
+
+
+def renew_after(conn: sqlite3.Connection, deal_type: str | None) -> str | None:
+    """The `renew-after` set for this deal type, if any (and one `config set` would take)."""
+    folded = fold(deal_type)
+    if not folded:
+        return None
+    key = f"{RENEW_AFTER}.{folded}"
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    try:
+        return _renewal_period(row[0]) if row and isinstance(row[0], str) else None
+    except ValueError:
+        return None
 
 
 def get(conn: sqlite3.Connection, key: str) -> str:
@@ -151,7 +214,10 @@ def number(conn: sqlite3.Connection, key: str) -> int:
 
 
 def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
+    """Check and save a setting; an empty value unsets a `renew-after`."""
     setting = find_setting(key)
+    if _per_type(setting.key) and not value.strip():
+        return unset(conn, setting.key)
     try:
         normalized = setting.normalize(value)
     except ValueError as error:
@@ -165,8 +231,23 @@ def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (setting.key, normalized),
     )
-    if setting.key == "language":
-        i18n.use_setting(normalized)  # the rest of this command speaks the new language
-    if setting.key == "date-display":
-        i18n.use_date_display(normalized)
+    _take_effect(setting.key, normalized)
     return {"key": setting.key, "value": normalized}
+
+
+def unset(conn: sqlite3.Connection, key: str) -> dict:
+    """Bring a setting back to its default; a `renew-after` has none: it is removed."""
+    setting = find_setting(key)
+    if _per_type(setting.key):
+        deleted = conn.execute("DELETE FROM settings WHERE key = ?", (setting.key,)).rowcount
+        if not deleted:
+            raise NotFound(_("{key} is not set: nothing to remove.").format(key=setting.key))
+        return {"key": setting.key, "value": None}
+    return set_value(conn, setting.key, DEFAULTS[setting.key])
+
+
+def _take_effect(key: str, value: str) -> None:
+    if key == "language":
+        i18n.use_setting(value)  # the rest of this command speaks the new language
+    if key == "date-display":
+        i18n.use_date_display(value)
