@@ -295,6 +295,38 @@ def test_list_says_when_no_task_matches_its_filters(agenda_tasks, ok, cli):
     assert unknown.stderr.startswith("Error: No opportunity '99'.")
 
 
+def test_the_tasks_of_a_deal_in_the_trash_leave_the_lists_until_it_is_restored(
+    agenda_tasks, ok, rows
+):
+    ok("task", "add", "Visit ACME", "--account", "ACME Industries")  # task 8, of no deal
+    ok("opp", "delete", "1", "--yes")  # task 3, Send the quote, is deal 1's
+
+    listed = {
+        view: [row["id"] for row in json.loads(ok("task", "list", view, "-f", "json").stdout)]
+        for view in ("--all", "--week")
+    }
+    agenda = json.loads(ok("agenda", "-f", "json").stdout)
+    card = ok("account", "show", "ACME Industries").stdout
+    calendar = ok("task", "export").stdout
+
+    assert listed == {"--all": [1, 7, 2, 4, 5, 6, 8], "--week": [2, 4]}
+    assert "Visit ACME" in card
+    assert [item["id"] for item in agenda if item["kind"] == "task"] == [1, 2, 4]
+    assert "Send the quote" not in card
+    assert "Send the quote" not in calendar
+    assert rows("SELECT id, opportunity_id FROM tasks WHERE id = 3") == [
+        {"id": 3, "opportunity_id": 1}
+    ]  # kept
+
+    ok("opp", "restore", "1")
+
+    assert [row["id"] for row in json.loads(ok("task", "list", "-f", "json").stdout)] == [
+        1, 2, 3, 4, 5, 6, 8
+    ]  # fmt: skip
+    assert "Send the quote" in ok("agenda").stdout
+    assert "Send the quote" in ok("account", "show", "ACME Industries").stdout
+
+
 def test_list_done_shows_when_each_was_done(agenda_tasks, ok):
     result = ok("task", "list", "--done")
 

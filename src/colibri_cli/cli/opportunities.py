@@ -850,7 +850,7 @@ def delete(
         ),
     ] = False,
 ) -> None:
-    """Move an opportunity to the trash (its tasks stay, with the account).
+    """Move an opportunity to the trash (its tasks with it, until it is restored).
 
     In the trash it leaves every listing and report, but forecasts as of the days before
     still count it; `colibri opp restore` brings it back. --purge removes it for ever.

@@ -108,10 +108,12 @@ LIVE_OPPORTUNITIES_OF = (
     "SELECT * FROM opportunities WHERE {column} = ? AND deleted_at IS NULL ORDER BY due_date, id"
 )
 OPEN_TASKS_OF = (
-    "SELECT * FROM tasks WHERE {column} = ? AND done_on IS NULL "
+    "SELECT * FROM tasks AS t WHERE {column} = ? AND done_on IS NULL AND NOT EXISTS "
+    "(SELECT 1 FROM opportunities AS o WHERE o.id = t.opportunity_id AND o.deleted_at IS NOT NULL) "
     "ORDER BY due_date IS NULL, due_date, id"
 )
-"""The opportunities and open tasks a card lists, of an account or a contact (`column`)."""
+"""The opportunities and open tasks a card lists, of an account or a contact (`column`); a
+task of a deal in the trash is not listed until the deal is restored."""
 
 
 WON_FIELDS = ("currency", "count", "amount")

@@ -48,7 +48,7 @@ QUERY = f"""
     FROM tasks AS t
     LEFT JOIN accounts AS a ON a.id = t.account_id
     LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
-    WHERE t.done_on IS NULL AND t.due_date <= :horizon
+    WHERE t.done_on IS NULL AND t.due_date <= :horizon AND o.deleted_at IS NULL
     UNION ALL
     {OPEN_DEALS} AND o.due_date <= :horizon
     ORDER BY due_date, kind DESC, id

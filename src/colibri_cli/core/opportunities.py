@@ -909,7 +909,7 @@ FOLLOW_UP_TITLES = {
 def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
     """Move the opportunity to the trash: it leaves every current listing and report, and
     its history records when, so that reports about the time before still count it. Its
-    tasks stay, attached to the account."""
+    tasks are kept, out of the task lists, the agenda and the cards until it is restored."""
     check_known_status(get(conn, opportunity_id))
     conn.execute(
         "UPDATE opportunities SET deleted_at = :now, updated_at = :now WHERE id = :id",

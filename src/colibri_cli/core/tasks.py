@@ -33,6 +33,9 @@ SELECT = """
     LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
     LEFT JOIN contacts AS c ON c.id = t.contact_id
 """
+OUT_OF_TRASH = "o.deleted_at IS NULL"
+"""A task listed: of no deal, or of a deal out of the trash (the tasks of a deal in the trash
+are kept, and listed again once it is restored)."""
 TITLE = N_("task title")
 NEXT_STEP_DELAY = dt.timedelta(weeks=1)
 """When the next task proposed for a deal whose last open task is done is due, from today."""
@@ -93,6 +96,7 @@ def list_tasks(
         ),
     }
     where, params = conditions[view]
+    where = f"{where} AND {OUT_OF_TRASH}"
     for column, ref, find in (
         ("contact_id", contact, contacts.get),
         ("account_id", account, accounts.get),
