@@ -409,10 +409,10 @@ def test_closing_again_on_another_day_points_at_the_correction(story, cli):
     result = cli("opp", "status", "1", "won", "--on", "2026-09-29", "--no-follow-up",
                  env={"COLIBRI_TODAY": NOW})  # fmt: skip
 
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert result.stderr == (
-        "Error: Opportunity 1 is already 'won': nothing to change. To correct its closing "
-        "date: colibri opp edit 1 --closed-on 2026-09-29\n"
+        "Error: Opportunity 1 is already 'won', since 2026-09-30: nothing to change. To correct "
+        "its closing date: colibri opp edit 1 --closed-on 2026-09-29\n"
     )
 
 

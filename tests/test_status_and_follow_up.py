@@ -363,8 +363,8 @@ def test_every_kind_of_change_writes_exactly_one_full_state_row(deal, ok, rows):
 @pytest.mark.parametrize(
     ("arguments", "code", "message"),
     [
-        (["quote"], 2, "Opportunity 1 is already 'quote': nothing to change."),
-        (["devis"], 2, "Opportunity 1 is already 'quote': nothing to change."),
+        (["quote"], 4, "Opportunity 1 is already 'quote': nothing to change."),
+        (["devis"], 4, "Opportunity 1 is already 'quote': nothing to change."),
         (
             ["signed"],
             2,
@@ -456,14 +456,24 @@ def test_status_refuses_bad_input_and_changes_nothing(deal, cli, rows, arguments
     assert unchanged(rows)
 
 
-def test_the_same_closed_status_again_is_refused(deal, ok, cli, rows):
-    ok("opp", "status", "1", "won", "--no-follow-up")
+@pytest.mark.parametrize(
+    ("closed", "again"), [("won", "gagné"), ("lost", "lost"), ("cancelled", "annulée")]
+)
+def test_the_same_closed_status_again_is_a_conflict_that_says_since_when(
+    deal, ok, cli, rows, closed, again
+):
+    ok("opp", "status", "1", closed, "--on", "2026-11-20", "--no-follow-up")
+    before = rows("SELECT * FROM opportunities")
 
-    result = cli("opp", "status", "1", "gagné", "--follow-up", "Call")
+    result = cli("opp", "status", "1", again, "--follow-up", "Call", "--reason", "price")
 
-    assert result.exit_code == 2
-    assert result.stderr == "Error: Opportunity 1 is already 'won': nothing to change.\n"
-    assert rows(HISTORY) == [state("quote"), state("won")]
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: Opportunity 1 is already '{closed}', since 2026-11-20: nothing to change.\n"
+    )
+    assert rows("SELECT * FROM opportunities") == before
+    assert rows(HISTORY) == [state("quote"), state(closed)]
     assert rows(TASKS) == []
 
 

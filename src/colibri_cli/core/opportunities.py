@@ -674,14 +674,7 @@ def plan_status_change(
     opportunity = get(conn, ref)
     status = statuses.resolve(conn, status_text)
     if status["key"] == opportunity["status"]:
-        already = _("Opportunity {id} is already {status!r}: nothing to change.").format(
-            id=opportunity["id"], status=status["key"]
-        )
-        if status["kind"] in statuses.CLOSED_KINDS and on is not None:
-            already += " " + _(
-                "To correct its closing date: colibri opp edit {id} --closed-on {day}"
-            ).format(id=opportunity["id"], day=on.isoformat())
-        raise InvalidInput(already)
+        raise Conflict(_already(opportunity, status, on))
     if status["kind"] not in statuses.CLOSED_KINDS:
         if on is not None:
             raise InvalidInput(
@@ -704,6 +697,26 @@ def plan_status_change(
     check_close_after_history(conn, opportunity["id"], closed_on.isoformat())
     title, due = follow_up_proposal(conn, opportunity["account_name"], status["kind"], closed_on)
     return StatusPlan(opportunity, status, closed_on, title, due)
+
+
+def _already(opportunity: Mapping, status: Mapping, on: dt.date | None) -> str:
+    """Why a move to the status the deal is in changes nothing: a state, not a usage error;
+    for a close, since when, and how to correct that day."""
+    if opportunity["closed_on"] is None:
+        already = _("Opportunity {id} is already {status!r}: nothing to change.").format(
+            id=opportunity["id"], status=status["key"]
+        )
+    else:
+        already = _(
+            "Opportunity {id} is already {status!r}, since {day}: nothing to change."
+        ).format(
+            id=opportunity["id"], status=status["key"], day=format_day(opportunity["closed_on"])
+        )
+    if status["kind"] in statuses.CLOSED_KINDS and on is not None:
+        already += " " + _(
+            "To correct its closing date: colibri opp edit {id} --closed-on {day}"
+        ).format(id=opportunity["id"], day=on.isoformat())
+    return already
 
 
 def plan_close_at_creation(
