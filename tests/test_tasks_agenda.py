@@ -295,6 +295,18 @@ def test_list_says_when_no_task_matches_its_filters(agenda_tasks, ok, cli):
     assert unknown.stderr.startswith("Error: No opportunity '99'.")
 
 
+@pytest.mark.parametrize("text", ["", "   "])
+def test_list_refuses_an_empty_search_that_would_list_everything(agenda_tasks, cli, text):
+    result = cli("task", "list", "--search", text, "--done")
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: Invalid value for '--search': give some text to look for, or leave --search "
+        "out. See 'colibri task list --help'.\n"
+    )
+
+
 def test_the_tasks_of_a_deal_in_the_trash_leave_the_lists_until_it_is_restored(
     agenda_tasks, ok, rows
 ):

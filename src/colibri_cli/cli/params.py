@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from colibri_cli.cli import completion
+from colibri_cli.i18n import _
 
 
 def given(**options: str | None) -> dict[str, str]:
@@ -61,3 +62,15 @@ def status_argument(help: str = "Status: key, prefix or French name."):
     return Annotated[
         str, typer.Argument(metavar="STATUS", help=help, autocompletion=completion.status_names)
     ]
+
+
+def search_option(help: str):
+    """--search TEXT; empty, it would select everything while its listing says "match these
+    filters", so it is refused."""
+    return Annotated[str | None, typer.Option("--search", help=help, callback=_text_to_look_for)]
+
+
+def _text_to_look_for(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter(_("give some text to look for, or leave --search out."))
+    return value

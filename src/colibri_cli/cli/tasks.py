@@ -26,7 +26,14 @@ from colibri_cli.cli.output import (
     say,
     stdout_console,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_option, given, opportunity_option
+from colibri_cli.cli.params import (
+    Yes,
+    account_option,
+    contact_option,
+    given,
+    opportunity_option,
+    search_option,
+)
 from colibri_cli.core import agenda as agenda_core
 from colibri_cli.core import calendar, clock, inputs, opportunities, store, tasks
 from colibri_cli.core.errors import InvalidInput
@@ -186,9 +193,7 @@ def list_(
     contact: contact_option("Only this contact's tasks.") = None,
     account: account_option("Only this account's tasks, its deals' included.") = None,
     opp: opportunity_option("Only this opportunity's tasks.") = None,
-    search: Annotated[
-        str | None, typer.Option("--search", help="Only those whose title or notes contain this.")
-    ] = None,
+    search: search_option("Only those whose title or notes contain this.") = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List tasks by due date: open ones unless told otherwise.
