@@ -274,9 +274,13 @@ def test_statuses_list_shows_their_own_stale_days(empty_db, ok):
     assert [status["stale_days"] for status in listed] == [None, 14, 1, None, None, None]
 
 
+NEW_STATUS = ("statuses", "add", "demo", "--label", "Demo given", "--probability", "60")
+
+
+@pytest.mark.parametrize("command", [("statuses", "edit", "quote"), NEW_STATUS])
 @pytest.mark.parametrize("days", ["0", "-3", "abc", "1.5", "3651", "²"])
-def test_stale_days_must_be_a_whole_number_of_days(empty_db, cli, rows, days):
-    result = cli("statuses", "edit", "quote", "--stale-days", days)
+def test_stale_days_must_be_a_whole_number_of_days(empty_db, cli, rows, command, days):
+    result = cli(*command, "--stale-days", days)
 
     assert result.exit_code == 2, result.output
     assert result.stderr == (
@@ -284,6 +288,21 @@ def test_stale_days_must_be_a_whole_number_of_days(empty_db, cli, rows, days):
         'or "" to follow the stale-days setting.\n'
     )
     assert rows("SELECT count(*) AS n FROM statuses WHERE stale_days IS NOT NULL") == [{"n": 0}]
+    assert rows("SELECT count(*) AS n FROM statuses") == [{"n": 6}]
+
+
+@pytest.mark.parametrize(("days", "stored"), [("21", 21), (" 007 ", 7), ("", None)])
+def test_a_status_added_with_stale_days_keeps_them(empty_db, ok, rows, days, stored):
+    result = ok(*NEW_STATUS, "--stale-days", days)
+
+    assert result.stderr == (
+        "Added status demo (Demo given, 60%, open"
+        + (f", stale after {stored} days" if stored else "")
+        + ").\n"
+    )
+    assert rows("SELECT key, stale_days FROM statuses WHERE key = 'demo'") == [
+        {"key": "demo", "stale_days": stored}
+    ]
 
 
 def test_bad_stale_days_are_explained_in_french(empty_db, ok, cli):

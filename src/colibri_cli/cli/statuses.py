@@ -75,6 +75,15 @@ def list_(output: FormatOption = OutputFormat.table) -> None:
     render_rows(rows, output, fields=statuses.COLUMNS, columns=COLUMNS, empty=_("No statuses."))
 
 
+StaleDays = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DAYS",
+        help='Days untouched after which its deals are stale; "" for the stale-days setting.',
+    ),
+]
+
+
 @app.command("add")
 def add(
     key: NewStatusKey,
@@ -88,13 +97,14 @@ def add(
             help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
         ),
     ] = "open",
+    stale_days: StaleDays = None,
 ) -> None:
     """Add a stage, placed last.
 
     Example: colibri statuses add proposal --label "Proposal sent" --probability 50
     """
     with database(write=True) as conn:
-        status = statuses.add(conn, key, label, probability, kind)
+        status = statuses.add(conn, key, label, probability, kind, stale_days)
     say(_("Added status {status}.").format(status=_line(status)))
 
 
@@ -107,13 +117,7 @@ def edit(
     position: Annotated[
         int | None, typer.Option(help="Place in the pipeline order, 1 first; the others make room.")
     ] = None,
-    stale_days: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DAYS",
-            help='Days untouched after which its deals are stale; "" for the stale-days setting.',
-        ),
-    ] = None,
+    stale_days: StaleDays = None,
 ) -> None:
     """Rename a stage, change its probability, kind (if unused), place or stale days.
 

@@ -169,8 +169,14 @@ def get(conn: sqlite3.Connection, key: str) -> dict:
 
 
 def add(
-    conn: sqlite3.Connection, key: str, label: str, probability: int, kind: str = "open"
+    conn: sqlite3.Connection,
+    key: str,
+    label: str,
+    probability: int,
+    kind: str = "open",
+    stale_days: str | None = None,
 ) -> dict:
+    """Add a stage, placed last; with its own stale days, checked as `edit` checks them."""
     key = _valid_key(key)
     if conn.execute("SELECT 1 FROM statuses WHERE key = ?", (key,)).fetchone():
         raise Conflict(
@@ -180,13 +186,15 @@ def add(
         )
     position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM statuses").fetchone()[0]
     conn.execute(
-        "INSERT INTO statuses (key, label, probability, kind, position) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO statuses (key, label, probability, kind, position, stale_days) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
             key,
             records.require_text(LABEL, label),
             _valid_probability(probability),
             _valid_kind(kind),
             position,
+            _valid_stale_days(stale_days) if stale_days is not None else None,
         ),
     )
     return get(conn, key)
