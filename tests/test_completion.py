@@ -335,6 +335,37 @@ def test_every_date_option_completes_date_keywords(cli, empty_db, words):
     assert bash(cli, "colibri", *words, "eo") == ["eow", "eom", "eoq", "eoy"]
 
 
+COMING_DATE_OPTIONS = [
+    ("opp", "create", "Site", "--due"),
+    ("opp", "create", "Site", "--follow-up-due"),
+    ("opp", "edit", "1", "--due"),
+    ("opp", "status", "1", "won", "--follow-up-due"),
+    ("task", "add", "Rappeler", "--due"),
+    ("task", "edit", "1", "--due"),
+    ("task", "done", "1", "--next-due"),
+    ("task", "snooze", "1"),
+]
+"""Where a day to come is given: a due date, the day a task is put off until."""
+
+
+@pytest.mark.parametrize("words", COMING_DATE_OPTIONS, ids=" ".join)
+def test_a_day_to_come_is_not_offered_a_past_keyword(ok, cli, empty_db, words):
+    assert bash(cli, "colibri", *words, "y") == []
+    assert bash(cli, "colibri", *words, "") == [
+        word.replace(" ", "\\ ") for word in DATE_WORDS["en"] if word != "yesterday"
+    ]
+    ok("config", "set", "language", "fr")
+    assert bash(cli, "colibri", *words, "h") == []
+    assert bash(cli, "colibri", *words, "de") == ["demain"]
+
+
+@pytest.mark.parametrize(
+    "words", [("task", "done", "1", "--on"), ("opp", "list", "--due-before")], ids=" ".join
+)
+def test_a_day_that_may_be_past_is_offered_yesterday(cli, empty_db, words):
+    assert bash(cli, "colibri", *words, "y") == ["yesterday"]
+
+
 def test_date_keywords_are_french_too_when_the_database_speaks_french(ok, cli, empty_db):
     ok("config", "set", "language", "fr")
     words = ("colibri", "task", "add", "Rappeler", "--due")

@@ -70,6 +70,11 @@ def date_words(ctx: typer.Context, incomplete: str) -> list[str]:
     return suggestions.date_words(_language(ctx), incomplete)
 
 
+def coming_date_words(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Date keywords for a day to come (a due date, a snooze): none before today."""
+    return suggestions.date_words(_language(ctx), incomplete, past=False)
+
+
 def _language(ctx: typer.Context) -> str:
     """The language of the database completion reads: at start-up, `colibri` came alone on
     the command line (the words being completed are in COMP_WORDS), so none was read."""

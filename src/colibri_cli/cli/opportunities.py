@@ -61,7 +61,7 @@ Due = Annotated[
     typer.Option(
         "--due",
         help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…",
-        autocompletion=completion.date_words,
+        autocompletion=completion.coming_date_words,
     ),
 ]
 Status = Annotated[
@@ -107,7 +107,7 @@ FollowUpDue = Annotated[
     typer.Option(
         "--follow-up-due",
         help="Due date of the follow-up task.",
-        autocompletion=completion.date_words,
+        autocompletion=completion.coming_date_words,
     ),
 ]
 NoFollowUp = Annotated[

@@ -52,7 +52,7 @@ Due = Annotated[
     typer.Option(
         "--due",
         help="Due date: 2027-01-15, tomorrow, friday, +2w…",
-        autocompletion=completion.date_words,
+        autocompletion=completion.coming_date_words,
     ),
 ]
 Opp = opportunity_option("Opportunity id it belongs to.")
@@ -259,7 +259,7 @@ NextDue = Annotated[
     typer.Option(
         "--next-due",
         help="Due date of the next task (default: in a week).",
-        autocompletion=completion.date_words,
+        autocompletion=completion.coming_date_words,
     ),
 ]
 NoNext = Annotated[
@@ -375,7 +375,7 @@ def edit(
         typer.Option(
             "--due",
             help='New due date; "" or none removes it.',
-            autocompletion=completion.date_words,
+            autocompletion=completion.coming_date_words,
         ),
     ] = None,
     opp: Opp = None,
@@ -419,7 +419,7 @@ def snooze(
         typer.Argument(
             metavar="DATE",
             help="The day to do it instead: +1w, monday, 15/12…",
-            autocompletion=completion.date_words,
+            autocompletion=completion.coming_date_words,
         ),
     ],
     output: FormatOption = OutputFormat.table,

@@ -83,9 +83,12 @@ DATE_WORDS = {
     ),
 }
 """Date keywords that core.dates reads, offered by completion in each language."""
+PAST_WORDS = frozenset(("yesterday", "hier"))
+"""The keywords that name a day before today: not offered for a day to come."""
 
 
-def date_words(language: str, typed: str) -> list[str]:
-    """Date keywords beginning with `typed`: English ones, and French ones in French."""
+def date_words(language: str, typed: str, *, past: bool = True) -> list[str]:
+    """Date keywords beginning with `typed`: English ones, and French ones in French;
+    without `past`, none that names a day before today."""
     offered = DATE_WORDS["en"] + (DATE_WORDS["fr"] if language == "fr" else ())
-    return [word for word in offered if word.startswith(typed)]
+    return [word for word in offered if word.startswith(typed) and (past or word not in PAST_WORDS)]
