@@ -378,3 +378,13 @@ def test_no_renew_excludes_renew(support, at, rows):
         "Error: Invalid value: --no-renew excludes --renew. See 'colibri opp status --help'.\n"
     )
     assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "quote"}]
+
+
+def test_export_all_moves_the_renew_after_of_each_type(support, at, tmp_path):
+    text = at("2026-11-30", "export", "all").stdout
+    moved = tmp_path / "moved.db"
+    at("2026-11-30", "--db", str(moved), "import", "all", "-", input=text)
+
+    result = at("2026-11-30", "--db", str(moved), "opp", "status", "1", "won", "--no-follow-up")
+
+    assert result.stderr.splitlines()[-1] == NOT_RENEWED.format(period="6m").strip()
