@@ -128,32 +128,33 @@ RENEW_AFTER_DESCRIPTION = N_("renewal proposed, after this period, when a deal o
 
 
 def find_setting(key: str) -> Setting:
-    head, dot, rest = key.partition(".")
+    head, dot, deal_type = key.partition(".")
     normalized = head.strip().lower().replace("_", "-")
     if dot and normalized == RENEW_AFTER:
-        return _renew_after_setting(key, rest)
-    try:
-        if dot:
-            raise KeyError(key)
+        return _renew_after_setting(key, deal_type)
+    if not dot and normalized in SETTINGS:
         return SETTINGS[normalized]
-    except KeyError:
-        raise InvalidInput(
-            _("Unknown setting {key!r}. Known settings: {known}.").format(
-                key=key, known=", ".join([*SETTINGS, f"{RENEW_AFTER}.TYPE"])
-            )
-        ) from None
+    raise InvalidInput(
+        _("Unknown setting {key!r}. Known settings: {known}.").format(
+            key=key, known=", ".join([*SETTINGS, f"{RENEW_AFTER}.TYPE"])
+        )
+    )
 
 
 def _renew_after_setting(key: str, deal_type: str) -> Setting:
-    """The setting of a deal type, named by its type folded (matched case-insensitively)."""
-    folded = fold(deal_type)
-    if not folded:
+    """The setting of a deal type, named by its type folded (matched ignoring case and
+    accents, as deal types are)."""
+    if not fold(deal_type):
         raise InvalidInput(
             _("The setting {key!r} names no deal type: write it {example}.").format(
                 key=key, example=f"{RENEW_AFTER}.support"
             )
         )
-    return Setting(f"{RENEW_AFTER}.{folded}", _renewal_period, RENEW_AFTER_DESCRIPTION)
+    return Setting(_renew_after_key(deal_type), _renewal_period, RENEW_AFTER_DESCRIPTION)
+
+
+def _renew_after_key(deal_type: str) -> str:
+    return f"{RENEW_AFTER}.{fold(deal_type)}"
 
 
 def _per_type(key: str) -> bool:
@@ -182,11 +183,11 @@ def all_settings(conn: sqlite3.Connection) -> list[dict]:
 
 def renew_after(conn: sqlite3.Connection, deal_type: str | None) -> str | None:
     """The `renew-after` set for this deal type, if any (and one `config set` would take)."""
-    folded = fold(deal_type)
-    if not folded:
+    if not fold(deal_type):
         return None
-    key = f"{RENEW_AFTER}.{folded}"
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    row = conn.execute(
+        "SELECT value FROM settings WHERE key = ?", (_renew_after_key(deal_type),)
+    ).fetchone()
     try:
         return _renewal_period(row[0]) if row and isinstance(row[0], str) else None
     except ValueError:
@@ -231,7 +232,10 @@ def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (setting.key, normalized),
     )
-    _take_effect(setting.key, normalized)
+    if setting.key == "language":
+        i18n.use_setting(normalized)  # the rest of this command speaks the new language
+    if setting.key == "date-display":
+        i18n.use_date_display(normalized)
     return {"key": setting.key, "value": normalized}
 
 
@@ -244,10 +248,3 @@ def unset(conn: sqlite3.Connection, key: str) -> dict:
             raise NotFound(_("{key} is not set: nothing to remove.").format(key=setting.key))
         return {"key": setting.key, "value": None}
     return set_value(conn, setting.key, DEFAULTS[setting.key])
-
-
-def _take_effect(key: str, value: str) -> None:
-    if key == "language":
-        i18n.use_setting(value)  # the rest of this command speaks the new language
-    if key == "date-display":
-        i18n.use_date_display(value)
