@@ -388,3 +388,15 @@ def test_export_all_moves_the_renew_after_of_each_type(support, at, tmp_path):
     result = at("2026-11-30", "--db", str(moved), "opp", "status", "1", "won", "--no-follow-up")
 
     assert result.stderr.splitlines()[-1] == NOT_RENEWED.format(period="6m").strip()
+
+
+def test_the_renewal_proposed_in_a_script_is_said_in_french(support, cli):
+    result = cli(
+        "opp", "status", "1", "gagnée", "--no-follow-up",
+        env={"COLIBRI_TODAY": "2026-11-30", "COLIBRI_LANG": "fr"},
+    )  # fmt: skip
+
+    assert result.stderr.splitlines()[-1] == (
+        "Son renouvellement n'a pas été créé : dans un script, donnez --renew 6m avec le gain "
+        "pour le créer, ou --no-renew pour s'en passer."
+    )
