@@ -1,6 +1,7 @@
 """Every test drives the real CLI against a real SQLite file in tmp_path, with a fixed clock."""
 
 import os
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -68,6 +69,31 @@ def new_databases_from_one_migration(migrated_schema, monkeypatch):
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "colibri.db"
+
+
+@pytest.fixture(scope="session")
+def built_databases(tmp_path_factory):
+    """Where `built_once` keeps each database it built."""
+    return tmp_path_factory.mktemp("built")
+
+
+@pytest.fixture
+def built_once(built_databases, db_path):
+    """`built_once(build)`: the test's database as `build` (a fixture's own function, which
+    runs commands on it) leaves it. The first test of a process runs it; later ones get a
+    copy of the file instead of running the same commands again."""
+
+    def run(build) -> None:
+        built = built_databases / f"{build.__module__}.{build.__qualname__}.db"
+        assert not db_path.exists(), "built_once starts from no database"
+        if built.exists():
+            shutil.copyfile(built, db_path)
+            return
+        build()
+        assert not db_path.with_name(db_path.name + "-wal").exists()  # all of it in the file
+        shutil.copyfile(db_path, built)
+
+    return run
 
 
 @pytest.fixture
