@@ -59,6 +59,7 @@ import pytest
 from typer.testing import CliRunner
 
 from colibri_cli.cli.app import app
+from conftest import TERMINAL_TIMEOUT
 
 
 def create(name, account, amount, due, status, *more):
@@ -246,7 +247,7 @@ def on_terminal(
         ["-m", "colibri_cli", *args],
         env=env,
         encoding="utf-8",
-        timeout=10,
+        timeout=TERMINAL_TIMEOUT,
         dimensions=(50, width),
     )
     try:

@@ -41,7 +41,11 @@ def activity(
 
 
 @pytest.fixture
-def crm(ok):
+def crm(ok, built_once):
+    built_once(lambda: build_crm(ok))
+
+
+def build_crm(ok):
     """ACME (1) with Paul (contact 1) and a deal (opp 1); Globex (2) with Jeanne (contact 2)."""
     ok("account", "add", "ACME")
     ok("account", "add", "Globex")

@@ -69,7 +69,12 @@ def on(cli):
 
 
 @pytest.fixture
-def history(on):
+def history(on, built_once):
+    built_once(lambda: build_history(on))
+    return on
+
+
+def build_history(on):
     def create(day: str, name: str, amount: str, due: str, status: str, *more: str) -> None:
         on(day, "opp", "create", name, "--account", "ACME", "--amount", amount,
            "--due", due, "--status", status, *more)  # fmt: skip
@@ -83,7 +88,6 @@ def history(on):
         close(on, "03-02", "lost", f"L{number}")
     for deal in OPEN:
         create("05-01", *deal)
-    return on
 
 
 def close(on, day: str, status: str, name: str) -> None:

@@ -19,6 +19,7 @@ import pytest
 from colibri_cli.cli.app import DAY_ORDER
 from colibri_cli.core import dates
 from colibri_cli.core.suggestions import DATE_WORDS
+from conftest import TERMINAL_TIMEOUT
 
 DEAL = ("--amount", "5000", "--due", "2027-01-31", "--status", "quote")
 NAMES = ("Boulangerie Martin", "L'Atelier: Paris", 'Café "Le Zinc" $5')
@@ -72,7 +73,9 @@ def shell(tmp_path):
         "TERM": "dumb",
         "HISTFILE": str(tmp_path / "history"),
     }
-    child = pexpect.spawn("bash", ["--norc", "--noprofile"], env=env, encoding="utf-8", timeout=10)
+    child = pexpect.spawn(
+        "bash", ["--norc", "--noprofile"], env=env, encoding="utf-8", timeout=TERMINAL_TIMEOUT
+    )
     child.expect_exact(PROMPT)
     child.sendline("source <(colibri --show-completion)")
     child.expect_exact(PROMPT)

@@ -46,7 +46,11 @@ def create(at, day: str, name: str, amount: str, due: str, status: str, *more: s
 
 
 @pytest.fixture
-def story(at):
+def story(at, built_once):
+    built_once(lambda: build_story(at))
+
+
+def build_story(at):
     at("2026-11-02", "account", "add", "ACME")
     create(at, "2026-11-02", "A", "4000", "2026-11-20", "quote")
     create(at, "2026-11-02", "B", "6000", "2026-12-10", "negotiation")

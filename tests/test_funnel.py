@@ -39,7 +39,11 @@ REPORT_DAY = {"COLIBRI_TODAY": "2026-03-31"}
 
 
 @pytest.fixture
-def history(cli):
+def history(cli, built_once):
+    built_once(lambda: build_history(cli))
+
+
+def build_history(cli):
     def on(day: str, *arguments: str) -> None:
         result = cli(*arguments, env={"COLIBRI_TODAY": f"2026-{day}"})
         assert result.exit_code == 0, result.output

@@ -12,9 +12,9 @@ import sys
 import pexpect
 import pytest
 
+from conftest import TERMINAL_TIMEOUT as TIMEOUT
 from conftest import TODAY
 
-TIMEOUT = 10
 NEEDED = "Error: This answer is needed: type it, or press Ctrl-C to stop without creating anything."
 
 

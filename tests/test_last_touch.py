@@ -10,7 +10,11 @@ from colibri_cli.core import migrations
 
 
 @pytest.fixture
-def story(at):
+def story(at, built_once):
+    built_once(lambda: build_story(at))
+
+
+def build_story(at):
     """Three accounts, two deals, and what happened to them from 2 to 12 March."""
     at("2026-03-02", "account", "add", "ACME")
     at("2026-03-02", "account", "add", "Beta")

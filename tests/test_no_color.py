@@ -8,6 +8,8 @@ import sys
 import pexpect
 import pytest
 
+from conftest import TERMINAL_TIMEOUT
+
 LINE = "Error: No opportunity '9'. See `colibri opp list`."
 
 
@@ -19,7 +21,7 @@ def on_a_terminal(empty_db, **variables: str) -> str:
         ["-m", "colibri_cli", "opp", "show", "9"],
         env={**env, **variables},
         encoding="utf-8",
-        timeout=10,
+        timeout=TERMINAL_TIMEOUT,
     )
     child.expect(pexpect.EOF)
     child.close()

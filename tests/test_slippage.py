@@ -22,7 +22,11 @@ import pytest
 
 
 @pytest.fixture
-def history(cli):
+def history(cli, built_once):
+    built_once(lambda: build_history(cli))
+
+
+def build_history(cli):
     def on(day: str, *arguments: str) -> None:
         result = cli(*arguments, env={"COLIBRI_TODAY": f"2026-{day}"})
         assert result.exit_code == 0, result.output

@@ -42,9 +42,13 @@ def error_line(result) -> str:
 
 
 @pytest.fixture
-def colibri_db(ok, db_path):
-    ok("account", "add", "ACME")
-    ok("opp", "create", "Deal", "-a", "ACME", "--amount", "1000", "--due", "+1m", "-s", "analysis")
+def colibri_db(ok, db_path, built_once):
+    def build():
+        ok("account", "add", "ACME")
+        ok("opp", "create", "Deal", "-a", "ACME", "--amount", "1000", "--due", "+1m",
+           "-s", "analysis")  # fmt: skip
+
+    built_once(build)
     return db_path
 
 

@@ -6,6 +6,8 @@ import sys
 import pexpect
 import pytest
 
+from conftest import TERMINAL_TIMEOUT
+
 PROMPT = "Delete account 'ACME' (id 1) with 1 contact? [y/N]: "
 
 
@@ -23,7 +25,7 @@ def spawn(db_path):
             ["-m", "colibri_cli", "account", "delete", "ACME"],
             env=env,
             encoding="utf-8",
-            timeout=10,
+            timeout=TERMINAL_TIMEOUT,
         )
         children.append(child)
         return child

@@ -31,11 +31,14 @@ STORY = [  # (day, command): a deal's story at ACME, day by day
 
 
 @pytest.fixture
-def story(ok, monkeypatch):
-    for day, command in STORY:
-        monkeypatch.setenv("COLIBRI_TODAY", day)
-        ok(*command)
-    monkeypatch.setenv("COLIBRI_TODAY", "2026-11-26")
+def story(ok, monkeypatch, built_once):
+    def build():
+        for day, command in STORY:
+            monkeypatch.setenv("COLIBRI_TODAY", day)
+            ok(*command)
+        monkeypatch.setenv("COLIBRI_TODAY", "2026-11-26")
+
+    built_once(build)
 
 
 def timeline_of(stdout: str, heading: str = "Timeline") -> list[str]:
