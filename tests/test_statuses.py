@@ -170,7 +170,8 @@ def test_add_a_closed_kind(ok, rows):
         (
             ["proposal", "--label", "x", "--probability", "5", "--kind", "pending"],
             2,
-            "Invalid kind 'pending': choose one of open, won, lost, cancelled.",
+            "Invalid value for '--kind': 'pending' is not one of 'open', 'won', 'lost', "
+            "'cancelled'. See 'colibri statuses add --help'.",
         ),
         (
             ["proposal", "--probability", "5"],
@@ -257,7 +258,8 @@ def test_the_same_kind_again_is_no_change_even_in_use(deal, ok, rows):
         (
             ["analysis", "--kind", "pending"],
             2,
-            "Invalid kind 'pending': choose one of open, won, lost, cancelled.",
+            "Invalid value for '--kind': 'pending' is not one of 'open', 'won', 'lost', "
+            "'cancelled'. See 'colibri statuses edit --help'.",
         ),
         (["quote", "--label", ""], 2, "The status label cannot be empty."),
         (

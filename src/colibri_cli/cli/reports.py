@@ -25,6 +25,7 @@ from colibri_cli.cli.output import (
     thousands,
     warn,
 )
+from colibri_cli.cli.params import choice_option, choices
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.core import calibrated as calibrated_forecast
 from colibri_cli.core import (
@@ -51,16 +52,9 @@ from colibri_cli.i18n import (
     pgettext,
 )
 
-PeriodKind = Annotated[
-    str,
-    typer.Option(
-        "--period",
-        "-p",
-        help="month or quarter.",
-        show_default=True,
-        autocompletion=completion.words(periods.KINDS),
-    ),
-]
+Period = choices("Period", periods.KINDS)
+PeriodKind = choice_option(Period, "--period", "-p", help="month or quarter.")
+Grouping = choices("Grouping", reports.GROUPINGS)
 LISTED = 10
 """How many overdue or stale opportunities a table lists; json and csv have them all."""
 
@@ -102,12 +96,6 @@ ACCURACY_HEADINGS = (
     N_("Slipped"),
     N_("Slipped amt"),
 )
-
-
-def _check_kind(kind: str) -> str:
-    if kind not in periods.KINDS:
-        raise typer.BadParameter(_("--period is month or quarter, not {kind!r}.").format(kind=kind))
-    return kind
 
 
 def warn_unknown_statuses(conn) -> None:
@@ -155,15 +143,9 @@ PIPELINE_FIELDS = ("section", "group", "label", "currency", "count", "amount", "
 
 
 def pipeline(
-    by: Annotated[
-        str,
-        typer.Option(
-            "--by",
-            "-b",
-            help="Group by status, month, quarter or account.",
-            autocompletion=completion.words(reports.GROUPINGS),
-        ),
-    ] = "status",
+    by: choice_option(
+        Grouping, "--by", "-b", help="Group by status, month, quarter or account."
+    ) = Grouping.status,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -181,12 +163,6 @@ def pipeline(
 
     Example: colibri pipeline --by month --as-of 2026-09-30
     """
-    if by not in reports.GROUPINGS:
-        raise typer.BadParameter(
-            _("--by is one of {choices}, not {by!r}.").format(
-                choices=", ".join(reports.GROUPINGS), by=by
-            )
-        )
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
         day = past_day(conn, as_of)
@@ -389,7 +365,7 @@ CalibratedOption = Annotated[
 @forecast_app.callback(invoke_without_command=True)
 def forecast(
     ctx: typer.Context,
-    kind: PeriodKind = "month",
+    kind: PeriodKind = Period.month,
     count: Annotated[
         int | None,
         typer.Option(
@@ -427,7 +403,6 @@ def forecast(
             hint = _("give the options after `{command}`: colibri forecast {command} --period …")
             raise typer.BadParameter(hint.format(command=ctx.invoked_subcommand))
         return
-    _check_kind(kind)
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
         fiscal_start = settings.number(conn, "fiscal-year-start")
@@ -567,7 +542,7 @@ def _coverage_line(row: dict) -> str:
 
 @forecast_app.command("accuracy")
 def accuracy(
-    kind: PeriodKind = "month",
+    kind: PeriodKind = Period.month,
     last: Annotated[
         int, typer.Option("--last", "-n", min=1, max=60, help="How many completed periods.")
     ] = 6,
@@ -582,7 +557,6 @@ def accuracy(
 
     Example: colibri forecast accuracy --period quarter --last 4 --details
     """
-    _check_kind(kind)
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
         compute = calibrated_forecast.accuracy if calibrated else reports.accuracy

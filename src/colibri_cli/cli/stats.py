@@ -19,6 +19,7 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
+from colibri_cli.cli.params import choice_option, choices
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import funnel, inputs, slippage, stats, statuses
@@ -26,6 +27,7 @@ from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_decimal, format_percent
 
 app = typer.Typer()
+FunnelGrouping = choices("FunnelGrouping", funnel.GROUPINGS)
 OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
 
 
@@ -344,15 +346,13 @@ def funnel_command(
             autocompletion=completion.date_words,
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            help="Split the funnel by source, type, account or currency.",
-            autocompletion=completion.words(funnel.GROUPINGS),
-        ),
-    ] = None,
+    by: choice_option(
+        FunnelGrouping,
+        "--by",
+        "-b",
+        help="Split the funnel by source, type, account or currency.",
+        optional=True,
+    ) = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """How far the deals that entered each status went.
@@ -363,12 +363,6 @@ def funnel_command(
 
     Example: colibri stats funnel --since 2026-01-01 --by source
     """
-    if by is not None and by not in funnel.GROUPINGS:
-        raise typer.BadParameter(
-            _("--by is one of {choices}, not {by!r}.").format(
-                choices=", ".join(funnel.GROUPINGS), by=by
-            )
-        )
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
         first = inputs.read_date(conn, since, field=N_("--since date")) if since else None

@@ -17,7 +17,7 @@ from colibri_cli.cli.output import (
     say,
     stdout_console,
 )
-from colibri_cli.cli.params import Yes
+from colibri_cli.cli.params import Yes, choice_option, choices
 from colibri_cli.cli.reports import warn_unknown_statuses
 from colibri_cli.core import calibration, inputs, statuses
 from colibri_cli.core.errors import Conflict
@@ -35,12 +35,8 @@ StatusKey = Annotated[
 Probability = Annotated[
     int | None, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
 ]
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
-    ),
-]
+StatusKind = choices("StatusKind", statuses.KINDS)
+Kind = choice_option(StatusKind, "--kind", help="open, won, lost or cancelled.", optional=True)
 COLUMNS = (
     ("position", "#"),
     ("key", N_("Key")),
@@ -82,12 +78,9 @@ def add(
     probability: Annotated[
         int, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
     ],
-    kind: Annotated[
-        str,
-        typer.Option(
-            help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
-        ),
-    ] = "open",
+    kind: choice_option(
+        StatusKind, "--kind", help="open, won, lost or cancelled."
+    ) = StatusKind.open,
 ) -> None:
     """Add a stage, placed last.
 
