@@ -12,12 +12,14 @@ from colibri_cli.cli.output import (
     FormatOption,
     OutputFormat,
     amount_cell,
+    figures_table,
     moment,
     plain,
     plural,
     print_no_next_step,
     render_report,
     render_rows,
+    rows_table,
     say,
     signed,
     stdout_console,
@@ -256,16 +258,9 @@ def _pipeline_table(console, by: str, groups: list[dict], totals: list[dict]):
 
 def _pipeline_figures(rows: list[list], bars: list | None = None, width: int | None = None):
     """The pipeline's rows, and their bars if any, `width` wide (the total row has none)."""
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for heading in ("", N_("Count"), N_("Amount"), N_("Weighted")):
-        table.add_column(
-            _(heading) if heading else "",
-            justify="right" if heading else "left",
-            no_wrap=bool(heading),
-        )
+    table = figures_table("", N_("Count"), N_("Amount"), N_("Weighted"), words=1)
     if bars:
         table.add_column(Text(_("█ weighted ░ amount"), no_wrap=False), width=width)
     for index, cells in enumerate(rows):
@@ -287,9 +282,18 @@ def _when(report: dict, name: str) -> str:
     return pgettext(name, AS_IT_STOOD[name]).format(day=format_day(report["as_of"]))
 
 
-def _draw_listing(console, title: str, section: dict, more_command: str) -> None:
-    from rich.table import Table
+LISTING_COLUMNS = (
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("account", N_("Account")),
+    ("amount", N_("Amount"), amount_cell),
+    ("due_date", N_("Due")),
+    ("status", N_("Status")),
+)
+"""The overdue or stale deals under the pipeline."""
 
+
+def _draw_listing(console, title: str, section: dict, more_command: str) -> None:
     listed = section["opportunities"]
     if not listed:
         console.print(styled("\n" + _("{title}: none."), bold=["title"], title=title))
@@ -307,23 +311,7 @@ def _draw_listing(console, title: str, section: dict, more_command: str) -> None
             amounts=sums,
         )
     )
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for heading in (N_("ID"), N_("Name"), N_("Account"), N_("Amount"), N_("Due"), N_("Status")):
-        table.add_column(
-            _(heading),
-            justify="right" if heading in ("ID", "Amount") else "left",
-            no_wrap=heading not in ("Name", "Account"),
-        )
-    for row in listed[:LISTED]:
-        table.add_row(
-            str(row["id"]),
-            row["name"],
-            row["account"],
-            format_amount(row["amount"], row["currency"]),
-            format_day(row["due_date"]),
-            row["status"],
-        )
-    console.print(table)
+    console.print(rows_table(listed[:LISTED], LISTING_COLUMNS))
     if count > len(listed):
         say(
             _("… and {count} more: colibri {command}").format(
@@ -430,8 +418,6 @@ def forecast(
 
 
 def _draw_forecast(report: dict) -> None:
-    from rich.table import Table
-
     console = stdout_console()
     when = _when(report, "forecast")
     for number, currency in enumerate(sorted({row["currency"] for row in report["periods"]})):
@@ -439,21 +425,19 @@ def _draw_forecast(report: dict) -> None:
             console.print()  # between two currencies' tables, not after the last
         rows = [row for row in report["periods"] if row["currency"] == currency]
         overdue = [row for row in report["overdue"] if row["currency"] == currency]
-        table = Table(
-            box=None,
-            header_style="bold",
-            pad_edge=False,
-            title_justify="left",
-            title=_(FORECAST_TITLES[report["period"]]).format(currency=currency, when=when),
-        )
         called = any(row["call"] is not None for row in rows)
         extra = (
             *(("call",) if called else ()),
             *(("calibrated",) if "corrections" in report else ()),
         )
-        table.add_column(_("Period"), no_wrap=True)
-        for heading in (*FORECAST_HEADINGS, *(EXTRA_HEADINGS[key] for key in extra)):
-            table.add_column(_(heading), justify="right", no_wrap=True)
+        table = figures_table(
+            N_("Period"),
+            *FORECAST_HEADINGS,
+            *(EXTRA_HEADINGS[key] for key in extra),
+            words=1,
+            title=_(FORECAST_TITLES[report["period"]]).format(currency=currency, when=when),
+            wrap=False,
+        )
         for row in rows + overdue:
             table.add_row(
                 row["period"]
@@ -653,30 +637,23 @@ def _history_note(report: dict) -> str:
 
 
 def _draw_accuracy(report: dict, details: bool) -> None:
-    from rich.table import Table
-
     console = stdout_console()
     for number, summary in enumerate(report["summary"]):
         if number:
             console.print()  # between two currencies' tables, not after the last
         currency = summary["currency"]
         rows = [row for row in report["periods"] if row["currency"] == currency]
-        table = Table(
-            box=None,
-            header_style="bold",
-            pad_edge=False,
-            title_justify="left",
-            title=_(ACCURACY_TITLES[report["period"]]).format(currency=currency),
-        )
         called = any(row["call"] is not None for row in rows)
         corrected = "calibrated_mape" in summary
-        table.add_column(_("Period"), no_wrap=True)
-        for heading in (
+        table = figures_table(
+            N_("Period"),
             *ACCURACY_HEADINGS,
             *(CALL_HEADINGS if called else ()),
             *(CALIBRATED_HEADINGS if corrected else ()),
-        ):
-            table.add_column(_(heading), justify="right", no_wrap=True)
+            words=1,
+            title=_(ACCURACY_TITLES[report["period"]]).format(currency=currency),
+            wrap=False,
+        )
         for row in rows:
             table.add_row(
                 row["period"],
