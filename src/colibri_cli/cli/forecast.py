@@ -26,7 +26,7 @@ from colibri_cli.cli.params import choice_option, choices
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, report_day, warn_unknown_statuses
 from colibri_cli.core import calibrated as calibrated_forecast
-from colibri_cli.core import calibration, calls, periods, reports, settings, statuses
+from colibri_cli.core import calibration, calls, periods, reports, settings, shapes, statuses
 from colibri_cli.core.money import format_amount, with_currency
 from colibri_cli.i18n import N_, _, format_day, format_decimal, format_percent
 
@@ -161,7 +161,7 @@ def forecast(
     note_conversion(report, output)
 
 
-def _draw_forecast(report: dict) -> None:
+def _draw_forecast(report: shapes.ForecastReport) -> None:
     console = stdout_console()
     when = report_day(report, "forecast")
     for number, currency in enumerate(sorted({row["currency"] for row in report["periods"]})):
@@ -211,7 +211,7 @@ def _draw_forecast(report: dict) -> None:
         say(_corrections_note(report["corrections"]))
 
 
-def _corrections_note(found: list[dict]) -> str:
+def _corrections_note(found: list[shapes.Correction]) -> str:
     """What the calibrated column changed, status by status, and where too few deals said."""
     lines = [
         _(
@@ -252,7 +252,7 @@ def _corrections_note(found: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _coverage_line(row: dict) -> str:
+def _coverage_line(row: shapes.ForecastRow) -> str:
     """How many times the open deals due in a period cover what is left of its target."""
     if not row["left_to_win"]:
         return _("Coverage {period}: target reached, nothing left to win.").format(
@@ -366,7 +366,7 @@ def calls_list(output: FormatOption = OutputFormat.table) -> None:
     )
 
 
-def _history_note(report: dict) -> str:
+def _history_note(report: shapes.AccuracyReport) -> str:
     """Why periods asked for are missing: no forecast was made before they began."""
     if report["history_starts"] is None:
         return _("No forecast to measure yet: the history is empty.")
@@ -380,7 +380,7 @@ def _history_note(report: dict) -> str:
     )
 
 
-def _draw_accuracy(report: dict, details: bool) -> None:
+def _draw_accuracy(report: shapes.AccuracyReport, details: bool) -> None:
     console = stdout_console()
     for number, summary in enumerate(report["summary"]):
         if number:
@@ -477,7 +477,7 @@ def _against(mine: float, computed: float, verdicts: tuple[str, str, str]) -> st
     return same if mine == computed else closer if mine < computed else further
 
 
-def _calls_against_forecast(summary: dict) -> str:
+def _calls_against_forecast(summary: shapes.AccuracySummary) -> str:
     """Your calls' MAPE and bias, and which anticipated better over the periods they were
     measured in: your calls or the computed forecast."""
     mine, computed = summary["call_mape"], summary["call_forecast_mape"]
@@ -490,7 +490,7 @@ def _calls_against_forecast(summary: dict) -> str:
     return calls_line + "\n" + _(verdict).format(mape=format_percent(computed, digits=1))
 
 
-def _calibrated_against_forecast(summary: dict) -> str:
+def _calibrated_against_forecast(summary: shapes.AccuracySummary) -> str:
     """The calibrated forecast's MAPE and bias, backtested, and whether it would have been
     closer than the computed forecast over the same periods."""
     mine, computed = summary["calibrated_mape"], summary["mape"]

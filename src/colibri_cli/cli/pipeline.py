@@ -25,7 +25,7 @@ from colibri_cli.cli.output import (
 from colibri_cli.cli.params import choice_option, choices
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, report_day, warn_unknown_statuses
-from colibri_cli.core import reports, statuses
+from colibri_cli.core import reports, shapes, statuses
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _
 
@@ -80,7 +80,7 @@ def pipeline(
     note_conversion(report, output)
 
 
-def _pipeline_rows(report: dict) -> list[dict]:
+def _pipeline_rows(report: shapes.PipelineReport) -> list[dict]:
     rows = [{"section": "group", **group} for group in report["groups"]]
     sections = {
         "total": report["totals"],
@@ -93,7 +93,7 @@ def _pipeline_rows(report: dict) -> list[dict]:
     return rows
 
 
-def _draw_pipeline(report: dict) -> None:
+def _draw_pipeline(report: shapes.PipelineReport) -> None:
 
     console = stdout_console()
     if not report["groups"]:
@@ -122,7 +122,9 @@ def _draw_pipeline(report: dict) -> None:
     _draw_listing(console, title, stale, "pipeline --format json")
 
 
-def _pipeline_table(console, by: str, groups: list[dict], totals: list[dict]):
+def _pipeline_table(
+    console, by: str, groups: list[shapes.PipelineGroup], totals: list[shapes.Totals]
+):
     """The groups of one currency and their total, with a bar each on a terminal wide
     enough for the figures and a bar of MINIMUM_BAR (the bars shortened to fit)."""
     from rich.measure import Measurement
@@ -178,7 +180,7 @@ LISTING_COLUMNS = (
 """The overdue or stale deals under the pipeline."""
 
 
-def _draw_listing(console, title: str, section: dict, more_command: str) -> None:
+def _draw_listing(console, title: str, section: shapes.OpenSection, more_command: str) -> None:
     listed = section["opportunities"]
     if not listed:
         console.print(styled("\n" + _("{title}: none."), bold=["title"], title=title))

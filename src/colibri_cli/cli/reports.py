@@ -4,7 +4,7 @@ warning for the deals whose status colibri does not know, and the past day a rep
 import datetime as dt
 
 from colibri_cli.cli.output import thousands, warn
-from colibri_cli.core import clock, inputs, statuses
+from colibri_cli.core import clock, inputs, shapes, statuses
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, Nc_, _, format_day, ngettext, pgettext
 
@@ -55,7 +55,7 @@ AS_IT_STOOD = {  # by report: in French, "les prévisions telles qu'elles étaie
 }
 
 
-def report_day(report: dict, name: str) -> str:
+def report_day(report: shapes.PipelineReport | shapes.ForecastReport, name: str) -> str:
     """Today's date, or the past day the report `name` stood on."""
     if not report["as_of"]:
         return format_day(report["date"])

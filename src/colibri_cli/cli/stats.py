@@ -22,7 +22,7 @@ from colibri_cli.cli.output import (
 from colibri_cli.cli.params import choice_option, choices
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
-from colibri_cli.core import funnel, inputs, slippage, stats, statuses
+from colibri_cli.core import funnel, inputs, shapes, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_decimal, format_percent
 
@@ -74,7 +74,7 @@ def closed_business(
     note_conversion(report, output)
 
 
-def _stats_rows(report: dict) -> list[dict]:
+def _stats_rows(report: shapes.StatsReport) -> list[dict]:
     rate = report["win_rate"]
     rows = [{"metric": "win_rate", "key": "rate", "currency": None, "value": rate["rate"]}]
     rows += [
@@ -125,7 +125,7 @@ def _stats_rows(report: dict) -> list[dict]:
     return rows
 
 
-def _draw_stats(report: dict) -> None:
+def _draw_stats(report: shapes.StatsReport) -> None:
 
     console = stdout_console()
     rate = report["win_rate"]
@@ -195,7 +195,7 @@ VELOCITY_MISSING = {
 }
 
 
-def _velocity_text(velocity: dict, report: dict) -> str:
+def _velocity_text(velocity: shapes.Velocity, report: shapes.StatsReport) -> str:
     """ "EUR: 9 × 55.6% × 2,675 EUR ÷ 45 days = 297 EUR a day", or why there is none."""
     currency = velocity["currency"]
     if velocity["missing"]:
@@ -252,7 +252,7 @@ def slippage_command(
     )
 
 
-def _slippage_rows(report: dict) -> list[dict]:
+def _slippage_rows(report: shapes.SlippageReport) -> list[dict]:
     won, pushes = report["won"], report["pushes"]
     rows = [{"metric": f"won_{key}", "status": None, "value": won[key]} for key in won]
     rows += [
@@ -272,7 +272,7 @@ def _slippage_rows(report: dict) -> list[dict]:
     return rows
 
 
-def _draw_slippage(report: dict) -> None:
+def _draw_slippage(report: shapes.SlippageReport) -> None:
 
     console = stdout_console()
     won, pushes = report["won"], report["pushes"]
@@ -391,7 +391,7 @@ FUNNEL_FIGURES = (
 )
 
 
-def _funnel_rows(report: dict) -> list[dict]:
+def _funnel_rows(report: shapes.FunnelReport) -> list[dict]:
     """One row a figure: the counts, shares and median of each step, then its amounts per
     currency."""
     rows = []
@@ -425,7 +425,7 @@ FUNNEL_COUNTS = (
 )
 
 
-def _draw_funnel(report: dict) -> None:
+def _draw_funnel(report: shapes.FunnelReport) -> None:
     """Three tables, narrow enough for 100 columns in French: how far the deals went, the
     shares and time in each status, the amounts per currency."""
     console = stdout_console()
@@ -475,7 +475,7 @@ def _draw_funnel(report: dict) -> None:
     console.print(table)
 
 
-def _where(report: dict, step: dict) -> list[str]:
+def _where(report: shapes.FunnelReport, step: shapes.FunnelStep) -> list[str]:
     """The group (when the funnel is split) and the status of a step, as shown."""
     status = statuses.display_label(step["status"], step["label"])
     if not report["by"]:
@@ -487,7 +487,7 @@ def _percent_cell(value: float | None) -> str:
     return _("n/a") if value is None else format_percent(value, digits=1)
 
 
-def _span(report: dict) -> str:
+def _span(report: shapes.StatsReport | shapes.SlippageReport | shapes.FunnelReport) -> str:
     if report["since"] and report["until"]:
         return _(", {since} to {until}").format(
             since=format_day(report["since"]), until=format_day(report["until"])

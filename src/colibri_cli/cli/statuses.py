@@ -19,7 +19,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes, choice_option, choices
 from colibri_cli.cli.reports import warn_unknown_statuses
-from colibri_cli.core import calibration, inputs, statuses
+from colibri_cli.core import calibration, inputs, shapes, statuses
 from colibri_cli.core.errors import Conflict
 from colibri_cli.i18n import N_, _, format_day, format_decimal, format_percent, ngettext
 
@@ -202,13 +202,13 @@ CALIBRATION_FIELDS = (
 )
 
 
-def _calibration_rows(report: dict) -> list[dict]:
+def _calibration_rows(report: shapes.CalibrationReport) -> list[dict]:
     """One row per status, then one without a status for all the deals counted."""
     everything = {"status": None, "deals": report["passages"], "brier": report["brier"]}
     return [*report["statuses"], everything]
 
 
-def _draw_calibration(report: dict) -> None:
+def _draw_calibration(report: shapes.CalibrationReport) -> None:
     console = stdout_console()
     title = _("Status probabilities against what became of the deals")
     if report["since"]:
@@ -277,7 +277,7 @@ def _brier(value: float | None) -> str:
     return "" if value is None else format_decimal(value, digits=3)
 
 
-def _suggestion(row: dict, minimum: int) -> str:
+def _suggestion(row: shapes.StatusCalibration, minimum: int) -> str:
     if row["suggested"] is None:
         return _("not enough deals ({count} of {minimum})").format(
             count=row["deals"], minimum=minimum
@@ -285,7 +285,7 @@ def _suggestion(row: dict, minimum: int) -> str:
     return format_percent(row["suggested"])
 
 
-def _apply_suggestions(report: dict, day: dt.date | None, *, yes: bool) -> None:
+def _apply_suggestions(report: shapes.CalibrationReport, day: dt.date | None, *, yes: bool) -> None:
     """Ask, holding no lock while a person thinks; then, under the write lock, check that
     the suggestions are still those shown and set them."""
     wanted = calibration.changes(report)
