@@ -366,8 +366,8 @@ def test_a_status_colibri_does_not_know_is_warned_about_and_left_out(history, cl
     [
         (
             ("--by", "nonsense"),
-            "Invalid value: --by is one of source, type, account, currency, not 'nonsense'. "
-            "See 'colibri stats funnel --help'.",
+            "Invalid value for '--by' / '-b': 'nonsense' is not one of 'source', 'type', "
+            "'account', 'currency'. See 'colibri stats funnel --help'.",
         ),
         (
             ("--since", "garbage"),

@@ -97,3 +97,21 @@ def test_an_import_s_help_names_every_field_it_reads(kind, cli):
     shown = " ".join(cli("import", kind, "--help").stdout.split())
     listed = set(re.findall(r"[a-z_]+", shown.split("Fields: ")[1].split(".")[0]))
     assert [field for field in KINDS[kind].fields if field not in listed] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        (("pipeline",), "-b, --by <status|month|quarter|account>"),
+        (("stats", "funnel"), "-b, --by <source|type|account|currency>"),
+        (("forecast",), "-p, --period <month|quarter>"),
+        (("forecast", "accuracy"), "-p, --period <month|quarter>"),
+        (("opp", "list"), "--sort <due|amount|name|account|status|created|id>"),
+        (("statuses", "add"), "--kind <open|won|lost|cancelled>"),
+        (("statuses", "edit"), "--kind <open|won|lost|cancelled>"),
+    ],
+)
+def test_an_option_that_takes_fixed_words_lists_them(cli, monkeypatch, path, shown):
+    assert shown in cli(*path, "--help").stdout
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+    assert shown in cli(*path, "--help").stdout

@@ -1001,8 +1001,8 @@ def test_an_empty_list_is_still_valid_data(empty_db, ok, output):
         (
             ["--sort", "size"],
             2,
-            "Invalid value: cannot sort by 'size': choose one of due, amount, name, account, "
-            "status, created, id. See 'colibri opp list --help'.",
+            "Invalid value for '--sort': 'size' is not one of 'due', 'amount', 'name', "
+            "'account', 'status', 'created', 'id'. See 'colibri opp list --help'.",
         ),
         (
             ["--status", "signed"],

@@ -342,7 +342,10 @@ HELP = " See 'colibri forecast accuracy --help'."
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (("--period", "week"), f"Invalid value: --period is month or quarter, not 'week'.{HELP}"),
+        (
+            ("--period", "week"),
+            f"Invalid value for '--period' / '-p': 'week' is not one of 'month', 'quarter'.{HELP}",
+        ),
         (
             ("--last", "0"),
             f"Invalid value for '--last' / '-n': 0 is not in the range 1<=x<=60.{HELP}",

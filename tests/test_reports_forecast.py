@@ -576,7 +576,10 @@ HELP = " See 'colibri forecast --help'."
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (("--period", "week"), f"Invalid value: --period is month or quarter, not 'week'.{HELP}"),
+        (
+            ("--period", "week"),
+            f"Invalid value for '--period' / '-p': 'week' is not one of 'month', 'quarter'.{HELP}",
+        ),
         (
             ("--from", "2027-Q1"),
             f"Invalid value: --from 2027-Q1 is not a month: use --period quarter.{HELP}",

@@ -582,6 +582,14 @@ def test_pipeline_refuses_an_unknown_grouping(story, cli):
         "--by",
         "nonsense",
         code=2,
-        message="Invalid value: --by is one of status, month, quarter, account, not "
-        "'nonsense'. See 'colibri pipeline --help'.",
+        message="Invalid value for '--by' / '-b': 'nonsense' is not one of 'status', 'month', "
+        "'quarter', 'account'. See 'colibri pipeline --help'.",
     )
+
+
+def test_a_grouping_is_read_in_any_case_as_a_format_is(story, cli):
+    by_month = report(cli, "pipeline", "--by", "month")
+
+    assert by_month["by"] == "month"
+    assert report(cli, "pipeline", "--by", "Month") == by_month
+    assert report(cli, "pipeline", "-b", "MONTH") == by_month

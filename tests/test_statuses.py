@@ -119,6 +119,21 @@ def test_add_a_closed_kind(ok, rows):
     assert rows("SELECT kind FROM statuses WHERE key = 'no-decision'") == [{"kind": "lost"}]
 
 
+def test_a_kind_is_read_in_any_case_and_kept_as_its_word(ok, rows):
+    result = ok(
+        "statuses", "add", "no-decision", "--label", "No decision", "--probability", "0",
+        "--kind", "Lost",
+    )  # fmt: skip
+    ok("statuses", "edit", "analysis", "--kind", "CANCELLED")
+
+    assert result.stderr == "Added status no-decision (No decision, 0%, lost).\n"
+    kinds = "SELECT key, kind FROM statuses WHERE key IN ('analysis', 'no-decision') ORDER BY key"
+    assert rows(kinds) == [
+        {"key": "analysis", "kind": "cancelled"},
+        {"key": "no-decision", "kind": "lost"},
+    ]
+
+
 @pytest.mark.parametrize(
     ("arguments", "code", "message"),
     [
@@ -170,7 +185,8 @@ def test_add_a_closed_kind(ok, rows):
         (
             ["proposal", "--label", "x", "--probability", "5", "--kind", "pending"],
             2,
-            "Invalid kind 'pending': choose one of open, won, lost, cancelled.",
+            "Invalid value for '--kind': 'pending' is not one of 'open', 'won', 'lost', "
+            "'cancelled'. See 'colibri statuses add --help'.",
         ),
         (
             ["proposal", "--probability", "5"],
@@ -257,7 +273,8 @@ def test_the_same_kind_again_is_no_change_even_in_use(deal, ok, rows):
         (
             ["analysis", "--kind", "pending"],
             2,
-            "Invalid kind 'pending': choose one of open, won, lost, cancelled.",
+            "Invalid value for '--kind': 'pending' is not one of 'open', 'won', 'lost', "
+            "'cancelled'. See 'colibri statuses edit --help'.",
         ),
         (["quote", "--label", ""], 2, "The status label cannot be empty."),
         (

@@ -68,13 +68,13 @@ COMMANDS = {
     "account": LazyCommand("accounts", "app", N_("Accounts: the companies you sell to.")),
     "contact": LazyCommand("contacts", "app", N_("Contacts: the people at your accounts.")),
     "pipeline": LazyCommand(
-        "reports", "pipeline", N_("Open deals by status, month, quarter or account.")
+        "pipeline", "pipeline", N_("Open deals by status, month, quarter or account.")
     ),
     "forecast": LazyCommand(
-        "reports", "forecast_app", N_("What will close and when, against your targets.")
+        "forecast", "app", N_("What will close and when, against your targets.")
     ),
     "target": LazyCommand(
-        "reports", "target_app", N_("Targets: what you aim to win in a month or a quarter.")
+        "targets", "app", N_("Targets: what you aim to win in a month or a quarter.")
     ),
     "stats": LazyCommand(
         "stats",

@@ -1,5 +1,6 @@
-"""Shell completion of account and contact names, opportunity ids, statuses, the words an
-option takes (`--by`, `--period`, `--sort`) and date keywords.
+"""Shell completion of account and contact names, opportunity ids, statuses, an activity's
+kind and date keywords (the options of a few fixed words, `--by`, `--period`, `--sort`, are
+enums: Click completes them).
 
 Completion runs on every Tab: it reads an existing database only (never creates one) and
 never fails loudly — a problem simply means no suggestions. What it offers reaches the
@@ -56,7 +57,8 @@ def status_names(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 
 
 def words(choices: Iterable[str]) -> Callable[[str], list[str]]:
-    """Completion of an option that takes one of fixed `choices` (`--by`, `--sort`…)."""
+    """Completion of the words of `choices` where more are read (an activity's kind: `appel`
+    too), so that they cannot be an enum."""
     listed = tuple(choices)
 
     def complete(incomplete: str) -> list[str]:

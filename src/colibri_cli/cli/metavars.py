@@ -41,8 +41,6 @@ BY_OPTION = {
     "--notes": "TEXT",
     "--description": "TEXT",
     "--position": "N",
-    "--by": "FIELD",
-    "--sort": "FIELD",
     "--renew": "PERIOD",
 }
 """By option: what its value is. Options with a count (`--days`, `--last`) are N."""

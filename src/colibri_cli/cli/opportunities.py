@@ -31,6 +31,8 @@ from colibri_cli.cli.params import (
     Yes,
     account_option,
     allow_duplicate_option,
+    choice_option,
+    choices,
     contact_option,
     given,
     opportunity_argument,
@@ -80,6 +82,7 @@ Contact = contact_option()
 Source = Annotated[str | None, typer.Option(help="Where it came from (referral, web…).")]
 Type = Annotated[str | None, typer.Option("--type", help="Kind of deal (new, renewal…).")]
 Description = Annotated[str | None, typer.Option(help="What is being sold.")]
+Sort = choices("Sort", opportunities.SORTS)
 Tags = Annotated[str | None, typer.Option(help="Comma-separated tags.")]
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 Currency = Annotated[
@@ -404,13 +407,9 @@ def list_(
     search: Annotated[
         str | None, typer.Option("--search", help="Text in name, account, description, notes.")
     ] = None,
-    sort: Annotated[
-        str,
-        typer.Option(
-            help=f"Sort by: {', '.join(opportunities.SORTS)}.",
-            autocompletion=completion.words(opportunities.SORTS),
-        ),
-    ] = "due",
+    sort: choice_option(
+        Sort, "--sort", help=f"Sort by: {', '.join(opportunities.SORTS)}."
+    ) = Sort.due,
     reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
     pushed: Annotated[
         int | None,
@@ -456,12 +455,6 @@ def list_(
                     filter=option, option="--closed" if closed else "--all"
                 )
             )
-    if sort not in opportunities.SORTS:
-        raise typer.BadParameter(
-            _("cannot sort by {sort!r}: choose one of {sorts}.").format(
-                sort=sort, sorts=", ".join(opportunities.SORTS)
-            )
-        )
     open_by_default = not (status or states or overdue or stale or no_next_step or deleted)
     filters = opportunities.Filters(
         deleted=deleted,

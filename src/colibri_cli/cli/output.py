@@ -416,9 +416,9 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
         for column in columns
         if column[0] not in SPARE or any(row[column[0]] is not None for row in shown)
     ]
-    table = _table(shown, columns)
+    table = rows_table(shown, columns)
     if any(key in SPARE for key, *_rest in columns) and not _fits(console, table):
-        table = _table(shown, [column for column in columns if column[0] not in SPARE])
+        table = rows_table(shown, [column for column in columns if column[0] not in SPARE])
     console.print(table)
     _say_left_out(left_out)
 
@@ -443,7 +443,15 @@ def _say_left_out(left_out: int) -> None:
         )
 
 
-def _table(
+def plain_table(title: str | None = None):
+    """The one table colibri draws: borderless, headings in bold, its title (if any) on the
+    left. Columns are added by `rows_table`, `figures_table`, or the report drawing it."""
+    from rich.table import Table
+
+    return Table(box=None, header_style="bold", pad_edge=False, title=title, title_justify="left")
+
+
+def rows_table(
     rows: Sequence[Mapping],
     columns: Columns,
     *,
@@ -452,9 +460,7 @@ def _table(
 ):
     """A borderless table of `rows`: a column of numbers (in `like`, by default the rows
     themselves) is aligned right; `widths`, when given, fix the columns' widths."""
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = plain_table()
     for index, (key, heading, *_render) in enumerate(columns):
         first = next((row[key] for row in like or rows if row[key] is not None), "")
         numeric = isinstance(first, int | float) and not isinstance(first, bool)
@@ -475,7 +481,7 @@ def print_sections(sections: Sequence[tuple[str, Sequence[Mapping]]], columns: C
     columns, of the same widths, in each part, so that they line up."""
     console = stdout_console()
     every_row = [row for _title, rows in sections for row in _first_rows(rows)[0]]
-    whole = _table(every_row, columns)
+    whole = rows_table(every_row, columns)
     # Rich tells a table's column widths (with their padding) only through these two.
     widths = [
         width - whole._get_padding_width(index)
@@ -484,7 +490,7 @@ def print_sections(sections: Sequence[tuple[str, Sequence[Mapping]]], columns: C
     for title, rows in sections:
         shown, left_out = _first_rows(rows)
         emphasis(f"{title} ({thousands(len(rows))})", err=False, bold=True)
-        console.print(_table(shown, columns, like=every_row, widths=widths))
+        console.print(rows_table(shown, columns, like=every_row, widths=widths))
         _say_left_out(left_out)
         typer.echo()
 
@@ -562,17 +568,20 @@ def print_section_title(key: str, count: int) -> None:
     )
 
 
-def figures_table(*headings: str | tuple[str, str], words: int):
-    """A borderless table: its first `words` columns hold text, aligned left, that wraps;
-    the rest figures, aligned right, never broken. A heading is an English text, or
-    (context, text) where one English word needs two translations."""
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold", pad_edge=False)
+def figures_table(
+    *headings: str | tuple[str, str], words: int, title: str | None = None, wrap: bool = True
+):
+    """A borderless table: its first `words` columns hold text, aligned left, that wraps
+    (unless not `wrap`: a period, say); the rest figures, aligned right, never broken. A
+    heading is an English text, or (context, text) where one English word needs two
+    translations; an empty one stays empty."""
+    table = plain_table(title)
     for number, heading in enumerate(headings):
-        text = heading_text(heading)
+        text = heading_text(heading) if heading else ""
         table.add_column(
-            text, justify="left" if number < words else "right", no_wrap=number >= words
+            text,
+            justify="left" if number < words else "right",
+            no_wrap=number >= words or not wrap,
         )
     return table
 
@@ -692,10 +701,9 @@ def _parts(least: list[int], width: int) -> list[list[int]]:
 
 def _part_of(table, part: Sequence[int], widths: Sequence[int] | None):
     """The columns `part` of `table`, at `widths`; headings wrap at their words."""
-    from rich.table import Table
     from rich.text import Text
 
-    drawn = Table(box=None, header_style=table.header_style, pad_edge=False)
+    drawn = plain_table()
     for position, index in enumerate(part):
         column = table.columns[index]
         header = column.header

@@ -1,5 +1,7 @@
 """Parameters that several commands share, with their shell completion."""
 
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,6 +13,20 @@ from colibri_cli.i18n import _
 def given(**options: str | None) -> dict[str, str]:
     """The options typed on the command line: one left out is None ("" means clear it)."""
     return {name: value for name, value in options.items() if value is not None}
+
+
+def choices(name: str, words: Iterable[str]) -> type[StrEnum]:
+    """The words an option takes, as an enum made from the core's own list of them: Typer
+    then lists them in the help (`<month|quarter>`), completes them, and refuses any other
+    in the one wording of every choice ("'week' is not one of 'month', 'quarter'")."""
+    return StrEnum(name, [(word, word) for word in words])
+
+
+def choice_option(words: type[StrEnum], *flags: str, help: str, optional: bool = False):
+    """An option that takes one of `words`, in any case (as `--format`); left out, None if
+    `optional`."""
+    kind = words | None if optional else words
+    return Annotated[kind, typer.Option(*flags, help=help, case_sensitive=False)]
 
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

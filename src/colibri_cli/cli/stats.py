@@ -19,13 +19,15 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
+from colibri_cli.cli.params import choice_option, choices
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
-from colibri_cli.core import funnel, inputs, slippage, stats, statuses
+from colibri_cli.core import funnel, inputs, shapes, slippage, stats, statuses
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_decimal, format_percent
 
 app = typer.Typer()
+FunnelGrouping = choices("FunnelGrouping", funnel.GROUPINGS)
 OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
 
 
@@ -72,7 +74,7 @@ def closed_business(
     note_conversion(report, output)
 
 
-def _stats_rows(report: dict) -> list[dict]:
+def _stats_rows(report: shapes.StatsReport) -> list[dict]:
     rate = report["win_rate"]
     rows = [{"metric": "win_rate", "key": "rate", "currency": None, "value": rate["rate"]}]
     rows += [
@@ -123,7 +125,7 @@ def _stats_rows(report: dict) -> list[dict]:
     return rows
 
 
-def _draw_stats(report: dict) -> None:
+def _draw_stats(report: shapes.StatsReport) -> None:
 
     console = stdout_console()
     rate = report["win_rate"]
@@ -193,7 +195,7 @@ VELOCITY_MISSING = {
 }
 
 
-def _velocity_text(velocity: dict, report: dict) -> str:
+def _velocity_text(velocity: shapes.Velocity, report: shapes.StatsReport) -> str:
     """ "EUR: 9 × 55.6% × 2,675 EUR ÷ 45 days = 297 EUR a day", or why there is none."""
     currency = velocity["currency"]
     if velocity["missing"]:
@@ -250,7 +252,7 @@ def slippage_command(
     )
 
 
-def _slippage_rows(report: dict) -> list[dict]:
+def _slippage_rows(report: shapes.SlippageReport) -> list[dict]:
     won, pushes = report["won"], report["pushes"]
     rows = [{"metric": f"won_{key}", "status": None, "value": won[key]} for key in won]
     rows += [
@@ -270,7 +272,7 @@ def _slippage_rows(report: dict) -> list[dict]:
     return rows
 
 
-def _draw_slippage(report: dict) -> None:
+def _draw_slippage(report: shapes.SlippageReport) -> None:
 
     console = stdout_console()
     won, pushes = report["won"], report["pushes"]
@@ -344,15 +346,13 @@ def funnel_command(
             autocompletion=completion.date_words,
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            "-b",
-            help="Split the funnel by source, type, account or currency.",
-            autocompletion=completion.words(funnel.GROUPINGS),
-        ),
-    ] = None,
+    by: choice_option(
+        FunnelGrouping,
+        "--by",
+        "-b",
+        help="Split the funnel by source, type, account or currency.",
+        optional=True,
+    ) = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """How far the deals that entered each status went.
@@ -363,12 +363,6 @@ def funnel_command(
 
     Example: colibri stats funnel --since 2026-01-01 --by source
     """
-    if by is not None and by not in funnel.GROUPINGS:
-        raise typer.BadParameter(
-            _("--by is one of {choices}, not {by!r}.").format(
-                choices=", ".join(funnel.GROUPINGS), by=by
-            )
-        )
     with database(write=False) as conn:
         warn_unknown_statuses(conn)
         first = inputs.read_date(conn, since, field=N_("--since date")) if since else None
@@ -397,7 +391,7 @@ FUNNEL_FIGURES = (
 )
 
 
-def _funnel_rows(report: dict) -> list[dict]:
+def _funnel_rows(report: shapes.FunnelReport) -> list[dict]:
     """One row a figure: the counts, shares and median of each step, then its amounts per
     currency."""
     rows = []
@@ -431,7 +425,7 @@ FUNNEL_COUNTS = (
 )
 
 
-def _draw_funnel(report: dict) -> None:
+def _draw_funnel(report: shapes.FunnelReport) -> None:
     """Three tables, narrow enough for 100 columns in French: how far the deals went, the
     shares and time in each status, the amounts per currency."""
     console = stdout_console()
@@ -481,7 +475,7 @@ def _draw_funnel(report: dict) -> None:
     console.print(table)
 
 
-def _where(report: dict, step: dict) -> list[str]:
+def _where(report: shapes.FunnelReport, step: shapes.FunnelStep) -> list[str]:
     """The group (when the funnel is split) and the status of a step, as shown."""
     status = statuses.display_label(step["status"], step["label"])
     if not report["by"]:
@@ -493,7 +487,7 @@ def _percent_cell(value: float | None) -> str:
     return _("n/a") if value is None else format_percent(value, digits=1)
 
 
-def _span(report: dict) -> str:
+def _span(report: shapes.StatsReport | shapes.SlippageReport | shapes.FunnelReport) -> str:
     if report["since"] and report["until"]:
         return _(", {since} to {until}").format(
             since=format_day(report["since"]), until=format_day(report["until"])

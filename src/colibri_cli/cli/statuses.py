@@ -17,9 +17,9 @@ from colibri_cli.cli.output import (
     say,
     stdout_console,
 )
-from colibri_cli.cli.params import Yes
+from colibri_cli.cli.params import Yes, choice_option, choices
 from colibri_cli.cli.reports import warn_unknown_statuses
-from colibri_cli.core import calibration, inputs, statuses
+from colibri_cli.core import calibration, inputs, shapes, statuses
 from colibri_cli.core.errors import Conflict
 from colibri_cli.i18n import N_, _, format_day, format_decimal, format_percent, ngettext
 
@@ -35,12 +35,8 @@ StatusKey = Annotated[
 Probability = Annotated[
     int | None, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
 ]
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
-    ),
-]
+StatusKind = choices("StatusKind", statuses.KINDS)
+Kind = choice_option(StatusKind, "--kind", help="open, won, lost or cancelled.", optional=True)
 COLUMNS = (
     ("position", "#"),
     ("key", N_("Key")),
@@ -91,12 +87,9 @@ def add(
     probability: Annotated[
         int, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
     ],
-    kind: Annotated[
-        str,
-        typer.Option(
-            help="open, won, lost or cancelled.", autocompletion=completion.words(statuses.KINDS)
-        ),
-    ] = "open",
+    kind: choice_option(
+        StatusKind, "--kind", help="open, won, lost or cancelled."
+    ) = StatusKind.open,
     stale_days: StaleDays = None,
 ) -> None:
     """Add a stage, placed last.
@@ -213,13 +206,13 @@ CALIBRATION_FIELDS = (
 )
 
 
-def _calibration_rows(report: dict) -> list[dict]:
+def _calibration_rows(report: shapes.CalibrationReport) -> list[dict]:
     """One row per status, then one without a status for all the deals counted."""
     everything = {"status": None, "deals": report["passages"], "brier": report["brier"]}
     return [*report["statuses"], everything]
 
 
-def _draw_calibration(report: dict) -> None:
+def _draw_calibration(report: shapes.CalibrationReport) -> None:
     console = stdout_console()
     title = _("Status probabilities against what became of the deals")
     if report["since"]:
@@ -288,7 +281,7 @@ def _brier(value: float | None) -> str:
     return "" if value is None else format_decimal(value, digits=3)
 
 
-def _suggestion(row: dict, minimum: int) -> str:
+def _suggestion(row: shapes.StatusCalibration, minimum: int) -> str:
     if row["suggested"] is None:
         return _("not enough deals ({count} of {minimum})").format(
             count=row["deals"], minimum=minimum
@@ -296,7 +289,7 @@ def _suggestion(row: dict, minimum: int) -> str:
     return format_percent(row["suggested"])
 
 
-def _apply_suggestions(report: dict, day: dt.date | None, *, yes: bool) -> None:
+def _apply_suggestions(report: shapes.CalibrationReport, day: dt.date | None, *, yes: bool) -> None:
     """Ask, holding no lock while a person thinks; then, under the write lock, check that
     the suggestions are still those shown and set them."""
     wanted = calibration.changes(report)

@@ -33,6 +33,7 @@ from colibri_cli.core import (
     settings,
     slippage,
 )
+from colibri_cli.core.shapes import AccuracyReport, Correction, ForecastReport
 
 NOW = "9999"
 """The cutoff after every history row: what is known today."""
@@ -143,7 +144,7 @@ AT_STARTS = f"""
 """
 
 
-def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[dict]]:
+def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[Correction]]:
     """Per cutoff, per open status in pipeline order: its probability now and the corrected
     one, the won and lost deals that were in it, the won ones among them and the days added
     to the due date (None where too few deals say)."""
@@ -175,7 +176,7 @@ def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[
     }
 
 
-def _correction(status: dict, rate: dict, delay: dict) -> dict:
+def _correction(status: dict, rate: dict, delay: dict) -> Correction:
     enough = calibration.MINIMUM_DEALS
     return {
         "status": status["key"],
@@ -247,7 +248,7 @@ def _converted(
     )
 
 
-def forecast(conn: sqlite3.Connection, **options) -> dict:
+def forecast(conn: sqlite3.Connection, **options) -> ForecastReport:
     """`reports.forecast` with a `calibrated` figure on every row (won + corrected weighted,
     or the corrected weighted of the deals still overdue) and the corrections used."""
     report = reports.forecast(conn, **options)
@@ -278,7 +279,7 @@ def forecast(conn: sqlite3.Connection, **options) -> dict:
     return {**report, "corrections": found[cutoff]}
 
 
-def accuracy(conn: sqlite3.Connection, **options) -> dict:
+def accuracy(conn: sqlite3.Connection, **options) -> AccuracyReport:
     """`reports.accuracy` with the calibrated forecast of each period backtested: the
     corrections as they could be computed at the end of the day before the period began,
     applied to the deals as they stood then; its error, and its MAPE and bias beside the

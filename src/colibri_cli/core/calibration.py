@@ -25,6 +25,7 @@ from fractions import Fraction
 
 from colibri_cli.core import clock, records, statuses
 from colibri_cli.core.reports import half_up
+from colibri_cli.core.shapes import CalibrationReport, StatusCalibration
 
 MINIMUM_DEALS = 10
 """Won and lost deals a status needs before its share won is suggested as its probability:
@@ -75,7 +76,7 @@ probabilities used and of their squared errors, in points²), cancelled ones and
 had a probability of their own."""
 
 
-def report(conn: sqlite3.Connection, since: dt.date | None = None) -> dict:
+def report(conn: sqlite3.Connection, since: dt.date | None = None) -> CalibrationReport:
     """The calibration of every open status over the deals closed on or after `since`."""
     rows = records.fetch(conn, PASSAGES, {"since": since.isoformat() if since else "0000-01-01"})
     passages = sum(row["deals"] for row in rows)
@@ -90,7 +91,7 @@ def report(conn: sqlite3.Connection, since: dt.date | None = None) -> dict:
     }
 
 
-def _calibrated(row: dict) -> dict:
+def _calibrated(row: dict) -> StatusCalibration:
     deals, won = row["deals"], row["won"]
     low, high = wilson_interval(won, deals) if deals else (None, None)
     return {

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from colibri_cli.core import clock, records
 from colibri_cli.core.reports import CURRENT_STATE
+from colibri_cli.core.shapes import FunnelReport, FunnelStep
 from colibri_cli.core.slippage import bounds, distribution, percent, whole_if_whole
 from colibri_cli.core.stats import STAYS
 
@@ -107,7 +108,7 @@ def report(
     since: dt.date | None = None,
     until: dt.date | None = None,
     by: str | None = None,
-) -> dict:
+) -> FunnelReport:
     """The funnel of the deals that entered their first open status from `since` to `until`
     (inclusive), split by one of `GROUPINGS` if `by` names one."""
     sql = FUNNEL.format(
@@ -136,7 +137,7 @@ def report(
 COUNTS = ("entered", "advanced", "won", "lost", "cancelled", "open")
 
 
-def _steps(rows: Iterable[dict]) -> list[dict]:
+def _steps(rows: Iterable[dict]) -> list[FunnelStep]:
     """One step per group and status, its amounts per currency (rows come ordered so)."""
     steps: list[dict] = []
     for row in rows:
@@ -152,7 +153,7 @@ def _steps(rows: Iterable[dict]) -> list[dict]:
     return steps
 
 
-def _step(row: dict) -> dict:
+def _step(row: dict) -> FunnelStep:
     entered, won = row["entered"], row["won"]
     return {
         "group": row["group"],

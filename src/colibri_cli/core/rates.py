@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from colibri_cli.core import clock, records, settings, targets
 from colibri_cli.core.errors import InvalidInput
+from colibri_cli.core.shapes import Conversion
 from colibri_cli.i18n import _
 
 COLUMNS = ("id", "currency", "rate", "base", "valid_from", "set_at")
@@ -133,7 +134,7 @@ class Conversion:
             used["earlier_days"] = used["earlier_days"] or index < 0
         return Fraction(Decimal(rate))
 
-    def described(self) -> dict:
+    def described(self) -> Conversion:
         """The conversion as a report gives it: into what, through which reporting
         currency, and every rate it used (`earlier_days`: also for days before its own,
         the currency's first)."""

@@ -18,6 +18,16 @@ from fractions import Fraction
 
 from colibri_cli.core import calls, clock, periods, rates, records, settings, touches
 from colibri_cli.core.opportunities import NO_NEXT_STEP
+from colibri_cli.core.shapes import (
+    AccuracyReport,
+    AccuracySummary,
+    ForecastReport,
+    ForecastRow,
+    OpenSection,
+    PipelineGroup,
+    PipelineReport,
+    Totals,
+)
 from colibri_cli.core.statuses import weighted
 from colibri_cli.core.text import fold
 
@@ -95,7 +105,7 @@ def pipeline(
     listed: int | None = None,
     as_of: dt.date | None = None,
     into: rates.Conversion | None = None,
-) -> dict:
+) -> PipelineReport:
     """Open opportunities grouped `by` status, month, quarter (of the due date) or account,
     with totals per currency, and the overdue and stale ones counted and listed (the
     first `listed` of them, or all), today or as they stood at the end of `as_of`; `into`
@@ -225,7 +235,7 @@ def _months_to_quarters(rows: list[dict], fiscal_start: int) -> list[dict]:
     return [merged[key] for key in sorted(merged)]
 
 
-def _finish_group(row: dict) -> dict:
+def _finish_group(row: dict) -> PipelineGroup:
     return {
         "group": row["grp"],
         "label": row["label"] if row["label"] is not None else row["grp"],
@@ -236,7 +246,7 @@ def _finish_group(row: dict) -> dict:
     }
 
 
-def _totals(rows: Iterable[dict]) -> list[dict]:
+def _totals(rows: Iterable[dict]) -> list[Totals]:
     """Count, amount and weighted amount per currency, never across currencies."""
     totals: dict[str, dict] = {}
     for row in rows:
@@ -266,7 +276,7 @@ def _open_section(
     limit: int | None,
     into: rates.Conversion | None,
     day: dt.date,
-) -> dict:
+) -> OpenSection:
     """Totals per currency of the open opportunities of `state` meeting `condition`, and
     the first `limit` of them (all without a limit), soonest due first; `into` one
     currency at the rates of `day`."""
@@ -315,7 +325,7 @@ def _open_totals(
     params: dict,
     into: rates.Conversion | None,
     day: dt.date,
-) -> list[dict]:
+) -> list[Totals]:
     """Count, amount and weighted amount per currency of the open opportunities of `state`
     meeting `condition`; `into` one currency at the rates of `day`."""
     totals = records.fetch(
@@ -354,7 +364,7 @@ def forecast(
     first: periods.Period | None = None,
     as_of: dt.date | None = None,
     into: rates.Conversion | None = None,
-) -> dict:
+) -> ForecastReport:
     """What will close and when: per period and currency, won, weighted, expected, commit,
     best case, target and gap; open opportunities already past due on their own row.
 
@@ -485,7 +495,7 @@ def _forecast_rows(
     called: dict,
     overdue: set[str],
     default_currency: str,
-) -> list[dict]:
+) -> list[ForecastRow]:
     """One row per period and currency: every currency with something in the window, a
     target or a call in it, or overdue opportunities (so that no currency shows only as
     overdue); `default_currency` when there is none. Exact sums are rounded half-up here."""
@@ -540,7 +550,7 @@ def _coverage(target: int | None, won: int, found: dict) -> dict:
 
 def _overdue_row(
     conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None, into: rates.Conversion | None
-) -> list[dict]:
+) -> list[ForecastRow]:
     state, params = state_at(as_of)
     rows = records.fetch(
         conn,
@@ -619,7 +629,7 @@ def accuracy(
     last: int = 6,
     details: bool = False,
     into: rates.Conversion | None = None,
-) -> dict:
+) -> AccuracyReport:
     """For each of the `last` completed periods: the expected amount forecast at the end of
     the day before it began, against what was actually won in it, and what slipped.
 
@@ -839,7 +849,7 @@ def error_percent(error: int | None, actual: int) -> float | None:
     return half_up(_percent(error, actual), 1) if error is not None and actual else None
 
 
-def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[dict]:
+def _accuracy_summary(rows: list[dict], currencies: list[str]) -> list[AccuracySummary]:
     """Mean absolute percentage error and bias, in % and in units, all over the same
     periods: those where something was won, since a percentage of nothing means nothing
     (the others are named in `unmeasured`). Means are of the exact errors, rounded half-up

@@ -13,6 +13,7 @@ import sqlite3
 from fractions import Fraction
 
 from colibri_cli.core import clock, records
+from colibri_cli.core.shapes import Pushes, SlippageReport, WonSlippage
 
 PUSHES = """
     WITH steps AS (
@@ -67,7 +68,7 @@ def distribution(values: str, group: str) -> str:
 
 def report(
     conn: sqlite3.Connection, since: dt.date | None = None, until: dt.date | None = None
-) -> dict:
+) -> SlippageReport:
     """Won deals against the due date they were first given, and the pushes by status.
 
     `since` and `until` (inclusive) select the won deals by closing day and the pushes by
@@ -106,7 +107,7 @@ WON_DELAYS = """
 """
 
 
-def _won_against_first_due_date(conn: sqlite3.Connection, span: dict) -> dict:
+def _won_against_first_due_date(conn: sqlite3.Connection, span: dict) -> WonSlippage:
     """How many won deals closed after the due date first given, and by how many days."""
     won = conn.execute(f"SELECT count(*) FROM ({WON_DELAYS})", span).fetchone()[0]
     late = records.fetch(
@@ -122,7 +123,7 @@ def _won_against_first_due_date(conn: sqlite3.Connection, span: dict) -> dict:
     }
 
 
-def _pushes_by_status(conn: sqlite3.Connection, span: dict) -> dict:
+def _pushes_by_status(conn: sqlite3.Connection, span: dict) -> Pushes:
     """Per open status (in pipeline order), and in all: pushes, deals pushed, and the
     median and 90th percentile of the days a push added."""
     made = f"""

@@ -9,6 +9,15 @@ from fractions import Fraction
 
 from colibri_cli.core import clock, rates, records
 from colibri_cli.core.reports import half_up, state_at
+from colibri_cli.core.shapes import (
+    Reason,
+    SalesCycle,
+    StatsReport,
+    TimeInStatus,
+    Velocity,
+    WinRate,
+    WonAmounts,
+)
 
 CLOSED = """
     SELECT o.amount, o.currency, o.created_on, o.closed_on, o.close_reason, s.kind
@@ -39,7 +48,7 @@ def stats(
     since: dt.date | None = None,
     until: dt.date | None = None,
     into: rates.Conversion | None = None,
-) -> dict:
+) -> StatsReport:
     """Figures over the opportunities closed from `since` to `until` (all of them by
     default), as they stood at the end of `until`; time in status over the stays that
     began on or after `since`, counted up to `until`. `into` one currency: each won
@@ -60,7 +69,7 @@ def stats(
     }
 
 
-def _win_rate(conn: sqlite3.Connection, span: _Span) -> dict:
+def _win_rate(conn: sqlite3.Connection, span: _Span) -> WinRate:
     counts = dict.fromkeys(("won", "lost", "cancelled"), 0)
     for row in records.fetch(
         conn, f"SELECT kind, count(*) AS n FROM ({span.closed}) GROUP BY kind", span.params
@@ -71,7 +80,7 @@ def _win_rate(conn: sqlite3.Connection, span: _Span) -> dict:
     return {**counts, "rate": rate}
 
 
-def _won_amounts(conn: sqlite3.Connection, span: _Span) -> list[dict]:
+def _won_amounts(conn: sqlite3.Connection, span: _Span) -> list[WonAmounts]:
     """Per currency: count, total, average and median of the won amounts, in whole units
     (rounded half-up, like every amount); into one currency, each at its closing day's
     rates."""
@@ -104,7 +113,7 @@ def _counted(amount: object) -> Fraction:
     return Fraction(amount) if isinstance(amount, int | float) else Fraction(0)
 
 
-def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> dict:
+def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> SalesCycle:
     """Days from creation to closing of the won opportunities (of those whose two dates
     are dates: another program may have stored something else)."""
     days = [
@@ -121,7 +130,7 @@ def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> dict:
 
 def _velocity(
     conn: sqlite3.Connection, span: _Span, win_rate: dict, won: list[dict], cycle: dict
-) -> list[dict]:
+) -> list[Velocity]:
     """Pipeline velocity per currency, the amount the pipeline brings in a day: open deals
     (now, or at the end of `until`) × win rate × average won amount ÷ median sales cycle,
     computed from the exact values of the figures above and rounded half-up to a whole
@@ -201,7 +210,7 @@ TIME_IN_STATUS = f"""
 """
 
 
-def _time_in_status(conn: sqlite3.Connection, span: _Span, last_day: dt.date) -> list[dict]:
+def _time_in_status(conn: sqlite3.Connection, span: _Span, last_day: dt.date) -> list[TimeInStatus]:
     """Average days an opportunity spends in each open status, from its history: a stay
     lasts from the day it entered the status to the day it left it (or to `last_day`, for
     a stay still going on then)."""
@@ -219,7 +228,7 @@ def _time_in_status(conn: sqlite3.Connection, span: _Span, last_day: dt.date) ->
     return rows
 
 
-def _reasons(conn: sqlite3.Connection, span: _Span) -> list[dict]:
+def _reasons(conn: sqlite3.Connection, span: _Span) -> list[Reason]:
     """Lost and cancelled reasons, most frequent first (the same words in any case count
     together)."""
     return records.fetch(
