@@ -29,6 +29,7 @@ LISTED_TASK_COLUMNS = [
     "id",
     "title",
     "due_date",
+    "due_time",
     "opportunity_id",
     "opportunity_name",
     "account_id",
@@ -315,7 +316,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_TASK_COLUMNS)
         + "\n"
-        + f"1,Call Beta,2026-11-24,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
+        + f"1,Call Beta,2026-11-24,,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
     )
 
 
@@ -499,7 +500,7 @@ def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, outp
     else:
         assert result.stdout == (
             ",".join(LISTED_TASK_COLUMNS) + "\n"
-            f"1,Call Beta,2026-11-24,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
+            f"1,Call Beta,2026-11-24,,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
             f"{saved['updated_at']},,,false\n"
         )
 
@@ -755,31 +756,37 @@ def test_agenda_json_is_exact(agenda_tasks, ok):
     assert result.stdout == (
         "[\n"
         '  {"section": "overdue", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"due_time": null, '
         '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
         '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
         '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
         '"overdue": true},\n'
         '  {"section": "overdue", "kind": "task", "id": 1, "due_date": "2026-11-24", '
+        '"due_time": null, '
         '"title": "Call Beta", "account_id": 2, "account_name": "Beta Corp", '
         '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
         '"status": null, "effective_probability": null, "weighted_amount": null, '
         '"overdue": true},\n'
         '  {"section": "today", "kind": "task", "id": 2, "due_date": "2026-11-26", '
+        '"due_time": null, '
         '"title": "Today thing", "account_id": null, "account_name": null, '
         '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
         '"status": null, "effective_probability": null, "weighted_amount": null, '
         '"overdue": false},\n'
         '  {"section": "upcoming", "kind": "task", "id": 3, "due_date": "2026-11-27", '
+        '"due_time": null, '
         '"title": "Send the quote", "account_id": 1, "account_name": "ACME Industries", '
         '"opportunity_id": 1, "opportunity_name": "Website redesign", "amount": null, '
         '"currency": null, "status": null, "effective_probability": null, '
         '"weighted_amount": null, "overdue": false},\n'
         '  {"section": "no_next_step", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"due_time": null, '
         '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
         '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
         '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
         '"overdue": true},\n'
         '  {"section": "no_next_step", "kind": "opportunity", "id": 3, "due_date": "2026-12-10", '
+        '"due_time": null, '
         '"title": "Far deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 3, '
         '"opportunity_name": "Far deal", "amount": 5000, "currency": "EUR", '
         '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '

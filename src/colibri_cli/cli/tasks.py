@@ -25,6 +25,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
     stdout_console,
+    task_due,
 )
 from colibri_cli.cli.params import Yes, account_option, contact_option, given, opportunity_option
 from colibri_cli.core import agenda as agenda_core
@@ -44,7 +45,7 @@ Due = Annotated[
     str | None,
     typer.Option(
         "--due",
-        help="Due date: 2027-01-15, tomorrow, friday, +2w…",
+        help="Due date, maybe with a time: 2027-01-15, tomorrow, friday 10:00, +2w…",
         autocompletion=completion.date_words,
     ),
 ]
@@ -64,7 +65,7 @@ LIST_COLUMNS = (
 CARD = (
     ("id", N_("ID")),
     ("title", N_("Task")),
-    ("due_date", N_("Due")),
+    ("due_date", N_("Due"), task_due),
     ("account_name", N_("Account")),
     ("opportunity_name", N_("Opportunity")),
     ("contact_name", N_("Contact")),
@@ -82,7 +83,7 @@ SAVED = {
 
 def _described(task: dict) -> dict:
     """The parts of a task's one-line description: its title, account and due date."""
-    due = _(", due {day}").format(day=format_day(task["due_date"])) if task["due_date"] else ""
+    due = _(", due {day}").format(day=task_due(task)) if task["due_date"] else ""
     where = f" ({task['account_name']})" if task["account_name"] else ""
     return {"title": task["title"], "where": where, "due": due}
 
@@ -135,11 +136,12 @@ def _add(conn, form: "forms.FormResult", notes: str | None) -> tuple[dict, dict 
 
     new_account = forms.add_new_account(conn, form)
     fields = form.given
-    due_date = inputs.read_optional_date(conn, fields.get("due"), field="due date")
+    due_date, due_time = inputs.read_optional_moment(conn, fields.get("due"), field="due date")
     task = tasks.add(
         conn,
         fields["title"],
         due=due_date,
+        due_time=due_time,
         opportunity=fields.get("opp"),
         account=fields.get("account"),
         contact=fields.get("contact"),
@@ -298,12 +300,7 @@ def done(
         next_task = _next_task(conn, rehearsed, deal, next_title, next_due, no_next)
     with database(write=True) as conn:
         finished = tasks.mark_done(conn, task, _done_on(conn, on))
-        created = next_task and tasks.add(
-            conn,
-            next_task.title,
-            due=inputs.read_date(conn, next_task.due, field=NEXT_DUE),
-            opportunity=deal["id"],
-        )
+        created = next_task and _add_next_task(conn, next_task, deal)
     say(
         _("Done: task {id}, {title} ({day}).").format(
             id=finished["id"], title=finished["title"], day=format_day(finished["done_on"])
@@ -316,6 +313,11 @@ def done(
     if output is not OutputFormat.table:
         written = [finished, created] if created else [finished]
         render_rows(written, output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
+
+
+def _add_next_task(conn, next_task: "forms.FollowUp", deal: dict) -> dict:
+    due_date, due_time = inputs.read_moment(conn, next_task.due, field=NEXT_DUE)
+    return tasks.add(conn, next_task.title, due=due_date, due_time=due_time, opportunity=deal["id"])
 
 
 def _done_on(conn, on: str | None) -> dt.date | None:
@@ -341,7 +343,11 @@ def _next_task(
     from colibri_cli.cli import forms  # asks, or holds what was given: only then
 
     proposed_title, proposed_due = tasks.next_step_proposal(deal)
-    due_text = (inputs.read_date(conn, due, field=NEXT_DUE) if due else proposed_due).isoformat()
+    due_text = (
+        tasks.due_text(*inputs.read_moment(conn, due, field=NEXT_DUE))
+        if due
+        else proposed_due.isoformat()
+    )
     if given:
         return forms.FollowUp((title or proposed_title).strip(), due_text)
     question = _("Schedule its next task now?")
@@ -369,7 +375,7 @@ def edit(
         str | None,
         typer.Option(
             "--due",
-            help='New due date; "" or none removes it.',
+            help='New due date, maybe with a time (a date alone has none); "" or none removes it.',
             autocompletion=completion.date_words,
         ),
     ] = None,
@@ -401,7 +407,9 @@ def edit(
         raise typer.BadParameter(_("give at least one change, e.g. --due +1w."))
     with database(write=True) as conn:
         if due is not None:
-            changes["due_date"] = inputs.read_optional_date(conn, due, field="due date")
+            changes["due_date"], changes["due_time"] = inputs.read_optional_moment(
+                conn, due, field="due date"
+            )
         updated = tasks.edit(conn, task, changes)
     _saved(updated, "Updated", output)
 
@@ -413,7 +421,7 @@ def snooze(
         str,
         typer.Argument(
             metavar="DATE",
-            help="The day to do it instead: +1w, monday, 15/12…",
+            help="The day to do it instead, maybe with a time: +1w, monday 9:00, 15/12…",
             autocompletion=completion.date_words,
         ),
     ],
@@ -424,8 +432,8 @@ def snooze(
     Example: colibri task snooze 7 +1w
     """
     with database(write=True) as conn:
-        day = inputs.read_date(conn, until, field=N_("snooze date"))
-        updated = tasks.snooze(conn, task, day)
+        day, time_of_day = inputs.read_moment(conn, until, field=N_("snooze date"))
+        updated = tasks.snooze(conn, task, day, time_of_day)
     _saved(updated, "Snoozed", output)
 
 

@@ -109,7 +109,7 @@ LIVE_OPPORTUNITIES_OF = (
 )
 OPEN_TASKS_OF = (
     "SELECT * FROM tasks WHERE {column} = ? AND done_on IS NULL "
-    "ORDER BY due_date IS NULL, due_date, id"
+    "ORDER BY due_date IS NULL, due_date, due_time, id"
 )
 """The opportunities and open tasks a card lists, of an account or a contact (`column`)."""
 

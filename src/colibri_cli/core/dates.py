@@ -41,7 +41,8 @@ _OFFSET = re.compile(r"(?:(?P<sign>[-+]) ?|(?:in|dans) )?(?P<count>[0-9]{1,6}) ?
 _DELAY = re.compile(r"\+? ?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
 _TIME_OF_DAY = re.compile(
     r"(?:(?P<day>.+?)[ t])?(?P<hour>[0-9]{1,2})"
-    r"(?::(?P<minute>[0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?|h(?P<after_h>[0-9]{2})?)"
+    r"(?P<clock>:(?P<minute>[0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?|h(?P<after_h>[0-9]{2})?)?"
+    r"(?: ?(?P<meridiem>am|pm))?"
 )
 
 _WEEKDAYS = {
@@ -214,8 +215,9 @@ def parse_moment(
 ) -> tuple[dt.date, dt.time | None]:
     """A date as `parse_date` reads it (with the same `options`), maybe followed by a time of
     day: "2026-12-03 14:30", "2026-12-03T14:30", "yesterday 10:00", "demain 14h",
-    "lundi 9h15". A time alone ("14:30") is today's. Without a time, the time is None."""
-    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    "lundi 9h15", "tomorrow 2pm". A time alone ("14:30") is today's. Without a time, the
+    time is None."""
+    match = _time_match(text)
     if match is None:
         return parse_date(text, today=today, field=field, **options), None
     day = match["day"]
@@ -224,8 +226,9 @@ def parse_moment(
 
 
 def parse_time_of_day(text: str) -> dt.time:
-    """A time of day alone: "14:30", "14:30:00", "9h15", "14h" (seconds are dropped)."""
-    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    """A time of day alone: "14:30", "14:30:00", "9h15", "14h", "2pm", "9:30 am" (seconds
+    are dropped)."""
+    match = _time_match(text)
     if match is None or match["day"]:
         raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
     return _time_of(match, text)
@@ -234,8 +237,18 @@ def parse_time_of_day(text: str) -> dt.time:
 _TIME_HINT = N_("Invalid time of day {text!r}: use HH:MM, from 00:00 to 23:59.")
 
 
+def _time_match(text: str) -> re.Match | None:
+    """The time of day that ends `text`, if any: hours alone ("14") are not one."""
+    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    return match if match and (match["clock"] or match["meridiem"]) else None
+
+
 def _time_of(match: re.Match, text: str) -> dt.time:
     hour, minute = int(match["hour"]), int(match["minute"] or match["after_h"] or 0)
+    if match["meridiem"]:  # 12am is midnight, 12pm noon
+        if not 1 <= hour <= 12 or (match["clock"] or ":").startswith("h"):
+            raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
+        hour = hour % 12 + (12 if match["meridiem"] == "pm" else 0)
     if hour > 23 or minute > 59:
         raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
     return dt.time(hour, minute)

@@ -597,6 +597,20 @@ def m010_renewals(db) -> None:
         db.execute(statement)
 
 
+TASK_TIMES = [
+    "ALTER TABLE tasks ADD COLUMN due_time TEXT CHECK (due_time IS NULL OR due_date NOTNULL"
+    " AND due_time GLOB '[0-2][0-9]:[0-5][0-9]' AND due_time < '24:00')",
+]
+
+
+def m011_task_times(db) -> None:
+    """A task may be due at a time of day ("friday 10:00"), kept beside its due date so
+    that every report reading `due_date` reads it as before; only a task with a due date
+    has one."""
+    for statement in TASK_TIMES:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -624,7 +638,7 @@ SCHEMA = {
     "exchange_rates": ("id", "currency", "rate", "base", "valid_from", "set_at"),
     "tasks": (
         "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
-        "external_id", "created_at", "updated_at", "contact_id",
+        "external_id", "created_at", "updated_at", "contact_id", "due_time",
     ),
     "activities": (
         "id", "kind", "summary", "happened_on", "time_of_day", "duration_minutes", "account_id",
@@ -688,6 +702,7 @@ STEPS = (
     m008_task_contacts,
     m009_status_stale_days,
     m010_renewals,
+    m011_task_times,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

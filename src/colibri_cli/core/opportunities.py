@@ -514,7 +514,8 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
     opportunity["history"] = history(conn, opportunity["id"])
     opportunity["tasks"] = records.fetch(
         conn,
-        "SELECT * FROM tasks WHERE opportunity_id = ? ORDER BY done_on IS NOT NULL, due_date, id",
+        "SELECT * FROM tasks WHERE opportunity_id = ? "
+        "ORDER BY done_on IS NOT NULL, due_date, due_time, id",
         (opportunity["id"],),
     )
     return opportunity

@@ -14,6 +14,7 @@ COLUMNS = (
     "id",
     "title",
     "due_date",
+    "due_time",
     "opportunity_id",
     "account_id",
     "done_on",
@@ -33,9 +34,30 @@ SELECT = """
     LEFT JOIN opportunities AS o ON o.id = t.opportunity_id
     LEFT JOIN contacts AS c ON c.id = t.contact_id
 """
+SOONEST_DUE_FIRST = "t.due_date IS NULL, t.due_date, t.due_time"
+"""Tasks in the order they are due: on a day, those of the whole day (no time: NULL, first)
+then by time."""
 TITLE = N_("task title")
 NEXT_STEP_DELAY = dt.timedelta(weeks=1)
 """When the next task proposed for a deal whose last open task is done is due, from today."""
+
+
+def due_values(day: dt.date | None, time_of_day: dt.time | None = None) -> dict:
+    """The columns of a due date and its time of day (a due date alone has no time)."""
+    return {
+        "due_date": day.isoformat() if day else None,
+        "due_time": time_of_day.strftime("%H:%M") if day and time_of_day else None,
+    }
+
+
+def due_moment(task: Mapping) -> str:
+    """When a task is due, as stored: "2026-12-04 10:00", "2026-12-04", or "" for never."""
+    return " ".join(part for part in (task["due_date"], task.get("due_time")) if part)
+
+
+def due_text(day: dt.date, time_of_day: dt.time | None) -> str:
+    """A due date and its time of day as `due_moment` writes them, which `inputs` reads."""
+    return due_moment(due_values(day, time_of_day))
 
 
 def add(
@@ -43,6 +65,7 @@ def add(
     title: str,
     *,
     due: dt.date | None = None,
+    due_time: dt.time | None = None,
     opportunity: str | int | None = None,
     account: str | int | None = None,
     contact: str | int | None = None,
@@ -50,7 +73,7 @@ def add(
 ) -> dict:
     """Add a task; given an opportunity or a contact, its account is the task's account too."""
     values = {"title": records.require_text(TITLE, title), "notes": records.clean(notes)}
-    values["due_date"] = due.isoformat() if due else None
+    values.update(due_values(due, due_time))
     values.update(activities.links(conn, account, opportunity, contact, record="task"))
     return get(conn, records.insert(conn, "tasks", values))
 
@@ -104,7 +127,7 @@ def list_tasks(
     if search:
         where = f"{where} AND instr(fold(t.title || ' ' || coalesce(t.notes, '')), ?) > 0"
         params = (*params, fold(search))
-    order = "t.done_on DESC, t.id" if view == "done" else "t.due_date IS NULL, t.due_date, t.id"
+    order = "t.done_on DESC, t.id" if view == "done" else f"{SOONEST_DUE_FIRST}, t.id"
     return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params))
 
 
@@ -161,16 +184,17 @@ def next_step_proposal(deal: Mapping) -> tuple[str, dt.date]:
 
 
 def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, object]) -> dict:
-    """Change title, due date (None clears it), notes, links (opportunity, account, contact:
-    "" unlinks an opportunity or a contact), or reopen (done_on None)."""
+    """Change title, due date (None clears it) and time of day (`due_time`; a due date given
+    without one clears the time), notes, links (opportunity, account, contact: "" unlinks
+    an opportunity or a contact), or reopen (done_on None)."""
     task = get(conn, task_id)
     values = dict(changes)
     if "title" in values:
         values["title"] = records.require_text(TITLE, values["title"])
     if "notes" in values:
         values["notes"] = records.clean(values["notes"])
-    if isinstance(values.get("due_date"), dt.date):
-        values["due_date"] = values["due_date"].isoformat()
+    if "due_date" in values:
+        values.update(due_values(values.pop("due_date"), values.pop("due_time", None)))
     given = {
         name: values.pop(name) for name in ("opportunity", "account", "contact") if name in values
     }
@@ -187,9 +211,14 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
     return get(conn, task["id"])
 
 
-def snooze(conn: sqlite3.Connection, task_id: str | int, until: dt.date) -> dict:
-    """Put an open task off until `until`, today or later: a snooze that goes back in time,
-    or one of a task done, would say what did not happen."""
+def snooze(
+    conn: sqlite3.Connection,
+    task_id: str | int,
+    until: dt.date,
+    until_time: dt.time | None = None,
+) -> dict:
+    """Put an open task off until `until` (at `until_time`, if given), today or later: a
+    snooze that goes back in time, or one of a task done, would say what did not happen."""
     task = get(conn, task_id)
     if task["done_on"]:
         raise InvalidInput(
@@ -203,7 +232,7 @@ def snooze(conn: sqlite3.Connection, task_id: str | int, until: dt.date) -> dict
                 day=format_day(until)
             )
         )
-    records.update(conn, "tasks", task["id"], {"due_date": until.isoformat()})
+    records.update(conn, "tasks", task["id"], due_values(until, until_time))
     return get(conn, task["id"])
 
 

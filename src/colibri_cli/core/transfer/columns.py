@@ -429,6 +429,7 @@ TASKS = Kind(
     export_columns=(
         "title",
         "due_date",
+        "due_time",
         "done_on",
         "account",
         "opportunity",
@@ -461,6 +462,7 @@ TASKS = Kind(
             "deadline",
             "date limite",
         ),
+        "due_time": ("due time", "time", "heure", "heure d'échéance"),
         "done_on": (
             "done",
             "completed",

@@ -309,6 +309,8 @@ class TaskImporter(ContactReferencingImporter):
     def check_default(self, name: str, text: str) -> None:
         if name in ("due_date", "done_on"):
             self._date(name, text)
+        if name == "due_time":
+            _due_time(text)
 
     def _date(self, name: str, text: str) -> str | None:
         if name == "due_date" and text.lower() in ("none", "-"):
@@ -335,6 +337,15 @@ class TaskImporter(ContactReferencingImporter):
                     values[name] = self._date(name, raw[name])
                 except ColibriError as problem:
                     problems.append(Problem(name, str(problem)))
+        if "due_time" in raw:
+            try:
+                values["due_time"] = _due_time(raw["due_time"])
+            except ColibriError as problem:
+                problems.append(Problem("due_time", str(problem)))
+        elif values.get("due_date"):
+            values["due_time"] = _time_in(raw["due_date"])
+        if values.get("due_time") and not values.get("due_date"):
+            problems.append(Problem("due_time", _("A due time goes with a due date: give one.")))
         for name in ("notes", "external_id"):
             if name in raw:
                 values[name] = records.clean(raw[name])
@@ -384,6 +395,8 @@ class TaskImporter(ContactReferencingImporter):
                 self.reject(record, [duplicate(key_field, "task", key)], defaulted)
             elif self.options.upsert:
                 given = given_fields(raw, defaulted)
+                if "due_date" in given:
+                    given.add("due_time")
                 if given & {"opportunity", "opportunity_external_id"}:
                     given |= {"opportunity_id", "account_id"}
                 if given & {"account", "account_external_id"}:
@@ -508,6 +521,11 @@ class ActivityImporter(ContactReferencingImporter):
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
+
+
+def _due_time(text: str) -> str | None:
+    """A task's time of day, HH:MM; none for an empty cell."""
+    return dates.parse_time_of_day(text).strftime("%H:%M") if text.strip() else None
 
 
 def _time_in(stamp: str) -> str | None:
