@@ -2,6 +2,7 @@
 (`due_time`, m011), everywhere a task's due date is read, shown, exported or imported."""
 
 import json
+import re
 
 import pytest
 
@@ -289,3 +290,22 @@ def test_the_task_form_says_the_time_back_as_read(empty_db, rows, db_path):
     assert rows("SELECT due_date, due_time FROM tasks") == [
         {"due_date": "2026-11-27", "due_time": "10:00"}
     ]
+
+
+# --- the calendar: timed events ---------------------------------------------------------------
+
+
+def test_a_timed_task_is_a_timed_event_in_floating_time_and_a_day_s_task_all_day(ok, rows):
+    ok("task", "add", "Call Ann", "--due", "2026-12-04 10:00")
+    ok("task", "add", "Plan the week", "--due", "2026-12-04")
+    ok("task", "add", "Late call", "--due", "2026-12-04 23:45")
+
+    data = re.sub(r"DTSTAMP:\d{8}T\d{6}Z", "DTSTAMP:*", ok("task", "export").stdout_bytes.decode())
+
+    events = data.split("BEGIN:VEVENT\r\n")[1:]
+    assert [event.split("\r\n")[1:5] for event in events] == [
+        ["DTSTAMP:*", "DTSTART;VALUE=DATE:20261204", "DTEND;VALUE=DATE:20261205",
+         "SUMMARY:Plan the week"],
+        ["DTSTAMP:*", "DTSTART:20261204T100000", "DURATION:PT30M", "SUMMARY:Call Ann"],
+        ["DTSTAMP:*", "DTSTART:20261204T234500", "DURATION:PT30M", "SUMMARY:Late call"],
+    ]  # fmt: skip
