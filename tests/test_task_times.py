@@ -203,9 +203,9 @@ def test_export_and_import_tasks_carry_the_time(ok, rows, tmp_path):
     ok("task", "add", "Call Ann", "--due", "friday 10:00")
     ok("task", "add", "Plan", "--due", "friday")
     exported = ok("export", "tasks").stdout.splitlines()
-    assert exported[0].startswith("title,due_date,due_time,done_on,")
-    assert exported[1].startswith("Call Ann,2026-11-27,10:00,,")
-    assert exported[2].startswith("Plan,2026-11-27,,,")
+    assert exported[0].startswith("title,due_date,due_time,every,done_on,")
+    assert exported[1].startswith("Call Ann,2026-11-27,10:00,,,")
+    assert exported[2].startswith("Plan,2026-11-27,,,,")
 
     source = tmp_path / "todo.csv"
     source.write_text("title,due,due time\nA,2026-12-10,9h30\nB,2026-12-11,\n", encoding="utf-8")
@@ -267,7 +267,9 @@ def test_a_database_of_m010_is_brought_up_to_date(db_path, ok, rows):
     ok("upgrade")
 
     assert rows("SELECT name FROM _sqlite_migrations")[-1] == {"name": "m011_task_times"}
-    assert rows("SELECT * FROM tasks") == [{**before[0], "due_time": None}]
+    assert rows("SELECT * FROM tasks") == [
+        {**before[0], "due_time": None, "every": None, "every_from": None}
+    ]
     ok("task", "edit", "1", "--due", "friday 10:00")
     assert rows("SELECT due_time FROM tasks") == [{"due_time": "10:00"}]
 

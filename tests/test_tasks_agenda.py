@@ -30,6 +30,8 @@ LISTED_TASK_COLUMNS = [
     "title",
     "due_date",
     "due_time",
+    "every",
+    "every_from",
     "opportunity_id",
     "opportunity_name",
     "account_id",
@@ -316,7 +318,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_TASK_COLUMNS)
         + "\n"
-        + f"1,Call Beta,2026-11-24,,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
+        + f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
     )
 
 
@@ -500,7 +502,7 @@ def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, outp
     else:
         assert result.stdout == (
             ",".join(LISTED_TASK_COLUMNS) + "\n"
-            f"1,Call Beta,2026-11-24,,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
+            f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
             f"{saved['updated_at']},,,false\n"
         )
 

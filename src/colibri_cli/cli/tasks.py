@@ -29,7 +29,7 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.cli.params import Yes, account_option, contact_option, given, opportunity_option
 from colibri_cli.core import agenda as agenda_core
-from colibri_cli.core import calendar, clock, inputs, opportunities, store, tasks
+from colibri_cli.core import calendar, clock, dates, inputs, opportunities, store, tasks
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
@@ -53,10 +53,26 @@ Opp = opportunity_option("Opportunity id it belongs to.")
 Account = account_option()
 Contact = contact_option("Contact id or name it is for (their account goes with it).")
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+Every = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        metavar="PERIOD",
+        help="Repeat it: 1w, 2w, 1m, 1q, 1y (1s, 1 mois, 1 an…); done, the next one is due.",
+    ),
+]
 
+
+def _due_and_period(row: dict) -> str:
+    """The due cell of a listing, with "↻ 1w" after it for a task that repeats."""
+    due = due_cell(row)
+    return f"{due} {REPEAT_MARK} {row['every']}" if row.get("every") else due
+
+
+REPEAT_MARK = "↻"
 LIST_COLUMNS = (
     ("id", N_("ID")),
-    ("due_date", N_("Due"), due_cell),
+    ("due_date", N_("Due"), _due_and_period),
     ("title", N_("Task")),
     ("account_name", N_("Account")),
     ("opportunity_id", N_("Opp.")),
@@ -66,6 +82,7 @@ CARD = (
     ("id", N_("ID")),
     ("title", N_("Task")),
     ("due_date", N_("Due"), task_due),
+    ("every", N_("Repeats every")),
     ("account_name", N_("Account")),
     ("opportunity_name", N_("Opportunity")),
     ("contact_name", N_("Contact")),
@@ -78,12 +95,15 @@ SAVED = {
     "Added": N_("Added task {id}: {title}{where}{due}."),
     "Updated": N_("Updated task {id}: {title}{where}{due}."),
     "Snoozed": N_("Put off task {id}: {title}{where}{due}."),
+    "Next": N_("Next: task {id}, {title}{where}{due}."),
 }
 
 
 def _described(task: dict) -> dict:
     """The parts of a task's one-line description: its title, account and due date."""
     due = _(", due {day}").format(day=task_due(task)) if task["due_date"] else ""
+    if task.get("every"):
+        due += _(", every {period}").format(period=task["every"])
     where = f" ({task['account_name']})" if task["account_name"] else ""
     return {"title": task["title"], "where": where, "due": due}
 
@@ -105,9 +125,13 @@ def add(
     account: Account = None,
     contact: Contact = None,
     notes: Notes = None,
+    every: Every = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Add a task, for an opportunity, an account or a contact, with an optional due date.
+
+    With --every, the task repeats: when it is done, the next one is due a period after its
+    due date (in whole periods from the first, until after the day it was done).
 
     On a terminal, a missing title is asked for, then the due date and what the task is
     for; in a script, it is an error (exit 2).
@@ -121,16 +145,18 @@ def add(
         with lookups() as conn:
             form = forms.task_form(conn, form.given)
             with store.rehearsal(conn):
-                task, _account = _add(conn, form, notes)
+                task, _account = _add(conn, form, notes, every)
         forms.confirm_creation(_("New task: {title}{where}{due}.").format(**_described(task)))
     with database(write=True) as conn:
-        task, new_account = _add(conn, form, notes)
+        task, new_account = _add(conn, form, notes, every)
         if new_account:
             say(forms.account_added(new_account))
     _saved(task, "Added", output)
 
 
-def _add(conn, form: "forms.FormResult", notes: str | None) -> tuple[dict, dict | None]:
+def _add(
+    conn, form: "forms.FormResult", notes: str | None, every: str | None
+) -> tuple[dict, dict | None]:
     """The task of the form, and the account made for it when the form chose a new one."""
     from colibri_cli.cli import forms
 
@@ -146,8 +172,13 @@ def _add(conn, form: "forms.FormResult", notes: str | None) -> tuple[dict, dict 
         account=fields.get("account"),
         contact=fields.get("contact"),
         notes=notes,
+        every=_period(every),
     )
     return task, new_account
+
+
+def _period(text: str | None) -> str | None:
+    return None if text is None else dates.parse_period(text, field=tasks.PERIOD)
 
 
 class View(StrEnum):
@@ -280,7 +311,8 @@ def done(
 ) -> None:
     """Mark a task done (today, or --on DATE).
 
-    When it was the last open task of an open deal, the deal has no next step: on a
+    A task that repeats (--every) schedules its next one, which is said; its deal keeps a
+    next step. When it was the last open task of an open deal, the deal has no next step: on a
     terminal, the next task is asked for (pre-filled: Enter three times schedules it); in a
     script, a line on stderr says so with the command that adds one. --next and
     --next-due add it without asking; --no-next leaves the deal without one.
@@ -295,23 +327,25 @@ def done(
         raise InvalidInput(_("The next task's title cannot be empty: give one, or pass --no-next."))
     with lookups() as conn:
         with store.rehearsal(conn):
-            rehearsed = tasks.mark_done(conn, task, _done_on(conn, on))
+            rehearsed, _following = tasks.mark_done(conn, task, _done_on(conn, on))
             deal = tasks.open_deal_of(conn, rehearsed)
         next_task = _next_task(conn, rehearsed, deal, next_title, next_due, no_next)
     with database(write=True) as conn:
-        finished = tasks.mark_done(conn, task, _done_on(conn, on))
+        finished, following = tasks.mark_done(conn, task, _done_on(conn, on))
         created = next_task and _add_next_task(conn, next_task, deal)
     say(
         _("Done: task {id}, {title} ({day}).").format(
             id=finished["id"], title=finished["title"], day=format_day(finished["done_on"])
         )
     )
+    if following:
+        say(_(SAVED["Next"]).format(id=following["id"], **_described(following)))
     if created:
         say(_(SAVED["Added"]).format(id=created["id"], **_described(created)))
     elif deal and deal["without_next_step"] and not no_next:
         _suggest_next_task(deal)
     if output is not OutputFormat.table:
-        written = [finished, created] if created else [finished]
+        written = [task for task in (finished, following, created) if task]
         render_rows(written, output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
 
 
@@ -384,9 +418,13 @@ def edit(
     contact: contact_option('Contact id or name it is for; "" unlinks it.') = None,
     notes: Notes = None,
     reopen: Annotated[bool, typer.Option("--reopen", help="Mark a done task open again.")] = False,
+    every: Every = None,
+    no_every: Annotated[
+        bool, typer.Option("--no-every", help="Stop repeating it: this task is the last.")
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Change a task: title, due date, notes, links; or reopen it.
+    """Change a task: title, due date, notes, links, how often it repeats; or reopen it.
 
     Example: colibri task edit 7 --due +1w
     """
@@ -403,6 +441,10 @@ def edit(
         changes["contact"] = contact
     if reopen:
         changes["done_on"] = None
+    if every is not None and no_every:
+        raise typer.BadParameter(_("--no-every excludes --every."))
+    if every is not None or no_every:
+        changes["every"] = _period(every)
     if not changes and due is None:
         raise typer.BadParameter(_("give at least one change, e.g. --due +1w."))
     with database(write=True) as conn:

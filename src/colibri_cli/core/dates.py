@@ -313,6 +313,11 @@ def lacking_day(year: int, month: int, day: int) -> str | None:
 
 def parse_period_delay(text: str, *, field: str = N_("delay")) -> "relativedelta":
     """Read a forward delay such as "10d", "+2w", "3m", "1q" or "1y" (French j, s, a too)."""
+    count, (keyword, multiplier) = _count_and_unit(text, field)
+    return _relativedelta(**{keyword: count * multiplier})
+
+
+def _count_and_unit(text: str, field: str) -> tuple[int, tuple[str, int]]:
     match = _DELAY.fullmatch(_normalize(text))
     unit = _UNITS.get(match["unit"]) if match else None
     if unit is None:
@@ -322,8 +327,31 @@ def parse_period_delay(text: str, *, field: str = N_("delay")) -> "relativedelta
                 "such as 10d, 2w, 3m, 1q or 1y."
             ).format(field=_(field), text=text.strip())
         )
-    keyword, multiplier = unit
-    return _relativedelta(**{keyword: int(match["count"]) * multiplier})
+    return int(match["count"]), unit
+
+
+_UNIT_LETTERS = {("days", 1): "d", ("weeks", 1): "w", ("months", 1): "m", ("months", 3): "q",
+                 ("years", 1): "y"}  # fmt: skip
+
+
+def parse_period(text: str, *, field: str = N_("period")) -> str:
+    """A period that repeats, as `parse_period_delay` reads it ("2w", "1 mois", "1s", "1an"),
+    written the one way colibri keeps it: a count from 1 and a letter, d, w, m, q or y."""
+    count, unit = _count_and_unit(text, field)
+    if count < 1:
+        raise InvalidInput(
+            _("Invalid {field} {text!r}: a period is 1 or more, such as 1w.").format(
+                field=_(field), text=text.strip()
+            )
+        )
+    return f"{count}{_UNIT_LETTERS[unit]}"
+
+
+def periods_after(day: dt.date, period: str, times: int) -> dt.date:
+    """`day` plus `times` the period ("1m", as `parse_period` writes it), computed from `day`
+    at once so that month ends do not drift: 31 January + 2 × 1m is 31 March."""
+    keyword, multiplier = _UNITS[period[-1]]
+    return day + _relativedelta(**{keyword: int(period[:-1]) * multiplier * times})
 
 
 def add_delay(day: dt.date, text: str, *, field: str = N_("delay")) -> dt.date:

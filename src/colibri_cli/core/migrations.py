@@ -600,13 +600,20 @@ def m010_renewals(db) -> None:
 TASK_TIMES = [
     "ALTER TABLE tasks ADD COLUMN due_time TEXT CHECK (due_time IS NULL OR due_date NOTNULL"
     " AND due_time GLOB '[0-2][0-9]:[0-5][0-9]' AND due_time < '24:00')",
+    "ALTER TABLE tasks ADD COLUMN every TEXT CHECK (every IS NULL OR due_date NOTNULL"
+    " AND every GLOB '[1-9]*[dwmqy]' AND length(every) <= 4"
+    " AND ltrim(substr(every, 1, length(every) - 1), '0123456789') = '')",
+    "ALTER TABLE tasks ADD COLUMN every_from TEXT CHECK ((every_from IS NULL) = (every IS NULL)"
+    " AND (every_from IS NULL OR date(every_from, '+0 days') IS every_from))",
 ]
 
 
 def m011_task_times(db) -> None:
     """A task may be due at a time of day ("friday 10:00"), kept beside its due date so
     that every report reading `due_date` reads it as before; only a task with a due date
-    has one."""
+    has one. A dated task may repeat `every` period ("1w", "1m": a count and d, w, m, q or
+    y), its series anchored on the due date `every_from` (the first one, or the one set
+    last), from which each next due date is counted in whole periods."""
     for statement in TASK_TIMES:
         db.execute(statement)
 
@@ -638,7 +645,8 @@ SCHEMA = {
     "exchange_rates": ("id", "currency", "rate", "base", "valid_from", "set_at"),
     "tasks": (
         "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
-        "external_id", "created_at", "updated_at", "contact_id", "due_time",
+        "external_id", "created_at", "updated_at", "contact_id", "due_time", "every",
+        "every_from",
     ),
     "activities": (
         "id", "kind", "summary", "happened_on", "time_of_day", "duration_minutes", "account_id",

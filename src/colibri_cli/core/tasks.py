@@ -5,7 +5,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Mapping
 
-from colibri_cli.core import accounts, activities, clock, contacts, opportunities, records
+from colibri_cli.core import accounts, activities, clock, contacts, dates, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day
@@ -15,6 +15,8 @@ COLUMNS = (
     "title",
     "due_date",
     "due_time",
+    "every",
+    "every_from",
     "opportunity_id",
     "account_id",
     "done_on",
@@ -38,6 +40,7 @@ SOONEST_DUE_FIRST = "t.due_date IS NULL, t.due_date, t.due_time"
 """Tasks in the order they are due: on a day, those of the whole day (no time: NULL, first)
 then by time."""
 TITLE = N_("task title")
+PERIOD = N_("repeat period")
 NEXT_STEP_DELAY = dt.timedelta(weeks=1)
 """When the next task proposed for a deal whose last open task is done is due, from today."""
 
@@ -70,10 +73,14 @@ def add(
     account: str | int | None = None,
     contact: str | int | None = None,
     notes: str | None = None,
+    every: str | None = None,
 ) -> dict:
-    """Add a task; given an opportunity or a contact, its account is the task's account too."""
+    """Add a task; given an opportunity or a contact, its account is the task's account too.
+    A task due on a day may repeat `every` period (as `dates.parse_period` writes it), its
+    series counted from that day."""
     values = {"title": records.require_text(TITLE, title), "notes": records.clean(notes)}
     values.update(due_values(due, due_time))
+    values.update(series(every, due))
     values.update(activities.links(conn, account, opportunity, contact, record="task"))
     return get(conn, records.insert(conn, "tasks", values))
 
@@ -143,7 +150,48 @@ def _marked_overdue(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None = None) -> dict:
+def series(every: str | None, due: dt.date | None) -> dict:
+    """The columns of a series repeating `every` period from `due` (none for no period)."""
+    if every is None:
+        return {"every": None, "every_from": None}
+    if due is None:
+        raise InvalidInput(
+            _("A task that repeats needs a due date to count from: give one with --due.")
+        )
+    return {"every": every, "every_from": due.isoformat()}
+
+
+def next_due(task: Mapping, done_on: dt.date) -> dt.date | None:
+    """When the next task of `task`'s series is due: its due date plus one period, counted
+    in whole periods from the series' start (31 Jan, 28 Feb, 31 Mar), and advanced by whole
+    periods until it is after `done_on`, so that a task done late leaves no overdue copies.
+    None when that would pass the last year a date may have."""
+    start, period = dt.date.fromisoformat(task["every_from"]), task["every"]
+    after = max(dt.date.fromisoformat(task["due_date"]), done_on)
+    times = max(1, _whole_periods(start, after, period))
+    try:
+        while (due := dates.periods_after(start, period, times)) <= after:
+            times += 1
+    except (ValueError, OverflowError):
+        return None
+    return due if due.year <= dates.LAST_YEAR else None
+
+
+def _whole_periods(start: dt.date, end: dt.date, period: str) -> int:
+    """About how many periods go from `start` to `end`, never more: where to start counting."""
+    count, unit = int(period[:-1]), period[-1]
+    if unit in "dw":
+        return (end - start).days // (count * (7 if unit == "w" else 1))
+    months = (end.year - start.year) * 12 + end.month - start.month - 1
+    return months // (count * {"m": 1, "q": 3, "y": 12}[unit])
+
+
+def mark_done(
+    conn: sqlite3.Connection, task_id: str | int, on: dt.date | None = None
+) -> tuple[dict, dict | None]:
+    """The task done on `on` (today by default), and the next task of its series, if it
+    repeats: the same title, notes, links, time of day and period, due `next_due`. The
+    series goes on with the next task; the one done is a task of its own."""
     task = get(conn, task_id)
     if task["done_on"]:
         raise InvalidInput(
@@ -157,8 +205,29 @@ def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None =
                 day=format_day(on)
             )
         )
-    records.update(conn, "tasks", task["id"], {"done_on": (on or clock.today()).isoformat()})
-    return get(conn, task["id"])
+    done_on = on or clock.today()
+    records.update(
+        conn, "tasks", task["id"], {"done_on": done_on.isoformat(), **series(None, None)}
+    )
+    following = task["every"] and next_due(task, done_on)
+    if not following:
+        return get(conn, task["id"]), None
+    next_id = records.insert(
+        conn,
+        "tasks",
+        {
+            **{name: task[name] for name in REPEATED},
+            "due_date": following.isoformat(),
+            "every_from": task["every_from"],
+        },
+    )
+    return get(conn, task["id"]), get(conn, next_id)
+
+
+REPEATED = (
+    "title", "notes", "due_time", "every", "opportunity_id", "account_id", "contact_id",
+)  # fmt: skip
+"""What the next task of a series has of the one done."""
 
 
 def open_deal_of(conn: sqlite3.Connection, task: Mapping) -> dict | None:
@@ -185,16 +254,21 @@ def next_step_proposal(deal: Mapping) -> tuple[str, dt.date]:
 
 def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, object]) -> dict:
     """Change title, due date (None clears it) and time of day (`due_time`; a due date given
-    without one clears the time), notes, links (opportunity, account, contact: "" unlinks
-    an opportunity or a contact), or reopen (done_on None)."""
+    without one clears the time), the period it repeats `every` (None: it no longer does),
+    notes, links (opportunity, account, contact: "" unlinks an opportunity or a contact),
+    or reopen (done_on None). A new due date or period starts the series again from the
+    due date."""
     task = get(conn, task_id)
     values = dict(changes)
     if "title" in values:
         values["title"] = records.require_text(TITLE, values["title"])
     if "notes" in values:
         values["notes"] = records.clean(values["notes"])
-    if "due_date" in values:
-        values.update(due_values(values.pop("due_date"), values.pop("due_time", None)))
+    due = values.pop("due_date", day_of(task["due_date"]))
+    if "due_date" in changes:
+        values.update(due_values(due, values.pop("due_time", None)))
+    if "due_date" in changes or "every" in values:
+        values.update(series(values.pop("every", task["every"]), due))
     given = {
         name: values.pop(name) for name in ("opportunity", "account", "contact") if name in values
     }
@@ -234,6 +308,11 @@ def snooze(
         )
     records.update(conn, "tasks", task["id"], due_values(until, until_time))
     return get(conn, task["id"])
+
+
+def day_of(text: str | None) -> dt.date | None:
+    """The date an ISO date names; None for none."""
+    return dt.date.fromisoformat(text) if text else None
 
 
 def delete(conn: sqlite3.Connection, task_id: str | int) -> dict:

@@ -430,6 +430,7 @@ TASKS = Kind(
         "title",
         "due_date",
         "due_time",
+        "every",
         "done_on",
         "account",
         "opportunity",
@@ -463,6 +464,7 @@ TASKS = Kind(
             "date limite",
         ),
         "due_time": ("due time", "time", "heure", "heure d'échéance"),
+        "every": ("repeat", "repeats", "repeats every", "recurrence", "récurrence", "répéter"),
         "done_on": (
             "done",
             "completed",

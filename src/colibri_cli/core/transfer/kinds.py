@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from colibri_cli.core import accounts, activities, contacts, dates, records
+from colibri_cli.core import accounts, activities, contacts, dates, records, tasks
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
@@ -311,6 +311,8 @@ class TaskImporter(ContactReferencingImporter):
             self._date(name, text)
         if name == "due_time":
             _due_time(text)
+        if name == "every":
+            _period(text)
 
     def _date(self, name: str, text: str) -> str | None:
         if name == "due_date" and text.lower() in ("none", "-"):
@@ -346,6 +348,12 @@ class TaskImporter(ContactReferencingImporter):
             values["due_time"] = _time_in(raw["due_date"])
         if values.get("due_time") and not values.get("due_date"):
             problems.append(Problem("due_time", _("A due time goes with a due date: give one.")))
+        if "every" in raw:
+            try:
+                values["every"] = _period(raw["every"])
+                values.update(tasks.series(values["every"], tasks.day_of(values.get("due_date"))))
+            except ColibriError as problem:
+                problems.append(Problem("every", str(problem)))
         for name in ("notes", "external_id"):
             if name in raw:
                 values[name] = records.clean(raw[name])
@@ -397,6 +405,8 @@ class TaskImporter(ContactReferencingImporter):
                 given = given_fields(raw, defaulted)
                 if "due_date" in given:
                     given.add("due_time")
+                if "every" in given:
+                    given.add("every_from")
                 if given & {"opportunity", "opportunity_external_id"}:
                     given |= {"opportunity_id", "account_id"}
                 if given & {"account", "account_external_id"}:
@@ -526,6 +536,11 @@ class ActivityImporter(ContactReferencingImporter):
 def _due_time(text: str) -> str | None:
     """A task's time of day, HH:MM; none for an empty cell."""
     return dates.parse_time_of_day(text).strftime("%H:%M") if text.strip() else None
+
+
+def _period(text: str) -> str | None:
+    """How often a task repeats, as `task add --every` reads it; none for an empty cell."""
+    return dates.parse_period(text, field=tasks.PERIOD) if text.strip() else None
 
 
 def _time_in(stamp: str) -> str | None:
