@@ -311,8 +311,7 @@ def done(
 ) -> None:
     """Mark a task done (today, or --on DATE).
 
-    A task that repeats (--every) schedules its next one, which is said; its deal keeps a
-    next step. When it was the last open task of an open deal, the deal has no next step: on a
+    When it was the last open task of an open deal, the deal has no next step: on a
     terminal, the next task is asked for (pre-filled: Enter three times schedules it); in a
     script, a line on stderr says so with the command that adds one. --next and
     --next-due add it without asking; --no-next leaves the deal without one.
