@@ -268,7 +268,7 @@ def test_a_database_of_m010_is_brought_up_to_date(db_path, ok, rows):
 
     assert rows("SELECT name FROM _sqlite_migrations")[-1] == {"name": "m011_task_times"}
     assert rows("SELECT * FROM tasks") == [
-        {**before[0], "due_time": None, "every": None, "every_from": None}
+        {**before[0], "due_time": None, "every": None, "every_from": None, "revision": 0}
     ]
     ok("task", "edit", "1", "--due", "friday 10:00")
     assert rows("SELECT due_time FROM tasks") == [{"due_time": "10:00"}]
@@ -305,9 +305,11 @@ def test_a_timed_task_is_a_timed_event_in_floating_time_and_a_day_s_task_all_day
     data = re.sub(r"DTSTAMP:\d{8}T\d{6}Z", "DTSTAMP:*", ok("task", "export").stdout_bytes.decode())
 
     events = data.split("BEGIN:VEVENT\r\n")[1:]
-    assert [event.split("\r\n")[1:5] for event in events] == [
-        ["DTSTAMP:*", "DTSTART;VALUE=DATE:20261204", "DTEND;VALUE=DATE:20261205",
+    assert [event.split("\r\n")[1:6] for event in events] == [
+        ["DTSTAMP:*", "DTSTART;VALUE=DATE:20261204", "DTEND;VALUE=DATE:20261205", "SEQUENCE:0",
          "SUMMARY:Plan the week"],
-        ["DTSTAMP:*", "DTSTART:20261204T100000", "DURATION:PT30M", "SUMMARY:Call Ann"],
-        ["DTSTAMP:*", "DTSTART:20261204T234500", "DURATION:PT30M", "SUMMARY:Late call"],
+        ["DTSTAMP:*", "DTSTART:20261204T100000", "DURATION:PT30M", "SEQUENCE:0",
+         "SUMMARY:Call Ann"],
+        ["DTSTAMP:*", "DTSTART:20261204T234500", "DURATION:PT30M", "SEQUENCE:0",
+         "SUMMARY:Late call"],
     ]  # fmt: skip

@@ -43,6 +43,7 @@ LISTED_TASK_COLUMNS = [
     "updated_at",
     "contact_id",
     "contact_name",
+    "revision",
     "overdue",
 ]
 """What task listings and records give scripts: the names beside the ids, and whether the
@@ -318,7 +319,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_TASK_COLUMNS)
         + "\n"
-        + f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
+        + f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,,,,{stamp},{stamp},,,0,true\n"
     )
 
 
@@ -503,7 +504,7 @@ def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, outp
         assert result.stdout == (
             ",".join(LISTED_TASK_COLUMNS) + "\n"
             f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
-            f"{saved['updated_at']},,,false\n"
+            f"{saved['updated_at']},,,1,false\n"
         )
 
 
@@ -918,6 +919,7 @@ def expected_calendar(rows) -> str:
         "DTSTAMP:*",
         "DTSTART;VALUE=DATE:20261203",
         "DTEND;VALUE=DATE:20261204",
+        "SEQUENCE:0",
         # 75 octets, then the rest on a line that starts with a space.
         "SUMMARY:Prepare the renewal\\, quote\\; terms \\\\ conditions for the whole ACM",
         " E Industries group",
@@ -928,8 +930,18 @@ def expected_calendar(rows) -> str:
         "DTSTAMP:*",
         "DTSTART;VALUE=DATE:20261231",
         "DTEND;VALUE=DATE:20270101",
+        "SEQUENCE:0",
         "SUMMARY:Réunion\\, café",
         "DESCRIPTION:Beta Corp · a\\nb",
+        "END:VEVENT",
+        "BEGIN:VEVENT",  # task 3, done today: cancelled
+        f"UID:{uid(rows, 3)}",
+        "DTSTAMP:*",
+        "DTSTART;VALUE=DATE:20261125",
+        "DTEND;VALUE=DATE:20261126",
+        "SEQUENCE:1",
+        "STATUS:CANCELLED",
+        "SUMMARY:Finished",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
@@ -955,8 +967,8 @@ def test_export_lines_end_in_crlf_and_fold_at_75_octets(calendar_tasks, ok):
     lines = data.split(b"\r\n")[:-1]
     assert max(len(line) for line in lines) == 75
     assert [line for line in lines if line.startswith(b" ")] == [b" E Industries group"]
-    assert data.count(b"BEGIN:VEVENT") == data.count(b"END:VEVENT") == 2
-    assert len(DTSTAMP.findall(data.decode())) == 2
+    assert data.count(b"BEGIN:VEVENT") == data.count(b"END:VEVENT") == 3
+    assert len(DTSTAMP.findall(data.decode())) == 3
 
 
 def test_the_calendar_is_stamped_on_colibris_day(accounts, ok):

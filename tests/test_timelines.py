@@ -449,7 +449,14 @@ def test_a_database_without_task_contacts_is_brought_up_to_date(db_path, ok, row
 
     assert {"name": "m008_task_contacts"} in rows("SELECT name FROM _sqlite_migrations")
     assert rows("SELECT * FROM tasks WHERE id = 1") == [
-        {**before[0], "contact_id": None, "due_time": None, "every": None, "every_from": None}
+        {
+            **before[0],
+            "contact_id": None,
+            "due_time": None,
+            "every": None,
+            "every_from": None,
+            "revision": 0,
+        }
     ]
     assert rows("SELECT account_id, contact_id FROM tasks WHERE id = 2") == [
         {"account_id": 1, "contact_id": 1}

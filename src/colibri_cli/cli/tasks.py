@@ -511,12 +511,16 @@ def export(
 ) -> None:
     """Export open tasks with a due date to a calendar file that calendar apps open.
 
+    Tasks done or deleted in the last 90 days come as cancelled events, so that importing
+    the file again removes them from the calendar.
+
     Example: colibri task export --format ics -o ~/colibri-tasks.ics
     """
     with database(write=False) as conn:
         open_tasks = tasks.list_tasks(conn, "open")
+        gone = tasks.gone_lately(conn)
     stamp = clock.moment().astimezone(dt.UTC).replace(microsecond=0)
-    text = calendar.to_ics(open_tasks, stamp=stamp)
+    text = calendar.to_ics(open_tasks, stamp=stamp, cancelled=gone)
     undated = sum(1 for task in open_tasks if not task["due_date"])
     with destination(output_file and output_file.expanduser()) as out:
         out.write(text)

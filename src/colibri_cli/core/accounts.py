@@ -186,6 +186,9 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
 def delete(conn: sqlite3.Connection, account_id: int) -> None:
     """Delete the account, purge its opportunities (with their history) and, by cascade,
     delete its contacts, tasks and activities."""
+    from colibri_cli.core import tasks  # it imports this module
+
+    tasks.delete_where(conn, "account_id = ?", (account_id,))
     conn.execute("DELETE FROM opportunities WHERE account_id = ?", (account_id,))
     conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 

@@ -25,10 +25,12 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "contact_id",
+    "revision",
 )
 LISTED_COLUMNS = (*records.with_names(COLUMNS), "overdue")
 """What a listing or a record gives scripts: the columns, the names of the opportunity and
-account beside their ids, and whether the task is overdue (not done, due before today)."""
+account beside their ids, and whether the task is overdue (not done, due before today).
+`revision` counts the changes of the task since it was made (its calendar event's SEQUENCE)."""
 SELECT = """
     SELECT t.*, a.name AS account_name, o.name AS opportunity_name, c.name AS contact_name
     FROM tasks AS t
@@ -315,7 +317,45 @@ def day_of(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+CANCELLED_WINDOW = dt.timedelta(days=90)
+"""How long a task done or deleted stays in the calendar export as a cancelled event: a
+calendar application that imports the file at least once a quarter drops it, and the file
+does not grow with every task ever done."""
+
+
+def gone_lately(conn: sqlite3.Connection) -> list[dict]:
+    """The dated tasks done or deleted within `CANCELLED_WINDOW` of today, by due date: what
+    calendars that had them must drop."""
+    since = (clock.today() - CANCELLED_WINDOW).isoformat()
+    return records.fetch(
+        conn,
+        """
+        SELECT id, title, due_date, due_time, created_at, revision FROM tasks
+        WHERE done_on >= ? AND due_date IS NOT NULL
+        UNION ALL
+        SELECT task_id, title, due_date, due_time, created_at, revision FROM deleted_tasks
+        WHERE deleted_on >= ? AND due_date IS NOT NULL
+        ORDER BY due_date, due_time, id
+        """,
+        (since, since),
+    )
+
+
 def delete(conn: sqlite3.Connection, task_id: str | int) -> dict:
     task = get(conn, task_id)
-    conn.execute("DELETE FROM tasks WHERE id = ?", (task["id"],))
+    delete_where(conn, "id = ?", (task["id"],))
     return task
+
+
+def delete_where(conn: sqlite3.Connection, where: str, params: tuple) -> None:
+    """Delete the tasks `where` says, keeping of each what the calendar export needs to
+    cancel its event (`deleted_tasks`, on colibri's day): a deleted task, like one done,
+    leaves the calendars it went to."""
+    conn.execute(
+        "INSERT OR REPLACE INTO deleted_tasks "
+        "(task_id, title, due_date, due_time, created_at, revision, deleted_on) "
+        f"SELECT id, title, due_date, due_time, created_at, revision + 1, ? FROM tasks "
+        f"WHERE {where}",
+        (clock.today().isoformat(), *params),
+    )
+    conn.execute(f"DELETE FROM tasks WHERE {where}", params)
