@@ -61,6 +61,7 @@ Every = Annotated[
         help="Repeat it: 1w, 2w, 1m, 1q, 1y (1s, 1 mois, 1 an…); done, the next one is due.",
     ),
 ]
+REPEAT_MARK = "↻"
 
 
 def _due_and_period(row: dict) -> str:
@@ -69,7 +70,6 @@ def _due_and_period(row: dict) -> str:
     return f"{due} {REPEAT_MARK} {row['every']}" if row.get("every") else due
 
 
-REPEAT_MARK = "↻"
 LIST_COLUMNS = (
     ("id", N_("ID")),
     ("due_date", N_("Due"), _due_and_period),
