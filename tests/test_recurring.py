@@ -49,7 +49,9 @@ def test_add_every_keeps_the_period_one_way(ok, rows, every, stored):
     ("arguments", "message"),
     [
         (["--due", "friday", "--every", "0w"],
-         "Invalid repeat period '0w': a period is 1 or more, such as 1w."),
+         "Invalid repeat period '0w': a period goes from 1 to 999, such as 1w."),
+        (["--due", "friday", "--every", "1000d"],
+         "Invalid repeat period '1000d': a period goes from 1 to 999, such as 1w."),
         (["--due", "friday", "--every", "3x"], f"Invalid repeat period '3x': {PERIOD_HINT}"),
         (["--due", "friday", "--every", "weekly"],
          f"Invalid repeat period 'weekly': {PERIOD_HINT}"),
@@ -206,7 +208,7 @@ def test_edit_every_starts_a_series_from_the_due_date_and_no_every_ends_it(ok, c
          "A task that repeats needs a due date to count from: give one with --due."),
         (["--every", "1w", "--no-every"],
          "Invalid value: --no-every excludes --every. See 'colibri task edit --help'."),
-        (["--every", "0m"], "Invalid repeat period '0m': a period is 1 or more, such as 1w."),
+        (["--every", "0m"], "Invalid repeat period '0m': a period goes from 1 to 999, such as 1w."),
     ],
 )  # fmt: skip
 def test_edit_refuses(ok, cli, rows, arguments, message):

@@ -330,6 +330,8 @@ def _count_and_unit(text: str, field: str) -> tuple[int, tuple[str, int]]:
     return int(match["count"]), unit
 
 
+LONGEST_PERIOD = 999
+"""The most units a period that repeats may have (999d, 999y): what the database keeps."""
 _UNIT_LETTERS = {("days", 1): "d", ("weeks", 1): "w", ("months", 1): "m", ("months", 3): "q",
                  ("years", 1): "y"}  # fmt: skip
 
@@ -338,10 +340,10 @@ def parse_period(text: str, *, field: str = N_("period")) -> str:
     """A period that repeats, as `parse_period_delay` reads it ("2w", "1 mois", "1s", "1an"),
     written the one way colibri keeps it: a count from 1 and a letter, d, w, m, q or y."""
     count, unit = _count_and_unit(text, field)
-    if count < 1:
+    if not 1 <= count <= LONGEST_PERIOD:
         raise InvalidInput(
-            _("Invalid {field} {text!r}: a period is 1 or more, such as 1w.").format(
-                field=_(field), text=text.strip()
+            _("Invalid {field} {text!r}: a period goes from 1 to {most}, such as 1w.").format(
+                field=_(field), text=text.strip(), most=LONGEST_PERIOD
             )
         )
     return f"{count}{_UNIT_LETTERS[unit]}"
