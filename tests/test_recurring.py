@@ -292,3 +292,27 @@ def test_the_database_refuses_a_period_it_does_not_know(ok, db_path):
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(f"UPDATE tasks SET {change} WHERE id = 1")
     conn.close()
+
+
+def test_an_import_s_new_due_date_starts_the_series_again_and_none_is_refused(
+    ok, cli, rows, tmp_path
+):
+    """A row that gives a due date but no period, for a task that repeats: as `task edit
+    --due`, the series starts again from it; no due date is refused."""
+    ok("task", "add", "Report", "--due", "friday", "--every", "1w")
+    external_id = ok("export", "tasks").stdout.splitlines()[1].split(",")[-1]
+    source = tmp_path / "tasks.csv"
+
+    source.write_text(f"title,due_date,external_id\nReport,none,{external_id}\n", "utf-8")
+    refused = cli("import", "tasks", str(source), "--upsert")
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[0] == (
+        "line 2, due_date: A task that repeats needs a due date to count from: give one with --due."
+    )
+    source.write_text(f"title,due_date,external_id\nReport,2026-12-02,{external_id}\n", "utf-8")
+    ok("import", "tasks", str(source), "--upsert")
+
+    assert open_tasks(rows) == [
+        {"id": 1, "title": "Report", "due_date": "2026-12-02", "due_time": None, "every": "1w",
+         "every_from": "2026-12-02"}
+    ]  # fmt: skip

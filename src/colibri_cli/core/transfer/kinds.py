@@ -414,11 +414,24 @@ class TaskImporter(ContactReferencingImporter):
                 if given & {"contact", "contact_external_id"}:
                     given |= {"contact_id", "account_id"}
                 changes = {name: value for name, value in values.items() if name in given}
+                try:
+                    changes.update(self._series_moved(found[0], changes))
+                except ColibriError as problem:
+                    self.reject(record, [Problem("due_date", str(problem))], defaulted)
+                    continue
                 changed = apply_changes(self.conn, "tasks", found[0], changes)
                 self.result.updated += changed
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
+
+    def _series_moved(self, task_id: int, changes: dict) -> dict:
+        """A new due date for a task that repeats starts its series again from it, as
+        `task edit --due` does; no due date is refused, as there."""
+        if "due_date" not in changes or "every" in changes:
+            return {}
+        [every] = self.conn.execute("SELECT every FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return tasks.series(every, tasks.day_of(changes["due_date"])) if every else {}
 
 
 # Activities -------------------------------------------------------------------------------
