@@ -313,3 +313,20 @@ def test_a_timed_task_is_a_timed_event_in_floating_time_and_a_day_s_task_all_day
         ["DTSTAMP:*", "DTSTART:20261204T234500", "DURATION:PT30M", "SEQUENCE:0",
          "SUMMARY:Late call"],
     ]  # fmt: skip
+
+
+def test_an_import_s_due_date_alone_or_none_clears_the_time(ok, rows, tmp_path):
+    ok("task", "add", "Call Ann", "--due", "friday 10:00")
+    external_id = ok("export", "tasks").stdout.splitlines()[1].split(",")[-1]
+    source = tmp_path / "tasks.csv"
+
+    source.write_text(f"title,due_date,external_id\nCall Ann,none,{external_id}\n", "utf-8")
+    ok("import", "tasks", str(source), "--upsert")
+    assert rows("SELECT due_date, due_time FROM tasks") == [{"due_date": None, "due_time": None}]
+
+    ok("task", "edit", "1", "--due", "friday 10:00")
+    source.write_text(f"title,due_date,external_id\nCall Ann,2026-12-01,{external_id}\n", "utf-8")
+    ok("import", "tasks", str(source), "--upsert")
+    assert rows("SELECT due_date, due_time FROM tasks") == [
+        {"due_date": "2026-12-01", "due_time": None}
+    ]

@@ -344,8 +344,8 @@ class TaskImporter(ContactReferencingImporter):
                 values["due_time"] = _due_time(raw["due_time"])
             except ColibriError as problem:
                 problems.append(Problem("due_time", str(problem)))
-        elif values.get("due_date"):
-            values["due_time"] = _time_in(raw["due_date"])
+        elif "due_date" in values:  # a date alone, or none, has no time
+            values["due_time"] = _time_in(raw["due_date"]) if values["due_date"] else None
         if values.get("due_time") and not values.get("due_date"):
             problems.append(Problem("due_time", _("A due time goes with a due date: give one.")))
         if "every" in raw:
