@@ -165,3 +165,17 @@ def test_the_move_keeps_what_cancels_events(ok, rows, tmp_path, monkeypatch):
     conn.close()
     assert after == before
     assert before[0][0]["title"] == "Mail Bob"
+
+
+def test_a_task_another_program_left_odd_is_deleted_all_the_same(ok, rows, db_path):
+    ok("task", "add", "Call Ann", "--due", "2026-12-04")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute("UPDATE tasks SET due_date = 'garbage', revision = 'x' WHERE id = 1")
+    conn.close()
+
+    assert ok("task", "delete", "1", "--yes").stderr == "Deleted task 1: Call Ann.\n"
+    assert rows("SELECT task_id, due_date, revision FROM deleted_tasks") == [
+        {"task_id": 1, "due_date": None, "revision": 1}
+    ]
+    assert "BEGIN:VEVENT" not in ok("task", "export").stdout

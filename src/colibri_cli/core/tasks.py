@@ -350,12 +350,19 @@ def delete(conn: sqlite3.Connection, task_id: str | int) -> dict:
 def delete_where(conn: sqlite3.Connection, where: str, params: tuple) -> None:
     """Delete the tasks `where` says, keeping of each what the calendar export needs to
     cancel its event (`deleted_tasks`, on colibri's day): a deleted task, like one done,
-    leaves the calendars it went to."""
+    leaves the calendars it went to. What another program made of a task that is no
+    date or time is not kept: such a task is deleted all the same."""
     conn.execute(
-        "INSERT OR REPLACE INTO deleted_tasks "
-        "(task_id, title, due_date, due_time, created_at, revision, deleted_on) "
-        f"SELECT id, title, due_date, due_time, created_at, revision + 1, ? FROM tasks "
-        f"WHERE {where}",
+        f"""
+        INSERT OR REPLACE INTO deleted_tasks
+            (task_id, title, due_date, due_time, created_at, revision, deleted_on)
+        SELECT id, coalesce(title, ''),
+            CASE WHEN date(due_date, '+0 days') IS due_date THEN due_date END,
+            CASE WHEN due_time GLOB '[0-2][0-9]:[0-5][0-9]' AND due_time < '24:00'
+                THEN due_time END,
+            coalesce(created_at, ''), coalesce(revision, 0) + 1, ?
+        FROM tasks WHERE {where}
+        """,
         (clock.today().isoformat(), *params),
     )
     conn.execute(f"DELETE FROM tasks WHERE {where}", params)
