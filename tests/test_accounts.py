@@ -301,6 +301,7 @@ def test_show_json_has_the_columns_and_the_related_records(acme, ok, rows, db_pa
                 "id": 1,
                 "title": "Call back",
                 "due_date": None,
+                "due_time": None,
                 "opportunity_id": None,
                 "done_on": None,
             }

@@ -16,7 +16,7 @@ OPPS = (
     "close_reason,source,type,description,tags,notes,external_id"
 )
 TASKS = (
-    "title,due_date,done_on,account,opportunity,opportunity_external_id,contact,"
+    "title,due_date,due_time,every,done_on,account,opportunity,opportunity_external_id,contact,"
     "contact_external_id,notes,external_id"
 )
 ACTIVITIES = (
@@ -77,10 +77,10 @@ def test_csv_columns_are_stable_and_formulas_neutralised(ok, sample, own):
     )
     assert ok("export", "tasks").stdout == (
         f"{TASKS}\n"
-        f'Call Jeanne,2026-12-01,,ACME Industries,"Website, phase 1",O-1,Jeanne Martin,'
+        f'Call Jeanne,2026-12-01,,,,ACME Industries,"Website, phase 1",O-1,Jeanne Martin,'
         f"{own}contact:1,,{own}task:1\n"
-        f"Christmas card,2026-12-15,,Café du Commerce,,,,,''=quoted,{own}task:2\n"
-        f"Read the news,,2026-11-26,,,,,,,{own}task:3\n"
+        f"Christmas card,2026-12-15,,,,Café du Commerce,,,,,''=quoted,{own}task:2\n"
+        f"Read the news,,,,2026-11-26,,,,,,,{own}task:3\n"
     )
     assert ok("export", "activities").stdout == (
         f"{ACTIVITIES}\n"

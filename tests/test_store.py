@@ -436,12 +436,18 @@ def test_a_database_of_the_first_release_is_brought_up_to_date(db_path, ok, rows
     added = {
         "opportunities": {"deleted_at": None, "renewal_of": None},
         "opportunity_history": {"deleted": 0},
-        "tasks": {"contact_id": None},
+        "tasks": {
+            "contact_id": None,
+            "due_time": None,
+            "every": None,
+            "every_from": None,
+            "revision": 0,
+        },
     }
     assert {table: rows(f"SELECT * FROM {table}") for table in tables} == {
         table: [{**row, **added.get(table, {})} for row in table_rows]
         for table, table_rows in before.items()
-    }  # nothing lost; the trash, the deletions in history and the tasks' contacts added, empty
+    }  # nothing lost; the trash, the deletions in history and the tasks' new columns, empty
     assert rows("SELECT name, seq FROM sqlite_sequence ORDER BY name") == [
         {"name": table, "seq": 1} for table in REBUILT
     ]  # from now on, ids count on from the highest ever given

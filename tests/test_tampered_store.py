@@ -112,6 +112,11 @@ TAMPERED = {
         "the trigger opportunity_stamp_unstamped_change is missing: "
         "the history of opportunities would stop",
     ),
+    "dropped revision trigger": (
+        ["DROP TRIGGER tasks_are_revised_on_update"],
+        "the trigger tasks_are_revised_on_update is missing: "
+        "calendar applications would not take the changes of tasks",
+    ),
 }
 
 

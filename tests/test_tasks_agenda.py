@@ -29,6 +29,9 @@ LISTED_TASK_COLUMNS = [
     "id",
     "title",
     "due_date",
+    "due_time",
+    "every",
+    "every_from",
     "opportunity_id",
     "opportunity_name",
     "account_id",
@@ -40,6 +43,7 @@ LISTED_TASK_COLUMNS = [
     "updated_at",
     "contact_id",
     "contact_name",
+    "revision",
     "overdue",
 ]
 """What task listings and records give scripts: the names beside the ids, and whether the
@@ -325,7 +329,8 @@ def test_the_tasks_of_a_deal_in_the_trash_leave_the_lists_until_it_is_restored(
     assert "Visit ACME" in card
     assert [item["id"] for item in agenda if item["kind"] == "task"] == [1, 2, 4]
     assert "Send the quote" not in card
-    assert "Send the quote" not in calendar
+    [event] = [event for event in calendar.split("BEGIN:VEVENT") if "Send the quote" in event]
+    assert "STATUS:CANCELLED" in event  # so that calendars drop it (tests/test_calendar_updates)
     assert rows("SELECT id, opportunity_id FROM tasks WHERE id = 3") == [
         {"id": 3, "opportunity_id": 1}
     ]  # kept
@@ -359,7 +364,7 @@ def test_list_csv_has_every_column(agenda_tasks, ok, rows):
     assert result.stdout == (
         ",".join(LISTED_TASK_COLUMNS)
         + "\n"
-        + f"1,Call Beta,2026-11-24,,,2,Beta Corp,,,,{stamp},{stamp},,,true\n"
+        + f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,,,,{stamp},{stamp},,,0,true\n"
     )
 
 
@@ -543,8 +548,8 @@ def test_done_with_format_prints_the_tasks_it_wrote(agenda_tasks, ok, rows, outp
     else:
         assert result.stdout == (
             ",".join(LISTED_TASK_COLUMNS) + "\n"
-            f"1,Call Beta,2026-11-24,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
-            f"{saved['updated_at']},,,false\n"
+            f"1,Call Beta,2026-11-24,,,,,,2,Beta Corp,{TODAY},,,{saved['created_at']},"
+            f"{saved['updated_at']},,,1,false\n"
         )
 
 
@@ -799,31 +804,37 @@ def test_agenda_json_is_exact(agenda_tasks, ok):
     assert result.stdout == (
         "[\n"
         '  {"section": "overdue", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"due_time": null, '
         '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
         '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
         '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
         '"overdue": true},\n'
         '  {"section": "overdue", "kind": "task", "id": 1, "due_date": "2026-11-24", '
+        '"due_time": null, '
         '"title": "Call Beta", "account_id": 2, "account_name": "Beta Corp", '
         '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
         '"status": null, "effective_probability": null, "weighted_amount": null, '
         '"overdue": true},\n'
         '  {"section": "today", "kind": "task", "id": 2, "due_date": "2026-11-26", '
+        '"due_time": null, '
         '"title": "Today thing", "account_id": null, "account_name": null, '
         '"opportunity_id": null, "opportunity_name": null, "amount": null, "currency": null, '
         '"status": null, "effective_probability": null, "weighted_amount": null, '
         '"overdue": false},\n'
         '  {"section": "upcoming", "kind": "task", "id": 3, "due_date": "2026-11-27", '
+        '"due_time": null, '
         '"title": "Send the quote", "account_id": 1, "account_name": "ACME Industries", '
         '"opportunity_id": 1, "opportunity_name": "Website redesign", "amount": null, '
         '"currency": null, "status": null, "effective_probability": null, '
         '"weighted_amount": null, "overdue": false},\n'
         '  {"section": "no_next_step", "kind": "opportunity", "id": 2, "due_date": "2026-11-20", '
+        '"due_time": null, '
         '"title": "Old deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 2, '
         '"opportunity_name": "Old deal", "amount": 5000, "currency": "EUR", '
         '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
         '"overdue": true},\n'
         '  {"section": "no_next_step", "kind": "opportunity", "id": 3, "due_date": "2026-12-10", '
+        '"due_time": null, '
         '"title": "Far deal", "account_id": 2, "account_name": "Beta Corp", "opportunity_id": 3, '
         '"opportunity_name": "Far deal", "amount": 5000, "currency": "EUR", '
         '"status": "negotiation", "effective_probability": 70, "weighted_amount": 3500, '
@@ -953,6 +964,7 @@ def expected_calendar(rows) -> str:
         "DTSTAMP:*",
         "DTSTART;VALUE=DATE:20261203",
         "DTEND;VALUE=DATE:20261204",
+        "SEQUENCE:0",
         # 75 octets, then the rest on a line that starts with a space.
         "SUMMARY:Prepare the renewal\\, quote\\; terms \\\\ conditions for the whole ACM",
         " E Industries group",
@@ -963,8 +975,18 @@ def expected_calendar(rows) -> str:
         "DTSTAMP:*",
         "DTSTART;VALUE=DATE:20261231",
         "DTEND;VALUE=DATE:20270101",
+        "SEQUENCE:0",
         "SUMMARY:Réunion\\, café",
         "DESCRIPTION:Beta Corp · a\\nb",
+        "END:VEVENT",
+        "BEGIN:VEVENT",  # task 3, done today: cancelled
+        f"UID:{uid(rows, 3)}",
+        "DTSTAMP:*",
+        "DTSTART;VALUE=DATE:20261125",
+        "DTEND;VALUE=DATE:20261126",
+        "SEQUENCE:1",
+        "STATUS:CANCELLED",
+        "SUMMARY:Finished",
         "END:VEVENT",
         "END:VCALENDAR",
     ]
@@ -990,8 +1012,8 @@ def test_export_lines_end_in_crlf_and_fold_at_75_octets(calendar_tasks, ok):
     lines = data.split(b"\r\n")[:-1]
     assert max(len(line) for line in lines) == 75
     assert [line for line in lines if line.startswith(b" ")] == [b" E Industries group"]
-    assert data.count(b"BEGIN:VEVENT") == data.count(b"END:VEVENT") == 2
-    assert len(DTSTAMP.findall(data.decode())) == 2
+    assert data.count(b"BEGIN:VEVENT") == data.count(b"END:VEVENT") == 3
+    assert len(DTSTAMP.findall(data.decode())) == 3
 
 
 def test_the_calendar_is_stamped_on_colibris_day(accounts, ok):

@@ -399,9 +399,9 @@ def test_task_files_carry_the_contact_both_ways(story, ok, rows, tmp_path):
 
     result = ok("import", "tasks", str(exported))
 
-    assert lines[0].split(",")[6:8] == ["contact", "contact_external_id"]
+    assert lines[0].split(",")[8:10] == ["contact", "contact_external_id"]
     assert lines[3].split(",")[:2] == ["Call back", "2026-11-27"]
-    assert lines[3].split(",")[6] == "Jeanne Martin"
+    assert lines[3].split(",")[8] == "Jeanne Martin"
     assert "1 created, 0 updated, 2 skipped, 0 rejected" in result.stderr
     assert rows("SELECT title, account_id, contact_id FROM tasks WHERE id = 4") == [
         {"title": "Call back", "account_id": 1, "contact_id": 1}
@@ -451,7 +451,16 @@ def test_a_database_without_task_contacts_is_brought_up_to_date(db_path, ok, row
     ok("task", "add", "Visit", "--contact", "Jeanne")
 
     assert {"name": "m008_task_contacts"} in rows("SELECT name FROM _sqlite_migrations")
-    assert rows("SELECT * FROM tasks WHERE id = 1") == [{**before[0], "contact_id": None}]
+    assert rows("SELECT * FROM tasks WHERE id = 1") == [
+        {
+            **before[0],
+            "contact_id": None,
+            "due_time": None,
+            "every": None,
+            "every_from": None,
+            "revision": 0,
+        }
+    ]
     assert rows("SELECT account_id, contact_id FROM tasks WHERE id = 2") == [
         {"account_id": 1, "contact_id": 1}
     ]

@@ -116,7 +116,7 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     assert list(document) == ["format", "version", "exported_at", "schema", "sequences", "tables"]
     assert document["format"] == "colibri" and document["version"] == 1
     assert document["exported_at"].startswith("2026-11-26T")
-    assert document["schema"] == migrations.KNOWN[-1] == "m010_renewals"
+    assert document["schema"] == migrations.KNOWN[-1] == "m011_task_times"
     assert document["sequences"] == {
         "accounts": 10,
         "contacts": 10,
@@ -237,7 +237,7 @@ def refused(cli, tmp_path, content: str | bytes) -> tuple[int, str, str]:
     assert result.stdout == ""
     assert dump(target) == before
     assert all(not before[table] for table in DATA_TABLES)
-    assert len(before["triggers"]) == 7  # the history's three, two that keep calls, two rates
+    assert len(before["triggers"]) == 8  # the history's three, two for calls, two rates, tasks
     return result.exit_code, result.stderr, str(source)
 
 
@@ -295,7 +295,7 @@ def test_an_unknown_table_key_or_column_is_refused(cli, tmp_path, document):
         2,
         f"Error: {source} has a table 'meetings' that colibri does not know; nothing was "
         "imported. Its tables can be: database_identity, settings, statuses, accounts, "
-        "contacts, opportunities, opportunity_history, tasks, activities, targets, "
+        "contacts, opportunities, opportunity_history, tasks, deleted_tasks, activities, targets, "
         "forecast_calls, exchange_rates.\n",
     )
 

@@ -14,6 +14,7 @@ from colibri_cli.cli.output import (
     render_record,
     render_rows,
     say,
+    task_due,
     warn,
 )
 from colibri_cli.cli.params import Yes, account_argument, given
@@ -98,7 +99,7 @@ OPPORTUNITY_FIELDS = (
     "probability",
     "closed_on",
 )
-TASK_FIELDS = ("id", "title", "due_date", "opportunity_id", "done_on")
+TASK_FIELDS = ("id", "title", "due_date", "due_time", "opportunity_id", "done_on")
 SECTIONS = {
     "contacts": (
         contacts.COLUMNS,
@@ -120,7 +121,10 @@ SECTIONS = {
             ("status", N_("Status")),
         ),
     ),
-    "tasks": (TASK_FIELDS, (("id", N_("ID")), ("title", N_("Task")), ("due_date", N_("Due")))),
+    "tasks": (
+        TASK_FIELDS,
+        (("id", N_("ID")), ("title", N_("Task")), ("due_date", N_("Due"), task_due)),
+    ),
 }
 TOTALS = {"won": (accounts.WON_FIELDS, ()), "pipeline": (accounts.PIPELINE_FIELDS, ())}
 """Shown on the card of `account show`, given to scripts as lists per currency."""

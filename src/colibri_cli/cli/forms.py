@@ -124,15 +124,16 @@ def _ask_task_due(conn: sqlite3.Connection) -> str:
     """A task's due date in any form, said back as read; "-" is no date (""). Nothing is
     proposed: when to do it is the salesperson's to say."""
 
-    def read(text: str) -> dt.date | None:
-        return inputs.read_optional_date(conn, text, field=N_("due date"))
+    def read(text: str) -> tuple[dt.date | None, dt.time | None]:
+        return inputs.read_optional_moment(conn, text, field=N_("due date"))
 
     answer = _prompt(
         "  " + _("Due date (- for none)"), _needed(checked(read)), default="", show_default=False
     )
-    day = read(answer)
-    _resolved(answer, format_day(day.isoformat()) if day else _("none"))
-    return day.isoformat() if day else ""
+    day, time_of_day = read(answer)
+    due = tasks.due_text(day, time_of_day) if day else ""
+    _resolved(answer, format_day(due) if day else _("none"))
+    return due
 
 
 def checked(parse: Callable[[str], object]) -> Callable[[str], str]:
@@ -406,7 +407,7 @@ def ask_follow_up(
     chosen_title = _prompt("  " + _("Task"), checked(_task_title), default=title)
     chosen_due = _prompt(
         "  " + _("Due"),
-        checked(lambda text: inputs.read_date(conn, text, field=N_("due date"))),
+        checked(lambda text: inputs.read_moment(conn, text, field=N_("due date"))),
         default=due,
     )
     return FollowUp(chosen_title.strip(), chosen_due)

@@ -24,6 +24,7 @@ from colibri_cli.cli.output import (
     render_record,
     render_rows,
     say,
+    task_due,
     warn,
     write_record,
 )
@@ -207,7 +208,7 @@ HISTORY_COLUMNS = (
 TASK_COLUMNS = (
     ("id", N_("ID")),
     ("title", N_("Task")),
-    ("due_date", N_("Due")),
+    ("due_date", N_("Due"), task_due),
     ("done_on", N_("Done")),
 )
 SECTIONS = {
@@ -754,10 +755,10 @@ class CloseAnswers:
         from colibri_cli.cli import forms
 
         proposed_due = (
-            inputs.read_date(conn, self.follow_up_due, field=FOLLOW_UP_DUE)
+            tasks.due_text(*inputs.read_moment(conn, self.follow_up_due, field=FOLLOW_UP_DUE))
             if self.follow_up_due
-            else plan.follow_up_due
-        ).isoformat()
+            else plan.follow_up_due.isoformat()
+        )
         reason = self.reason
         if reason is None and ask and plan.status["kind"] != "won":
             reason = forms.ask_reason(plan.status["kind"])
@@ -770,8 +771,8 @@ class CloseAnswers:
 
 
 def _add_follow_up(conn, task: "forms.FollowUp", opportunity_id: int) -> dict:
-    due_date = inputs.read_date(conn, task.due, field=FOLLOW_UP_DUE)
-    return tasks.add(conn, task.title, due=due_date, opportunity=opportunity_id)
+    due_date, due_time = inputs.read_moment(conn, task.due, field=FOLLOW_UP_DUE)
+    return tasks.add(conn, task.title, due=due_date, due_time=due_time, opportunity=opportunity_id)
 
 
 def _report_status_change(

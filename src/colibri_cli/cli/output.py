@@ -499,10 +499,15 @@ OVERDUE_MARK = "!"
 """After the due date of what is overdue: plain text, which NO_COLOR and a pipe keep."""
 
 
-def due_cell(row: Mapping) -> str:
-    """ "2026-11-20 !" for a row that is overdue, the due date alone otherwise (as
+def task_due(row: Mapping) -> str:
+    """The due date, with its time of day where a task has one: "2026-12-04 10:00" (as
     `format_day` shows it)."""
-    due = format_day(_text(row["due_date"]))
+    return format_day(" ".join(_text(row[key]) for key in ("due_date", "due_time") if row.get(key)))
+
+
+def due_cell(row: Mapping) -> str:
+    """ "2026-11-20 !" for a row that is overdue, the due date (and time) alone otherwise."""
+    due = task_due(row)
     return f"{due} {OVERDUE_MARK}" if row["overdue"] else due
 
 

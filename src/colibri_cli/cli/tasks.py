@@ -25,6 +25,7 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
     stdout_console,
+    task_due,
 )
 from colibri_cli.cli.params import (
     Yes,
@@ -35,7 +36,7 @@ from colibri_cli.cli.params import (
     search_option,
 )
 from colibri_cli.core import agenda as agenda_core
-from colibri_cli.core import calendar, clock, inputs, opportunities, store, tasks
+from colibri_cli.core import calendar, clock, dates, inputs, opportunities, store, tasks
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
@@ -51,7 +52,7 @@ Due = Annotated[
     str | None,
     typer.Option(
         "--due",
-        help="Due date: 2027-01-15, tomorrow, friday, +2w…",
+        help="Due date, maybe with a time: 2027-01-15, tomorrow, friday 10:00, +2w…",
         autocompletion=completion.coming_date_words,
     ),
 ]
@@ -59,10 +60,26 @@ Opp = opportunity_option("Opportunity id it belongs to.")
 Account = account_option()
 Contact = contact_option("Contact id or name it is for (their account goes with it).")
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+Every = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        metavar="PERIOD",
+        help="Repeat it: 1w, 2w, 1m, 1q, 1y (1s, 1 mois, 1 an…); done, the next one is due.",
+    ),
+]
+REPEAT_MARK = "↻"
+
+
+def _due_and_period(row: dict) -> str:
+    """The due cell of a listing, with "↻ 1w" after it for a task that repeats."""
+    due = due_cell(row)
+    return f"{due} {REPEAT_MARK} {row['every']}" if row.get("every") else due
+
 
 LIST_COLUMNS = (
     ("id", N_("ID")),
-    ("due_date", N_("Due"), due_cell),
+    ("due_date", N_("Due"), _due_and_period),
     ("title", N_("Task")),
     ("account_name", N_("Account")),
     ("opportunity_id", N_("Opp.")),
@@ -71,7 +88,8 @@ LIST_COLUMNS = (
 CARD = (
     ("id", N_("ID")),
     ("title", N_("Task")),
-    ("due_date", N_("Due")),
+    ("due_date", N_("Due"), task_due),
+    ("every", N_("Repeats every")),
     ("account_name", N_("Account")),
     ("opportunity_name", N_("Opportunity")),
     ("contact_name", N_("Contact")),
@@ -84,12 +102,15 @@ SAVED = {
     "Added": N_("Added task {id}: {title}{where}{due}."),
     "Updated": N_("Updated task {id}: {title}{where}{due}."),
     "Snoozed": N_("Put off task {id}: {title}{where}{due}."),
+    "Next": N_("Next: task {id}, {title}{where}{due}."),
 }
 
 
 def _described(task: dict) -> dict:
     """The parts of a task's one-line description: its title, account and due date."""
-    due = _(", due {day}").format(day=format_day(task["due_date"])) if task["due_date"] else ""
+    due = _(", due {day}").format(day=task_due(task)) if task["due_date"] else ""
+    if task.get("every"):
+        due += _(", every {period}").format(period=task["every"])
     where = f" ({task['account_name']})" if task["account_name"] else ""
     return {"title": task["title"], "where": where, "due": due}
 
@@ -111,9 +132,13 @@ def add(
     account: Account = None,
     contact: Contact = None,
     notes: Notes = None,
+    every: Every = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Add a task, for an opportunity, an account or a contact, with an optional due date.
+
+    With --every, the task repeats: when it is done, the next one is due a period after its
+    due date (in whole periods from the first, until after the day it was done).
 
     On a terminal, a missing title is asked for, then the due date and what the task is
     for; in a script, it is an error (exit 2).
@@ -127,32 +152,40 @@ def add(
         with lookups() as conn:
             form = forms.task_form(conn, form.given)
             with store.rehearsal(conn):
-                task, _account = _add(conn, form, notes)
+                task, _account = _add(conn, form, notes, every)
         forms.confirm_creation(_("New task: {title}{where}{due}.").format(**_described(task)))
     with database(write=True) as conn:
-        task, new_account = _add(conn, form, notes)
+        task, new_account = _add(conn, form, notes, every)
         if new_account:
             say(forms.account_added(new_account))
     _saved(task, "Added", output)
 
 
-def _add(conn, form: "forms.FormResult", notes: str | None) -> tuple[dict, dict | None]:
+def _add(
+    conn, form: "forms.FormResult", notes: str | None, every: str | None
+) -> tuple[dict, dict | None]:
     """The task of the form, and the account made for it when the form chose a new one."""
     from colibri_cli.cli import forms
 
     new_account = forms.add_new_account(conn, form)
     fields = form.given
-    due_date = inputs.read_optional_date(conn, fields.get("due"), field="due date")
+    due_date, due_time = inputs.read_optional_moment(conn, fields.get("due"), field="due date")
     task = tasks.add(
         conn,
         fields["title"],
         due=due_date,
+        due_time=due_time,
         opportunity=fields.get("opp"),
         account=fields.get("account"),
         contact=fields.get("contact"),
         notes=notes,
+        every=_period(every),
     )
     return task, new_account
+
+
+def _period(text: str | None) -> str | None:
+    return None if text is None else dates.parse_period(text, field=tasks.PERIOD)
 
 
 class View(StrEnum):
@@ -298,29 +331,31 @@ def done(
         raise InvalidInput(_("The next task's title cannot be empty: give one, or pass --no-next."))
     with lookups() as conn:
         with store.rehearsal(conn):
-            rehearsed = tasks.mark_done(conn, task, _done_on(conn, on))
+            rehearsed, _following = tasks.mark_done(conn, task, _done_on(conn, on))
             deal = tasks.open_deal_of(conn, rehearsed)
         next_task = _next_task(conn, rehearsed, deal, next_title, next_due, no_next)
     with database(write=True) as conn:
-        finished = tasks.mark_done(conn, task, _done_on(conn, on))
-        created = next_task and tasks.add(
-            conn,
-            next_task.title,
-            due=inputs.read_date(conn, next_task.due, field=NEXT_DUE),
-            opportunity=deal["id"],
-        )
+        finished, following = tasks.mark_done(conn, task, _done_on(conn, on))
+        created = next_task and _add_next_task(conn, next_task, deal)
     say(
         _("Done: task {id}, {title} ({day}).").format(
             id=finished["id"], title=finished["title"], day=format_day(finished["done_on"])
         )
     )
+    if following:
+        say(_(SAVED["Next"]).format(id=following["id"], **_described(following)))
     if created:
         say(_(SAVED["Added"]).format(id=created["id"], **_described(created)))
     elif deal and deal["without_next_step"] and not no_next:
         _suggest_next_task(deal)
     if output is not OutputFormat.table:
-        written = [finished, created] if created else [finished]
+        written = [task for task in (finished, following, created) if task]
         render_rows(written, output, fields=tasks.LISTED_COLUMNS, columns=(), empty="")
+
+
+def _add_next_task(conn, next_task: "forms.FollowUp", deal: dict) -> dict:
+    due_date, due_time = inputs.read_moment(conn, next_task.due, field=NEXT_DUE)
+    return tasks.add(conn, next_task.title, due=due_date, due_time=due_time, opportunity=deal["id"])
 
 
 def _done_on(conn, on: str | None) -> dt.date | None:
@@ -346,7 +381,11 @@ def _next_task(
     from colibri_cli.cli import forms  # asks, or holds what was given: only then
 
     proposed_title, proposed_due = tasks.next_step_proposal(deal)
-    due_text = (inputs.read_date(conn, due, field=NEXT_DUE) if due else proposed_due).isoformat()
+    due_text = (
+        tasks.due_text(*inputs.read_moment(conn, due, field=NEXT_DUE))
+        if due
+        else proposed_due.isoformat()
+    )
     if given:
         return forms.FollowUp((title or proposed_title).strip(), due_text)
     question = _("Schedule its next task now?")
@@ -374,7 +413,7 @@ def edit(
         str | None,
         typer.Option(
             "--due",
-            help='New due date; "" or none removes it.',
+            help='New due date, maybe with a time (a date alone has none); "" or none removes it.',
             autocompletion=completion.coming_date_words,
         ),
     ] = None,
@@ -383,9 +422,13 @@ def edit(
     contact: contact_option('Contact id or name it is for; "" unlinks it.') = None,
     notes: Notes = None,
     reopen: Annotated[bool, typer.Option("--reopen", help="Mark a done task open again.")] = False,
+    every: Every = None,
+    no_every: Annotated[
+        bool, typer.Option("--no-every", help="Stop repeating it: this task is the last.")
+    ] = False,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """Change a task: title, due date, notes, links; or reopen it.
+    """Change a task: title, due date, notes, links, how often it repeats; or reopen it.
 
     Example: colibri task edit 7 --due +1w
     """
@@ -402,11 +445,17 @@ def edit(
         changes["contact"] = contact
     if reopen:
         changes["done_on"] = None
+    if every is not None and no_every:
+        raise typer.BadParameter(_("--no-every excludes --every."))
+    if every is not None or no_every:
+        changes["every"] = _period(every)
     if not changes and due is None:
         raise typer.BadParameter(_("give at least one change, e.g. --due +1w."))
     with database(write=True) as conn:
         if due is not None:
-            changes["due_date"] = inputs.read_optional_date(conn, due, field="due date")
+            changes["due_date"], changes["due_time"] = inputs.read_optional_moment(
+                conn, due, field="due date"
+            )
         updated = tasks.edit(conn, task, changes)
     _saved(updated, "Updated", output)
 
@@ -418,7 +467,7 @@ def snooze(
         str,
         typer.Argument(
             metavar="DATE",
-            help="The day to do it instead: +1w, monday, 15/12…",
+            help="The day to do it instead, maybe with a time: +1w, monday 9:00, 15/12…",
             autocompletion=completion.coming_date_words,
         ),
     ],
@@ -429,8 +478,8 @@ def snooze(
     Example: colibri task snooze 7 +1w
     """
     with database(write=True) as conn:
-        day = inputs.read_date(conn, until, field=N_("snooze date"))
-        updated = tasks.snooze(conn, task, day)
+        day, time_of_day = inputs.read_moment(conn, until, field=N_("snooze date"))
+        updated = tasks.snooze(conn, task, day, time_of_day)
     _saved(updated, "Snoozed", output)
 
 
@@ -467,12 +516,16 @@ def export(
 ) -> None:
     """Export open tasks with a due date to a calendar file that calendar apps open.
 
+    Tasks done or deleted in the last 90 days come as cancelled events, so that importing
+    the file again removes them from the calendar.
+
     Example: colibri task export --format ics -o ~/colibri-tasks.ics
     """
     with database(write=False) as conn:
         open_tasks = tasks.list_tasks(conn, "open")
+        gone = tasks.gone_lately(conn)
     stamp = clock.moment().astimezone(dt.UTC).replace(microsecond=0)
-    text = calendar.to_ics(open_tasks, stamp=stamp)
+    text = calendar.to_ics(open_tasks, stamp=stamp, cancelled=gone)
     undated = sum(1 for task in open_tasks if not task["due_date"])
     with destination(output_file and output_file.expanduser()) as out:
         out.write(text)

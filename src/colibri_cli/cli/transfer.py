@@ -223,8 +223,9 @@ def import_tasks(
 ) -> None:
     """Import tasks, optionally for an account and an opportunity.
 
-    Fields: title, due_date, done_on, account, account_external_id, opportunity,
-    opportunity_external_id, contact, contact_external_id, notes, external_id.
+    Fields: title, due_date (maybe with a time: 2026-12-10 09:30), due_time, every,
+    done_on, account, account_external_id, opportunity, opportunity_external_id, contact,
+    contact_external_id, notes, external_id.
 
     Example: colibri import tasks todo.csv --date-format "%d.%m.%Y"
     """

@@ -110,7 +110,7 @@ LIVE_OPPORTUNITIES_OF = (
 OPEN_TASKS_OF = (
     "SELECT * FROM tasks AS t WHERE {column} = ? AND done_on IS NULL AND NOT EXISTS "
     "(SELECT 1 FROM opportunities AS o WHERE o.id = t.opportunity_id AND o.deleted_at IS NOT NULL) "
-    "ORDER BY due_date IS NULL, due_date, id"
+    "ORDER BY due_date IS NULL, due_date, due_time, id"
 )
 """The opportunities and open tasks a card lists, of an account or a contact (`column`); a
 task of a deal in the trash is not listed until the deal is restored."""
@@ -188,6 +188,9 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
 def delete(conn: sqlite3.Connection, account_id: int) -> None:
     """Delete the account, purge its opportunities (with their history) and, by cascade,
     delete its contacts, tasks and activities."""
+    from colibri_cli.core import tasks  # it imports this module
+
+    tasks.delete_where(conn, "account_id = ?", (account_id,))
     conn.execute("DELETE FROM opportunities WHERE account_id = ?", (account_id,))
     conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 

@@ -12,6 +12,7 @@ FIELDS = (
     "kind",
     "id",
     "due_date",
+    "due_time",
     "title",
     "account_id",
     "account_name",
@@ -24,13 +25,14 @@ FIELDS = (
     "weighted_amount",
     "overdue",
 )
-"""What scripts get: what the table shows (the account's name beside its id), and for a
-deal its probability and weighted amount; `overdue`: due before today (the overdue
-section, and a deal without a next step that is past due)."""
+"""What scripts get: what the table shows (the account's name beside its id, a task's time
+of day where it has one), and for a deal its probability and weighted amount; `overdue`:
+due before today (the overdue section, and a deal without a next step that is past due)."""
 SECTIONS = ("overdue", "today", "upcoming")
 
 OPEN_DEALS = f"""
-    SELECT 'opportunity' AS kind, o.id AS id, o.due_date AS due_date, o.name AS title,
+    SELECT 'opportunity' AS kind, o.id AS id, o.due_date AS due_date, NULL AS due_time,
+        o.name AS title,
         o.account_id, a.name AS account_name, o.id AS opportunity_id,
         o.name AS opportunity_name, o.amount, o.currency, o.status,
         {statuses.effective_probability_sql()} AS effective_probability,
@@ -41,7 +43,8 @@ OPEN_DEALS = f"""
     WHERE s.kind = 'open' AND o.deleted_at IS NULL
 """
 QUERY = f"""
-    SELECT 'task' AS kind, t.id AS id, t.due_date AS due_date, t.title, t.account_id,
+    SELECT 'task' AS kind, t.id AS id, t.due_date AS due_date, t.due_time, t.title,
+        t.account_id,
         a.name AS account_name, t.opportunity_id, o.name AS opportunity_name, NULL AS amount,
         NULL AS currency, NULL AS status, NULL AS effective_probability,
         NULL AS weighted_amount
@@ -51,7 +54,7 @@ QUERY = f"""
     WHERE t.done_on IS NULL AND t.due_date <= :horizon AND o.deleted_at IS NULL
     UNION ALL
     {OPEN_DEALS} AND o.due_date <= :horizon
-    ORDER BY due_date, kind DESC, id
+    ORDER BY due_date, due_time, kind DESC, id
 """
 
 

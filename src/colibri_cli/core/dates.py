@@ -41,7 +41,8 @@ _OFFSET = re.compile(r"(?:(?P<sign>[-+]) ?|(?:in|dans) )?(?P<count>[0-9]{1,6}) ?
 _DELAY = re.compile(r"\+? ?(?P<count>[0-9]{1,6}) ?(?P<unit>[a-z]+)")
 _TIME_OF_DAY = re.compile(
     r"(?:(?P<day>.+?)[ t])?(?P<hour>[0-9]{1,2})"
-    r"(?::(?P<minute>[0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?|h(?P<after_h>[0-9]{2})?)"
+    r"(?P<clock>:(?P<minute>[0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?|h(?P<after_h>[0-9]{2})?)?"
+    r"(?: ?(?P<meridiem>am|pm))?"
 )
 
 _WEEKDAYS = {
@@ -214,8 +215,9 @@ def parse_moment(
 ) -> tuple[dt.date, dt.time | None]:
     """A date as `parse_date` reads it (with the same `options`), maybe followed by a time of
     day: "2026-12-03 14:30", "2026-12-03T14:30", "yesterday 10:00", "demain 14h",
-    "lundi 9h15". A time alone ("14:30") is today's. Without a time, the time is None."""
-    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    "lundi 9h15", "tomorrow 2pm". A time alone ("14:30") is today's. Without a time, the
+    time is None."""
+    match = _time_match(text)
     if match is None:
         return parse_date(text, today=today, field=field, **options), None
     day = match["day"]
@@ -224,8 +226,9 @@ def parse_moment(
 
 
 def parse_time_of_day(text: str) -> dt.time:
-    """A time of day alone: "14:30", "14:30:00", "9h15", "14h" (seconds are dropped)."""
-    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    """A time of day alone: "14:30", "14:30:00", "9h15", "14h", "2pm", "9:30 am" (seconds
+    are dropped)."""
+    match = _time_match(text)
     if match is None or match["day"]:
         raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
     return _time_of(match, text)
@@ -234,8 +237,18 @@ def parse_time_of_day(text: str) -> dt.time:
 _TIME_HINT = N_("Invalid time of day {text!r}: use HH:MM, from 00:00 to 23:59.")
 
 
+def _time_match(text: str) -> re.Match | None:
+    """The time of day that ends `text`, if any: hours alone ("14") are not one."""
+    match = _TIME_OF_DAY.fullmatch(_normalize(text))
+    return match if match and (match["clock"] or match["meridiem"]) else None
+
+
 def _time_of(match: re.Match, text: str) -> dt.time:
     hour, minute = int(match["hour"]), int(match["minute"] or match["after_h"] or 0)
+    if match["meridiem"]:  # 12am is midnight, 12pm noon
+        if not 1 <= hour <= 12 or (match["clock"] or ":").startswith("h"):
+            raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
+        hour = hour % 12 + (12 if match["meridiem"] == "pm" else 0)
     if hour > 23 or minute > 59:
         raise InvalidInput(_(_TIME_HINT).format(text=text.strip()))
     return dt.time(hour, minute)
@@ -300,6 +313,11 @@ def lacking_day(year: int, month: int, day: int) -> str | None:
 
 def parse_period_delay(text: str, *, field: str = N_("delay")) -> "relativedelta":
     """Read a forward delay such as "10d", "+2w", "3m", "1q" or "1y" (French j, s, a too)."""
+    count, (keyword, multiplier) = _count_and_unit(text, field)
+    return _relativedelta(**{keyword: count * multiplier})
+
+
+def _count_and_unit(text: str, field: str) -> tuple[int, tuple[str, int]]:
     match = _DELAY.fullmatch(_normalize(text))
     unit = _UNITS.get(match["unit"]) if match else None
     if unit is None:
@@ -309,8 +327,33 @@ def parse_period_delay(text: str, *, field: str = N_("delay")) -> "relativedelta
                 "such as 10d, 2w, 3m, 1q or 1y."
             ).format(field=_(field), text=text.strip())
         )
-    keyword, multiplier = unit
-    return _relativedelta(**{keyword: int(match["count"]) * multiplier})
+    return int(match["count"]), unit
+
+
+LONGEST_PERIOD = 999
+"""The most units a period that repeats may have (999d, 999y): what the database keeps."""
+_UNIT_LETTERS = {("days", 1): "d", ("weeks", 1): "w", ("months", 1): "m", ("months", 3): "q",
+                 ("years", 1): "y"}  # fmt: skip
+
+
+def parse_period(text: str, *, field: str = N_("period")) -> str:
+    """A period that repeats, as `parse_period_delay` reads it ("2w", "1 mois", "1s", "1an"),
+    written the one way colibri keeps it: a count from 1 and a letter, d, w, m, q or y."""
+    count, unit = _count_and_unit(text, field)
+    if not 1 <= count <= LONGEST_PERIOD:
+        raise InvalidInput(
+            _("Invalid {field} {text!r}: a period goes from 1 to {most}, such as 1w.").format(
+                field=_(field), text=text.strip(), most=LONGEST_PERIOD
+            )
+        )
+    return f"{count}{_UNIT_LETTERS[unit]}"
+
+
+def periods_after(day: dt.date, period: str, times: int) -> dt.date:
+    """`day` plus `times` the period ("1m", as `parse_period` writes it), computed from `day`
+    at once so that month ends do not drift: 31 January + 2 × 1m is 31 March."""
+    keyword, multiplier = _UNITS[period[-1]]
+    return day + _relativedelta(**{keyword: int(period[:-1]) * multiplier * times})
 
 
 def add_delay(day: dt.date, text: str, *, field: str = N_("delay")) -> dt.date:

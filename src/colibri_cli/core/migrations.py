@@ -386,6 +386,7 @@ OWN_TRIGGERS = (
     "forecast_calls_are_never_deleted",
     "exchange_rates_are_never_changed",
     "exchange_rates_are_never_deleted",
+    "tasks_are_revised_on_update",
 )
 
 LIVE_OPPORTUNITIES = "deleted_at IS NULL"
@@ -597,6 +598,53 @@ def m010_renewals(db) -> None:
         db.execute(statement)
 
 
+TASK_TIMES = [
+    "ALTER TABLE tasks ADD COLUMN due_time TEXT CHECK (due_time IS NULL OR due_date NOTNULL"
+    " AND due_time GLOB '[0-2][0-9]:[0-5][0-9]' AND due_time < '24:00')",
+    "ALTER TABLE tasks ADD COLUMN every TEXT CHECK (every IS NULL OR due_date NOTNULL"
+    " AND every GLOB '[1-9]*[dwmqy]' AND length(every) <= 4"
+    " AND ltrim(substr(every, 1, length(every) - 1), '0123456789') = '')",
+    "ALTER TABLE tasks ADD COLUMN every_from TEXT CHECK ((every_from IS NULL) = (every IS NULL)"
+    " AND (every_from IS NULL OR date(every_from, '+0 days') IS every_from))",
+    "ALTER TABLE tasks ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"
+    " CHECK (typeof(revision) = 'integer' AND revision >= 0)",
+    """
+    CREATE TRIGGER tasks_are_revised_on_update AFTER UPDATE ON tasks
+    FOR EACH ROW WHEN NEW.revision IS OLD.revision
+    BEGIN
+        UPDATE tasks SET revision = OLD.revision + 1 WHERE id = OLD.id;
+    END
+    """,
+    """
+    CREATE TABLE deleted_tasks (
+        task_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        due_date TEXT CHECK (due_date IS NULL OR date(due_date, '+0 days') IS due_date),
+        due_time TEXT CHECK (due_time IS NULL
+            OR due_time GLOB '[0-2][0-9]:[0-5][0-9]' AND due_time < '24:00'),
+        created_at TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (typeof(revision) = 'integer' AND revision >= 0),
+        deleted_on TEXT NOT NULL CHECK (date(deleted_on, '+0 days') IS deleted_on)
+    )
+    """,
+    "CREATE INDEX deleted_tasks_by_day ON deleted_tasks (deleted_on)",
+]
+
+
+def m011_task_times(db) -> None:
+    """A task may be due at a time of day ("friday 10:00"), kept beside its due date so
+    that every report reading `due_date` reads it as before; only a task with a due date
+    has one. A dated task may repeat `every` period ("1w", "1m": a count and d, w, m, q or
+    y), its series anchored on the due date `every_from` (the first one, or the one set
+    last), from which each next due date is counted in whole periods.
+
+    For calendars: each change of a task counts in its `revision` (the event's SEQUENCE,
+    which only grows), and a task deleted leaves what its cancelled event needs in
+    `deleted_tasks` (`tasks.delete_where` writes it, with colibri's day)."""
+    for statement in TASK_TIMES:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -624,7 +672,11 @@ SCHEMA = {
     "exchange_rates": ("id", "currency", "rate", "base", "valid_from", "set_at"),
     "tasks": (
         "id", "title", "due_date", "opportunity_id", "account_id", "done_on", "notes",
-        "external_id", "created_at", "updated_at", "contact_id",
+        "external_id", "created_at", "updated_at", "contact_id", "due_time", "every",
+        "every_from", "revision",
+    ),
+    "deleted_tasks": (
+        "task_id", "title", "due_date", "due_time", "created_at", "revision", "deleted_on",
     ),
     "activities": (
         "id", "kind", "summary", "happened_on", "time_of_day", "duration_minutes", "account_id",
@@ -642,6 +694,7 @@ HISTORY_STOPS = N_("the history of opportunities would stop")
 TRIGGER_CONSEQUENCES = {
     "forecast_calls": N_("forecast calls could be changed"),
     "exchange_rates": N_("exchange rates could be changed"),
+    "tasks": N_("calendar applications would not take the changes of tasks"),
 }
 """What a missing trigger of OWN_TRIGGERS lets happen, by the table it keeps."""
 
@@ -688,6 +741,7 @@ STEPS = (
     m008_task_contacts,
     m009_status_stale_days,
     m010_renewals,
+    m011_task_times,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

@@ -514,7 +514,8 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
     opportunity["history"] = history(conn, opportunity["id"])
     opportunity["tasks"] = records.fetch(
         conn,
-        "SELECT * FROM tasks WHERE opportunity_id = ? ORDER BY done_on IS NOT NULL, due_date, id",
+        "SELECT * FROM tasks WHERE opportunity_id = ? "
+        "ORDER BY done_on IS NOT NULL, due_date, due_time, id",
         (opportunity["id"],),
     )
     return opportunity
@@ -928,6 +929,7 @@ def delete(conn: sqlite3.Connection, opportunity_id: int) -> None:
         "UPDATE opportunities SET deleted_at = :now, updated_at = :now WHERE id = :id",
         {"now": clock.now(), "id": opportunity_id},
     )
+    _count_a_change_of_its_open_tasks(conn, opportunity_id)
 
 
 def restore(conn: sqlite3.Connection, ref: str | int) -> dict:
@@ -935,7 +937,18 @@ def restore(conn: sqlite3.Connection, ref: str | int) -> dict:
     opportunity = get(conn, ref, trashed=True)
     check_known_status(opportunity)
     records.update(conn, "opportunities", opportunity["id"], {"deleted_at": None})
+    _count_a_change_of_its_open_tasks(conn, opportunity["id"])
     return get(conn, opportunity["id"])
+
+
+def _count_a_change_of_its_open_tasks(conn: sqlite3.Connection, opportunity_id: int) -> None:
+    """A deal moved to or out of the trash takes its open tasks out of the calendar export
+    (as cancelled events) or puts them back: a change of each, which their revision (the
+    events' SEQUENCE) counts so that calendars take it."""
+    conn.execute(
+        "UPDATE tasks SET revision = revision + 1 WHERE opportunity_id = ? AND done_on IS NULL",
+        (opportunity_id,),
+    )
 
 
 def purge(conn: sqlite3.Connection, opportunity_id: int) -> None:

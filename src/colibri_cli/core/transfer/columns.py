@@ -429,6 +429,8 @@ TASKS = Kind(
     export_columns=(
         "title",
         "due_date",
+        "due_time",
+        "every",
         "done_on",
         "account",
         "opportunity",
@@ -461,6 +463,8 @@ TASKS = Kind(
             "deadline",
             "date limite",
         ),
+        "due_time": ("due time", "time", "heure", "heure d'échéance"),
+        "every": ("repeat", "repeats", "repeats every", "recurrence", "récurrence", "répéter"),
         "done_on": (
             "done",
             "completed",

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from colibri_cli.core import accounts, activities, contacts, dates, records
+from colibri_cli.core import accounts, activities, contacts, dates, records, tasks
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
@@ -309,6 +309,10 @@ class TaskImporter(ContactReferencingImporter):
     def check_default(self, name: str, text: str) -> None:
         if name in ("due_date", "done_on"):
             self._date(name, text)
+        if name == "due_time":
+            _due_time(text)
+        if name == "every":
+            _period(text)
 
     def _date(self, name: str, text: str) -> str | None:
         if name == "due_date" and text.lower() in ("none", "-"):
@@ -335,6 +339,21 @@ class TaskImporter(ContactReferencingImporter):
                     values[name] = self._date(name, raw[name])
                 except ColibriError as problem:
                     problems.append(Problem(name, str(problem)))
+        if "due_time" in raw:
+            try:
+                values["due_time"] = _due_time(raw["due_time"])
+            except ColibriError as problem:
+                problems.append(Problem("due_time", str(problem)))
+        elif "due_date" in values:  # a date alone, or none, has no time
+            values["due_time"] = _time_in(raw["due_date"]) if values["due_date"] else None
+        if values.get("due_time") and not values.get("due_date"):
+            problems.append(Problem("due_time", _("A due time goes with a due date: give one.")))
+        if "every" in raw:
+            try:
+                values["every"] = _period(raw["every"])
+                values.update(tasks.series(values["every"], tasks.day_of(values.get("due_date"))))
+            except ColibriError as problem:
+                problems.append(Problem("every", str(problem)))
         for name in ("notes", "external_id"):
             if name in raw:
                 values[name] = records.clean(raw[name])
@@ -384,6 +403,10 @@ class TaskImporter(ContactReferencingImporter):
                 self.reject(record, [duplicate(key_field, "task", key)], defaulted)
             elif self.options.upsert:
                 given = given_fields(raw, defaulted)
+                if "due_date" in given:
+                    given.add("due_time")
+                if "every" in given:
+                    given.add("every_from")
                 if given & {"opportunity", "opportunity_external_id"}:
                     given |= {"opportunity_id", "account_id"}
                 if given & {"account", "account_external_id"}:
@@ -391,11 +414,24 @@ class TaskImporter(ContactReferencingImporter):
                 if given & {"contact", "contact_external_id"}:
                     given |= {"contact_id", "account_id"}
                 changes = {name: value for name, value in values.items() if name in given}
+                try:
+                    changes.update(self._series_moved(found[0], changes))
+                except ColibriError as problem:
+                    self.reject(record, [Problem("due_date", str(problem))], defaulted)
+                    continue
                 changed = apply_changes(self.conn, "tasks", found[0], changes)
                 self.result.updated += changed
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
+
+    def _series_moved(self, task_id: int, changes: dict) -> dict:
+        """A new due date for a task that repeats starts its series again from it, as
+        `task edit --due` does; no due date is refused, as there."""
+        if "due_date" not in changes or "every" in changes:
+            return {}
+        [every] = self.conn.execute("SELECT every FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return tasks.series(every, tasks.day_of(changes["due_date"])) if every else {}
 
 
 # Activities -------------------------------------------------------------------------------
@@ -508,6 +544,16 @@ class ActivityImporter(ContactReferencingImporter):
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
+
+
+def _due_time(text: str) -> str | None:
+    """A task's time of day, HH:MM; none for an empty cell."""
+    return dates.parse_time_of_day(text).strftime("%H:%M") if text.strip() else None
+
+
+def _period(text: str) -> str | None:
+    """How often a task repeats, as `task add --every` reads it; none for an empty cell."""
+    return dates.parse_period(text, field=tasks.PERIOD) if text.strip() else None
 
 
 def _time_in(stamp: str) -> str | None:

@@ -56,7 +56,7 @@ class Table:
     data: bool = True
     """Its rows are records: a database that has some is not empty, and `import all`
     refuses it. Otherwise the table is the database's configuration, which the file's
-    replaces."""
+    replaces (or, for deleted_tasks, what is kept of records gone)."""
     within: str | None = None
     """The table whose records these rows belong to (a history row is an opportunity's):
     a refusal names that table, not this one too."""
@@ -73,6 +73,7 @@ TABLES = (
     Table("opportunities", "id"),
     Table("opportunity_history", "id", within="opportunities", noun="history rows"),
     Table("tasks", "id"),
+    Table("deleted_tasks", "task_id", data=False),
     Table("activities", "id"),
     Table("targets", "period, currency"),
     Table("forecast_calls", "id", noun="forecast calls"),
