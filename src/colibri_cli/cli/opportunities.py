@@ -676,6 +676,12 @@ def status(
     close.check()
     if no_renew and renew is not None:
         raise typer.BadParameter(_("--no-renew excludes --renew."))
+    if renew is not None and (on, reason, probability) == (None, None, None):
+        with lookups() as conn:
+            won = opportunities.plan_renewal_of_win(conn, opportunity, new_status)
+        if won:
+            _renew_won_deal(won, renew, close, output)
+            return
     task = None
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
@@ -706,19 +712,39 @@ def status(
     unasked = proposed if not interactive() else None
     _report_status_change(change, created, plan, no_follow_up, renewed, unasked=unasked)
     if output is WrittenFormat.json:
-        follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
-        moved = change.opportunity
-        write_record(
-            {
-                **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
-                "follow_up": follow_up or None,
-                "renewal": (
-                    {field: renewed[field] for field in opportunities.SHOWN_COLUMNS}
-                    if renewed
-                    else None
-                ),
-            }
-        )
+        _write_status_change(change.opportunity, created, renewed)
+
+
+def _renew_won_deal(plan, period: str, close: "CloseAnswers", output: WrittenFormat) -> None:
+    """Create the renewal a win did not (won in a script without --renew), as the win would
+    have, from its closing day: the won deal itself, and its history, stay as they are."""
+    with lookups() as conn:
+        renewal = opportunities.plan_renewal(conn, plan, period)
+        plan.follow_up_title = renewal.follow_up_title
+        _reason, task = close.answer(conn, plan, ask=interactive())
+    with database(write=True) as conn:
+        renewed = opportunities.renew(conn, plan.opportunity, renewal)
+        created = task and _add_follow_up(conn, task, renewed["id"])
+    _say_renewal(renewed)
+    _report_follow_up(renewed["id"], created, plan, close.no_follow_up)
+    if output is WrittenFormat.json:
+        _write_status_change(plan.opportunity, created, renewed)
+
+
+def _write_status_change(moved: dict, created, renewed) -> None:
+    """The deal as it now is, for scripts, with its follow-up task and its renewal (or null)."""
+    follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
+    write_record(
+        {
+            **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
+            "follow_up": follow_up or None,
+            "renewal": (
+                {field: renewed[field] for field in opportunities.SHOWN_COLUMNS}
+                if renewed
+                else None
+            ),
+        }
+    )
 
 
 def _renewal(
@@ -806,20 +832,30 @@ def _report_status_change(
         )
     )
     if renewed:
-        say(
-            _("Renewal: opportunity {id}, {name}, due {day}.").format(
-                id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
-            )
-        )
+        _say_renewal(renewed)
     elif unasked:
-        say(
-            _(
-                "Its renewal was not created: in a script, give --renew {period} with the win "
-                "to create it, or --no-renew to go without."
-            ).format(period=unasked)
-        )
+        _say_renewal_not_created(moved, unasked)
     if change.closed:
         _report_follow_up((renewed or moved)["id"], created, plan, no_follow_up)
+
+
+def _say_renewal(renewed: dict) -> None:
+    say(
+        _("Renewal: opportunity {id}, {name}, due {day}.").format(
+            id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
+        )
+    )
+
+
+def _say_renewal_not_created(won: dict, period: str) -> None:
+    """In a script, where no renewal is asked: the command that creates the one proposed."""
+    command = opportunities.renewal_command(won["id"], won["status"], period)
+    say(
+        _(
+            "Its renewal was not created. Create it with: {command} "
+            "(or give --no-renew with the win to go without)."
+        ).format(command=command)
+    )
 
 
 def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) -> None:

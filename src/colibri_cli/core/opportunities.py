@@ -759,6 +759,12 @@ def follow_up_command(opportunity_id: int, title: str, due: dt.date) -> str:
     return f"colibri task add {shlex.quote(title)} --opp {opportunity_id} --due {due}"
 
 
+def renewal_command(opportunity_id: int, won_status: str, period: str) -> str:
+    """The command that creates the renewal of a deal won without one, for a message."""
+    status, period = shlex.quote(won_status), shlex.quote(period)
+    return f"colibri opp status {opportunity_id} {status} --renew {period}"
+
+
 def change_status(
     conn: sqlite3.Connection,
     ref: str | int,
@@ -857,6 +863,23 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     name = renewal_name(won["name"], due)
     title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
     return RenewalPlan(name, due, title)
+
+
+def plan_renewal_of_win(
+    conn: sqlite3.Connection, ref: str | int, status_text: str
+) -> StatusPlan | None:
+    """The win of a deal already won, as it was closed, for `--renew` to create the renewal
+    that win did not (a win in a script without `--renew`); None unless `status_text` is the
+    won status the deal is in."""
+    opportunity = get(conn, ref)
+    status = statuses.resolve(conn, status_text)
+    if status["kind"] != "won" or status["key"] != opportunity["status"]:
+        return None
+    if opportunity["closed_on"] is None:  # written so by another program: no closing day
+        return None
+    closed_on = dt.date.fromisoformat(opportunity["closed_on"])
+    title, due = follow_up_proposal(conn, opportunity["account_name"], "won", closed_on)
+    return StatusPlan(opportunity, status, closed_on, title, due)
 
 
 def proposed_renewal_period(conn: sqlite3.Connection, plan: StatusPlan) -> str | None:
