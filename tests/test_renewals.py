@@ -536,3 +536,111 @@ def test_a_won_deal_without_a_closing_day_is_not_renewed(support, at, rows, db_p
 
     assert result.stderr == "Error: Opportunity 1 is already 'won': nothing to change.\n"
     assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+# --- a deal created already won is offered its renewal, as at a win ----------------------------
+
+
+def create_won(at, *options: str, code: int = 0):
+    """Create at ACME, on 30 November, a deal of type Support won on the 20th."""
+    return at(
+        "2026-11-30", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+        "--due", "2026-12-15", "--status", "won", "--closed-on", "2026-11-20", *options,
+        code=code,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def acme(at):
+    at("2026-01-05", "account", "add", "ACME")
+    at("2026-01-05", "config", "set", "renew-after.support", "6m")
+
+
+@pytest.mark.parametrize(("deal_type", "period"), [("Support", "6m"), ("renouvellement", "12m")])
+def test_in_a_script_a_deal_created_won_says_how_to_renew(acme, at, rows, deal_type, period):
+    result = create_won(at, "--type", deal_type, "--no-follow-up")
+
+    assert result.stderr == (
+        "Created opportunity 1: Support 2026 (ACME), 800 EUR, due 2026-12-15, won (100%).\n"
+        + NOT_RENEWED.format(period=period)
+    )
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
+
+
+def test_renew_with_a_deal_created_won_creates_its_renewal(acme, at, rows):
+    result = create_won(at, "--type", "Support", "--renew", "1y", "--follow-up-due", "+1w")
+
+    assert result.stderr == (
+        "Created opportunity 1: Support 2026 (ACME), 800 EUR, due 2026-12-15, won (100%).\n"
+        "Renewal: opportunity 2, Support 2027, due 2027-11-20.\n"
+        "Follow-up task 1 due 2026-12-07: Prepare the renewal Support 2027 with ACME\n"
+    )
+    assert rows(
+        "SELECT id, name, amount, type, due_date, status, created_on, closed_on, renewal_of "
+        "FROM opportunities"
+    ) == [
+        {"id": 1, "name": "Support 2026", "amount": 800, "type": "Support",
+         "due_date": "2026-12-15", "status": "won", "created_on": "2026-11-20",
+         "closed_on": "2026-11-20", "renewal_of": None},
+        {"id": 2, "name": "Support 2027", "amount": 800, "type": "Support",
+         "due_date": "2027-11-20", "status": "analysis", "created_on": "2026-11-20",
+         "closed_on": None, "renewal_of": 1},
+    ]  # fmt: skip
+    assert rows("SELECT title, due_date, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Support 2027 with ACME", "due_date": "2026-12-07",
+         "opportunity_id": 2}
+    ]  # fmt: skip
+
+
+def test_a_deal_created_won_without_its_renewal_is_renewed_afterwards(acme, at, rows):
+    create_won(at, "--type", "Support", "--no-follow-up")
+
+    at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-follow-up")
+
+    assert rows("SELECT id, due_date, created_on, renewal_of FROM opportunities") == [
+        {"id": 1, "due_date": "2026-12-15", "created_on": "2026-11-20", "renewal_of": None},
+        {"id": 2, "due_date": "2027-05-20", "created_on": "2026-11-20", "renewal_of": 1},
+    ]
+
+
+def test_no_renew_with_a_deal_created_won_says_nothing_of_it(acme, at, rows):
+    result = create_won(at, "--type", "Support", "--no-renew", "--no-follow-up")
+
+    assert result.stderr == (
+        "Created opportunity 1: Support 2026 (ACME), 800 EUR, due 2026-12-15, won (100%).\n"
+    )
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (("--status", "lost"), "--renew goes with a win: only a won deal is renewed."),
+        (("--status", "quote"), "--renew goes with a win: only a won deal is renewed."),
+        (("--status", "won", "--renew", "0m"),
+         "Invalid renewal period '0m': the renewal is due after the close."),
+        (("--status", "quote", "--account", "Nope"),  # the deal's own problem first
+         "Cannot create the opportunity: no account 'Nope'. See `colibri account list`."),
+        (("--status", "won", "--no-renew"), "Invalid value: --no-renew excludes --renew. See "
+         "'colibri opp create --help'."),
+    ],
+)  # fmt: skip
+def test_a_renewal_refused_at_creation_creates_nothing(acme, at, rows, options, message):
+    result = at(
+        "2026-11-30", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+        "--due", "2026-12-15", "--renew", "6m", *options, "--no-follow-up", code=2,
+    )  # fmt: skip
+
+    assert result.stderr == f"Error: {message}\n"
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 0}]
+    assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("status", ["lost", "quote"])
+def test_a_deal_created_not_won_proposes_no_renewal(acme, at, status):
+    result = at(
+        "2026-11-30", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+        "--due", "2026-12-15", "--status", status, "--type", "Support", "--no-follow-up",
+    )  # fmt: skip
+
+    assert "renewal" not in result.stderr

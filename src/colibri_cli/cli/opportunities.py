@@ -113,6 +113,16 @@ FollowUpDue = Annotated[
 NoFollowUp = Annotated[
     bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
 ]
+Renew = Annotated[
+    str | None,
+    typer.Option(help="Won: create its renewal, due this period after the close (12m, 1y…)."),
+]
+NoRenew = Annotated[
+    bool,
+    typer.Option(
+        "--no-renew", help="Won: no renewal, even for a type that proposes one; no question."
+    ),
+]
 ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
 
 
@@ -267,6 +277,8 @@ def create(
     follow_up: FollowUpTitle = None,
     follow_up_due: FollowUpDue = None,
     no_follow_up: NoFollowUp = False,
+    renew: Renew = None,
+    no_renew: NoRenew = False,
     external_id: ExternalId = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt: fail naming what is missing.")
@@ -281,12 +293,13 @@ def create(
     On a terminal, what is missing is asked for (Identity, Information, Progress, Misc);
     in a script, a missing amount, due date, status or account is an error (exit 2).
     Created already won, lost or cancelled, it closes on --closed-on (default today) and
-    asks for the follow-up as `opp status` does.
+    asks for the follow-up, and created won for its renewal, as `opp status` does.
 
     Example: colibri opp create "Website redesign" -a ACME --amount 15k --due eoq --status quote
     """
     close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
     close.check()
+    _check_renew(renew, no_renew)
     fields = given(
         name=name,
         account=account,
@@ -315,26 +328,41 @@ def create(
     if asked:
         with lookups() as conn:
             form = forms.opportunity_form(conn, fields, full=not fields)
-    task = None
+    task, renewal, unasked = None, None, None
     with lookups() as conn:
         plan = opportunities.plan_close_at_creation(conn, form.given, form.new_account)
         if plan:  # created already closed: the next step is still worth a task
+            renewal, unasked = _renewal(conn, plan, renew, no_renew, ask=ask)
             reason, task = close.answer(conn, plan, ask=ask)
             form.given["close_reason"] = reason
         if asked:
             with store.rehearsal(conn):
                 opportunity, *_said = _create(conn, form, allow_duplicate)
+                _refuse_renew_without_a_win(plan, renew)
             forms.confirm_creation(
                 _("New opportunity: {description}.").format(description=brief(opportunity))
             )
     with database(write=True) as conn:
         opportunity, notices, warnings, added = _create(conn, form, allow_duplicate)
+        _refuse_renew_without_a_win(plan, renew)
         for line in added:
             say(line)
-        created = task and _add_follow_up(conn, task, opportunity["id"])
+        renewed = renewal and opportunities.renew(conn, opportunity, renewal)
+        created = task and _add_follow_up(conn, task, (renewed or opportunity)["id"])
     _report(opportunity, notices, warnings, output, "Created")
+    if renewed:
+        _say_renewal(renewed)
+    elif unasked:
+        _say_renewal_not_created(opportunity, unasked)
     if plan:
-        _report_follow_up(opportunity["id"], created, plan, close.no_follow_up)
+        _report_follow_up((renewed or opportunity)["id"], created, plan, close.no_follow_up)
+
+
+def _refuse_renew_without_a_win(plan, renew: str | None) -> None:
+    """--renew on a deal created open: checked once `create` has named any problem of its
+    fields (a close they do not plan may be one of them)."""
+    if renew is not None and not plan:
+        raise InvalidInput(_(opportunities.RENEW_WITH_A_WIN))
 
 
 def _create(
@@ -644,18 +672,8 @@ def status(
         str | None,
         typer.Option(help="Keep a probability of its own in the new (open) status."),
     ] = None,
-    renew: Annotated[
-        str | None,
-        typer.Option(
-            help="Won: create its renewal, due this period after the close (12m, 1y…).",
-        ),
-    ] = None,
-    no_renew: Annotated[
-        bool,
-        typer.Option(
-            "--no-renew", help="Won: no renewal, even for a type that proposes one; no question."
-        ),
-    ] = False,
+    renew: Renew = None,
+    no_renew: NoRenew = False,
     output: WrittenFormatOption = WrittenFormat.table,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
@@ -674,8 +692,7 @@ def status(
     """
     close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
     close.check()
-    if no_renew and renew is not None:
-        raise typer.BadParameter(_("--no-renew excludes --renew."))
+    _check_renew(renew, no_renew)
     if renew is not None and (on, reason, probability) == (None, None, None):
         with lookups() as conn:
             won = opportunities.plan_renewal_of_win(conn, opportunity, new_status)
@@ -686,14 +703,7 @@ def status(
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
-        proposed = (
-            None
-            if no_renew or renew is not None
-            else opportunities.proposed_renewal_period(conn, plan)
-        )
-        renewal = _renewal(conn, plan, renew, proposed)
-        if renewal:
-            plan.follow_up_title = renewal.follow_up_title
+        renewal, unasked = _renewal(conn, plan, renew, no_renew, ask=interactive())
         if plan.closing:
             reason, task = close.answer(conn, plan, ask=interactive())
         elif close.given():
@@ -709,7 +719,6 @@ def status(
         )
         renewed = renewal and opportunities.renew(conn, change.opportunity, renewal)
         created = task and _add_follow_up(conn, task, (renewed or change.opportunity)["id"])
-    unasked = proposed if not interactive() else None
     _report_status_change(change, created, plan, no_follow_up, renewed, unasked=unasked)
     if output is WrittenFormat.json:
         _write_status_change(change.opportunity, created, renewed)
@@ -747,18 +756,30 @@ def _write_status_change(moved: dict, created, renewed) -> None:
     )
 
 
-def _renewal(
-    conn, plan, period: str | None, proposed: str | None
-) -> "opportunities.RenewalPlan | None":
-    """The renewal `--renew` asks for; without it, the one a terminal accepts, offered at
-    a win that proposes one (after the period `proposed`)."""
-    if period is not None:
-        return opportunities.plan_renewal(conn, plan, period)
-    if proposed and interactive():
-        from colibri_cli.cli import forms
+def _check_renew(renew: str | None, no_renew: bool) -> None:
+    if no_renew and renew is not None:
+        raise typer.BadParameter(_("--no-renew excludes --renew."))
 
-        return forms.ask_renewal(conn, plan, proposed)
-    return None
+
+def _renewal(
+    conn, plan, period: str | None, no_renew: bool, *, ask: bool
+) -> tuple["opportunities.RenewalPlan | None", str | None]:
+    """The renewal of the move `plan`: the one `--renew` (`period`) asks for; without it,
+    at a win that proposes one, the one accepted when `ask`. The follow-up proposed is then
+    to prepare it. Second, the period of a renewal proposed and not asked, for the notice."""
+    renewal, unasked = None, None
+    if period is not None:
+        renewal = opportunities.plan_renewal(conn, plan, period)
+    elif not no_renew and (proposed := opportunities.proposed_renewal_period(conn, plan)):
+        if ask:
+            from colibri_cli.cli import forms
+
+            renewal = forms.ask_renewal(conn, plan, proposed)
+        else:
+            unasked = proposed
+    if renewal:
+        plan.follow_up_title = renewal.follow_up_title
+    return renewal, unasked
 
 
 @dataclass

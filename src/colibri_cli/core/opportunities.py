@@ -724,9 +724,11 @@ def plan_close_at_creation(
 ) -> StatusPlan | None:
     """For a deal entered already won, lost or cancelled, its close and the follow-up task
     proposed, known before anything is asked or written; None for an open one, or for
-    fields `create` will refuse (it names every problem at once)."""
+    fields `create` will refuse (it names every problem at once). The deal the plan moves
+    is the one to be created, with no id yet: renewed by none."""
     text = records.clean(given.get("status"))
-    if text is None:
+    name = records.clean(given.get("name"))
+    if text is None or name is None:
         return None
     try:
         status = statuses.resolve(conn, text)
@@ -740,7 +742,8 @@ def plan_close_at_creation(
     except ColibriError:
         return None
     title, due = follow_up_proposal(conn, account, status["kind"], closed_on)
-    return StatusPlan({}, status, closed_on, title, due)
+    to_create = {"id": None, "name": name, "account_name": account, "type": given.get("type")}
+    return StatusPlan(to_create, status, closed_on, title, due)
 
 
 def follow_up_proposal(
@@ -821,6 +824,7 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
 
 
 RENEWAL_PERIOD = N_("renewal period")
+RENEW_WITH_A_WIN = N_("--renew goes with a win: only a won deal is renewed.")
 RENEWAL_FOLLOW_UP_TITLE = N_("Prepare the renewal {name} with {account}")
 RENEWAL_TYPES = ("renewal", "renouvellement")
 """The types of deal whose win proposes the renewal even with no `renew-after` set."""
@@ -844,7 +848,7 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     """Check that the move `plan` is a win that may be renewed, due `period` (12m, 1y…)
     after the close."""
     if plan.status["kind"] != "won":
-        raise InvalidInput(_("--renew goes with a win: only a won deal is renewed."))
+        raise InvalidInput(_(RENEW_WITH_A_WIN))
     won = plan.opportunity
     renewed_by = _renewed_by(conn, won["id"])
     if renewed_by is not None:
