@@ -39,7 +39,7 @@ On = Annotated[
     typer.Option(
         "--on",
         help='When: today by default; a date, maybe with a time ("yesterday 10:00").',
-        autocompletion=completion.date_words,
+        autocompletion=completion.past_date_words,
     ),
 ]
 Duration = Annotated[
@@ -227,7 +227,7 @@ def edit(
         typer.Option(
             "--on",
             help='New date, maybe with a time ("monday 9h30").',
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     duration: Annotated[

@@ -88,14 +88,15 @@ Currency = Annotated[
 CreatedOn = Annotated[
     str | None,
     typer.Option(
-        help="When it was created, for history entered late.", autocompletion=completion.date_words
+        help="When it was created, for history entered late.",
+        autocompletion=completion.past_date_words,
     ),
 ]
 ClosedOn = Annotated[
     str | None,
     typer.Option(
         help="When it closed (won, lost, cancelled), if not today: 20/11, friday…",
-        autocompletion=completion.date_words,
+        autocompletion=completion.past_date_words,
     ),
 ]
 Reason = Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")]
@@ -609,7 +610,7 @@ def edit(
         str | None,
         typer.Option(
             help="Correct the closing date of a won, lost or cancelled deal.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     external_id: ExternalId = None,
@@ -661,7 +662,7 @@ def status(
         typer.Option(
             "--on",
             help="Closing date, when not today: 20/11, friday…",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     reason: Reason = None,

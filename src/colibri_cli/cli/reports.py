@@ -169,7 +169,7 @@ def pipeline(
         typer.Option(
             "--as-of",
             help="As the pipeline stood at the end of this day.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     currency: InOption = None,
@@ -408,7 +408,7 @@ def forecast(
         typer.Option(
             "--as-of",
             help="As the forecast stood at the end of this day.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     calibrated: CalibratedOption = False,
