@@ -267,6 +267,17 @@ def test_list_says_when_nothing_is_there_or_matches(crm, ok):
     assert ok("activity", "list", "--kind", "call", "-f", "json").stdout == "[]\n"
 
 
+@pytest.mark.parametrize("options", [["--search", ""], ["-s", " ", "--kind", "call"]])
+def test_list_refuses_an_empty_search_that_would_list_everything(logged, cli, options):
+    result = cli("activity", "list", *options)
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: Invalid value for '--search' / '-s': give some text to look for, or leave "
+        "--search out. See 'colibri activity list --help'.\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("filters", "code", "message"),
     [

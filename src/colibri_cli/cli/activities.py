@@ -14,7 +14,13 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_option, opportunity_option
+from colibri_cli.cli.params import (
+    Yes,
+    account_option,
+    contact_option,
+    opportunity_option,
+    search_option,
+)
 from colibri_cli.core import activities, clock, inputs
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
@@ -175,9 +181,7 @@ def list_(
             "--until", help="Only on or before this date.", autocompletion=completion.date_words
         ),
     ] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only those whose text contains this.")
-    ] = None,
+    search: search_option("Only those whose text contains this.", "-s") = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List activities, newest first.

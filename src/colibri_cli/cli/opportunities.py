@@ -33,7 +33,9 @@ from colibri_cli.cli.params import (
     allow_duplicate_option,
     contact_option,
     given,
+    given_filter,
     opportunity_argument,
+    search_option,
     status_argument,
 )
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
@@ -403,7 +405,7 @@ def list_(
             autocompletion=completion.status_names,
         ),
     ] = None,
-    account: AccountOption = None,
+    account: account_option(filtering=True) = None,
     open_: Annotated[
         bool, typer.Option("--open", help="Only open opportunities (the default).")
     ] = False,
@@ -429,10 +431,10 @@ def list_(
             "--stale", help="Open and untouched for stale-days: no change, activity or task done."
         ),
     ] = False,
-    tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", help="Text in name, account, description, notes.")
+    tag: Annotated[
+        str | None, typer.Option(help="Only those with this tag.", callback=given_filter)
     ] = None,
+    search: search_option("Text in name, account, description, notes.") = None,
     sort: Annotated[
         str,
         typer.Option(
