@@ -687,7 +687,8 @@ def status(
     dropped, so that it follows its new status, unless --probability gives one.
     A win with --renew creates the next deal at the account, its renewal. Winning a deal
     of type renewal (or renouvellement), or of a type with a renew-after setting, proposes
-    it: on a terminal a question, in a script a notice; --no-renew answers no.
+    it: on a terminal a question, in a script a notice; --no-renew answers no. A deal
+    won without its renewal gets it afterwards from `won --renew`, the win unchanged.
     With --format json, stdout has the opportunity as it now is, its follow_up: the
     task written, or null, and its renewal: the deal created, or null.
 
