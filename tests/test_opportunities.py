@@ -880,6 +880,10 @@ EMPTY_SEARCH = "give some text to look for, or leave --search out."
          "--account out (empty, it would match everything)."),
         (["-a", " ", "--closed"], "Invalid value for '--account' / '-a': give a value, or leave "
          "--account out (empty, it would match everything)."),
+        (["--due-before", ""], "Invalid value for '--due-before': give a value, or leave "
+         "--due-before out (empty, it would match everything)."),
+        (["--due-after", " ", "--all"], "Invalid value for '--due-after': give a value, or leave "
+         "--due-after out (empty, it would match everything)."),
     ],
 )  # fmt: skip
 def test_list_refuses_an_empty_filter_that_would_list_everything(pipeline, cli, options, message):

@@ -18,6 +18,7 @@ from colibri_cli.cli.params import (
     Yes,
     account_option,
     contact_option,
+    given_filter,
     opportunity_option,
     search_option,
 )
@@ -172,13 +173,19 @@ def list_(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Only on or after this date.", autocompletion=completion.date_words
+            "--since",
+            help="Only on or after this date.",
+            autocompletion=completion.date_words,
+            callback=given_filter,
         ),
     ] = None,
     until: Annotated[
         str | None,
         typer.Option(
-            "--until", help="Only on or before this date.", autocompletion=completion.date_words
+            "--until",
+            help="Only on or before this date.",
+            autocompletion=completion.date_words,
+            callback=given_filter,
         ),
     ] = None,
     search: search_option("Only those whose text contains this.", "-s") = None,

@@ -418,11 +418,16 @@ def list_(
         typer.Option(
             help="Due on or before this date (eoq: the quarter's last day).",
             autocompletion=completion.date_words,
+            callback=given_filter,
         ),
     ] = None,
     due_after: Annotated[
         str | None,
-        typer.Option(help="Due on or after this date.", autocompletion=completion.date_words),
+        typer.Option(
+            help="Due on or after this date.",
+            autocompletion=completion.date_words,
+            callback=given_filter,
+        ),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
     stale: Annotated[

@@ -86,8 +86,8 @@ def _text_to_look_for(value: str | None) -> str | None:
 
 
 def given_filter(param: typer.CallbackParam, value: str | None) -> str | None:
-    """The callback of a listing's filter (--tag, --account): empty, it would select
-    everything, as if left out, so it is refused."""
+    """The callback of a listing's filter (--tag, --account, --due-before…): empty, it would
+    select everything, as if left out, so it is refused."""
     if value is not None and not value.strip():
         raise typer.BadParameter(
             _("give a value, or leave {option} out (empty, it would match everything).").format(
