@@ -592,6 +592,18 @@ def test_list_search_without_a_match_says_so_on_stderr(acme, ok):
     assert result.stderr == "No account matches 'Tokyo'.\n"
 
 
+@pytest.mark.parametrize("option", ["--search", "-s"])
+@pytest.mark.parametrize("text", ["", "   "])
+def test_list_refuses_an_empty_search_that_would_list_everything(acme, cli, option, text):
+    result = cli("account", "list", option, text)
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: Invalid value for '--search' / '-s': give some text to look for, or leave "
+        "--search out. See 'colibri account list --help'.\n"
+    )
+
+
 @pytest.mark.parametrize(
     "command",
     [

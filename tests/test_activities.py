@@ -272,6 +272,26 @@ def test_list_says_when_nothing_is_there_or_matches(crm, ok):
 
 
 @pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--search", ""], "Invalid value for '--search' / '-s': give some text to look for, or "
+         "leave --search out."),
+        (["-s", " ", "--kind", "call"], "Invalid value for '--search' / '-s': give some text to "
+         "look for, or leave --search out."),
+        (["--since", ""], "Invalid value for '--since': give a value, or leave --since out "
+         "(empty, it would match everything)."),
+        (["--until", " ", "--kind", "call"], "Invalid value for '--until': give a value, or leave "
+         "--until out (empty, it would match everything)."),
+    ],
+)  # fmt: skip
+def test_list_refuses_an_empty_filter_that_would_list_everything(logged, cli, options, message):
+    result = cli("activity", "list", *options)
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {message} See 'colibri activity list --help'.\n"
+
+
+@pytest.mark.parametrize(
     ("filters", "code", "message"),
     [
         (("--kind", "fax"), 2, "Unknown activity kind 'fax': give call, email, meeting or note."),

@@ -301,29 +301,18 @@ def test_a_new_status_key_is_not_completed(cli, empty_db):
 
 
 DATE_OPTIONS = [
-    ("log", "Appel", "--on"),
-    ("pipeline", "--as-of"),
-    ("forecast", "--as-of"),
     ("opp", "create", "Site", "--due"),
-    ("opp", "create", "Site", "--created-on"),
-    ("opp", "create", "Site", "--closed-on"),
     ("opp", "create", "Site", "--follow-up-due"),
     ("opp", "list", "--due-before"),
     ("opp", "list", "--due-after"),
     ("opp", "edit", "1", "--due"),
-    ("opp", "edit", "1", "--created-on"),
-    ("opp", "edit", "1", "--closed-on"),
-    ("opp", "status", "1", "won", "--on"),
     ("opp", "status", "1", "won", "--follow-up-due"),
     ("task", "add", "Rappeler", "--due"),
-    ("task", "done", "1", "--on"),
     ("task", "edit", "1", "--due"),
     ("activity", "list", "--since"),
     ("activity", "list", "--until"),
-    ("activity", "edit", "1", "--on"),
     ("statuses", "calibrate", "--since"),
     ("stats", "--since"),
-    ("stats", "--until"),
     ("stats", "slippage", "--since"),
     ("stats", "slippage", "--until"),
     ("stats", "funnel", "--since"),
@@ -360,6 +349,39 @@ def test_a_day_to_come_is_not_offered_a_past_keyword(ok, cli, empty_db, words):
     ok("config", "set", "language", "fr")
     assert bash(cli, "colibri", *words, "h") == []
     assert bash(cli, "colibri", *words, "de") == ["demain"]
+
+
+PAST_DATE_OPTIONS = [
+    ("log", "Appel", "--on"),
+    ("pipeline", "--as-of"),
+    ("forecast", "--as-of"),
+    ("opp", "create", "Site", "--created-on"),
+    ("opp", "create", "Site", "--closed-on"),
+    ("opp", "edit", "1", "--created-on"),
+    ("opp", "edit", "1", "--closed-on"),
+    ("opp", "status", "1", "won", "--on"),
+    ("task", "done", "1", "--on"),
+    ("activity", "edit", "1", "--on"),
+    ("stats", "--until"),
+]
+"""Where a day that can only be past is given: a close, a task done, an activity, a report
+as it stood, a creation entered late."""
+
+
+@pytest.mark.parametrize("words", PAST_DATE_OPTIONS, ids=" ".join)
+def test_a_day_that_can_only_be_past_is_offered_no_keyword_after_today(ok, cli, empty_db, words):
+    assert bash(cli, "colibri", *words, "t") == ["today", "tuesday", "thursday"]
+    assert bash(cli, "colibri", *words, "eo") == []
+    assert bash(cli, "colibri", *words, "n") == []
+    assert bash(cli, "colibri", *words, "") == [
+        "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday",
+    ]  # fmt: skip
+    ok("config", "set", "language", "fr")
+    assert bash(cli, "colibri", *words, "d") == ["dimanche"]
+    assert bash(cli, "colibri", *words, "fin") == []
+    assert bash(cli, "colibri", *words, "s") == ["saturday", "sunday", "samedi"]
+    assert bash(cli, "colibri", *words, "h") == ["hier"]
 
 
 @pytest.mark.parametrize(

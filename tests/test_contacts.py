@@ -260,6 +260,17 @@ def test_list_with_no_match_says_so_on_stderr(people, ok):
     assert result.stderr == "No contact matches.\n"
 
 
+@pytest.mark.parametrize("options", [["--search", ""], ["-s", "  ", "--account", "1"]])
+def test_list_refuses_an_empty_search_that_would_list_everything(people, cli, options):
+    result = cli("contact", "list", *options)
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: Invalid value for '--search' / '-s': give some text to look for, or leave "
+        "--search out. See 'colibri contact list --help'.\n"
+    )
+
+
 def test_list_of_an_account_without_contacts_is_empty(people, ok):
     ok("account", "add", "Zeta")
 

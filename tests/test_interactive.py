@@ -445,6 +445,51 @@ def test_no_renew_asks_no_renewal_question(ok, deal, rows, db_path, deal_type):
     assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
 
 
+def test_a_deal_created_won_of_type_renewal_is_offered_its_renewal(ok, rows, db_path):
+    ok("account", "add", "ACME Industries")
+    child = spawn(db_path, "opp", "create", "Hosting 2026", "-a", "1", "--amount", "1200",
+                  "--due", "2026-12-31", "--status", "won", "--type", "renewal")  # fmt: skip
+
+    child.expect_exact("Renewal")
+    answer(child, "  Create its renewal now? [Y/n]: ", "")
+    answer(child, "  Renew after [12m]: ", "6m")
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "")
+    answer(child, "  Task [Prepare the renewal Hosting 2027 with ACME Industries]: ", "")
+    answer(child, "  Due [2027-02-26]: ", "")
+
+    assert finish(child) == (
+        "Created opportunity 1: Hosting 2026 (ACME Industries), 1,200 EUR, due 2026-12-31, "
+        "won (100%).\n"
+        "Renewal: opportunity 2, Hosting 2027, due 2027-05-26.\n"
+        "Follow-up task 1 due 2027-02-26: Prepare the renewal Hosting 2027 with ACME Industries\n"
+    )
+    assert rows("SELECT id, status, due_date, renewal_of FROM opportunities") == [
+        {"id": 1, "status": "won", "due_date": "2026-12-31", "renewal_of": None},
+        {"id": 2, "status": "analysis", "due_date": "2027-05-26", "renewal_of": 1},
+    ]
+    assert rows("SELECT title, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Hosting 2027 with ACME Industries", "opportunity_id": 2}
+    ]
+
+
+def test_a_deal_won_renewed_afterwards_asks_the_renewals_follow_up(ok, deal, rows, db_path):
+    ok("opp", "status", "1", "won", "--no-follow-up")
+    child = spawn(db_path, "opp", "status", "1", "won", "--renew", "1y")
+
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "n")
+
+    assert finish(child) == (
+        "Renewal: opportunity 2, Website redesign 2027, due 2027-11-26.\n"
+        "No follow-up task was scheduled. Add one with:\ncolibri task add "
+        "'Prepare the renewal Website redesign 2027 with ACME Industries' --opp 2 --due "
+        "2027-02-26\n"
+    )
+    assert rows("SELECT id, status, renewal_of FROM opportunities") == [
+        {"id": 1, "status": "won", "renewal_of": None},
+        {"id": 2, "status": "analysis", "renewal_of": 1},
+    ]
+
+
 def test_declining_the_follow_up_says_how_to_add_one_later(deal, rows, db_path):
     child = spawn(db_path, "opp", "status", "1", "cancelled", "--reason", "Project dropped")
 
@@ -621,8 +666,8 @@ def test_winning_a_renewal_without_a_terminal_makes_no_renewal_but_says_how(
     assert result.returncode == 0
     assert result.stderr == (
         f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
-        "Its renewal was not created: in a script, give --renew 12m with the win to create it, "
-        "or --no-renew to go without.\n"
+        "Its renewal was not created. Create it with: colibri opp status 1 won --renew 12m "
+        "(or give --no-renew with the win to go without).\n"
     )
     assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
 

@@ -864,6 +864,35 @@ def test_list_filters_and_sorts(pipeline, ok, options, expected):
     assert ids(result) == expected
 
 
+EMPTY_SEARCH = "give some text to look for, or leave --search out."
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--search", ""], f"Invalid value for '--search': {EMPTY_SEARCH}"),
+        (["--search", "  ", "--all"], f"Invalid value for '--search': {EMPTY_SEARCH}"),
+        (["--tag", ""], "Invalid value for '--tag': give a value, or leave --tag out (empty, it "
+         "would match everything)."),
+        (["--tag", " "], "Invalid value for '--tag': give a value, or leave --tag out (empty, it "
+         "would match everything)."),
+        (["--account", ""], "Invalid value for '--account' / '-a': give a value, or leave "
+         "--account out (empty, it would match everything)."),
+        (["-a", " ", "--closed"], "Invalid value for '--account' / '-a': give a value, or leave "
+         "--account out (empty, it would match everything)."),
+        (["--due-before", ""], "Invalid value for '--due-before': give a value, or leave "
+         "--due-before out (empty, it would match everything)."),
+        (["--due-after", " ", "--all"], "Invalid value for '--due-after': give a value, or leave "
+         "--due-after out (empty, it would match everything)."),
+    ],
+)  # fmt: skip
+def test_list_refuses_an_empty_filter_that_would_list_everything(pipeline, cli, options, message):
+    result = cli("opp", "list", *options, "--format", "json")
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {message} See 'colibri opp list --help'.\n"
+
+
 def test_list_no_next_step_lists_the_open_deals_without_an_open_task(pipeline, ok):
     ok("task", "add", "Call back", "--opp", "1")  # open: a next step
     ok("task", "add", "Send the quote", "--opp", "2")

@@ -258,8 +258,8 @@ def test_the_follow_up_of_a_win_renewed_is_the_renewals_next_step(hosting, at, r
 # --- renew-after.TYPE: a win of a deal of that type proposes its renewal -----------------------
 
 NOT_RENEWED = (
-    "Its renewal was not created: in a script, give --renew {period} with the win to create "
-    "it, or --no-renew to go without.\n"
+    "Its renewal was not created. Create it with: colibri opp status 1 won --renew {period} "
+    "(or give --no-renew with the win to go without).\n"
 )
 
 
@@ -397,6 +397,250 @@ def test_the_renewal_proposed_in_a_script_is_said_in_french(support, cli):
     )  # fmt: skip
 
     assert result.stderr.splitlines()[-1] == (
-        "Son renouvellement n'a pas été créé : dans un script, donnez --renew 6m avec le gain "
-        "pour le créer, ou --no-renew pour s'en passer."
+        "Son renouvellement n'a pas été créé. Créez-le avec : colibri opp status 1 won "
+        "--renew 6m (ou donnez --no-renew avec le gain pour vous en passer)."
     )
+
+
+# --- a deal won in a script without its renewal is renewed afterwards --------------------------
+
+
+def test_a_deal_won_without_its_renewal_is_renewed_from_its_closing_day(support, at, rows):
+    at("2026-11-20", "opp", "status", "1", "won", "--no-follow-up")
+    won_before = rows("SELECT * FROM opportunities")
+    history_before = rows("SELECT * FROM opportunity_history")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m")
+
+    assert result.stderr == (
+        "Renewal: opportunity 2, Support 2027, due 2027-05-20.\n"
+        "No follow-up task was scheduled. Add one with: colibri task add "
+        "'Prepare the renewal Support 2027 with ACME' --opp 2 --due 2027-02-28\n"
+    )
+    assert rows("SELECT * FROM opportunities WHERE id = 1") == won_before
+    assert rows(
+        "SELECT account_id, contact_id, name, amount, currency, type, due_date, status, "
+        "created_on, closed_on, renewal_of FROM opportunities WHERE id = 2"
+    ) == [
+        {"account_id": 1, "contact_id": None, "name": "Support 2027", "amount": 800,
+         "currency": "EUR", "type": "Support", "due_date": "2027-05-20", "status": "analysis",
+         "created_on": "2026-11-20", "closed_on": None, "renewal_of": 1}
+    ]  # fmt: skip
+    assert rows("SELECT * FROM opportunity_history WHERE opportunity_id = 1") == history_before
+    assert rows("SELECT changed_at, status FROM opportunity_history WHERE opportunity_id = 2") == [
+        {"changed_at": "2026-11-20T00:00:00", "status": "analysis"}
+    ]
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+def test_the_renewal_of_a_deal_won_takes_its_contact_and_its_follow_up(hosting, at, rows):
+    at("2026-11-20", "opp", "status", "1", "won", "--no-follow-up")
+
+    result = at(
+        "2026-11-30", "opp", "status", "Hosting", "gagnée", "--renew", "1y",
+        "--follow-up-due", "+2w", "--format", "json",
+    )  # fmt: skip
+
+    written = json.loads(result.stdout)
+    assert (written["id"], written["status"], written["closed_on"]) == (1, "won", "2026-11-20")
+    assert (written["renewal"]["id"], written["renewal"]["due_date"]) == (2, "2027-11-20")
+    assert written["follow_up"]["title"] == "Prepare the renewal Hosting 2027 with ACME"
+    assert result.stderr.splitlines() == [
+        "Renewal: opportunity 2, Hosting 2027, due 2027-11-20.",
+        "Follow-up task 1 due 2026-12-14: Prepare the renewal Hosting 2027 with ACME",
+    ]
+    assert rows("SELECT id, contact_id, currency, renewal_of FROM opportunities") == [
+        {"id": 1, "contact_id": 1, "currency": "USD", "renewal_of": None},
+        {"id": 2, "contact_id": 1, "currency": "USD", "renewal_of": 1},
+    ]
+    assert rows("SELECT title, due_date, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Hosting 2027 with ACME", "due_date": "2026-12-14",
+         "opportunity_id": 2}
+    ]  # fmt: skip
+
+
+def test_the_command_the_notice_gives_creates_the_renewal(support, at, rows):
+    notice = at("2026-11-30", "opp", "status", "1", "won", "--no-follow-up").stderr
+    command = notice.splitlines()[-1].split("Create it with: colibri ")[1].split(" (or")[0]
+
+    at("2026-11-30", *command.split(), "--no-follow-up")
+
+    assert rows("SELECT id, name, renewal_of FROM opportunities WHERE id = 2") == [
+        {"id": 2, "name": "Support 2027", "renewal_of": 1}
+    ]
+
+
+def test_a_deal_won_and_renewed_already_is_refused_naming_its_renewal(support, at, rows):
+    at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-follow-up")
+    before = rows("SELECT * FROM opportunities")
+
+    result = at("2026-12-01", "opp", "status", "1", "won", "--renew", "6m", code=4)
+
+    assert result.stderr == "Error: Opportunity 1 is already renewed by opportunity 2.\n"
+    assert rows("SELECT * FROM opportunities") == before
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "message"),
+    [
+        (("--renew", "0m"), 2,
+         "Invalid renewal period '0m': the renewal is due after the close."),
+        (("--renew", "6m", "--on", "2026-11-25"), 4,
+         "Opportunity 1 is already 'won', since 2026-11-20: nothing to change. To correct its "
+         "closing date: colibri opp edit 1 --closed-on 2026-11-25"),
+        (("--renew", "6m", "--reason", "price"), 4,
+         "Opportunity 1 is already 'won', since 2026-11-20: nothing to change."),
+        (("--renew", "6m", "--probability", "50"), 4,
+         "Opportunity 1 is already 'won', since 2026-11-20: nothing to change."),
+        (("--no-renew",), 4,
+         "Opportunity 1 is already 'won', since 2026-11-20: nothing to change."),
+    ],
+)  # fmt: skip
+def test_a_deal_won_is_renewed_by_renew_alone(support, at, rows, arguments, code, message):
+    """What would change the win itself is still refused: the deal is won already."""
+    at("2026-11-20", "opp", "status", "1", "won", "--no-follow-up")
+    before = rows("SELECT * FROM opportunities")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", *arguments, "--no-follow-up", code=code)
+
+    assert result.stderr == f"Error: {message}\n"
+    assert rows("SELECT * FROM opportunities") == before
+
+
+def test_a_deal_lost_is_not_renewed_by_won_renew(support, at, rows):
+    at("2026-11-20", "opp", "status", "1", "lost", "--no-follow-up")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-follow-up")
+
+    assert result.stderr.splitlines() == [
+        "Opportunity 1 (Support 2026): lost -> won, closed on 2026-11-30.",
+        "Renewal: opportunity 2, Support 2027, due 2027-05-30.",
+    ]
+    assert rows("SELECT id, status, renewal_of FROM opportunities") == [
+        {"id": 1, "status": "won", "renewal_of": None},
+        {"id": 2, "status": "analysis", "renewal_of": 1},
+    ]
+
+
+def test_a_won_deal_without_a_closing_day_is_not_renewed(support, at, rows, db_path):
+    """Written so by another program, it has no day to renew from."""
+    import sqlite3
+
+    at("2026-11-20", "opp", "status", "1", "won", "--no-follow-up")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE opportunities SET closed_on = NULL")
+    conn.close()
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", code=4)
+
+    assert result.stderr == "Error: Opportunity 1 is already 'won': nothing to change.\n"
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+# --- a deal created already won is offered its renewal, as at a win ----------------------------
+
+
+def create_won(at, *options: str, code: int = 0):
+    """Create at ACME, on 30 November, a deal of type Support won on the 20th."""
+    return at(
+        "2026-11-30", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+        "--due", "2026-12-15", "--status", "won", "--closed-on", "2026-11-20", *options,
+        code=code,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def acme(at):
+    at("2026-01-05", "account", "add", "ACME")
+    at("2026-01-05", "config", "set", "renew-after.support", "6m")
+
+
+@pytest.mark.parametrize(("deal_type", "period"), [("Support", "6m"), ("renouvellement", "12m")])
+def test_in_a_script_a_deal_created_won_says_how_to_renew(acme, at, rows, deal_type, period):
+    result = create_won(at, "--type", deal_type, "--no-follow-up")
+
+    assert result.stderr == (
+        "Created opportunity 1: Support 2026 (ACME), 800 EUR, due 2026-12-15, won (100%).\n"
+        + NOT_RENEWED.format(period=period)
+    )
+    assert rows("SELECT id, status FROM opportunities") == [{"id": 1, "status": "won"}]
+
+
+def test_renew_with_a_deal_created_won_creates_its_renewal(acme, at, rows):
+    result = create_won(at, "--type", "Support", "--renew", "1y", "--follow-up-due", "+1w")
+
+    assert result.stderr == (
+        "Created opportunity 1: Support 2026 (ACME), 800 EUR, due 2026-12-15, won (100%).\n"
+        "Renewal: opportunity 2, Support 2027, due 2027-11-20.\n"
+        "Follow-up task 1 due 2026-12-07: Prepare the renewal Support 2027 with ACME\n"
+    )
+    assert rows(
+        "SELECT id, name, amount, type, due_date, status, created_on, closed_on, renewal_of "
+        "FROM opportunities"
+    ) == [
+        {"id": 1, "name": "Support 2026", "amount": 800, "type": "Support",
+         "due_date": "2026-12-15", "status": "won", "created_on": "2026-11-20",
+         "closed_on": "2026-11-20", "renewal_of": None},
+        {"id": 2, "name": "Support 2027", "amount": 800, "type": "Support",
+         "due_date": "2027-11-20", "status": "analysis", "created_on": "2026-11-20",
+         "closed_on": None, "renewal_of": 1},
+    ]  # fmt: skip
+    assert rows("SELECT title, due_date, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Support 2027 with ACME", "due_date": "2026-12-07",
+         "opportunity_id": 2}
+    ]  # fmt: skip
+
+
+def test_a_deal_created_won_without_its_renewal_is_renewed_afterwards(acme, at, rows):
+    create_won(at, "--type", "Support", "--no-follow-up")
+
+    at("2026-11-30", "opp", "status", "1", "won", "--renew", "6m", "--no-follow-up")
+
+    assert rows("SELECT id, due_date, created_on, renewal_of FROM opportunities") == [
+        {"id": 1, "due_date": "2026-12-15", "created_on": "2026-11-20", "renewal_of": None},
+        {"id": 2, "due_date": "2027-05-20", "created_on": "2026-11-20", "renewal_of": 1},
+    ]
+
+
+def test_no_renew_with_a_deal_created_won_says_nothing_of_it(acme, at, rows):
+    result = create_won(at, "--type", "Support", "--no-renew", "--no-follow-up")
+
+    assert result.stderr == (
+        "Created opportunity 1: Support 2026 (ACME), 800 EUR, due 2026-12-15, won (100%).\n"
+    )
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 1}]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (("--status", "lost"), "--renew goes with a win: only a won deal is renewed."),
+        (("--status", "quote"), "--renew goes with a win: only a won deal is renewed."),
+        (("--status", "won", "--renew", "0m"),
+         "Invalid renewal period '0m': the renewal is due after the close."),
+        (("--status", "quote", "--account", "Nope"),  # the deal's own problem first
+         "Cannot create the opportunity: no account 'Nope'. See `colibri account list`."),
+        (("--status", "won", "--no-renew"), "Invalid value: --no-renew excludes --renew. See "
+         "'colibri opp create --help'."),
+    ],
+)  # fmt: skip
+def test_a_renewal_refused_at_creation_creates_nothing(acme, at, rows, options, message):
+    result = at(
+        "2026-11-30", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+        "--due", "2026-12-15", "--renew", "6m", *options, "--no-follow-up", code=2,
+    )  # fmt: skip
+
+    assert result.stderr == f"Error: {message}\n"
+    assert rows("SELECT count(*) AS n FROM opportunities") == [{"n": 0}]
+    assert rows("SELECT count(*) AS n FROM opportunity_history") == [{"n": 0}]
+
+
+@pytest.mark.parametrize("status", ["lost", "quote"])
+def test_a_deal_created_not_won_proposes_no_renewal(acme, at, status):
+    result = at(
+        "2026-11-30", "opp", "create", "Support 2026", "--account", "ACME", "--amount", "800",
+        "--due", "2026-12-15", "--status", status, "--type", "Support", "--no-follow-up",
+    )  # fmt: skip
+
+    assert "renewal" not in result.stderr

@@ -17,7 +17,7 @@ from colibri_cli.cli.output import (
     task_due,
     warn,
 )
-from colibri_cli.cli.params import Yes, account_argument, given
+from colibri_cli.cli.params import Yes, account_argument, given, search_option
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import accounts, contacts
 from colibri_cli.core import timeline as timelines
@@ -187,9 +187,7 @@ def add(
 
 @app.command("list")
 def list_(
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only accounts whose text contains this.")
-    ] = None,
+    search: search_option("Only accounts whose text contains this.", "-s") = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List accounts by name.

@@ -14,7 +14,14 @@ from colibri_cli.cli.output import (
     render_rows,
     say,
 )
-from colibri_cli.cli.params import Yes, account_option, contact_option, opportunity_option
+from colibri_cli.cli.params import (
+    Yes,
+    account_option,
+    contact_option,
+    given_filter,
+    opportunity_option,
+    search_option,
+)
 from colibri_cli.core import activities, clock, inputs
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
@@ -39,7 +46,7 @@ On = Annotated[
     typer.Option(
         "--on",
         help='When: today by default; a date, maybe with a time ("yesterday 10:00").',
-        autocompletion=completion.date_words,
+        autocompletion=completion.past_date_words,
     ),
 ]
 Duration = Annotated[
@@ -166,18 +173,22 @@ def list_(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Only on or after this date.", autocompletion=completion.date_words
+            "--since",
+            help="Only on or after this date.",
+            autocompletion=completion.date_words,
+            callback=given_filter,
         ),
     ] = None,
     until: Annotated[
         str | None,
         typer.Option(
-            "--until", help="Only on or before this date.", autocompletion=completion.date_words
+            "--until",
+            help="Only on or before this date.",
+            autocompletion=completion.date_words,
+            callback=given_filter,
         ),
     ] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only those whose text contains this.")
-    ] = None,
+    search: search_option("Only those whose text contains this.", "-s") = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List activities, newest first.
@@ -227,7 +238,7 @@ def edit(
         typer.Option(
             "--on",
             help='New date, maybe with a time ("monday 9h30").',
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     duration: Annotated[

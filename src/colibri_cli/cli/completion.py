@@ -77,6 +77,12 @@ def coming_date_words(ctx: typer.Context, incomplete: str) -> list[str]:
     return suggestions.date_words(_language(ctx), incomplete, past=False)
 
 
+def past_date_words(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Date keywords for a day that can only be past (a close, a task done, an activity,
+    `--as-of`): none after today."""
+    return suggestions.date_words(_language(ctx), incomplete, coming=False)
+
+
 def _language(ctx: typer.Context) -> str:
     """The language of the database completion reads: at start-up, `colibri` came alone on
     the command line (the words being completed are in COMP_WORDS), so none was read."""

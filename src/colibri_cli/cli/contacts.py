@@ -20,6 +20,7 @@ from colibri_cli.cli.params import (
     allow_duplicate_option,
     contact_argument,
     given,
+    search_option,
 )
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, store
@@ -142,9 +143,7 @@ def _add(
 @app.command("list")
 def list_(
     account: account_option("Only this account's contacts.") = None,
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only contacts whose text contains this.")
-    ] = None,
+    search: search_option("Only contacts whose text contains this.", "-s") = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """List contacts by account and name.

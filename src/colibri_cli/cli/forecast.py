@@ -116,7 +116,7 @@ def forecast(
         typer.Option(
             "--as-of",
             help="As the forecast stood at the end of this day.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     calibrated: CalibratedOption = False,

@@ -36,7 +36,9 @@ from colibri_cli.cli.params import (
     choices,
     contact_option,
     given,
+    given_filter,
     opportunity_argument,
+    search_option,
     status_argument,
 )
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
@@ -92,14 +94,15 @@ Currency = Annotated[
 CreatedOn = Annotated[
     str | None,
     typer.Option(
-        help="When it was created, for history entered late.", autocompletion=completion.date_words
+        help="When it was created, for history entered late.",
+        autocompletion=completion.past_date_words,
     ),
 ]
 ClosedOn = Annotated[
     str | None,
     typer.Option(
         help="When it closed (won, lost, cancelled), if not today: 20/11, friday…",
-        autocompletion=completion.date_words,
+        autocompletion=completion.past_date_words,
     ),
 ]
 Reason = Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")]
@@ -116,6 +119,16 @@ FollowUpDue = Annotated[
 ]
 NoFollowUp = Annotated[
     bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
+]
+Renew = Annotated[
+    str | None,
+    typer.Option(help="Won: create its renewal, due this period after the close (12m, 1y…)."),
+]
+NoRenew = Annotated[
+    bool,
+    typer.Option(
+        "--no-renew", help="Won: no renewal, even for a type that proposes one; no question."
+    ),
 ]
 ExternalId = Annotated[str | None, typer.Option(help="Its id in another tool.")]
 
@@ -271,6 +284,8 @@ def create(
     follow_up: FollowUpTitle = None,
     follow_up_due: FollowUpDue = None,
     no_follow_up: NoFollowUp = False,
+    renew: Renew = None,
+    no_renew: NoRenew = False,
     external_id: ExternalId = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt: fail naming what is missing.")
@@ -285,12 +300,13 @@ def create(
     On a terminal, what is missing is asked for (Identity, Information, Progress, Misc);
     in a script, a missing amount, due date, status or account is an error (exit 2).
     Created already won, lost or cancelled, it closes on --closed-on (default today) and
-    asks for the follow-up as `opp status` does.
+    asks for the follow-up, and created won for its renewal, as `opp status` does.
 
     Example: colibri opp create "Website redesign" -a ACME --amount 15k --due eoq --status quote
     """
     close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
     close.check()
+    _check_renew(renew, no_renew)
     fields = given(
         name=name,
         account=account,
@@ -319,26 +335,41 @@ def create(
     if asked:
         with lookups() as conn:
             form = forms.opportunity_form(conn, fields, full=not fields)
-    task = None
+    task, renewal, unasked = None, None, None
     with lookups() as conn:
         plan = opportunities.plan_close_at_creation(conn, form.given, form.new_account)
         if plan:  # created already closed: the next step is still worth a task
+            renewal, unasked = _renewal(conn, plan, renew, no_renew, ask=ask)
             reason, task = close.answer(conn, plan, ask=ask)
             form.given["close_reason"] = reason
         if asked:
             with store.rehearsal(conn):
                 opportunity, *_said = _create(conn, form, allow_duplicate)
+                _refuse_renew_without_a_win(plan, renew)
             forms.confirm_creation(
                 _("New opportunity: {description}.").format(description=brief(opportunity))
             )
     with database(write=True) as conn:
         opportunity, notices, warnings, added = _create(conn, form, allow_duplicate)
+        _refuse_renew_without_a_win(plan, renew)
         for line in added:
             say(line)
-        created = task and _add_follow_up(conn, task, opportunity["id"])
+        renewed = renewal and opportunities.renew(conn, opportunity, renewal)
+        created = task and _add_follow_up(conn, task, (renewed or opportunity)["id"])
     _report(opportunity, notices, warnings, output, "Created")
+    if renewed:
+        _say_renewal(renewed)
+    elif unasked:
+        _say_renewal_not_created(opportunity, unasked)
     if plan:
-        _report_follow_up(opportunity["id"], created, plan, close.no_follow_up)
+        _report_follow_up((renewed or opportunity)["id"], created, plan, close.no_follow_up)
+
+
+def _refuse_renew_without_a_win(plan, renew: str | None) -> None:
+    """--renew on a deal created open: checked once `create` has named any problem of its
+    fields (a close they do not plan may be one of them)."""
+    if renew is not None and not plan:
+        raise InvalidInput(_(opportunities.RENEW_WITH_A_WIN))
 
 
 def _create(
@@ -378,7 +409,7 @@ def list_(
             autocompletion=completion.status_names,
         ),
     ] = None,
-    account: AccountOption = None,
+    account: account_option(filtering=True) = None,
     open_: Annotated[
         bool, typer.Option("--open", help="Only open opportunities (the default).")
     ] = False,
@@ -391,11 +422,16 @@ def list_(
         typer.Option(
             help="Due on or before this date (eoq: the quarter's last day).",
             autocompletion=completion.date_words,
+            callback=given_filter,
         ),
     ] = None,
     due_after: Annotated[
         str | None,
-        typer.Option(help="Due on or after this date.", autocompletion=completion.date_words),
+        typer.Option(
+            help="Due on or after this date.",
+            autocompletion=completion.date_words,
+            callback=given_filter,
+        ),
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Open and due before today.")] = False,
     stale: Annotated[
@@ -404,10 +440,10 @@ def list_(
             "--stale", help="Open and untouched for stale-days: no change, activity or task done."
         ),
     ] = False,
-    tag: Annotated[str | None, typer.Option(help="Only those with this tag.")] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", help="Text in name, account, description, notes.")
+    tag: Annotated[
+        str | None, typer.Option(help="Only those with this tag.", callback=given_filter)
     ] = None,
+    search: search_option("Text in name, account, description, notes.") = None,
     sort: choice_option(
         Sort, "--sort", help=f"Sort by: {', '.join(opportunities.SORTS)}."
     ) = Sort.due,
@@ -575,7 +611,7 @@ def edit(
         str | None,
         typer.Option(
             help="Correct the closing date of a won, lost or cancelled deal.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     external_id: ExternalId = None,
@@ -627,7 +663,7 @@ def status(
         typer.Option(
             "--on",
             help="Closing date, when not today: 20/11, friday…",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     reason: Reason = None,
@@ -638,18 +674,8 @@ def status(
         str | None,
         typer.Option(help="Keep a probability of its own in the new (open) status."),
     ] = None,
-    renew: Annotated[
-        str | None,
-        typer.Option(
-            help="Won: create its renewal, due this period after the close (12m, 1y…).",
-        ),
-    ] = None,
-    no_renew: Annotated[
-        bool,
-        typer.Option(
-            "--no-renew", help="Won: no renewal, even for a type that proposes one; no question."
-        ),
-    ] = False,
+    renew: Renew = None,
+    no_renew: NoRenew = False,
     output: WrittenFormatOption = WrittenFormat.table,
 ) -> None:
     """Move an opportunity to a status, and schedule what comes next when it closes.
@@ -660,7 +686,8 @@ def status(
     dropped, so that it follows its new status, unless --probability gives one.
     A win with --renew creates the next deal at the account, its renewal. Winning a deal
     of type renewal (or renouvellement), or of a type with a renew-after setting, proposes
-    it: on a terminal a question, in a script a notice; --no-renew answers no.
+    it: on a terminal a question, in a script a notice; --no-renew answers no. A deal
+    won without its renewal gets it afterwards from `won --renew`, the win unchanged.
     With --format json, stdout has the opportunity as it now is, its follow_up: the
     task written, or null, and its renewal: the deal created, or null.
 
@@ -668,20 +695,18 @@ def status(
     """
     close = CloseAnswers(reason, follow_up, follow_up_due, no_follow_up)
     close.check()
-    if no_renew and renew is not None:
-        raise typer.BadParameter(_("--no-renew excludes --renew."))
+    _check_renew(renew, no_renew)
+    if renew is not None and (on, reason, probability) == (None, None, None):
+        with lookups() as conn:
+            won = opportunities.plan_renewal_of_win(conn, opportunity, new_status)
+        if won:
+            _renew_won_deal(won, renew, close, output)
+            return
     task = None
     with lookups() as conn:
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
-        proposed = (
-            None
-            if no_renew or renew is not None
-            else opportunities.proposed_renewal_period(conn, plan)
-        )
-        renewal = _renewal(conn, plan, renew, proposed)
-        if renewal:
-            plan.follow_up_title = renewal.follow_up_title
+        renewal, unasked = _renewal(conn, plan, renew, no_renew, ask=interactive())
         if plan.closing:
             reason, task = close.answer(conn, plan, ask=interactive())
         elif close.given():
@@ -697,36 +722,67 @@ def status(
         )
         renewed = renewal and opportunities.renew(conn, change.opportunity, renewal)
         created = task and _add_follow_up(conn, task, (renewed or change.opportunity)["id"])
-    unasked = proposed if not interactive() else None
     _report_status_change(change, created, plan, no_follow_up, renewed, unasked=unasked)
     if output is WrittenFormat.json:
-        follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
-        moved = change.opportunity
-        write_record(
-            {
-                **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
-                "follow_up": follow_up or None,
-                "renewal": (
-                    {field: renewed[field] for field in opportunities.SHOWN_COLUMNS}
-                    if renewed
-                    else None
-                ),
-            }
-        )
+        _write_status_change(change.opportunity, created, renewed)
+
+
+def _renew_won_deal(plan, period: str, close: "CloseAnswers", output: WrittenFormat) -> None:
+    """Create the renewal a win did not (won in a script without --renew), as the win would
+    have, from its closing day: the won deal itself, and its history, stay as they are."""
+    with lookups() as conn:
+        renewal = opportunities.plan_renewal(conn, plan, period)
+        plan.follow_up_title = renewal.follow_up_title
+        _reason, task = close.answer(conn, plan, ask=interactive())
+    with database(write=True) as conn:
+        renewed = opportunities.renew(conn, plan.opportunity, renewal)
+        created = task and _add_follow_up(conn, task, renewed["id"])
+    _say_renewal(renewed)
+    _report_follow_up(renewed["id"], created, plan, close.no_follow_up)
+    if output is WrittenFormat.json:
+        _write_status_change(plan.opportunity, created, renewed)
+
+
+def _write_status_change(moved: dict, created, renewed) -> None:
+    """The deal as it now is, for scripts, with its follow-up task and its renewal (or null)."""
+    follow_up = created and {field: created[field] for field in tasks.LISTED_COLUMNS}
+    write_record(
+        {
+            **{field: moved[field] for field in opportunities.SHOWN_COLUMNS},
+            "follow_up": follow_up or None,
+            "renewal": (
+                {field: renewed[field] for field in opportunities.SHOWN_COLUMNS}
+                if renewed
+                else None
+            ),
+        }
+    )
+
+
+def _check_renew(renew: str | None, no_renew: bool) -> None:
+    if no_renew and renew is not None:
+        raise typer.BadParameter(_("--no-renew excludes --renew."))
 
 
 def _renewal(
-    conn, plan, period: str | None, proposed: str | None
-) -> "opportunities.RenewalPlan | None":
-    """The renewal `--renew` asks for; without it, the one a terminal accepts, offered at
-    a win that proposes one (after the period `proposed`)."""
+    conn, plan, period: str | None, no_renew: bool, *, ask: bool
+) -> tuple["opportunities.RenewalPlan | None", str | None]:
+    """The renewal of the move `plan`: the one `--renew` (`period`) asks for; without it,
+    at a win that proposes one, the one accepted when `ask`. The follow-up proposed is then
+    to prepare it. Second, the period of a renewal proposed and not asked, for the notice."""
+    renewal, unasked = None, None
     if period is not None:
-        return opportunities.plan_renewal(conn, plan, period)
-    if proposed and interactive():
-        from colibri_cli.cli import forms
+        renewal = opportunities.plan_renewal(conn, plan, period)
+    elif not no_renew and (proposed := opportunities.proposed_renewal_period(conn, plan)):
+        if ask:
+            from colibri_cli.cli import forms
 
-        return forms.ask_renewal(conn, plan, proposed)
-    return None
+            renewal = forms.ask_renewal(conn, plan, proposed)
+        else:
+            unasked = proposed
+    if renewal:
+        plan.follow_up_title = renewal.follow_up_title
+    return renewal, unasked
 
 
 @dataclass
@@ -800,20 +856,30 @@ def _report_status_change(
         )
     )
     if renewed:
-        say(
-            _("Renewal: opportunity {id}, {name}, due {day}.").format(
-                id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
-            )
-        )
+        _say_renewal(renewed)
     elif unasked:
-        say(
-            _(
-                "Its renewal was not created: in a script, give --renew {period} with the win "
-                "to create it, or --no-renew to go without."
-            ).format(period=unasked)
-        )
+        _say_renewal_not_created(moved, unasked)
     if change.closed:
         _report_follow_up((renewed or moved)["id"], created, plan, no_follow_up)
+
+
+def _say_renewal(renewed: dict) -> None:
+    say(
+        _("Renewal: opportunity {id}, {name}, due {day}.").format(
+            id=renewed["id"], name=renewed["name"], day=format_day(renewed["due_date"])
+        )
+    )
+
+
+def _say_renewal_not_created(won: dict, period: str) -> None:
+    """In a script, where no renewal is asked: the command that creates the one proposed."""
+    command = opportunities.renewal_command(won["id"], won["status"], period)
+    say(
+        _(
+            "Its renewal was not created. Create it with: {command} "
+            "(or give --no-renew with the win to go without)."
+        ).format(command=command)
+    )
 
 
 def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) -> None:

@@ -42,10 +42,17 @@ def account_argument(help: str = "Account id or name."):
     ]
 
 
-def account_option(help: str = "Account id or name."):
+def account_option(help: str = "Account id or name.", *, filtering: bool = False):
+    """--account; `filtering` for a listing it narrows, where an empty one is refused."""
     return Annotated[
         str | None,
-        typer.Option("--account", "-a", help=help, autocompletion=completion.account_names),
+        typer.Option(
+            "--account",
+            "-a",
+            help=help,
+            autocompletion=completion.account_names,
+            callback=given_filter if filtering else None,
+        ),
     ]
 
 
@@ -80,13 +87,27 @@ def status_argument(help: str = "Status: key, prefix or French name."):
     ]
 
 
-def search_option(help: str):
-    """--search TEXT; empty, it would select everything while its listing says "match these
-    filters", so it is refused."""
-    return Annotated[str | None, typer.Option("--search", help=help, callback=_text_to_look_for)]
+def search_option(help: str, *short: str):
+    """--search TEXT (and its `short` name, if any); empty, it would select everything while
+    its listing says "match these filters", so it is refused."""
+    return Annotated[
+        str | None, typer.Option("--search", *short, help=help, callback=_text_to_look_for)
+    ]
 
 
 def _text_to_look_for(value: str | None) -> str | None:
     if value is not None and not value.strip():
         raise typer.BadParameter(_("give some text to look for, or leave --search out."))
+    return value
+
+
+def given_filter(param: typer.CallbackParam, value: str | None) -> str | None:
+    """The callback of a listing's filter (--tag, --account, --due-before…): empty, it would
+    select everything, as if left out, so it is refused."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter(
+            _("give a value, or leave {option} out (empty, it would match everything).").format(
+                option=param.opts[0]
+            )
+        )
     return value

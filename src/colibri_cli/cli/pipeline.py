@@ -52,7 +52,7 @@ def pipeline(
         typer.Option(
             "--as-of",
             help="As the pipeline stood at the end of this day.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     currency: InOption = None,

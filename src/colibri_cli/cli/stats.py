@@ -47,7 +47,7 @@ def closed_business(
         typer.Option(
             "--until",
             help="Only deals closed on or before this date, as they stood then.",
-            autocompletion=completion.date_words,
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     currency: InOption = None,

@@ -306,7 +306,9 @@ def done(
     on: Annotated[
         str | None,
         typer.Option(
-            "--on", help="When it was done, if not today.", autocompletion=completion.date_words
+            "--on",
+            help="When it was done, if not today.",
+            autocompletion=completion.past_date_words,
         ),
     ] = None,
     next_title: NextTitle = None,

@@ -725,9 +725,11 @@ def plan_close_at_creation(
 ) -> StatusPlan | None:
     """For a deal entered already won, lost or cancelled, its close and the follow-up task
     proposed, known before anything is asked or written; None for an open one, or for
-    fields `create` will refuse (it names every problem at once)."""
+    fields `create` will refuse (it names every problem at once). The deal the plan moves
+    is the one to be created, with no id yet: renewed by none."""
     text = records.clean(given.get("status"))
-    if text is None:
+    name = records.clean(given.get("name"))
+    if text is None or name is None:
         return None
     try:
         status = statuses.resolve(conn, text)
@@ -741,7 +743,8 @@ def plan_close_at_creation(
     except ColibriError:
         return None
     title, due = follow_up_proposal(conn, account, status["kind"], closed_on)
-    return StatusPlan({}, status, closed_on, title, due)
+    to_create = {"id": None, "name": name, "account_name": account, "type": given.get("type")}
+    return StatusPlan(to_create, status, closed_on, title, due)
 
 
 def follow_up_proposal(
@@ -758,6 +761,12 @@ def follow_up_proposal(
 def follow_up_command(opportunity_id: int, title: str, due: dt.date) -> str:
     """The command that adds the follow-up task proposed at a close, for a message."""
     return f"colibri task add {shlex.quote(title)} --opp {opportunity_id} --due {due}"
+
+
+def renewal_command(opportunity_id: int, won_status: str, period: str) -> str:
+    """The command that creates the renewal of a deal won without one, for a message."""
+    status, period = shlex.quote(won_status), shlex.quote(period)
+    return f"colibri opp status {opportunity_id} {status} --renew {period}"
 
 
 def change_status(
@@ -816,6 +825,7 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
 
 
 RENEWAL_PERIOD = N_("renewal period")
+RENEW_WITH_A_WIN = N_("--renew goes with a win: only a won deal is renewed.")
 RENEWAL_FOLLOW_UP_TITLE = N_("Prepare the renewal {name} with {account}")
 RENEWAL_TYPES = ("renewal", "renouvellement")
 """The types of deal whose win proposes the renewal even with no `renew-after` set."""
@@ -839,7 +849,7 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     """Check that the move `plan` is a win that may be renewed, due `period` (12m, 1y…)
     after the close."""
     if plan.status["kind"] != "won":
-        raise InvalidInput(_("--renew goes with a win: only a won deal is renewed."))
+        raise InvalidInput(_(RENEW_WITH_A_WIN))
     won = plan.opportunity
     renewed_by = _renewed_by(conn, won["id"])
     if renewed_by is not None:
@@ -858,6 +868,23 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     name = renewal_name(won["name"], due)
     title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
     return RenewalPlan(name, due, title)
+
+
+def plan_renewal_of_win(
+    conn: sqlite3.Connection, ref: str | int, status_text: str
+) -> StatusPlan | None:
+    """The win of a deal already won, as it was closed, for `--renew` to create the renewal
+    that win did not (a win in a script without `--renew`); None unless `status_text` is the
+    won status the deal is in."""
+    opportunity = get(conn, ref)
+    status = statuses.resolve(conn, status_text)
+    if status["kind"] != "won" or status["key"] != opportunity["status"]:
+        return None
+    if opportunity["closed_on"] is None:  # written so by another program: no closing day
+        return None
+    closed_on = dt.date.fromisoformat(opportunity["closed_on"])
+    title, due = follow_up_proposal(conn, opportunity["account_name"], "won", closed_on)
+    return StatusPlan(opportunity, status, closed_on, title, due)
 
 
 def proposed_renewal_period(conn: sqlite3.Connection, plan: StatusPlan) -> str | None:

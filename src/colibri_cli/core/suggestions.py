@@ -85,10 +85,21 @@ DATE_WORDS = {
 """Date keywords that core.dates reads, offered by completion in each language."""
 PAST_WORDS = frozenset(("yesterday", "hier"))
 """The keywords that name a day before today: not offered for a day to come."""
+COMING_WORDS = frozenset(
+    (
+        *("tomorrow", "eow", "eom", "eoq", "eoy", "next week", "next month"),
+        *("demain", "fin de semaine", "fin du mois", "fin du trimestre", "fin de l'année"),
+        *("semaine prochaine", "mois prochain"),
+    )
+)
+"""The keywords that name a day after today (the end of a period: at best today): not
+offered for a day that can only be past."""
 
 
-def date_words(language: str, typed: str, *, past: bool = True) -> list[str]:
+def date_words(language: str, typed: str, *, past: bool = True, coming: bool = True) -> list[str]:
     """Date keywords beginning with `typed`: English ones, and French ones in French;
-    without `past`, none that names a day before today."""
+    without `past`, none that names a day before today; without `coming`, none after it
+    (a weekday stays: it is then the last one)."""
     offered = DATE_WORDS["en"] + (DATE_WORDS["fr"] if language == "fr" else ())
-    return [word for word in offered if word.startswith(typed) and (past or word not in PAST_WORDS)]
+    left_out = (frozenset() if past else PAST_WORDS) | (frozenset() if coming else COMING_WORDS)
+    return [word for word in offered if word.startswith(typed) and word not in left_out]
