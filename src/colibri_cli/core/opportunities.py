@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import shlex
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from colibri_cli.core import (
@@ -446,10 +446,18 @@ def is_overdue(opportunity: Mapping, today: str) -> bool:
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
+    return list(map(_overdue_marker(), rows))
+
+
+def _overdue_marker() -> Callable[[dict], dict]:
+    """What sets `overdue` in a row read, as of today."""
     today = clock.today().isoformat()
-    for row in rows:
+
+    def marked(row: dict) -> dict:
         row["overdue"] = is_overdue(row, today)
-    return rows
+        return row
+
+    return marked
 
 
 def warnings(opportunity: Mapping) -> list[str]:
@@ -970,7 +978,7 @@ def any_live(conn: sqlite3.Connection) -> bool:
 
 def list_opportunities(
     conn: sqlite3.Connection, filters: Filters, *, with_pushes: bool = False
-) -> list[dict]:
+) -> records.Listing:
     """The opportunities the filters select, in their order; `with_pushes` adds each one's
     `pushes` and `days_pushed` (always there when `filters.pushed` is set)."""
     clauses, params = [f"o.{IN_TRASH if filters.deleted else LIVE}"], []
@@ -1020,4 +1028,4 @@ def list_opportunities(
     if filters.descending:
         order = ", ".join(f"{term} DESC" for term in order.split(", "))
     select = SELECT_WITH_PUSHES if with_pushes or filters.pushed is not None else SELECT
-    return _marked_overdue(records.fetch(conn, f"{select} {where} ORDER BY {order}", params))
+    return records.Listing(conn, f"{select} {where}", order, tuple(params), _overdue_marker())

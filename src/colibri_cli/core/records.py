@@ -5,7 +5,8 @@ Table and column names come from the code, never from the user; values are alway
 
 import difflib
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from colibri_cli.core import clock
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
@@ -231,6 +232,44 @@ def fetch(
 ) -> list[dict]:
     bound = params if isinstance(params, Mapping) else tuple(params)
     return [dict(row) for row in conn.execute(sql, bound)]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The rows of a listing, read only when asked for: all of them streamed from the
+    cursor, in order (for csv and json, whatever their number), or the first few and how
+    many there are in all (for a table), which SQL gives without reading the rest.
+
+    `query` selects the rows (SELECT … WHERE …, no ORDER BY), `order` is its ORDER BY (it
+    must end with an id, so that the first rows are always the same), and `finish` adds to
+    each row read what is computed in Python (whether it is overdue, say).
+    """
+
+    conn: sqlite3.Connection
+    query: str
+    order: str
+    params: tuple = ()
+    finish: Callable[[dict], dict] | None = None
+
+    def __iter__(self) -> Iterator[dict]:
+        return self._rows(f"{self.query} ORDER BY {self.order}", self.params)
+
+    def first(self, count: int) -> list[dict]:
+        """The first `count` rows at most."""
+        return list(
+            self._rows(f"{self.query} ORDER BY {self.order} LIMIT ?", (*self.params, count))
+        )
+
+    def count(self) -> int:
+        """How many rows there are (SQLite leaves the columns of the query uncomputed)."""
+        sql = f"SELECT count(*) FROM ({self.query})"
+        return self.conn.execute(sql, self.params).fetchone()[0]
+
+    def _rows(self, sql: str, params: tuple) -> Iterator[dict]:
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = (dict(zip(names, row, strict=True)) for row in cursor)  # dict(row) looks up
+        return rows if self.finish is None else map(self.finish, rows)  # each name: slower
 
 
 def ensure_unique(

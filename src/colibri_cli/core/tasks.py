@@ -3,7 +3,7 @@ date."""
 
 import datetime as dt
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from colibri_cli.core import accounts, activities, clock, contacts, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
@@ -76,7 +76,7 @@ def list_tasks(
     account: str | int | None = None,
     opportunity: str | int | None = None,
     search: str | None = None,
-) -> list[dict]:
+) -> records.Listing:
     """Tasks by due date (undated last): open, all, done, overdue, due today or within 7 days;
     only those of a contact, an account (its deals' included), an opportunity, or whose
     title or notes contain `search` (case and accents ignored), where given."""
@@ -105,7 +105,7 @@ def list_tasks(
         where = f"{where} AND instr(fold(t.title || ' ' || coalesce(t.notes, '')), ?) > 0"
         params = (*params, fold(search))
     order = "t.done_on DESC, t.id" if view == "done" else "t.due_date IS NULL, t.due_date, t.id"
-    return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params))
+    return records.Listing(conn, f"{SELECT} WHERE {where}", order, params, _overdue_marker())
 
 
 def is_overdue(task: Mapping, today: str) -> bool:
@@ -114,10 +114,18 @@ def is_overdue(task: Mapping, today: str) -> bool:
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
+    return list(map(_overdue_marker(), rows))
+
+
+def _overdue_marker() -> Callable[[dict], dict]:
+    """What sets `overdue` in a row read, as of today."""
     today = clock.today().isoformat()
-    for row in rows:
+
+    def marked(row: dict) -> dict:
         row["overdue"] = is_overdue(row, today)
-    return rows
+        return row
+
+    return marked
 
 
 def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None = None) -> dict:
