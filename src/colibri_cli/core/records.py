@@ -240,9 +240,10 @@ class Listing:
     cursor, in order (for csv and json, whatever their number), or the first few and how
     many there are in all (for a table), which SQL gives without reading the rest.
 
-    `query` selects the rows (SELECT … WHERE …, no ORDER BY), `order` is its ORDER BY (it
-    must end with an id, so that the first rows are always the same), and `finish` adds to
-    each row read what is computed in Python (whether it is overdue, say).
+    `query` selects the rows, each with its `id` (SELECT … WHERE …, no ORDER BY), `order`
+    is its ORDER BY (it must end with an id, so that the first rows are always the same),
+    and `finish` adds to each row read what is computed in Python (whether it is overdue,
+    say).
     """
 
     conn: sqlite3.Connection
@@ -255,10 +256,15 @@ class Listing:
         return self._rows(f"{self.query} ORDER BY {self.order}", self.params)
 
     def first(self, count: int) -> list[dict]:
-        """The first `count` rows at most."""
-        return list(
-            self._rows(f"{self.query} ORDER BY {self.order} LIMIT ?", (*self.params, count))
-        )
+        """The first `count` rows at most. Their ids are chosen first, then the rows read by
+        id: SQLite would otherwise compute the columns of every row it sorts (a last touch
+        is a subquery a row), not only of those it keeps."""
+        page = f"SELECT id FROM ({self.query} ORDER BY {self.order} LIMIT ?)"
+        ids = [row[0] for row in self.conn.execute(page, (*self.params, count))]
+        marks = ", ".join("?" for _ in ids)
+        sql = f"SELECT * FROM ({self.query}) WHERE id IN ({marks})"
+        place = {row_id: number for number, row_id in enumerate(ids)}
+        return sorted(self._rows(sql, (*self.params, *ids)), key=lambda row: place[row["id"]])
 
     def count(self) -> int:
         """How many rows there are (SQLite leaves the columns of the query uncomputed)."""
