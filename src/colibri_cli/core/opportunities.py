@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import shlex
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from colibri_cli.core import (
@@ -446,18 +446,7 @@ def is_overdue(opportunity: Mapping, today: str) -> bool:
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
-    return list(map(_overdue_marker(), rows))
-
-
-def _overdue_marker() -> Callable[[dict], dict]:
-    """What sets `overdue` in a row read, as of today."""
-    today = clock.today().isoformat()
-
-    def marked(row: dict) -> dict:
-        row["overdue"] = is_overdue(row, today)
-        return row
-
-    return marked
+    return list(map(records.overdue_marker(is_overdue), rows))
 
 
 def warnings(opportunity: Mapping) -> list[str]:
@@ -1028,4 +1017,6 @@ def list_opportunities(
     if filters.descending:
         order = ", ".join(f"{term} DESC" for term in order.split(", "))
     select = SELECT_WITH_PUSHES if with_pushes or filters.pushed is not None else SELECT
-    return records.Listing(conn, f"{select} {where}", order, tuple(params), _overdue_marker())
+    return records.Listing(
+        conn, f"{select} {where}", order, tuple(params), records.overdue_marker(is_overdue)
+    )

@@ -234,16 +234,28 @@ def fetch(
     return [dict(row) for row in conn.execute(sql, bound)]
 
 
+def overdue_marker(is_overdue: Callable[[Mapping, str], bool]) -> Callable[[dict], dict]:
+    """What sets `overdue` in each row read, by `is_overdue(row, today)` (today in ISO, as
+    the listing starts)."""
+    today = clock.today().isoformat()
+
+    def marked(row: dict) -> dict:
+        row["overdue"] = is_overdue(row, today)
+        return row
+
+    return marked
+
+
 @dataclass(frozen=True)
 class Listing:
     """The rows of a listing, read only when asked for: all of them streamed from the
     cursor, in order (for csv and json, whatever their number), or the first few and how
     many there are in all (for a table), which SQL gives without reading the rest.
 
-    `query` selects the rows, each with its `id` (SELECT … WHERE …, no ORDER BY), `order`
-    is its ORDER BY (it must end with an id, so that the first rows are always the same),
-    and `finish` adds to each row read what is computed in Python (whether it is overdue,
-    say).
+    `query` selects the rows, each once with its `id` (SELECT … WHERE …, no ORDER BY);
+    `order` is its ORDER BY (it must end with an id, so that the first rows are always the
+    same); `finish` adds to each row read what is computed in Python (whether it is
+    overdue, say).
     """
 
     conn: sqlite3.Connection
@@ -261,21 +273,25 @@ class Listing:
         is a subquery a row), not only of those it keeps."""
         page = f"SELECT id FROM ({self.query} ORDER BY {self.order} LIMIT ?)"
         ids = [row[0] for row in self.conn.execute(page, (*self.params, count))]
+        if not ids:
+            return []
         marks = ", ".join("?" for _ in ids)
         sql = f"SELECT * FROM ({self.query}) WHERE id IN ({marks})"
         place = {row_id: number for number, row_id in enumerate(ids)}
         return sorted(self._rows(sql, (*self.params, *ids)), key=lambda row: place[row["id"]])
 
     def count(self) -> int:
-        """How many rows there are (SQLite leaves the columns of the query uncomputed)."""
-        sql = f"SELECT count(*) FROM ({self.query})"
+        """How many rows there are. Counted by their ids, each row's own: SQLite computes
+        none of the columns, and told DISTINCT, it reads only the joins the filters need."""
+        sql = f"SELECT count(*) FROM (SELECT DISTINCT id FROM ({self.query}))"
         return self.conn.execute(sql, self.params).fetchone()[0]
 
     def _rows(self, sql: str, params: tuple) -> Iterator[dict]:
         cursor = self.conn.execute(sql, params)
         names = [column[0] for column in cursor.description]
-        rows = (dict(zip(names, row, strict=True)) for row in cursor)  # dict(row) looks up
-        return rows if self.finish is None else map(self.finish, rows)  # each name: slower
+        # Zipped with the names read once: dict(row) would look each name up in the row.
+        rows = (dict(zip(names, row, strict=True)) for row in cursor)
+        return rows if self.finish is None else map(self.finish, rows)
 
 
 def ensure_unique(

@@ -3,7 +3,7 @@ date."""
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from colibri_cli.core import accounts, activities, clock, contacts, opportunities, records
 from colibri_cli.core.errors import InvalidInput, NotFound
@@ -105,7 +105,9 @@ def list_tasks(
         where = f"{where} AND instr(fold(t.title || ' ' || coalesce(t.notes, '')), ?) > 0"
         params = (*params, fold(search))
     order = "t.done_on DESC, t.id" if view == "done" else "t.due_date IS NULL, t.due_date, t.id"
-    return records.Listing(conn, f"{SELECT} WHERE {where}", order, params, _overdue_marker())
+    return records.Listing(
+        conn, f"{SELECT} WHERE {where}", order, params, records.overdue_marker(is_overdue)
+    )
 
 
 def is_overdue(task: Mapping, today: str) -> bool:
@@ -114,18 +116,7 @@ def is_overdue(task: Mapping, today: str) -> bool:
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
-    return list(map(_overdue_marker(), rows))
-
-
-def _overdue_marker() -> Callable[[dict], dict]:
-    """What sets `overdue` in a row read, as of today."""
-    today = clock.today().isoformat()
-
-    def marked(row: dict) -> dict:
-        row["overdue"] = is_overdue(row, today)
-        return row
-
-    return marked
+    return list(map(records.overdue_marker(is_overdue), rows))
 
 
 def mark_done(conn: sqlite3.Connection, task_id: str | int, on: dt.date | None = None) -> dict:
