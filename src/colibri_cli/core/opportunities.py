@@ -1016,7 +1016,12 @@ def list_opportunities(
     order = SORTS[filters.sort]
     if filters.descending:
         order = ", ".join(f"{term} DESC" for term in order.split(", "))
-    select = SELECT_WITH_PUSHES if with_pushes or filters.pushed is not None else SELECT
+    pushes = with_pushes or filters.pushed is not None
     return records.Listing(
-        conn, f"{select} {where}", order, tuple(params), records.overdue_marker(is_overdue)
+        conn,
+        f"{SELECT_WITH_PUSHES if pushes else SELECT} {where}",
+        order,
+        tuple(params),
+        records.overdue_marker(is_overdue),
+        page_by_id=not pushes,  # the pushes are a pass over the whole history
     )

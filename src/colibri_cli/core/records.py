@@ -255,7 +255,7 @@ class Listing:
     `query` selects the rows, each once with its `id` (SELECT … WHERE …, no ORDER BY);
     `order` is its ORDER BY (it must end with an id, so that the first rows are always the
     same); `finish` adds to each row read what is computed in Python (whether it is
-    overdue, say).
+    overdue, say); `page_by_id` says how the first rows are read (see `first`).
     """
 
     conn: sqlite3.Connection
@@ -263,14 +263,20 @@ class Listing:
     order: str
     params: tuple = ()
     finish: Callable[[dict], dict] | None = None
+    page_by_id: bool = True
 
     def __iter__(self) -> Iterator[dict]:
         return self._rows(f"{self.query} ORDER BY {self.order}", self.params)
 
     def first(self, count: int) -> list[dict]:
-        """The first `count` rows at most. Their ids are chosen first, then the rows read by
-        id: SQLite would otherwise compute the columns of every row it sorts (a last touch
-        is a subquery a row), not only of those it keeps."""
+        """The first `count` rows at most. By default their ids are chosen first, then the
+        rows read by id: SQLite would otherwise compute the columns of every row it sorts
+        (a last touch is a subquery a row), not only of those it keeps. Where the query
+        itself is costly (a join over the whole history), reading it twice would cost more:
+        without `page_by_id`, the rows are read in one pass."""
+        if not self.page_by_id:
+            sql = f"{self.query} ORDER BY {self.order} LIMIT ?"
+            return list(self._rows(sql, (*self.params, count)))
         page = f"SELECT id FROM ({self.query} ORDER BY {self.order} LIMIT ?)"
         ids = [row[0] for row in self.conn.execute(page, (*self.params, count))]
         if not ids:
