@@ -73,7 +73,7 @@ def listed_query(db: Path, workdir: Path) -> Path:
     with store.session(db, write=False) as conn:
         listing = opportunities.list_opportunities(conn, opportunities.Filters(), with_pushes=True)
     assert not listing.params, "the sqlite3 shell is given no parameters"
-    sql = workdir / "listed.sql"
+    sql = workdir / f"{db.stem}.sql"
     sql.write_text(f"{listing.query} ORDER BY {listing.order};\n", encoding="utf-8")
     return sql
 
