@@ -438,12 +438,10 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> list[
 
 def _first_rows(rows: Iterable[Mapping]) -> tuple[list[Mapping], int]:
     """The rows a table shows (TABLE_LIMIT at most), and how many it leaves out; of a
-    `Listing`, the one more row read says whether it must count them."""
+    `Listing`, read from the database alone."""
     if isinstance(rows, Listing):
-        shown = rows.first(TABLE_LIMIT + 1)
-        if len(shown) <= TABLE_LIMIT:
-            return shown, 0
-        return shown[:TABLE_LIMIT], rows.count() - TABLE_LIMIT
+        shown, count = rows.page(TABLE_LIMIT)
+        return shown, count - len(shown)
     shown, left_out = [], 0
     for row in rows:
         if len(shown) < TABLE_LIMIT:

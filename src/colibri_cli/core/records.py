@@ -4,6 +4,7 @@ Table and column names come from the code, never from the user; values are alway
 """
 
 import difflib
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -255,7 +256,7 @@ class Listing:
     `query` selects the rows, each once with its `id` (SELECT … WHERE …, no ORDER BY);
     `order` is its ORDER BY (it must end with an id, so that the first rows are always the
     same); `finish` adds to each row read what is computed in Python (whether it is
-    overdue, say); `page_by_id` says how the first rows are read (see `first`).
+    overdue, say); `page_by_id` says how a table's rows are read (see `page`).
     """
 
     conn: sqlite3.Connection
@@ -266,34 +267,48 @@ class Listing:
     page_by_id: bool = True
 
     def __iter__(self) -> Iterator[dict]:
-        return self._rows(f"{self.query} ORDER BY {self.order}", self.params)
+        return self._rows(self.conn.execute(self._ordered(), self.params))
 
-    def first(self, count: int) -> list[dict]:
-        """The first `count` rows at most. By default their ids are chosen first, then the
-        rows read by id: SQLite would otherwise compute the columns of every row it sorts
-        (a last touch is a subquery a row), not only of those it keeps. Where the query
-        itself is costly (a join over the whole history), reading it twice would cost more:
-        without `page_by_id`, the rows are read in one pass."""
+    def page(self, size: int) -> tuple[list[dict], int]:
+        """The first `size` rows at most, and how many rows there are in all.
+
+        By default the ids of one row more are chosen first, then those rows read by id
+        (SQLite would otherwise compute the columns of every row it sorts, a last touch
+        being a subquery a row, not only of those it keeps), and the rows counted only when
+        there are more. Where the query itself is costly (a join over the whole history),
+        each of those would read it again: without `page_by_id`, one pass over its rows
+        gives the first and counts the others, which are not made into rows."""
         if not self.page_by_id:
-            sql = f"{self.query} ORDER BY {self.order} LIMIT ?"
-            return list(self._rows(sql, (*self.params, count)))
-        page = f"SELECT id FROM ({self.query} ORDER BY {self.order} LIMIT ?)"
-        ids = [row[0] for row in self.conn.execute(page, (*self.params, count))]
+            cursor = self.conn.execute(self._ordered(), self.params)
+            shown = list(itertools.islice(self._rows(cursor), size))
+            return shown, len(shown) + sum(1 for _row in cursor)
+        shown = self._first(size + 1)
+        if len(shown) <= size:
+            return shown, len(shown)
+        return shown[:size], self._count()
+
+    def _ordered(self) -> str:
+        return f"{self.query} ORDER BY {self.order}"
+
+    def _first(self, size: int) -> list[dict]:
+        page = f"SELECT id FROM ({self._ordered()} LIMIT ?)"
+        ids = [row[0] for row in self.conn.execute(page, (*self.params, size))]
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
         sql = f"SELECT * FROM ({self.query}) WHERE id IN ({marks})"
         place = {row_id: number for number, row_id in enumerate(ids)}
-        return sorted(self._rows(sql, (*self.params, *ids)), key=lambda row: place[row["id"]])
+        rows = self._rows(self.conn.execute(sql, (*self.params, *ids)))
+        return sorted(rows, key=lambda row: place[row["id"]])
 
-    def count(self) -> int:
-        """How many rows there are. Counted by their ids, each row's own: SQLite computes
-        none of the columns, and told DISTINCT, it reads only the joins the filters need."""
+    def _count(self) -> int:
+        """Counted by their ids, each row's own: SQLite computes none of the columns, and
+        told DISTINCT, it reads only the joins the filters need."""
         sql = f"SELECT count(*) FROM (SELECT DISTINCT id FROM ({self.query}))"
         return self.conn.execute(sql, self.params).fetchone()[0]
 
-    def _rows(self, sql: str, params: tuple) -> Iterator[dict]:
-        cursor = self.conn.execute(sql, params)
+    def _rows(self, cursor: sqlite3.Cursor) -> Iterator[dict]:
+        """The rows a cursor gives, as they go: made into dicts, and finished."""
         names = [column[0] for column in cursor.description]
         # Zipped with the names read once: dict(row) would look each name up in the row.
         rows = (dict(zip(names, row, strict=True)) for row in cursor)
