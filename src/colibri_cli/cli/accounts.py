@@ -194,14 +194,14 @@ def list_(
 
     Example: colibri account list --search lyon --format csv
     """
-    with database(write=False) as conn:
-        rows = accounts.list_accounts(conn, search)
     empty = (
         _("No account matches {search!r}.").format(search=search)
         if search
         else _("No accounts yet. Add one with: colibri account add NAME")
     )
-    render_rows(rows, output, fields=accounts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    with database(write=False) as conn:
+        rows = accounts.list_accounts(conn, search)
+        render_rows(rows, output, fields=accounts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("show")

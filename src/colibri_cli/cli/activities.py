@@ -195,6 +195,14 @@ def list_(
 
     Example: colibri activity list --account ACME --since -1m
     """
+    filtered = any(
+        value is not None for value in (account, opp, contact, kind, since, until, search)
+    )
+    empty = (
+        _("No activity matches.")
+        if filtered
+        else _('No activities yet. Log one with: colibri log call "TEXT" --account ACCOUNT')
+    )
     with database(write=False) as conn:
         first = (
             inputs.read_date(conn, since, field=N_("--since date"), past=True) if since else None
@@ -210,15 +218,7 @@ def list_(
             until=last,
             search=search,
         )
-    filtered = any(
-        value is not None for value in (account, opp, contact, kind, since, until, search)
-    )
-    empty = (
-        _("No activity matches.")
-        if filtered
-        else _('No activities yet. Log one with: colibri log call "TEXT" --account ACCOUNT')
-    )
-    render_rows(rows, output, fields=activities.COLUMNS, columns=LIST_COLUMNS, empty=empty)
+        render_rows(rows, output, fields=activities.COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("edit")

@@ -150,14 +150,14 @@ def list_(
 
     Example: colibri contact list --account ACME
     """
-    with database(write=False) as conn:
-        rows = contacts.list_contacts(conn, account, search)
     empty = (
         _("No contact matches.")
         if account or search
         else _("No contacts yet. Add one with: colibri contact add NAME --account ACCOUNT")
     )
-    render_rows(rows, output, fields=contacts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
+    with database(write=False) as conn:
+        rows = contacts.list_contacts(conn, account, search)
+        render_rows(rows, output, fields=contacts.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
 
 
 @app.command("show")

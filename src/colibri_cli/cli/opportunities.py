@@ -509,11 +509,6 @@ def list_(
         sort=sort,
         descending=reverse,
     )
-    with database(write=False) as conn:
-        rows = opportunities.list_opportunities(
-            conn, filters, with_pushes=output is not OutputFormat.table
-        )
-        none_at_all = not rows and not opportunities.any_live(conn)
     filtered = any(
         value not in (None, False, [])
         for value in (
@@ -521,22 +516,26 @@ def list_(
             *(search, pushed, no_next_step),
         )
     )
-    if deleted:
-        empty = _("The trash is empty.")
-        fields, columns = opportunities.TRASH_COLUMNS, TRASH_LIST_COLUMNS
-    else:
-        empty = (
-            _("No opportunities yet. Create one with: colibri opp create")
-            if none_at_all
-            else _("No opportunity matches these filters.")
-            if filtered
-            else _("No open opportunities.")
+    with database(write=False) as conn:
+        rows = opportunities.list_opportunities(
+            conn, filters, with_pushes=output is not OutputFormat.table
         )
-        fields = opportunities.LISTED_COLUMNS
-        columns = CLOSED_LIST_COLUMNS if closed else LIST_COLUMNS
-    render_rows(rows, output, fields=fields, columns=columns, empty=empty)
-    if output is OutputFormat.table:
-        explain_overdue(rows)
+        none_at_all = not opportunities.any_live(conn)  # then no row is listed either
+        if deleted:
+            empty = _("The trash is empty.")
+            fields, columns = opportunities.TRASH_COLUMNS, TRASH_LIST_COLUMNS
+        else:
+            empty = (
+                _("No opportunities yet. Create one with: colibri opp create")
+                if none_at_all
+                else _("No opportunity matches these filters.")
+                if filtered
+                else _("No open opportunities.")
+            )
+            fields = opportunities.LISTED_COLUMNS
+            columns = CLOSED_LIST_COLUMNS if closed else LIST_COLUMNS
+        shown = render_rows(rows, output, fields=fields, columns=columns, empty=empty)
+    explain_overdue(shown)
     if open_by_default and not none_at_all:
         say(_("Open opportunities; --all lists the closed ones too."))
 

@@ -26,6 +26,7 @@ import typer
 
 from colibri_cli import i18n
 from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.records import Listing
 from colibri_cli.core.text import json_text, visible
 from colibri_cli.i18n import N_, _, format_day, language
 
@@ -60,6 +61,8 @@ DAYS = {
 """Columns of dates: a table shows them through `format_day` (30/11/2026 where the
 `date-display` setting is dmy); csv and json keep them ISO."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RISKY_STARTS = frozenset([*FORMULA_STARTS, "'"])
+"""The first characters of a CSV cell `_csv_cell` may have to neutralise."""
 AMOUNT_SPACE = re.compile(r"(?<=\d) (?=[A-Z]{3}\b)")
 """The space of "12,000 EUR", where a line is never broken."""
 GLUED = str.maketrans({"\u00a0": "\ue001", "\u202f": "\ue002"})
@@ -272,14 +275,17 @@ def render_rows(
     fields: Sequence[str],
     columns: Columns,
     empty: str,
-) -> None:
-    """Write a listing: `fields` are the csv/json keys, `columns` what the table shows."""
+) -> Sequence[Mapping]:
+    """Write a listing: `fields` are the csv/json keys, `columns` what the table shows.
+    Returns the rows the table shows (none for csv and json, streamed: a `Listing` is read
+    row by row from the database, and only its first rows and its count for a table)."""
     if output is OutputFormat.csv:
         write_csv(rows, fields)
     elif output is OutputFormat.json:
         write_json(rows, fields)
     else:
-        _print_table(rows, columns, empty)
+        return _print_table(rows, columns, empty)
+    return ()
 
 
 def render_record(
@@ -336,14 +342,20 @@ def write_csv(rows: Iterable[Mapping], fields: Sequence[str], out: TextIO | None
     """Stream `rows` as CSV, header first, to `out` (stdout by default): the exact text for
     a file or a pipe, shown through `visible` on a terminal."""
     out = out or sys.stdout
-    shown = visible if out.isatty() else str
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    for row in rows:
+    if out.isatty():
+        for row in rows:
+            cells = (_csv_cell(row.get(field)) for field in fields)
+            writer.writerow([visible(cell) if isinstance(cell, str) else cell for cell in cells])
+        return
+    for row in rows:  # a million rows: only a yes or no, and text that could be a formula, call
         writer.writerow(
             [
-                shown(cell) if isinstance(cell, str) else cell
-                for cell in (_csv_cell(row.get(field)) for field in fields)
+                _csv_cell(cell)
+                if cell.__class__ is bool or (isinstance(cell, str) and cell[:1] in RISKY_STARTS)
+                else cell
+                for cell in map(row.get, fields)
             ]
         )
 
@@ -405,11 +417,11 @@ def _cell(row: Mapping, column: tuple) -> str:
     return format_day(row[key]) if key in DAYS else _text(row[key])
 
 
-def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
+def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> list[Mapping]:
     shown, left_out = _first_rows(rows)
     if not shown:
         say(empty)
-        return
+        return shown
     console = stdout_console()
     columns = [
         column
@@ -421,10 +433,15 @@ def _print_table(rows: Iterable[Mapping], columns: Columns, empty: str) -> None:
         table = rows_table(shown, [column for column in columns if column[0] not in SPARE])
     console.print(table)
     _say_left_out(left_out)
+    return shown
 
 
 def _first_rows(rows: Iterable[Mapping]) -> tuple[list[Mapping], int]:
-    """The rows a table shows (TABLE_LIMIT at most), and how many it leaves out."""
+    """The rows a table shows (TABLE_LIMIT at most), and how many it leaves out; of a
+    `Listing`, read from the database alone."""
+    if isinstance(rows, Listing):
+        shown, count = rows.page(TABLE_LIMIT)
+        return shown, count - len(shown)
     shown, left_out = [], 0
     for row in rows:
         if len(shown) < TABLE_LIMIT:

@@ -251,10 +251,6 @@ def list_(
             )
         )
     view = chosen[0] if chosen else View.open
-    with database(write=False) as conn:
-        rows = tasks.list_tasks(
-            conn, view.value, contact=contact, account=account, opportunity=opp, search=search
-        )
     if any(ref is not None for ref in (account, opp, search)):
         empty = _("No tasks ({view}) match these filters.").format(view=_view_name(view))
     elif contact is not None:
@@ -263,9 +259,14 @@ def list_(
         empty = _("No open tasks. Add one with: colibri task add TITLE --due DATE")
     else:
         empty = _("No tasks ({view}).").format(view=_view_name(view))
-    render_rows(rows, output, fields=tasks.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty)
-    if output is OutputFormat.table:
-        explain_overdue(rows)
+    with database(write=False) as conn:
+        rows = tasks.list_tasks(
+            conn, view.value, contact=contact, account=account, opportunity=opp, search=search
+        )
+        shown = render_rows(
+            rows, output, fields=tasks.LISTED_COLUMNS, columns=LIST_COLUMNS, empty=empty
+        )
+    explain_overdue(shown)
 
 
 @app.command("show")
@@ -524,7 +525,7 @@ def export(
     Example: colibri task export --format ics -o ~/colibri-tasks.ics
     """
     with database(write=False) as conn:
-        open_tasks = tasks.list_tasks(conn, "open")
+        open_tasks = list(tasks.list_tasks(conn, "open"))
         gone = tasks.gone_lately(conn)
     stamp = clock.moment().astimezone(dt.UTC).replace(microsecond=0)
     text = calendar.to_ics(open_tasks, stamp=stamp, cancelled=gone)

@@ -73,14 +73,15 @@ def near_misses(conn: sqlite3.Connection, text: str) -> list[str]:
     return records.close_names(conn, "accounts", text)
 
 
-def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> list[dict]:
+def list_accounts(conn: sqlite3.Connection, search: str | None = None) -> records.Listing:
     """All accounts by name, each with the day it was last touched; `search` matches any of
     their text fields, ignoring case."""
     searched = " || ' ' || ".join(f"coalesce(a.{column}, '')" for column in EDITABLE)
-    return records.fetch(
+    return records.Listing(
         conn,
         f"SELECT a.*, {touches.account_last_touch()} AS last_touch FROM accounts AS a "
-        f"WHERE ? IS NULL OR instr(fold({searched}), ?) > 0 ORDER BY a.name COLLATE NOCASE, a.id",
+        f"WHERE ? IS NULL OR instr(fold({searched}), ?) > 0",
+        "a.name COLLATE NOCASE, a.id",
         (search, fold(search or "")),
     )
 

@@ -196,7 +196,7 @@ def list_activities(
     since: dt.date | None = None,
     until: dt.date | None = None,
     search: str | None = None,
-) -> list[dict]:
+) -> records.Listing:
     """Activities newest first, those of an account, opportunity, contact or kind, on or
     after `since`, on or before `until`, whose text contains `search` (case and accents
     ignored)."""
@@ -222,7 +222,7 @@ def list_activities(
         conditions.append("instr(fold(v.summary), ?) > 0")
         params.append(fold(search))
     where = " AND ".join(conditions) or "1"
-    return records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {NEWEST_FIRST}", params)
+    return records.Listing(conn, f"{SELECT} WHERE {where}", NEWEST_FIRST, tuple(params))
 
 
 def edit(conn: sqlite3.Connection, activity_id: str | int, changes: Mapping[str, object]) -> dict:

@@ -105,14 +105,14 @@ def details(conn: sqlite3.Connection, ref: str | int) -> dict:
 
 def list_contacts(
     conn: sqlite3.Connection, account: str | int | None = None, search: str | None = None
-) -> list[dict]:
+) -> records.Listing:
     account_id = accounts.get(conn, account)["id"] if account is not None else None
     searched = " || ' ' || ".join(f"coalesce(c.{column}, '')" for column in EDITABLE)
-    return records.fetch(
+    return records.Listing(
         conn,
         f"{SELECT} WHERE (? IS NULL OR c.account_id = ?) "
-        f"AND (? IS NULL OR instr(fold({searched}), ?) > 0) "
-        "ORDER BY a.name COLLATE NOCASE, c.name COLLATE NOCASE, c.id",
+        f"AND (? IS NULL OR instr(fold({searched}), ?) > 0)",
+        "a.name COLLATE NOCASE, c.name COLLATE NOCASE, c.id",
         (account_id, account_id, search, fold(search or "")),
     )
 

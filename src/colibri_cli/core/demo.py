@@ -243,7 +243,7 @@ def _close(ref: str, outcome: str, reason: str | None) -> Callable[[sqlite3.Conn
 
 def _follow_up_done(ref: str) -> Callable[[sqlite3.Connection], None]:
     def done(conn: sqlite3.Connection) -> None:
-        for task in tasks.list_tasks(conn, "open"):
+        for task in list(tasks.list_tasks(conn, "open")):
             if task["opportunity_id"] == int(ref):
                 tasks.mark_done(conn, task["id"])
 

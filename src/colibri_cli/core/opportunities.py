@@ -446,10 +446,7 @@ def is_overdue(opportunity: Mapping, today: str) -> bool:
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
-    today = clock.today().isoformat()
-    for row in rows:
-        row["overdue"] = is_overdue(row, today)
-    return rows
+    return list(map(records.overdue_marker(is_overdue), rows))
 
 
 def warnings(opportunity: Mapping) -> list[str]:
@@ -1026,7 +1023,7 @@ def any_live(conn: sqlite3.Connection) -> bool:
 
 def list_opportunities(
     conn: sqlite3.Connection, filters: Filters, *, with_pushes: bool = False
-) -> list[dict]:
+) -> records.Listing:
     """The opportunities the filters select, in their order; `with_pushes` adds each one's
     `pushes` and `days_pushed` (always there when `filters.pushed` is set)."""
     clauses, params = [f"o.{IN_TRASH if filters.deleted else LIVE}"], []
@@ -1075,5 +1072,12 @@ def list_opportunities(
     order = SORTS[filters.sort]
     if filters.descending:
         order = ", ".join(f"{term} DESC" for term in order.split(", "))
-    select = SELECT_WITH_PUSHES if with_pushes or filters.pushed is not None else SELECT
-    return _marked_overdue(records.fetch(conn, f"{select} {where} ORDER BY {order}", params))
+    pushes = with_pushes or filters.pushed is not None
+    return records.Listing(
+        conn,
+        f"{SELECT_WITH_PUSHES if pushes else SELECT} {where}",
+        order,
+        tuple(params),
+        records.overdue_marker(is_overdue),
+        page_by_id=not pushes,  # the pushes are a pass over the whole history
+    )

@@ -4,8 +4,10 @@ Table and column names come from the code, never from the user; values are alway
 """
 
 import difflib
+import itertools
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from colibri_cli.core import clock
 from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
@@ -231,6 +233,86 @@ def fetch(
 ) -> list[dict]:
     bound = params if isinstance(params, Mapping) else tuple(params)
     return [dict(row) for row in conn.execute(sql, bound)]
+
+
+def overdue_marker(is_overdue: Callable[[Mapping, str], bool]) -> Callable[[dict], dict]:
+    """What sets `overdue` in each row read, by `is_overdue(row, today)` (today in ISO, as
+    the listing starts)."""
+    today = clock.today().isoformat()
+
+    def marked(row: dict) -> dict:
+        row["overdue"] = is_overdue(row, today)
+        return row
+
+    return marked
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The rows of a listing, read only when asked for: all of them streamed from the
+    cursor, in order (for csv and json, whatever their number), or the first few and how
+    many there are in all (for a table), which SQL gives without reading the rest.
+
+    `query` selects the rows, each once with its `id` (SELECT … WHERE …, no ORDER BY);
+    `order` is its ORDER BY (it must end with an id, so that the first rows are always the
+    same); `finish` adds to each row read what is computed in Python (whether it is
+    overdue, say); `page_by_id` says how a table's rows are read (see `page`).
+    """
+
+    conn: sqlite3.Connection
+    query: str
+    order: str
+    params: tuple = ()
+    finish: Callable[[dict], dict] | None = None
+    page_by_id: bool = True
+
+    def __iter__(self) -> Iterator[dict]:
+        return self._rows(self.conn.execute(self._ordered(), self.params))
+
+    def page(self, size: int) -> tuple[list[dict], int]:
+        """The first `size` rows at most, and how many rows there are in all.
+
+        By default the ids of one row more are chosen first, then those rows read by id
+        (SQLite would otherwise compute the columns of every row it sorts, a last touch
+        being a subquery a row, not only of those it keeps), and the rows counted only when
+        there are more. Where the query itself is costly (a join over the whole history),
+        each of those would read it again: without `page_by_id`, one pass over its rows
+        gives the first and counts the others, which are not made into rows."""
+        if not self.page_by_id:
+            cursor = self.conn.execute(self._ordered(), self.params)
+            shown = list(itertools.islice(self._rows(cursor), size))
+            return shown, len(shown) + sum(1 for _row in cursor)
+        shown = self._first(size + 1)
+        if len(shown) <= size:
+            return shown, len(shown)
+        return shown[:size], self._count()
+
+    def _ordered(self) -> str:
+        return f"{self.query} ORDER BY {self.order}"
+
+    def _first(self, size: int) -> list[dict]:
+        page = f"SELECT id FROM ({self._ordered()} LIMIT ?)"
+        ids = [row[0] for row in self.conn.execute(page, (*self.params, size))]
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        sql = f"SELECT * FROM ({self.query}) WHERE id IN ({marks})"
+        place = {row_id: number for number, row_id in enumerate(ids)}
+        rows = self._rows(self.conn.execute(sql, (*self.params, *ids)))
+        return sorted(rows, key=lambda row: place[row["id"]])
+
+    def _count(self) -> int:
+        """Counted by their ids, each row's own: SQLite computes none of the columns, and
+        told DISTINCT, it reads only the joins the filters need."""
+        sql = f"SELECT count(*) FROM (SELECT DISTINCT id FROM ({self.query}))"
+        return self.conn.execute(sql, self.params).fetchone()[0]
+
+    def _rows(self, cursor: sqlite3.Cursor) -> Iterator[dict]:
+        """The rows a cursor gives, as they go: made into dicts, and finished."""
+        names = [column[0] for column in cursor.description]
+        # Zipped with the names read once: dict(row) would look each name up in the row.
+        rows = (dict(zip(names, row, strict=True)) for row in cursor)
+        return rows if self.finish is None else map(self.finish, rows)
 
 
 def ensure_unique(

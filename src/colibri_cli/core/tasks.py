@@ -112,7 +112,7 @@ def list_tasks(
     account: str | int | None = None,
     opportunity: str | int | None = None,
     search: str | None = None,
-) -> list[dict]:
+) -> records.Listing:
     """Tasks by due date (undated last): open, all, done, overdue, due today or within 7 days;
     only those of a contact, an account (its deals' included), an opportunity, or whose
     title or notes contain `search` (case and accents ignored), where given."""
@@ -142,7 +142,9 @@ def list_tasks(
         where = f"{where} AND instr(fold(t.title || ' ' || coalesce(t.notes, '')), ?) > 0"
         params = (*params, fold(search))
     order = "t.done_on DESC, t.id" if view == "done" else f"{SOONEST_DUE_FIRST}, t.id"
-    return _marked_overdue(records.fetch(conn, f"{SELECT} WHERE {where} ORDER BY {order}", params))
+    return records.Listing(
+        conn, f"{SELECT} WHERE {where}", order, params, records.overdue_marker(is_overdue)
+    )
 
 
 def is_overdue(task: Mapping, today: str) -> bool:
@@ -151,10 +153,7 @@ def is_overdue(task: Mapping, today: str) -> bool:
 
 
 def _marked_overdue(rows: list[dict]) -> list[dict]:
-    today = clock.today().isoformat()
-    for row in rows:
-        row["overdue"] = is_overdue(row, today)
-    return rows
+    return list(map(records.overdue_marker(is_overdue), rows))
 
 
 def series(every: str | None, due: dt.date | None) -> dict:

@@ -57,4 +57,10 @@ def json_text(value: object, **options) -> str:
     """JSON as `json.dumps` writes it (UTF-8 text, not \\u escapes), except for what a
     terminal would act on: C1 controls, bidi overrides, lone surrogates are \\u escapes
     (json escapes C0 itself). A JSON reader gets exactly the stored text back."""
-    return json.dumps(value, ensure_ascii=False, **options).translate(_JSON_ESCAPED)
+    text = json.dumps(value, ensure_ascii=False, **options) if options else _ENCODER.encode(value)
+    return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPED)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""json.dumps's, made once: a listing writes a row at a time (json.dumps would make one a
+row); and ASCII text holds nothing to escape but DEL, which saves a listing translating it."""
