@@ -66,6 +66,20 @@ def new_databases_from_one_migration(migrated_schema, monkeypatch):
     monkeypatch.setattr(migrations, "apply", apply)
 
 
+def database_before(db_path, migration):
+    """The database file as colibri made it before `migration` (one of `migrations.STEPS`):
+    the steps before it applied, as sqlite-utils' Database, for tests of an older file."""
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    steps = Migrations(migrations.MIGRATION_SET)
+    for step in migrations.STEPS[: migrations.STEPS.index(migration)]:
+        steps()(step)
+    database = Database(db_path)
+    steps.apply(database)
+    return database
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "colibri.db"

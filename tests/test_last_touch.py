@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from colibri_cli.core import migrations
+from conftest import database_before
 
 
 @pytest.fixture
@@ -332,14 +333,7 @@ def test_the_database_refuses_stale_days_that_are_not_a_number_of_days(empty_db)
 
 def test_a_database_without_stale_days_is_brought_up_to_date(db_path, ok, rows):
     """Its statuses keep everything and follow the setting; then one may have its own."""
-    from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
-
-    steps = Migrations(migrations.MIGRATION_SET)
-    for step in migrations.STEPS[: migrations.STEPS.index(migrations.m009_status_stale_days)]:
-        steps()(step)
-    database = Database(db_path)
-    steps.apply(database)
+    database = database_before(db_path, migrations.m009_status_stale_days)
     database.conn.execute("UPDATE statuses SET label = 'Devis' WHERE key = 'quote'")
     database.conn.commit()
     database.conn.close()

@@ -6,18 +6,12 @@ import json
 import pytest
 
 from colibri_cli.core import migrations
+from conftest import database_before
 
 
 def test_a_database_without_renewals_is_brought_up_to_date(db_path, ok, rows):
     """Its opportunities keep everything and are the renewal of none."""
-    from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
-
-    steps = Migrations(migrations.MIGRATION_SET)
-    for step in migrations.STEPS[: migrations.STEPS.index(migrations.m010_renewals)]:
-        steps()(step)
-    database = Database(db_path)
-    steps.apply(database)
+    database = database_before(db_path, migrations.m010_renewals)
     stamp = {"created_at": "2026-01-05T09:00:00", "updated_at": "2026-11-30T09:00:00"}
     database["accounts"].insert({"name": "ACME", **stamp})
     database["opportunities"].insert(

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from colibri_cli.core import migrations
+from conftest import database_before
 
 TIME_HINT = "use HH:MM, from 00:00 to 23:59."
 
@@ -249,14 +250,7 @@ def test_export_all_and_import_all_keep_the_time(ok, rows, tmp_path, monkeypatch
 
 def test_a_database_of_m010_is_brought_up_to_date(db_path, ok, rows):
     """Its tasks keep everything and have no time of day."""
-    from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
-
-    steps = Migrations(migrations.MIGRATION_SET)
-    for step in migrations.STEPS[: migrations.STEPS.index(migrations.m011_task_times)]:
-        steps()(step)
-    database = Database(db_path)
-    steps.apply(database)
+    database = database_before(db_path, migrations.m011_task_times)
     database["tasks"].insert(
         {"title": "Call", "due_date": "2026-11-27", "created_at": "x", "updated_at": "x"}
     )

@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from colibri_cli.core import migrations
+from conftest import database_before
 from test_interactive import answer, finish, spawn
 
 STORY = [  # (day, command): a deal's story at ACME, day by day
@@ -427,14 +428,7 @@ def test_a_task_file_naming_a_contact_of_another_account_is_refused(story, cli, 
 
 def test_a_database_without_task_contacts_is_brought_up_to_date(db_path, ok, rows):
     """Its tasks keep everything and get no contact; then a task may have one."""
-    from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
-
-    steps = Migrations(migrations.MIGRATION_SET)
-    for step in migrations.STEPS[: migrations.STEPS.index(migrations.m008_task_contacts)]:
-        steps()(step)
-    database = Database(db_path)
-    steps.apply(database)
+    database = database_before(db_path, migrations.m008_task_contacts)
     database.conn.executescript(
         """
         INSERT INTO accounts (name, created_at, updated_at) VALUES ('ACME', 'x', 'x');
