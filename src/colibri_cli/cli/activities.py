@@ -20,6 +20,7 @@ from colibri_cli.cli.params import (
     contact_option,
     given_filter,
     opportunity_option,
+    past_day_option,
     search_option,
 )
 from colibri_cli.core import activities, clock, inputs
@@ -41,14 +42,9 @@ Kind = Annotated[
 Opp = opportunity_option("Opportunity id or name it is about.")
 Account = account_option()
 Contact = contact_option("Contact id or name it was with.")
-On = Annotated[
-    str | None,
-    typer.Option(
-        "--on",
-        help='When: today by default; a date, maybe with a time ("yesterday 10:00").',
-        autocompletion=completion.past_date_words,
-    ),
-]
+On = past_day_option(
+    "--on", help='When: today by default; a date, maybe with a time ("yesterday 10:00").'
+)
 Duration = Annotated[
     str | None, typer.Option("--duration", help="How long: minutes (45), or 1h30, 45m.")
 ]
@@ -233,14 +229,7 @@ def edit(
             autocompletion=completion.words(activities.KINDS),
         ),
     ] = None,
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--on",
-            help='New date, maybe with a time ("monday 9h30").',
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    on: past_day_option("--on", help='New date, maybe with a time ("monday 9h30").') = None,
     duration: Annotated[
         str | None, typer.Option("--duration", help='New duration; "" or none removes it.')
     ] = None,

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from colibri_cli.cli import charts, completion
+from colibri_cli.cli import charts
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     FormatOption,
@@ -22,7 +22,7 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
-from colibri_cli.cli.params import choice_option, choices
+from colibri_cli.cli.params import choice_option, choices, past_day_option
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, report_day, warn_unknown_statuses
 from colibri_cli.core import calibrated as calibrated_forecast
@@ -111,14 +111,7 @@ def forecast(
     start: Annotated[
         str | None, typer.Option("--from", help="First period: 2027-01 or 2027-Q1.")
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="As the forecast stood at the end of this day.",
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    as_of: past_day_option("--as-of", help="As the forecast stood at the end of this day.") = None,
     calibrated: CalibratedOption = False,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,

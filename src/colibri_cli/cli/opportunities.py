@@ -38,6 +38,7 @@ from colibri_cli.cli.params import (
     given,
     given_filter,
     opportunity_argument,
+    past_day_option,
     search_option,
     status_argument,
 )
@@ -91,20 +92,10 @@ Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 Currency = Annotated[
     str | None, typer.Option(help="ISO currency code; default: the currency setting.")
 ]
-CreatedOn = Annotated[
-    str | None,
-    typer.Option(
-        help="When it was created, for history entered late.",
-        autocompletion=completion.past_date_words,
-    ),
-]
-ClosedOn = Annotated[
-    str | None,
-    typer.Option(
-        help="When it closed (won, lost, cancelled), if not today: 20/11, friday…",
-        autocompletion=completion.past_date_words,
-    ),
-]
+CreatedOn = past_day_option(help="When it was created, for history entered late.")
+ClosedOn = past_day_option(
+    help="When it closed (won, lost, cancelled), if not today: 20/11, friday…"
+)
 Reason = Annotated[str | None, typer.Option(help="Why it was won, lost or cancelled.")]
 FollowUpTitle = Annotated[
     str | None, typer.Option("--follow-up", help="Title of the follow-up task to schedule.")
@@ -606,13 +597,9 @@ def edit(
     notes: Notes = None,
     currency: Currency = None,
     created_on: CreatedOn = None,
-    closed_on: Annotated[
-        str | None,
-        typer.Option(
-            help="Correct the closing date of a won, lost or cancelled deal.",
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    closed_on: past_day_option(
+        help="Correct the closing date of a won, lost or cancelled deal."
+    ) = None,
     external_id: ExternalId = None,
     status: Annotated[str | None, typer.Option("--status", "-s", hidden=True)] = None,
     output: FormatOption = OutputFormat.table,
@@ -657,14 +644,7 @@ def edit(
 def status(
     opportunity: OpportunityRef,
     new_status: status_argument("New status: key, prefix or French name."),
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--on",
-            help="Closing date, when not today: 20/11, friday…",
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    on: past_day_option("--on", help="Closing date, when not today: 20/11, friday…") = None,
     reason: Reason = None,
     follow_up: FollowUpTitle = None,
     follow_up_due: FollowUpDue = None,

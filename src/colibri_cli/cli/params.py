@@ -32,6 +32,14 @@ def choice_option(words: type[StrEnum], *flags: str, help: str, optional: bool =
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
+def past_day_option(*flags: str, help: str):
+    """A day gone by (of a close, a task done, a report as it stood): completion offers no
+    day to come."""
+    return Annotated[
+        str | None, typer.Option(*flags, help=help, autocompletion=completion.past_date_words)
+    ]
+
+
 def allow_duplicate_option(help: str):
     return Annotated[bool, typer.Option("--allow-duplicate", help=help)]
 

@@ -1,11 +1,7 @@
 """`colibri pipeline`: the open deals by status, month, quarter or account, with the overdue
 and stale ones."""
 
-from typing import Annotated
-
-import typer
-
-from colibri_cli.cli import charts, completion
+from colibri_cli.cli import charts
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
     COLUMN_GAP,
@@ -22,7 +18,7 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
-from colibri_cli.cli.params import choice_option, choices
+from colibri_cli.cli.params import choice_option, choices, past_day_option
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, report_day, warn_unknown_statuses
 from colibri_cli.core import reports, shapes, statuses
@@ -47,14 +43,7 @@ def pipeline(
     by: choice_option(
         Grouping, "--by", "-b", help="Group by status, month, quarter or account."
     ) = Grouping.status,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="As the pipeline stood at the end of this day.",
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    as_of: past_day_option("--as-of", help="As the pipeline stood at the end of this day.") = None,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

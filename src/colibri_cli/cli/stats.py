@@ -19,7 +19,7 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
-from colibri_cli.cli.params import choice_option, choices
+from colibri_cli.cli.params import choice_option, choices, past_day_option
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import funnel, inputs, shapes, slippage, stats, statuses
@@ -42,14 +42,9 @@ def closed_business(
             autocompletion=completion.date_words,
         ),
     ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            help="Only deals closed on or before this date, as they stood then.",
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    until: past_day_option(
+        "--until", help="Only deals closed on or before this date, as they stood then."
+    ) = None,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

@@ -33,6 +33,7 @@ from colibri_cli.cli.params import (
     contact_option,
     given,
     opportunity_option,
+    past_day_option,
     search_option,
 )
 from colibri_cli.core import agenda as agenda_core
@@ -304,14 +305,7 @@ NoNext = Annotated[
 @app.command("done")
 def done(
     task: TaskId,
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--on",
-            help="When it was done, if not today.",
-            autocompletion=completion.past_date_words,
-        ),
-    ] = None,
+    on: past_day_option("--on", help="When it was done, if not today.") = None,
     next_title: NextTitle = None,
     next_due: NextDue = None,
     no_next: NoNext = False,
