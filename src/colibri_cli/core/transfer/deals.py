@@ -679,20 +679,27 @@ class OpportunityImporter(ReferencingImporter):
                     chunk,
                 )
             )
-        proposed = []
-        for record_id, status in self.closes:
-            if record_id in followed:
-                continue
-            deal = self.conn.execute(
-                "SELECT a.name, o.closed_on FROM opportunities AS o "
-                "JOIN accounts AS a ON a.id = o.account_id WHERE o.id = ?",
-                (record_id,),
-            ).fetchone()
-            title, due = opportunities.follow_up_proposal(
-                self.conn, deal[0], self.kinds[status], dt.date.fromisoformat(deal[1])
-            )
-            proposed.append((record_id, title, due))
-        return proposed
+        unfollowed = [
+            (record_id, status) for record_id, status in self.closes if record_id not in followed
+        ]
+        deals = {}
+        for chunk in chunks([record_id for record_id, _status in unfollowed], 500):
+            marks = ", ".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT o.id, a.name, o.closed_on FROM opportunities AS o "
+                f"JOIN accounts AS a ON a.id = o.account_id WHERE o.id IN ({marks})",
+                chunk,
+            ):
+                deals[row[0]] = (row[1], dt.date.fromisoformat(row[2]))
+        closes = [
+            (deals[record_id][0], self.kinds[status], deals[record_id][1])
+            for record_id, status in unfollowed
+        ]
+        proposals = opportunities.follow_up_proposals(self.conn, closes)
+        return [
+            (record_id, title, due)
+            for (record_id, _status), (title, due) in zip(unfollowed, proposals, strict=True)
+        ]
 
     def _own_ids_still_there(self, batch: list[Opportunity]) -> set[int]:
         """The ids that rows give as this database's own ids of opportunities it still has."""
