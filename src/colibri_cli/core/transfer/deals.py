@@ -384,6 +384,8 @@ class OpportunityImporter(ReferencingImporter):
     def _take_outcome_fields(self, values: dict, raw: dict) -> None:
         """A row's closing date and reason from the columns of its outcome (won, or lost
         for any other close), where the file keeps them apart and the row has no other."""
+        if raw.keys().isdisjoint(cols.OUTCOME_FIELDS):
+            return
         won = self.kinds[values["status"]] == "won"
         for own, field in cols.OUTCOME_FIELDS.items():
             value, text = values.pop(own, None), raw.pop(own, None)
