@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
-from functools import partial
 
 from colibri_cli.core import dates, history, money, opportunities, settings, tasks
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
@@ -42,7 +41,6 @@ from colibri_cli.i18n import N_, Np_, _, format_day, format_number, format_perce
 BULK_ROWS = 20_000
 """Once an import has created this many opportunities, and at least as many as the table
 had, it builds the table's indexes at its end instead of row after row."""
-_TEXT = object()
 
 
 # Big imports ------------------------------------------------------------------------------
@@ -311,11 +309,11 @@ class OpportunityImporter(ReferencingImporter):
         dates = self.dates
         return {
             "amount": self.amounts,
-            "due_date": partial(dates, label=LABELS["due_date"]),
-            "created_on": partial(dates, label=LABELS["created_on"]),
-            "closed_on": partial(dates, label=LABELS["closed_on"]),
-            "won_closed_on": partial(dates, label=LABELS["closed_on"]),
-            "lost_closed_on": partial(dates, label=LABELS["closed_on"]),
+            "due_date": dates.of(LABELS["due_date"]),
+            "created_on": dates.of(LABELS["created_on"]),
+            "closed_on": dates.of(LABELS["closed_on"]),
+            "won_closed_on": dates.of(LABELS["closed_on"]),
+            "lost_closed_on": dates.of(LABELS["closed_on"]),
             "status": self.statuses,
             "probability": self.probabilities,
             "currency": self.currencies,
@@ -330,10 +328,11 @@ class OpportunityImporter(ReferencingImporter):
         """Read every field's text into `values`; each refusal becomes a problem."""
         readers = self.readers
         for name, text in raw.items():
-            read = readers.get(name, _TEXT)
-            if read is _TEXT:
+            if name not in readers:
                 values[name] = text
-            elif read is not None:
+                continue
+            read = readers[name]
+            if read is not None:
                 try:
                     values[name] = read(text)
                 except ColibriError as problem:

@@ -163,6 +163,16 @@ class DateReader:
             memo = self.memos[label] = Memo(lambda text: self._slow(text, label))
         return memo(text)
 
+    def of(self, label: str) -> Callable[[str], str]:
+        """The reader of the dates of one field, `label`: an ISO date already read is
+        given back at once."""
+        iso_dates = self.iso_dates
+
+        def read(text: str) -> str:
+            return text if text in iso_dates else self(text, label)
+
+        return read
+
     def _slow(self, text: str, label: str) -> str:
         stamp = _TIMESTAMP.fullmatch(text)
         if stamp is None:
