@@ -32,6 +32,7 @@ from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
     AmountReader,
     FieldReader,
+    Memo,
     ProbabilityReader,
     StatusReader,
     read_status_map,
@@ -317,7 +318,7 @@ class OpportunityImporter(ReferencingImporter):
             "status": self.statuses,
             "probability": self.probabilities,
             "currency": self.currencies,
-            "tags": opportunities.normalize_tags,
+            "tags": Memo(opportunities.normalize_tags),
             "account": None,
             "account_external_id": None,
             "contact": None,
