@@ -10,6 +10,7 @@ of the history triggers, run over each batch at once (see `TriggerInsert`).
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from colibri_cli.core import dates, history, money, opportunities, settings, tasks
@@ -684,24 +685,33 @@ class OpportunityImporter(ReferencingImporter):
         unfollowed = [
             (record_id, status) for record_id, status in self.closes if record_id not in followed
         ]
-        deals = {}
-        for chunk in chunks([record_id for record_id, _status in unfollowed], 500):
-            marks = ", ".join("?" * len(chunk))
-            for row in self.conn.execute(
-                "SELECT o.id, a.name, o.closed_on FROM opportunities AS o "
-                f"JOIN accounts AS a ON a.id = o.account_id WHERE o.id IN ({marks})",
-                chunk,
-            ):
-                deals[row[0]] = (row[1], dt.date.fromisoformat(row[2]))
-        closes = [
-            (deals[record_id][0], self.kinds[status], deals[record_id][1])
-            for record_id, status in unfollowed
-        ]
+        deals = self._accounts_and_days([record_id for record_id, _status in unfollowed])
+        closes = (
+            (account_name, self.kinds[status], closed_on)
+            for (_record_id, status), (account_name, closed_on) in zip(
+                unfollowed, deals, strict=True
+            )
+        )
         proposals = opportunities.follow_up_proposals(self.conn, closes)
         return [
             (record_id, title, due)
             for (record_id, _status), (title, due) in zip(unfollowed, proposals, strict=True)
         ]
+
+    def _accounts_and_days(self, record_ids: list[int]) -> Iterator[tuple[str, dt.date]]:
+        """The account name and closing day of each deal of `record_ids`, in their order,
+        read a chunk at a time."""
+        for chunk in chunks(record_ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            found = {
+                row[0]: (row[1], dt.date.fromisoformat(row[2]))
+                for row in self.conn.execute(
+                    "SELECT o.id, a.name, o.closed_on FROM opportunities AS o "
+                    f"JOIN accounts AS a ON a.id = o.account_id WHERE o.id IN ({marks})",
+                    chunk,
+                )
+            }
+            yield from (found[record_id] for record_id in chunk)
 
     def _own_ids_still_there(self, batch: list[Opportunity]) -> set[int]:
         """The ids that rows give as this database's own ids of opportunities it still has."""
