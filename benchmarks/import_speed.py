@@ -18,8 +18,9 @@ with its peak resident memory:
 
 colibri is measured against its reference, the schema floor, in the same run (the two in
 turn, best of each, so that a busy machine slows both alike): the goal is colibri at 0.6x
-the floor's rows per second or better, and the exit status is 1 when it is missed. The bare `.import` and `sqlite-utils` show the cost of the schema itself. The big run
-(1,000,000 rows by default) shows that memory stays flat.
+the floor's rows per second or better, and the exit status is 1 when it is missed. The bare
+`.import` and `sqlite-utils` show the cost of the schema itself. The big run (1,000,000
+rows by default) shows that memory stays flat.
 
     .venv/bin/python benchmarks/import_speed.py                  # 100,000 and 1,000,000 rows
     .venv/bin/python benchmarks/import_speed.py --rows 20000 --big 0 --repeat 1   # quick
