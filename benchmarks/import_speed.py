@@ -16,8 +16,11 @@ with its peak resident memory:
   validation, accounts created on the way, history written by the triggers, every index
   kept, in one transaction.
 
-The target is colibri at 0.5x the rows per second of sqlite3 or better; the exit status is
-1 when it is not met. The big run (1,000,000 rows by default) shows that memory stays flat.
+colibri is measured against its reference, the schema floor, in the same run (the two in
+turn, best of each, so that a busy machine slows both alike): the goal is colibri at 0.6x
+the floor's rows per second or better, and the exit status is 1 when it is missed. The bare
+`.import` and `sqlite-utils` show the cost of the schema itself. The big run (1,000,000
+rows by default) shows that memory stays flat.
 
     .venv/bin/python benchmarks/import_speed.py                  # 100,000 and 1,000,000 rows
     .venv/bin/python benchmarks/import_speed.py --rows 20000 --big 0 --repeat 1   # quick
@@ -42,7 +45,8 @@ from pathlib import Path
 from colibri_cli.core.transfer.columns import OPPORTUNITIES
 
 TODAY = dt.date(2026, 11, 26)
-TARGET = 0.5
+GOAL = 0.6
+"""colibri's rows per second over the schema floor's (issue 13)."""
 ACCOUNTS = 1_000
 STATUSES = (("analysis", 20), ("quote", 20), ("negotiation", 20), ("won", 20), ("lost", 15),
             ("cancelled", 5))  # fmt: skip
@@ -245,12 +249,15 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> dict:
     generate(data, args.rows, args.seed)
     sqlite3_run = best([sqlite_import(workdir, data, args.rows, env) for _ in range(args.repeat)])
     utils_run = sqlite_utils_import(workdir, data, args.rows, env)
-    floor_run = best(
-        [schema_floor(args, workdir, data, args.rows, env) for _ in range(args.repeat)]
-    )
-    colibri_run = best(
-        [colibri_import(args, workdir, data, args.rows, env) for _ in range(args.repeat)]
-    )
+    pairs = [
+        (
+            schema_floor(args, workdir, data, args.rows, env),
+            colibri_import(args, workdir, data, args.rows, env),
+        )
+        for _ in range(args.repeat)
+    ]
+    floor_run = best([floor for floor, _colibri in pairs])
+    colibri_run = best([colibri for _floor, colibri in pairs])
     big_run = None
     if args.big:
         big = workdir / "big.csv"
@@ -259,6 +266,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> dict:
         big_run = colibri_import(args, workdir, big, args.big, env)
     ratio = colibri_run.rows_per_second / sqlite3_run.rows_per_second
     floor_ratio = floor_run.rows_per_second / sqlite3_run.rows_per_second
+    of_floor = colibri_run.rows_per_second / floor_run.rows_per_second
     return {
         "machine": {
             "python": platform.python_version(),
@@ -276,9 +284,9 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> dict:
         ],
         "ratio": round(ratio, 3),
         "floor_ratio": round(floor_ratio, 3),
-        "of_floor": round(colibri_run.rows_per_second / floor_run.rows_per_second, 3),
-        "target": TARGET,
-        "met": ratio >= TARGET,
+        "of_floor": round(of_floor, 3),
+        "goal": GOAL,
+        "met": of_floor >= GOAL,
     }
 
 
@@ -296,11 +304,13 @@ def print_table(report: dict) -> None:
             f"{run['peak_mib']:>7.1f} MB"
         )
     verdict = "met" if report["met"] else "NOT MET"
-    ratio, target = report["ratio"], report["target"]
-    print(f"colibri / sqlite3: {ratio:.2f}x the rows per second (target {target:.2f}x: {verdict})")
     print(
-        f"schema floor / sqlite3: {report['floor_ratio']:.2f}x; "
-        f"colibri / schema floor: {report['of_floor']:.2f}x"
+        f"colibri / schema floor: {report['of_floor']:.2f}x the rows per second "
+        f"(goal {report['goal']:.2f}x: {verdict})"
+    )
+    print(
+        f"colibri / sqlite3: {report['ratio']:.2f}x; "
+        f"schema floor / sqlite3: {report['floor_ratio']:.2f}x"
     )
 
 

@@ -33,12 +33,15 @@ class OwnIds:
         self.conn = conn
         database = conn.execute("SELECT id FROM database_identity").fetchone()[0]
         self.prefix = f"colibri:{database}:"
+        self.prefixes = {table: f"{self.prefix}{kind}:" for table, kind in KINDS.items()}
 
     def record_id(self, table: str, external_id: str | None) -> int | None:
         """The id that `external_id` gives a record of `table`, if it is one of this
         database's own."""
-        prefix = f"{self.prefix}{KINDS[table]}:"
-        if external_id is None or not external_id.startswith(prefix):
+        if external_id is None:
+            return None
+        prefix = self.prefixes[table]
+        if not external_id.startswith(prefix):
             return None
         digits = external_id[len(prefix) :]
         if not digits.isascii() or not digits.isdigit() or len(digits) > LONGEST_ID:

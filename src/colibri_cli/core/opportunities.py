@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import shlex
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from colibri_cli.core import (
@@ -750,9 +750,26 @@ def follow_up_proposal(
     """The follow-up task proposed at a close: its title says what to do next with the
     account after this outcome; it is due `follow-up-delay` after the close (or after
     today, for a close entered late)."""
-    title = _(FOLLOW_UP_TITLES[kind]).format(account=account_name)
+    return next(follow_up_proposals(conn, [(account_name, kind, closed_on)]))
+
+
+def follow_up_proposals(
+    conn: sqlite3.Connection, closes: Iterable[tuple[str, str, dt.date]]
+) -> Iterator[tuple[str, dt.date]]:
+    """The follow-up task proposed at each close (account name, kind, closing day), as
+    `follow_up_proposal`: the setting read, and each title and due day worked out, once
+    for all the closes of an import."""
     delay = settings.get(conn, "follow-up-delay")
-    return title, dates.add_delay(max(closed_on, clock.today()), delay)
+    today = clock.today()
+    titles: dict[str, str] = {}
+    dues: dict[dt.date, dt.date] = {}
+    for account_name, kind, closed_on in closes:
+        if kind not in titles:
+            titles[kind] = _(FOLLOW_UP_TITLES[kind])
+        start = max(closed_on, today)
+        if start not in dues:
+            dues[start] = dates.add_delay(start, delay)
+        yield titles[kind].format(account=account_name), dues[start]
 
 
 def follow_up_command(opportunity_id: int, title: str, due: dt.date) -> str:

@@ -10,8 +10,8 @@ of the history triggers, run over each batch at once (see `TriggerInsert`).
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 
 from colibri_cli.core import dates, history, money, opportunities, settings, tasks
 from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
@@ -33,6 +33,7 @@ from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
     AmountReader,
     FieldReader,
+    Memo,
     ProbabilityReader,
     StatusReader,
     read_status_map,
@@ -42,7 +43,6 @@ from colibri_cli.i18n import N_, Np_, _, format_day, format_number, format_perce
 BULK_ROWS = 20_000
 """Once an import has created this many opportunities, and at least as many as the table
 had, it builds the table's indexes at its end instead of row after row."""
-_TEXT = object()
 
 
 # Big imports ------------------------------------------------------------------------------
@@ -311,15 +311,15 @@ class OpportunityImporter(ReferencingImporter):
         dates = self.dates
         return {
             "amount": self.amounts,
-            "due_date": partial(dates, label=LABELS["due_date"]),
-            "created_on": partial(dates, label=LABELS["created_on"]),
-            "closed_on": partial(dates, label=LABELS["closed_on"]),
-            "won_closed_on": partial(dates, label=LABELS["closed_on"]),
-            "lost_closed_on": partial(dates, label=LABELS["closed_on"]),
+            "due_date": dates.of(LABELS["due_date"]),
+            "created_on": dates.of(LABELS["created_on"]),
+            "closed_on": dates.of(LABELS["closed_on"]),
+            "won_closed_on": dates.of(LABELS["closed_on"]),
+            "lost_closed_on": dates.of(LABELS["closed_on"]),
             "status": self.statuses,
             "probability": self.probabilities,
             "currency": self.currencies,
-            "tags": opportunities.normalize_tags,
+            "tags": Memo(opportunities.normalize_tags),
             "account": None,
             "account_external_id": None,
             "contact": None,
@@ -330,10 +330,11 @@ class OpportunityImporter(ReferencingImporter):
         """Read every field's text into `values`; each refusal becomes a problem."""
         readers = self.readers
         for name, text in raw.items():
-            read = readers.get(name, _TEXT)
-            if read is _TEXT:
+            if name not in readers:
                 values[name] = text
-            elif read is not None:
+                continue
+            read = readers[name]
+            if read is not None:
                 try:
                     values[name] = read(text)
                 except ColibriError as problem:
@@ -384,6 +385,8 @@ class OpportunityImporter(ReferencingImporter):
     def _take_outcome_fields(self, values: dict, raw: dict) -> None:
         """A row's closing date and reason from the columns of its outcome (won, or lost
         for any other close), where the file keeps them apart and the row has no other."""
+        if raw.keys().isdisjoint(cols.OUTCOME_FIELDS):
+            return
         won = self.kinds[values["status"]] == "won"
         for own, field in cols.OUTCOME_FIELDS.items():
             value, text = values.pop(own, None), raw.pop(own, None)
@@ -679,20 +682,36 @@ class OpportunityImporter(ReferencingImporter):
                     chunk,
                 )
             )
-        proposed = []
-        for record_id, status in self.closes:
-            if record_id in followed:
-                continue
-            deal = self.conn.execute(
-                "SELECT a.name, o.closed_on FROM opportunities AS o "
-                "JOIN accounts AS a ON a.id = o.account_id WHERE o.id = ?",
-                (record_id,),
-            ).fetchone()
-            title, due = opportunities.follow_up_proposal(
-                self.conn, deal[0], self.kinds[status], dt.date.fromisoformat(deal[1])
+        unfollowed = [
+            (record_id, status) for record_id, status in self.closes if record_id not in followed
+        ]
+        deals = self._accounts_and_days([record_id for record_id, _status in unfollowed])
+        closes = (
+            (account_name, self.kinds[status], closed_on)
+            for (_record_id, status), (account_name, closed_on) in zip(
+                unfollowed, deals, strict=True
             )
-            proposed.append((record_id, title, due))
-        return proposed
+        )
+        proposals = opportunities.follow_up_proposals(self.conn, closes)
+        return [
+            (record_id, title, due)
+            for (record_id, _status), (title, due) in zip(unfollowed, proposals, strict=True)
+        ]
+
+    def _accounts_and_days(self, record_ids: list[int]) -> Iterator[tuple[str, dt.date]]:
+        """The account name and closing day of each deal of `record_ids`, in their order,
+        read a chunk at a time."""
+        for chunk in chunks(record_ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            found = {
+                row[0]: (row[1], dt.date.fromisoformat(row[2]))
+                for row in self.conn.execute(
+                    "SELECT o.id, a.name, o.closed_on FROM opportunities AS o "
+                    f"JOIN accounts AS a ON a.id = o.account_id WHERE o.id IN ({marks})",
+                    chunk,
+                )
+            }
+            yield from (found[record_id] for record_id in chunk)
 
     def _own_ids_still_there(self, batch: list[Opportunity]) -> set[int]:
         """The ids that rows give as this database's own ids of opportunities it still has."""

@@ -316,9 +316,10 @@ class Importer:
         else:
             raw = {}
             problems.append(Problem(None, _("This record has no fields.")))
-        for name, text in raw.items():
-            if "\0" in text:
-                problems.append(Problem(name, _(NUL_REFUSED)))
+        if "\0" in "".join(raw.values()):
+            for name, text in raw.items():
+                if "\0" in text:
+                    problems.append(Problem(name, _(NUL_REFUSED)))
         for filler, name in self.fillers:
             text = raw.pop(filler, None)
             if text is not None and name not in raw:
@@ -471,9 +472,10 @@ class Importer:
         if not pending:
             source.no_rewind()
             return
+        positions = [(index, name) for index, name in self.positions if name in pending]
         try:
             for record in source.records:
-                for name, text, number in self._scanned(record, pending):
+                for name, text, number in self._scanned(record, pending, positions):
                     if pending[name].saw(text, number):
                         del pending[name]
                 if not pending:
@@ -482,11 +484,14 @@ class Importer:
             pass
         source.rewind()
 
-    def _scanned(self, record: Record, wanted: dict) -> Iterator[tuple[str, str, bool]]:
-        """The texts of a record's `wanted` fields, and whether each was a JSON number."""
+    def _scanned(
+        self, record: Record, wanted: dict, positions: list[tuple[int, str]]
+    ) -> Iterator[tuple[str, str, bool]]:
+        """The texts of a record's `wanted` fields, and whether each was a JSON number (a
+        CSV's are at `positions`, those of the fields wanted at first)."""
         if isinstance(record.cells, list):
             cells = record.cells
-            for index, name in self.positions:
+            for index, name in positions:
                 if name in wanted and index < len(cells) and cells[index].strip():
                     yield name, unneutralize(cells[index].strip()).strip(), False
             return

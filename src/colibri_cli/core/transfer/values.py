@@ -132,6 +132,8 @@ class DateReader:
     def __init__(self, *, today: dt.date, order: str, date_format: str | None) -> None:
         self.today, self.order, self.date_format = today, order, date_format
         self.memos: dict[str, Memo] = {}
+        self.iso_dates: set[str] = set()
+        """ISO dates already read (up to MEMORY): a file's dates repeat, each is checked once."""
         self.line = 0
         """The line being read, set by the import for the examples of `misread` (0 before
         the rows: a --default is the user's own date, not the file's)."""
@@ -139,6 +141,8 @@ class DateReader:
         self.other_order: Example | None = None
 
     def __call__(self, text: str, label: str) -> str:
+        if text in self.iso_dates:
+            return text
         if (
             self.date_format is None
             and len(text) == 10
@@ -151,11 +155,23 @@ class DateReader:
             except ValueError:
                 pass
             else:
+                if len(self.iso_dates) < MEMORY:
+                    self.iso_dates.add(text)
                 return text
         memo = self.memos.get(label)
         if memo is None:
             memo = self.memos[label] = Memo(lambda text: self._slow(text, label))
         return memo(text)
+
+    def of(self, label: str) -> Callable[[str], str]:
+        """The reader of the dates of one field, `label`: an ISO date already read is
+        given back at once."""
+        iso_dates = self.iso_dates
+
+        def read(text: str) -> str:
+            return text if text in iso_dates else self(text, label)
+
+        return read
 
     def _slow(self, text: str, label: str) -> str:
         stamp = _TIMESTAMP.fullmatch(text)
