@@ -14,19 +14,21 @@ from fractions import Fraction
 
 from colibri_cli.core import clock, records
 
+# The row before each one is one step back in the index of the deal's history
+# (opportunity_id, changed_at, id): a seek per row, where two window functions (lag) over
+# the whole history cost twice as much. `{which}` selects the deals, by the rows `h`.
 PUSHES = """
-    WITH steps AS (
-        SELECT opportunity_id, changed_at, due_date,
-            lag(due_date) OVER ordered AS previous_due,
-            lag(status) OVER ordered AS previous_status
-        FROM opportunity_history
-        WHERE {which}
-        WINDOW ordered AS (PARTITION BY opportunity_id ORDER BY changed_at, id)
+    SELECT h.opportunity_id, h.changed_at, previous.status,
+        CAST(julianday(h.due_date) - julianday(previous.due_date) AS INTEGER) AS days
+    FROM opportunity_history AS h
+    JOIN opportunity_history AS previous ON previous.id = (
+        SELECT before.id FROM opportunity_history AS before
+        WHERE before.opportunity_id = h.opportunity_id
+            AND (before.changed_at, before.id) < (h.changed_at, h.id)
+        ORDER BY before.changed_at DESC, before.id DESC LIMIT 1
     )
-    SELECT steps.opportunity_id, steps.changed_at, steps.previous_status AS status,
-        CAST(julianday(steps.due_date) - julianday(steps.previous_due) AS INTEGER) AS days
-    FROM steps JOIN statuses AS s ON s.key = steps.previous_status
-    WHERE steps.due_date > steps.previous_due AND s.kind = 'open'
+    JOIN statuses AS s ON s.key = previous.status
+    WHERE {which} AND h.due_date > previous.due_date AND s.kind = 'open'
 """
 
 PUSHES_BY_OPPORTUNITY = f"""
@@ -35,12 +37,12 @@ PUSHES_BY_OPPORTUNITY = f"""
 """
 """Every opportunity's pushes, for a listing to join on `opportunity_id`."""
 
-LIVE = "opportunity_id IN (SELECT id FROM opportunities WHERE deleted_at IS NULL)"
+LIVE = "h.opportunity_id IN (SELECT id FROM opportunities WHERE deleted_at IS NULL)"
 
 
 def of_opportunity(conn: sqlite3.Connection, opportunity_id: int) -> dict:
     """`pushes` and `days_pushed` of one opportunity (0 and 0 for one never pushed)."""
-    pushes = PUSHES.format(which="opportunity_id = ?")
+    pushes = PUSHES.format(which="h.opportunity_id = ?")
     row = conn.execute(
         f"SELECT count(*), coalesce(sum(days), 0) FROM ({pushes})", (opportunity_id,)
     ).fetchone()
