@@ -47,13 +47,15 @@ SPANS = """
     ),
     standing AS (
         SELECT c.cutoff, spans.*, s.kind
-        FROM spans JOIN cutoffs AS c
+        FROM spans CROSS JOIN cutoffs AS c
             ON spans.changed_at < c.cutoff AND (spans.until IS NULL OR spans.until >= c.cutoff)
-        JOIN statuses AS s ON s.key = spans.status
+        CROSS JOIN statuses AS s ON s.key = spans.status
         WHERE NOT spans.deleted
     )
 """
-"""The state of every opportunity out of the trash at each cutoff (`standing`)."""
+"""The state of every opportunity out of the trash at each cutoff (`standing`). The history
+is the outer loop (CROSS JOIN): left to the planner, it went through the whole history
+once for each cutoff and status."""
 
 # Each closed state of a deal out of the trash, from `changed_at` until the next row of its
 # history (`until`), and the open statuses the deal was in before it: whether it ever had a
