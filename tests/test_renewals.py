@@ -31,7 +31,7 @@ def test_a_database_without_renewals_is_brought_up_to_date(db_path, ok, rows):
 
     ok("upgrade")
 
-    assert rows("SELECT name FROM _sqlite_migrations")[-1] == {"name": "m010_renewals"}
+    assert {"name": "m010_renewals"} in rows("SELECT name FROM _sqlite_migrations")
     assert rows("SELECT * FROM opportunities") == [{**deal, "renewal_of": None} for deal in before]
 
 
