@@ -254,7 +254,7 @@ def forecast(conn: sqlite3.Connection, **options) -> dict:
     or the corrected weighted of the deals still overdue) and the corrections used."""
     report = reports.forecast(conn, **options)
     as_of = options.get("as_of")
-    state, params = reports.state_at(as_of)
+    state, params = reports.state_at(conn, as_of)
     cutoff = params.get("cutoff", NOW)
     found = corrections(conn, [cutoff])
     day = (as_of or clock.today()).isoformat()

@@ -58,12 +58,20 @@ def half_up(value: Fraction, places: int = 0) -> int | float:
     return int(rounded) if not places else float(rounded) / scale
 
 
-def state_at(as_of: dt.date | None) -> tuple[str, dict]:
+def state_at(conn: sqlite3.Connection, as_of: dt.date | None) -> tuple[str, dict]:
     """The deals out of the trash as a query (and its parameters): as they are, or, for a
-    past day, as the history says they stood at its end."""
+    past day, as the history says they stood at its end. That state is gathered once, into
+    a temporary table (made again at each call) which every query of the report reads: a
+    report reads it three to six times, and gathering it costs about two reads of the
+    history. Its columns have no type, so that each value is kept as it was stored."""
     if as_of is None:
         return CURRENT_STATE, {}
-    return STATE_AS_OF, {"cutoff": (as_of + dt.timedelta(days=1)).isoformat()}
+    params = {"cutoff": (as_of + dt.timedelta(days=1)).isoformat()}
+    columns = conn.execute(f"SELECT * FROM ({STATE_AS_OF}) WHERE 0", params).description
+    conn.execute("DROP TABLE IF EXISTS temp.state_as_of")
+    conn.execute(f"CREATE TEMP TABLE state_as_of ({', '.join(column[0] for column in columns)})")
+    conn.execute(f"INSERT INTO temp.state_as_of {STATE_AS_OF}", params)
+    return "SELECT * FROM temp.state_as_of", params
 
 
 def _fiscal_start(conn: sqlite3.Connection) -> int:
@@ -111,7 +119,7 @@ def pipeline(
     The deals without a next step (no open task) are counted, per currency, today only: the
     tasks keep no history to tell which were open on a day gone."""
     day = as_of or clock.today()
-    state, params = state_at(as_of)
+    state, params = state_at(conn, as_of)
     group_by = "month" if by == "quarter" else by
     key, label, order, join = _GROUP_SQL[group_by]
     rows = records.fetch(
@@ -365,8 +373,9 @@ def forecast(
     day = as_of or clock.today()
     first = first or periods.containing(day, kind, fiscal_start)
     window = periods.series(first, count, fiscal_start)
-    figures = _forecast_figures(conn, window, day, as_of, into)
-    overdue = _overdue_row(conn, day, as_of, into)
+    standing = state_at(conn, as_of)
+    figures = _forecast_figures(conn, window, day, standing, into)
+    overdue = _overdue_row(conn, day, standing, into)
     moment = calls.end_of(as_of) if as_of else "9999"
     called = _per_period(calls.standing(conn, window, lambda _period: moment), window, into)
     targets = _per_period(_targets(conn, window), window, into)
@@ -411,12 +420,13 @@ def _forecast_figures(
     conn: sqlite3.Connection,
     window: list[periods.Period],
     day: dt.date,
-    as_of: dt.date | None,
+    standing: tuple[str, dict],
     into: rates.Conversion | None,
 ) -> dict[tuple[str, str], dict]:
-    """Sums per (period label, currency), exact. Open opportunities count from `day` on:
-    those due earlier are overdue, reported apart, never moved into a period."""
-    state, params = state_at(as_of)
+    """Sums per (period label, currency), exact, of the deals `standing` (`state_at`). Open
+    opportunities count from `day` on: those due earlier are overdue, reported apart, never
+    moved into a period."""
+    state, params = standing
     low, high = window[0].start.isoformat(), window[-1].end.isoformat()
     params = {
         **params,
@@ -540,9 +550,12 @@ def _coverage(target: int | None, won: int, found: dict) -> dict:
 
 
 def _overdue_row(
-    conn: sqlite3.Connection, day: dt.date, as_of: dt.date | None, into: rates.Conversion | None
+    conn: sqlite3.Connection,
+    day: dt.date,
+    standing: tuple[str, dict],
+    into: rates.Conversion | None,
 ) -> list[dict]:
-    state, params = state_at(as_of)
+    state, params = standing
     rows = records.fetch(
         conn,
         f"""

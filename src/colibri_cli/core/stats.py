@@ -22,10 +22,14 @@ class _Span:
     as they are now or, with `until`, as they stood at the end of that day."""
 
     def __init__(
-        self, since: dt.date | None, until: dt.date | None, into: rates.Conversion | None
+        self,
+        conn: sqlite3.Connection,
+        since: dt.date | None,
+        until: dt.date | None,
+        into: rates.Conversion | None,
     ) -> None:
         self.into = into
-        self.state, state_params = state_at(until)
+        self.state, state_params = state_at(conn, until)
         self.closed = CLOSED.format(state=self.state)
         self.params = {
             **state_params,
@@ -44,7 +48,7 @@ def stats(
     default), as they stood at the end of `until`; time in status over the stays that
     began on or after `since`, counted up to `until`. `into` one currency: each won
     amount at the rates of its closing day."""
-    span = _Span(since, until, into)
+    span = _Span(conn, since, until, into)
     win_rate, won, cycle = _win_rate(conn, span), _won_amounts(conn, span), _sales_cycle(conn, span)
     return {
         "date": clock.today().isoformat(),
