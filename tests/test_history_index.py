@@ -64,7 +64,11 @@ def test_the_row_before_or_after_one_is_a_seek_in_the_index(empty_db):
     (`previous`, `before`, `later`, `latest`) in the index alone, without reading the table."""
     day = {"cutoff": "2026-12-01", "today": "2026-11-30", "since": "0000-01-01"}
     for sql, params, aliases in (
-        (stats.TIME_IN_STATUS.format(state=reports.CURRENT_STATE), day, {"previous", "later"}),
+        (
+            stats.TIME_IN_STATUS.format(state=reports.CURRENT_STATE, entered=stats.OPEN_SINCE),
+            day,
+            {"previous", "later"},
+        ),
         (slippage.PUSHES_BY_OPPORTUNITY, {}, {"before"}),
         (f"SELECT count(*) FROM ({reports.STATE_AS_OF})", {"cutoff": "2026-12-01"}, {"latest"}),
     ):

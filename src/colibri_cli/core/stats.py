@@ -182,7 +182,7 @@ STAYS = """
     WITH entries AS (
         SELECT h.id, h.opportunity_id, h.changed_at, h.status FROM opportunity_history AS h
         WHERE h.opportunity_id IN (SELECT id FROM ({state})) AND h.changed_at < :cutoff
-            AND h.status IS NOT (
+            AND {entered} AND h.status IS NOT (
                 SELECT previous.status FROM opportunity_history AS previous
                 WHERE previous.opportunity_id = h.opportunity_id
                     AND (previous.changed_at, previous.id) < (h.changed_at, h.id)
@@ -205,9 +205,14 @@ STAYS = """
     FROM timed
 """
 """Every stay in a status (any kind, known or not) of a deal of `{state}` (those out of
-the trash, as they are or as they stood), from its history before `:cutoff`: the day it
-entered, the days it lasted (to `:today` while it goes on), whether it goes on. The stays
-are materialized, so that when it left is sought once for both."""
+the trash, as they are or as they stood), from its history before `:cutoff`, that begins
+with a row `h` meeting `{entered}`: the day it entered, the days it lasted (to `:today`
+while it goes on), whether it goes on. The stays are materialized, so that when it left
+is sought once for both."""
+
+OPEN_SINCE = "h.status IN (SELECT key FROM statuses WHERE kind = 'open') AND h.changed_at >= :since"
+"""The stays `stats` counts: in an open status, begun on or after `:since`. Only their rows
+are sought in the index."""
 
 # The stays first (CROSS JOIN keeps them the outer loop): the planner would otherwise go
 # through the history once per status.
@@ -215,7 +220,6 @@ TIME_IN_STATUS = f"""
     SELECT st.key AS status, st.label, count(*) AS stays, sum(ongoing) AS ongoing,
         sum(days) AS days
     FROM ({STAYS}) AS stays CROSS JOIN statuses AS st ON st.key = stays.status
-    WHERE st.kind = 'open' AND stays.changed_at >= :since
     GROUP BY st.key ORDER BY min(st.position)
 """
 
@@ -226,7 +230,7 @@ def _time_in_status(conn: sqlite3.Connection, span: _Span, last_day: dt.date) ->
     a stay still going on then)."""
     rows = records.fetch(
         conn,
-        TIME_IN_STATUS.format(state=span.state),
+        TIME_IN_STATUS.format(state=span.state, entered=OPEN_SINCE),
         {
             **span.params,
             "today": last_day.isoformat(),
