@@ -116,7 +116,7 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     assert list(document) == ["format", "version", "exported_at", "schema", "sequences", "tables"]
     assert document["format"] == "colibri" and document["version"] == 1
     assert document["exported_at"].startswith("2026-11-26T")
-    assert document["schema"] == migrations.KNOWN[-1] == "m011_task_times"
+    assert document["schema"] == migrations.KNOWN[-1] == "m012_history_in_order"
     assert document["sequences"] == {
         "accounts": 10,
         "contacts": 10,

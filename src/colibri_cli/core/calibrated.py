@@ -40,21 +40,26 @@ NOW = "9999"
 
 SPANS = """
     cutoffs(cutoff) AS ({cutoffs}),
-    spans AS (
-        SELECT h.*, lead(h.changed_at) OVER (
-            PARTITION BY h.opportunity_id ORDER BY h.changed_at, h.id
+    spans AS MATERIALIZED (
+        SELECT h.*, s.kind, (
+            SELECT min(later.changed_at) FROM opportunity_history AS later
+            WHERE later.opportunity_id = h.opportunity_id
+                AND (later.changed_at, later.id) > (h.changed_at, h.id)
         ) AS until
-        FROM opportunity_history AS h
+        FROM opportunity_history AS h CROSS JOIN statuses AS s ON s.key = h.status
+        WHERE NOT h.deleted AND s.kind = 'open'
     ),
     standing AS (
-        SELECT c.cutoff, spans.*, s.kind
-        FROM spans JOIN cutoffs AS c
+        SELECT c.cutoff, spans.*
+        FROM spans CROSS JOIN cutoffs AS c
             ON spans.changed_at < c.cutoff AND (spans.until IS NULL OR spans.until >= c.cutoff)
-        JOIN statuses AS s ON s.key = spans.status
-        WHERE NOT spans.deleted
     )
 """
-"""The state of every opportunity out of the trash at each cutoff (`standing`)."""
+"""The open deals out of the trash at each cutoff (`standing`): the open rows of the
+history, each until the next row of its deal (a seek in the index of each deal's history;
+a window over the whole history stored every column of every row, closed ones too). The
+history is the outer loop (CROSS JOIN): left to the planner, it went through the whole
+history once for each cutoff and status."""
 
 # Each closed state of a deal out of the trash, from `changed_at` until the next row of its
 # history (`until`), and the open statuses the deal was in before it: whether it ever had a
@@ -253,7 +258,7 @@ def forecast(conn: sqlite3.Connection, **options) -> ForecastReport:
     or the corrected weighted of the deals still overdue) and the corrections used."""
     report = reports.forecast(conn, **options)
     as_of = options.get("as_of")
-    state, params = reports.state_at(as_of)
+    state, params = reports.state_at(conn, as_of)
     cutoff = params.get("cutoff", NOW)
     found = corrections(conn, [cutoff])
     day = (as_of or clock.today()).isoformat()

@@ -112,7 +112,7 @@ def report(
     """The funnel of the deals that entered their first open status from `since` to `until`
     (inclusive), split by one of `GROUPINGS` if `by` names one."""
     sql = FUNNEL.format(
-        stays=STAYS.format(state=CURRENT_STATE),
+        stays=STAYS.format(state=CURRENT_STATE, entered=1),
         group=GROUPINGS[by] if by else "NULL",
         medians=distribution("SELECT * FROM time_spent", ""),
     )

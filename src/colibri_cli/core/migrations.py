@@ -645,6 +645,25 @@ def m011_task_times(db) -> None:
         db.execute(statement)
 
 
+HISTORY_IN_ORDER = [
+    """
+    CREATE INDEX history_in_order ON opportunity_history
+        (opportunity_id, changed_at, id, status, due_date, probability, status_probability)
+    """,
+    "DROP INDEX IF EXISTS history_by_opportunity",
+]
+
+
+def m012_history_in_order(db) -> None:
+    """Each deal's history in the order the reports read it, (changed_at, id), with what
+    they read of each row: the row before or after one, where a stay begins and ends, a push,
+    the latest state of a day, are each one seek that never goes to the table. It replaces
+    history_by_opportunity, of which it is an extension: a history row still writes one
+    index entry."""
+    for statement in HISTORY_IN_ORDER:
+        db.execute(statement)
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -742,6 +761,7 @@ STEPS = (
     m009_status_stale_days,
     m010_renewals,
     m011_task_times,
+    m012_history_in_order,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 
