@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from colibri_cli.core import store
 from conftest import TODAY
 
 STAMP = "2026-11-26T09:00:00"
@@ -66,11 +67,17 @@ def task_done_day(number: int) -> str | None:
 
 
 @pytest.fixture
-def big_book(empty_db):
+def big_book(db_path, built_once):
     """3,000 deals at three accounts (amounts and due dates shared by many), a fifth of them
     each status; an activity at every tenth, a task at every fourth (done at every eighth),
     the due date of some open ones pushed; 300 contacts. Written straight with SQL."""
-    conn = sqlite3.connect(empty_db)
+    built_once(lambda: write_big_book(db_path))
+
+
+def write_big_book(db_path) -> None:
+    with store.session(db_path, write=True):
+        pass
+    conn = sqlite3.connect(db_path)
     with conn:
         conn.executemany(
             "INSERT INTO accounts (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
