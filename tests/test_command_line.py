@@ -67,6 +67,29 @@ def test_the_version_needs_no_database(cli, db_path, option):
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    ["pipeline", "forecast", "forecast accuracy", "stats", "opp show 38", "account show ACME",
+     "agenda"],
+)  # fmt: skip
+def test_a_report_drawn_for_a_reader_that_reads_nothing_is_no_error(ok, db_path, command):
+    """The tables Rich draws too: `colibri pipeline | true` under `set -o pipefail` is 0."""
+    import os
+    import subprocess
+    import sys
+
+    ok("demo")
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} -m colibri_cli {command} | true"],
+        env={**os.environ, "COLIBRI_DB": str(db_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
 @pytest.mark.parametrize("output", ["csv", "json"])
 def test_a_reader_that_stops_reading_is_no_error(tmp_path, cli, output):
     """`colibri account list -f csv | head -1` under `set -o pipefail`: exit 0, no message."""

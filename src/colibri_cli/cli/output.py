@@ -806,6 +806,11 @@ def _safe_console():
                         blanks.append(Segment(piece[len(shown) :], segment.style))
             yield from blanks
 
+        def on_broken_pipe(self) -> None:
+            """A reader that stops reading ends the command as it does for plain output
+            (ColibriGroup.invoke: the rest dropped, exit 0), not with Rich's exit 1."""
+            raise BrokenPipeError
+
     return SafeConsole
 
 
