@@ -625,7 +625,7 @@ def fitted(console, table, width: int):
 
     least, most = _column_widths(console, table)
     widths = _shrunk(least, most, width)
-    if widths is None and _empty_columns(table):  # a heading over no value goes first
+    if widths != most and _empty_columns(table):  # before a word wraps, a heading over nothing goes
         table = _without_empty_columns(table)
         least, most = _column_widths(console, table)
         widths = _shrunk(least, most, width)
