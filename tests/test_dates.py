@@ -222,6 +222,9 @@ def test_a_past_date_is_refused_as_any_other(text, message):
     assert str(caught.value) == message
 
 
+DAY_WITHOUT_TIME = "The due date is a day, without a time of day: {text!r} has one."
+
+
 @pytest.mark.parametrize(
     ("text", "order", "message"),
     [
@@ -248,7 +251,9 @@ def test_a_past_date_is_refused_as_any_other(text, message):
         ("in -3 days", "dmy", f"Invalid due date 'in -3 days': {DMY_HINT}."),
         ("+999999y", "dmy", f"Invalid due date '+999999y': {DMY_HINT}."),
         ("+9999999d", "dmy", f"Invalid due date '+9999999d': {DMY_HINT}."),
-        ("2026-12-31T10:00", "dmy", f"Invalid due date '2026-12-31T10:00': {DMY_HINT}."),
+        ("2026-12-31T10:00", "dmy", DAY_WITHOUT_TIME.format(text="2026-12-31T10:00")),
+        ("friday 10:00", "dmy", DAY_WITHOUT_TIME.format(text="friday 10:00")),
+        ("someday 10:00", "dmy", f"Invalid due date 'someday 10:00': {DMY_HINT}."),
     ],
 )
 def test_parse_date_refuses(text, order, message):

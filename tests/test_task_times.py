@@ -55,11 +55,32 @@ def test_add_refuses_a_time_that_is_not_one(cli, rows, due):
     assert rows("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'tasks'") == [{"n": 0}]
 
 
-def test_a_bad_date_before_a_time_is_said_as_a_date(cli):
-    result = cli("task", "add", "Call Ann", "--due", "someday 10:00")
+@pytest.mark.parametrize("due", ["someday 10:00", "friday at 10:00", "demain à 14h"])
+def test_a_bad_date_before_a_time_is_said_as_a_date_quoting_what_was_typed(cli, due):
+    result = cli("task", "add", "Call Ann", "--due", due)
 
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: Invalid due date 'someday': use YYYY-MM-DD")
+    assert result.stderr.startswith(f"Error: Invalid due date {due!r}: use YYYY-MM-DD")
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (("opp", "create", "Site", "-a", "ACME", "--amount", "5k", "-s", "quote", "--due"),
+         "Cannot create the opportunity: the due date"),
+        (("opp", "status", "1", "won", "--on"), "The closing date"),
+    ],
+)  # fmt: skip
+def test_a_time_of_day_where_only_a_day_is_read_is_refused_for_what_it_is(ok, cli, command, field):
+    ok("account", "add", "ACME")
+    ok("opp", "create", "Hosting", "-a", "ACME", "--amount", "1k", "--due", "eom", "-s", "quote")
+
+    result = cli(*command, "yesterday 10:00")
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: {field} is a day, without a time of day: 'yesterday 10:00' has one.\n"
+    )
 
 
 def test_the_database_refuses_a_time_without_a_date_or_out_of_range(ok, db_path):

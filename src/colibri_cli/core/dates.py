@@ -167,8 +167,10 @@ def parse_date(
     field: str = N_("date"),
     fiscal_start: int = 1,
     past: bool = False,
+    typed: str | None = None,
 ) -> dt.date:
-    """Read a date typed by a person; raise InvalidInput naming `field` when it is not one.
+    """Read a date typed by a person; raise InvalidInput naming `field` when it is not one
+    (quoting `typed`, what the person typed, where `text` is only the date part of it).
 
     `order` ("dmy" or "mdy") says how 03/04/2027 is read; a month's name, English or French,
     says itself ("15 dec", "Dec 15", "1er janvier"). A day and month without a year ("15/01",
@@ -202,12 +204,30 @@ def parse_date(
     if found is not None and not FIRST_YEAR <= found.year <= LAST_YEAR:
         found, hint = None, years_hint()
     if found is None:
+        _refuse_a_time_of_day(text, today=today, order=order, field=field, past=past)
         raise InvalidInput(
             _("Invalid {field} {text!r}: {hint}.").format(
-                field=_(field), text=text.strip(), hint=hint
+                field=_(field), text=(typed or text).strip(), hint=hint
             )
         )
     return found
+
+
+def _refuse_a_time_of_day(text: str, *, field: str, **options) -> None:
+    """A date with a time where only a day is read ("friday 10:00" as a deal's due date) is
+    refused for what it is, not as an unknown date."""
+    moment = _time_match(text)
+    if moment is None or not moment["day"]:
+        return
+    try:
+        parse_date(moment["day"], field=field, **options)
+    except InvalidInput:
+        return
+    raise InvalidInput(
+        _("The {field} is a day, without a time of day: {text!r} has one.").format(
+            field=_(field), text=text.strip()
+        )
+    )
 
 
 def parse_moment(
@@ -221,7 +241,7 @@ def parse_moment(
     if match is None:
         return parse_date(text, today=today, field=field, **options), None
     day = match["day"]
-    found = parse_date(day, today=today, field=field, **options) if day else today
+    found = parse_date(day, today=today, field=field, typed=text, **options) if day else today
     return found, _time_of(match, text)
 
 
