@@ -77,14 +77,14 @@ def test_the_full_form_asks_every_group_reasks_bad_answers_and_creates_the_accou
     answer(child, "  Account: ", "")
     child.expect_exact(NEEDED)
     answer(child, "  Account: ", "Acme Industries")
-    child.expect_exact("  No account 'Acme Industries'. See `colibri account list`.")
+    child.expect_exact("  No account 'Acme Industries'.\r\n")  # no command: it offers
     answer(child, "  Create account 'Acme Industries'? [y/N]: ", "y")
     answer(child, "  Contact (optional): ", "Paul Roy")
     child.expect_exact(
         "Error: Contact 'Paul Roy' works at Beta Corp, not at this opportunity's account."
     )
     answer(child, "  Contact (optional): ", "Marie Curie")
-    child.expect_exact("  No contact 'Marie Curie'. See `colibri contact list`.")
+    child.expect_exact("  No contact 'Marie Curie'.\r\n")
     answer(child, "  Create contact 'Marie Curie' at Acme Industries? [y/N]: ", "y")
     child.expect_exact("Information")
     answer(child, "  Source (optional): ", "Referral")
@@ -834,7 +834,7 @@ def test_contact_add_offers_an_unknown_account_and_creates_both(ok, rows, db_pat
     answer(child, "  Account: ", "")
     child.expect_exact(NEEDED)
     answer(child, "  Account: ", "Nouvelle SARL")
-    child.expect_exact("  No account 'Nouvelle SARL'. See `colibri account list`.")
+    child.expect_exact("  No account 'Nouvelle SARL'.\r\n")
     answer(child, "  Create account 'Nouvelle SARL'? [y/N]: ", "y")
     child.expect_exact("New contact: Paul Roy at Nouvelle SARL, a new account.")
     answer(child, "Create? [Y/n]: ", "")

@@ -27,7 +27,7 @@ from colibri_cli.core import (
     store,
     tasks,
 )
-from colibri_cli.core.errors import ColibriError, Conflict, NotFound
+from colibri_cli.core.errors import ColibriError, Conflict, RecordMissing
 from colibri_cli.core.text import visible
 from colibri_cli.i18n import N_, _, format_day, format_percent, language
 
@@ -333,8 +333,8 @@ def _ask_contact(conn: sqlite3.Connection, result: FormResult) -> None:
             opportunities.check_contact_account(
                 conn, {"account_id": account_id, "contact_id": contact["id"]}
             )
-        except NotFound as missing:
-            say(f"  {missing}")
+        except RecordMissing as missing:
+            say("  " + _said_before_an_offer(missing))
             question = _("Create contact {name!r} at {account}?").format(
                 name=name, account=_account_name(conn, result, account_id)
             )
@@ -366,8 +366,8 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult, *, optional: bool
             _resolved(name, found["name"])
             result.given["account"] = str(found["id"])
             return
-        except NotFound as missing:
-            say(f"  {missing}")
+        except RecordMissing as missing:
+            say("  " + _said_before_an_offer(missing))
         except ColibriError as unclear:  # several accounts start with what was typed
             say(f"  {unclear}")
             continue
@@ -377,6 +377,12 @@ def _ask_account(conn: sqlite3.Connection, result: FormResult, *, optional: bool
             result.new_account = name
             result.given["account"] = name
             return
+
+
+def _said_before_an_offer(missing: RecordMissing) -> str:
+    """That the record is missing and what it might have been, without the command that
+    lists them: the form offers to create it instead."""
+    return missing.said + records.suggested(missing.suggestions, None)
 
 
 def _take_the_suggestion(conn: sqlite3.Connection, name: str, result: FormResult) -> bool:

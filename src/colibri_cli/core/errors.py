@@ -19,6 +19,17 @@ class NotFound(ColibriError):
     exit_code = 3
 
 
+class RecordMissing(NotFound):
+    """No record of a kind has the id or name given. The message goes on to a did-you-mean or
+    where to look; `said` is its first sentence alone, and `suggestions` the names it offers,
+    for a form that offers to create the record instead."""
+
+    def __init__(self, message: str, *, said: str, suggestions: list[str]):
+        super().__init__(message)
+        self.said = said
+        self.suggestions = suggestions
+
+
 class Conflict(ColibriError):
     exit_code = 4
 

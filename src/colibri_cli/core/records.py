@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from colibri_cli.core import clock
-from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound, RecordMissing
 from colibri_cli.core.identity import OwnIds
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _
@@ -141,7 +141,8 @@ def find(
         raise NotFound(
             missing + " " + _("Give the whole name or the id: {names}.").format(names=names)
         )
-    raise NotFound(missing + did_you_mean(conn, table, text, list_command, condition))
+    names = close_names(conn, table, text, condition)
+    raise RecordMissing(missing + suggested(names, list_command), said=missing, suggestions=names)
 
 
 def _ambiguous(rows: list[sqlite3.Row], text: str, noun: str) -> InvalidInput:
@@ -160,11 +161,15 @@ def did_you_mean(
     list_command: str,
     condition: str | None = None,
 ) -> str:
-    names = close_names(conn, table, text, condition)
+    return suggested(close_names(conn, table, text, condition), list_command)
+
+
+def suggested(names: list[str], list_command: str | None) -> str:
+    """What follows "No account 'X'.": the close names, else the command that lists them all
+    (nothing, without one)."""
     if names:
-        suggestions = _(" or ").join(repr(name) for name in names)
-        return _(" Did you mean {names}?").format(names=suggestions)
-    return _(" See `{command}`.").format(command=list_command)
+        return _(" Did you mean {names}?").format(names=_(" or ").join(map(repr, names)))
+    return _(" See `{command}`.").format(command=list_command) if list_command else ""
 
 
 def close_names(
