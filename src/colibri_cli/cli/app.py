@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Annotated, NamedTuple
+from typing import Annotated, ClassVar, NamedTuple
 
 import typer
 from typer._click import Command
@@ -139,19 +139,23 @@ class CommandsOnDemand(Mapping):
 
     Going through all of them (as the help tests and the catalog extraction do) builds
     them all. `prepare` gives each one built what the root gives it: named values, and
-    the help in colibri's language.
+    the help in colibri's language. A command is built once a process and language, as a
+    Click command is: a process that runs many (the test suite, in one process) does not
+    build it again for each.
     """
+
+    _built: ClassVar[dict[tuple[str, str], Command]] = {}
 
     def __init__(self, prepare) -> None:
         self._prepare = prepare
-        self._built: dict[str, Command] = {}
 
     def __getitem__(self, name: str) -> Command:
-        if name not in self._built:
+        key = (name, i18n.language())
+        if key not in self._built:
             command = COMMANDS[name].build(name)  # KeyError for a name that is no command
             self._prepare(command)
-            self._built[name] = command
-        return self._built[name]
+            self._built[key] = command
+        return self._built[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(COMMANDS)
