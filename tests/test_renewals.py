@@ -305,6 +305,80 @@ def test_the_follow_up_of_a_win_renewed_is_the_renewals_next_step(hosting, at, r
     ]  # fmt: skip
 
 
+PREPARE = (
+    "No follow-up task was scheduled. Add one with: colibri task add "
+    "'Prepare the renewal {name} with ACME' --opp 2 --due {day}"
+)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "renewal", "follow_up"),
+    [
+        (("--renew", "1m"), "Hosting 2026 (due 2026-12), due 2026-12-30", "2026-12-30"),
+        (("--renew", "4m"), "Hosting 2027, due 2027-03-30", "2027-02-28"),  # the delay first
+        (("--on", "2026-11-20", "--renew", "12m"), "Hosting 2027, due 2027-11-20", "2027-02-20"),
+        (("--on", "2026-11-20", "--renew", "2w"), "Hosting 2026 (due 2026-12), due 2026-12-04",
+         "2026-12-04"),
+        (("--on", "2026-06-01", "--renew", "12m"), "Hosting 2027, due 2027-06-01",
+         "2026-11-30"),  # 2026-09-01 is past: today
+        (("--on", "2026-06-01", "--renew", "1m"), "Hosting 2026 (due 2026-07), due 2026-07-01",
+         "2026-11-30"),  # never in the past, even for a renewal due already
+    ],
+)  # fmt: skip
+def test_the_follow_up_proposed_is_due_by_the_renewal_at_the_latest(
+    hosting, at, rows, arguments, renewal, follow_up
+):
+    """follow-up-delay (3m) after the close, as the renewal, unless the renewal is due
+    first; never before today."""
+    result = at("2026-11-30", "opp", "status", "1", "won", *arguments)
+
+    name = renewal.split(", due")[0]
+    assert result.stderr.splitlines()[1:] == [
+        f"Renewal: opportunity 2, {renewal}.",
+        PREPARE.format(name=name, day=follow_up),
+    ]
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+def test_the_follow_up_delay_set_shorter_than_the_period_comes_first(hosting, at):
+    at("2026-11-30", "config", "set", "follow-up-delay", "2w")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "1m")
+
+    assert result.stderr.splitlines()[-1] == PREPARE.format(
+        name="Hosting 2026 (due 2026-12)", day="2026-12-14"
+    )
+
+
+@pytest.mark.parametrize(
+    ("won_on", "period", "name", "follow_up"),
+    [
+        ("2026-11-20", "1m", "Support 2026 (due 2026-12)", "2026-12-20"),
+        ("2026-11-20", "12m", "Support 2027", "2027-02-20"),
+        ("2026-06-01", "12m", "Support 2027", "2026-11-30"),
+    ],
+)
+def test_a_renewal_made_afterwards_proposes_its_follow_up_from_the_closing_day(
+    support, at, rows, won_on, period, name, follow_up
+):
+    at(won_on, "opp", "status", "1", "won", "--no-follow-up")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", period)
+
+    assert result.stderr.splitlines()[-1] == PREPARE.format(name=name, day=follow_up)
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+def test_a_deal_created_won_proposes_its_renewals_follow_up_by_the_renewal(acme, at, rows):
+    result = create_won(at, "--type", "Support", "--renew", "1m")
+
+    assert result.stderr.splitlines()[-2:] == [
+        "Renewal: opportunity 2, Support 2026 (due 2026-12), due 2026-12-20.",
+        PREPARE.format(name="Support 2026 (due 2026-12)", day="2026-12-20"),
+    ]
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
 # --- renew-after.TYPE: a win of a deal of that type proposes its renewal -----------------------
 
 NOT_RENEWED = (
@@ -465,8 +539,8 @@ def test_a_deal_won_without_its_renewal_is_renewed_from_its_closing_day(support,
     assert result.stderr == (
         "Renewal: opportunity 2, Support 2027, due 2027-05-20.\n"
         "No follow-up task was scheduled. Add one with: colibri task add "
-        "'Prepare the renewal Support 2027 with ACME' --opp 2 --due 2027-02-28\n"
-    )
+        "'Prepare the renewal Support 2027 with ACME' --opp 2 --due 2027-02-20\n"
+    )  # the follow-up-delay counted from the closing day, as the renewal's period
     assert rows("SELECT * FROM opportunities WHERE id = 1") == won_before
     assert rows(
         "SELECT account_id, contact_id, name, amount, currency, type, due_date, status, "

@@ -660,6 +660,10 @@ class StatusPlan:
     def closing(self) -> bool:
         return self.closed_on is not None
 
+    def prepare(self, renewal: "RenewalPlan") -> None:
+        """Propose, as the close's follow-up, to prepare the renewal it creates."""
+        self.follow_up_title, self.follow_up_due = renewal.follow_up_title, renewal.follow_up_due
+
 
 def plan_status_change(
     conn: sqlite3.Connection, ref: str | int, status_text: str, *, on: dt.date | None = None
@@ -861,6 +865,8 @@ class RenewalPlan:
     due: dt.date
     follow_up_title: str
     """The follow-up proposed at the close: preparing the renewal."""
+    follow_up_due: dt.date
+    """When: see `_renewal_follow_up_due`."""
 
 
 def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> RenewalPlan:
@@ -887,7 +893,16 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
     taken = {fold(won["name"]), *_names_at(conn, won["account_name"])}
     name = renewal_name(won["name"], years, due, taken)
     title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
-    return RenewalPlan(name, due, title)
+    return RenewalPlan(name, due, title, _renewal_follow_up_due(conn, plan.closed_on, due))
+
+
+def _renewal_follow_up_due(conn: sqlite3.Connection, closed_on: dt.date, due: dt.date) -> dt.date:
+    """When preparing a renewal is proposed: `follow-up-delay` after the close, as the
+    renewal counts from the close too (created at the win or afterwards), but by the day
+    the renewal is due at the latest, which a short period brings first: a lead before it
+    would fall before the close for the shortest periods. Never before today."""
+    after_the_delay = dates.add_delay(closed_on, settings.get(conn, "follow-up-delay"))
+    return max(min(after_the_delay, due), clock.today())
 
 
 def plan_renewal_of_win(
