@@ -378,6 +378,29 @@ def test_a_win_renewed_proposes_preparing_the_renewal_as_its_next_step(deal, row
     ]  # fmt: skip  # the renewal's next step
 
 
+def test_a_short_renewal_proposes_its_follow_up_by_the_day_it_is_due(ok, deal, rows, db_path):
+    """Not the follow-up-delay (3m) after the close: the renewal is due before."""
+    ok("opp", "edit", "1", "--type", "renewal")
+    child = spawn(db_path, "opp", "status", "1", "won")
+
+    answer(child, "  Create its renewal now? [Y/n]: ", "")
+    answer(child, "  Renew after [12m]: ", "1m")
+    answer(child, "  Schedule a follow-up task now? [Y/n]: ", "")
+    answer(child, "  Task [Prepare the renewal Website redesign 2026 with ACME Industries]: ", "")
+    answer(child, "  Due [2026-12-26]: ", "")
+
+    assert finish(child) == (
+        f"Opportunity 1 (Website redesign): quote -> won, closed on {TODAY}.\n"
+        "Renewal: opportunity 2, Website redesign 2026, due 2026-12-26.\n"
+        "Follow-up task 1 due 2026-12-26: Prepare the renewal Website redesign 2026 with ACME "
+        "Industries\n"
+    )
+    assert rows("SELECT title, due_date, opportunity_id FROM tasks") == [
+        {"title": "Prepare the renewal Website redesign 2026 with ACME Industries",
+         "due_date": "2026-12-26", "opportunity_id": 2}
+    ]  # fmt: skip
+
+
 def test_winning_a_renewal_offers_the_next_one_and_reasks_a_bad_period(ok, deal, rows, db_path):
     ok("opp", "edit", "1", "--type", "Renouvellement")
     child = spawn(db_path, "opp", "status", "1", "won")

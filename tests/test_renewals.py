@@ -80,11 +80,18 @@ def test_a_win_renewed_creates_the_next_deal_due_the_period_after_the_close(host
     [
         ("Support", "3m", "Support 2026", "2026-06-10"),  # no year: the year it is due
         ("Support 2026", "1y", "Support 2027", "2027-03-10"),  # its year replaced
-        ("Support Q1 2026", "1q", "Support Q1 2026", "2026-06-10"),
+        ("Support 2027", "12m", "Support 2028", "2027-03-10"),  # moved on by the period's year
+        ("Support 2027", "24m", "Support 2029", "2028-03-10"),
+        ("Support 2027", "2y", "Support 2029", "2028-03-10"),
+        ("Support 2026", "18m", "Support 2027", "2027-09-10"),  # its whole years
+        ("Support 2026", "6m", "Support 2026 (due 2026-09)", "2026-09-10"),
+        ("Support Q1 2026", "1q", "Support Q1 2026 (due 2026-06)", "2026-06-10"),
+        ("Licence Mar 2026", "1m", "Licence Mar 2026 (due 2026-04)", "2026-04-10"),
         ("Model 3000", "2w", "Model 3000 2026", "2026-03-24"),  # not a year
     ],
 )
 def test_a_renewal_is_named_with_the_year_it_is_due(at, rows, name, period, renewal, due):
+    """Never as the deal it renews: a name that would be gets the month the renewal is due."""
     at("2026-03-01", "account", "add", "ACME")
     at("2026-03-01", "opp", "create", name, "--account", "ACME", "--amount", "500",
        "--due", "2026-03-31", "--status", "quote")  # fmt: skip
@@ -93,6 +100,55 @@ def test_a_renewal_is_named_with_the_year_it_is_due(at, rows, name, period, rene
 
     assert rows("SELECT name, due_date FROM opportunities WHERE id = 2") == [
         {"name": renewal, "due_date": due}
+    ]
+
+
+def test_the_renewal_is_named_apart_from_every_deal_of_its_account(at, rows):
+    """The deal named by a task's --opp is then the one meant; the trash, and the other
+    accounts' deals, which such a name does not find, do not count."""
+    at("2026-12-04", "account", "add", "ACME")
+    at("2026-12-04", "account", "add", "Globex")
+    for name, account in [
+        ("Support 2027", "ACME"),
+        ("Support 2028", "ACME"),
+        ("Support 2028 (due 2027-12)", "ACME"),
+        ("Support 2028 (due 2027-12, 2)", "ACME"),
+        ("Support 2028 (due 2027-12, 3)", "Globex"),
+        ("Support 2028 (due 2027-12, 4)", "ACME"),
+    ]:
+        at("2026-12-04", "opp", "create", name, "--account", account, "--amount", "500",
+           "--due", "2026-12-31", "--status", "quote")  # fmt: skip
+    at("2026-12-04", "opp", "delete", "6", "--yes")
+
+    result = at("2026-12-04", "opp", "status", "1", "won", "--renew", "12m", "--no-follow-up")
+    at("2026-12-04", "task", "add", "Call", "--opp", "Support 2027", "--due", "2026-12-10")
+
+    assert result.stderr.splitlines()[-1] == (
+        "Renewal: opportunity 7, Support 2028 (due 2027-12, 3), due 2027-12-04."
+    )
+    assert rows("SELECT id, name, account_id, renewal_of FROM opportunities WHERE id = 7") == [
+        {"id": 7, "name": "Support 2028 (due 2027-12, 3)", "account_id": 1, "renewal_of": 1}
+    ]
+    assert rows("SELECT title, opportunity_id FROM tasks") == [
+        {"title": "Call", "opportunity_id": 1}
+    ]
+
+
+def test_a_renewal_named_apart_in_french_says_its_month_in_french(at, cli, rows):
+    at("2026-11-26", "account", "add", "ACME")
+    at("2026-11-26", "opp", "create", "Licence Dec 2026", "--account", "ACME", "--amount", "500",
+       "--due", "2026-11-30", "--status", "quote")  # fmt: skip
+
+    result = cli(
+        "opp", "status", "1", "gagnée", "--renew", "1m", "--no-follow-up",
+        env={"COLIBRI_TODAY": "2026-11-26", "COLIBRI_LANG": "fr"},
+    )  # fmt: skip
+
+    assert result.stderr.splitlines()[-1] == (
+        "Renouvellement : opportunité 2, Licence Dec 2026 (échéance 2026-12), échéance 2026-12-26."
+    )
+    assert rows("SELECT name FROM opportunities WHERE id = 2") == [
+        {"name": "Licence Dec 2026 (échéance 2026-12)"}
     ]
 
 
@@ -247,6 +303,80 @@ def test_the_follow_up_of_a_win_renewed_is_the_renewals_next_step(hosting, at, r
         {"title": "Prepare the renewal Hosting 2027 with ACME", "due_date": "2026-12-14",
          "opportunity_id": 2, "account_id": 1}
     ]  # fmt: skip
+
+
+PREPARE = (
+    "No follow-up task was scheduled. Add one with: colibri task add "
+    "'Prepare the renewal {name} with ACME' --opp 2 --due {day}"
+)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "renewal", "follow_up"),
+    [
+        (("--renew", "1m"), "Hosting 2026 (due 2026-12), due 2026-12-30", "2026-12-30"),
+        (("--renew", "4m"), "Hosting 2027, due 2027-03-30", "2027-02-28"),  # the delay first
+        (("--on", "2026-11-20", "--renew", "12m"), "Hosting 2027, due 2027-11-20", "2027-02-20"),
+        (("--on", "2026-11-20", "--renew", "2w"), "Hosting 2026 (due 2026-12), due 2026-12-04",
+         "2026-12-04"),
+        (("--on", "2026-06-01", "--renew", "12m"), "Hosting 2027, due 2027-06-01",
+         "2026-11-30"),  # 2026-09-01 is past: today
+        (("--on", "2026-06-01", "--renew", "1m"), "Hosting 2026 (due 2026-07), due 2026-07-01",
+         "2026-11-30"),  # never in the past, even for a renewal due already
+    ],
+)  # fmt: skip
+def test_the_follow_up_proposed_is_due_by_the_renewal_at_the_latest(
+    hosting, at, rows, arguments, renewal, follow_up
+):
+    """follow-up-delay (3m) after the close, as the renewal, unless the renewal is due
+    first; never before today."""
+    result = at("2026-11-30", "opp", "status", "1", "won", *arguments)
+
+    name = renewal.split(", due")[0]
+    assert result.stderr.splitlines()[1:] == [
+        f"Renewal: opportunity 2, {renewal}.",
+        PREPARE.format(name=name, day=follow_up),
+    ]
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+def test_the_follow_up_delay_set_shorter_than_the_period_comes_first(hosting, at):
+    at("2026-11-30", "config", "set", "follow-up-delay", "2w")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", "1m")
+
+    assert result.stderr.splitlines()[-1] == PREPARE.format(
+        name="Hosting 2026 (due 2026-12)", day="2026-12-14"
+    )
+
+
+@pytest.mark.parametrize(
+    ("won_on", "period", "name", "follow_up"),
+    [
+        ("2026-11-20", "1m", "Support 2026 (due 2026-12)", "2026-12-20"),
+        ("2026-11-20", "12m", "Support 2027", "2027-02-20"),
+        ("2026-06-01", "12m", "Support 2027", "2026-11-30"),
+    ],
+)
+def test_a_renewal_made_afterwards_proposes_its_follow_up_from_the_closing_day(
+    support, at, rows, won_on, period, name, follow_up
+):
+    at(won_on, "opp", "status", "1", "won", "--no-follow-up")
+
+    result = at("2026-11-30", "opp", "status", "1", "won", "--renew", period)
+
+    assert result.stderr.splitlines()[-1] == PREPARE.format(name=name, day=follow_up)
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
+
+
+def test_a_deal_created_won_proposes_its_renewals_follow_up_by_the_renewal(acme, at, rows):
+    result = create_won(at, "--type", "Support", "--renew", "1m")
+
+    assert result.stderr.splitlines()[-2:] == [
+        "Renewal: opportunity 2, Support 2026 (due 2026-12), due 2026-12-20.",
+        PREPARE.format(name="Support 2026 (due 2026-12)", day="2026-12-20"),
+    ]
+    assert rows("SELECT count(*) AS n FROM tasks") == [{"n": 0}]
 
 
 # --- renew-after.TYPE: a win of a deal of that type proposes its renewal -----------------------
@@ -409,8 +539,8 @@ def test_a_deal_won_without_its_renewal_is_renewed_from_its_closing_day(support,
     assert result.stderr == (
         "Renewal: opportunity 2, Support 2027, due 2027-05-20.\n"
         "No follow-up task was scheduled. Add one with: colibri task add "
-        "'Prepare the renewal Support 2027 with ACME' --opp 2 --due 2027-02-28\n"
-    )
+        "'Prepare the renewal Support 2027 with ACME' --opp 2 --due 2027-02-20\n"
+    )  # the follow-up-delay counted from the closing day, as the renewal's period
     assert rows("SELECT * FROM opportunities WHERE id = 1") == won_before
     assert rows(
         "SELECT account_id, contact_id, name, amount, currency, type, due_date, status, "

@@ -711,7 +711,7 @@ def _renew_won_deal(plan, period: str, close: "CloseAnswers", output: WrittenFor
     have, from its closing day: the won deal itself, and its history, stay as they are."""
     with lookups() as conn:
         renewal = opportunities.plan_renewal(conn, plan, period)
-        plan.follow_up_title = renewal.follow_up_title
+        plan.prepare(renewal)
         _reason, task = close.answer(conn, plan, ask=interactive())
     with database(write=True) as conn:
         renewed = opportunities.renew(conn, plan.opportunity, renewal)
@@ -760,7 +760,7 @@ def _renewal(
         else:
             unasked = proposed
     if renewal:
-        plan.follow_up_title = renewal.follow_up_title
+        plan.prepare(renewal)
     return renewal, unasked
 
 

@@ -660,6 +660,10 @@ class StatusPlan:
     def closing(self) -> bool:
         return self.closed_on is not None
 
+    def prepare(self, renewal: "RenewalPlan") -> None:
+        """Propose, as the close's follow-up, to prepare the renewal it creates."""
+        self.follow_up_title, self.follow_up_due = renewal.follow_up_title, renewal.follow_up_due
+
 
 def plan_status_change(
     conn: sqlite3.Connection, ref: str | int, status_text: str, *, on: dt.date | None = None
@@ -845,8 +849,12 @@ RENEWAL_TYPES = ("renewal", "renouvellement")
 """The types of deal whose win proposes the renewal even with no `renew-after` set."""
 RENEW_AFTER = "12m"
 """The period of the renewal they propose."""
-_ENDING_YEAR = re.compile(r"(?:^|\s+)(?:19|20)[0-9]{2}$")
+_ENDING_YEAR = re.compile(r"(?:^|\s+)(?P<year>(?:19|20)[0-9]{2})$")
 """A year a deal's name ends with: "Hosting 2026"."""
+RENEWAL_NAME_WITH_ITS_MONTH = N_("{name} (due {month})")
+RENEWAL_NAME_WITH_A_NUMBER = N_("{name} (due {month}, {number})")
+"""Renewal names that tell it apart from a deal of its account named alike: "Licence Dec
+2026 (due 2026-12)", and, when that is taken too, "Licence Dec 2026 (due 2026-12, 2)"."""
 
 
 @dataclass(frozen=True)
@@ -857,6 +865,8 @@ class RenewalPlan:
     due: dt.date
     follow_up_title: str
     """The follow-up proposed at the close: preparing the renewal."""
+    follow_up_due: dt.date
+    """When: see `_renewal_follow_up_due`."""
 
 
 def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> RenewalPlan:
@@ -879,9 +889,20 @@ def plan_renewal(conn: sqlite3.Connection, plan: StatusPlan, period: str) -> Ren
                 text=period.strip()
             )
         )
-    name = renewal_name(won["name"], due)
+    years = dates.parse_period_delay(period, field=RENEWAL_PERIOD).years
+    taken = {fold(won["name"]), *_names_at(conn, won["account_name"])}
+    name = renewal_name(won["name"], years, due, taken)
     title = _(RENEWAL_FOLLOW_UP_TITLE).format(name=name, account=won["account_name"])
-    return RenewalPlan(name, due, title)
+    return RenewalPlan(name, due, title, _renewal_follow_up_due(conn, plan.closed_on, due))
+
+
+def _renewal_follow_up_due(conn: sqlite3.Connection, closed_on: dt.date, due: dt.date) -> dt.date:
+    """When preparing a renewal is proposed: `follow-up-delay` after the close, as the
+    renewal counts from the close too (created at the win or afterwards), but by the day
+    the renewal is due at the latest, which a short period brings first: a lead before it
+    would fall before the close for the shortest periods. Never before today."""
+    after_the_delay = dates.add_delay(closed_on, settings.get(conn, "follow-up-delay"))
+    return max(min(after_the_delay, due), clock.today())
 
 
 def plan_renewal_of_win(
@@ -914,11 +935,37 @@ def proposed_renewal_period(conn: sqlite3.Connection, plan: StatusPlan) -> str |
     return period
 
 
-def renewal_name(name: str, due: dt.date) -> str:
-    """The name of a renewal: the won deal's, with the year the renewal is due in place of
-    the year it ends with ("Hosting 2026" -> "Hosting 2027"), else after it ("Hosting" ->
-    "Hosting 2027")."""
-    return f"{_ENDING_YEAR.sub('', name)} {due.year}".strip()
+def renewal_name(name: str, period_years: int, due: dt.date, taken: set[str]) -> str:
+    """The name of a renewal due `period_years` whole years after the close (0 for a shorter
+    period), never one of the names `taken` (folded): the won deal's and its account's.
+
+    A year the won deal's name ends with moves on by those years ("Support 2027" + 12m ->
+    "Support 2028"); with a shorter period, or no year, the name ends with the year it is
+    due ("Hosting" -> "Hosting 2027"). A name still taken gets the month it is due."""
+    ending = _ENDING_YEAR.search(name)
+    year = int(ending["year"]) + period_years if ending and period_years else due.year
+    named = f"{_ENDING_YEAR.sub('', name)} {year}".strip()
+    if fold(named) not in taken:
+        return named
+    month = f"{due:%Y-%m}"
+    candidate, number = _(RENEWAL_NAME_WITH_ITS_MONTH).format(name=named, month=month), 1
+    while fold(candidate) in taken:
+        number += 1
+        candidate = _(RENEWAL_NAME_WITH_A_NUMBER).format(name=named, month=month, number=number)
+    return candidate
+
+
+def _names_at(conn: sqlite3.Connection, account_name: str) -> set[str]:
+    """The names (folded) of the deals of an account, out of the trash: those a name given
+    to find a deal may mean."""
+    return {
+        row[0]
+        for row in conn.execute(
+            "SELECT fold(name) FROM opportunities"
+            f" WHERE account_id = (SELECT id FROM accounts WHERE name = ?) AND {LIVE}",
+            (account_name,),
+        )
+    }
 
 
 def renew(conn: sqlite3.Connection, won: Mapping, renewal: RenewalPlan) -> dict:
