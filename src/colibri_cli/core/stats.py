@@ -219,9 +219,10 @@ with a row `h` meeting `{entered}`: the day it entered, the days it lasted (to `
 while it goes on), whether it goes on. The stays are materialized, so that when it left
 is sought once for both."""
 
-OPEN_SINCE = "h.status IN (SELECT key FROM statuses WHERE kind = 'open') AND h.changed_at >= :since"
-"""The stays `stats` counts: in an open status, begun on or after `:since`. Only their rows
-are sought in the index."""
+IN_OPEN_STATUS = "h.status IN (SELECT key FROM statuses WHERE kind = 'open')"
+"""The stays in an open status: only their rows are sought in the index."""
+OPEN_SINCE = f"{IN_OPEN_STATUS} AND h.changed_at >= :since"
+"""The stays `stats` counts: in an open status, begun on or after `:since`."""
 
 # The stays first (CROSS JOIN keeps them the outer loop): the planner would otherwise go
 # through the history once per status.
