@@ -612,7 +612,12 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
         (
             ["1", "--next", "Call"],
             2,
-            "--next and --next-due go with a task of an open deal; task 1 is not.",
+            "--next, --next-due and --no-next go with a task of an open deal; task 1 is not.",
+        ),
+        (
+            ["1", "--no-next"],
+            2,
+            "--next, --next-due and --no-next go with a task of an open deal; task 1 is not.",
         ),
         (["7", "--next", "Call"], 2, f"Task 7 was already done on {TODAY}."),
     ],

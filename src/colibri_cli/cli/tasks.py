@@ -366,11 +366,12 @@ def _next_task(
     when the deal has none left open (the proposal pre-filled), else none."""
     given = title is not None or due is not None
     if deal is None:
-        if given:
+        if given or no_next:
             raise InvalidInput(
-                _("--next and --next-due go with a task of an open deal; task {id} is not.").format(
-                    id=task["id"]
-                )
+                _(
+                    "--next, --next-due and --no-next go with a task of an open deal;"
+                    " task {id} is not."
+                ).format(id=task["id"])
             )
         return None
     if not given and (no_next or not deal["without_next_step"] or not interactive()):
