@@ -580,8 +580,8 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
 @pytest.mark.parametrize(
     ("arguments", "code", "message"),
     [
-        (["7"], 2, f"Task 7 was already done on {TODAY}."),
-        (["7", "--format", "json"], 2, f"Task 7 was already done on {TODAY}."),
+        (["7"], 4, f"Task 7 was already done on {TODAY}."),
+        (["7", "--format", "json"], 4, f"Task 7 was already done on {TODAY}."),
         (["99"], 3, "No task '99'. See `colibri task list --all`."),
         (["abc"], 3, "No task 'abc'. See `colibri task list --all`."),
         (["-1"], 2, "No such option: -1. See 'colibri task done --help'."),
@@ -619,7 +619,7 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
             2,
             "--next, --next-due and --no-next go with a task of an open deal; task 1 is not.",
         ),
-        (["7", "--next", "Call"], 2, f"Task 7 was already done on {TODAY}."),
+        (["7", "--next", "Call"], 4, f"Task 7 was already done on {TODAY}."),
     ],
 )
 def test_done_refuses_bad_input(agenda_tasks, cli, rows, arguments, code, message):
@@ -1141,7 +1141,7 @@ def test_snooze_puts_an_open_task_off(agenda_tasks, ok, rows):
     [
         (["1", "2026-11-25"], 2, "2026-11-25 is past: a task is put off until today or later."),
         (["1", "yesterday"], 2, "2026-11-25 is past: a task is put off until today or later."),
-        (["7", "+1w"], 2, "Task 7 was done on 2026-11-26: there is nothing to put off."),
+        (["7", "+1w"], 4, "Task 7 was done on 2026-11-26: there is nothing to put off."),
         (["1", "someday"], 2, "Invalid snooze date 'someday': "),
         (["99", "+1w"], 3, "No task '99'."),
         (["1"], 2, "Missing argument 'DATE'."),

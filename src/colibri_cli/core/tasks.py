@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from colibri_cli.core import accounts, activities, clock, contacts, dates, opportunities, records
-from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day
 
@@ -200,7 +200,7 @@ def mark_done(
     series goes on with the next task; the one done is a task of its own."""
     task = get(conn, task_id)
     if task["done_on"]:
-        raise InvalidInput(
+        raise Conflict(
             _("Task {id} was already done on {day}.").format(
                 id=task["id"], day=format_day(task["done_on"])
             )
@@ -301,7 +301,7 @@ def snooze(
     snooze that goes back in time, or one of a task done, would say what did not happen."""
     task = get(conn, task_id)
     if task["done_on"]:
-        raise InvalidInput(
+        raise Conflict(
             _("Task {id} was done on {day}: there is nothing to put off.").format(
                 id=task["id"], day=format_day(task["done_on"])
             )
