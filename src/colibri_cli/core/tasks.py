@@ -297,7 +297,8 @@ def snooze(
     until: dt.date,
     until_time: dt.time | None = None,
 ) -> dict:
-    """Put an open task off until `until` (at `until_time`, if given), today or later: a
+    """Put an open task off until `until`, today or later, at `until_time` if given, else at
+    the task's time of day: a snooze moves the task, it does not make it a whole day's. A
     snooze that goes back in time, or one of a task done, would say what did not happen."""
     task = get(conn, task_id)
     if task["done_on"]:
@@ -312,7 +313,8 @@ def snooze(
                 day=format_day(until)
             )
         )
-    records.update(conn, "tasks", task["id"], due_values(until, until_time))
+    time_of_day = until_time or (task["due_time"] and dt.time.fromisoformat(task["due_time"]))
+    records.update(conn, "tasks", task["id"], due_values(until, time_of_day))
     return get(conn, task["id"])
 
 
