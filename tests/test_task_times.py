@@ -213,8 +213,10 @@ def test_done_next_due_takes_a_time(acme, ok, rows):
 
 
 def test_the_follow_up_of_a_close_takes_a_time(acme, ok, rows):
-    ok("opp", "status", "1", "lost", "--reason", "price", "--follow-up-due", "monday 11:00")
+    result = ok("opp", "status", "1", "lost", "--reason", "price", "--follow-up", "Ask again",
+                "--follow-up-due", "monday 11:00")  # fmt: skip
 
+    assert result.stderr.splitlines()[-1] == "Follow-up task 1 due 2026-11-30 11:00: Ask again"
     assert rows("SELECT due_date, due_time FROM tasks") == [
         {"due_date": "2026-11-30", "due_time": "11:00"}
     ]
