@@ -1050,10 +1050,26 @@ def test_export_to_a_file(calendar_tasks, ok, rows, tmp_path):
 
     assert result.stdout == ""
     assert result.stderr == (
-        f"Wrote 2 tasks to {target}.\nLeft out 2 open tasks without a due date.\n"
+        f"Wrote 2 tasks and 1 cancelled event to {target}.\n"
+        "Left out 2 open tasks without a due date.\n"
     )
     assert masked(target.read_bytes().decode()) == expected_calendar(rows)
     assert target.stat().st_mode & 0o777 == 0o600  # customer data: private, like the database
+
+
+def test_export_to_a_file_counts_the_cancelled_events_in_french(calendar_tasks, ok, tmp_path,
+                                                                 monkeypatch):  # fmt: skip
+    target = tmp_path / "tasks.ics"
+    ok("task", "delete", "1", "--yes")
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    result = ok("task", "export", "-o", str(target))
+
+    assert result.stderr == (
+        f"Écrit dans {target} : 1 tâche et 2 événements annulés.\n"
+        "Hors export : 2 tâches ouvertes sans échéance.\n"
+    )
+    assert target.read_text(encoding="utf-8").count("STATUS:CANCELLED") == 2
 
 
 def test_a_calendar_on_stdout_is_utf8_whatever_the_locale(calendar_tasks, ok, tmp_path):

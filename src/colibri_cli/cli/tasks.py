@@ -528,13 +528,22 @@ def export(
     with destination(output_file and output_file.expanduser()) as out:
         out.write(text)
     if not is_stdout(output_file):
-        say(
-            _("Wrote {tasks} to {path}.").format(
-                tasks=plural(len(open_tasks) - undated, "tasks"), path=output_file
-            )
-        )
+        _say_written(len(open_tasks) - undated, len(gone), output_file)
     if undated:
         say(_("Left out {tasks} without a due date.").format(tasks=plural(undated, "open tasks")))
+
+
+def _say_written(events: int, cancelled: int, path: Path) -> None:
+    """What the calendar file holds: the tasks' events, and the cancelled ones if any."""
+    tasks_written = plural(events, "tasks")
+    if cancelled:
+        say(
+            _("Wrote {tasks} and {cancelled} to {path}.").format(
+                tasks=tasks_written, cancelled=plural(cancelled, "cancelled events"), path=path
+            )
+        )
+    else:
+        say(_("Wrote {tasks} to {path}.").format(tasks=tasks_written, path=path))
 
 
 KINDS = {"opportunity": N_("deal"), "task": N_("task")}
