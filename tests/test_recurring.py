@@ -30,7 +30,7 @@ def deal(ok):
     [
         ("1w", "1w"), ("2w", "2w"), ("1m", "1m"), ("1q", "1q"), ("1y", "1y"), ("10d", "10d"),
         ("1s", "1w"), ("2 semaines", "2w"), ("1 mois", "1m"), ("1 an", "1y"), ("1 trimestre", "1q"),
-        ("3 months", "3m"),
+        ("1t", "1q"), ("3 months", "3m"),
     ],
 )  # fmt: skip
 def test_add_every_keeps_the_period_one_way(ok, rows, every, stored):
