@@ -70,12 +70,39 @@ Every = Annotated[
     ),
 ]
 REPEAT_MARK = "↻"
+PERIODS = {
+    "d": (N_("every day"), N_("every {count} days")),
+    "w": (N_("every week"), N_("every {count} weeks")),
+    "m": (N_("every month"), N_("every {count} months")),
+    "q": (N_("every quarter"), N_("every {count} quarters")),
+    "y": (N_("every year"), N_("every {count} years")),
+}
+"""How often a task repeats, in words, by the unit letter of its period: for one unit, and
+for more (from 2 to `dates.LONGEST_PERIOD`, always plural)."""
+UNIT_LETTERS = {
+    "d": Nc_("period unit", "d"),
+    "w": Nc_("period unit", "w"),
+    "m": Nc_("period unit", "m"),
+    "q": Nc_("period unit", "q"),
+    "y": Nc_("period unit", "y"),
+}
+"""The unit letter of a period in a listing's compact mark: 1s, 10j in French."""
+
+
+def period_text(period: str) -> str:
+    """A period as `dates.parse_period` writes it ("2w") for people: "every 2 weeks"."""
+    count = int(period[:-1])
+    one, more = PERIODS[period[-1]]
+    return _(one) if count == 1 else _(more).format(count=count)
 
 
 def _due_and_period(row: dict) -> str:
     """The due cell of a listing, with "↻ 1w" after it for a task that repeats."""
     due = due_cell(row)
-    return f"{due} {REPEAT_MARK} {row['every']}" if row.get("every") else due
+    if not row.get("every"):
+        return due
+    letter = pgettext("period unit", UNIT_LETTERS[row["every"][-1]])
+    return f"{due} {REPEAT_MARK} {row['every'][:-1]}{letter}"
 
 
 LIST_COLUMNS = (
@@ -90,7 +117,7 @@ CARD = (
     ("id", N_("ID")),
     ("title", N_("Task")),
     ("due_date", N_("Due"), task_due),
-    ("every", N_("Repeats every")),
+    ("every", N_("Repeats"), lambda row: period_text(row["every"]) if row["every"] else ""),
     ("account_name", N_("Account")),
     ("opportunity_name", N_("Opportunity")),
     ("contact_name", N_("Contact")),
@@ -111,7 +138,7 @@ def _described(task: dict) -> dict:
     """The parts of a task's one-line description: its title, account and due date."""
     due = _(", due {day}").format(day=task_due(task)) if task["due_date"] else ""
     if task.get("every"):
-        due += _(", every {period}").format(period=task["every"])
+        due += f", {period_text(task['every'])}"
     where = f" ({task['account_name']})" if task["account_name"] else ""
     return {"title": task["title"], "where": where, "due": due}
 
