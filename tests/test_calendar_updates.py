@@ -161,6 +161,42 @@ def test_done_and_deleted_tasks_stay_cancelled_for_90_days(at, export):
     assert export("2026-12-01") == []  # 91 days after
 
 
+def test_a_task_whose_due_date_is_cleared_is_a_cancelled_event_until_it_has_one(at, export,
+                                                                                rows):  # fmt: skip
+    at("2026-11-26", "task", "add", "Call Ann", "--due", "2026-12-04 10:00")
+    task_uid = uid(rows, 1)
+    timed = {"UID": task_uid, "DTSTART": "20261204T100000", "DURATION": "PT30M"}
+
+    at("2026-11-27", "task", "edit", "1", "--due", "none")
+    cancelled = {**timed, "SEQUENCE": "1", "STATUS": "CANCELLED", "SUMMARY": "Call Ann"}
+    assert export("2026-11-27") == [cancelled]
+    assert export("2027-02-25") == [cancelled]
+    assert export("2027-02-26") == []
+
+    at("2026-11-28", "task", "edit", "1", "--due", "2026-12-10")
+    dated = {"UID": task_uid, "DTSTART;VALUE=DATE": "20261210", "DTEND;VALUE=DATE": "20261211"}
+    assert export("2026-11-28") == [{**dated, "SEQUENCE": "2", "SUMMARY": "Call Ann"}]
+
+    at("2026-11-29", "task", "edit", "1", "--due", "")
+    again = {**dated, "SEQUENCE": "3", "STATUS": "CANCELLED", "SUMMARY": "Call Ann"}
+    assert export("2026-11-29") == [again]
+    at("2026-11-30", "task", "delete", "1", "--yes")  # its event is cancelled already
+    assert export("2026-11-30") == [again]
+
+
+def test_a_task_cleared_then_snoozed_is_an_event_again_not_also_a_cancelled_one(at, export,
+                                                                                rows):  # fmt: skip
+    at("2026-11-26", "task", "add", "Call Ann", "--due", "2026-12-04")
+    at("2026-11-27", "task", "edit", "1", "--due", "none")
+
+    at("2026-11-28", "task", "snooze", "1", "2026-12-07")
+
+    assert export("2026-11-28") == [
+        {"UID": uid(rows, 1), "DTSTART;VALUE=DATE": "20261207", "DTEND;VALUE=DATE": "20261208",
+         "SEQUENCE": "2", "SUMMARY": "Call Ann"}
+    ]  # fmt: skip
+
+
 def test_a_recurring_task_done_cancels_its_event_and_the_next_one_is_new(at, export, rows):
     at("2026-11-26", "task", "add", "Report", "--due", "2026-11-27", "--every", "1w")
     at("2026-11-27", "task", "done", "1")

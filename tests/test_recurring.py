@@ -30,15 +30,15 @@ def deal(ok):
     [
         ("1w", "1w"), ("2w", "2w"), ("1m", "1m"), ("1q", "1q"), ("1y", "1y"), ("10d", "10d"),
         ("1s", "1w"), ("2 semaines", "2w"), ("1 mois", "1m"), ("1 an", "1y"), ("1 trimestre", "1q"),
-        ("3 months", "3m"),
+        ("1t", "1q"), ("3 months", "3m"),
     ],
 )  # fmt: skip
 def test_add_every_keeps_the_period_one_way(ok, rows, every, stored):
+    said = {"1w": "every week", "2w": "every 2 weeks", "1m": "every month", "1q": "every quarter",
+            "1y": "every year", "10d": "every 10 days", "3m": "every 3 months"}[stored]  # fmt: skip
     result = ok("task", "add", "Report", "--due", "friday", "--every", every)
 
-    assert (
-        result.stderr.splitlines()[-1] == f"Added task 1: Report, due 2026-11-27, every {stored}."
-    )
+    assert result.stderr.splitlines()[-1] == f"Added task 1: Report, due 2026-11-27, {said}."
     assert open_tasks(rows) == [
         {"id": 1, "title": "Report", "due_date": "2026-11-27", "due_time": None,
          "every": stored, "every_from": "2026-11-27"}
@@ -79,9 +79,9 @@ def test_a_monthly_series_keeps_to_the_month_s_end(at, rows):
     ]
 
     assert said == [
-        "Next: task 2, Close the month, due 2027-02-28, every 1m.",
-        "Next: task 3, Close the month, due 2027-03-31, every 1m.",
-        "Next: task 4, Close the month, due 2027-04-30, every 1m.",
+        "Next: task 2, Close the month, due 2027-02-28, every month.",
+        "Next: task 3, Close the month, due 2027-03-31, every month.",
+        "Next: task 4, Close the month, due 2027-04-30, every month.",
     ]
     assert rows("SELECT id, due_date, done_on, every, every_from FROM tasks ORDER BY id") == [
         {"id": 1, "due_date": "2027-01-31", "done_on": "2027-01-31", "every": None,
@@ -115,7 +115,7 @@ def test_a_weekly_task_done_three_weeks_late_leaves_one_next_task_after_that_day
 
     assert result.stderr == (
         "Done: task 1, Weekly report (2026-11-26).\n"
-        "Next: task 2, Weekly report, due 2026-12-03, every 1w.\n"
+        "Next: task 2, Weekly report, due 2026-12-03, every week.\n"
     )
     assert open_tasks(rows) == [
         {"id": 2, "title": "Weekly report", "due_date": "2026-12-03", "due_time": None,
@@ -147,7 +147,7 @@ def test_the_next_task_keeps_title_notes_links_time_and_period(deal, ok, rows):
 
     assert result.stderr == (
         "Done: task 1, Call Ann (2026-11-26).\n"
-        "Next: task 2, Call Ann (ACME), due 2026-12-04 10:00, every 1w.\n"
+        "Next: task 2, Call Ann (ACME), due 2026-12-04 10:00, every week.\n"
     )  # no next step asked: the deal has one, the next call
     assert rows("SELECT title, notes, opportunity_id, account_id, contact_id, due_date, "
                 "due_time, every FROM tasks WHERE id = 2") == [
@@ -180,14 +180,14 @@ def test_list_marks_a_recurring_task_and_scripts_get_every(ok):
     assert [(task["every"], task["every_from"]) for task in listed] == [
         ("1w", "2026-11-27"), (None, None)
     ]  # fmt: skip
-    assert "Repeats every  1w\n" in ok("task", "show", "1").stdout
+    assert "Repeats  every week\n" in ok("task", "show", "1").stdout
 
 
 def test_edit_every_starts_a_series_from_the_due_date_and_no_every_ends_it(ok, cli, rows):
     ok("task", "add", "Report", "--due", "friday")
 
     assert ok("task", "edit", "1", "--every", "1m").stderr == (
-        "Updated task 1: Report, due 2026-11-27, every 1m.\n"
+        "Updated task 1: Report, due 2026-11-27, every month.\n"
     )
     assert open_tasks(rows)[0]["every_from"] == "2026-11-27"
     ok("task", "edit", "1", "--due", "2026-12-31")
@@ -253,8 +253,26 @@ def test_french(ok, cli):
     result = cli("task", "done", "1", env={"COLIBRI_LANG": "fr"})
 
     assert result.stderr.splitlines()[-1] == (
-        "Suivante : tâche 2, Rapport, échéance 2026-12-03, répétée tous les 1w."
+        "Suivante : tâche 2, Rapport, échéance 2026-12-03, toutes les semaines."
     )
+
+
+def test_french_says_the_period_in_french_and_scripts_keep_it_stored(ok, cli):
+    for title, every in (("Rapport", "1s"), ("Bilan", "1t"), ("Relance", "10j"), ("Compta", "1m"),
+                         ("Voeux", "2a")):  # fmt: skip
+        ok("task", "add", title, "--due", "friday", "--every", every)
+    french = {"COLIBRI_LANG": "fr"}
+
+    listed = cli("task", "list", env=french).stdout.splitlines()[1:]
+    assert [line.split()[2:4] for line in listed] == [
+        ["↻", "1s"], ["↻", "1t"], ["↻", "10j"], ["↻", "1m"], ["↻", "2a"]
+    ]  # fmt: skip
+    assert "Répétée     tous les mois\n" in cli("task", "show", "4", env=french).stdout
+    assert cli("task", "edit", "5", "--every", "2w", env=french).stderr == (
+        "Tâche 5 modifiée : Voeux, échéance 2026-11-27, toutes les 2 semaines.\n"
+    )
+    scripts = json.loads(cli("task", "list", "-f", "json", env=french).stdout)
+    assert [task["every"] for task in scripts] == ["1w", "1q", "10d", "1m", "2w"]
 
 
 def test_export_and_import_carry_every(ok, rows, tmp_path):

@@ -186,11 +186,38 @@ def test_snooze_to_a_time_and_to_a_day(ok, cli, rows):
     )
     ok("task", "snooze", "1", "tuesday")
     assert rows("SELECT due_date, due_time FROM tasks") == [
-        {"due_date": "2026-12-01", "due_time": None}
+        {"due_date": "2026-12-01", "due_time": "09:00"}
     ]
     refused = cli("task", "snooze", "1", "tuesday 10:75")
     assert refused.exit_code == 2
     assert refused.stderr == f"Error: Invalid time of day 'tuesday 10:75': {TIME_HINT}\n"
+
+
+@pytest.mark.parametrize(
+    ("until", "shown"),
+    [
+        ("friday", "2026-11-27 15:00"),
+        ("+2d", "2026-11-28 15:00"),
+        ("friday 9:30", "2026-11-27 09:30"),
+    ],
+)
+def test_snooze_to_a_day_keeps_the_time_of_day(ok, rows, until, shown):
+    ok("task", "add", "Meet", "--due", "2026-12-01 15:00")
+
+    assert ok("task", "snooze", "1", until).stderr == f"Put off task 1: Meet, due {shown}.\n"
+    day, time = shown.split()
+    assert rows("SELECT due_date, due_time FROM tasks") == [{"due_date": day, "due_time": time}]
+
+
+def test_snooze_keeps_a_whole_day_task_a_whole_day_one(ok, rows):
+    ok("task", "add", "Plan the week", "--due", "2026-12-01")
+
+    assert ok("task", "snooze", "1", "friday").stderr == (
+        "Put off task 1: Plan the week, due 2026-11-27.\n"
+    )
+    assert rows("SELECT due_date, due_time FROM tasks") == [
+        {"due_date": "2026-11-27", "due_time": None}
+    ]
 
 
 def test_done_next_due_takes_a_time(acme, ok, rows):
@@ -207,8 +234,10 @@ def test_done_next_due_takes_a_time(acme, ok, rows):
 
 
 def test_the_follow_up_of_a_close_takes_a_time(acme, ok, rows):
-    ok("opp", "status", "1", "lost", "--reason", "price", "--follow-up-due", "monday 11:00")
+    result = ok("opp", "status", "1", "lost", "--reason", "price", "--follow-up", "Ask again",
+                "--follow-up-due", "monday 11:00")  # fmt: skip
 
+    assert result.stderr.splitlines()[-1] == "Follow-up task 1 due 2026-11-30 11:00: Ask again"
     assert rows("SELECT due_date, due_time FROM tasks") == [
         {"due_date": "2026-11-30", "due_time": "11:00"}
     ]

@@ -580,8 +580,8 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
 @pytest.mark.parametrize(
     ("arguments", "code", "message"),
     [
-        (["7"], 2, f"Task 7 was already done on {TODAY}."),
-        (["7", "--format", "json"], 2, f"Task 7 was already done on {TODAY}."),
+        (["7"], 4, f"Task 7 was already done on {TODAY}."),
+        (["7", "--format", "json"], 4, f"Task 7 was already done on {TODAY}."),
         (["99"], 3, "No task '99'. See `colibri task list --all`."),
         (["abc"], 3, "No task 'abc'. See `colibri task list --all`."),
         (["-1"], 2, "No such option: -1. See 'colibri task done --help'."),
@@ -612,9 +612,14 @@ def test_done_on_a_past_date(agenda_tasks, ok, rows):
         (
             ["1", "--next", "Call"],
             2,
-            "--next and --next-due go with a task of an open deal; task 1 is not.",
+            "--next, --next-due and --no-next go with a task of an open deal; task 1 is not.",
         ),
-        (["7", "--next", "Call"], 2, f"Task 7 was already done on {TODAY}."),
+        (
+            ["1", "--no-next"],
+            2,
+            "--next, --next-due and --no-next go with a task of an open deal; task 1 is not.",
+        ),
+        (["7", "--next", "Call"], 4, f"Task 7 was already done on {TODAY}."),
     ],
 )
 def test_done_refuses_bad_input(agenda_tasks, cli, rows, arguments, code, message):
@@ -1045,10 +1050,26 @@ def test_export_to_a_file(calendar_tasks, ok, rows, tmp_path):
 
     assert result.stdout == ""
     assert result.stderr == (
-        f"Wrote 2 tasks to {target}.\nLeft out 2 open tasks without a due date.\n"
+        f"Wrote 2 tasks and 1 cancelled event to {target}.\n"
+        "Left out 2 open tasks without a due date.\n"
     )
     assert masked(target.read_bytes().decode()) == expected_calendar(rows)
     assert target.stat().st_mode & 0o777 == 0o600  # customer data: private, like the database
+
+
+def test_export_to_a_file_counts_the_cancelled_events_in_french(calendar_tasks, ok, tmp_path,
+                                                                 monkeypatch):  # fmt: skip
+    target = tmp_path / "tasks.ics"
+    ok("task", "delete", "1", "--yes")
+    monkeypatch.setenv("COLIBRI_LANG", "fr")
+
+    result = ok("task", "export", "-o", str(target))
+
+    assert result.stderr == (
+        f"Écrit dans {target} : 1 tâche et 2 événements annulés.\n"
+        "Hors export : 2 tâches ouvertes sans échéance.\n"
+    )
+    assert target.read_text(encoding="utf-8").count("STATUS:CANCELLED") == 2
 
 
 def test_a_calendar_on_stdout_is_utf8_whatever_the_locale(calendar_tasks, ok, tmp_path):
@@ -1136,7 +1157,7 @@ def test_snooze_puts_an_open_task_off(agenda_tasks, ok, rows):
     [
         (["1", "2026-11-25"], 2, "2026-11-25 is past: a task is put off until today or later."),
         (["1", "yesterday"], 2, "2026-11-25 is past: a task is put off until today or later."),
-        (["7", "+1w"], 2, "Task 7 was done on 2026-11-26: there is nothing to put off."),
+        (["7", "+1w"], 4, "Task 7 was done on 2026-11-26: there is nothing to put off."),
         (["1", "someday"], 2, "Invalid snooze date 'someday': "),
         (["99", "+1w"], 3, "No task '99'."),
         (["1"], 2, "Missing argument 'DATE'."),

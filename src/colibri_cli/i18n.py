@@ -182,6 +182,7 @@ PLURALS = {
     "tasks": Np_("{count} task", "{count} tasks"),
     "activities": Np_("{count} activity", "{count} activities"),
     "open tasks": Np_("{count} open task", "{count} open tasks"),
+    "cancelled events": Np_("{count} cancelled event", "{count} cancelled events"),
     "targets": Np_("{count} target", "{count} targets"),
     "history rows": Np_("{count} history row", "{count} history rows"),
     "opportunity_history": Np_("{count} history row", "{count} history rows"),

@@ -865,7 +865,7 @@ def _report_follow_up(opportunity_id: int, created, plan, no_follow_up: bool) ->
     if created:
         say(
             _("Follow-up task {id} due {day}: {title}").format(
-                id=created["id"], day=format_day(created["due_date"]), title=created["title"]
+                id=created["id"], day=task_due(created), title=created["title"]
             )
         )
     elif not no_follow_up:

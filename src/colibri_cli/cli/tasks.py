@@ -70,12 +70,39 @@ Every = Annotated[
     ),
 ]
 REPEAT_MARK = "↻"
+PERIODS = {
+    "d": (N_("every day"), N_("every {count} days")),
+    "w": (N_("every week"), N_("every {count} weeks")),
+    "m": (N_("every month"), N_("every {count} months")),
+    "q": (N_("every quarter"), N_("every {count} quarters")),
+    "y": (N_("every year"), N_("every {count} years")),
+}
+"""How often a task repeats, in words, by the unit letter of its period: for one unit, and
+for more (from 2 to `dates.LONGEST_PERIOD`, always plural)."""
+UNIT_LETTERS = {
+    "d": Nc_("period unit", "d"),
+    "w": Nc_("period unit", "w"),
+    "m": Nc_("period unit", "m"),
+    "q": Nc_("period unit", "q"),
+    "y": Nc_("period unit", "y"),
+}
+"""The unit letter of a period in a listing's compact mark: 1s, 10j in French."""
+
+
+def period_text(period: str) -> str:
+    """A period as `dates.parse_period` writes it ("2w") for people: "every 2 weeks"."""
+    count = int(period[:-1])
+    one, more = PERIODS[period[-1]]
+    return _(one) if count == 1 else _(more).format(count=count)
 
 
 def _due_and_period(row: dict) -> str:
     """The due cell of a listing, with "↻ 1w" after it for a task that repeats."""
     due = due_cell(row)
-    return f"{due} {REPEAT_MARK} {row['every']}" if row.get("every") else due
+    if not row.get("every"):
+        return due
+    letter = pgettext("period unit", UNIT_LETTERS[row["every"][-1]])
+    return f"{due} {REPEAT_MARK} {row['every'][:-1]}{letter}"
 
 
 LIST_COLUMNS = (
@@ -90,7 +117,7 @@ CARD = (
     ("id", N_("ID")),
     ("title", N_("Task")),
     ("due_date", N_("Due"), task_due),
-    ("every", N_("Repeats every")),
+    ("every", N_("Repeats"), lambda row: period_text(row["every"]) if row["every"] else ""),
     ("account_name", N_("Account")),
     ("opportunity_name", N_("Opportunity")),
     ("contact_name", N_("Contact")),
@@ -111,7 +138,7 @@ def _described(task: dict) -> dict:
     """The parts of a task's one-line description: its title, account and due date."""
     due = _(", due {day}").format(day=task_due(task)) if task["due_date"] else ""
     if task.get("every"):
-        due += _(", every {period}").format(period=task["every"])
+        due += f", {period_text(task['every'])}"
     where = f" ({task['account_name']})" if task["account_name"] else ""
     return {"title": task["title"], "where": where, "due": due}
 
@@ -366,11 +393,12 @@ def _next_task(
     when the deal has none left open (the proposal pre-filled), else none."""
     given = title is not None or due is not None
     if deal is None:
-        if given:
+        if given or no_next:
             raise InvalidInput(
-                _("--next and --next-due go with a task of an open deal; task {id} is not.").format(
-                    id=task["id"]
-                )
+                _(
+                    "--next, --next-due and --no-next go with a task of an open deal;"
+                    " task {id} is not."
+                ).format(id=task["id"])
             )
         return None
     if not given and (no_next or not deal["without_next_step"] or not interactive()):
@@ -527,13 +555,22 @@ def export(
     with destination(output_file and output_file.expanduser()) as out:
         out.write(text)
     if not is_stdout(output_file):
-        say(
-            _("Wrote {tasks} to {path}.").format(
-                tasks=plural(len(open_tasks) - undated, "tasks"), path=output_file
-            )
-        )
+        _say_written(len(open_tasks) - undated, len(gone), output_file)
     if undated:
         say(_("Left out {tasks} without a due date.").format(tasks=plural(undated, "open tasks")))
+
+
+def _say_written(events: int, cancelled: int, path: Path) -> None:
+    """What the calendar file holds: the tasks' events, and the cancelled ones if any."""
+    tasks_written = plural(events, "tasks")
+    if cancelled:
+        say(
+            _("Wrote {tasks} and {cancelled} to {path}.").format(
+                tasks=tasks_written, cancelled=plural(cancelled, "cancelled events"), path=path
+            )
+        )
+    else:
+        say(_("Wrote {tasks} to {path}.").format(tasks=tasks_written, path=path))
 
 
 KINDS = {"opportunity": N_("deal"), "task": N_("task")}

@@ -90,7 +90,7 @@ _UNITS = {
         (("days", 1), ("d", "day", "days", "j", "jour", "jours")),
         (("weeks", 1), ("w", "week", "weeks", "s", "sem", "semaine", "semaines")),
         (("months", 1), ("m", "month", "months", "mois")),
-        (("months", 3), ("q", "quarter", "quarters", "trimestre", "trimestres")),
+        (("months", 3), ("q", "quarter", "quarters", "t", "trimestre", "trimestres")),
         (("years", 1), ("y", "year", "years", "a", "an", "ans", "annee", "annees")),
     )
     for word in words

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from colibri_cli.core import accounts, activities, clock, contacts, dates, opportunities, records
-from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day
 
@@ -200,7 +200,7 @@ def mark_done(
     series goes on with the next task; the one done is a task of its own."""
     task = get(conn, task_id)
     if task["done_on"]:
-        raise InvalidInput(
+        raise Conflict(
             _("Task {id} was already done on {day}.").format(
                 id=task["id"], day=format_day(task["done_on"])
             )
@@ -288,7 +288,23 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
             )
         )
     records.update(conn, "tasks", task["id"], values)
+    if task["due_date"] and "due_date" in values and values["due_date"] is None:
+        _keep_cleared_due(conn, task)
     return get(conn, task["id"])
+
+
+def _keep_cleared_due(conn: sqlite3.Connection, task: Mapping) -> None:
+    """Keep, as of a task deleted, what the cancelled event of a task that no longer has a
+    due date needs: its old due date and time, and the revision of the change that cleared
+    them, so that calendars that had its event drop it (see `gone_lately`)."""
+    conn.execute(
+        """
+        INSERT OR REPLACE INTO deleted_tasks
+            (task_id, title, due_date, due_time, created_at, revision, deleted_on)
+        SELECT id, title, ?, ?, created_at, revision, ? FROM tasks WHERE id = ?
+        """,
+        (task["due_date"], task["due_time"], clock.today().isoformat(), task["id"]),
+    )
 
 
 def snooze(
@@ -297,11 +313,12 @@ def snooze(
     until: dt.date,
     until_time: dt.time | None = None,
 ) -> dict:
-    """Put an open task off until `until` (at `until_time`, if given), today or later: a
+    """Put an open task off until `until`, today or later, at `until_time` if given, else at
+    the task's time of day: a snooze moves the task, it does not make it a whole day's. A
     snooze that goes back in time, or one of a task done, would say what did not happen."""
     task = get(conn, task_id)
     if task["done_on"]:
-        raise InvalidInput(
+        raise Conflict(
             _("Task {id} was done on {day}: there is nothing to put off.").format(
                 id=task["id"], day=format_day(task["done_on"])
             )
@@ -312,7 +329,8 @@ def snooze(
                 day=format_day(until)
             )
         )
-    records.update(conn, "tasks", task["id"], due_values(until, until_time))
+    time_of_day = until_time or (task["due_time"] and dt.time.fromisoformat(task["due_time"]))
+    records.update(conn, "tasks", task["id"], due_values(until, time_of_day))
     return get(conn, task["id"])
 
 
@@ -328,8 +346,10 @@ does not grow with every task ever done."""
 
 
 def gone_lately(conn: sqlite3.Connection) -> list[dict]:
-    """The dated tasks done or deleted within `CANCELLED_WINDOW` of today, and the open ones
-    of a deal in the trash, by due date: what calendars that had them must drop."""
+    """The dated tasks done or deleted within `CANCELLED_WINDOW` of today, those whose due
+    date was cleared within it (until they have one again: a task is never both an event
+    and a cancelled one), and the open ones of a deal in the trash, by due date: what
+    calendars that had them must drop."""
     since = (clock.today() - CANCELLED_WINDOW).isoformat()
     return records.fetch(
         conn,
@@ -341,8 +361,11 @@ def gone_lately(conn: sqlite3.Connection) -> list[dict]:
         JOIN opportunities AS o ON o.id = t.opportunity_id
         WHERE o.deleted_at IS NOT NULL AND t.done_on IS NULL AND t.due_date IS NOT NULL
         UNION ALL
-        SELECT task_id, title, due_date, due_time, created_at, revision FROM deleted_tasks
-        WHERE deleted_on >= ? AND due_date IS NOT NULL
+        SELECT task_id, title, due_date, due_time, created_at, revision FROM deleted_tasks AS d
+        WHERE deleted_on >= ? AND due_date IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM tasks AS t
+            WHERE t.id = d.task_id AND t.created_at = d.created_at AND t.due_date IS NOT NULL
+        )
         ORDER BY due_date, due_time, id
         """,
         (since, since),
@@ -359,7 +382,8 @@ def delete_where(conn: sqlite3.Connection, where: str, params: tuple) -> None:
     """Delete the tasks `where` says, keeping of each what the calendar export needs to
     cancel its event (`deleted_tasks`, on colibri's day): a deleted task, like one done,
     leaves the calendars it went to. What another program made of a task that is no
-    date or time is not kept: such a task is deleted all the same."""
+    date or time is not kept: such a task is deleted all the same. A task without a due
+    date keeps what was kept when its due date was cleared (its event is cancelled already)."""
     conn.execute(
         f"""
         INSERT OR REPLACE INTO deleted_tasks
@@ -369,7 +393,9 @@ def delete_where(conn: sqlite3.Connection, where: str, params: tuple) -> None:
             CASE WHEN due_time GLOB '[0-2][0-9]:[0-5][0-9]' AND due_time < '24:00'
                 THEN due_time END,
             coalesce(created_at, ''), coalesce(revision, 0) + 1, ?
-        FROM tasks WHERE {where}
+        FROM tasks WHERE ({where}) AND NOT (due_date IS NULL AND id IN (
+            SELECT task_id FROM deleted_tasks WHERE due_date IS NOT NULL
+        ))
         """,
         (clock.today().isoformat(), *params),
     )
