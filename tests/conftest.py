@@ -40,6 +40,21 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
+@pytest.fixture(autouse=True)
+def terminals_typed_at_once(monkeypatch):
+    """A test on a real terminal types each answer once it has seen the prompt, so pexpect's
+    pause of 50 ms before every keystroke sent is only time lost."""
+    import pexpect
+
+    start = pexpect.spawn.__init__
+
+    def spawn(self, *arguments, **options):
+        start(self, *arguments, **options)
+        self.delaybeforesend = None
+
+    monkeypatch.setattr(pexpect.spawn, "__init__", spawn)
+
+
 @pytest.fixture(scope="session")
 def migrated_schema():
     """An empty database brought up to date by the real migrations, once per test process."""
