@@ -18,6 +18,7 @@ row is a state from its `changed_at` to the next row's (`until`), the state stan
 cutoff being the one that began before it and lasted until it.
 """
 
+import bisect
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,7 +32,6 @@ from colibri_cli.core import (
     records,
     reports,
     settings,
-    slippage,
 )
 from colibri_cli.core.shapes import AccuracyReport, Correction, ForecastReport
 
@@ -62,14 +62,14 @@ history is the outer loop (CROSS JOIN): left to the planner, it went through the
 history once for each cutoff and status."""
 
 # Each closed state of a deal out of the trash, from `changed_at` until the next row of its
-# history (`until`), and the open statuses the deal was in before it: whether it ever had a
-# probability of its own in one, the status's probability when it entered it (SQLite takes
-# the bare column from the row holding the min) and its due date when it last left it (in
-# a second pass, from the row holding the max). A cutoff such a state stands at sees these
-# rows and no others of the deal: every row before the cutoff is one of them or the state.
+# history (`until`), and, per open status the deal was in before it, whether it ever had a
+# probability of its own in it and (for a won deal) the days it closed after the due date
+# it had when it last left it (SQLite takes the bare columns from the row holding the max).
+# A cutoff such a state stands at sees these rows and no others of the deal: every row
+# before the cutoff is one of them or the state. Read once for every cutoff: joined to the
+# cutoffs in SQL, the passages made a row per cutoff they stand at.
 PASSAGES = """
-    WITH cutoffs(cutoff) AS ({cutoffs}),
-    closes AS (
+    WITH closes AS (
         SELECT h.id, h.opportunity_id, h.changed_at, h.closed_on, s.kind AS outcome, (
             SELECT min(later.changed_at) FROM opportunity_history AS later
             WHERE later.opportunity_id = h.opportunity_id
@@ -78,39 +78,21 @@ PASSAGES = """
         FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status
         WHERE s.kind <> 'open' AND NOT h.deleted
     ),
-    rows_in_status AS (
-        SELECT close.id AS close_id, close.outcome, close.closed_on,
-            close.changed_at AS closed_at, close.until, h.status, h.probability, h.due_date,
-            printf('%s %020d', h.changed_at, h.id) AS row_order,
-            coalesce(h.status_probability, s.probability) AS used_probability
+    lasts AS (
+        SELECT close.changed_at AS closed_at, close.until, close.outcome, close.closed_on,
+            h.status, sum(h.probability IS NOT NULL) > 0 AS had_own,
+            max(printf('%s %020d', h.changed_at, h.id)), h.due_date
         FROM closes AS close
         JOIN opportunity_history AS h ON h.opportunity_id = close.opportunity_id
             AND (h.changed_at, h.id) < (close.changed_at, close.id)
         JOIN statuses AS s ON s.key = h.status
         WHERE s.kind = 'open'
-    ),
-    firsts AS (
-        SELECT close_id, closed_at, until, status, outcome,
-            sum(probability IS NOT NULL) > 0 AS had_own, min(row_order), used_probability
-        FROM rows_in_status GROUP BY close_id, status
-    ),
-    lasts AS (
-        SELECT close_id, closed_at, until, status, max(row_order),
-            max(0, CAST(julianday(closed_on) - julianday(due_date) AS INTEGER)) AS days
-        FROM rows_in_status WHERE outcome = 'won' GROUP BY close_id, status
+        GROUP BY close.id, h.status
     )
-"""
-STANDS_AT = "closed_at < c.cutoff AND (until IS NULL OR until >= c.cutoff)"
-WIN_RATES = f"""
-    {PASSAGES}
-    SELECT c.cutoff, status, sum(NOT had_own AND outcome <> 'cancelled') AS deals,
-        sum(NOT had_own AND outcome = 'won') AS won
-    FROM firsts JOIN cutoffs AS c ON {STANDS_AT} GROUP BY c.cutoff, status
-"""
-DELAYS = f"""
-    {PASSAGES}
-    SELECT c.cutoff || ' ' || status AS key, close_id AS opportunity_id, days
-    FROM lasts JOIN cutoffs AS c ON {STANDS_AT}
+    SELECT closed_at, until, status, NOT had_own AND outcome <> 'cancelled' AS counted,
+        NOT had_own AND outcome = 'won' AS won, outcome = 'won' AS delayed,
+        max(0, CAST(julianday(closed_on) - julianday(due_date) AS INTEGER)) AS days
+    FROM lasts
 """
 
 # The open deals standing at each cutoff, weighted and dated as corrected, per month of the
@@ -153,32 +135,95 @@ def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[
     """Per cutoff, per open status in pipeline order: its probability now and the corrected
     one, the won and lost deals that were in it, the won ones among them and the days added
     to the due date (None where too few deals say)."""
-    values = _values(cutoffs)
-    rates = {
-        (row["cutoff"], row["status"]): row
-        for row in records.fetch(conn, WIN_RATES.format(cutoffs=values.sql), values.params)
-    }
-    delays = {
-        row["key"]: row
-        for row in records.fetch(
-            conn, slippage.distribution(DELAYS.format(cutoffs=values.sql), ""), values.params
-        )
-    }
+    known = _Known(sorted(cutoffs))
+    passages = conn.cursor()
+    passages.row_factory = None  # plain tuples: no text is shown, only counted
+    for passage in passages.execute(PASSAGES):
+        known.add(*passage)
     open_statuses = records.fetch(
         conn,
         "SELECT key, label, probability FROM statuses WHERE kind = 'open' ORDER BY position, key",
     )
     return {
-        cutoff: [
-            _correction(
-                status,
-                rates.get((cutoff, status["key"]), {"deals": 0, "won": 0}),
-                delays.get(f"{cutoff} {status['key']}", {"count": 0}),
-            )
-            for status in open_statuses
-        ]
+        cutoff: [_correction(status, *known.at(cutoff, status["key"])) for status in open_statuses]
         for cutoff in cutoffs
     }
+
+
+class _Known:
+    """The passages standing at each of the sorted `cutoffs`, counted per status: each adds
+    its counts at the first cutoff it stands at and takes them off after the last, so that
+    a running sum across the cutoffs gives what each one sees, without a row per passage and
+    cutoff. Delays are counted per number of days, few of which differ."""
+
+    def __init__(self, cutoffs: list[str]) -> None:
+        self.cutoffs = cutoffs
+        self.changes: dict[tuple, list[int]] = defaultdict(lambda: [0] * (len(cutoffs) + 1))
+
+    def add(
+        self,
+        closed_at: str,
+        until: str | None,
+        status: str,
+        counted: int,
+        won: int,
+        delayed: int,
+        days: int | None,
+    ) -> None:
+        """A passage in `status` of a deal closed at `closed_at` until `until`: it stands at
+        the cutoffs after the first and not after the second."""
+        first = bisect.bisect_right(self.cutoffs, closed_at)
+        end = len(self.cutoffs) if until is None else bisect.bisect_right(self.cutoffs, until)
+        if first >= end:
+            return
+        for key, amount in ((_DEALS, counted), (_WON, won), (days, delayed)):
+            if amount:
+                changes = self.changes[(status, key)]
+                changes[first] += amount
+                changes[end] -= amount
+
+    def at(self, cutoff: str, status: str) -> tuple[dict, dict]:
+        """The win rate and the delays of `status` at `cutoff`."""
+        upto = self.cutoffs.index(cutoff) + 1
+        standing = {
+            key: sum(changes[:upto]) for (of, key), changes in self.changes.items() if of == status
+        }
+        delays = sorted(
+            (
+                (key, deals)
+                for key, deals in standing.items()
+                if key not in (_DEALS, _WON) and deals
+            ),
+            key=lambda pair: (pair[0] is not None, pair[0] or 0),
+        )
+        rate = {"deals": standing.get(_DEALS, 0), "won": standing.get(_WON, 0)}
+        return rate, _median(delays)
+
+
+_DEALS = "deals"
+_WON = "won"
+"""The keys of `_Known`'s counts of won and lost deals and of won ones, beside the numbers
+of days of its delays."""
+
+
+def _median(days: list[tuple[int | None, int]]) -> dict:
+    """Count and median of delays given as (days, deals) sorted with unknown days first, as
+    `slippage.distribution` takes them: the mean of the known days at the middle rank or
+    ranks."""
+    count = sum(deals for _days, deals in days)
+    if not count:
+        return {"count": 0}
+    middle = []
+    passed = 0
+    for value, deals in days:
+        middle += [
+            value
+            for rank in {(count + 1) // 2, (count + 2) // 2}
+            if passed < rank <= passed + deals
+        ]
+        passed += deals
+    known = [value for value in middle if value is not None]
+    return {"count": count, "median_days": Fraction(sum(known), len(known)) if known else None}
 
 
 def _correction(status: dict, rate: dict, delay: dict) -> Correction:
