@@ -41,13 +41,15 @@ NOW = "9999"
 SPANS = """
     cutoffs(cutoff) AS ({cutoffs}),
     spans AS MATERIALIZED (
-        SELECT h.*, s.kind, (
-            SELECT min(later.changed_at) FROM opportunity_history AS later
-            WHERE later.opportunity_id = h.opportunity_id
-                AND (later.changed_at, later.id) > (h.changed_at, h.id)
-        ) AS until
+        SELECT h.changed_at, h.status, h.amount, h.currency, h.due_date, h.probability,
+            h.status_probability, (
+                SELECT min(later.changed_at) FROM opportunity_history AS later
+                WHERE later.opportunity_id = h.opportunity_id
+                    AND (later.changed_at, later.id) > (h.changed_at, h.id)
+            ) AS until
         FROM opportunity_history AS h CROSS JOIN statuses AS s ON s.key = h.status
         WHERE NOT h.deleted AND s.kind = 'open'
+            AND h.changed_at < (SELECT max(cutoff) FROM cutoffs) AND date(h.due_date) <= :high
     ),
     standing AS (
         SELECT c.cutoff, spans.*
@@ -59,7 +61,8 @@ SPANS = """
 history, each until the next row of its deal (a seek in the index of each deal's history;
 a window over the whole history stored every column of every row, closed ones too). The
 history is the outer loop (CROSS JOIN): left to the planner, it went through the whole
-history once for each cutoff and status."""
+history once for each cutoff and status. Only the rows that can be weighed are kept: begun
+before the last cutoff and due by :high, which no correction brings forward."""
 
 # Each closed state of a deal out of the trash, from `changed_at` until the next row of its
 # history (`until`), and, per open status the deal was in before it, whether it ever had a
@@ -97,6 +100,8 @@ PASSAGES = """
 
 # The open deals standing at each cutoff, weighted and dated as corrected, per month of the
 # corrected due date (or 'overdue' when it is before the day of the forecast), up to :high.
+# The deals are the outer loop (CROSS JOIN): left to the planner, it indexed them by status
+# to go through them once per status.
 CORRECTED = """
     WITH {source},
     corrections(cutoff, status, probability, shift) AS ({corrections}),
@@ -105,7 +110,7 @@ CORRECTED = """
             o.amount * coalesce(o.own_probability, c.probability, o.probability, s.probability)
                 AS weighted_x100,
             date(o.due_date, printf('+%d days', coalesce(c.shift, 0))) AS due
-        FROM deals AS o JOIN statuses AS s ON s.key = o.status
+        FROM deals AS o CROSS JOIN statuses AS s ON s.key = o.status
         LEFT JOIN corrections AS c ON c.cutoff = o.cutoff AND c.status = o.status
         WHERE s.kind = 'open'
     )
