@@ -215,6 +215,20 @@ def test_the_backtest_corrects_each_period_with_what_was_known_before_it(months_
     ) == (24.8, -24.8, -550)
 
 
+def test_a_deal_reopened_between_two_periods_counts_only_for_the_first(months_later, cli):
+    """L1, lost on 03-02, is back in quote on 06-15: June's correction still sees it lost
+    (1,950 as before), July's does not: quote has 12 won of 21, 57 % (O1 570 + O4 900).
+    Open again, L1 is due 02-27 + 15 days: overdue, in no period."""
+    cli("opp", "status", "L1", "quote", env={"COLIBRI_TODAY": "2026-06-15"})
+    document = report(
+        cli, "forecast", "accuracy", "--last", "2", "--calibrated", today="2026-08-01"
+    )
+    assert [
+        (row["period"], row["calibrated"], row["calibrated_error"], row["calibrated_error_pct"])
+        for row in document["periods"]
+    ] == [("2026-06", 1950, -550, -22.0), ("2026-07", 1470, -530, -26.5)]
+
+
 def test_the_backtest_table_says_which_was_closer(months_later, cli):
     result = cli(
         "forecast", "accuracy", "--last", "2", "--calibrated", env={"COLIBRI_TODAY": "2026-08-01"}
