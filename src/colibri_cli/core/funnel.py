@@ -37,13 +37,15 @@ FUNNEL = """
         SELECT key, row_number() OVER (ORDER BY position, key) AS rank
         FROM statuses WHERE kind = 'open'
     ),
-    beyond AS (SELECT count(*) + 1 AS rank FROM open_statuses),
+    reach AS MATERIALIZED (
+        SELECT s.key, os.rank, CASE WHEN s.kind = 'won'
+            THEN (SELECT count(*) + 1 FROM open_statuses) ELSE os.rank END AS furthest
+        FROM statuses AS s LEFT JOIN open_statuses AS os ON os.key = s.key
+    ),
     paths AS (
-        SELECT h.opportunity_id, min(os.rank) AS first_rank,
-            max(CASE WHEN s.kind = 'won' THEN beyond.rank ELSE os.rank END) AS furthest,
-            min(CASE WHEN os.rank IS NOT NULL THEN date(h.changed_at) END) AS entered_on
-        FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status
-            LEFT JOIN open_statuses AS os ON os.key = h.status CROSS JOIN beyond
+        SELECT h.opportunity_id, min(r.rank) AS first_rank, max(r.furthest) AS furthest,
+            min(CASE WHEN r.rank IS NOT NULL THEN date(h.changed_at) END) AS entered_on
+        FROM opportunity_history AS h CROSS JOIN reach AS r ON r.key = h.status
         WHERE h.changed_at < :cutoff
         GROUP BY h.opportunity_id
     ),
@@ -105,7 +107,9 @@ group needs no sort): the lowest and the furthest open status of its rows, the d
 first entered one; the deals entered from `:since` to `:until`, the open statuses each
 passed through; the days each spent in each open status, from its stays in one (`STAYS`
 sought for those deals only); then, per group, status and currency, the amounts, with the
-counts of the group and status and their median days beside them. Window functions over
+counts of the group and status and their median days beside them. Each status's rank and
+how far it reaches are worked out once (`reach`), not per history row; CROSS JOIN keeps the
+history the outer loop, in its index order. Window functions over
 every stay of the history (its path, its days in each status) cost twice as much; the
 medians are read from how many deals spent each number of days (a few hundred rows to rank,
 not one per deal and status)."""
