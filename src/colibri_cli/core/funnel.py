@@ -58,11 +58,16 @@ FUNNEL = """
         WHERE o.deleted_at IS NULL AND paths.first_rank IS NOT NULL
             AND paths.entered_on BETWEEN :since AND :until
     ),
+    paths_taken AS (
+        SELECT grp, first_rank, furthest, currency, outcome, count(*) AS deals,
+            sum(amount) AS amount
+        FROM cohort GROUP BY grp, first_rank, furthest, currency, outcome
+    ),
     passages AS (
-        SELECT cohort.grp, cohort.amount, cohort.currency, cohort.outcome, cohort.furthest,
+        SELECT t.grp, t.deals, t.amount, t.currency, t.outcome, t.furthest,
             os.key AS status, os.rank
-        FROM cohort JOIN open_statuses AS os
-            ON os.rank BETWEEN cohort.first_rank AND cohort.furthest
+        FROM paths_taken AS t JOIN open_statuses AS os
+            ON os.rank BETWEEN t.first_rank AND t.furthest
     ),
     time_spent AS (
         SELECT json_array(cohort.grp, stays.status) AS key, stays.opportunity_id,
@@ -83,12 +88,12 @@ FUNNEL = """
     ),
     counted AS MATERIALIZED (
         SELECT p.grp, p.status, p.rank, p.currency,
-            sum(count(*)) OVER whole AS entered,
-            sum(sum(p.furthest > p.rank)) OVER whole AS advanced,
-            sum(sum(p.outcome = 'won')) OVER whole AS won,
-            sum(sum(p.outcome = 'lost')) OVER whole AS lost,
-            sum(sum(p.outcome = 'cancelled')) OVER whole AS cancelled,
-            sum(sum(p.outcome = 'open')) OVER whole AS open,
+            sum(sum(p.deals)) OVER whole AS entered,
+            sum(sum((p.furthest > p.rank) * p.deals)) OVER whole AS advanced,
+            sum(sum((p.outcome = 'won') * p.deals)) OVER whole AS won,
+            sum(sum((p.outcome = 'lost') * p.deals)) OVER whole AS lost,
+            sum(sum((p.outcome = 'cancelled') * p.deals)) OVER whole AS cancelled,
+            sum(sum((p.outcome = 'open') * p.deals)) OVER whole AS open,
             sum(p.amount) AS entered_amount,
             sum(CASE WHEN p.outcome = 'won' THEN p.amount ELSE 0 END) AS won_amount
         FROM passages AS p
@@ -104,8 +109,9 @@ FUNNEL = """
 """
 """Each deal's path in one pass over its history, in the order of the history index (the
 group needs no sort): the lowest and the furthest open status of its rows, the day it
-first entered one; the deals entered from `:since` to `:until`, the open statuses each
-passed through; the days each spent in each open status, from its stays in one (`STAYS`
+first entered one; the deals entered from `:since` to `:until`, counted and summed per
+path taken (a few dozen rows, amounts being whole), and the open statuses each path passed
+through; the days each spent in each open status, from its stays in one (`STAYS`
 sought for those deals only); then, per group, status and currency, the amounts, with the
 counts of the group and status and their median days beside them. Each status's rank and
 how far it reaches are worked out once (`reach`), not per history row; CROSS JOIN keeps the
