@@ -70,9 +70,10 @@ FUNNEL = """
             ON os.rank BETWEEN t.first_rank AND t.furthest
     ),
     time_spent AS (
-        SELECT json_array(cohort.grp, stays.status) AS key, stays.opportunity_id,
+        SELECT json_array({group}, stays.status) AS key, stays.opportunity_id,
             sum(stays.days) AS days
-        FROM ({stays}) AS stays JOIN cohort ON cohort.opportunity_id = stays.opportunity_id
+        FROM ({stays}) AS stays CROSS JOIN opportunities AS o ON o.id = stays.opportunity_id
+            CROSS JOIN accounts AS a ON a.id = o.account_id
         GROUP BY stays.opportunity_id, stays.status
     ),
     histogram AS (SELECT key, days, count(*) AS deals FROM time_spent GROUP BY key, days),
@@ -112,7 +113,8 @@ group needs no sort): the lowest and the furthest open status of its rows, the d
 first entered one; the deals entered from `:since` to `:until`, counted and summed per
 path taken (a few dozen rows, amounts being whole), and the open statuses each path passed
 through; the days each spent in each open status, from its stays in one (`STAYS`
-sought for those deals only); then, per group, status and currency, the amounts, with the
+sought for those deals only, their group read from the deal and its account by key: the
+cohort would need an index built); then, per group, status and currency, the amounts, with the
 counts of the group and status and their median days beside them. Each status's rank and
 how far it reaches are worked out once (`reach`), not per history row; CROSS JOIN keeps the
 history the outer loop, in its index order. Window functions over
