@@ -109,18 +109,17 @@ FUNNEL = """
     ORDER BY c.grp IS NULL, c.grp, c.rank, c.currency
 """
 """Each deal's path in one pass over its history, in the order of the history index (the
-group needs no sort): the lowest and the furthest open status of its rows, the day it
-first entered one; the deals entered from `:since` to `:until`, counted and summed per
-path taken (a few dozen rows, amounts being whole), and the open statuses each path passed
-through; the days each spent in each open status, from its stays in one (`STAYS`
-sought for those deals only, their group read from the deal and its account by key: the
-cohort would need an index built); then, per group, status and currency, the amounts, with the
-counts of the group and status and their median days beside them. Each status's rank and
-how far it reaches are worked out once (`reach`), not per history row; CROSS JOIN keeps the
-history the outer loop, in its index order. Window functions over
-every stay of the history (its path, its days in each status) cost twice as much; the
-medians are read from how many deals spent each number of days (a few hundred rows to rank,
-not one per deal and status)."""
+group needs no sort): the lowest and the furthest open status of its rows, the day it first
+entered one; the deals entered from `:since` to `:until`, counted and summed per path taken
+(a few dozen rows, amounts being whole), and the open statuses each path passed through;
+the days each spent in each open status, from its stays in one (`STAYS` sought for those
+deals only, their group read from the deal and its account by key: the cohort would need an
+index built); then, per group, status and currency, the amounts, with the counts of the
+group and status and their median days beside them. Each status's rank and how far it
+reaches are worked out once (`reach`), not per history row; CROSS JOIN keeps the history
+the outer loop, in its index order. Window functions over every stay of the history (its
+path, its days in each status) cost twice as much; the medians are read from how many deals
+spent each number of days (a few hundred rows to rank, not one per deal and status)."""
 
 
 COHORT = "SELECT opportunity_id AS id FROM cohort"
