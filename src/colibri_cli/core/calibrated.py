@@ -67,7 +67,10 @@ before the last cutoff and due by :high, which no correction brings forward."""
 # Each closed state of a deal out of the trash, from `changed_at` until the next row of its
 # history (`until`), and, per open status the deal was in before it, whether it ever had a
 # probability of its own in it and (for a won deal) the days it closed after the due date
-# it had when it last left it (SQLite takes the bare columns from the row holding the max).
+# it had when it last left it: the row of the status with no later one in it before the
+# close, found with the existence checks by seeks in the index of each deal's history (a
+# GROUP BY close and status sorted every open row before a close; MATERIALIZED, so that
+# `had_own` is checked once per row).
 # A cutoff such a state stands at sees these rows and no others of the deal: every row
 # before the cutoff is one of them or the state. Read once for every cutoff: joined to the
 # cutoffs in SQL, the passages made a row per cutoff they stand at.
@@ -81,16 +84,24 @@ PASSAGES = """
         FROM opportunity_history AS h JOIN statuses AS s ON s.key = h.status
         WHERE s.kind <> 'open' AND NOT h.deleted
     ),
-    lasts AS (
+    lasts AS MATERIALIZED (
         SELECT close.changed_at AS closed_at, close.until, close.outcome, close.closed_on,
-            h.status, sum(h.probability IS NOT NULL) > 0 AS had_own,
-            max(printf('%s %020d', h.changed_at, h.id)), h.due_date
+            h.status, EXISTS (
+                SELECT 1 FROM opportunity_history AS own
+                WHERE own.opportunity_id = close.opportunity_id AND own.status = h.status
+                    AND (own.changed_at, own.id) < (close.changed_at, close.id)
+                    AND own.probability IS NOT NULL
+            ) AS had_own, h.due_date
         FROM closes AS close
         JOIN opportunity_history AS h ON h.opportunity_id = close.opportunity_id
             AND (h.changed_at, h.id) < (close.changed_at, close.id)
         JOIN statuses AS s ON s.key = h.status
-        WHERE s.kind = 'open'
-        GROUP BY close.id, h.status
+        WHERE s.kind = 'open' AND NOT EXISTS (
+            SELECT 1 FROM opportunity_history AS later
+            WHERE later.opportunity_id = h.opportunity_id AND later.status = h.status
+                AND (later.changed_at, later.id) > (h.changed_at, h.id)
+                AND (later.changed_at, later.id) < (close.changed_at, close.id)
+        )
     )
     SELECT closed_at, until, status, NOT had_own AND outcome <> 'cancelled' AS counted,
         NOT had_own AND outcome = 'won' AS won, outcome = 'won' AS delayed,
