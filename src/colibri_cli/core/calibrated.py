@@ -18,7 +18,6 @@ row is a state from its `changed_at` to the next row's (`until`), the state stan
 cutoff being the one that began before it and lasted until it.
 """
 
-import bisect
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
@@ -73,9 +72,13 @@ before the last cutoff and due by :high, which no correction brings forward."""
 # `had_own` is checked once per row).
 # A cutoff such a state stands at sees these rows and no others of the deal: every row
 # before the cutoff is one of them or the state. Read once for every cutoff: joined to the
-# cutoffs in SQL, the passages made a row per cutoff they stand at.
+# cutoffs in SQL, the passages made a row per cutoff they stand at; instead, each is placed
+# among the sorted cutoffs (the number of them not after its close and, for one that did not
+# last, not after its end, as `bisect_right` counts) and those placed alike are summed, so
+# that a few hundred rows reach Python rather than one per passage.
 PASSAGES = """
-    WITH closes AS (
+    WITH cutoffs(cutoff) AS ({cutoffs}),
+    closes AS (
         SELECT h.id, h.opportunity_id, h.changed_at, h.closed_on, s.kind AS outcome, (
             SELECT min(later.changed_at) FROM opportunity_history AS later
             WHERE later.opportunity_id = h.opportunity_id
@@ -103,10 +106,12 @@ PASSAGES = """
                 AND (later.changed_at, later.id) < (close.changed_at, close.id)
         )
     )
-    SELECT closed_at, until, status, NOT had_own AND outcome <> 'cancelled' AS counted,
-        NOT had_own AND outcome = 'won' AS won, outcome = 'won' AS delayed,
+    SELECT (SELECT count(*) FROM cutoffs WHERE cutoff <= closed_at) AS first, (
+            SELECT count(*) FROM cutoffs WHERE until IS NULL OR cutoff <= until
+        ) AS end, status, sum(NOT had_own AND outcome <> 'cancelled') AS counted,
+        sum(NOT had_own AND outcome = 'won') AS won, sum(outcome = 'won') AS delayed,
         max(0, CAST(julianday(closed_on) - julianday(due_date) AS INTEGER)) AS days
-    FROM lasts
+    FROM lasts GROUP BY first, end, status, days
 """
 
 # The open deals standing at each cutoff, weighted and dated as corrected, per month of the
@@ -152,10 +157,9 @@ def corrections(conn: sqlite3.Connection, cutoffs: list[str]) -> dict[str, list[
     one, the won and lost deals that were in it, the won ones among them and the days added
     to the due date (None where too few deals say)."""
     known = _Known(sorted(cutoffs))
-    passages = conn.cursor()
-    passages.row_factory = None  # plain tuples: no text is shown, only counted
-    for passage in passages.execute(PASSAGES):
-        known.add(*passage)
+    values = _values(known.cutoffs)
+    for placed in records.fetch(conn, PASSAGES.format(cutoffs=values.sql), values.params):
+        known.add(**placed)
     open_statuses = records.fetch(
         conn,
         "SELECT key, label, probability FROM statuses WHERE kind = 'open' ORDER BY position, key",
@@ -178,18 +182,16 @@ class _Known:
 
     def add(
         self,
-        closed_at: str,
-        until: str | None,
+        first: int,
+        end: int,
         status: str,
         counted: int,
         won: int,
         delayed: int,
         days: int | None,
     ) -> None:
-        """A passage in `status` of a deal closed at `closed_at` until `until`: it stands at
-        the cutoffs after the first and not after the second."""
-        first = bisect.bisect_right(self.cutoffs, closed_at)
-        end = len(self.cutoffs) if until is None else bisect.bisect_right(self.cutoffs, until)
+        """Passages in `status` that stand at the cutoffs from index `first` to before `end`:
+        `counted` won and lost deals, `won` won ones, `delayed` of them `days` late."""
         if first >= end:
             return
         for key, amount in ((_DEALS, counted), (_WON, won), (days, delayed)):
