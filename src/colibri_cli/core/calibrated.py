@@ -18,6 +18,7 @@ row is a state from its `changed_at` to the next row's (`until`), the state stan
 cutoff being the one that began before it and lasted until it.
 """
 
+import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
@@ -48,7 +49,8 @@ SPANS = """
             ) AS until
         FROM opportunity_history AS h CROSS JOIN statuses AS s ON s.key = h.status
         WHERE NOT h.deleted AND s.kind = 'open'
-            AND h.changed_at < (SELECT max(cutoff) FROM cutoffs) AND date(h.due_date) <= :high
+            AND h.changed_at < (SELECT max(cutoff) FROM cutoffs)
+            AND date(h.due_date) BETWEEN :low AND :high
     ),
     standing AS (
         SELECT c.cutoff, spans.*
@@ -61,7 +63,8 @@ history, each until the next row of its deal (a seek in the index of each deal's
 a window over the whole history stored every column of every row, closed ones too). The
 history is the outer loop (CROSS JOIN): left to the planner, it went through the whole
 history once for each cutoff and status. Only the rows that can be weighed are kept: begun
-before the last cutoff and due by :high, which no correction brings forward."""
+before the last cutoff and due by :high, which no correction brings forward, and from :low
+(see `_first_due`)."""
 
 # Each closed state of a deal out of the trash, from `changed_at` until the next row of its
 # history (`until`), and, per open status the deal was in before it, whether it ever had a
@@ -355,6 +358,14 @@ def forecast(conn: sqlite3.Connection, **options) -> ForecastReport:
     return {**report, "corrections": found[cutoff]}
 
 
+def _first_due(found: dict[str, list[Correction]], first_cutoff: str) -> str:
+    """The first due date a backtest weighs: a deal due before it is overdue at every
+    cutoff even moved by the longest correction of date, and a backtest leaves the overdue
+    deals out (kept, they were two thirds of the history read)."""
+    longest = max((row["shift_days"] or 0 for rows in found.values() for row in rows), default=0)
+    return (dt.date.fromisoformat(first_cutoff) - dt.timedelta(days=longest)).isoformat()
+
+
 def accuracy(conn: sqlite3.Connection, **options) -> AccuracyReport:
     """`reports.accuracy` with the calibrated forecast of each period backtested: the
     corrections as they could be computed at the end of the day before the period began,
@@ -373,7 +384,8 @@ def accuracy(conn: sqlite3.Connection, **options) -> AccuracyReport:
         high = max(period.end for period in window.values()).isoformat()
         found = corrections(conn, list(starts))
         source = AT_STARTS.format(cutoffs=values.sql)
-        summed = _corrected_sums(conn, source, values.params, found, high)
+        params = {**values.params, "low": _first_due(found, min(starts))}
+        summed = _corrected_sums(conn, source, params, found, high)
         for row in _converted(summed, options.get("into"), lambda row: reports.eve(row["cutoff"])):
             label = starts[row["cutoff"]]
             if row["month"] != "overdue" and row["month"] in window[label].months():
