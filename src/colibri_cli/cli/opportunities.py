@@ -34,6 +34,7 @@ from colibri_cli.cli.params import (
     allow_duplicate_option,
     choice_option,
     choices,
+    coming_day_option,
     contact_option,
     given,
     given_filter,
@@ -62,14 +63,7 @@ AccountOption = account_option()
 Amount = Annotated[
     str | None, typer.Option("--amount", help="Amount in whole units: 15000, 15k, '15 000 €'.")
 ]
-Due = Annotated[
-    str | None,
-    typer.Option(
-        "--due",
-        help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…",
-        autocompletion=completion.coming_date_words,
-    ),
-]
+Due = coming_day_option("--due", help="Due date: 2027-03-31, 31/03/2027, +2w, eom, friday…")
 Status = Annotated[
     str | None,
     typer.Option(
@@ -100,14 +94,7 @@ Reason = Annotated[str | None, typer.Option(help="Why it was won, lost or cancel
 FollowUpTitle = Annotated[
     str | None, typer.Option("--follow-up", help="Title of the follow-up task to schedule.")
 ]
-FollowUpDue = Annotated[
-    str | None,
-    typer.Option(
-        "--follow-up-due",
-        help="Due date of the follow-up task.",
-        autocompletion=completion.coming_date_words,
-    ),
-]
+FollowUpDue = coming_day_option("--follow-up-due", help="Due date of the follow-up task.")
 NoFollowUp = Annotated[
     bool, typer.Option("--no-follow-up", help="Close without scheduling a follow-up.")
 ]

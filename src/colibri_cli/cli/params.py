@@ -40,6 +40,13 @@ def past_day_option(*flags: str, help: str):
     ]
 
 
+def coming_day_option(*flags: str, help: str):
+    """A day to come (a due date, a follow-up's): completion offers no day gone by."""
+    return Annotated[
+        str | None, typer.Option(*flags, help=help, autocompletion=completion.coming_date_words)
+    ]
+
+
 def allow_duplicate_option(help: str):
     return Annotated[bool, typer.Option("--allow-duplicate", help=help)]
 

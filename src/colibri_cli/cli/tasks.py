@@ -30,6 +30,7 @@ from colibri_cli.cli.output import (
 from colibri_cli.cli.params import (
     Yes,
     account_option,
+    coming_day_option,
     contact_option,
     given,
     opportunity_option,
@@ -49,14 +50,9 @@ app = typer.Typer(
 )
 
 TaskId = Annotated[str, typer.Argument(metavar="TASK", help="Task id.")]
-Due = Annotated[
-    str | None,
-    typer.Option(
-        "--due",
-        help="Due date, maybe with a time: 2027-01-15, tomorrow, friday 10:00, +2w…",
-        autocompletion=completion.coming_date_words,
-    ),
-]
+Due = coming_day_option(
+    "--due", help="Due date, maybe with a time: 2027-01-15, tomorrow, friday 10:00, +2w…"
+)
 Opp = opportunity_option("Opportunity id it belongs to.")
 Account = account_option()
 Contact = contact_option("Contact id or name it is for (their account goes with it).")
@@ -316,14 +312,7 @@ NextTitle = Annotated[
         help="Title of the next task for its deal (when none is left open, asked on a terminal).",
     ),
 ]
-NextDue = Annotated[
-    str | None,
-    typer.Option(
-        "--next-due",
-        help="Due date of the next task (default: in a week).",
-        autocompletion=completion.coming_date_words,
-    ),
-]
+NextDue = coming_day_option("--next-due", help="Due date of the next task (default: in a week).")
 NoNext = Annotated[
     bool, typer.Option("--no-next", help="Leave its deal without a next task, without asking.")
 ]
@@ -434,14 +423,10 @@ def _suggest_next_task(deal: dict) -> None:
 def edit(
     task: TaskId,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
-    due: Annotated[
-        str | None,
-        typer.Option(
-            "--due",
-            help='New due date, maybe with a time (a date alone has none); "" or none removes it.',
-            autocompletion=completion.coming_date_words,
-        ),
-    ] = None,
+    due: coming_day_option(
+        "--due",
+        help='New due date, maybe with a time (a date alone has none); "" or none removes it.',
+    ) = None,
     opp: Opp = None,
     account: Account = None,
     contact: contact_option('Contact id or name it is for; "" unlinks it.') = None,
