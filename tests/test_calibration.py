@@ -145,7 +145,7 @@ def test_calibration_as_worked_out_on_paper(history, cli):
     }
 
 
-def test_calibration_table_is_the_readme_example(history, cli):
+def test_calibration_table_is_the_documented_example(history, cli):
     result = cli("statuses", "calibrate")
 
     assert result.exit_code == 0, result.output
@@ -166,9 +166,9 @@ def test_calibration_table_is_the_readme_example(history, cli):
         "Left out: cancelled deals (1), deals with a probability of their own (1).\n"
         "(A deal counts once in each status it went through.)\n"
     )
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    page = (Path(__file__).parents[1] / "docs" / "reports.md").read_text(encoding="utf-8")
     shown = "".join(f"  {line}".rstrip() + "\n" for line in result.stdout.splitlines())
-    assert f"  $ colibri statuses calibrate\n{shown}  ```" in readme
+    assert f"  $ colibri statuses calibrate\n{shown}  ```" in page
 
 
 def test_since_selects_deals_by_closing_day(history, cli):

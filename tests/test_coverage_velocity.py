@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 NOW = "2026-11-26"
-README = Path(__file__).parents[1] / "README.md"
+REPORTS_PAGE = Path(__file__).parents[1] / "docs" / "reports.md"
 
 
 @pytest.fixture
@@ -93,9 +93,9 @@ def lines(result) -> list[str]:
     return [line.rstrip() for line in result.stdout.splitlines()]
 
 
-def in_readme(command: str, shown: list[str]) -> bool:
+def in_reports_page(command: str, shown: list[str]) -> bool:
     block = "".join(f"  {line}".rstrip() + "\n" for line in shown)
-    return f"  $ colibri {command}\n{block}  ```" in README.read_text(encoding="utf-8")
+    return f"  $ colibri {command}\n{block}  ```" in REPORTS_PAGE.read_text(encoding="utf-8")
 
 
 # --- coverage ----------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_the_forecast_table_says_the_coverage_under_each_table(story, at):
         "Coverage 2026-11: target reached, nothing left to win.",
         "Coverage 2026-12: 2,000 left to win; open pipeline 0.5×, weighted 0.1×",
     ]
-    assert in_readme("forecast --periods 2", shown)
+    assert in_reports_page("forecast --periods 2", shown)
 
 
 def test_forecast_csv_has_the_coverage_columns(story, at):
@@ -222,7 +222,7 @@ def test_the_stats_table_shows_the_velocity_and_its_inputs(story, at):
         "  EUR: 2 × 66.7% × 4,000 EUR ÷ 10 days = 533 EUR a day",
         "  USD: 1 × 66.7% × 1,000 USD ÷ 10 days = 67 USD a day",
     ]
-    assert in_readme("stats", shown[:8])
+    assert in_reports_page("stats", shown[:8])
     result = at(NOW, "stats", "--format", "csv")
     assert [line for line in result.stdout.splitlines() if line.startswith("velocity")] == [
         "velocity,open_deals,EUR,2",

@@ -129,9 +129,9 @@ def test_the_accuracy_table_puts_the_calls_beside_the_forecast(story, at):
         "Your calls over 2 periods: MAPE 20.0% · bias +0.0%",
         "Closer than the computed forecast over those periods (MAPE 45.0%).",
     ]
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    page = (Path(__file__).parents[1] / "docs" / "reports.md").read_text(encoding="utf-8")
     shown = "".join(f"  {line}".rstrip() + "\n" for line in lines)
-    assert f"  $ colibri forecast accuracy --last 3\n{shown}  ```" in readme
+    assert f"  $ colibri forecast accuracy --last 3\n{shown}  ```" in page
 
 
 def test_forecast_shows_the_call_standing_then(story, at):

@@ -15,7 +15,7 @@ from scenario import on_terminal
 from test_interactive import answer, finish, spawn
 from test_readme import made, run_session
 
-README = Path(__file__).parent.parent / "README.md"
+FRENCH_PAGE = Path(__file__).parent.parent / "docs" / "french.md"
 FRENCH_BLOCK = re.compile(r"(<!-- french -->\n```console\n)(.*?)(```)", re.DOTALL)
 
 NNBSP = "\u202f"  # between thousands: 15 000
@@ -784,20 +784,20 @@ def test_the_follow_up_question_in_french(deal, ok, rows, db_path):
     assert pexpect  # the helpers above drive a real terminal
 
 
-# --- the README's example ----------------------------------------------------------------------
+# --- the example of docs/french.md ------------------------------------------------------------
 
 
-def test_the_readme_french_example_is_what_colibri_prints(monkeypatch, tmp_path):
+def test_the_documented_french_example_is_what_colibri_prints(monkeypatch, tmp_path):
     """Like the tour (tests/test_readme.py), on a new database; regenerate it with
     COLIBRI_UPDATE_README=1 after a deliberate change."""
     monkeypatch.setenv("COLIBRI_DB", made(tmp_path / "french.db"))
-    text = README.read_text(encoding="utf-8")
+    text = FRENCH_PAGE.read_text(encoding="utf-8")
     [block] = FRENCH_BLOCK.findall(text)
     regenerated = FRENCH_BLOCK.sub(
         lambda match: match[1] + run_session(match[2], CliRunner()) + match[3], text
     )
     if os.environ.get("COLIBRI_UPDATE_README"):
-        README.write_text(regenerated, encoding="utf-8")
+        FRENCH_PAGE.write_text(regenerated, encoding="utf-8")
     assert [line.rstrip() for line in regenerated.splitlines()] == [
         line.rstrip() for line in text.splitlines()
     ]

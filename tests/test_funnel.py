@@ -137,7 +137,7 @@ def test_funnel_as_worked_out_on_paper(history, cli):
     }  # fmt: skip
 
 
-def test_funnel_table_is_the_readme_example(history, cli):
+def test_funnel_table_is_the_documented_example(history, cli):
     result = cli("stats", "funnel", env=REPORT_DAY)
 
     assert result.exit_code == 0, result.output
@@ -163,9 +163,9 @@ def test_funnel_table_is_the_readme_example(history, cli):
         "Negotiation          3,000 EUR   3,000 EUR\n"
         "Negotiation            500 USD       0 USD\n"
     )
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    page = (Path(__file__).parents[1] / "docs" / "reports.md").read_text(encoding="utf-8")
     shown = "".join(f"  {line}".rstrip() + "\n" for line in result.stdout.splitlines())
-    assert f"  $ colibri stats funnel\n{shown}  ```" in readme
+    assert f"  $ colibri stats funnel\n{shown}  ```" in page
 
 
 def test_by_source_splits_the_funnel_the_deals_without_one_last(history, cli):

@@ -1,5 +1,5 @@
 """Hostile import files: each is refused with exit 2 and one line naming the problem (and
-where it is), the database left exactly as it was; or survived as the README says. And
+where it is), the database left exactly as it was; or survived as docs/errors.md says. And
 whatever the input, an import holds at most one bounded record at a time: peak memory
 stays that of a small valid file."""
 

@@ -786,16 +786,16 @@ def test_skip_invalid_keeps_the_rejects_to_fix_and_import_again(ok, rows, tmp_pa
     )
 
 
-# The README's example ------------------------------------------------------------------------
+# The example of docs/import-export.md --------------------------------------------------------
 
-README = Path(__file__).parent.parent / "README.md"
+IMPORT_PAGE = Path(__file__).parent.parent / "docs" / "import-export.md"
 EXAMPLE = re.compile(r"<!-- import example -->\n```console\n(.*?)```", re.DOTALL)
 
 
-def test_the_readme_example_is_what_colibri_prints(cli, tmp_path, monkeypatch, empty_db):
+def test_the_documented_example_is_what_colibri_prints(cli, tmp_path, monkeypatch, empty_db):
     shutil.copy(FIXTURES / "deals.csv", tmp_path / "deals.csv")
     monkeypatch.chdir(tmp_path)
-    block = EXAMPLE.search(README.read_text(encoding="utf-8"))[1]
+    block = EXAMPLE.search(IMPORT_PAGE.read_text(encoding="utf-8"))[1]
 
     printed = []
     for line in block.splitlines():

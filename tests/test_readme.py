@@ -1,11 +1,13 @@
-"""The README's tour shows real output: this test runs it and compares, line by line.
+"""The README's tour, and the examples of the docs/ pages, show real output: this test runs
+them and compares, line by line.
 
 Each ```console block that follows a `<!-- tour -->` line is a session: lines starting
-with `$ colibri` are run (one database for the whole README, today fixed, 80 columns) and
-what they print, stdout and stderr as a terminal shows them, must be the lines below. The
-tour's database is there before it starts, as the README's first command made `demo.db`. A
-block after `<!-- tour fresh -->` starts from a database of its own, new and empty.
-After a deliberate change of output, regenerate the snippets with:
+with `$ colibri` are run (today fixed, 80 columns) and what they print, stdout and stderr
+as a terminal shows them, must be the lines below. The `<!-- tour -->` blocks of one page
+share one database: the README's starts empty, and its first block builds the demo; a
+docs/ page's is the demo database, as the README's first command made `demo.db`. A block
+after `<!-- tour fresh -->` starts from a database of its own, new and empty.
+After a deliberate change of output, regenerate the snippets of every page with:
 
     COLIBRI_UPDATE_README=1 .venv/bin/pytest tests/test_readme.py
 """
@@ -15,20 +17,37 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from colibri_cli.cli.app import app
 from colibri_cli.core import store
 
-README = Path(__file__).parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+PAGES = [README, *sorted(DOCS.glob("*.md"))]
+"""The README, then the pages of docs/: every page a reader is shown."""
 TOUR_BLOCK = re.compile(r"(<!-- tour( fresh)? -->\n```console\n)(.*?)(```)", re.DOTALL)
 TOUR_ENV = {"COLIBRI_TODAY": "2026-11-26", "COLUMNS": "80"}
+
+
+def page_name(page: Path) -> str:
+    return str(page.relative_to(ROOT))
 
 
 def made(path: Path) -> str:
     """A new, empty database at `path`, as a reader of the tour already has one."""
     with store.session(path, write=True):
         pass
+    return str(path)
+
+
+def made_demo(path: Path, runner: CliRunner) -> str:
+    """The demo database at `path`, as the README's first command makes `demo.db`."""
+    made(path)
+    result = runner.invoke(app, ["demo"], env={**TOUR_ENV, "COLIBRI_DB": str(path)})
+    assert result.exit_code == 0, result.output
     return str(path)
 
 
@@ -46,12 +65,18 @@ def run_session(block: str, runner: CliRunner, env: dict | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_the_readme_tour_matches_what_colibri_prints(monkeypatch, tmp_path):
-    monkeypatch.setenv("COLIBRI_DB", made(tmp_path / "tour.db"))
-    text = README.read_text(encoding="utf-8")
+def toured(page: Path) -> bool:
+    return TOUR_BLOCK.search(page.read_text(encoding="utf-8")) is not None
+
+
+@pytest.mark.parametrize("page", [page for page in PAGES if toured(page)], ids=page_name)
+def test_the_tour_blocks_of_each_page_match_what_colibri_prints(page, monkeypatch, tmp_path):
+    text = page.read_text(encoding="utf-8")
     runner = CliRunner()
     blocks = TOUR_BLOCK.findall(text)
-    assert len(blocks) >= 3, "the README tour has gone missing"
+    on_the_demo = page != README and any(not fresh for _, fresh, _, _ in blocks)
+    tour_db = tmp_path / "tour.db"
+    monkeypatch.setenv("COLIBRI_DB", made_demo(tour_db, runner) if on_the_demo else made(tour_db))
     fresh = iter(range(len(blocks)))
 
     def replay(match: re.Match) -> str:
@@ -60,9 +85,15 @@ def test_the_readme_tour_matches_what_colibri_prints(monkeypatch, tmp_path):
 
     regenerated = TOUR_BLOCK.sub(replay, text)
     if os.environ.get("COLIBRI_UPDATE_README"):
-        README.write_text(regenerated, encoding="utf-8")
+        page.write_text(regenerated, encoding="utf-8")
     expected = [line.rstrip() for line in text.splitlines()]
     assert [line.rstrip() for line in regenerated.splitlines()] == expected
+
+
+def test_the_readme_keeps_its_tour():
+    assert len(TOUR_BLOCK.findall(README.read_text(encoding="utf-8"))) >= 3, (
+        "the README tour has gone missing"
+    )
 
 
 REPLAYED = ("<!-- tour -->", "<!-- tour fresh -->", "<!-- french -->", "<!-- import example -->")
@@ -70,11 +101,12 @@ REPLAYED = ("<!-- tour -->", "<!-- tour fresh -->", "<!-- french -->", "<!-- imp
 (tests/test_french.py) and the import example (tests/test_import_files.py)."""
 
 
-def test_every_console_block_of_the_readme_is_replayed():
-    lines = README.read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize("page", PAGES, ids=page_name)
+def test_every_console_block_of_every_page_is_replayed(page):
+    lines = page.read_text(encoding="utf-8").splitlines()
     unreplayed = [
         number
         for number, line in enumerate(lines, 1)
         if line == "```console" and lines[number - 2] not in REPLAYED
     ]
-    assert unreplayed == [], "console blocks no test replays, at README lines"
+    assert unreplayed == [], f"console blocks no test replays, at {page_name(page)} lines"

@@ -108,7 +108,7 @@ def test_slippage_report_as_worked_out_on_paper(history, cli):
     }
 
 
-def test_slippage_table_is_the_readme_example(history, cli):
+def test_slippage_table_is_the_documented_example(history, cli):
     result = cli("stats", "slippage")
 
     assert result.exit_code == 0, result.output
@@ -125,9 +125,9 @@ def test_slippage_table_is_the_readme_example(history, cli):
         "Quote sent           3      2            3             14\n"
         "Negotiation          1      1           28             28\n"
     )
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    page = (Path(__file__).parents[1] / "docs" / "reports.md").read_text(encoding="utf-8")
     shown = "".join(f"  {line}".rstrip() + "\n" for line in result.stdout.splitlines())
-    assert f"  $ colibri stats slippage\n{shown}  ```" in readme
+    assert f"  $ colibri stats slippage\n{shown}  ```" in page
 
 
 def test_since_selects_wins_by_closing_day_and_pushes_by_the_day_they_were_made(history, cli):

@@ -6,8 +6,8 @@ the locale of the environment (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG: `fr_FR.
 means French); else English. English is the source text: it needs no catalog.
 
 Messages are translated with the standard library's gettext from the catalog
-`locale/fr/LC_MESSAGES/colibri.mo`, compiled from `colibri.po` next to it (see the README,
-"colibri in French", for the extraction and compilation commands). This module imports
+`locale/fr/LC_MESSAGES/colibri.mo`, compiled from `colibri.po` next to it (see
+docs/french.md, "Translating", for the extraction and compilation commands). This module imports
 nothing heavy: it is used by `--help` and by every message of core and cli.
 
     from colibri_cli.i18n import _
