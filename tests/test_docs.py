@@ -1,6 +1,6 @@
-"""The README and the pages of docs/ link to each other as GitHub shows them: every relative
-link names a file of the repository and, after `#`, a heading of that page; and the README
-links to every page of docs/."""
+"""The README, the pages of docs/, CONTRIBUTING.md and CHANGELOG.md link to each other as
+GitHub shows them: every relative link names a file of the repository and, after `#`, a
+heading of that page; and the README links to every page of docs/."""
 
 import re
 from pathlib import Path
@@ -14,6 +14,7 @@ HEADING = re.compile(r"^(#{1,6}) +(.*?) *#*$")
 CODE_SPAN = re.compile(r"`[^`]*`")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+LINKING = [*PAGES, ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md"]
 
 
 def prose(page: Path) -> list[str]:
@@ -84,7 +85,7 @@ def test_a_link_to_a_missing_page_or_heading_is_broken():
     assert not broken(DOCS / "data.md", "../README.md#a-short-tour")
 
 
-@pytest.mark.parametrize("page", PAGES, ids=page_name)
+@pytest.mark.parametrize("page", LINKING, ids=page_name)
 def test_every_relative_link_of_every_page_resolves(page):
     links = relative_links(page)
     assert [target for target in links if broken(page, target)] == []
