@@ -6,7 +6,7 @@ Table and column names come from the code, never from the user; values are alway
 import difflib
 import itertools
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from colibri_cli.core import clock
@@ -235,7 +235,7 @@ def with_names(columns: Iterable[str], *, names: Mapping[str, str] = NAMES) -> t
 
 
 def fetch(
-    conn: sqlite3.Connection, sql: str, params: Iterable[object] | Mapping[str, object] = ()
+    conn: sqlite3.Connection, sql: str, params: Mapping[str, object] | Sequence[object] = ()
 ) -> list[dict]:
     bound = params if isinstance(params, Mapping) else tuple(params)
     return [dict(row) for row in conn.execute(sql, bound)]
