@@ -19,7 +19,8 @@ def choices(name: str, words: Iterable[str]) -> type[StrEnum]:
     """The words an option takes, as an enum made from the core's own list of them: Typer
     then lists them in the help (`<month|quarter>`), completes them, and refuses any other
     in the one wording of every choice ("'week' is not one of 'month', 'quarter'")."""
-    return StrEnum(name, [(word, word) for word in words])
+    # The functional API makes a class; typeshed reads the call as a member's lookup.
+    return StrEnum(name, [(word, word) for word in words])  # type: ignore[return-value]
 
 
 def choice_info(words: Iterable[str], *flags: str, help: str) -> Any:
