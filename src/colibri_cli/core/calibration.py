@@ -21,6 +21,7 @@ saying 50 %) and, from `MINIMUM_DEALS` deals on, the share won as a suggested pr
 import datetime as dt
 import math
 import sqlite3
+from collections.abc import Mapping
 from fractions import Fraction
 
 from colibri_cli.core import clock, records, statuses
@@ -138,7 +139,7 @@ def _brier(squared_errors: int | None, deals: int) -> float | None:
     return half_up(Fraction(squared_errors, 10_000 * deals), 3)
 
 
-def changes(report: dict) -> list[dict]:
+def changes(report: Mapping) -> list[dict]:
     """The statuses whose suggested probability differs from their probability now."""
     return [
         {
