@@ -132,8 +132,10 @@ def _open_quote(line: str, word: int) -> str:
         for _ in lexer:
             read += 1
     except ValueError:  # the line ends inside a quote, or after a lone backslash
-        if read == word and lexer.state in ('"', "'"):
-            return lexer.state
+        # typeshed leaves out shlex's `state`, the quote it is inside.
+        quote = lexer.state  # type: ignore[attr-defined]
+        if read == word and quote in ('"', "'"):
+            return quote
     return ""
 
 

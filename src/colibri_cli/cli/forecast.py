@@ -22,7 +22,7 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
-from colibri_cli.cli.params import choice_option, choices, past_day_option
+from colibri_cli.cli.params import choice_info, past_day_info
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, report_day, warn_unknown_statuses
 from colibri_cli.core import calibrated as calibrated_forecast
@@ -30,8 +30,7 @@ from colibri_cli.core import calibration, calls, periods, reports, settings, sha
 from colibri_cli.core.money import format_amount, with_currency
 from colibri_cli.i18n import N_, _, format_day, format_decimal, format_percent
 
-Period = choices("Period", periods.KINDS)
-PeriodKind = choice_option(Period, "--period", "-p", help="month or quarter.")
+PeriodKind = Annotated[str, choice_info(periods.KINDS, "--period", "-p", help="month or quarter.")]
 FORECAST_TITLES = {
     "month": N_("Forecast by month in {currency}, {when}"),
     "quarter": N_("Forecast by quarter in {currency}, {when}"),
@@ -97,7 +96,7 @@ CalibratedOption = Annotated[
 @app.callback(invoke_without_command=True)
 def forecast(
     ctx: typer.Context,
-    kind: PeriodKind = Period.month,
+    kind: PeriodKind = "month",
     count: Annotated[
         int | None,
         typer.Option(
@@ -111,7 +110,10 @@ def forecast(
     start: Annotated[
         str | None, typer.Option("--from", help="First period: 2027-01 or 2027-Q1.")
     ] = None,
-    as_of: past_day_option("--as-of", help="As the forecast stood at the end of this day.") = None,
+    as_of: Annotated[
+        str | None,
+        past_day_info("--as-of", help="As the forecast stood at the end of this day."),
+    ] = None,
     calibrated: CalibratedOption = False,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,
@@ -263,7 +265,7 @@ def _coverage_line(row: shapes.ForecastRow) -> str:
 
 @app.command("accuracy")
 def accuracy(
-    kind: PeriodKind = Period.month,
+    kind: PeriodKind = "month",
     last: Annotated[
         int, typer.Option("--last", "-n", min=1, max=60, help="How many completed periods.")
     ] = 6,

@@ -75,8 +75,8 @@ def help_texts(root: Command) -> Iterator[tuple[str, str]]:
             if text:
                 yield text, where
         for param in command.params:
-            if getattr(param, "help", None):
-                yield param.help, f"{where} {param.opts[0] if param.opts else param.name}"
+            if help_text := getattr(param, "help", None):
+                yield help_text, f"{where} {param.opts[0] if param.opts else param.name}"
 
 
 def translate(root: Command) -> None:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,12 +19,23 @@ def choices(name: str, words: Iterable[str]) -> type[StrEnum]:
     """The words an option takes, as an enum made from the core's own list of them: Typer
     then lists them in the help (`<month|quarter>`), completes them, and refuses any other
     in the one wording of every choice ("'week' is not one of 'month', 'quarter'")."""
-    return StrEnum(name, [(word, word) for word in words])
+    # The functional API makes a class; typeshed reads the call as a member's lookup.
+    return StrEnum(name, [(word, word) for word in words])  # type: ignore[return-value]
+
+
+def choice_info(words: Iterable[str], *flags: str, help: str) -> Any:
+    """The Typer option (for `Annotated[str, …]`) that takes one of `words`, in any case (as
+    `--format`), and gives the word: Typer's own choice of an enum of them, with its help,
+    completion and refusal, without an enum class that no type checker could see."""
+    click_type = typer.main.get_click_type(
+        annotation=choices("Choice", words), parameter_info=typer.Option(case_sensitive=False)
+    )
+    return typer.Option(*flags, help=help, click_type=click_type)
 
 
 def choice_option(words: type[StrEnum], *flags: str, help: str, optional: bool = False):
     """An option that takes one of `words`, in any case (as `--format`); left out, None if
-    `optional`."""
+    `optional`. (`choice_info` is its form for type-checked annotations.)"""
     kind = words | None if optional else words
     return Annotated[kind, typer.Option(*flags, help=help, case_sensitive=False)]
 
@@ -32,12 +43,15 @@ def choice_option(words: type[StrEnum], *flags: str, help: str, optional: bool =
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
+def past_day_info(*flags: str, help: str) -> Any:
+    """The Typer option (for `Annotated[str | None, …]`) of a day gone by (of a close, a task
+    done, a report as it stood): completion offers no day to come."""
+    return typer.Option(*flags, help=help, autocompletion=completion.past_date_words)
+
+
 def past_day_option(*flags: str, help: str):
-    """A day gone by (of a close, a task done, a report as it stood): completion offers no
-    day to come."""
-    return Annotated[
-        str | None, typer.Option(*flags, help=help, autocompletion=completion.past_date_words)
-    ]
+    """`past_day_info` as a whole annotation."""
+    return Annotated[str | None, past_day_info(*flags, help=help)]
 
 
 def coming_day_option(*flags: str, help: str):

@@ -1,6 +1,8 @@
 """`colibri pipeline`: the open deals by status, month, quarter or account, with the overdue
 and stale ones."""
 
+from typing import Annotated
+
 from colibri_cli.cli import charts
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
@@ -18,14 +20,13 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
-from colibri_cli.cli.params import choice_option, choices, past_day_option
+from colibri_cli.cli.params import choice_info, past_day_info
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, report_day, warn_unknown_statuses
 from colibri_cli.core import reports, shapes, statuses
 from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, _
 
-Grouping = choices("Grouping", reports.GROUPINGS)
 LISTED = 10
 """How many overdue or stale opportunities a table lists; json and csv have them all."""
 
@@ -40,10 +41,16 @@ PIPELINE_FIELDS = ("section", "group", "label", "currency", "count", "amount", "
 
 
 def pipeline(
-    by: choice_option(
-        Grouping, "--by", "-b", help="Group by status, month, quarter or account."
-    ) = Grouping.status,
-    as_of: past_day_option("--as-of", help="As the pipeline stood at the end of this day.") = None,
+    by: Annotated[
+        str,
+        choice_info(
+            reports.GROUPINGS, "--by", "-b", help="Group by status, month, quarter or account."
+        ),
+    ] = "status",
+    as_of: Annotated[
+        str | None,
+        past_day_info("--as-of", help="As the pipeline stood at the end of this day."),
+    ] = None,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

@@ -1,5 +1,6 @@
 """`colibri rate`: exchange rates into the reporting currency; `--in`: reports in one currency."""
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -96,7 +97,7 @@ def conversion(conn, currency: str | None) -> rates.Conversion | None:
     return rates.Conversion(conn, currency) if currency else None
 
 
-def note_conversion(report: dict, output: OutputFormat) -> None:
+def note_conversion(report: Mapping, output: OutputFormat) -> None:
     """Under a converted report, the line naming the rates it used: on stdout under a
     table, on stderr beside csv (json has them in `conversion`)."""
     if "conversion" not in report or output is OutputFormat.json:

@@ -19,7 +19,7 @@ from colibri_cli.cli.output import (
     styled,
     thousands,
 )
-from colibri_cli.cli.params import choice_option, choices, past_day_option
+from colibri_cli.cli.params import choice_info, past_day_info
 from colibri_cli.cli.rates import InOption, conversion, note_conversion
 from colibri_cli.cli.reports import past_day, warn_unknown_statuses
 from colibri_cli.core import funnel, inputs, shapes, slippage, stats, statuses
@@ -27,7 +27,6 @@ from colibri_cli.core.money import format_amount
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_decimal, format_percent
 
 app = typer.Typer()
-FunnelGrouping = choices("FunnelGrouping", funnel.GROUPINGS)
 OUTCOMES = {"lost": N_("lost"), "cancelled": N_("cancelled")}
 
 
@@ -42,9 +41,12 @@ def closed_business(
             autocompletion=completion.date_words,
         ),
     ] = None,
-    until: past_day_option(
-        "--until", help="Only deals closed on or before this date, as they stood then."
-    ) = None,
+    until: Annotated[
+        str | None,
+        past_day_info(
+            "--until", help="Only deals closed on or before this date, as they stood then."
+        ),
+    ] = None,
     currency: InOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
@@ -341,13 +343,15 @@ def funnel_command(
             autocompletion=completion.date_words,
         ),
     ] = None,
-    by: choice_option(
-        FunnelGrouping,
-        "--by",
-        "-b",
-        help="Split the funnel by source, type, account or currency.",
-        optional=True,
-    ) = None,
+    by: Annotated[
+        str | None,
+        choice_info(
+            funnel.GROUPINGS,
+            "--by",
+            "-b",
+            help="Split the funnel by source, type, account or currency.",
+        ),
+    ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """How far the deals that entered each status went.

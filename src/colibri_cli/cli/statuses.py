@@ -17,7 +17,7 @@ from colibri_cli.cli.output import (
     say,
     stdout_console,
 )
-from colibri_cli.cli.params import Yes, choice_option, choices
+from colibri_cli.cli.params import Yes, choice_info
 from colibri_cli.cli.reports import warn_unknown_statuses
 from colibri_cli.core import calibration, inputs, shapes, statuses
 from colibri_cli.core.errors import Conflict
@@ -35,8 +35,8 @@ StatusKey = Annotated[
 Probability = Annotated[
     int | None, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
 ]
-StatusKind = choices("StatusKind", statuses.KINDS)
-Kind = choice_option(StatusKind, "--kind", help="open, won, lost or cancelled.", optional=True)
+KIND_HELP = "open, won, lost or cancelled."
+Kind = Annotated[str | None, choice_info(statuses.KINDS, "--kind", help=KIND_HELP)]
 COLUMNS = (
     ("position", "#"),
     ("key", N_("Key")),
@@ -87,9 +87,7 @@ def add(
     probability: Annotated[
         int, typer.Option(min=0, max=100, help="Default probability in %, 0 to 100.")
     ],
-    kind: choice_option(
-        StatusKind, "--kind", help="open, won, lost or cancelled."
-    ) = StatusKind.open,
+    kind: Annotated[str, choice_info(statuses.KINDS, "--kind", help=KIND_HELP)] = "open",
     stale_days: StaleDays = None,
 ) -> None:
     """Add a stage, placed last.

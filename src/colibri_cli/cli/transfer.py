@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,6 +28,9 @@ from colibri_cli.cli.output import (
 )
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _, format_number, ngettext
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 LARGE_BYTES = 5 * 1024 * 1024
 """A file at least this big gets a progress bar (on a terminal)..."""
@@ -350,8 +353,8 @@ class _Report:
 
     def __init__(self, source) -> None:
         self.source = source
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self.shown = sys.stderr.isatty()
 
     def __enter__(self) -> "_Report":
@@ -389,14 +392,15 @@ class _Report:
         if self.bar is None:
             if (size or 0) < LARGE_BYTES and rows < LARGE_ROWS:
                 return
-            self._start(size)
+            self.bar, self.task = self._started(size)
         completed = min(bytes_read, size) if size else rows
+        assert self.task is not None  # set with the bar
         self.bar.update(self.task, completed=completed, rows=rows)
 
-    def _start(self, size: int | None) -> None:
+    def _started(self, size: int | None) -> "tuple[Progress, TaskID]":
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(
+        bar = Progress(
             TextColumn(_("Importing")),
             BarColumn(),
             TextColumn("{task.fields[rows]:,} " + _("rows")),
@@ -404,8 +408,9 @@ class _Report:
             console=stderr_console(),
             transient=True,
         )
-        self.task = self.bar.add_task("import", total=size, rows=0)
-        self.bar.start()
+        task = bar.add_task("import", total=size, rows=0)
+        bar.start()
+        return bar, task
 
 
 KIND_NAMES = {

@@ -68,7 +68,7 @@ def backup(conn: sqlite3.Connection, target: Path, *, force: bool = False) -> in
     return target.stat().st_size
 
 
-def _cannot_write(target: Path, reason: str) -> DatabaseProblem:
+def _cannot_write(target: Path, reason: str | None) -> DatabaseProblem:
     return DatabaseProblem(
         _("Cannot write the backup {path}: {reason}. Choose another place.").format(
             path=target, reason=reason

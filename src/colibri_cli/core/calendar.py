@@ -99,7 +99,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Split lines longer than 75 octets, never inside a UTF-8 character."""
-    parts, current = [], ""
+    parts: list[str] = []
+    current = ""
     for char in line:
         limit = LINE_LIMIT if not parts else LINE_LIMIT - 1
         if len((current + char).encode()) > limit:

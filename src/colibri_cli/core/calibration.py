@@ -21,6 +21,7 @@ saying 50 %) and, from `MINIMUM_DEALS` deals on, the share won as a suggested pr
 import datetime as dt
 import math
 import sqlite3
+from collections.abc import Mapping
 from fractions import Fraction
 
 from colibri_cli.core import clock, records, statuses
@@ -108,7 +109,13 @@ def _calibrated(row: dict) -> StatusCalibration:
         "low_percent": low,
         "high_percent": high,
         "brier": _brier(row["squared_errors"], deals),
-        "suggested": half_up(Fraction(100 * won, deals)) if deals >= MINIMUM_DEALS else None,
+        # half_up gives an int for 0 places; overloads will say so once core/reports.py is
+        # reshaped.
+        "suggested": (
+            half_up(Fraction(100 * won, deals))  # type: ignore[typeddict-item]
+            if deals >= MINIMUM_DEALS
+            else None
+        ),
     }
 
 
@@ -126,11 +133,13 @@ def wilson_interval(won: int, deals: int) -> tuple[float, float]:
 
 def _brier(squared_errors: int | None, deals: int) -> float | None:
     """The mean squared error of probabilities in points², as a share of 1 (÷ 100²), to
-    three decimals."""
-    return half_up(Fraction(squared_errors, 10_000 * deals), 3) if deals else None
+    three decimals; None without deals (and so without errors)."""
+    if squared_errors is None or not deals:
+        return None
+    return half_up(Fraction(squared_errors, 10_000 * deals), 3)
 
 
-def changes(report: dict) -> list[dict]:
+def changes(report: Mapping) -> list[dict]:
     """The statuses whose suggested probability differs from their probability now."""
     return [
         {

@@ -97,11 +97,13 @@ _UNITS = {
 }
 
 
-def _relativedelta(**how: int) -> "relativedelta":
+def _relativedelta(
+    *, years: int = 0, months: int = 0, weeks: int = 0, days: int = 0, day: int | None = None
+) -> "relativedelta":
     """dateutil's relativedelta, imported when a date is computed: not by every run."""
     from dateutil.relativedelta import relativedelta
 
-    return relativedelta(**how)
+    return relativedelta(years=years, months=months, weeks=weeks, days=days, day=day)
 
 
 def _end_of_month(day: dt.date, fiscal_start: int = 1) -> dt.date:
@@ -138,7 +140,10 @@ def _next_month(day: dt.date, fiscal_start: int = 1) -> dt.date:
 
 
 def _days_later(count: int) -> Callable[[dt.date, int], dt.date]:
-    return lambda day, fiscal_start=1: day + dt.timedelta(days=count)
+    def later(day: dt.date, fiscal_start: int = 1) -> dt.date:
+        return day + dt.timedelta(days=count)
+
+    return later
 
 
 _NAMED: dict[str, Callable[[dt.date, int], dt.date]] = {
@@ -299,8 +304,7 @@ def _no_such_day(text: str, order: str, today: dt.date) -> str | None:
 def _no_such_day_in_named_month(words: str) -> str | None:
     """Why "31 feb", "32 dec" or "29 feb 2027" names no day."""
     match = _DAY_MONTH.fullmatch(words) or _MONTH_DAY.fullmatch(words)
-    month = _MONTHS.get(match["month"]) if match else None
-    if month is None:
+    if not match or (month := _MONTHS.get(match["month"])) is None:
         return None
     day = int(match["day"])
     if match["year"]:
@@ -339,8 +343,7 @@ def parse_period_delay(text: str, *, field: str = N_("delay")) -> "relativedelta
 
 def _count_and_unit(text: str, field: str) -> tuple[int, tuple[str, int]]:
     match = _DELAY.fullmatch(_normalize(text))
-    unit = _UNITS.get(match["unit"]) if match else None
-    if unit is None:
+    if not match or (unit := _UNITS.get(match["unit"])) is None:
         raise InvalidInput(
             _(
                 "Invalid {field} {text!r}: write a number and a unit, "
@@ -424,8 +427,11 @@ def _numeric_date(words: str, today: dt.date, order: str, past: bool) -> dt.date
 
 def _month_name_date(words: str, today: dt.date, past: bool) -> dt.date | None:
     match = _DAY_MONTH.fullmatch(words) or _MONTH_DAY.fullmatch(words)
-    month = _MONTHS.get(match["month"]) if match else None
-    if month is None or not _ordinal_fits(int(match["day"]), match["suffix"]):
+    if (
+        not match
+        or (month := _MONTHS.get(match["month"])) is None
+        or not _ordinal_fits(int(match["day"]), match["suffix"])
+    ):
         return None
     day = int(match["day"])
     if match["year"] is None:
@@ -490,8 +496,7 @@ def _named_date(words: str, today: dt.date, fiscal_start: int) -> dt.date | None
 
 def _weekday(words: str, today: dt.date, past: bool) -> dt.date | None:
     match = _WEEKDAY.fullmatch(words)
-    weekday = _WEEKDAYS.get(match["name"]) if match else None
-    if weekday is None:
+    if not match or (weekday := _WEEKDAYS.get(match["name"])) is None:
         return None
     if past and words == match["name"]:  # "next monday" stays the next one
         return today - dt.timedelta(days=(today.weekday() - weekday) % 7)
@@ -500,8 +505,7 @@ def _weekday(words: str, today: dt.date, past: bool) -> dt.date | None:
 
 def _offset_date(words: str, today: dt.date) -> dt.date | None:
     match = _OFFSET.fullmatch(words)
-    unit = _UNITS.get(match["unit"]) if match else None
-    if unit is None:
+    if not match or (unit := _UNITS.get(match["unit"])) is None:
         return None
     keyword, multiplier = unit
     count = int(match["count"]) * multiplier

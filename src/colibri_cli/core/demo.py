@@ -62,7 +62,7 @@ CANCELLED_REASONS = ("project postponed", "budget frozen")
 class Event:
     day: dt.date
     order: int
-    action: Callable[[sqlite3.Connection], None] = field(compare=False)
+    action: Callable[[sqlite3.Connection], object] = field(compare=False)  # result unused
 
 
 # The English message has always said "1 accounts" (and scripts may match it): both forms
@@ -235,6 +235,7 @@ def _close(ref: str, outcome: str, reason: str | None) -> Callable[[sqlite3.Conn
 
     def close(conn: sqlite3.Connection) -> None:
         plan = opportunities.plan_status_change(conn, ref, outcome)
+        assert plan.follow_up_title is not None  # a close always proposes one
         opportunities.change_status(conn, ref, outcome, reason=reason)
         tasks.add(conn, plan.follow_up_title, due=plan.follow_up_due, opportunity=ref)
 
@@ -264,12 +265,14 @@ def _tasks_around(today: dt.date) -> list[Event]:
         Event(
             today + dt.timedelta(days=written),
             7,
-            lambda conn, title=title, account=account, due=due: tasks.add(
-                conn, title, account=account, due=today + dt.timedelta(days=due)
-            ),
+            _task(title, account, today + dt.timedelta(days=due)),
         )
         for written, title, account, due in planned
     ]
+
+
+def _task(title: str, account: str | None, due: dt.date) -> Callable[[sqlite3.Connection], object]:
+    return lambda conn: tasks.add(conn, title, account=account, due=due)
 
 
 def _targets(conn: sqlite3.Connection) -> None:

@@ -161,7 +161,7 @@ COUNTS = ("entered", "advanced", "won", "lost", "cancelled", "open")
 
 def _steps(rows: Iterable[dict]) -> list[FunnelStep]:
     """One step per group and status, its amounts per currency (rows come ordered so)."""
-    steps: list[dict] = []
+    steps: list[FunnelStep] = []
     for row in rows:
         if not steps or (steps[-1]["group"], steps[-1]["status"]) != (row["group"], row["status"]):
             steps.append(_step(row))
@@ -181,7 +181,12 @@ def _step(row: dict) -> FunnelStep:
         "group": row["group"],
         "status": row["status"],
         "label": row["label"],
-        **{count: row[count] for count in COUNTS},
+        "entered": entered,
+        "advanced": row["advanced"],
+        "won": won,
+        "lost": row["lost"],
+        "cancelled": row["cancelled"],
+        "open": row["open"],
         "advanced_percent": percent(row["advanced"], entered),
         "won_percent": percent(won, entered),
         "win_rate": percent(won, won + row["lost"]),

@@ -34,18 +34,15 @@ def read_moment(
     )
 
 
-def read_optional_date(conn: sqlite3.Connection, text: str | None, *, field: str) -> dt.date | None:
-    """None for no text; "" or "none" also mean no date, so that a due date can be cleared."""
-    return None if _no_date(text) else read_date(conn, text, field=field)
-
-
 def read_optional_moment(
     conn: sqlite3.Connection, text: str | None, *, field: str
 ) -> tuple[dt.date | None, dt.time | None]:
-    """A date maybe with a time of day, as `read_moment` reads it; (None, None) for no date,
-    as `read_optional_date` says."""
-    return (None, None) if _no_date(text) else read_moment(conn, text, field=field)
+    """A date maybe with a time of day, as `read_moment` reads it; (None, None) for no text,
+    and for "", "none" or "-", so that a due date can be cleared."""
+    if text is None or _no_date(text):
+        return (None, None)
+    return read_moment(conn, text, field=field)
 
 
-def _no_date(text: str | None) -> bool:
-    return text is None or text.strip().lower() in ("", "none", "-")
+def _no_date(text: str) -> bool:
+    return text.strip().lower() in ("", "none", "-")

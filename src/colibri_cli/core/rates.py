@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from colibri_cli.core import clock, records, settings, targets
+from colibri_cli.core import clock, records, settings, shapes, targets
 from colibri_cli.core.errors import InvalidInput
-from colibri_cli.core.shapes import Conversion
 from colibri_cli.i18n import _
 
 COLUMNS = ("id", "currency", "rate", "base", "valid_from", "set_at")
@@ -59,7 +58,7 @@ def set_rate(
                 "Set the rates of the other currencies against it."
             ).format(code=code)
         )
-    rate = {
+    rate: dict[str, str | int | None] = {
         "currency": code,
         "rate": parse_rate(rate_text),
         "base": base,
@@ -101,7 +100,7 @@ class Conversion:
             if days and days[-1][0] == row["valid_from"]:
                 days.pop()  # replaced by the rate set after it for the same day
             days.append((row["valid_from"], row["rate"]))
-        self._used: dict[tuple[str, str], dict] = {}
+        self._used: dict[tuple[str, str], shapes.RateUsed] = {}
         self._in_base(self.into, clock.today().isoformat(), remember=False)  # known at all?
 
     def factor(self, currency: str, day: str) -> Fraction:
@@ -134,7 +133,7 @@ class Conversion:
             used["earlier_days"] = used["earlier_days"] or index < 0
         return Fraction(Decimal(rate))
 
-    def described(self) -> Conversion:
+    def described(self) -> shapes.Conversion:
         """The conversion as a report gives it: into what, through which reporting
         currency, and every rate it used (`earlier_days`: also for days before its own,
         the currency's first)."""

@@ -6,7 +6,7 @@ Table and column names come from the code, never from the user; values are alway
 import difflib
 import itertools
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from colibri_cli.core import clock
@@ -137,9 +137,9 @@ def find(
         raise _ambiguous(rows, text, noun)
     missing = _message(noun, "missing").format(ref=text)
     if beginning:  # `exact`: the beginning of a name is not enough
-        names = ", ".join(f"{row['name']!r} (id {row['id']})" for row in beginning[:3])
+        listed = ", ".join(f"{row['name']!r} (id {row['id']})" for row in beginning[:3])
         raise NotFound(
-            missing + " " + _("Give the whole name or the id: {names}.").format(names=names)
+            missing + " " + _("Give the whole name or the id: {names}.").format(names=listed)
         )
     names = close_names(conn, table, text, condition)
     raise RecordMissing(missing + suggested(names, list_command), said=missing, suggestions=names)
@@ -203,6 +203,7 @@ def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, object]) -
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+    assert cursor.lastrowid is not None  # set by every INSERT
     return cursor.lastrowid
 
 
@@ -234,7 +235,7 @@ def with_names(columns: Iterable[str], *, names: Mapping[str, str] = NAMES) -> t
 
 
 def fetch(
-    conn: sqlite3.Connection, sql: str, params: Iterable[object] | Mapping[str, object] = ()
+    conn: sqlite3.Connection, sql: str, params: Mapping[str, object] | Sequence[object] = ()
 ) -> list[dict]:
     bound = params if isinstance(params, Mapping) else tuple(params)
     return [dict(row) for row in conn.execute(sql, bound)]

@@ -183,7 +183,7 @@ def all_settings(conn: sqlite3.Connection) -> list[dict]:
 
 def renew_after(conn: sqlite3.Connection, deal_type: str | None) -> str | None:
     """The `renew-after` set for this deal type, if any (and one `config set` would take)."""
-    if not fold(deal_type):
+    if deal_type is None or not fold(deal_type):
         return None
     row = conn.execute(
         "SELECT value FROM settings WHERE key = ?", (_renew_after_key(deal_type),)

@@ -11,9 +11,10 @@ nearest-rank one: the smallest value at least 90 % of the values do not exceed.
 import datetime as dt
 import sqlite3
 from fractions import Fraction
+from typing import cast
 
 from colibri_cli.core import clock, records
-from colibri_cli.core.shapes import Pushes, SlippageReport, WonSlippage
+from colibri_cli.core.shapes import Pushes, SlippageReport, StatusPushes, WonSlippage
 
 # The row before each one is one step back in the index of the deal's history
 # (opportunity_id, changed_at, id): a seek per row, where two window functions (lag) over
@@ -115,7 +116,7 @@ def _won_against_first_due_date(conn: sqlite3.Connection, span: dict) -> WonSlip
     late = records.fetch(
         conn, distribution(f"SELECT * FROM ({WON_DELAYS}) WHERE days > 0", ""), span
     )
-    figures = late[0] if late else {"count": 0, "median_days": None, "p90_days": None}
+    figures: dict = late[0] if late else {"count": 0, "median_days": None, "p90_days": None}
     return {
         "count": won,
         "late": figures["count"],
@@ -155,7 +156,7 @@ def _pushes_by_status(conn: sqlite3.Connection, span: dict) -> Pushes:
         "deals": overall.get("deals", 0),
         "median_days": overall.get("median_days"),
         "p90_days": overall.get("p90_days"),
-        "by_status": rows,
+        "by_status": cast(list[StatusPushes], rows),
     }
 
 

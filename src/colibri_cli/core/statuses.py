@@ -220,7 +220,8 @@ def edit(
     if label is not None:
         changes["label"] = records.require_text(LABEL, label)
     if probability is not None:
-        changes["probability"] = _valid_probability(probability)
+        probability = _valid_probability(probability)
+        changes["probability"] = probability
     if stale_days is not None:
         changes["stale_days"] = _valid_stale_days(stale_days)
     if kind is not None and _valid_kind(kind) != status["kind"]:
@@ -243,8 +244,8 @@ def edit(
     if changes:
         assignments = ", ".join(f"{column} = ?" for column in changes)
         conn.execute(f"UPDATE statuses SET {assignments} WHERE key = ?", (*changes.values(), key))
-    if changes.get("probability", status["probability"]) != status["probability"]:
-        _record_new_probability(conn, key, changes["probability"])
+    if probability is not None and probability != status["probability"]:
+        _record_new_probability(conn, key, probability)
     return get(conn, key)
 
 

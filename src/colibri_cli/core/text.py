@@ -4,10 +4,15 @@ character that would drive a terminal)."""
 import json
 import re
 import unicodedata
+from typing import overload
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")
 
 
+@overload
+def fold(text: str) -> str: ...
+@overload
+def fold(text: None) -> None: ...
 def fold(text: str | None) -> str | None:
     """'  Hôtel NÉGOCIATION ' -> 'hotel negociation': what two spellings of a name share.
 
