@@ -36,3 +36,31 @@ class Conflict(ColibriError):
 
 class DatabaseProblem(ColibriError):
     exit_code = 5
+
+
+# Opportunities' rules: told apart by their class, each with the values its message names.
+
+
+class UnknownStatus(InvalidInput):
+    """No status is named `text`."""
+
+    def __init__(self, message: str, *, text: str):
+        super().__init__(message)
+        self.text = text
+
+
+class DayInFuture(InvalidInput):
+    """A day that has to have come (a creation or closing date, `field`) is `day`, to come;
+    `text` is what was given."""
+
+    def __init__(self, message: str, *, field: str, text: str, day: str):
+        super().__init__(message)
+        self.field, self.text, self.day = field, text, day
+
+
+class ClosedBeforeCreated(InvalidInput):
+    """A deal cannot close on `closed_on`, before the day it was created, `created_on`."""
+
+    def __init__(self, message: str, *, closed_on: str, created_on: str):
+        super().__init__(message)
+        self.closed_on, self.created_on = closed_on, created_on

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from colibri_cli.core import dates, history, money, opportunities, settings, tasks
-from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
+from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput, UnknownStatus
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
@@ -338,9 +338,8 @@ class OpportunityImporter(ReferencingImporter):
                 try:
                     values[name] = read(text)
                 except ColibriError as problem:
-                    message = str(problem)
-                    unknown = name == "status" and message.startswith(_unknown_prefix())
-                    problems.append(Problem(name, message, "status" if unknown else "", text))
+                    unknown = isinstance(problem, UnknownStatus)
+                    problems.append(Problem(name, str(problem), "status" if unknown else "", text))
         amount = values.get("amount")
         if amount is not None:
             values["amount"], rounded, currency = amount
@@ -403,9 +402,8 @@ class OpportunityImporter(ReferencingImporter):
         try:
             status = self.statuses(text)
         except ColibriError as problem:
-            message = str(problem)
-            unknown = message.startswith(_unknown_prefix())
-            problems.append(Problem("outcome", message, "status" if unknown else "", text))
+            unknown = isinstance(problem, UnknownStatus)
+            problems.append(Problem("outcome", str(problem), "status" if unknown else "", text))
             return None
         return status if self.kinds[status] != "open" else None
 
@@ -1123,11 +1121,6 @@ def _counted(lines, forms: tuple[str, str], **more: str) -> str:
     """A notice about some rows: how many, and which lines."""
     count = format_number(lines.count)
     return ngettext(*forms, lines.count).format(count=count, lines=lines, **more)
-
-
-def _unknown_prefix() -> str:
-    """How the refusal of an unknown status begins ("Unknown "), in the current language."""
-    return _("Unknown {field} {text!r}. {choices}").partition("{")[0] or "\0"
 
 
 def _key_field(key: tuple) -> str:
