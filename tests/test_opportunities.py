@@ -1539,3 +1539,30 @@ def test_the_creation_date_cannot_move_after_the_close(accounts, ok, cli, rows):
         "Error: The creation date 2026-11-01 is after the closing date 2026-10-20.\n"
     )
     assert opportunity(rows)["created_on"] == "2026-10-01"
+
+
+def test_a_deal_created_closed_cannot_close_before_its_creation(accounts, cli, rows):
+    result = cli(
+        "opp", "create", "Deal", "-a", "1", "--amount", "100", "--due", "2026-12-31",
+        "--status", "won", "--created-on", "2026-10-01", "--closed-on", "2026-09-20",
+        "--no-follow-up",
+    )  # fmt: skip
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: The closing date 2026-09-20 is before the opportunity was created (2026-10-01).\n"
+    )
+    assert rows("SELECT id FROM opportunities") == []
+
+
+def test_a_closing_date_cannot_move_before_the_creation(accounts, ok, cli, rows):
+    ok("opp", "create", "Deal", "-a", "1", *ESSENTIALS, "--created-on", "2026-10-01")
+    ok("opp", "status", "1", "won", "--on", "2026-10-20", "--no-follow-up")
+
+    result = cli("opp", "edit", "1", "--closed-on", "2026-09-30")
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: The closing date 2026-09-30 is before the opportunity was created (2026-10-01).\n"
+    )
+    assert opportunity(rows)["closed_on"] == "2026-10-20"

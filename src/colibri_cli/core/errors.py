@@ -50,10 +50,10 @@ class UnknownStatus(InvalidInput):
 
 
 class DayInFuture(InvalidInput):
-    """A day that has to have come (a creation or closing date, `field`) is `day`, to come;
-    `text` is what was given."""
+    """A day that has to have come (a creation or closing date, `field`) is `day` (ISO), to
+    come; `text` is what was typed, where the day was typed."""
 
-    def __init__(self, message: str, *, field: str, text: str, day: str):
+    def __init__(self, message: str, *, field: str, day: str, text: str | None = None):
         super().__init__(message)
         self.field, self.text, self.day = field, text, day
 

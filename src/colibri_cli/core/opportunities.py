@@ -29,7 +29,14 @@ from colibri_cli.core import (
 from colibri_cli.core import (
     history as effective,
 )
-from colibri_cli.core.errors import ColibriError, Conflict, InvalidInput, NotFound
+from colibri_cli.core.errors import (
+    ClosedBeforeCreated,
+    ColibriError,
+    Conflict,
+    DayInFuture,
+    InvalidInput,
+    NotFound,
+)
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day, format_number, format_percent
 
@@ -249,15 +256,26 @@ def _date(conn: sqlite3.Connection, text: str, label: str, *, past: bool = False
 
 def _past_day(conn: sqlite3.Connection, name: str, text: str) -> str:
     """A creation or closing date: the most recent such day, never one to come."""
-    label = FIELD_LABELS[name]
-    day = _date(conn, text, label, past=True)
-    if day > clock.today().isoformat():
-        raise InvalidInput(
-            _("Invalid {field} {text!r}: it is in the future ({day}).").format(
-                field=_(label), text=text, day=format_day(day)
-            )
-        )
+    day = _date(conn, text, FIELD_LABELS[name], past=True)
+    problem = day_to_come(name, text, day, clock.today().isoformat())
+    if problem:
+        raise problem
     return day
+
+
+def day_to_come(name: str, text: str, day: str, today: str) -> DayInFuture | None:
+    """The refusal of a creation or closing date typed as `text` and read as `day`, if it
+    is after `today`: it tells what happened."""
+    if day <= today:
+        return None
+    return DayInFuture(
+        _("Invalid {field} {text!r}: it is in the future ({day}).").format(
+            field=_(FIELD_LABELS[name]), text=text, day=format_day(day)
+        ),
+        field=name,
+        day=day,
+        text=text,
+    )
 
 
 def _probability(text: str | None) -> int | None:
@@ -391,18 +409,38 @@ def check_close_after_history(
 
 def check_closing_date(closed_on: str, created_on: str) -> None:
     """A deal closes on a day that has come, and not before it was created."""
-    if closed_on > clock.today().isoformat():
-        raise InvalidInput(
-            _("The closing date {day} is in the future: close it on the day it happens.").format(
-                day=format_day(closed_on)
-            )
-        )
-    if closed_on < created_on:
-        raise InvalidInput(
-            _("The closing date {day} is before the opportunity was created ({created}).").format(
-                day=format_day(closed_on), created=format_day(created_on)
-            )
-        )
+    problem = closing_to_come(closed_on, clock.today().isoformat()) or closed_before_created(
+        closed_on, created_on
+    )
+    if problem:
+        raise problem
+
+
+def closing_to_come(closed_on: str, today: str) -> DayInFuture | None:
+    """The refusal of a closing day after `today` (all ISO): a close is entered once it
+    happened."""
+    if closed_on <= today:
+        return None
+    return DayInFuture(
+        _("The closing date {day} is in the future: close it on the day it happens.").format(
+            day=format_day(closed_on)
+        ),
+        field="closed_on",
+        day=closed_on,
+    )
+
+
+def closed_before_created(closed_on: str, created_on: str) -> ClosedBeforeCreated | None:
+    """The refusal of a closing day before the deal's creation day (both ISO)."""
+    if closed_on >= created_on:
+        return None
+    return ClosedBeforeCreated(
+        _("The closing date {day} is before the opportunity was created ({created}).").format(
+            day=format_day(closed_on), created=format_day(created_on)
+        ),
+        closed_on=closed_on,
+        created_on=created_on,
+    )
 
 
 def own_probability(probability: int | None, of_status: int, kind: str = "open") -> int | None:
@@ -554,12 +592,8 @@ def edit(
     if "closed_on" in values:
         check_closing_date(closed_on, values.get("created_on", opportunity["created_on"]))
         check_close_after_history(conn, opportunity["id"], closed_on)
-    elif closed_on and values.get("created_on", "") > closed_on:
-        raise InvalidInput(
-            _("The creation date {day} is after the closing date {closed}.").format(
-                day=format_day(values["created_on"]), closed=format_day(closed_on)
-            )
-        )
+    elif closed_on and "created_on" in values:
+        _check_created_before_close(closed_on, values["created_on"])
     check_contact_account(
         conn,
         {
@@ -597,6 +631,19 @@ def edit(
         )
     updated = get(conn, opportunity["id"])
     return updated, parsed.notices, parsed.warnings + warnings(updated)
+
+
+def _check_created_before_close(closed_on: str, created_on: str) -> None:
+    """A new creation day of a closed deal: refused after its closing day, in its words."""
+    problem = closed_before_created(closed_on, created_on)
+    if problem:
+        raise ClosedBeforeCreated(
+            _("The creation date {day} is after the closing date {closed}.").format(
+                day=format_day(created_on), closed=format_day(closed_on)
+            ),
+            closed_on=closed_on,
+            created_on=created_on,
+        )
 
 
 def check_known_status(opportunity: Mapping) -> None:
@@ -684,18 +731,7 @@ def plan_status_change(
             )
         return StatusPlan(opportunity, status, None)
     closed_on = on or clock.today()
-    if closed_on > clock.today():
-        raise InvalidInput(
-            _("The closing date {day} is in the future: close it on the day it happens.").format(
-                day=format_day(closed_on)
-            )
-        )
-    if closed_on.isoformat() < opportunity["created_on"]:
-        raise InvalidInput(
-            _("The closing date {day} is before the opportunity was created ({created}).").format(
-                day=format_day(closed_on), created=format_day(opportunity["created_on"])
-            )
-        )
+    check_closing_date(closed_on.isoformat(), opportunity["created_on"])
     check_close_after_history(conn, opportunity["id"], closed_on.isoformat())
     title, due = follow_up_proposal(conn, opportunity["account_name"], status["kind"], closed_on)
     return StatusPlan(opportunity, status, closed_on, title, due)

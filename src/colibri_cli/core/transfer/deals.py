@@ -417,15 +417,16 @@ class OpportunityImporter(ReferencingImporter):
             values["setting_currency"] = symbol is None
         today = self.today_iso
         created_on = values.get("created_on")
-        if created_on is not None and created_on > today:
-            problems.append(
-                Problem(
-                    "created_on",
-                    _("Invalid creation date {text}: it is in the future ({day}).").format(
-                        text=repr(raw["created_on"]), day=format_day(created_on)
-                    ),
+        if created_on is not None:
+            to_come = opportunities.day_to_come("created_on", raw["created_on"], created_on, today)
+            if to_come:
+                message = _("Invalid creation date {text}: it is in the future ({day}).")
+                problems.append(
+                    Problem(
+                        "created_on",
+                        message.format(text=repr(to_come.text), day=format_day(to_come.day)),
+                    )
                 )
-            )
         kind = self.kinds[values["status"]]
         if values.get("probability") is not None:
             of_status = self.status_probability[values["status"]]
@@ -455,27 +456,18 @@ class OpportunityImporter(ReferencingImporter):
             blamed = "due_date"
             values["closed_on_due"] = True
             self.without_closing_date += 1
-        if closed_on > today:
-            if blamed == "closed_on":
-                future = _(
-                    "The closing date {day} is in the future: close it on the day it happens."
-                ).format(day=format_day(closed_on))
-                problems.append(Problem(blamed, future))
-            else:
-                future = _(
-                    "The closing date {day} (its due date, as the row has none) is in the "
-                    "future: give the row the day it closed."
-                ).format(day=format_day(closed_on))
-                problems.append(Problem(blamed, future, "closed_future"))
-        if created_on is not None and closed_on < created_on:
-            problems.append(
-                Problem(
-                    blamed,
-                    _(
-                        "The closing date {day} is before the opportunity was created ({created})."
-                    ).format(day=format_day(closed_on), created=format_day(created_on)),
-                )
-            )
+        to_come = opportunities.closing_to_come(closed_on, today)
+        if to_come and blamed == "closed_on":
+            problems.append(Problem(blamed, str(to_come)))
+        elif to_come:
+            future = _(
+                "The closing date {day} (its due date, as the row has none) is in the "
+                "future: give the row the day it closed."
+            ).format(day=format_day(to_come.day))
+            problems.append(Problem(blamed, future, "closed_future"))
+        early = created_on and opportunities.closed_before_created(closed_on, created_on)
+        if early:
+            problems.append(Problem(blamed, str(early)))
         values.setdefault("created_on", closed_on)
 
     def _contact(self, raw: dict, account, problems: list[Problem]) -> int | NewContact | None:
@@ -925,15 +917,9 @@ class OpportunityImporter(ReferencingImporter):
         if "closed_on" in given or not was_closed:
             new["closed_on"] = values["closed_on"]  # checked by `_complete`
         closed_on = new["closed_on"]
-        if closed_on < new["created_on"]:
-            return [
-                Problem(
-                    "closed_on" if "closed_on" in given else "created_on",
-                    _(
-                        "The closing date {day} is before the opportunity was created ({created})."
-                    ).format(day=format_day(closed_on), created=format_day(new["created_on"])),
-                )
-            ]
+        early = opportunities.closed_before_created(closed_on, new["created_on"])
+        if early:
+            return [Problem("closed_on" if "closed_on" in given else "created_on", str(early))]
         if closed_on != existing["closed_on"]:
             problem = opportunities.close_before_history(self.conn, existing["id"], closed_on)
             if problem:
