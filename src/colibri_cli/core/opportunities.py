@@ -315,10 +315,10 @@ def create(
             )
         ) from None
     values = parsed.values
-    values.setdefault("currency", settings.get(conn, "currency"))
-    # A deal entered closed on a past day, with no creation date, was created that day.
-    values["created_on"] = (
-        values.get("created_on") or values.get("closed_on") or clock.today().isoformat()
+    # The currency an amount is written in is already the one given, if none was.
+    values["currency"] = deal_currency(values.get("currency"), settings.get(conn, "currency"))
+    values["created_on"] = creation_day(
+        values.get("created_on"), values.get("closed_on"), clock.today().isoformat()
     )
     status = statuses.get(conn, values["status"])
     _follow_status(conn, values, values["status"])
@@ -337,6 +337,19 @@ def create(
         opportunity_id = records.insert(conn, "opportunities", values)
     opportunity = get(conn, opportunity_id)
     return opportunity, parsed.notices, parsed.warnings + warnings(opportunity)
+
+
+def deal_currency(given: str | None, otherwise: str, *, written: str | None = None) -> str:
+    """The currency of a new deal's amount: the one given, else the one the amount is
+    written in ("$1,200"), else `otherwise`: the currency setting (or an import's
+    --default)."""
+    return given or written or otherwise
+
+
+def creation_day(created_on: str | None, closed_on: str | None, today: str) -> str:
+    """The day a new deal was created (all ISO): the one given, else, for a deal entered
+    closed on a past day, that day, else today."""
+    return created_on or closed_on or today
 
 
 def _refuse_open_namesake(conn: sqlite3.Connection, values: dict) -> None:

@@ -410,11 +410,12 @@ class OpportunityImporter(ReferencingImporter):
     def _complete(self, values: dict, raw: dict, defaulted: set, problems: list[Problem]) -> None:
         """The rules of a new opportunity: currency, creation and closing dates."""
         symbol = values.get("symbol_currency")
-        if symbol and "currency" in defaulted:
-            values["currency"] = symbol  # what the row writes comes before a --default
-        if "currency" not in values:
-            values["currency"] = symbol or self.currency
-            values["setting_currency"] = symbol is None
+        values["setting_currency"] = "currency" not in values and symbol is None
+        values["currency"] = opportunities.deal_currency(
+            None if "currency" in defaulted else values.get("currency"),
+            values.get("currency") or self.currency,  # a --default comes after the row's own
+            written=symbol,
+        )
         today = self.today_iso
         created_on = values.get("created_on")
         if created_on is not None:
@@ -447,7 +448,7 @@ class OpportunityImporter(ReferencingImporter):
                             ),
                         )
                     )
-            values.setdefault("created_on", today)
+            values["created_on"] = opportunities.creation_day(created_on, None, today)
             return
         closed_on = values.get("closed_on")
         blamed = "closed_on"
@@ -468,7 +469,7 @@ class OpportunityImporter(ReferencingImporter):
         early = created_on and opportunities.closed_before_created(closed_on, created_on)
         if early:
             problems.append(Problem(blamed, str(early)))
-        values.setdefault("created_on", closed_on)
+        values["created_on"] = opportunities.creation_day(created_on, closed_on, today)
 
     def _contact(self, raw: dict, account, problems: list[Problem]) -> int | NewContact | None:
         name, external_id = raw.get("contact"), raw.get("contact_external_id")
