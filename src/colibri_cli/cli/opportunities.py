@@ -229,13 +229,42 @@ SAVED = {
 }
 
 
+REMARKS = {
+    "amount_in_another_currency": N_(
+        "The amount {text!r} is written in {written} but --currency is {currency}: "
+        "it is saved as {saved}."
+    ),
+    "amount_rounded": N_("The amount {text!r} was rounded to {value}."),
+    "past_due": N_(
+        "Opportunity {id} is open but was due on {day}: set a new due date or close it."
+    ),
+    "zero_amount": N_(
+        "Opportunity {id} has an amount of 0: the pipeline and forecast will not count it."
+    ),
+    "closing_date_corrected": N_(
+        "Closing date corrected from {before} to {after}: the history has the deal "
+        "closed from {after} on, so reports as of the days between change."
+    ),
+    "own_probability_dropped": N_("Own probability ({own}) dropped: {status} is {probability}."),
+}
+"""How each notice and warning of `opportunities` (a `Remark`, by its code) is said."""
+
+
+def worded(remark: opportunities.Remark) -> str:
+    return _(REMARKS[remark.code]).format(**remark.params)
+
+
 def _report(
-    opportunity: dict, notices: list[str], warnings: list[str], output: OutputFormat, verb: str
+    opportunity: dict,
+    notices: list[opportunities.Remark],
+    warnings: list[opportunities.Remark],
+    output: OutputFormat,
+    verb: str,
 ) -> None:
-    for message in notices:
-        say(message)
-    for message in warnings:
-        warn(message)
+    for notice in notices:
+        say(worded(notice))
+    for warning in warnings:
+        warn(worded(warning))
     say(_(SAVED[verb]).format(summary=summary(opportunity)))
     if output is not OutputFormat.table:
         render_record(opportunity, output, fields=opportunities.SHOWN_COLUMNS, labels=CARD)
@@ -352,7 +381,7 @@ def _refuse_renew_without_a_win(plan, renew: str | None) -> None:
 
 def _create(
     conn, form: "forms.FormResult", allow_duplicate: bool
-) -> tuple[dict, list[str], list[str], list[str]]:
+) -> tuple[dict, list[opportunities.Remark], list[opportunities.Remark], list[str]]:
     """The opportunity of the form, with the account and contact chosen to be created along
     with it; returns it, its notices, its warnings, and what else was added."""
     from colibri_cli.cli import forms
@@ -802,10 +831,10 @@ def _report_status_change(
 ) -> None:
     """Say what the move did; the follow-up of a win renewed is the renewal's next step.
     `unasked` is the period of a renewal the win proposes, in a script where none is asked."""
-    for message in change.warnings:
-        warn(message)
-    for message in change.notices:
-        say(message)
+    for warning in change.warnings:
+        warn(worded(warning))
+    for notice in change.notices:
+        say(worded(notice))
     moved = change.opportunity
     closed = (
         _(", closed on {day}").format(day=format_day(moved["closed_on"]))

@@ -130,13 +130,22 @@ SELECT_WITH_PUSHES = f"""
 """For scripts and `--pushed`: a pass over the whole history, which a table does not need."""
 
 
+@dataclass(frozen=True)
+class Remark:
+    """A notice or a warning about a deal, for `cli/` to word: what it says (`code`), and
+    the values it names, as people read them."""
+
+    code: str
+    params: Mapping[str, object]
+
+
 @dataclass
 class Parsed:
     """Values ready to write, and what the user should be told about them."""
 
     values: dict = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Remark] = field(default_factory=list)
+    warnings: list[Remark] = field(default_factory=list)
 
 
 FIELD_LABELS = {
@@ -181,23 +190,21 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
         if amount.currency and given_currency is None:
             parsed.values["currency"] = amount.currency
         elif amount.currency and amount.currency != given_currency:
+            saved = money.format_amount(amount.value, given_currency)
             parsed.warnings.append(
-                _(
-                    "The amount {text!r} is written in {written} but --currency is {currency}: "
-                    "it is saved as {saved}."
-                ).format(
-                    text=cleaned,
-                    written=amount.currency,
-                    currency=given_currency,
-                    saved=money.format_amount(amount.value, given_currency),
+                Remark(
+                    "amount_in_another_currency",
+                    {
+                        "text": cleaned,
+                        "written": amount.currency,
+                        "currency": given_currency,
+                        "saved": saved,
+                    },
                 )
             )
         if amount.rounded:
-            parsed.notices.append(
-                _("The amount {text!r} was rounded to {value}.").format(
-                    text=cleaned, value=format_number(amount.value)
-                )
-            )
+            rounded = {"text": cleaned, "value": format_number(amount.value)}
+            parsed.notices.append(Remark("amount_rounded", rounded))
     elif name == "currency":
         if cleaned:
             parsed.values["currency"] = _currency(cleaned)
@@ -303,7 +310,7 @@ def normalize_tags(text: str | None) -> str | None:
 
 def create(
     conn: sqlite3.Connection, given: Mapping[str, str | None], *, allow_duplicate: bool = False
-) -> tuple[dict, list[str], list[str]]:
+) -> tuple[dict, list[Remark], list[Remark]]:
     """Create an opportunity from text fields; returns it with notices and warnings. An open
     one of the same name at the account is refused unless `allow_duplicate`."""
     try:
@@ -500,23 +507,15 @@ def _marked_overdue(rows: list[dict]) -> list[dict]:
     return list(map(records.overdue_marker(is_overdue), rows))
 
 
-def warnings(opportunity: Mapping) -> list[str]:
+def warnings(opportunity: Mapping) -> list[Remark]:
     """What deserves a second look: open and already past due, or open with no amount."""
     found = []
     if opportunity["status_kind"] == "open":
         if is_overdue(opportunity, clock.today().isoformat()):
-            found.append(
-                _(
-                    "Opportunity {id} is open but was due on {day}: set a new due date or close it."
-                ).format(id=opportunity["id"], day=format_day(opportunity["due_date"]))
-            )
+            due = {"id": opportunity["id"], "day": format_day(opportunity["due_date"])}
+            found.append(Remark("past_due", due))
         if opportunity["amount"] == 0:
-            found.append(
-                _(
-                    "Opportunity {id} has an amount of 0: "
-                    "the pipeline and forecast will not count it."
-                ).format(id=opportunity["id"])
-            )
+            found.append(Remark("zero_amount", {"id": opportunity["id"]}))
     return found
 
 
@@ -582,7 +581,7 @@ def history(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
 
 def edit(
     conn: sqlite3.Connection, ref: str | int, given: Mapping[str, str | None]
-) -> tuple[dict, list[str], list[str]]:
+) -> tuple[dict, list[Remark], list[Remark]]:
     """Change fields from text; an empty text clears an optional field. Returns the
     opportunity with notices and warnings.
 
@@ -628,14 +627,11 @@ def edit(
         effective.close_takes_effect(
             conn, opportunity["id"], dt.date.fromisoformat(values["closed_on"]), corrected=True
         )
-        parsed.notices.append(
-            _(
-                "Closing date corrected from {before} to {after}: the history has the deal "
-                "closed from {after} on, so reports as of the days between change."
-            ).format(
-                before=format_day(opportunity["closed_on"]), after=format_day(values["closed_on"])
-            )
-        )
+        corrected = {
+            "before": format_day(opportunity["closed_on"]),
+            "after": format_day(values["closed_on"]),
+        }
+        parsed.notices.append(Remark("closing_date_corrected", corrected))
     if values.get("account_id", opportunity["account_id"]) != opportunity["account_id"]:
         # An opportunity's tasks belong to its account: they move with it.
         conn.execute(
@@ -702,8 +698,8 @@ class StatusChange:
     opportunity: dict
     previous_status: str
     closed: bool
-    warnings: list[str]
-    notices: list[str] = field(default_factory=list)
+    warnings: list[Remark]
+    notices: list[Remark] = field(default_factory=list)
 
 
 @dataclass
@@ -858,17 +854,14 @@ def change_status(
     }
     notices = []
     if before["probability"] is not None and probability is None:
-        notices.append(
-            _("Own probability ({own}) dropped: {status} is {probability}.").format(
-                own=format_percent(before["probability"]),
-                status=statuses.display_label(plan.status["key"], plan.status["label"]),
-                probability=format_percent(
-                    statuses.OUTCOME_PROBABILITY.get(
-                        plan.status["kind"], plan.status["probability"]
-                    )
-                ),
-            )
-        )
+        dropped = {
+            "own": format_percent(before["probability"]),
+            "status": statuses.display_label(plan.status["key"], plan.status["label"]),
+            "probability": format_percent(
+                statuses.OUTCOME_PROBABILITY.get(plan.status["kind"], plan.status["probability"])
+            ),
+        }
+        notices.append(Remark("own_probability_dropped", dropped))
     records.update(conn, "opportunities", before["id"], changes)
     if plan.closing:
         effective.close_takes_effect(conn, before["id"], plan.closed_on)
