@@ -1,7 +1,9 @@
 """`colibri opp`: create, list, show, edit, close and delete opportunities."""
 
+import contextlib
 import datetime as dt
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,7 +48,7 @@ from colibri_cli.cli.params import (
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
 from colibri_cli.core import timeline as timelines
-from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.errors import InvalidInput, NotFound, OutOfPlace
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_percent
 
 if TYPE_CHECKING:
@@ -698,7 +700,7 @@ def status(
             _renew_won_deal(won, renew, close, output)
             return
     task = None
-    with lookups() as conn:
+    with lookups() as conn, _options_named():
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
         renewal, unasked = _renewal(conn, plan, renew, no_renew, ask=interactive())
@@ -711,7 +713,7 @@ def status(
                     "use them with won, lost or cancelled."
                 )
             )
-    with database(write=True) as conn:
+    with database(write=True) as conn, _options_named():
         change = opportunities.change_status(
             conn, opportunity, new_status, on=closed_on, reason=reason, probability=probability
         )
@@ -720,6 +722,24 @@ def status(
     _report_status_change(change, created, plan, no_follow_up, renewed, unasked=unasked)
     if output is WrittenFormat.json:
         _write_status_change(change.opportunity, created, renewed)
+
+
+OUT_OF_PLACE = {
+    "closed_on": N_("--on gives the closing date: use it with won, lost or cancelled."),
+    "probability": N_(
+        "A closed deal's probability is its outcome's: --probability goes with an open status."
+    ),
+}
+"""What `opp status` says of an option given with a status it does not go with."""
+
+
+@contextlib.contextmanager
+def _options_named() -> Iterator[None]:
+    """A field refused with the status given to `opp status` is named by its option."""
+    try:
+        yield
+    except OutOfPlace as problem:
+        raise InvalidInput(_(OUT_OF_PLACE[problem.field])) from None
 
 
 def _renew_won_deal(plan, period: str, close: "CloseAnswers", output: WrittenFormat) -> None:

@@ -64,3 +64,12 @@ class ClosedBeforeCreated(InvalidInput):
     def __init__(self, message: str, *, closed_on: str, created_on: str):
         super().__init__(message)
         self.closed_on, self.created_on = closed_on, created_on
+
+
+class OutOfPlace(InvalidInput):
+    """A field given where it does not go: `field` (closed_on, probability) with a status
+    of the other side (`kind`: open, or a close); the CLI names the option instead."""
+
+    def __init__(self, message: str, *, field: str, kind: str):
+        super().__init__(message)
+        self.field, self.kind = field, kind

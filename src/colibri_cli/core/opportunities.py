@@ -36,6 +36,7 @@ from colibri_cli.core.errors import (
     DayInFuture,
     InvalidInput,
     NotFound,
+    OutOfPlace,
 )
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day, format_number, format_percent
@@ -735,9 +736,7 @@ def plan_status_change(
         raise Conflict(_already(opportunity, status, on))
     if status["kind"] not in statuses.CLOSED_KINDS:
         if on is not None:
-            raise InvalidInput(
-                _("--on gives the closing date: use it with won, lost or cancelled.")
-            )
+            raise OutOfPlace(_(CLOSING_ONLY), field="closed_on", kind=status["kind"])
         return StatusPlan(opportunity, status, None)
     closed_on = on or clock.today()
     check_closing_date(closed_on.isoformat(), opportunity["created_on"])
@@ -875,11 +874,10 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
     if text is None:
         return None
     if plan.closing:
-        raise InvalidInput(
-            _(
-                "A closed deal's probability is its outcome's: "
-                "--probability goes with an open status."
-            )
+        raise OutOfPlace(
+            _("A closed deal's probability is its outcome's: give one with an open status."),
+            field="probability",
+            kind=plan.status["kind"],
         )
     return own_probability(_probability(text), plan.status["probability"])
 
