@@ -48,7 +48,7 @@ from colibri_cli.cli.params import (
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
 from colibri_cli.core import timeline as timelines
-from colibri_cli.core.errors import InvalidInput, NotFound, OutOfPlace
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound, OpenNamesake, OutOfPlace
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_percent
 
 if TYPE_CHECKING:
@@ -401,9 +401,17 @@ def _create(
                 name=contact["name"], id=contact["id"], account=contact["account_name"]
             )
         )
-    opportunity, notices, warnings = opportunities.create(
-        conn, fields, allow_duplicate=allow_duplicate
-    )
+    try:
+        opportunity, notices, warnings = opportunities.create(
+            conn, fields, allow_duplicate=allow_duplicate
+        )
+    except OpenNamesake as namesake:
+        raise Conflict(
+            _(
+                "{account} already has an open opportunity {name!r} (id {id}): see colibri opp "
+                "show {id}, or give --allow-duplicate to create another."
+            ).format(id=namesake.id, name=namesake.name, account=namesake.account)
+        ) from None
     return opportunity, notices, warnings, added
 
 

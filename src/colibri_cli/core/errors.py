@@ -73,3 +73,12 @@ class OutOfPlace(InvalidInput):
     def __init__(self, message: str, *, field: str, kind: str):
         super().__init__(message)
         self.field, self.kind = field, kind
+
+
+class OpenNamesake(Conflict):
+    """A new deal has the name of an open one at its account: opportunity `id`, named
+    `name` at `account`."""
+
+    def __init__(self, message: str, *, id: int, name: str, account: str):
+        super().__init__(message)
+        self.id, self.name, self.account = id, name, account

@@ -36,6 +36,7 @@ from colibri_cli.core.errors import (
     DayInFuture,
     InvalidInput,
     NotFound,
+    OpenNamesake,
     OutOfPlace,
 )
 from colibri_cli.core.text import fold, whole_number
@@ -371,11 +372,10 @@ def _refuse_open_namesake(conn: sqlite3.Connection, values: dict) -> None:
         (values["account_id"], values["name"]),
     ).fetchone()
     if found:
-        raise Conflict(
-            _(
-                "{account} already has an open opportunity {name!r} (id {id}): see colibri opp "
-                "show {id}, or give --allow-duplicate to create another."
-            ).format(id=found[0], name=found[1], account=found[2])
+        named = {"id": found[0], "name": found[1], "account": found[2]}
+        raise OpenNamesake(
+            _("{account} already has an open opportunity {name!r} (id {id}).").format(**named),
+            **named,
         )
 
 
