@@ -126,6 +126,30 @@ def test_closing_dates_are_checked(cli, acme):
     ]
 
 
+def test_an_update_cannot_close_a_deal_before_its_creation(ok, cli, rows, acme):
+    ok("import", "opps", "-", input=opps("C1,Deal,ACME,100,2026-12-01,quote,2026-10-01,,"))
+    ok("import", "opps", "-", input=opps("C2,Won,ACME,100,2026-12-01,won,2026-10-01,2026-10-20,"))
+
+    result = cli(
+        "import", "opps", "-", "--upsert",
+        input=opps(
+            "C1,Deal,ACME,100,2026-12-01,lost,2026-10-01,2026-09-01,",
+            "C2,Won,ACME,100,2026-11-20,won,2026-11-01,,",
+        ),
+    )  # fmt: skip
+
+    assert result.stderr.splitlines()[:2] == [
+        "line 2, closed_on: The closing date 2026-09-01 is before the opportunity was created "
+        "(2026-10-01).",
+        "line 3, created_on: The closing date 2026-10-20 is before the opportunity was created "
+        "(2026-11-01).",
+    ]
+    assert rows("SELECT status, created_on, closed_on FROM opportunities ORDER BY id") == [
+        {"status": "quote", "created_on": "2026-10-01", "closed_on": None},
+        {"status": "won", "created_on": "2026-10-01", "closed_on": "2026-10-20"},
+    ]
+
+
 def test_a_custom_first_open_status_opens_the_history(ok, rows, acme):
     ok("statuses", "add", "lead", "--label", "Lead", "--probability", "5")
     ok("statuses", "edit", "lead", "--position", "1")

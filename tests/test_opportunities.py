@@ -1528,14 +1528,36 @@ def test_delete_without_yes_off_a_terminal_deletes_nothing(accounts, ok, cli, ro
     assert rows(HISTORY) == [state()]
 
 
-def test_the_creation_date_cannot_move_after_the_close(accounts, ok, cli, rows):
+@pytest.mark.parametrize(
+    ("option", "day", "message"),
+    [
+        ("--created-on", "2026-11-01", "The creation date 2026-11-01 is after the closing date "
+         "2026-10-20."),
+        ("--closed-on", "2026-09-30", "The closing date 2026-09-30 is before the opportunity was "
+         "created (2026-10-01)."),
+    ],
+)  # fmt: skip
+def test_the_creation_date_stays_before_the_close(accounts, ok, cli, rows, option, day, message):
     ok("opp", "create", "Deal", "-a", "1", *ESSENTIALS, "--created-on", "2026-10-01")
     ok("opp", "status", "1", "won", "--on", "2026-10-20", "--no-follow-up")
 
-    result = cli("opp", "edit", "1", "--created-on", "2026-11-01")
+    result = cli("opp", "edit", "1", option, day)
+
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {message}\n"
+    dates = {key: opportunity(rows)[key] for key in ("created_on", "closed_on")}
+    assert dates == {"created_on": "2026-10-01", "closed_on": "2026-10-20"}
+
+
+def test_a_deal_created_closed_cannot_close_before_its_creation(accounts, cli, rows):
+    result = cli(
+        "opp", "create", "Deal", "-a", "1", "--amount", "100", "--due", "2026-12-31",
+        "--status", "won", "--created-on", "2026-10-01", "--closed-on", "2026-09-20",
+        "--no-follow-up",
+    )  # fmt: skip
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: The creation date 2026-11-01 is after the closing date 2026-10-20.\n"
+        "Error: The closing date 2026-09-20 is before the opportunity was created (2026-10-01).\n"
     )
-    assert opportunity(rows)["created_on"] == "2026-10-01"
+    assert rows("SELECT id FROM opportunities") == []

@@ -378,6 +378,11 @@ def test_every_kind_of_change_writes_exactly_one_full_state_row(deal, ok, rows):
             "--on gives the closing date: use it with won, lost or cancelled.",
         ),
         (
+            ["won", "--probability", "50", "--no-follow-up"],
+            2,
+            "A closed deal's probability is its outcome's: --probability goes with an open status.",
+        ),
+        (
             ["negotiation", "--reason", "Because"],
             2,
             "--reason, --follow-up and --follow-up-due go with a close: "

@@ -1,7 +1,9 @@
 """`colibri opp`: create, list, show, edit, close and delete opportunities."""
 
+import contextlib
 import datetime as dt
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,7 +48,7 @@ from colibri_cli.cli.params import (
 from colibri_cli.cli.timeline import SHOWN, TimelineOption, render_card
 from colibri_cli.core import contacts, inputs, opportunities, statuses, store, tasks
 from colibri_cli.core import timeline as timelines
-from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound, OpenNamesake, OutOfPlace
 from colibri_cli.i18n import N_, Nc_, _, format_day, format_percent
 
 if TYPE_CHECKING:
@@ -229,13 +231,42 @@ SAVED = {
 }
 
 
+REMARKS = {
+    "amount_in_another_currency": N_(
+        "The amount {text!r} is written in {written} but --currency is {currency}: "
+        "it is saved as {saved}."
+    ),
+    "amount_rounded": N_("The amount {text!r} was rounded to {value}."),
+    "past_due": N_(
+        "Opportunity {id} is open but was due on {day}: set a new due date or close it."
+    ),
+    "zero_amount": N_(
+        "Opportunity {id} has an amount of 0: the pipeline and forecast will not count it."
+    ),
+    "closing_date_corrected": N_(
+        "Closing date corrected from {before} to {after}: the history has the deal "
+        "closed from {after} on, so reports as of the days between change."
+    ),
+    "own_probability_dropped": N_("Own probability ({own}) dropped: {status} is {probability}."),
+}
+"""How each notice and warning of `opportunities` (a `Remark`, by its code) is said."""
+
+
+def worded(remark: opportunities.Remark) -> str:
+    return _(REMARKS[remark.code]).format(**remark.params)
+
+
 def _report(
-    opportunity: dict, notices: list[str], warnings: list[str], output: OutputFormat, verb: str
+    opportunity: dict,
+    notices: list[opportunities.Remark],
+    warnings: list[opportunities.Remark],
+    output: OutputFormat,
+    verb: str,
 ) -> None:
-    for message in notices:
-        say(message)
-    for message in warnings:
-        warn(message)
+    for notice in notices:
+        say(worded(notice))
+    for warning in warnings:
+        warn(worded(warning))
     say(_(SAVED[verb]).format(summary=summary(opportunity)))
     if output is not OutputFormat.table:
         render_record(opportunity, output, fields=opportunities.SHOWN_COLUMNS, labels=CARD)
@@ -352,7 +383,7 @@ def _refuse_renew_without_a_win(plan, renew: str | None) -> None:
 
 def _create(
     conn, form: "forms.FormResult", allow_duplicate: bool
-) -> tuple[dict, list[str], list[str], list[str]]:
+) -> tuple[dict, list[opportunities.Remark], list[opportunities.Remark], list[str]]:
     """The opportunity of the form, with the account and contact chosen to be created along
     with it; returns it, its notices, its warnings, and what else was added."""
     from colibri_cli.cli import forms
@@ -370,9 +401,17 @@ def _create(
                 name=contact["name"], id=contact["id"], account=contact["account_name"]
             )
         )
-    opportunity, notices, warnings = opportunities.create(
-        conn, fields, allow_duplicate=allow_duplicate
-    )
+    try:
+        opportunity, notices, warnings = opportunities.create(
+            conn, fields, allow_duplicate=allow_duplicate
+        )
+    except OpenNamesake as namesake:
+        raise Conflict(
+            _(
+                "{account} already has an open opportunity {name!r} (id {id}): see colibri opp "
+                "show {id}, or give --allow-duplicate to create another."
+            ).format(id=namesake.id, name=namesake.name, account=namesake.account)
+        ) from None
     return opportunity, notices, warnings, added
 
 
@@ -669,7 +708,7 @@ def status(
             _renew_won_deal(won, renew, close, output)
             return
     task = None
-    with lookups() as conn:
+    with lookups() as conn, _options_named():
         closed_on = inputs.read_date(conn, on, field=N_("closing date"), past=True) if on else None
         plan = opportunities.plan_status_change(conn, opportunity, new_status, on=closed_on)
         renewal, unasked = _renewal(conn, plan, renew, no_renew, ask=interactive())
@@ -682,7 +721,7 @@ def status(
                     "use them with won, lost or cancelled."
                 )
             )
-    with database(write=True) as conn:
+    with database(write=True) as conn, _options_named():
         change = opportunities.change_status(
             conn, opportunity, new_status, on=closed_on, reason=reason, probability=probability
         )
@@ -691,6 +730,24 @@ def status(
     _report_status_change(change, created, plan, no_follow_up, renewed, unasked=unasked)
     if output is WrittenFormat.json:
         _write_status_change(change.opportunity, created, renewed)
+
+
+OUT_OF_PLACE = {
+    "closed_on": N_("--on gives the closing date: use it with won, lost or cancelled."),
+    "probability": N_(
+        "A closed deal's probability is its outcome's: --probability goes with an open status."
+    ),
+}
+"""What `opp status` says of an option given with a status it does not go with."""
+
+
+@contextlib.contextmanager
+def _options_named() -> Iterator[None]:
+    """A field refused with the status given to `opp status` is named by its option."""
+    try:
+        yield
+    except OutOfPlace as problem:
+        raise InvalidInput(_(OUT_OF_PLACE[problem.field])) from None
 
 
 def _renew_won_deal(plan, period: str, close: "CloseAnswers", output: WrittenFormat) -> None:
@@ -802,10 +859,10 @@ def _report_status_change(
 ) -> None:
     """Say what the move did; the follow-up of a win renewed is the renewal's next step.
     `unasked` is the period of a renewal the win proposes, in a script where none is asked."""
-    for message in change.warnings:
-        warn(message)
-    for message in change.notices:
-        say(message)
+    for warning in change.warnings:
+        warn(worded(warning))
+    for notice in change.notices:
+        say(worded(notice))
     moved = change.opportunity
     closed = (
         _(", closed on {day}").format(day=format_day(moved["closed_on"]))

@@ -36,3 +36,49 @@ class Conflict(ColibriError):
 
 class DatabaseProblem(ColibriError):
     exit_code = 5
+
+
+# Opportunities' rules: told apart by their class, each with the values its message names.
+
+
+class UnknownStatus(InvalidInput):
+    """No status is named `text`."""
+
+    def __init__(self, message: str, *, text: str):
+        super().__init__(message)
+        self.text = text
+
+
+class DayInFuture(InvalidInput):
+    """A day that has to have come (a creation or closing date, `field`) is `day` (ISO), to
+    come; `text` is what was typed, where the day was typed."""
+
+    def __init__(self, message: str, *, field: str, day: str, text: str | None = None):
+        super().__init__(message)
+        self.field, self.text, self.day = field, text, day
+
+
+class ClosedBeforeCreated(InvalidInput):
+    """A deal cannot close on `closed_on`, before the day it was created, `created_on`."""
+
+    def __init__(self, message: str, *, closed_on: str, created_on: str):
+        super().__init__(message)
+        self.closed_on, self.created_on = closed_on, created_on
+
+
+class OutOfPlace(InvalidInput):
+    """A field given where it does not go: `field` (closed_on, probability) with a status
+    of the other side (`kind`: open, or a close); the CLI names the option instead."""
+
+    def __init__(self, message: str, *, field: str, kind: str):
+        super().__init__(message)
+        self.field, self.kind = field, kind
+
+
+class OpenNamesake(Conflict):
+    """A new deal has the name of an open one at its account: opportunity `id`, named
+    `name` at `account`."""
+
+    def __init__(self, message: str, *, id: int, name: str, account: str):
+        super().__init__(message)
+        self.id, self.name, self.account = id, name, account

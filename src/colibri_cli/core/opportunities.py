@@ -29,7 +29,16 @@ from colibri_cli.core import (
 from colibri_cli.core import (
     history as effective,
 )
-from colibri_cli.core.errors import ColibriError, Conflict, InvalidInput, NotFound
+from colibri_cli.core.errors import (
+    ClosedBeforeCreated,
+    ColibriError,
+    Conflict,
+    DayInFuture,
+    InvalidInput,
+    NotFound,
+    OpenNamesake,
+    OutOfPlace,
+)
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day, format_number, format_percent
 
@@ -123,13 +132,22 @@ SELECT_WITH_PUSHES = f"""
 """For scripts and `--pushed`: a pass over the whole history, which a table does not need."""
 
 
+@dataclass(frozen=True)
+class Remark:
+    """A notice or a warning about a deal, for `cli/` to word: what it says (`code`), and
+    the values it names, as people read them."""
+
+    code: str
+    params: Mapping[str, object]
+
+
 @dataclass
 class Parsed:
     """Values ready to write, and what the user should be told about them."""
 
     values: dict = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Remark] = field(default_factory=list)
+    warnings: list[Remark] = field(default_factory=list)
 
 
 FIELD_LABELS = {
@@ -174,23 +192,21 @@ def parse_field(conn: sqlite3.Connection, name: str, text: str | None, parsed: P
         if amount.currency and given_currency is None:
             parsed.values["currency"] = amount.currency
         elif amount.currency and amount.currency != given_currency:
+            saved = money.format_amount(amount.value, given_currency)
             parsed.warnings.append(
-                _(
-                    "The amount {text!r} is written in {written} but --currency is {currency}: "
-                    "it is saved as {saved}."
-                ).format(
-                    text=cleaned,
-                    written=amount.currency,
-                    currency=given_currency,
-                    saved=money.format_amount(amount.value, given_currency),
+                Remark(
+                    "amount_in_another_currency",
+                    {
+                        "text": cleaned,
+                        "written": amount.currency,
+                        "currency": given_currency,
+                        "saved": saved,
+                    },
                 )
             )
         if amount.rounded:
-            parsed.notices.append(
-                _("The amount {text!r} was rounded to {value}.").format(
-                    text=cleaned, value=format_number(amount.value)
-                )
-            )
+            rounded = {"text": cleaned, "value": format_number(amount.value)}
+            parsed.notices.append(Remark("amount_rounded", rounded))
     elif name == "currency":
         if cleaned:
             parsed.values["currency"] = _currency(cleaned)
@@ -249,15 +265,26 @@ def _date(conn: sqlite3.Connection, text: str, label: str, *, past: bool = False
 
 def _past_day(conn: sqlite3.Connection, name: str, text: str) -> str:
     """A creation or closing date: the most recent such day, never one to come."""
-    label = FIELD_LABELS[name]
-    day = _date(conn, text, label, past=True)
-    if day > clock.today().isoformat():
-        raise InvalidInput(
-            _("Invalid {field} {text!r}: it is in the future ({day}).").format(
-                field=_(label), text=text, day=format_day(day)
-            )
-        )
+    day = _date(conn, text, FIELD_LABELS[name], past=True)
+    problem = day_to_come(name, text, day, clock.today().isoformat())
+    if problem:
+        raise problem
     return day
+
+
+def day_to_come(name: str, text: str, day: str, today: str) -> DayInFuture | None:
+    """The refusal of a creation or closing date typed as `text` and read as `day`, if it
+    is after `today`: it tells what happened."""
+    if day <= today:
+        return None
+    return DayInFuture(
+        _("Invalid {field} {text!r}: it is in the future ({day}).").format(
+            field=_(FIELD_LABELS[name]), text=text, day=format_day(day)
+        ),
+        field=name,
+        day=day,
+        text=text,
+    )
 
 
 def _probability(text: str | None) -> int | None:
@@ -285,7 +312,7 @@ def normalize_tags(text: str | None) -> str | None:
 
 def create(
     conn: sqlite3.Connection, given: Mapping[str, str | None], *, allow_duplicate: bool = False
-) -> tuple[dict, list[str], list[str]]:
+) -> tuple[dict, list[Remark], list[Remark]]:
     """Create an opportunity from text fields; returns it with notices and warnings. An open
     one of the same name at the account is refused unless `allow_duplicate`."""
     try:
@@ -297,10 +324,10 @@ def create(
             )
         ) from None
     values = parsed.values
-    values.setdefault("currency", settings.get(conn, "currency"))
-    # A deal entered closed on a past day, with no creation date, was created that day.
-    values["created_on"] = (
-        values.get("created_on") or values.get("closed_on") or clock.today().isoformat()
+    # The currency an amount is written in is already the one given, if none was.
+    values["currency"] = deal_currency(values.get("currency"), settings.get(conn, "currency"))
+    values["created_on"] = creation_day(
+        values.get("created_on"), values.get("closed_on"), clock.today().isoformat()
     )
     status = statuses.get(conn, values["status"])
     _follow_status(conn, values, values["status"])
@@ -321,6 +348,19 @@ def create(
     return opportunity, parsed.notices, parsed.warnings + warnings(opportunity)
 
 
+def deal_currency(given: str | None, otherwise: str, *, written: str | None = None) -> str:
+    """The currency of a new deal's amount: the one given, else the one the amount is
+    written in ("$1,200"), else `otherwise`: the currency setting (or an import's
+    --default)."""
+    return given or written or otherwise
+
+
+def creation_day(created_on: str | None, closed_on: str | None, today: str) -> str:
+    """The day a new deal was created (all ISO): the one given, else, for a deal entered
+    closed on a past day, that day, else today."""
+    return created_on or closed_on or today
+
+
 def _refuse_open_namesake(conn: sqlite3.Connection, values: dict) -> None:
     """A second open deal of the same name at an account is most often the first one typed
     again: refused, naming it."""
@@ -332,11 +372,10 @@ def _refuse_open_namesake(conn: sqlite3.Connection, values: dict) -> None:
         (values["account_id"], values["name"]),
     ).fetchone()
     if found:
-        raise Conflict(
-            _(
-                "{account} already has an open opportunity {name!r} (id {id}): see colibri opp "
-                "show {id}, or give --allow-duplicate to create another."
-            ).format(id=found[0], name=found[1], account=found[2])
+        named = {"id": found[0], "name": found[1], "account": found[2]}
+        raise OpenNamesake(
+            _("{account} already has an open opportunity {name!r} (id {id}).").format(**named),
+            **named,
         )
 
 
@@ -391,18 +430,38 @@ def check_close_after_history(
 
 def check_closing_date(closed_on: str, created_on: str) -> None:
     """A deal closes on a day that has come, and not before it was created."""
-    if closed_on > clock.today().isoformat():
-        raise InvalidInput(
-            _("The closing date {day} is in the future: close it on the day it happens.").format(
-                day=format_day(closed_on)
-            )
-        )
-    if closed_on < created_on:
-        raise InvalidInput(
-            _("The closing date {day} is before the opportunity was created ({created}).").format(
-                day=format_day(closed_on), created=format_day(created_on)
-            )
-        )
+    problem = closing_to_come(closed_on, clock.today().isoformat()) or closed_before_created(
+        closed_on, created_on
+    )
+    if problem:
+        raise problem
+
+
+def closing_to_come(closed_on: str, today: str) -> DayInFuture | None:
+    """The refusal of a closing day after `today` (all ISO): a close is entered once it
+    happened."""
+    if closed_on <= today:
+        return None
+    return DayInFuture(
+        _("The closing date {day} is in the future: close it on the day it happens.").format(
+            day=format_day(closed_on)
+        ),
+        field="closed_on",
+        day=closed_on,
+    )
+
+
+def closed_before_created(closed_on: str, created_on: str) -> ClosedBeforeCreated | None:
+    """The refusal of a closing day before the deal's creation day (both ISO)."""
+    if closed_on >= created_on:
+        return None
+    return ClosedBeforeCreated(
+        _("The closing date {day} is before the opportunity was created ({created}).").format(
+            day=format_day(closed_on), created=format_day(created_on)
+        ),
+        closed_on=closed_on,
+        created_on=created_on,
+    )
 
 
 def own_probability(probability: int | None, of_status: int, kind: str = "open") -> int | None:
@@ -449,23 +508,15 @@ def _marked_overdue(rows: list[dict]) -> list[dict]:
     return list(map(records.overdue_marker(is_overdue), rows))
 
 
-def warnings(opportunity: Mapping) -> list[str]:
+def warnings(opportunity: Mapping) -> list[Remark]:
     """What deserves a second look: open and already past due, or open with no amount."""
     found = []
     if opportunity["status_kind"] == "open":
         if is_overdue(opportunity, clock.today().isoformat()):
-            found.append(
-                _(
-                    "Opportunity {id} is open but was due on {day}: set a new due date or close it."
-                ).format(id=opportunity["id"], day=format_day(opportunity["due_date"]))
-            )
+            due = {"id": opportunity["id"], "day": format_day(opportunity["due_date"])}
+            found.append(Remark("past_due", due))
         if opportunity["amount"] == 0:
-            found.append(
-                _(
-                    "Opportunity {id} has an amount of 0: "
-                    "the pipeline and forecast will not count it."
-                ).format(id=opportunity["id"])
-            )
+            found.append(Remark("zero_amount", {"id": opportunity["id"]}))
     return found
 
 
@@ -531,7 +582,7 @@ def history(conn: sqlite3.Connection, opportunity_id: int) -> list[dict]:
 
 def edit(
     conn: sqlite3.Connection, ref: str | int, given: Mapping[str, str | None]
-) -> tuple[dict, list[str], list[str]]:
+) -> tuple[dict, list[Remark], list[Remark]]:
     """Change fields from text; an empty text clears an optional field. Returns the
     opportunity with notices and warnings.
 
@@ -554,12 +605,8 @@ def edit(
     if "closed_on" in values:
         check_closing_date(closed_on, values.get("created_on", opportunity["created_on"]))
         check_close_after_history(conn, opportunity["id"], closed_on)
-    elif closed_on and values.get("created_on", "") > closed_on:
-        raise InvalidInput(
-            _("The creation date {day} is after the closing date {closed}.").format(
-                day=format_day(values["created_on"]), closed=format_day(closed_on)
-            )
-        )
+    elif closed_on and "created_on" in values:
+        _check_created_before_close(closed_on, values["created_on"])
     check_contact_account(
         conn,
         {
@@ -581,14 +628,11 @@ def edit(
         effective.close_takes_effect(
             conn, opportunity["id"], dt.date.fromisoformat(values["closed_on"]), corrected=True
         )
-        parsed.notices.append(
-            _(
-                "Closing date corrected from {before} to {after}: the history has the deal "
-                "closed from {after} on, so reports as of the days between change."
-            ).format(
-                before=format_day(opportunity["closed_on"]), after=format_day(values["closed_on"])
-            )
-        )
+        corrected = {
+            "before": format_day(opportunity["closed_on"]),
+            "after": format_day(values["closed_on"]),
+        }
+        parsed.notices.append(Remark("closing_date_corrected", corrected))
     if values.get("account_id", opportunity["account_id"]) != opportunity["account_id"]:
         # An opportunity's tasks belong to its account: they move with it.
         conn.execute(
@@ -597,6 +641,19 @@ def edit(
         )
     updated = get(conn, opportunity["id"])
     return updated, parsed.notices, parsed.warnings + warnings(updated)
+
+
+def _check_created_before_close(closed_on: str, created_on: str) -> None:
+    """A new creation day of a closed deal: refused after its closing day, in its words."""
+    problem = closed_before_created(closed_on, created_on)
+    if problem:
+        raise ClosedBeforeCreated(
+            _("The creation date {day} is after the closing date {closed}.").format(
+                day=format_day(created_on), closed=format_day(closed_on)
+            ),
+            closed_on=closed_on,
+            created_on=created_on,
+        )
 
 
 def check_known_status(opportunity: Mapping) -> None:
@@ -642,8 +699,8 @@ class StatusChange:
     opportunity: dict
     previous_status: str
     closed: bool
-    warnings: list[str]
-    notices: list[str] = field(default_factory=list)
+    warnings: list[Remark]
+    notices: list[Remark] = field(default_factory=list)
 
 
 @dataclass
@@ -679,23 +736,10 @@ def plan_status_change(
         raise Conflict(_already(opportunity, status, on))
     if status["kind"] not in statuses.CLOSED_KINDS:
         if on is not None:
-            raise InvalidInput(
-                _("--on gives the closing date: use it with won, lost or cancelled.")
-            )
+            raise OutOfPlace(_(CLOSING_ONLY), field="closed_on", kind=status["kind"])
         return StatusPlan(opportunity, status, None)
     closed_on = on or clock.today()
-    if closed_on > clock.today():
-        raise InvalidInput(
-            _("The closing date {day} is in the future: close it on the day it happens.").format(
-                day=format_day(closed_on)
-            )
-        )
-    if closed_on.isoformat() < opportunity["created_on"]:
-        raise InvalidInput(
-            _("The closing date {day} is before the opportunity was created ({created}).").format(
-                day=format_day(closed_on), created=format_day(opportunity["created_on"])
-            )
-        )
+    check_closing_date(closed_on.isoformat(), opportunity["created_on"])
     check_close_after_history(conn, opportunity["id"], closed_on.isoformat())
     title, due = follow_up_proposal(conn, opportunity["account_name"], status["kind"], closed_on)
     return StatusPlan(opportunity, status, closed_on, title, due)
@@ -809,17 +853,14 @@ def change_status(
     }
     notices = []
     if before["probability"] is not None and probability is None:
-        notices.append(
-            _("Own probability ({own}) dropped: {status} is {probability}.").format(
-                own=format_percent(before["probability"]),
-                status=statuses.display_label(plan.status["key"], plan.status["label"]),
-                probability=format_percent(
-                    statuses.OUTCOME_PROBABILITY.get(
-                        plan.status["kind"], plan.status["probability"]
-                    )
-                ),
-            )
-        )
+        dropped = {
+            "own": format_percent(before["probability"]),
+            "status": statuses.display_label(plan.status["key"], plan.status["label"]),
+            "probability": format_percent(
+                statuses.OUTCOME_PROBABILITY.get(plan.status["kind"], plan.status["probability"])
+            ),
+        }
+        notices.append(Remark("own_probability_dropped", dropped))
     records.update(conn, "opportunities", before["id"], changes)
     if plan.closing:
         effective.close_takes_effect(conn, before["id"], plan.closed_on)
@@ -833,11 +874,10 @@ def _probability_after(plan: StatusPlan, text: str | None) -> int | None:
     if text is None:
         return None
     if plan.closing:
-        raise InvalidInput(
-            _(
-                "A closed deal's probability is its outcome's: "
-                "--probability goes with an open status."
-            )
+        raise OutOfPlace(
+            _("A closed deal's probability is its outcome's: give one with an open status."),
+            field="probability",
+            kind=plan.status["kind"],
         )
     return own_probability(_probability(text), plan.status["probability"])
 

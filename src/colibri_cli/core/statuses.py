@@ -4,7 +4,7 @@ import re
 import sqlite3
 
 from colibri_cli.core import clock, records, settings
-from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound, UnknownStatus
 from colibri_cli.core.text import fold
 from colibri_cli.i18n import N_, Nc_, _, format_number, language, pgettext
 
@@ -132,10 +132,11 @@ def resolve(conn: sqlite3.Connection, text: str, *, field: str = N_("status")) -
                 field=_(field), text=text, keys=", ".join(sorted(candidates))
             )
         )
-    raise InvalidInput(
+    raise UnknownStatus(
         _("Unknown {field} {text!r}. {choices}").format(
             field=_(field), text=text, choices=_choices(statuses)
-        )
+        ),
+        text=text,
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from colibri_cli.core import dates, history, money, opportunities, settings, tasks
-from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput
+from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput, UnknownStatus
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
@@ -338,9 +338,8 @@ class OpportunityImporter(ReferencingImporter):
                 try:
                     values[name] = read(text)
                 except ColibriError as problem:
-                    message = str(problem)
-                    unknown = name == "status" and message.startswith(_unknown_prefix())
-                    problems.append(Problem(name, message, "status" if unknown else "", text))
+                    unknown = isinstance(problem, UnknownStatus)
+                    problems.append(Problem(name, str(problem), "status" if unknown else "", text))
         amount = values.get("amount")
         if amount is not None:
             values["amount"], rounded, currency = amount
@@ -403,31 +402,32 @@ class OpportunityImporter(ReferencingImporter):
         try:
             status = self.statuses(text)
         except ColibriError as problem:
-            message = str(problem)
-            unknown = message.startswith(_unknown_prefix())
-            problems.append(Problem("outcome", message, "status" if unknown else "", text))
+            unknown = isinstance(problem, UnknownStatus)
+            problems.append(Problem("outcome", str(problem), "status" if unknown else "", text))
             return None
         return status if self.kinds[status] != "open" else None
 
     def _complete(self, values: dict, raw: dict, defaulted: set, problems: list[Problem]) -> None:
         """The rules of a new opportunity: currency, creation and closing dates."""
         symbol = values.get("symbol_currency")
-        if symbol and "currency" in defaulted:
-            values["currency"] = symbol  # what the row writes comes before a --default
-        if "currency" not in values:
-            values["currency"] = symbol or self.currency
-            values["setting_currency"] = symbol is None
+        values["setting_currency"] = "currency" not in values and symbol is None
+        values["currency"] = opportunities.deal_currency(
+            None if "currency" in defaulted else values.get("currency"),
+            values.get("currency") or self.currency,  # a --default comes after the row's own
+            written=symbol,
+        )
         today = self.today_iso
         created_on = values.get("created_on")
-        if created_on is not None and created_on > today:
-            problems.append(
-                Problem(
-                    "created_on",
-                    _("Invalid creation date {text}: it is in the future ({day}).").format(
-                        text=repr(raw["created_on"]), day=format_day(created_on)
-                    ),
+        if created_on is not None:
+            to_come = opportunities.day_to_come("created_on", raw["created_on"], created_on, today)
+            if to_come:
+                message = _("Invalid creation date {text}: it is in the future ({day}).")
+                problems.append(
+                    Problem(
+                        "created_on",
+                        message.format(text=repr(to_come.text), day=format_day(to_come.day)),
+                    )
                 )
-            )
         kind = self.kinds[values["status"]]
         if values.get("probability") is not None:
             of_status = self.status_probability[values["status"]]
@@ -448,7 +448,7 @@ class OpportunityImporter(ReferencingImporter):
                             ),
                         )
                     )
-            values.setdefault("created_on", today)
+            values["created_on"] = opportunities.creation_day(created_on, None, today)
             return
         closed_on = values.get("closed_on")
         blamed = "closed_on"
@@ -457,28 +457,19 @@ class OpportunityImporter(ReferencingImporter):
             blamed = "due_date"
             values["closed_on_due"] = True
             self.without_closing_date += 1
-        if closed_on > today:
-            if blamed == "closed_on":
-                future = _(
-                    "The closing date {day} is in the future: close it on the day it happens."
-                ).format(day=format_day(closed_on))
-                problems.append(Problem(blamed, future))
-            else:
-                future = _(
-                    "The closing date {day} (its due date, as the row has none) is in the "
-                    "future: give the row the day it closed."
-                ).format(day=format_day(closed_on))
-                problems.append(Problem(blamed, future, "closed_future"))
-        if created_on is not None and closed_on < created_on:
-            problems.append(
-                Problem(
-                    blamed,
-                    _(
-                        "The closing date {day} is before the opportunity was created ({created})."
-                    ).format(day=format_day(closed_on), created=format_day(created_on)),
-                )
-            )
-        values.setdefault("created_on", closed_on)
+        to_come = opportunities.closing_to_come(closed_on, today)
+        if to_come and blamed == "closed_on":
+            problems.append(Problem(blamed, str(to_come)))
+        elif to_come:
+            future = _(
+                "The closing date {day} (its due date, as the row has none) is in the "
+                "future: give the row the day it closed."
+            ).format(day=format_day(to_come.day))
+            problems.append(Problem(blamed, future, "closed_future"))
+        early = created_on and opportunities.closed_before_created(closed_on, created_on)
+        if early:
+            problems.append(Problem(blamed, str(early)))
+        values["created_on"] = opportunities.creation_day(created_on, closed_on, today)
 
     def _contact(self, raw: dict, account, problems: list[Problem]) -> int | NewContact | None:
         name, external_id = raw.get("contact"), raw.get("contact_external_id")
@@ -927,15 +918,9 @@ class OpportunityImporter(ReferencingImporter):
         if "closed_on" in given or not was_closed:
             new["closed_on"] = values["closed_on"]  # checked by `_complete`
         closed_on = new["closed_on"]
-        if closed_on < new["created_on"]:
-            return [
-                Problem(
-                    "closed_on" if "closed_on" in given else "created_on",
-                    _(
-                        "The closing date {day} is before the opportunity was created ({created})."
-                    ).format(day=format_day(closed_on), created=format_day(new["created_on"])),
-                )
-            ]
+        early = opportunities.closed_before_created(closed_on, new["created_on"])
+        if early:
+            return [Problem("closed_on" if "closed_on" in given else "created_on", str(early))]
         if closed_on != existing["closed_on"]:
             problem = opportunities.close_before_history(self.conn, existing["id"], closed_on)
             if problem:
@@ -1123,11 +1108,6 @@ def _counted(lines, forms: tuple[str, str], **more: str) -> str:
     """A notice about some rows: how many, and which lines."""
     count = format_number(lines.count)
     return ngettext(*forms, lines.count).format(count=count, lines=lines, **more)
-
-
-def _unknown_prefix() -> str:
-    """How the refusal of an unknown status begins ("Unknown "), in the current language."""
-    return _("Unknown {field} {text!r}. {choices}").partition("{")[0] or "\0"
 
 
 def _key_field(key: tuple) -> str:

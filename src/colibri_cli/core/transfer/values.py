@@ -98,18 +98,21 @@ class Memo:
             try:
                 found = self.read(text)
             except ColibriError as problem:
-                found = _Refusal(str(problem))
+                refused = problem if isinstance(problem, InvalidInput) else None
+                found = _Refusal(refused or InvalidInput(str(problem)))
             if len(self.known) >= MEMORY:
                 self.known.clear()
             self.known[text] = found
         if type(found) is _Refusal:
-            raise InvalidInput(found.message)
+            raise found.problem.with_traceback(None)
         return found
 
 
 @dataclass(frozen=True)
 class _Refusal:
-    message: str
+    """A refusal remembered: an invalid input, of its own kind (an `UnknownStatus`…)."""
+
+    problem: InvalidInput
 
 
 @dataclass(frozen=True)
