@@ -20,7 +20,7 @@ from colibri_cli.core.transfer.references import (
     DealReferencingImporter,
     ReferencingImporter,
 )
-from colibri_cli.i18n import N_, _, format_day, format_number, ngettext
+from colibri_cli.i18n import N_, _, format_number, ngettext
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -319,18 +319,14 @@ class TaskImporter(ContactReferencingImporter):
             return None
         label = N_("due date") if name == "due_date" else N_("done date")
         found = self.dates(text, label)
-        if name == "done_on" and found > self.today_iso:
-            raise InvalidInput(
-                _("The done date {date} is in the future: mark it done when it is.").format(
-                    date=format_day(found)
-                )
-            )
+        if name == "done_on":
+            tasks.check_done_on(dt.date.fromisoformat(found), self.today)
         return found
 
     def parse(self, raw, defaulted, problems, line) -> dict:
         values = {}
         try:
-            values["title"] = records.require_text("task title", raw.get("title"))
+            values["title"] = tasks.title_of(raw.get("title"))
         except ColibriError as problem:
             problems.append(Problem("title", str(problem), "missing", "title"))
         for name in ("due_date", "done_on"):
@@ -395,8 +391,7 @@ class TaskImporter(ContactReferencingImporter):
                     )
                 ]
             if not found:
-                row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
-                self.conn.execute(*insert_sql("tasks", row))
+                tasks.insert(self.conn, values, self.stamp)
                 self.result.created += 1
             elif any(self.seen_before(task_id) for task_id in found):
                 key = external_id if key_field == "external_id" else values["title"]
@@ -553,7 +548,7 @@ def _due_time(text: str) -> str | None:
 
 def _period(text: str) -> str | None:
     """How often a task repeats, as `task add --every` reads it; none for an empty cell."""
-    return dates.parse_period(text, field=tasks.PERIOD) if text.strip() else None
+    return tasks.parse_period(text) if text.strip() else None
 
 
 def _time_in(stamp: str) -> str | None:
