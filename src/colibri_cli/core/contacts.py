@@ -1,6 +1,7 @@
 """Contacts: the people at an account."""
 
 import sqlite3
+from collections.abc import Mapping
 from functools import partial
 
 from colibri_cli.core import accounts, records
@@ -24,6 +25,7 @@ LISTED_COLUMNS = records.with_names(COLUMNS)
 """What a listing or a record gives scripts: the columns, the account's name beside its id."""
 EDITABLE = ("name", "email", "phone", "role", "notes", "external_id")
 LIST_COMMAND = "colibri contact list"
+NAME = N_("contact name")
 SELECT = (  # a contact whose account another program deleted still shows, with no account
     "SELECT c.*, a.name AS account_name "
     "FROM contacts AS c LEFT JOIN accounts AS a ON a.id = c.account_id"
@@ -31,10 +33,30 @@ SELECT = (  # a contact whose account another program deleted still shows, with 
 
 
 def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
+    """Clean the given fields and check the name and the ones that have a form."""
     values = accounts.validated({key: value for key, value in fields.items() if key != "name"})
     if "name" in fields:
-        values["name"] = records.require_text(N_("contact name"), fields["name"])
+        values["name"] = name_of(fields["name"])
     return values
+
+
+def name_of(text: str | None) -> str:
+    """A contact's name: some text."""
+    return records.require_text(NAME, text)
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new contact, as `add` and an import make one; its id."""
+    return records.insert(conn, "contacts", values, stamp=stamp)
+
+
+def namesakes(conn: sqlite3.Connection, account_id: int, name: str) -> list[sqlite3.Row]:
+    """The contacts of an account with that name, case and accents ignored: the same person,
+    as far as colibri can tell (`SELECT`'s columns, first made first)."""
+    return conn.execute(
+        f"{SELECT} WHERE c.account_id = ? AND fold(c.name) = ? ORDER BY c.id",
+        (account_id, fold(name)),
+    ).fetchall()
 
 
 def add(
@@ -54,22 +76,18 @@ def add(
     records.ensure_unique(
         conn, "contacts", "external_id", values.get("external_id"), noun="contact"
     )
-    contact_id = records.insert(conn, "contacts", values)
-    return get(conn, contact_id)
+    return get(conn, insert(conn, values))
 
 
 def _refuse_namesake(conn: sqlite3.Connection, values: dict) -> None:
     """The same person added twice at an account is refused, naming the one there."""
-    found = conn.execute(
-        f"{SELECT} WHERE c.account_id = ? AND fold(c.name) = fold(?) ORDER BY c.id LIMIT 1",
-        (values["account_id"], values["name"]),
-    ).fetchone()
+    found = namesakes(conn, values["account_id"], values["name"])
     if found:
         raise Conflict(
             _(
                 "{account} already has a contact {name!r} (id {id}): see colibri contact show "
                 "{id}, or give --allow-duplicate to add another."
-            ).format(id=found["id"], name=found["name"], account=found["account_name"])
+            ).format(id=found[0]["id"], name=found[0]["name"], account=found[0]["account_name"])
         )
 
 

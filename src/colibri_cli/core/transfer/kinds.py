@@ -178,7 +178,7 @@ class ContactImporter(ReferencingImporter):
         elif first is not None and last is None:
             name = f"{first} {name}"  # "Prénom" and "Nom": Nom is the family name
         try:
-            values["name"] = records.require_text("contact name", name)
+            values["name"] = contacts.name_of(name)
         except ColibriError as problem:
             problems.append(Problem("name", str(problem), "missing", "name"))
         for field_name in ("email", "phone", "role", "notes", "external_id"):
@@ -198,11 +198,10 @@ class ContactImporter(ReferencingImporter):
             found = self.match_by_id(values)
             key_field = "external_id" if external_id is not None else "name"
             if key_field == "name":
-                sql = "SELECT id FROM contacts WHERE account_id = ? AND fold(name) = ?"
-                params = (account_id, fold(values["name"]))
-                found = [row[0] for row in self.conn.execute(sql, params)]
+                namesakes = contacts.namesakes(self.conn, account_id, values["name"])
+                found = [row["id"] for row in namesakes]
             if not found:
-                self.conn.execute(*insert_sql("contacts", self._stamped(values)))
+                contacts.insert(self.conn, values, self.stamp)
                 self.result.created += 1
             elif any(self.seen_before(contact_id) for contact_id in found):
                 key = external_id if key_field == "external_id" else values["name"]
@@ -221,9 +220,6 @@ class ContactImporter(ReferencingImporter):
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
-
-    def _stamped(self, values: dict) -> dict:
-        return {**values, "created_at": self.stamp, "updated_at": self.stamp}
 
 
 # Tasks and activities ---------------------------------------------------------------------
