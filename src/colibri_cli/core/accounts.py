@@ -2,6 +2,7 @@
 
 import re
 import sqlite3
+from collections.abc import Mapping
 
 from colibri_cli.core import records, statuses, touches
 from colibri_cli.core.errors import Conflict, InvalidInput
@@ -55,9 +56,13 @@ def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
 
 def add(conn: sqlite3.Connection, name: str, **fields: str | None) -> dict:
     values = validated({"name": name, **fields})
-    _ensure_free(conn, values)
-    account_id = records.insert(conn, "accounts", values)
-    return get(conn, account_id)
+    ensure_free(conn, values)
+    return get(conn, insert(conn, values))
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new account; its id."""
+    return records.insert(conn, "accounts", values, stamp=stamp)
 
 
 def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
@@ -153,7 +158,7 @@ def totals(conn: sqlite3.Connection, account_id: int) -> dict[str, list[dict]]:
 def edit(conn: sqlite3.Connection, ref: str | int, **changes: str | None) -> dict:
     account = get(conn, ref)
     values = validated(changes)
-    _ensure_free(conn, values, account["id"])
+    ensure_free(conn, values, account["id"])
     records.update(conn, "accounts", account["id"], values)
     return get(conn, account["id"])
 
@@ -196,7 +201,8 @@ def delete(conn: sqlite3.Connection, account_id: int) -> None:
     conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 
 
-def _ensure_free(conn: sqlite3.Connection, values: dict, account_id: int | None = None) -> None:
+def ensure_free(conn: sqlite3.Connection, values: dict, account_id: int | None = None) -> None:
+    """Refuse a name or an external id that another account has (`account_id`: this one)."""
     for column in ("name", "external_id"):
         records.ensure_unique(
             conn, "accounts", column, values.get(column), noun="account", except_id=account_id

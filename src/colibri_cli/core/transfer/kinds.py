@@ -137,14 +137,7 @@ class AccountImporter(Importer):
         changes = {name: value for name, value in values.items() if name in given}
         for name in ("name", "external_id"):
             try:
-                records.ensure_unique(
-                    self.conn,
-                    "accounts",
-                    name,
-                    changes.get(name),
-                    noun="account",
-                    except_id=account_id,
-                )
+                accounts.ensure_free(self.conn, {name: changes.get(name)}, account_id)
             except ColibriError as problem:
                 self.reject(record, [Problem(name, str(problem))], defaulted)
                 return
