@@ -109,11 +109,21 @@ def log(
     contact: str | int | None = None,
 ) -> dict:
     """Log an activity at an account: given an opportunity or a contact, theirs."""
-    values = {"kind": kind_of(kind), "summary": records.require_text(SUMMARY, summary)}
+    values = {"kind": kind_of(kind), "summary": summary_of(summary)}
     values.update(moment_values(day, time_of_day))
     values["duration_minutes"] = duration
     values.update(links(conn, account, opportunity, contact))
-    return get(conn, records.insert(conn, "activities", values))
+    return get(conn, insert(conn, values))
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new activity, as `log` and an import make one; its id."""
+    return records.insert(conn, "activities", values, stamp=stamp)
+
+
+def summary_of(text: str | None) -> str:
+    """What an activity was about: some text."""
+    return records.require_text(SUMMARY, text)
 
 
 def links(
@@ -234,7 +244,7 @@ def edit(conn: sqlite3.Connection, activity_id: str | int, changes: Mapping[str,
     if "kind" in values:
         values["kind"] = kind_of(values["kind"])
     if "summary" in values:
-        values["summary"] = records.require_text(SUMMARY, values["summary"])
+        values["summary"] = summary_of(values["summary"])
     if "day" in values:
         values.update(moment_values(values.pop("day"), values.pop("time_of_day")))
     given = {

@@ -13,7 +13,6 @@ from colibri_cli.core.transfer.engine import (
     apply_changes,
     duplicate,
     given_fields,
-    insert_sql,
 )
 from colibri_cli.core.transfer.references import (
     AccountIndex,
@@ -443,7 +442,7 @@ class ActivityImporter(ContactReferencingImporter):
         if name == "duration_minutes":
             return activities.parse_duration(text)
         if name == "summary":
-            return records.require_text(activities.SUMMARY, text)
+            return activities.summary_of(text)
         return records.clean(text)
 
     def parse(self, raw, defaulted, problems, line) -> dict:
@@ -506,8 +505,7 @@ class ActivityImporter(ContactReferencingImporter):
                     )
                 ]
             if not found:
-                row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
-                self.conn.execute(*insert_sql("activities", row))
+                activities.insert(self.conn, values, self.stamp)
                 self.result.created += 1
             elif any(self.seen_before(activity_id) for activity_id in found):
                 key = external_id if key_field == "external_id" else values["summary"]
