@@ -5,9 +5,9 @@ import sqlite3
 from collections.abc import Mapping
 
 from colibri_cli.core import records, statuses, touches
-from colibri_cli.core.errors import Conflict, InvalidInput
+from colibri_cli.core.errors import Conflict, InvalidInput, Told
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_, _, ngettext
+from colibri_cli.i18n import N_, Np_, _
 
 COLUMNS = (
     "id",
@@ -179,16 +179,23 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
     account = get(conn, ref, exact=True)
     counts = dependents(conn, account["id"])
     if counts["opportunities"] and not force:
-        raise Conflict(
-            ngettext(
+        raise HasDeals(
+            Np_(
                 "Account {name!r} has {count} opportunity (in the trash too): move it to "
-                "another account first, or use --force to purge it with the account.",
+                "another account first.",
                 "Account {name!r} has {count} opportunities (in the trash too): move them to "
-                "another account first, or use --force to purge them with the account.",
-                counts["opportunities"],
-            ).format(name=account["name"], count=counts["opportunities"])
+                "another account first.",
+            ),
+            name=account["name"],
+            count=counts["opportunities"],
         )
     return account, counts
+
+
+class HasDeals(Told, Conflict):
+    """An account to delete has opportunities (`count`), in the trash too."""
+
+    code = "account-has-deals"
 
 
 def delete(conn: sqlite3.Connection, account_id: int) -> None:

@@ -5,9 +5,9 @@ from collections.abc import Mapping
 from functools import partial
 
 from colibri_cli.core import accounts, records
-from colibri_cli.core.errors import Conflict, NotFound
+from colibri_cli.core.errors import Conflict, NotFound, Told
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_
 
 COLUMNS = (
     "id",
@@ -83,12 +83,19 @@ def _refuse_namesake(conn: sqlite3.Connection, values: dict) -> None:
     """The same person added twice at an account is refused, naming the one there."""
     found = namesakes(conn, values["account_id"], values["name"])
     if found:
-        raise Conflict(
-            _(
-                "{account} already has a contact {name!r} (id {id}): see colibri contact show "
-                "{id}, or give --allow-duplicate to add another."
-            ).format(id=found[0]["id"], name=found[0]["name"], account=found[0]["account_name"])
+        namesake = found[0]
+        raise Namesake(
+            N_("{account} already has a contact {name!r} (id {id})."),
+            id=namesake["id"],
+            name=namesake["name"],
+            account=namesake["account_name"],
         )
+
+
+class Namesake(Told, Conflict):
+    """The account (`account`) has a contact of that name already (`id`, `name`)."""
+
+    code = "contact-namesake"
 
 
 def get(
@@ -163,7 +170,7 @@ def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account
     of its tasks."""
     if account_id == contact["account_id"]:
         return
-    for table, message in LEFT_BEHIND.items():
+    for table, (problem, message) in LEFT_BEHIND.items():
         ids = [
             str(row[0])
             for row in conn.execute(
@@ -171,21 +178,31 @@ def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account
             )
         ]
         if ids:
-            raise Conflict(
-                _(message).format(
-                    name=contact["name"], ids=", ".join(ids), account=contact["account_name"]
-                )
+            raise problem(
+                message, name=contact["name"], ids=", ".join(ids), account=contact["account_name"]
             )
 
 
+class DealsLeftBehind(Told, Conflict):
+    """A contact who moves is the contact of deals (`ids`) at their account (`account`)."""
+
+    code = "contact-deals-left-behind"
+
+
+class TasksLeftBehind(Told, Conflict):
+    """A contact who moves is the contact of tasks (`ids`) at their account (`account`)."""
+
+    code = "contact-tasks-left-behind"
+
+
 LEFT_BEHIND = {
-    "opportunities": N_(
-        "{name} is the contact of opportunities {ids} at {account}: give them another "
-        "contact first (colibri opp edit ID --contact …)."
+    "opportunities": (
+        DealsLeftBehind,
+        N_("{name} is the contact of opportunities {ids} at {account}: give them another one."),
     ),
-    "tasks": N_(
-        "{name} is the contact of tasks {ids} at {account}: give them another contact "
-        'first (colibri task edit ID --contact …, or --contact "").'
+    "tasks": (
+        TasksLeftBehind,
+        N_("{name} is the contact of tasks {ids} at {account}: give them another one."),
     ),
 }
 

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from colibri_cli.core import accounts, activities, clock, contacts, dates, opportunities, records
-from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound, Told
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day
 
@@ -125,8 +125,14 @@ def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
         else []
     )
     if not found:
-        raise NotFound(_("No task {ref!r}. See `colibri task list --all`.").format(ref=text))
+        raise Missing(N_("No task {ref!r}."), ref=text)
     return found[0]
+
+
+class Missing(Told, NotFound):
+    """No task has the id given (`ref`)."""
+
+    code = "task-missing"
 
 
 def list_tasks(
@@ -186,10 +192,14 @@ def series(every: str | None, due: dt.date | None) -> dict:
     if every is None:
         return {"every": None, "every_from": None}
     if due is None:
-        raise InvalidInput(
-            _("A task that repeats needs a due date to count from: give one with --due.")
-        )
+        raise SeriesWithoutDue(N_("A task that repeats needs a due date to count from."))
     return {"every": every, "every_from": due.isoformat()}
+
+
+class SeriesWithoutDue(Told, InvalidInput):
+    """A task that repeats has no due date to count its series from."""
+
+    code = "task-series-without-due"
 
 
 def next_due(task: Mapping, done_on: dt.date) -> dt.date | None:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from colibri_cli.core import accounts, activities, contacts, dates, records, tasks
-from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.errors import ColibriError, InvalidInput, Wording, worded
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.engine import (
@@ -20,6 +20,18 @@ from colibri_cli.core.transfer.references import (
     ReferencingImporter,
 )
 from colibri_cli.i18n import N_, _, format_number, ngettext
+
+WORDINGS: dict[str, Wording] = {
+    tasks.SeriesWithoutDue.code: N_(
+        "A task that repeats needs a due date to count from: give one with --due."
+    ),
+    activities.ToCome.code: N_(
+        "The activity date {day} is in the future: log it once it happened, "
+        "or plan it with colibri task add."
+    ),
+}
+"""How an import words the problems of tasks and activities that core tells by code, as
+the commands do (an import's report names the option of `task add`, and `task add`)."""
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -337,7 +349,7 @@ class TaskImporter(ContactReferencingImporter):
                 values["every"] = _period(raw["every"])
                 values.update(tasks.series(values["every"], tasks.day_of(values.get("due_date"))))
             except ColibriError as problem:
-                problems.append(Problem("every", str(problem)))
+                problems.append(Problem("every", worded(problem, WORDINGS)))
         for name in ("notes", "external_id"):
             if name in raw:
                 values[name] = records.clean(raw[name])
@@ -400,7 +412,7 @@ class TaskImporter(ContactReferencingImporter):
                 try:
                     changes.update(self._series_moved(found[0], changes))
                 except ColibriError as problem:
-                    self.reject(record, [Problem("due_date", str(problem))], defaulted)
+                    self.reject(record, [Problem("due_date", worded(problem, WORDINGS))], defaulted)
                     continue
                 changed = apply_changes(self.conn, "tasks", found[0], changes)
                 self.result.updated += changed
@@ -427,7 +439,10 @@ class ActivityImporter(ContactReferencingImporter):
     )
 
     def check_default(self, name: str, text: str) -> None:
-        self._value(name, text)
+        try:
+            self._value(name, text)
+        except ColibriError as problem:
+            raise InvalidInput(worded(problem, WORDINGS)) from None
 
     def _value(self, name: str, text: str) -> object:
         """A field's value, refused as the `log` command refuses it."""
@@ -454,7 +469,7 @@ class ActivityImporter(ContactReferencingImporter):
                 values[name] = self._value(name, raw.get(name, ""))
             except ColibriError as problem:
                 missing = "missing" if name not in raw else ""
-                problems.append(Problem(name, str(problem), missing, name))
+                problems.append(Problem(name, worded(problem, WORDINGS), missing, name))
         if "time_of_day" not in raw and "happened_on" in values:
             time_of_day = _time_in(raw["happened_on"])
             if time_of_day is not None:
@@ -471,15 +486,11 @@ class ActivityImporter(ContactReferencingImporter):
             account = contact["account_id"]
         if opportunity is not None:
             values["opportunity_id"] = opportunity["id"]
-        if account is None and not problems:
-            problems.append(
-                Problem(
-                    "account",
-                    _("An activity is at an account: give its account, opportunity or contact."),
-                    "missing",
-                    "account",
-                )
-            )
+        if not problems:
+            try:
+                activities.check_at_account(account)
+            except ColibriError as problem:
+                problems.append(Problem("account", str(problem), "missing", "account"))
         values["account"] = account
         return values
 
