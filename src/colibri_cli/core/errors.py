@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 error, 2 invalid input or usage, 3 not found, 4 conflict,
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from colibri_cli.i18n import _, format_day, ngettext
 
@@ -56,7 +57,7 @@ class Told(ColibriError):
 
     code = ""
 
-    def __init__(self, message: Wording, **params: object) -> None:
+    def __init__(self, message: Wording, **params: Any) -> None:
         self.params = params
         super().__init__(self.words(message))
 
