@@ -52,9 +52,9 @@ def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | 
 
 def namesakes(conn: sqlite3.Connection, account_id: int, name: str) -> list[sqlite3.Row]:
     """The contacts of an account with that name, case and accents ignored: the same person,
-    as far as colibri can tell (`SELECT`'s columns, first made first)."""
+    as far as colibri can tell (id and name, first made first; an import asks for each row)."""
     return conn.execute(
-        f"{SELECT} WHERE c.account_id = ? AND fold(c.name) = ? ORDER BY c.id",
+        "SELECT id, name FROM contacts WHERE account_id = ? AND fold(name) = ? ORDER BY id",
         (account_id, fold(name)),
     ).fetchall()
 
@@ -88,7 +88,7 @@ def _refuse_namesake(conn: sqlite3.Connection, values: dict) -> None:
             N_("{account} already has a contact {name!r} (id {id})."),
             id=namesake["id"],
             name=namesake["name"],
-            account=namesake["account_name"],
+            account=accounts.get(conn, values["account_id"])["name"],
         )
 
 
