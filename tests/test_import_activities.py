@@ -137,6 +137,19 @@ def test_bad_rows_are_refused_one_by_one_and_nothing_is_written(crm, cli, ok, ro
     assert rows(ACTIVITIES) == [activity("note", "2026-11-25", "Fine", 1)]
 
 
+def test_a_default_date_to_come_is_refused_as_a_row_s_is(crm, cli, rows):
+    text = "kind,summary,account\ncall,Called,ACME\n"
+
+    result = cli("import", "activities", "-", "--default", "happened_on=2026-12-01", input=text)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Invalid --default happened_on=2026-12-01: The activity date 2026-12-01 is in "
+        "the future: log it once it happened, or plan it with colibri task add.\n"
+    )
+    assert rows(ACTIVITIES) == []
+
+
 def test_an_opportunity_or_contact_by_external_id_and_its_account(crm, cli, ok, rows):
     ok("opp", "edit", "1", "--external-id", "O-1")
     ok("contact", "edit", "Jeanne", "--external-id", "C-2")

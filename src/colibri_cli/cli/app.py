@@ -193,7 +193,9 @@ class ColibriGroup(TyperGroup):
         except ColibriError as failure:
             if os.environ.get("COLIBRI_DEBUG"):
                 raise
-            error(str(failure))
+            from colibri_cli.cli import problems  # worded once a command failed: no start-up cost
+
+            error(problems.said(failure))
             sys.exit(failure.exit_code)
         except NoArgsIsHelpError as failure:
             failure.show()

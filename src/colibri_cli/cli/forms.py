@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import typer
 from typer._click.exceptions import MissingParameter
 
+from colibri_cli.cli import problems
 from colibri_cli.cli.context import interactive
 from colibri_cli.cli.output import amount_cell, ask, confirm, emphasis, say
 from colibri_cli.core import (
@@ -178,7 +179,7 @@ def contact_form(conn: sqlite3.Connection, given: dict, *, allow_duplicate: bool
                 contacts.add(conn, result.given["name"], result.given["account"])
             return result
         except Conflict as namesake:
-            say(_("Error: {message}").format(message=namesake))
+            say(_("Error: {message}").format(message=problems.said(namesake)))
             result.given["name"] = _ask_contact_name()
     return result
 

@@ -38,7 +38,7 @@ from colibri_cli.cli.params import (
     search_option,
 )
 from colibri_cli.core import agenda as agenda_core
-from colibri_cli.core import calendar, clock, dates, inputs, opportunities, store, tasks
+from colibri_cli.core import calendar, clock, inputs, opportunities, store, tasks
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, Nc_, _, format_day, pgettext
 
@@ -209,7 +209,7 @@ def _add(
 
 
 def _period(text: str | None) -> str | None:
-    return None if text is None else dates.parse_period(text, field=tasks.PERIOD)
+    return None if text is None else tasks.parse_period(text)
 
 
 class View(StrEnum):

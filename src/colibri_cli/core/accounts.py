@@ -2,11 +2,12 @@
 
 import re
 import sqlite3
+from collections.abc import Mapping
 
 from colibri_cli.core import records, statuses, touches
-from colibri_cli.core.errors import Conflict, InvalidInput
+from colibri_cli.core.errors import Conflict, InvalidInput, Told
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_, _, ngettext
+from colibri_cli.i18n import N_, Np_, _
 
 COLUMNS = (
     "id",
@@ -55,9 +56,13 @@ def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
 
 def add(conn: sqlite3.Connection, name: str, **fields: str | None) -> dict:
     values = validated({"name": name, **fields})
-    _ensure_free(conn, values)
-    account_id = records.insert(conn, "accounts", values)
-    return get(conn, account_id)
+    ensure_free(conn, values)
+    return get(conn, insert(conn, values))
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new account; its id."""
+    return records.insert(conn, "accounts", values, stamp=stamp)
 
 
 def get(conn: sqlite3.Connection, ref: str | int, *, exact: bool = False) -> dict:
@@ -153,7 +158,7 @@ def totals(conn: sqlite3.Connection, account_id: int) -> dict[str, list[dict]]:
 def edit(conn: sqlite3.Connection, ref: str | int, **changes: str | None) -> dict:
     account = get(conn, ref)
     values = validated(changes)
-    _ensure_free(conn, values, account["id"])
+    ensure_free(conn, values, account["id"])
     records.update(conn, "accounts", account["id"], values)
     return get(conn, account["id"])
 
@@ -174,16 +179,23 @@ def plan_deletion(conn: sqlite3.Connection, ref: str | int, *, force: bool) -> t
     account = get(conn, ref, exact=True)
     counts = dependents(conn, account["id"])
     if counts["opportunities"] and not force:
-        raise Conflict(
-            ngettext(
+        raise HasDeals(
+            Np_(
                 "Account {name!r} has {count} opportunity (in the trash too): move it to "
-                "another account first, or use --force to purge it with the account.",
+                "another account first.",
                 "Account {name!r} has {count} opportunities (in the trash too): move them to "
-                "another account first, or use --force to purge them with the account.",
-                counts["opportunities"],
-            ).format(name=account["name"], count=counts["opportunities"])
+                "another account first.",
+            ),
+            name=account["name"],
+            count=counts["opportunities"],
         )
     return account, counts
+
+
+class HasDeals(Told, Conflict):
+    """An account to delete has opportunities (`count`), in the trash too."""
+
+    code = "account-has-deals"
 
 
 def delete(conn: sqlite3.Connection, account_id: int) -> None:
@@ -196,7 +208,8 @@ def delete(conn: sqlite3.Connection, account_id: int) -> None:
     conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 
 
-def _ensure_free(conn: sqlite3.Connection, values: dict, account_id: int | None = None) -> None:
+def ensure_free(conn: sqlite3.Connection, values: dict, account_id: int | None = None) -> None:
+    """Refuse a name or an external id that another account has (`account_id`: this one)."""
     for column in ("name", "external_id"):
         records.ensure_unique(
             conn, "accounts", column, values.get(column), noun="account", except_id=account_id

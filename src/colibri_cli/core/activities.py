@@ -6,9 +6,9 @@ import sqlite3
 from collections.abc import Mapping
 
 from colibri_cli.core import accounts, clock, contacts, opportunities, records
-from colibri_cli.core.errors import InvalidInput, NotFound
+from colibri_cli.core.errors import InvalidInput, NotFound, Told
 from colibri_cli.core.text import fold, whole_number
-from colibri_cli.i18n import N_, _, format_day
+from colibri_cli.i18n import N_, _
 
 KINDS = ("call", "email", "meeting", "note")
 KIND_WORDS = {
@@ -84,12 +84,7 @@ def parse_duration(text: str) -> int:
 def moment_values(day: dt.date, time_of_day: dt.time | None) -> dict:
     """The columns of when an activity happened; refused if that is still to come."""
     if day > clock.today():
-        raise InvalidInput(
-            _(
-                "The activity date {day} is in the future: log it once it happened, "
-                "or plan it with colibri task add."
-            ).format(day=format_day(day))
-        )
+        raise ToCome(N_("The activity date {day} is in the future."), day=day)
     return {
         "happened_on": day.isoformat(),
         "time_of_day": time_of_day.strftime("%H:%M") if time_of_day else None,
@@ -109,11 +104,21 @@ def log(
     contact: str | int | None = None,
 ) -> dict:
     """Log an activity at an account: given an opportunity or a contact, theirs."""
-    values = {"kind": kind_of(kind), "summary": records.require_text(SUMMARY, summary)}
+    values = {"kind": kind_of(kind), "summary": summary_of(summary)}
     values.update(moment_values(day, time_of_day))
     values["duration_minutes"] = duration
     values.update(links(conn, account, opportunity, contact))
-    return get(conn, records.insert(conn, "activities", values))
+    return get(conn, insert(conn, values))
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new activity, as `log` and an import make one; its id."""
+    return records.insert(conn, "activities", values, stamp=stamp)
+
+
+def summary_of(text: str | None) -> str:
+    """What an activity was about: some text."""
+    return records.require_text(SUMMARY, text)
 
 
 def links(
@@ -149,11 +154,17 @@ def links(
             name=person["name"],
         )
         found.update(contact_id=person["id"], account_id=person["account_id"])
-    if record == "activity" and found.get("account_id") is None:
-        raise InvalidInput(
-            _("Give --account, --opp or --contact: an activity is logged at an account.")
-        )
+    if record == "activity":
+        check_at_account(found.get("account_id"))
     return found
+
+
+def check_at_account(account: object) -> None:
+    """An activity is at an account (a task may be at none)."""
+    if account is None:
+        raise WithoutAccount(
+            N_("An activity is at an account: give its account, opportunity or contact.")
+        )
 
 
 _OTHER_DEAL_ACCOUNT = N_(
@@ -182,7 +193,7 @@ def get(conn: sqlite3.Connection, activity_id: str | int) -> dict:
     number = whole_number(text)
     found = records.fetch(conn, f"{SELECT} WHERE v.id = ?", (number,)) if number is not None else []
     if not found:
-        raise NotFound(_("No activity {ref!r}. See `colibri activity list`.").format(ref=text))
+        raise Missing(N_("No activity {ref!r}."), ref=text)
     return found[0]
 
 
@@ -234,7 +245,7 @@ def edit(conn: sqlite3.Connection, activity_id: str | int, changes: Mapping[str,
     if "kind" in values:
         values["kind"] = kind_of(values["kind"])
     if "summary" in values:
-        values["summary"] = records.require_text(SUMMARY, values["summary"])
+        values["summary"] = summary_of(values["summary"])
     if "day" in values:
         values.update(moment_values(values.pop("day"), values.pop("time_of_day")))
     given = {
@@ -258,6 +269,24 @@ def edit(conn: sqlite3.Connection, activity_id: str | int, changes: Mapping[str,
         )
     records.update(conn, "activities", activity["id"], values)
     return get(conn, activity["id"])
+
+
+class ToCome(Told, InvalidInput):
+    """An activity is logged once it happened: its `day` is still to come."""
+
+    code = "activity-to-come"
+
+
+class WithoutAccount(Told, InvalidInput):
+    """An activity is given no account, nor an opportunity or a contact that has one."""
+
+    code = "activity-without-account"
+
+
+class Missing(Told, NotFound):
+    """No activity has the id given (`ref`)."""
+
+    code = "activity-missing"
 
 
 def delete(conn: sqlite3.Connection, activity_id: int) -> None:

@@ -1,12 +1,13 @@
 """Contacts: the people at an account."""
 
 import sqlite3
+from collections.abc import Mapping
 from functools import partial
 
 from colibri_cli.core import accounts, records
-from colibri_cli.core.errors import Conflict, NotFound
+from colibri_cli.core.errors import Conflict, NotFound, Told
 from colibri_cli.core.text import fold
-from colibri_cli.i18n import N_, _
+from colibri_cli.i18n import N_
 
 COLUMNS = (
     "id",
@@ -24,6 +25,7 @@ LISTED_COLUMNS = records.with_names(COLUMNS)
 """What a listing or a record gives scripts: the columns, the account's name beside its id."""
 EDITABLE = ("name", "email", "phone", "role", "notes", "external_id")
 LIST_COMMAND = "colibri contact list"
+NAME = N_("contact name")
 SELECT = (  # a contact whose account another program deleted still shows, with no account
     "SELECT c.*, a.name AS account_name "
     "FROM contacts AS c LEFT JOIN accounts AS a ON a.id = c.account_id"
@@ -31,10 +33,30 @@ SELECT = (  # a contact whose account another program deleted still shows, with 
 
 
 def validated(fields: dict[str, str | None]) -> dict[str, str | None]:
+    """Clean the given fields and check the name and the ones that have a form."""
     values = accounts.validated({key: value for key, value in fields.items() if key != "name"})
     if "name" in fields:
-        values["name"] = records.require_text(N_("contact name"), fields["name"])
+        values["name"] = name_of(fields["name"])
     return values
+
+
+def name_of(text: str | None) -> str:
+    """A contact's name: some text."""
+    return records.require_text(NAME, text)
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new contact, as `add` and an import make one; its id."""
+    return records.insert(conn, "contacts", values, stamp=stamp)
+
+
+def namesakes(conn: sqlite3.Connection, account_id: int, name: str) -> list[sqlite3.Row]:
+    """The contacts of an account with that name, case and accents ignored: the same person,
+    as far as colibri can tell (id and name, first made first; an import asks for each row)."""
+    return conn.execute(
+        "SELECT id, name FROM contacts WHERE account_id = ? AND fold(name) = ? ORDER BY id",
+        (account_id, fold(name)),
+    ).fetchall()
 
 
 def add(
@@ -54,23 +76,26 @@ def add(
     records.ensure_unique(
         conn, "contacts", "external_id", values.get("external_id"), noun="contact"
     )
-    contact_id = records.insert(conn, "contacts", values)
-    return get(conn, contact_id)
+    return get(conn, insert(conn, values))
 
 
 def _refuse_namesake(conn: sqlite3.Connection, values: dict) -> None:
     """The same person added twice at an account is refused, naming the one there."""
-    found = conn.execute(
-        f"{SELECT} WHERE c.account_id = ? AND fold(c.name) = fold(?) ORDER BY c.id LIMIT 1",
-        (values["account_id"], values["name"]),
-    ).fetchone()
+    found = namesakes(conn, values["account_id"], values["name"])
     if found:
-        raise Conflict(
-            _(
-                "{account} already has a contact {name!r} (id {id}): see colibri contact show "
-                "{id}, or give --allow-duplicate to add another."
-            ).format(id=found["id"], name=found["name"], account=found["account_name"])
+        namesake = found[0]
+        raise Namesake(
+            N_("{account} already has a contact {name!r} (id {id})."),
+            id=namesake["id"],
+            name=namesake["name"],
+            account=accounts.get(conn, values["account_id"])["name"],
         )
+
+
+class Namesake(Told, Conflict):
+    """The account (`account`) has a contact of that name already (`id`, `name`)."""
+
+    code = "contact-namesake"
 
 
 def get(
@@ -145,7 +170,7 @@ def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account
     of its tasks."""
     if account_id == contact["account_id"]:
         return
-    for table, message in LEFT_BEHIND.items():
+    for table, (problem, message) in LEFT_BEHIND.items():
         ids = [
             str(row[0])
             for row in conn.execute(
@@ -153,21 +178,31 @@ def _ensure_no_deal_left_behind(conn: sqlite3.Connection, contact: dict, account
             )
         ]
         if ids:
-            raise Conflict(
-                _(message).format(
-                    name=contact["name"], ids=", ".join(ids), account=contact["account_name"]
-                )
+            raise problem(
+                message, name=contact["name"], ids=", ".join(ids), account=contact["account_name"]
             )
 
 
+class DealsLeftBehind(Told, Conflict):
+    """A contact who moves is the contact of deals (`ids`) at their account (`account`)."""
+
+    code = "contact-deals-left-behind"
+
+
+class TasksLeftBehind(Told, Conflict):
+    """A contact who moves is the contact of tasks (`ids`) at their account (`account`)."""
+
+    code = "contact-tasks-left-behind"
+
+
 LEFT_BEHIND = {
-    "opportunities": N_(
-        "{name} is the contact of opportunities {ids} at {account}: give them another "
-        "contact first (colibri opp edit ID --contact …)."
+    "opportunities": (
+        DealsLeftBehind,
+        N_("{name} is the contact of opportunities {ids} at {account}: give them another one."),
     ),
-    "tasks": N_(
-        "{name} is the contact of tasks {ids} at {account}: give them another contact "
-        'first (colibri task edit ID --contact …, or --contact "").'
+    "tasks": (
+        TasksLeftBehind,
+        N_("{name} is the contact of tasks {ids} at {account}: give them another one."),
     ),
 }
 

@@ -4,6 +4,12 @@ Exit codes: 0 ok, 1 error, 2 invalid input or usage, 3 not found, 4 conflict,
 5 database problem. The CLI prints the message as one line on stderr.
 """
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from colibri_cli.i18n import _, format_day, ngettext
+
 
 class ColibriError(Exception):
     """A failure the user can act on: the message says what is wrong and how to fix it."""
@@ -82,3 +88,37 @@ class OpenNamesake(Conflict):
     def __init__(self, message: str, *, id: int, name: str, account: str):
         super().__init__(message)
         self.id, self.name, self.account = id, name, account
+
+
+Wording = str | tuple[str, str]
+"""A message to translate and fill with a problem's parameters: one msgid, or the singular
+and the plural one, chosen by the parameter `count`."""
+
+
+class Told(ColibriError):
+    """A problem told apart by its `code`, with the `params` it is worded with: core says it
+    of records and fields (its message); a face words it its own way (`worded`), the command
+    line with the option or command that fixes it. Subclasses are of the family's kinds too
+    (`class Missing(Told, NotFound)`), for their exit code."""
+
+    code = ""
+
+    def __init__(self, message: Wording, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.words(message))
+
+    def words(self, message: Wording) -> str:
+        """`message` translated, filled with the parameters (a date as people read it)."""
+        text = _(message) if isinstance(message, str) else ngettext(*message, self.params["count"])
+        shown = {
+            name: format_day(value) if isinstance(value, dt.date) else value
+            for name, value in self.params.items()
+        }
+        return text.format(**shown)
+
+
+def worded(problem: ColibriError, wordings: Mapping[str, Wording]) -> str:
+    """What a face says of `problem`: its wording of the problem's code, else core's message."""
+    if isinstance(problem, Told) and problem.code in wordings:
+        return problem.words(wordings[problem.code])
+    return str(problem)

@@ -197,8 +197,11 @@ def close_names(
     return [folded[key] for key in close[:3]]
 
 
-def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, object]) -> int:
-    stamp = clock.now()
+def insert(
+    conn: sqlite3.Connection, table: str, values: Mapping[str, object], stamp: str | None = None
+) -> int:
+    """Insert a row made at `stamp` (now by default; an import gives its own, one for all)."""
+    stamp = stamp or clock.now()
     row = {**values, "created_at": stamp, "updated_at": stamp}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)

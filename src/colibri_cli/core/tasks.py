@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from colibri_cli.core import accounts, activities, clock, contacts, dates, opportunities, records
-from colibri_cli.core.errors import Conflict, InvalidInput, NotFound
+from colibri_cli.core.errors import Conflict, InvalidInput, NotFound, Told
 from colibri_cli.core.text import fold, whole_number
 from colibri_cli.i18n import N_, _, format_day
 
@@ -84,11 +84,36 @@ def add(
     """Add a task; given an opportunity or a contact, its account is the task's account too.
     A task due on a day may repeat `every` period (as `dates.parse_period` writes it), its
     series counted from that day."""
-    values = {"title": records.require_text(TITLE, title), "notes": records.clean(notes)}
+    values = {"title": title_of(title), "notes": records.clean(notes)}
     values.update(due_values(due, due_time))
     values.update(series(every, due))
     values.update(activities.links(conn, account, opportunity, contact, record="task"))
-    return get(conn, records.insert(conn, "tasks", values))
+    return get(conn, insert(conn, values))
+
+
+def insert(conn: sqlite3.Connection, values: Mapping[str, object], stamp: str | None = None) -> int:
+    """Write a new task, as `add`, a series and an import make one; its id."""
+    return records.insert(conn, "tasks", values, stamp=stamp)
+
+
+def title_of(text: str | None) -> str:
+    """A task's title: some text."""
+    return records.require_text(TITLE, text)
+
+
+def parse_period(text: str) -> str:
+    """How often a task repeats, as `dates.parse_period` writes it ("2w")."""
+    return dates.parse_period(text, field=PERIOD)
+
+
+def check_done_on(day: dt.date, today: dt.date) -> None:
+    """A task is done on a day gone by, or today: never on a day still to come."""
+    if day > today:
+        raise InvalidInput(
+            _("The done date {day} is in the future: mark it done when it is.").format(
+                day=format_day(day)
+            )
+        )
 
 
 def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
@@ -100,8 +125,14 @@ def get(conn: sqlite3.Connection, task_id: str | int) -> dict:
         else []
     )
     if not found:
-        raise NotFound(_("No task {ref!r}. See `colibri task list --all`.").format(ref=text))
+        raise Missing(N_("No task {ref!r}."), ref=text)
     return found[0]
+
+
+class Missing(Told, NotFound):
+    """No task has the id given (`ref`)."""
+
+    code = "task-missing"
 
 
 def list_tasks(
@@ -161,10 +192,14 @@ def series(every: str | None, due: dt.date | None) -> dict:
     if every is None:
         return {"every": None, "every_from": None}
     if due is None:
-        raise InvalidInput(
-            _("A task that repeats needs a due date to count from: give one with --due.")
-        )
+        raise SeriesWithoutDue(N_("A task that repeats needs a due date to count from."))
     return {"every": every, "every_from": due.isoformat()}
+
+
+class SeriesWithoutDue(Told, InvalidInput):
+    """A task that repeats has no due date to count its series from."""
+
+    code = "task-series-without-due"
 
 
 def next_due(task: Mapping, done_on: dt.date) -> dt.date | None:
@@ -205,12 +240,8 @@ def mark_done(
                 id=task["id"], day=format_day(task["done_on"])
             )
         )
-    if on is not None and on > clock.today():
-        raise InvalidInput(
-            _("The done date {day} is in the future: mark it done when it is.").format(
-                day=format_day(on)
-            )
-        )
+    if on is not None:
+        check_done_on(on, clock.today())
     done_on = on or clock.today()
     records.update(
         conn, "tasks", task["id"], {"done_on": done_on.isoformat(), **series(None, None)}
@@ -218,9 +249,8 @@ def mark_done(
     following = task["every"] and next_due(task, done_on)
     if not following:
         return get(conn, task["id"]), None
-    next_id = records.insert(
+    next_id = insert(
         conn,
-        "tasks",
         {
             **{name: task[name] for name in REPEATED},
             "due_date": following.isoformat(),
@@ -267,7 +297,7 @@ def edit(conn: sqlite3.Connection, task_id: str | int, changes: Mapping[str, obj
     task = get(conn, task_id)
     values = dict(changes)
     if "title" in values:
-        values["title"] = records.require_text(TITLE, values["title"])
+        values["title"] = title_of(values["title"])
     if "notes" in values:
         values["notes"] = records.clean(values["notes"])
     due = values.pop("due_date", day_of(task["due_date"]))

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from colibri_cli.core import accounts, activities, contacts, dates, records, tasks
-from colibri_cli.core.errors import ColibriError, InvalidInput
+from colibri_cli.core.errors import ColibriError, InvalidInput, Wording, worded
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
 from colibri_cli.core.transfer.engine import (
@@ -13,14 +13,25 @@ from colibri_cli.core.transfer.engine import (
     apply_changes,
     duplicate,
     given_fields,
-    insert_sql,
 )
 from colibri_cli.core.transfer.references import (
     AccountIndex,
     DealReferencingImporter,
     ReferencingImporter,
 )
-from colibri_cli.i18n import N_, _, format_day, format_number, ngettext
+from colibri_cli.i18n import N_, _, format_number, ngettext
+
+WORDINGS: dict[str, Wording] = {
+    tasks.SeriesWithoutDue.code: N_(
+        "A task that repeats needs a due date to count from: give one with --due."
+    ),
+    activities.ToCome.code: N_(
+        "The activity date {day} is in the future: log it once it happened, "
+        "or plan it with colibri task add."
+    ),
+}
+"""How an import words the problems of tasks and activities that core tells by code, as
+the commands do (an import's report names the option of `task add`, and `task add`)."""
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -137,14 +148,7 @@ class AccountImporter(Importer):
         changes = {name: value for name, value in values.items() if name in given}
         for name in ("name", "external_id"):
             try:
-                records.ensure_unique(
-                    self.conn,
-                    "accounts",
-                    name,
-                    changes.get(name),
-                    noun="account",
-                    except_id=account_id,
-                )
+                accounts.ensure_free(self.conn, {name: changes.get(name)}, account_id)
             except ColibriError as problem:
                 self.reject(record, [Problem(name, str(problem))], defaulted)
                 return
@@ -178,7 +182,7 @@ class ContactImporter(ReferencingImporter):
         elif first is not None and last is None:
             name = f"{first} {name}"  # "Prénom" and "Nom": Nom is the family name
         try:
-            values["name"] = records.require_text("contact name", name)
+            values["name"] = contacts.name_of(name)
         except ColibriError as problem:
             problems.append(Problem("name", str(problem), "missing", "name"))
         for field_name in ("email", "phone", "role", "notes", "external_id"):
@@ -198,11 +202,10 @@ class ContactImporter(ReferencingImporter):
             found = self.match_by_id(values)
             key_field = "external_id" if external_id is not None else "name"
             if key_field == "name":
-                sql = "SELECT id FROM contacts WHERE account_id = ? AND fold(name) = ?"
-                params = (account_id, fold(values["name"]))
-                found = [row[0] for row in self.conn.execute(sql, params)]
+                namesakes = contacts.namesakes(self.conn, account_id, values["name"])
+                found = [row["id"] for row in namesakes]
             if not found:
-                self.conn.execute(*insert_sql("contacts", self._stamped(values)))
+                contacts.insert(self.conn, values, self.stamp)
                 self.result.created += 1
             elif any(self.seen_before(contact_id) for contact_id in found):
                 key = external_id if key_field == "external_id" else values["name"]
@@ -221,9 +224,6 @@ class ContactImporter(ReferencingImporter):
                 self.result.skipped += not changed
             else:
                 self.result.skipped += 1
-
-    def _stamped(self, values: dict) -> dict:
-        return {**values, "created_at": self.stamp, "updated_at": self.stamp}
 
 
 # Tasks and activities ---------------------------------------------------------------------
@@ -319,18 +319,14 @@ class TaskImporter(ContactReferencingImporter):
             return None
         label = N_("due date") if name == "due_date" else N_("done date")
         found = self.dates(text, label)
-        if name == "done_on" and found > self.today_iso:
-            raise InvalidInput(
-                _("The done date {date} is in the future: mark it done when it is.").format(
-                    date=format_day(found)
-                )
-            )
+        if name == "done_on":
+            tasks.check_done_on(dt.date.fromisoformat(found), self.today)
         return found
 
     def parse(self, raw, defaulted, problems, line) -> dict:
         values = {}
         try:
-            values["title"] = records.require_text("task title", raw.get("title"))
+            values["title"] = tasks.title_of(raw.get("title"))
         except ColibriError as problem:
             problems.append(Problem("title", str(problem), "missing", "title"))
         for name in ("due_date", "done_on"):
@@ -353,7 +349,7 @@ class TaskImporter(ContactReferencingImporter):
                 values["every"] = _period(raw["every"])
                 values.update(tasks.series(values["every"], tasks.day_of(values.get("due_date"))))
             except ColibriError as problem:
-                problems.append(Problem("every", str(problem)))
+                problems.append(Problem("every", worded(problem, WORDINGS)))
         for name in ("notes", "external_id"):
             if name in raw:
                 values[name] = records.clean(raw[name])
@@ -395,8 +391,7 @@ class TaskImporter(ContactReferencingImporter):
                     )
                 ]
             if not found:
-                row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
-                self.conn.execute(*insert_sql("tasks", row))
+                tasks.insert(self.conn, values, self.stamp)
                 self.result.created += 1
             elif any(self.seen_before(task_id) for task_id in found):
                 key = external_id if key_field == "external_id" else values["title"]
@@ -417,7 +412,7 @@ class TaskImporter(ContactReferencingImporter):
                 try:
                     changes.update(self._series_moved(found[0], changes))
                 except ColibriError as problem:
-                    self.reject(record, [Problem("due_date", str(problem))], defaulted)
+                    self.reject(record, [Problem("due_date", worded(problem, WORDINGS))], defaulted)
                     continue
                 changed = apply_changes(self.conn, "tasks", found[0], changes)
                 self.result.updated += changed
@@ -444,7 +439,10 @@ class ActivityImporter(ContactReferencingImporter):
     )
 
     def check_default(self, name: str, text: str) -> None:
-        self._value(name, text)
+        try:
+            self._value(name, text)
+        except ColibriError as problem:
+            raise InvalidInput(worded(problem, WORDINGS)) from None
 
     def _value(self, name: str, text: str) -> object:
         """A field's value, refused as the `log` command refuses it."""
@@ -459,7 +457,7 @@ class ActivityImporter(ContactReferencingImporter):
         if name == "duration_minutes":
             return activities.parse_duration(text)
         if name == "summary":
-            return records.require_text(activities.SUMMARY, text)
+            return activities.summary_of(text)
         return records.clean(text)
 
     def parse(self, raw, defaulted, problems, line) -> dict:
@@ -471,7 +469,7 @@ class ActivityImporter(ContactReferencingImporter):
                 values[name] = self._value(name, raw.get(name, ""))
             except ColibriError as problem:
                 missing = "missing" if name not in raw else ""
-                problems.append(Problem(name, str(problem), missing, name))
+                problems.append(Problem(name, worded(problem, WORDINGS), missing, name))
         if "time_of_day" not in raw and "happened_on" in values:
             time_of_day = _time_in(raw["happened_on"])
             if time_of_day is not None:
@@ -488,15 +486,11 @@ class ActivityImporter(ContactReferencingImporter):
             account = contact["account_id"]
         if opportunity is not None:
             values["opportunity_id"] = opportunity["id"]
-        if account is None and not problems:
-            problems.append(
-                Problem(
-                    "account",
-                    _("An activity is at an account: give its account, opportunity or contact."),
-                    "missing",
-                    "account",
-                )
-            )
+        if not problems:
+            try:
+                activities.check_at_account(account)
+            except ColibriError as problem:
+                problems.append(Problem("account", str(problem), "missing", "account"))
         values["account"] = account
         return values
 
@@ -522,8 +516,7 @@ class ActivityImporter(ContactReferencingImporter):
                     )
                 ]
             if not found:
-                row = {**values, "created_at": self.stamp, "updated_at": self.stamp}
-                self.conn.execute(*insert_sql("activities", row))
+                activities.insert(self.conn, values, self.stamp)
                 self.result.created += 1
             elif any(self.seen_before(activity_id) for activity_id in found):
                 key = external_id if key_field == "external_id" else values["summary"]
@@ -553,7 +546,7 @@ def _due_time(text: str) -> str | None:
 
 def _period(text: str) -> str | None:
     """How often a task repeats, as `task add --every` reads it; none for an empty cell."""
-    return dates.parse_period(text, field=tasks.PERIOD) if text.strip() else None
+    return tasks.parse_period(text) if text.strip() else None
 
 
 def _time_in(stamp: str) -> str | None:
