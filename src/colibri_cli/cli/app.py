@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Annotated, ClassVar, NamedTuple
+from typing import Annotated, ClassVar, NamedTuple, NoReturn
 
 import typer
 from typer._click import Command
@@ -178,18 +178,23 @@ class ColibriGroup(TyperGroup):
         self._translated = False
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
+        arguments = args[0] if args else kwargs.pop("args", None)
+        argv = sys.argv[1:] if arguments is None else list(arguments)
+        with context.Run().active() as run:
+            self._run(run, argv, *args[1:], **kwargs)
+
+    def _run(self, run: context.Run, argv: list[str], *args, **kwargs) -> NoReturn:
+        """The command of `argv` in its `run`, its failures turned into exit codes."""
         # Typer vendors its own Click; the help shown for a bare group is a usage error there.
         from typer._click.exceptions import NoArgsIsHelpError
 
-        arguments = args[0] if args else kwargs.pop("args", None)
-        argv = sys.argv[1:] if arguments is None else list(arguments)
         garbled = _not_utf8(argv)
         self._choose_language([] if garbled else argv)
         try:
             _interrupts_raise()
             if garbled:
                 raise InvalidInput(garbled)
-            code = super().main(_db_first(argv), *args[1:], standalone_mode=False, **kwargs)
+            code = super().main(_db_first(argv), *args, standalone_mode=False, obj=run, **kwargs)
         except ColibriError as failure:
             if os.environ.get("COLIBRI_DEBUG"):
                 raise

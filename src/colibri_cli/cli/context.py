@@ -1,10 +1,12 @@
-"""What every command shares: the database chosen on the command line, and the terminal."""
+"""What every command shares: the run it is part of, the database chosen on the command
+line, and the terminal."""
 
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager, closing
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,10 +14,42 @@ import typer
 
 from colibri_cli.cli.output import confirm, say
 from colibri_cli.core import clock, store
+from colibri_cli.core.clock import Clock
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one invocation of colibri works with, made once as it starts (`ColibriGroup.main`)
+    and reached by its commands through the Click context (`run()`), never kept between two
+    invocations: a process that runs many commands (the test suite, through CliRunner) starts
+    each from nothing.
+
+    `clock`: today, from COLIBRI_TODAY as it was when the command started; the core asks it
+    through `core.clock`, in use while the run is `active`.
+    """
+
+    clock: Clock = field(default_factory=Clock.from_environment)
+
+    @contextmanager
+    def active(self) -> Iterator["Run"]:
+        """Within the block, the run's clock is the one core code reads."""
+        with clock.running(self.clock):
+            yield self
+
+
+def run() -> Run:
+    """The run of the command being invoked (the root command's `obj`)."""
+    from typer._click.globals import get_current_context
+
+    found = get_current_context().obj
+    if not isinstance(found, Run):
+        raise TypeError("colibri's commands run under ColibriGroup.main, which makes the Run")
+    return found
+
 
 db_option: str | None = None
 """`--db PATH` as given to the root command; set by its callback before any subcommand."""
@@ -65,7 +99,7 @@ def path() -> Path:
 
 
 def _path():
-    clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
+    run().clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
     return store.database_path(db_option) if db_option or not default_path else default_path
 
 
