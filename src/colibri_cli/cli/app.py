@@ -284,8 +284,6 @@ class ColibriGroup(TyperGroup):
         reads it only from a database named by --db or COLIBRI_DB: finding the default
         location imports platformdirs, which costs more than the help itself.
         """
-        i18n.use_setting(None)
-        i18n.use_date_display(None)  # ISO until the command opens its database
         context.default_path = None
         explicit = _db_argument(argv)
         named = explicit is not None or bool(os.environ.get("COLIBRI_DB"))

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import typer
 
+from colibri_cli import i18n
 from colibri_cli.cli.output import confirm, say
 from colibri_cli.core import clock, store
 from colibri_cli.core.clock import Clock
@@ -30,14 +31,22 @@ class Run:
 
     `clock`: today, from COLIBRI_TODAY as it was when the command started; the core asks it
     through `core.clock`, in use while the run is `active`.
+
+    `speech`: the language as the environment chose it when the command started (COLIBRI_LANG,
+    the locale), in use while the run is `active`. The language is not settled then: the
+    database's `language` setting, read before the command is parsed (ColibriGroup), then
+    when the command opens the database (`database`, `lookups`), and `config set language`
+    change the speech in use for the rest of the run (`i18n.use_setting`); the store only
+    reports the settings it finds (`store.spoken`).
     """
 
     clock: Clock = field(default_factory=Clock.from_environment)
+    speech: i18n.Speech = field(default_factory=i18n.Speech.from_environment)
 
     @contextmanager
     def active(self) -> Iterator["Run"]:
-        """Within the block, the run's clock is the one core code reads."""
-        with clock.running(self.clock):
+        """Within the block, the run's clock and speech are the ones core code reads."""
+        with clock.running(self.clock), i18n.speaking(self.speech):
             yield self
 
 
@@ -74,12 +83,30 @@ def database(*, write: bool, create: bool | None = None) -> AbstractContextManag
     creates = write if create is None else create
     if not creates and create is None and _is_default() and not store.exists(path):
         return closing(store.empty_database())
-    return store.session(
-        path,
-        write=write,
-        create=creates,
-        created=lambda: say(_("New database: {path}").format(path=path)),
+    return _followed(
+        store.session(
+            path,
+            write=write,
+            create=creates,
+            created=lambda: say(_("New database: {path}").format(path=path)),
+        )
     )
+
+
+@contextmanager
+def _followed(
+    opening: AbstractContextManager[sqlite3.Connection],
+) -> Iterator[sqlite3.Connection]:
+    """The connection `opening` gives, the command speaking as its database says."""
+    with opening as conn:
+        follow(store.spoken(conn))
+        yield conn
+
+
+def follow(spoken: store.Spoken) -> None:
+    """Speak, for the rest of the command, as a database's settings say."""
+    i18n.use_setting(spoken.language)
+    i18n.use_date_display(spoken.date_display)
 
 
 def _is_default() -> bool:
@@ -90,7 +117,7 @@ def _is_default() -> bool:
 def lookups() -> AbstractContextManager:
     """Reads while a person answers prompts, before a command writes: no transaction stays
     open as they think; a database not created yet reads as an empty one."""
-    return store.reading(_path(), write=True)
+    return _followed(store.reading(_path(), write=True))
 
 
 def path() -> Path:
