@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("en", "fr")
 DOMAIN = "colibri"
@@ -109,7 +110,7 @@ def _speech() -> Speech:
     return _in_use.get() or Speech.from_environment()
 
 
-def _follow(**changes: object) -> None:
+def _follow(**changes: Any) -> None:
     """The speech in use, changed for the rest of the command (outside one: nothing)."""
     speech = _in_use.get()
     if speech is not None:

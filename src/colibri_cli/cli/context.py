@@ -1,6 +1,7 @@
 """What every command shares: the run it is part of, the database chosen on the command
 line, and the terminal."""
 
+import functools
 import os
 import sqlite3
 import sys
@@ -38,10 +39,18 @@ class Run:
     when the command opens the database (`database`, `lookups`), and `config set language`
     change the speech in use for the rest of the run (`i18n.use_setting`); the store only
     reports the settings it finds (`store.spoken`).
+
+    `interactive`: whether a person is at the terminal, asked once, the first time a
+    command needs to know.
     """
 
     clock: Clock = field(default_factory=Clock.from_environment)
     speech: i18n.Speech = field(default_factory=i18n.Speech.from_environment)
+
+    @functools.cached_property
+    def interactive(self) -> bool:
+        """True when a person can answer a prompt: stdin and stderr are terminals."""
+        return sys.stdin.isatty() and sys.stderr.isatty()
 
     @contextmanager
     def active(self) -> Iterator["Run"]:
@@ -131,8 +140,8 @@ def _path():
 
 
 def interactive() -> bool:
-    """True when a person can answer a prompt: stdin and stderr are terminals."""
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    """True when a person can answer a prompt (see `Run.interactive`)."""
+    return run().interactive
 
 
 def confirm_or_yes(question: str, *, yes: bool) -> None:
