@@ -2,11 +2,13 @@
 failures reach the user."""
 
 import contextlib
+import dataclasses
 import importlib
 import os
 import signal
 import sys
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Annotated, ClassVar, NamedTuple, NoReturn
 
 import typer
@@ -189,7 +191,9 @@ class ColibriGroup(TyperGroup):
         from typer._click.exceptions import NoArgsIsHelpError
 
         garbled = _not_utf8(argv)
-        self._choose_language([] if garbled else argv)
+        read = [] if garbled else argv
+        default_path = self._choose_language(read)
+        run = dataclasses.replace(run, db_option=_db_argument(read), default_path=default_path)
         try:
             _interrupts_raise()
             if garbled:
@@ -275,8 +279,9 @@ class ColibriGroup(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere
             raise typer.Exit(0) from None
 
-    def _choose_language(self, argv: list[str]) -> None:
-        """Settle the language before anything is shown, and translate the help if needed.
+    def _choose_language(self, argv: list[str]) -> Path | None:
+        """Settle the language before anything is shown, and translate the help if needed;
+        the default database where it was found for that (None if it was not needed).
 
         Before a command opens its database, the `language` setting is read from the file
         with plain sqlite3 (never created, migrated or locked), so that usage errors and
@@ -284,7 +289,7 @@ class ColibriGroup(TyperGroup):
         reads it only from a database named by --db or COLIBRI_DB: finding the default
         location imports platformdirs, which costs more than the help itself.
         """
-        context.default_path = None
+        default_path = None
         explicit = _db_argument(argv)
         named = explicit is not None or bool(os.environ.get("COLIBRI_DB"))
         if (named or not _asks_for_help(argv)) and not i18n.forced():
@@ -293,13 +298,14 @@ class ColibriGroup(TyperGroup):
             except ColibriError:
                 path = None  # a bad --db: the command reports it, in the locale's language
             if path is not None:
-                context.default_path = None if explicit else path  # the command uses it too
+                default_path = None if explicit else path  # the command uses it too
                 i18n.use_setting(store.peek_language(path))
         self._translated = i18n.language() != "en"
         if self._translated:
             from colibri_cli.cli import helptext
 
             helptext.translate_command(self)  # its commands are translated as they are built
+        return default_path
 
     def _prepare(self, command: Command) -> None:
         """What the root gives a command it builds: values named, help in its language."""
@@ -428,4 +434,4 @@ def root(
     forecast they make. Exit codes: 0 ok, 1 error, 2 invalid input, 3 not found,
     4 conflict, 5 database problem.
     """
-    context.db_option = db
+    # `db` is in the run already: ColibriGroup.main reads --db wherever it stands.

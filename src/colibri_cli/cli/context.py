@@ -40,12 +40,18 @@ class Run:
     change the speech in use for the rest of the run (`i18n.use_setting`); the store only
     reports the settings it finds (`store.spoken`).
 
+    `db_option`: `--db PATH` as given on the command line (read by ColibriGroup before Click
+    parses it, wherever it stands). `default_path`: the database when no `--db` is given, as
+    found once before the command ran (to read its language setting); None when not known.
+
     `interactive`: whether a person is at the terminal, asked once, the first time a
     command needs to know.
     """
 
     clock: Clock = field(default_factory=Clock.from_environment)
     speech: i18n.Speech = field(default_factory=i18n.Speech.from_environment)
+    db_option: str | None = None
+    default_path: Path | None = None
 
     @functools.cached_property
     def interactive(self) -> bool:
@@ -67,13 +73,6 @@ def run() -> Run:
     if not isinstance(found, Run):
         raise TypeError("colibri's commands run under ColibriGroup.main, which makes the Run")
     return found
-
-
-db_option: str | None = None
-"""`--db PATH` as given to the root command; set by its callback before any subcommand."""
-default_path: Path | None = None
-"""The database when no `--db` is given, as found once before the command ran (to read its
-language setting); None when not known yet."""
 
 
 def database(*, write: bool, create: bool | None = None) -> AbstractContextManager:
@@ -120,7 +119,7 @@ def follow(spoken: store.Spoken) -> None:
 
 def _is_default() -> bool:
     """Whether the database is the default one: neither --db nor COLIBRI_DB names it."""
-    return not db_option and not os.environ.get("COLIBRI_DB")
+    return not run().db_option and not os.environ.get("COLIBRI_DB")
 
 
 def lookups() -> AbstractContextManager:
@@ -135,8 +134,11 @@ def path() -> Path:
 
 
 def _path():
-    run().clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
-    return store.database_path(db_option) if db_option or not default_path else default_path
+    chosen = run()
+    chosen.clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
+    if chosen.db_option or not chosen.default_path:
+        return store.database_path(chosen.db_option)
+    return chosen.default_path
 
 
 def interactive() -> bool:
