@@ -982,11 +982,11 @@ def test_stamps_of_one_process_always_move_forward(monkeypatch):
             return frozen
 
     monkeypatch.setattr(clock.dt, "datetime", FrozenDatetime)
-    monkeypatch.setattr(clock, "_last_stamp", "")
+    stamps = clock.Clock.from_environment()
 
-    assert [clock.now(), clock.now()] == [
+    assert [stamps.now(), stamps.now()] == [
         "2026-11-26T10:00:00.000000",
         "2026-11-26T10:00:00.000001",
     ]
-    monkeypatch.setenv("COLIBRI_TODAY", "2026-11-20")  # a clock put back: its own day
-    assert clock.now() == "2026-11-20T10:00:00.000000"
+    stamps.fixed = "2026-11-20"  # a clock put back: its own day
+    assert stamps.now() == "2026-11-20T10:00:00.000000"

@@ -1,9 +1,15 @@
 """colibri in English or French: which language speaks, and the catalog that translates.
 
 The language is, in order: `COLIBRI_LANG` (en or fr); else the `language` setting of the
-database in use, unless it is `auto` (the store reports it when it opens a database); else
-the locale of the environment (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG: `fr_FR.UTF-8`
-means French); else English. English is the source text: it needs no catalog.
+database in use, unless it is `auto` (the command follows it once it has opened the
+database: `use_setting`); else the locale of the environment (LANGUAGE, then LC_ALL,
+LC_MESSAGES, LANG: `fr_FR.UTF-8` means French); else English. English is the source text:
+it needs no catalog.
+
+A command speaks through one `Speech`, made from the environment as it starts and in use
+while it runs (`speaking`): the environment is read once a command, not at every message.
+Outside a command (a library call, a test of a formatter), the environment as it is now
+decides each time.
 
 Messages are translated with the standard library's gettext from the catalog
 `locale/fr/LC_MESSAGES/colibri.mo`, compiled from `colibri.po` next to it (see
@@ -22,10 +28,16 @@ Numbers, percentages and dates reach people through `format_number`, `format_dec
 setting); csv and json never do.
 """
 
+import dataclasses
+import functools
 import gettext
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("en", "fr")
 DOMAIN = "colibri"
@@ -36,10 +48,6 @@ NO_BREAK_SPACE = "\u00a0"
 LOCALE_DIR = Path(__file__).parent / "locale"
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
 
-_setting: str | None = None
-"""The database's `language` setting when it names a language (None for `auto`)."""
-_day_first = False
-"""Whether the database's `date-display` setting is `dmy`: dates shown 30/11/2026."""
 _catalogs: dict[str, gettext.NullTranslations] = {}
 
 
@@ -47,12 +55,6 @@ def _language_of(value: str | None) -> str | None:
     """ "fr", "FR", "fr_FR.UTF-8" -> "fr"; "en_GB" -> "en"; anything else -> None."""
     code = (value or "").strip().lower()[:2]
     return code if code in LANGUAGES else None
-
-
-def use_setting(value: str | None) -> None:
-    """Follow a database's `language` setting: en, fr, or auto (None) for the environment."""
-    global _setting
-    _setting = _language_of(value)
 
 
 def environment_language() -> str:
@@ -67,14 +69,67 @@ def environment_language() -> str:
     return next(filter(None, map(_language_of, preferences)), "en")
 
 
+@dataclasses.dataclass(frozen=True)
+class Speech:
+    """How a command speaks: `forced` by COLIBRI_LANG, else the database's `setting` (None
+    for auto or before a database is read), else the `environment`'s language; with the
+    days first (30/11/2026) where the database's `date-display` says so."""
+
+    forced: str | None
+    environment: str
+    setting: str | None = None
+    day_first: bool = False
+
+    @classmethod
+    def from_environment(cls) -> "Speech":
+        return cls(_language_of(os.environ.get("COLIBRI_LANG")), environment_language())
+
+    @functools.cached_property
+    def language(self) -> str:
+        return self.forced or self.setting or self.environment
+
+    @functools.cached_property
+    def catalog(self) -> gettext.NullTranslations:
+        return translations(self.language)
+
+
+_in_use: ContextVar[Speech | None] = ContextVar("speech", default=None)
+
+
+@contextmanager
+def speaking(speech: Speech) -> Iterator[None]:
+    """Within the block (a command), `speech` is in use; the one before it is back after."""
+    token = _in_use.set(speech)
+    try:
+        yield
+    finally:
+        _in_use.reset(token)
+
+
+def _speech() -> Speech:
+    return _in_use.get() or Speech.from_environment()
+
+
+def _follow(**changes: Any) -> None:
+    """The speech in use, changed for the rest of the command (outside one: nothing)."""
+    speech = _in_use.get()
+    if speech is not None:
+        _in_use.set(dataclasses.replace(speech, **changes))
+
+
+def use_setting(value: str | None) -> None:
+    """Follow a database's `language` setting: en, fr, or auto (None) for the environment."""
+    _follow(setting=_language_of(value))
+
+
 def language() -> str:
     """The language colibri speaks now: "en" or "fr"."""
-    return _language_of(os.environ.get("COLIBRI_LANG")) or _setting or environment_language()
+    return _speech().language
 
 
 def forced() -> bool:
     """Whether COLIBRI_LANG decides, so that no database needs to be read to know."""
-    return _language_of(os.environ.get("COLIBRI_LANG")) is not None
+    return _speech().forced is not None
 
 
 def translations(lang: str | None = None) -> gettext.NullTranslations:
@@ -96,22 +151,24 @@ def translations(lang: str | None = None) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """`message` in the current language."""
-    if language() == "en":
+    speech = _speech()
+    if speech.language == "en":
         return message
-    return translations().gettext(message)
+    return speech.catalog.gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for `count`, in the current language."""
-    return translations().ngettext(singular, plural, count)
+    return _speech().catalog.ngettext(singular, plural, count)
 
 
 def pgettext(context: str, message: str) -> str:
     """`message` in the current language, as meant in `context` (a status "Won" is
     "Gagnée", an amount won is "Gagné")."""
-    if language() == "en":
+    speech = _speech()
+    if speech.language == "en":
         return message
-    return translations().pgettext(context, message)
+    return speech.catalog.pgettext(context, message)
 
 
 def Nc_(context: str, message: str) -> str:
@@ -161,8 +218,7 @@ def format_percent(value: float, *, digits: int | None = None, sign: bool = Fals
 def use_date_display(value: str | None) -> None:
     """Follow a database's `date-display` setting: `dmy`, or `iso` (the default, also for
     no value and for one `config set` would refuse)."""
-    global _day_first
-    _day_first = isinstance(value, str) and value.strip().lower() == "dmy"
+    _follow(day_first=isinstance(value, str) and value.strip().lower() == "dmy")
 
 
 def format_day(value: object) -> str:
@@ -170,7 +226,7 @@ def format_day(value: object) -> str:
     ISO by default, "30/11/2026" (14:05) where `date-display` is `dmy`. csv and json keep
     ISO. What is not an ISO date (a value another program stored) is shown as is."""
     text = "" if value is None else str(value)
-    if not _day_first or not _ISO_DAY.match(text):
+    if not _speech().day_first or not _ISO_DAY.match(text):
         return text
     return f"{text[8:10]}/{text[5:7]}/{text[:4]}{text[10:]}"
 

@@ -2,12 +2,14 @@
 failures reach the user."""
 
 import contextlib
+import dataclasses
 import importlib
 import os
 import signal
 import sys
 from collections.abc import Iterator, Mapping
-from typing import Annotated, ClassVar, NamedTuple
+from pathlib import Path
+from typing import Annotated, ClassVar, NamedTuple, NoReturn
 
 import typer
 from typer._click import Command
@@ -178,18 +180,25 @@ class ColibriGroup(TyperGroup):
         self._translated = False
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
+        arguments = args[0] if args else kwargs.pop("args", None)
+        argv = sys.argv[1:] if arguments is None else list(arguments)
+        with context.Run().active() as run:
+            self._run(run, argv, *args[1:], **kwargs)
+
+    def _run(self, run: context.Run, argv: list[str], *args, **kwargs) -> NoReturn:
+        """The command of `argv` in its `run`, its failures turned into exit codes."""
         # Typer vendors its own Click; the help shown for a bare group is a usage error there.
         from typer._click.exceptions import NoArgsIsHelpError
 
-        arguments = args[0] if args else kwargs.pop("args", None)
-        argv = sys.argv[1:] if arguments is None else list(arguments)
         garbled = _not_utf8(argv)
-        self._choose_language([] if garbled else argv)
+        read = [] if garbled else argv
+        default_path = self._choose_language(read)
+        run = dataclasses.replace(run, db_option=_db_argument(read), default_path=default_path)
         try:
             _interrupts_raise()
             if garbled:
                 raise InvalidInput(garbled)
-            code = super().main(_db_first(argv), *args[1:], standalone_mode=False, **kwargs)
+            code = super().main(_db_first(argv), *args, standalone_mode=False, obj=run, **kwargs)
         except ColibriError as failure:
             if os.environ.get("COLIBRI_DEBUG"):
                 raise
@@ -272,8 +281,9 @@ class ColibriGroup(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere
             raise typer.Exit(0) from None
 
-    def _choose_language(self, argv: list[str]) -> None:
-        """Settle the language before anything is shown, and translate the help if needed.
+    def _choose_language(self, argv: list[str]) -> Path | None:
+        """Settle the language before anything is shown, and translate the help if needed;
+        the default database where it was found for that (None if it was not needed).
 
         Before a command opens its database, the `language` setting is read from the file
         with plain sqlite3 (never created, migrated or locked), so that usage errors and
@@ -281,9 +291,7 @@ class ColibriGroup(TyperGroup):
         reads it only from a database named by --db or COLIBRI_DB: finding the default
         location imports platformdirs, which costs more than the help itself.
         """
-        i18n.use_setting(None)
-        i18n.use_date_display(None)  # ISO until the command opens its database
-        context.default_path = None
+        default_path = None
         explicit = _db_argument(argv)
         named = explicit is not None or bool(os.environ.get("COLIBRI_DB"))
         if (named or not _asks_for_help(argv)) and not i18n.forced():
@@ -292,13 +300,14 @@ class ColibriGroup(TyperGroup):
             except ColibriError:
                 path = None  # a bad --db: the command reports it, in the locale's language
             if path is not None:
-                context.default_path = None if explicit else path  # the command uses it too
+                default_path = None if explicit else path  # the command uses it too
                 i18n.use_setting(store.peek_language(path))
         self._translated = i18n.language() != "en"
         if self._translated:
             from colibri_cli.cli import helptext
 
             helptext.translate_command(self)  # its commands are translated as they are built
+        return default_path
 
     def _prepare(self, command: Command) -> None:
         """What the root gives a command it builds: values named, help in its language."""
@@ -427,4 +436,4 @@ def root(
     forecast they make. Exit codes: 0 ok, 1 error, 2 invalid input, 3 not found,
     4 conflict, 5 database problem.
     """
-    context.db_option = db
+    # `db` is in the run already: ColibriGroup.main reads --db wherever it stands.

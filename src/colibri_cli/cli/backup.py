@@ -70,6 +70,7 @@ def restore(
             yes=yes,
         )
     restored = restore_core.restore(backup, target)
+    context.follow(restored.spoken)
     counts = counted(restored.counts)
     if restored.kept is None:
         say(

@@ -19,6 +19,7 @@ from typer._click.shell_completion import add_completion_class
 from typer._completion_classes import BashComplete, ZshComplete
 
 from colibri_cli import i18n
+from colibri_cli.cli import context
 from colibri_cli.core import store, suggestions
 from colibri_cli.core.errors import ColibriError
 
@@ -30,6 +31,7 @@ def _database(ctx: typer.Context) -> Path:
 def _suggest(ctx: typer.Context, find: Callable[[sqlite3.Connection], list]) -> list:
     try:  # no database, or a path that cannot be one: no suggestions
         with store.session(_database(ctx), write=False) as conn:
+            context.follow(store.spoken(conn))  # a status's French name, in French
             return find(conn)
     except (ColibriError, sqlite3.Error):
         return []

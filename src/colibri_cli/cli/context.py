@@ -1,27 +1,78 @@
-"""What every command shares: the database chosen on the command line, and the terminal."""
+"""What every command shares: the run it is part of, the database chosen on the command
+line, and the terminal."""
 
+import functools
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager, closing
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import typer
 
+from colibri_cli import i18n
 from colibri_cli.cli.output import confirm, say
 from colibri_cli.core import clock, store
+from colibri_cli.core.clock import Clock
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _
 
 T = TypeVar("T")
 
-db_option: str | None = None
-"""`--db PATH` as given to the root command; set by its callback before any subcommand."""
-default_path: Path | None = None
-"""The database when no `--db` is given, as found once before the command ran (to read its
-language setting); None when not known yet."""
+
+@dataclass(frozen=True)
+class Run:
+    """What one invocation of colibri works with, made once as it starts (`ColibriGroup.main`)
+    and reached by its commands through the Click context (`run()`), never kept between two
+    invocations: a process that runs many commands (the test suite, through CliRunner) starts
+    each from nothing.
+
+    `clock`: today, from COLIBRI_TODAY as it was when the command started; the core asks it
+    through `core.clock`, in use while the run is `active`.
+
+    `speech`: the language as the environment chose it when the command started (COLIBRI_LANG,
+    the locale), in use while the run is `active`. The language is not settled then: the
+    database's `language` setting, read before the command is parsed (ColibriGroup), then
+    when the command opens the database (`database`, `lookups`), and `config set language`
+    change the speech in use for the rest of the run (`i18n.use_setting`); the store only
+    reports the settings it finds (`store.spoken`).
+
+    `db_option`: `--db PATH` as given on the command line (read by ColibriGroup before Click
+    parses it, wherever it stands). `default_path`: the database when no `--db` is given, as
+    found once before the command ran (to read its language setting); None when not known.
+
+    `interactive`: whether a person is at the terminal, asked once, the first time a
+    command needs to know.
+    """
+
+    clock: Clock = field(default_factory=Clock.from_environment)
+    speech: i18n.Speech = field(default_factory=i18n.Speech.from_environment)
+    db_option: str | None = None
+    default_path: Path | None = None
+
+    @functools.cached_property
+    def interactive(self) -> bool:
+        """True when a person can answer a prompt: stdin and stderr are terminals."""
+        return sys.stdin.isatty() and sys.stderr.isatty()
+
+    @contextmanager
+    def active(self) -> Iterator["Run"]:
+        """Within the block, the run's clock and speech are the ones core code reads."""
+        with clock.running(self.clock), i18n.speaking(self.speech):
+            yield self
+
+
+def run() -> Run:
+    """The run of the command being invoked (the root command's `obj`)."""
+    from typer._click.globals import get_current_context
+
+    found = get_current_context().obj
+    if not isinstance(found, Run):
+        raise TypeError("colibri's commands run under ColibriGroup.main, which makes the Run")
+    return found
 
 
 def database(*, write: bool, create: bool | None = None) -> AbstractContextManager:
@@ -40,23 +91,41 @@ def database(*, write: bool, create: bool | None = None) -> AbstractContextManag
     creates = write if create is None else create
     if not creates and create is None and _is_default() and not store.exists(path):
         return closing(store.empty_database())
-    return store.session(
-        path,
-        write=write,
-        create=creates,
-        created=lambda: say(_("New database: {path}").format(path=path)),
+    return _followed(
+        store.session(
+            path,
+            write=write,
+            create=creates,
+            created=lambda: say(_("New database: {path}").format(path=path)),
+        )
     )
+
+
+@contextmanager
+def _followed(
+    opening: AbstractContextManager[sqlite3.Connection],
+) -> Iterator[sqlite3.Connection]:
+    """The connection `opening` gives, the command speaking as its database says."""
+    with opening as conn:
+        follow(store.spoken(conn))
+        yield conn
+
+
+def follow(spoken: store.Spoken) -> None:
+    """Speak, for the rest of the command, as a database's settings say."""
+    i18n.use_setting(spoken.language)
+    i18n.use_date_display(spoken.date_display)
 
 
 def _is_default() -> bool:
     """Whether the database is the default one: neither --db nor COLIBRI_DB names it."""
-    return not db_option and not os.environ.get("COLIBRI_DB")
+    return not run().db_option and not os.environ.get("COLIBRI_DB")
 
 
 def lookups() -> AbstractContextManager:
     """Reads while a person answers prompts, before a command writes: no transaction stays
     open as they think; a database not created yet reads as an empty one."""
-    return store.reading(_path(), write=True)
+    return _followed(store.reading(_path(), write=True))
 
 
 def path() -> Path:
@@ -65,13 +134,16 @@ def path() -> Path:
 
 
 def _path():
-    clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
-    return store.database_path(db_option) if db_option or not default_path else default_path
+    chosen = run()
+    chosen.clock.today()  # a bad COLIBRI_TODAY is refused before anything is opened or created
+    if chosen.db_option or not chosen.default_path:
+        return store.database_path(chosen.db_option)
+    return chosen.default_path
 
 
 def interactive() -> bool:
-    """True when a person can answer a prompt: stdin and stderr are terminals."""
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    """True when a person can answer a prompt (see `Run.interactive`)."""
+    return run().interactive
 
 
 def confirm_or_yes(question: str, *, yes: bool) -> None:

@@ -38,6 +38,8 @@ class Restored:
     kept: Path | None
     """The copy of the database it replaced; None if there was none."""
     counts: dict[str, int]
+    spoken: store.Spoken
+    """How the restored database says colibri speaks (its language, its dates)."""
 
 
 def inspect(path: Path) -> Backup:
@@ -164,7 +166,8 @@ def restore(backup: Backup, path: Path) -> Restored:
             files.remove(staged)
     with store.session(path, write=False) as conn:
         found = whole.counts(conn)
-    return Restored(path=path, kept=kept, counts=found)
+        spoken = store.spoken(conn)
+    return Restored(path=path, kept=kept, counts=found, spoken=spoken)
 
 
 def _staging(path: Path) -> Path:

@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NamedTuple
 
-from colibri_cli import i18n
 from colibri_cli.core import files, migrations
 from colibri_cli.core.errors import DatabaseProblem, InvalidInput, NotFound
 from colibri_cli.core.text import fold
@@ -366,8 +366,6 @@ def _connect(file: Path, path: Path, *, write: bool, as_is: bool = False) -> sql
             migrations.apply(conn, verify=lambda: _check_schema(conn, path))
         else:
             _check_schema(conn, path)
-        i18n.use_setting(_stored_setting(conn, "language"))
-        i18n.use_date_display(_stored_setting(conn, "date-display"))
     except sqlite3.DatabaseError as error:
         conn.close()
         raise _database_problem(path, error) from error
@@ -426,6 +424,19 @@ def _stored_setting(conn: sqlite3.Connection, key: str) -> str | None:
     """A setting as stored, read before anything else (for i18n): None if not text."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return row[0] if row and isinstance(row[0], str) else None
+
+
+class Spoken(NamedTuple):
+    """The settings of a database that say how colibri speaks, as stored (None if unset)."""
+
+    language: str | None
+    date_display: str | None
+
+
+def spoken(conn: sqlite3.Connection) -> Spoken:
+    """How the database just opened says colibri speaks: what the command then follows
+    (cli/context.py), the store itself deciding nothing about the language."""
+    return Spoken(_stored_setting(conn, "language"), _stored_setting(conn, "date-display"))
 
 
 def peek_language(path: Path) -> str | None:
