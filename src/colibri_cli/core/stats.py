@@ -1,11 +1,13 @@
 """Statistics of closed business: win rate, deal size, sales cycle, time in each status,
 and the reasons deals were lost or cancelled."""
 
+import bisect
 import datetime as dt
+import itertools
 import sqlite3
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
+from typing import Any
 
 from colibri_cli.core import clock, rates, records
 from colibri_cli.core.reports import half_up, state_at
@@ -87,28 +89,34 @@ def _win_rate(conn: sqlite3.Connection, span: _Span) -> WinRate:
 def _won_amounts(conn: sqlite3.Connection, span: _Span) -> list[WonAmounts]:
     """Per currency: count, total, average and median of the won amounts, in whole units
     (rounded half-up, like every amount); into one currency, each at its closing day's
-    rates."""
-    by_currency: dict[str, list[Fraction]] = {}
+    rates. The deals are counted per amount (and closing day, to convert them), so that
+    each figure is computed from the few amounts there are, not from every deal."""
+    day = "closed_on" if span.into else "NULL"
+    by_currency: dict[str, Counter[Fraction]] = {}
     for row in records.fetch(
         conn,
-        f"SELECT currency, amount, closed_on FROM ({span.closed}) WHERE kind = 'won'"
-        " ORDER BY currency, amount",
+        f"SELECT currency, amount, {day} AS day, count(*) AS deals FROM ({span.closed})"
+        " WHERE kind = 'won' GROUP BY currency, amount, day ORDER BY currency",
         span.params,
     ):
         amount, currency = _counted(row["amount"]), row["currency"]
         if span.into:
-            amount, currency = span.into.convert(amount, currency, row["closed_on"]), span.into.into
-        by_currency.setdefault(currency, []).append(amount)
+            amount, currency = span.into.convert(amount, currency, row["day"]), span.into.into
+        by_currency.setdefault(currency, Counter())[amount] += row["deals"]
     return [
         {
             "currency": currency,
-            "count": len(amounts),
-            "amount": half_up(sum(amounts)),
-            "average": half_up(sum(amounts) / len(amounts)),
-            "median": half_up(statistics.median(amounts)),
+            "count": amounts.total(),
+            "amount": half_up(_sum_counted(amounts)),
+            "average": half_up(_sum_counted(amounts) / amounts.total()),
+            "median": half_up(_median_counted(amounts)),
         }
         for currency, amounts in by_currency.items()
     ]
+
+
+def _sum_counted(counted: Counter[Fraction]) -> Fraction:
+    return sum((value * times for value, times in counted.items()), Fraction(0))
 
 
 def _counted(amount: object) -> Fraction:
@@ -119,17 +127,25 @@ def _counted(amount: object) -> Fraction:
 
 def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> SalesCycle:
     """Days from creation to closing of the won opportunities (of those whose two dates
-    are dates: another program may have stored something else)."""
-    days = [
-        row["days"]
-        for row in records.fetch(
-            conn,
-            f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days "
-            f"FROM ({span.closed}) WHERE kind = 'won' AND days IS NOT NULL ORDER BY days",
-            span.params,
-        )
-    ]
-    return {"count": len(days), "median_days": _median(days)}
+    are dates: another program may have stored something else), counted per number of
+    days."""
+    counted = Counter(
+        {
+            row["days"]: row["deals"]
+            for row in records.fetch(
+                conn,
+                f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days,"
+                f" count(*) AS deals FROM ({span.closed}) WHERE kind = 'won' AND days IS NOT NULL"
+                " GROUP BY days",
+                span.params,
+            )
+        }
+    )
+    median = _median_counted(counted)
+    return {
+        "count": counted.total(),
+        "median_days": int(median) if median is not None and median == int(median) else median,
+    }
 
 
 def _velocity(
@@ -269,8 +285,19 @@ def _reasons(conn: sqlite3.Connection, span: _Span) -> list[Reason]:
     )
 
 
-def _median(values: list[int]) -> int | float | None:
-    if not values:
+def _median_counted(counted: Counter) -> Any:
+    """The median of values counted (value -> how many times), as statistics.median gives
+    it of the values one by one: the middle one, or the mean of the two middle ones. None
+    when there is none."""
+    total = counted.total()
+    if not total:
         return None
-    middle = statistics.median(values)
-    return int(middle) if middle == int(middle) else middle
+    values = sorted(counted)
+    cumulative = list(itertools.accumulate(counted[value] for value in values))
+
+    def at(index: int) -> Any:
+        return values[bisect.bisect_right(cumulative, index)]
+
+    if total % 2:
+        return at(total // 2)
+    return (at(total // 2 - 1) + at(total // 2)) / 2
