@@ -199,41 +199,21 @@ def _missing_for_velocity(won: dict | None, cycle: dict) -> str | None:
 # Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
 # left on the 10th lasted 7 days, whatever the hours of the two changes. Up to a past day
 # (`:cutoff` is the day after it), the history stops there and so does a stay going on.
-# A row enters a status when the row before it (one step back in the index of the deal's
-# history, opportunity_id, changed_at, id) had another; the stay ends at the first later
-# row in another status: a seek in that index for each, where window functions (lag, then
-# lead over the entries, sorted again) cost twice as much over the whole history.
+# The stays are those the history triggers keep (migration m013), one row each: where a
+# stay begins and ends read there, not sought in the history for each of its rows.
 STAYS = """
-    WITH entries AS (
-        SELECT h.id, h.opportunity_id, h.changed_at, h.status FROM opportunity_history AS h
-        WHERE h.opportunity_id IN (SELECT id FROM ({state})) AND h.changed_at < :cutoff
-            AND {entered} AND h.status IS NOT (
-                SELECT previous.status FROM opportunity_history AS previous
-                WHERE previous.opportunity_id = h.opportunity_id
-                    AND (previous.changed_at, previous.id) < (h.changed_at, h.id)
-                ORDER BY previous.changed_at DESC, previous.id DESC LIMIT 1
-            )
-    ),
-    timed AS MATERIALIZED (
-        SELECT entries.*, (
-            SELECT min(later.changed_at) FROM opportunity_history AS later
-            WHERE later.opportunity_id = entries.opportunity_id
-                AND (later.changed_at, later.id) > (entries.changed_at, entries.id)
-                AND later.changed_at < :cutoff AND later.status <> entries.status
-        ) AS left_at
-        FROM entries
-    )
-    SELECT id, opportunity_id, status, changed_at,
-        CAST(julianday(coalesce(date(left_at), :today)) - julianday(date(changed_at))
-            AS INTEGER) AS days,
-        left_at IS NULL AS ongoing
-    FROM timed
+    SELECT h.id, h.opportunity_id, h.status, h.changed_at,
+        CAST(coalesce(CASE WHEN h.left_at < :cutoff THEN h.left_day END, julianday(:today))
+            - h.entered_day AS INTEGER) AS days,
+        h.left_at IS NULL OR h.left_at >= :cutoff AS ongoing
+    FROM opportunity_stays AS h
+    WHERE h.opportunity_id IN (SELECT id FROM ({state})) AND h.changed_at < :cutoff
+        AND {entered}
 """
 """Every stay in a status (any kind, known or not) of a deal of `{state}` (those out of
 the trash, as they are or as they stood), from its history before `:cutoff`, that begins
-with a row `h` meeting `{entered}`: the day it entered, the days it lasted (to `:today`
-while it goes on), whether it goes on. The stays are materialized, so that when it left
-is sought once for both."""
+with a history row `h` meeting `{entered}`: its row's id, the day it entered, the days it
+lasted (to `:today` while it goes on), whether it goes on."""
 
 IN_OPEN_STATUS = "h.status IN (SELECT key FROM statuses WHERE kind = 'open')"
 """The stays in an open status: only their rows are sought in the index."""
