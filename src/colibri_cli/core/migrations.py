@@ -737,6 +737,14 @@ OPPORTUNITY_STAYS = [
     CREATE TRIGGER opportunity_stays_are_kept_on_delete AFTER DELETE ON opportunity_history
     BEGIN {_statements(_stays_of("OLD.opportunity_id"))} END
     """,
+    # The closed deals' index holds what `stats` reads of them besides (the creation day of
+    # the sales cycle, the close reason), so that it never goes to the table.
+    "DROP INDEX IF EXISTS opportunities_closed",
+    f"""
+    CREATE INDEX opportunities_closed
+    ON opportunities (status, closed_on, currency, amount, created_on, close_reason)
+    WHERE {LIVE_OPPORTUNITIES}
+    """,
 ]
 
 
@@ -744,7 +752,8 @@ def m013_opportunity_stays(db) -> None:
     """Each deal's stays in a status, when it entered and when it left each, kept by
     triggers from its history whatever writes it, so that time in status reads one row a
     stay instead of seeking, for each history row, the one before and the first in another
-    status after it. They are made from the history as it is."""
+    status after it. They are made from the history as it is. The index of closed deals
+    grows by what `stats` reads of them."""
     for statement in OPPORTUNITY_STAYS:
         db.execute(statement)
     db.execute(_stays_made("TRUE"))
