@@ -64,7 +64,7 @@ def test_the_row_before_or_after_one_is_a_seek_in_the_index(empty_db):
     the row before or after one (`previous`, `before`, `later`, `latest`) in the index
     alone, without reading the table."""
     for sql, params, aliases in (
-        (migrations._stays_made("h.opportunity_id = 1"), {}, {"previous", "later"}),
+        (migrations.stays_made("h.opportunity_id = 1"), {}, {"previous", "later"}),
         (slippage.PUSHES_BY_OPPORTUNITY, {}, {"before"}),
         (f"SELECT count(*) FROM ({reports.STATE_AS_OF})", {"cutoff": "2026-12-01"}, {"latest"}),
     ):

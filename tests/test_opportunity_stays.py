@@ -49,7 +49,7 @@ def made_from_the_history(db_path) -> bool:
         kept = conn.execute("SELECT * FROM opportunity_stays ORDER BY 1, 2").fetchall()
         conn.execute("BEGIN")
         conn.execute("DELETE FROM opportunity_stays")
-        conn.execute(migrations._stays_made("TRUE"))
+        conn.execute(migrations.stays_made("TRUE"))
         made = conn.execute("SELECT * FROM opportunity_stays ORDER BY 1, 2").fetchall()
         conn.execute("ROLLBACK")
         return kept == made and len(kept) > 0

@@ -667,7 +667,7 @@ def m012_history_in_order(db) -> None:
         db.execute(statement)
 
 
-def _stays_made(deals: str) -> str:
+def stays_made(deals: str) -> str:
     """The statement that writes the stays of the deals whose history rows `h` meet `deals`,
     from their history: a stay begins at a row whose status is not the one of the row
     before it (in the order (changed_at, id)) and ends at the first later row in another
@@ -700,7 +700,7 @@ def _stays_of(deal: str) -> list[str]:
     """The stays of one deal (`deal`, an SQL expression of its id) made again."""
     return [
         f"DELETE FROM opportunity_stays WHERE opportunity_id = {deal}",
-        _stays_made(f"h.opportunity_id = {deal}"),
+        stays_made(f"h.opportunity_id = {deal}"),
     ]
 
 
@@ -756,7 +756,7 @@ def m013_opportunity_stays(db) -> None:
     grows by what `stats` reads of them."""
     for statement in OPPORTUNITY_STAYS:
         db.execute(statement)
-    db.execute(_stays_made("TRUE"))
+    db.execute(stays_made("TRUE"))
 
 
 SCHEMA = {
