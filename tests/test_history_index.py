@@ -3,7 +3,7 @@ reports read them, (changed_at, id), with what they read of each row."""
 
 import sqlite3
 
-from colibri_cli.core import migrations, reports, slippage, stats
+from colibri_cli.core import migrations, reports, slippage
 
 INDEX_COLUMNS = [
     "opportunity_id", "changed_at", "id", "status", "due_date", "probability",
@@ -60,15 +60,11 @@ def plan(db_path, sql: str, params: dict) -> list[str]:
 
 
 def test_the_row_before_or_after_one_is_a_seek_in_the_index(empty_db):
-    """Time in status, slippage and the state as of a day find the row before or after one
-    (`previous`, `before`, `later`, `latest`) in the index alone, without reading the table."""
-    day = {"cutoff": "2026-12-01", "today": "2026-11-30", "since": "0000-01-01"}
+    """The stays the history triggers keep (m013), slippage and the state as of a day find
+    the row before or after one (`previous`, `before`, `later`, `latest`) in the index
+    alone, without reading the table."""
     for sql, params, aliases in (
-        (
-            stats.TIME_IN_STATUS.format(state=reports.CURRENT_STATE, entered=stats.OPEN_SINCE),
-            day,
-            {"previous", "later"},
-        ),
+        (migrations.stays_made("h.opportunity_id = 1"), {}, {"previous", "later"}),
         (slippage.PUSHES_BY_OPPORTUNITY, {}, {"before"}),
         (f"SELECT count(*) FROM ({reports.STATE_AS_OF})", {"cutoff": "2026-12-01"}, {"latest"}),
     ):

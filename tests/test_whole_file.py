@@ -116,7 +116,7 @@ def test_the_file_is_documented_json_in_utf8(ok, demo):
     assert list(document) == ["format", "version", "exported_at", "schema", "sequences", "tables"]
     assert document["format"] == "colibri" and document["version"] == 1
     assert document["exported_at"].startswith("2026-11-26T")
-    assert document["schema"] == migrations.KNOWN[-1] == "m012_history_in_order"
+    assert document["schema"] == migrations.KNOWN[-1] == "m013_opportunity_stays"
     assert document["sequences"] == {
         "accounts": 10,
         "contacts": 10,
@@ -237,7 +237,8 @@ def refused(cli, tmp_path, content: str | bytes) -> tuple[int, str, str]:
     assert result.stdout == ""
     assert dump(target) == before
     assert all(not before[table] for table in DATA_TABLES)
-    assert len(before["triggers"]) == 8  # the history's three, two for calls, two rates, tasks
+    assert len(before["triggers"]) == 11  # the history's three, two for calls, two rates,
+    # tasks, the stays' three
     return result.exit_code, result.stderr, str(source)
 
 

@@ -387,6 +387,9 @@ OWN_TRIGGERS = (
     "exchange_rates_are_never_changed",
     "exchange_rates_are_never_deleted",
     "tasks_are_revised_on_update",
+    "opportunity_stays_are_kept_on_insert",
+    "opportunity_stays_are_kept_on_update",
+    "opportunity_stays_are_kept_on_delete",
 )
 
 LIVE_OPPORTUNITIES = "deleted_at IS NULL"
@@ -664,6 +667,98 @@ def m012_history_in_order(db) -> None:
         db.execute(statement)
 
 
+def stays_made(deals: str) -> str:
+    """The statement that writes the stays of the deals whose history rows `h` meet `deals`,
+    from their history: a stay begins at a row whose status is not the one of the row
+    before it (in the order (changed_at, id)) and ends at the first later row in another
+    status. The Julian days of its two dates are kept, the reports counting days between
+    dates."""
+    return f"""
+        INSERT INTO opportunity_stays
+            (opportunity_id, id, changed_at, status, left_at, entered_day, left_day)
+        SELECT opportunity_id, id, changed_at, status, left_at,
+            julianday(date(changed_at)), julianday(date(left_at))
+        FROM (
+            SELECT h.opportunity_id, h.id, h.changed_at, h.status, (
+                SELECT min(later.changed_at) FROM opportunity_history AS later
+                WHERE later.opportunity_id = h.opportunity_id
+                    AND (later.changed_at, later.id) > (h.changed_at, h.id)
+                    AND later.status <> h.status
+            ) AS left_at
+            FROM opportunity_history AS h
+            WHERE {deals} AND h.status IS NOT (
+                SELECT previous.status FROM opportunity_history AS previous
+                WHERE previous.opportunity_id = h.opportunity_id
+                    AND (previous.changed_at, previous.id) < (h.changed_at, h.id)
+                ORDER BY previous.changed_at DESC, previous.id DESC LIMIT 1
+            )
+        )
+    """
+
+
+def _stays_of(deal: str) -> list[str]:
+    """The stays of one deal (`deal`, an SQL expression of its id) made again."""
+    return [
+        f"DELETE FROM opportunity_stays WHERE opportunity_id = {deal}",
+        stays_made(f"h.opportunity_id = {deal}"),
+    ]
+
+
+def _statements(statements: list[str]) -> str:
+    return "".join(f"{statement};" for statement in statements)
+
+
+OPPORTUNITY_STAYS = [
+    """
+    CREATE TABLE opportunity_stays (
+        opportunity_id INTEGER NOT NULL,
+        id INTEGER NOT NULL,
+        changed_at TEXT,
+        status TEXT,
+        left_at TEXT,
+        entered_day REAL,
+        left_day REAL,
+        PRIMARY KEY (opportunity_id, id)
+    ) WITHOUT ROWID
+    """,
+    # Any write of the history (colibri's triggers, a close moved to its day, another
+    # program's INSERT, UPDATE or DELETE, a deal deleted with its history) makes the stays
+    # of the deals it touched again from their rows.
+    f"""
+    CREATE TRIGGER opportunity_stays_are_kept_on_insert AFTER INSERT ON opportunity_history
+    BEGIN {_statements(_stays_of("NEW.opportunity_id"))} END
+    """,
+    f"""
+    CREATE TRIGGER opportunity_stays_are_kept_on_update
+    AFTER UPDATE OF opportunity_id, changed_at, status ON opportunity_history
+    BEGIN {_statements(_stays_of("OLD.opportunity_id") + _stays_of("NEW.opportunity_id"))} END
+    """,
+    f"""
+    CREATE TRIGGER opportunity_stays_are_kept_on_delete AFTER DELETE ON opportunity_history
+    BEGIN {_statements(_stays_of("OLD.opportunity_id"))} END
+    """,
+    # The closed deals' index holds what `stats` reads of them besides (the creation day of
+    # the sales cycle, the close reason), so that it never goes to the table.
+    "DROP INDEX IF EXISTS opportunities_closed",
+    f"""
+    CREATE INDEX opportunities_closed
+    ON opportunities (status, closed_on, currency, amount, created_on, close_reason)
+    WHERE {LIVE_OPPORTUNITIES}
+    """,
+]
+
+
+def m013_opportunity_stays(db) -> None:
+    """Each deal's stays in a status, when it entered and when it left each, kept by
+    triggers from its history whatever writes it, so that time in status reads one row a
+    stay instead of seeking, for each history row, the one before and the first in another
+    status after it. They are made from the history as it is. The index of closed deals
+    grows by what `stats` reads of them."""
+    for statement in OPPORTUNITY_STAYS:
+        db.execute(statement)
+    db.execute(stays_made("TRUE"))
+
+
 SCHEMA = {
     "accounts": (
         "id", "name", "industry", "email", "phone", "website", "city", "country", "notes",
@@ -683,6 +778,9 @@ SCHEMA = {
     "opportunity_history": (
         "id", "opportunity_id", "changed_at", "status", "amount", "due_date", "probability",
         "currency", "closed_on", "status_probability", "deleted",
+    ),
+    "opportunity_stays": (
+        "opportunity_id", "id", "changed_at", "status", "left_at", "entered_day", "left_day",
     ),
     "settings": ("key", "value"),
     "statuses": ("key", "label", "probability", "kind", "position", "stale_days"),
@@ -714,6 +812,7 @@ TRIGGER_CONSEQUENCES = {
     "forecast_calls": N_("forecast calls could be changed"),
     "exchange_rates": N_("exchange rates could be changed"),
     "tasks": N_("calendar applications would not take the changes of tasks"),
+    "opportunity_stays": N_("the time in each status would stop following the history"),
 }
 """What a missing trigger of OWN_TRIGGERS lets happen, by the table it keeps."""
 
@@ -762,6 +861,7 @@ STEPS = (
     m010_renewals,
     m011_task_times,
     m012_history_in_order,
+    m013_opportunity_stays,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

@@ -1,11 +1,13 @@
 """Statistics of closed business: win rate, deal size, sales cycle, time in each status,
 and the reasons deals were lost or cancelled."""
 
+import bisect
 import datetime as dt
+import itertools
 import sqlite3
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
+from typing import Any
 
 from colibri_cli.core import clock, rates, records
 from colibri_cli.core.reports import half_up, state_at
@@ -87,28 +89,34 @@ def _win_rate(conn: sqlite3.Connection, span: _Span) -> WinRate:
 def _won_amounts(conn: sqlite3.Connection, span: _Span) -> list[WonAmounts]:
     """Per currency: count, total, average and median of the won amounts, in whole units
     (rounded half-up, like every amount); into one currency, each at its closing day's
-    rates."""
-    by_currency: dict[str, list[Fraction]] = {}
+    rates. The deals are counted per amount (and closing day, to convert them), so that
+    each figure is computed from the few amounts there are, not from every deal."""
+    day = "closed_on" if span.into else "NULL"
+    by_currency: dict[str, Counter[Fraction]] = {}
     for row in records.fetch(
         conn,
-        f"SELECT currency, amount, closed_on FROM ({span.closed}) WHERE kind = 'won'"
-        " ORDER BY currency, amount",
+        f"SELECT currency, amount, {day} AS day, count(*) AS deals FROM ({span.closed})"
+        " WHERE kind = 'won' GROUP BY currency, amount, day ORDER BY currency",
         span.params,
     ):
         amount, currency = _counted(row["amount"]), row["currency"]
         if span.into:
-            amount, currency = span.into.convert(amount, currency, row["closed_on"]), span.into.into
-        by_currency.setdefault(currency, []).append(amount)
+            amount, currency = span.into.convert(amount, currency, row["day"]), span.into.into
+        by_currency.setdefault(currency, Counter())[amount] += row["deals"]
     return [
         {
             "currency": currency,
-            "count": len(amounts),
-            "amount": half_up(sum(amounts)),
-            "average": half_up(sum(amounts) / len(amounts)),
-            "median": half_up(statistics.median(amounts)),
+            "count": amounts.total(),
+            "amount": half_up(_sum_counted(amounts)),
+            "average": half_up(_sum_counted(amounts) / amounts.total()),
+            "median": half_up(_median_counted(amounts)),
         }
         for currency, amounts in by_currency.items()
     ]
+
+
+def _sum_counted(counted: Counter[Fraction]) -> Fraction:
+    return sum((value * times for value, times in counted.items()), Fraction(0))
 
 
 def _counted(amount: object) -> Fraction:
@@ -119,17 +127,25 @@ def _counted(amount: object) -> Fraction:
 
 def _sales_cycle(conn: sqlite3.Connection, span: _Span) -> SalesCycle:
     """Days from creation to closing of the won opportunities (of those whose two dates
-    are dates: another program may have stored something else)."""
-    days = [
-        row["days"]
-        for row in records.fetch(
-            conn,
-            f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days "
-            f"FROM ({span.closed}) WHERE kind = 'won' AND days IS NOT NULL ORDER BY days",
-            span.params,
-        )
-    ]
-    return {"count": len(days), "median_days": _median(days)}
+    are dates: another program may have stored something else), counted per number of
+    days."""
+    counted = Counter(
+        {
+            row["days"]: row["deals"]
+            for row in records.fetch(
+                conn,
+                f"SELECT CAST(julianday(closed_on) - julianday(created_on) AS INTEGER) AS days,"
+                f" count(*) AS deals FROM ({span.closed}) WHERE kind = 'won' AND days IS NOT NULL"
+                " GROUP BY days",
+                span.params,
+            )
+        }
+    )
+    median = _median_counted(counted)
+    return {
+        "count": counted.total(),
+        "median_days": int(median) if median is not None and median == int(median) else median,
+    }
 
 
 def _velocity(
@@ -183,41 +199,21 @@ def _missing_for_velocity(won: dict | None, cycle: dict) -> str | None:
 # Days are counted between dates, as the clock counts them: a stay entered on the 3rd and
 # left on the 10th lasted 7 days, whatever the hours of the two changes. Up to a past day
 # (`:cutoff` is the day after it), the history stops there and so does a stay going on.
-# A row enters a status when the row before it (one step back in the index of the deal's
-# history, opportunity_id, changed_at, id) had another; the stay ends at the first later
-# row in another status: a seek in that index for each, where window functions (lag, then
-# lead over the entries, sorted again) cost twice as much over the whole history.
+# The stays are those the history triggers keep (migration m013), one row each: where a
+# stay begins and ends read there, not sought in the history for each of its rows.
 STAYS = """
-    WITH entries AS (
-        SELECT h.id, h.opportunity_id, h.changed_at, h.status FROM opportunity_history AS h
-        WHERE h.opportunity_id IN (SELECT id FROM ({state})) AND h.changed_at < :cutoff
-            AND {entered} AND h.status IS NOT (
-                SELECT previous.status FROM opportunity_history AS previous
-                WHERE previous.opportunity_id = h.opportunity_id
-                    AND (previous.changed_at, previous.id) < (h.changed_at, h.id)
-                ORDER BY previous.changed_at DESC, previous.id DESC LIMIT 1
-            )
-    ),
-    timed AS MATERIALIZED (
-        SELECT entries.*, (
-            SELECT min(later.changed_at) FROM opportunity_history AS later
-            WHERE later.opportunity_id = entries.opportunity_id
-                AND (later.changed_at, later.id) > (entries.changed_at, entries.id)
-                AND later.changed_at < :cutoff AND later.status <> entries.status
-        ) AS left_at
-        FROM entries
-    )
-    SELECT id, opportunity_id, status, changed_at,
-        CAST(julianday(coalesce(date(left_at), :today)) - julianday(date(changed_at))
-            AS INTEGER) AS days,
-        left_at IS NULL AS ongoing
-    FROM timed
+    SELECT h.id, h.opportunity_id, h.status, h.changed_at,
+        CAST(coalesce(CASE WHEN h.left_at < :cutoff THEN h.left_day END, julianday(:today))
+            - h.entered_day AS INTEGER) AS days,
+        h.left_at IS NULL OR h.left_at >= :cutoff AS ongoing
+    FROM opportunity_stays AS h
+    WHERE h.opportunity_id IN (SELECT id FROM ({state})) AND h.changed_at < :cutoff
+        AND {entered}
 """
 """Every stay in a status (any kind, known or not) of a deal of `{state}` (those out of
 the trash, as they are or as they stood), from its history before `:cutoff`, that begins
-with a row `h` meeting `{entered}`: the day it entered, the days it lasted (to `:today`
-while it goes on), whether it goes on. The stays are materialized, so that when it left
-is sought once for both."""
+with a history row `h` meeting `{entered}`: its row's id, the day it entered, the days it
+lasted (to `:today` while it goes on), whether it goes on."""
 
 IN_OPEN_STATUS = "h.status IN (SELECT key FROM statuses WHERE kind = 'open')"
 """The stays in an open status: only their rows are sought in the index."""
@@ -269,8 +265,19 @@ def _reasons(conn: sqlite3.Connection, span: _Span) -> list[Reason]:
     )
 
 
-def _median(values: list[int]) -> int | float | None:
-    if not values:
+def _median_counted(counted: Counter) -> Any:
+    """The median of values counted (value -> how many times), as statistics.median gives
+    it of the values one by one: the middle one, or the mean of the two middle ones. None
+    when there is none."""
+    total = counted.total()
+    if not total:
         return None
-    middle = statistics.median(values)
-    return int(middle) if middle == int(middle) else middle
+    values = sorted(counted)
+    cumulative = list(itertools.accumulate(counted[value] for value in values))
+
+    def at(index: int) -> Any:
+        return values[bisect.bisect_right(cumulative, index)]
+
+    if total % 2:
+        return at(total // 2)
+    return (at(total // 2 - 1) + at(total // 2)) / 2

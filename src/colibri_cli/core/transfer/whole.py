@@ -484,6 +484,7 @@ def load(conn: sqlite3.Connection, reader: Reader) -> dict[str, int]:
             loaded[name] = count
     _set_sequences(conn, reader.sequences)
     triggers.restore()
+    conn.execute(migrations.stays_made("TRUE"))  # the stays its history makes (m013)
     _check_references(conn, reader.source)
     return loaded
 
