@@ -4,10 +4,13 @@ The commands take about a tenth of a second to import; an interrupt in that time
 in a KeyboardInterrupt traceback. Each child here is a real process sent a real SIGINT.
 """
 
+import fcntl
 import os
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 import pytest
@@ -19,6 +22,16 @@ os.kill(os.getpid(), signal.SIGINT)
 import colibri_cli.cli.app
 print("not interrupted")
 """
+
+
+def read_to_the_end(pipe, timeout: float = 30) -> None:
+    """Wait until the process at the other end of `pipe` has read all that was written to
+    it (the bytes still in the pipe, FIONREAD, are none): it has started and is working."""
+    left = struct.pack("i", 0)
+    deadline = time.monotonic() + timeout
+    while struct.unpack("i", fcntl.ioctl(pipe.fileno(), termios.FIONREAD, left))[0]:
+        assert time.monotonic() < deadline, "the process never read its input"
+        time.sleep(0.005)
 
 
 def test_ctrl_c_while_the_commands_are_imported_exits_130_quietly():
@@ -76,7 +89,8 @@ def test_ctrl_c_inside_a_command_rolls_back_and_exits_130_quietly(db_path, ok, r
     )
     child.stdin.write("name\nInitech\n")
     child.stdin.flush()
-    time.sleep(2)  # started, and waiting for more lines
+    read_to_the_end(child.stdin)  # started, and waiting for more lines
+    time.sleep(0.1)
     child.send_signal(signal.SIGINT)
     stdout, stderr = child.communicate(timeout=30)
 
