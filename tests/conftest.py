@@ -197,6 +197,21 @@ def rows(db_path):
 
 
 @pytest.fixture
+def statements(monkeypatch) -> list[str]:
+    """Every SQL statement the commands run from now on, in order: to count the queries."""
+    run: list[str] = []
+    connect = store.sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(run.append)
+        return conn
+
+    monkeypatch.setattr(store.sqlite3, "connect", traced)
+    return run
+
+
+@pytest.fixture
 def full_disk(tmp_path):
     """A folder on a tiny file system that a database does not fit in."""
     folder = tmp_path / "full"

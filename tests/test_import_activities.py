@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from colibri_cli.core import store
-
 ACTIVITIES = (
     "SELECT kind, happened_on, time_of_day, duration_minutes, summary, account_id, "
     "opportunity_id, contact_id, external_id FROM activities ORDER BY id"
@@ -282,17 +280,8 @@ def test_in_french(crm, cli, monkeypatch):
     )
 
 
-def test_contacts_named_are_read_once_not_once_a_row(crm, ok, monkeypatch):
+def test_contacts_named_are_read_once_not_once_a_row(crm, ok, statements):
     """20,000 rows naming 5,000 contacts took 229 s when each row scanned the contacts."""
-    statements = []
-    connect = store.sqlite3.connect
-
-    def traced(*args, **kwargs):
-        conn = connect(*args, **kwargs)
-        conn.set_trace_callback(statements.append)
-        return conn
-
-    monkeypatch.setattr(store.sqlite3, "connect", traced)
     text = "kind,happened_on,summary,contact\n" + "".join(
         f"call,2026-11-25,Call {number},{name}\n"
         for number, name in enumerate(["Paul Martin", "jeanne durand"] * 10)
@@ -301,6 +290,18 @@ def test_contacts_named_are_read_once_not_once_a_row(crm, ok, monkeypatch):
     ok("import", "activities", "-", input=text)
 
     assert sum("FROM contacts" in statement for statement in statements) == 1
+
+
+def test_the_activities_of_a_day_are_read_once_not_once_a_row(crm, ok, rows, statements):
+    """Each row folded the summary of every activity of its account, kind and day."""
+    text = "kind,happened_on,summary,account\n" + "".join(
+        f"call,2026-11-25,Call {number},ACME\n" for number in range(20)
+    )
+
+    ok("import", "activities", "-", input=text)
+
+    assert sum("SELECT id, summary FROM activities" in sql for sql in statements) == 1
+    assert rows("SELECT count(*) AS n FROM activities") == [{"n": 20}]
 
 
 def test_a_date_and_time_gives_the_time_of_day_unless_a_column_does(crm, ok, rows):

@@ -1,6 +1,8 @@
 """Importing accounts, contacts, tasks and activities."""
 
 import datetime as dt
+import sqlite3
+from collections import OrderedDict
 
 from colibri_cli.core import accounts, activities, contacts, dates, records, tasks
 from colibri_cli.core.errors import ColibriError, InvalidInput, Wording, worded
@@ -32,6 +34,56 @@ WORDINGS: dict[str, Wording] = {
 }
 """How an import words the problems of tasks and activities that core tells by code, as
 the commands do (an import's report names the option of `task add`, and `task add`)."""
+
+
+class ByText:
+    """The ids of the records of a kind by folded text (a task's title, an activity's
+    summary) within a group of them (a task's account, deal and due date), each group read
+    once: a file whose rows share a group would otherwise fold every text of the group for
+    each of its rows. The groups used last are kept, up to `LIMIT` ids, so memory stays flat
+    whatever the size of the file."""
+
+    LIMIT = 100_000
+
+    def __init__(self, conn: sqlite3.Connection, sql: str) -> None:
+        self.conn = conn
+        self.sql = sql
+        """What selects the id and the text of the records of a group, given its key."""
+        self.groups: OrderedDict[tuple, dict[str, list[int]]] = OrderedDict()
+        self.size = 0
+
+    def find(self, group: tuple, text: str) -> list[int]:
+        """The records of that group with that text (case and accents ignored), oldest first."""
+        known = self.groups.get(group)
+        if known is None:
+            known = self._read(group)
+        else:
+            self.groups.move_to_end(group)
+        return known.get(fold(text), [])
+
+    def add(self, group: tuple, text: str, record_id: int) -> None:
+        """A record just written, in its group if that group is kept."""
+        known = self.groups.get(group)
+        if known is not None:
+            known.setdefault(fold(text), []).append(record_id)
+            self.size += 1
+
+    def clear(self) -> None:
+        """Forget every group: a record has moved from one to another."""
+        self.groups.clear()
+        self.size = 0
+
+    def _read(self, group: tuple) -> dict[str, list[int]]:
+        known: dict[str, list[int]] = {}
+        for record_id, text in self.conn.execute(self.sql, group):
+            known.setdefault(fold(text), []).append(record_id)
+            self.size += 1
+        self.groups[group] = known
+        while self.size > self.LIMIT and len(self.groups) > 1:
+            _key, dropped = self.groups.popitem(last=False)
+            self.size -= sum(map(len, dropped.values()))
+        return known
+
 
 # Accounts ---------------------------------------------------------------------------------
 
@@ -306,6 +358,14 @@ class TaskImporter(ContactReferencingImporter):
         "Contact {name} works at {elsewhere}, not at this task's account ({account})."
     )
 
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.titles = ByText(
+            conn,
+            "SELECT id, title FROM tasks WHERE account_id IS ? AND opportunity_id IS ? "
+            "AND due_date IS ? ORDER BY id",
+        )
+
     def check_default(self, name: str, text: str) -> None:
         if name in ("due_date", "done_on"):
             self._date(name, text)
@@ -376,22 +436,11 @@ class TaskImporter(ContactReferencingImporter):
             external_id = values.get("external_id")
             found = self.match_by_id(values)
             key_field = "external_id" if external_id is not None else "title"
+            group = (values.get("account_id"), values.get("opportunity_id"), values.get("due_date"))
             if key_field == "title":
-                found = [
-                    row[0]
-                    for row in self.conn.execute(
-                        "SELECT id FROM tasks WHERE account_id IS ? AND opportunity_id IS ? "
-                        "AND fold(title) = ? AND due_date IS ?",
-                        (
-                            values.get("account_id"),
-                            values.get("opportunity_id"),
-                            fold(values["title"]),
-                            values.get("due_date"),
-                        ),
-                    )
-                ]
+                found = self.titles.find(group, values["title"])
             if not found:
-                tasks.insert(self.conn, values, self.stamp)
+                self.titles.add(group, values["title"], tasks.insert(self.conn, values, self.stamp))
                 self.result.created += 1
             elif any(self.seen_before(task_id) for task_id in found):
                 key = external_id if key_field == "external_id" else values["title"]
@@ -415,6 +464,8 @@ class TaskImporter(ContactReferencingImporter):
                     self.reject(record, [Problem("due_date", worded(problem, WORDINGS))], defaulted)
                     continue
                 changed = apply_changes(self.conn, "tasks", found[0], changes)
+                if changed and key_field == "external_id":
+                    self.titles.clear()  # it may have left the group its title is kept in
                 self.result.updated += changed
                 self.result.skipped += not changed
             else:
@@ -437,6 +488,14 @@ class ActivityImporter(ContactReferencingImporter):
     other_account = N_(
         "Contact {name} works at {elsewhere}, not at this activity's account ({account})."
     )
+
+    def __init__(self, conn, source, options) -> None:
+        super().__init__(conn, source, options)
+        self.summaries = ByText(
+            conn,
+            "SELECT id, summary FROM activities WHERE account_id = ? AND kind = ? "
+            "AND happened_on = ? AND time_of_day IS ? ORDER BY id",
+        )
 
     def check_default(self, name: str, text: str) -> None:
         try:
@@ -500,23 +559,17 @@ class ActivityImporter(ContactReferencingImporter):
             external_id = values.get("external_id")
             found = self.match_by_id(values)
             key_field = "external_id" if external_id is not None else "summary"
+            group = (
+                values["account_id"],
+                values["kind"],
+                values["happened_on"],
+                values.get("time_of_day"),
+            )
             if key_field == "summary":
-                found = [
-                    row[0]
-                    for row in self.conn.execute(
-                        "SELECT id FROM activities WHERE account_id = ? AND kind = ? "
-                        "AND happened_on = ? AND time_of_day IS ? AND fold(summary) = ?",
-                        (
-                            values["account_id"],
-                            values["kind"],
-                            values["happened_on"],
-                            values.get("time_of_day"),
-                            fold(values["summary"]),
-                        ),
-                    )
-                ]
+                found = self.summaries.find(group, values["summary"])
             if not found:
-                activities.insert(self.conn, values, self.stamp)
+                activity_id = activities.insert(self.conn, values, self.stamp)
+                self.summaries.add(group, values["summary"], activity_id)
                 self.result.created += 1
             elif any(self.seen_before(activity_id) for activity_id in found):
                 key = external_id if key_field == "external_id" else values["summary"]
@@ -533,6 +586,8 @@ class ActivityImporter(ContactReferencingImporter):
                     given |= {"account_id"}
                 changes = {name: value for name, value in values.items() if name in given}
                 changed = apply_changes(self.conn, "activities", found[0], changes)
+                if changed and key_field == "external_id":
+                    self.summaries.clear()  # it may have left the group its summary is kept in
                 self.result.updated += changed
                 self.result.skipped += not changed
             else:
