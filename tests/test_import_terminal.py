@@ -6,7 +6,7 @@ import sys
 import pexpect
 import pytest
 
-from colibri_cli.cli import transfer
+from colibri_cli.cli import imports
 
 SUMMARY = (
     "Imported opportunities from {path} (comma-separated CSV, UTF-8): "
@@ -53,7 +53,7 @@ def acme(ok):
 
 def test_a_big_file_shows_a_progress_bar(db_path, tmp_path, acme):
     big = tmp_path / "big.csv"
-    deals(big, 2_000, notes="x" * (transfer.LARGE_BYTES // 2_000))
+    deals(big, 2_000, notes="x" * (imports.LARGE_BYTES // 2_000))
 
     output, status = run_on_a_terminal(db_path, "import", "opps", str(big))
 

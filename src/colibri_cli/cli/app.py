@@ -84,7 +84,7 @@ COMMANDS = {
         N_("Win rate, deal size, sales cycle and loss reasons; `stats slippage` for due dates."),
     ),
     "import": LazyCommand(
-        "transfer",
+        "imports",
         "import_app",
         N_(
             "Import accounts, contacts, opportunities, tasks or activities from CSV, JSON or "
@@ -92,7 +92,7 @@ COMMANDS = {
         ),
     ),
     "export": LazyCommand(
-        "transfer",
+        "exports",
         "export_app",
         N_(
             "Export accounts, contacts, opportunities, tasks, activities or the history as CSV "

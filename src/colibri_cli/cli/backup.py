@@ -50,7 +50,7 @@ def restore(
 
     Example: colibri restore ~/backups/colibri-2026-11-20.db
     """
-    from colibri_cli.cli.transfer import counted
+    from colibri_cli.cli.imports import counted
     from colibri_cli.core import restore as restore_core
     from colibri_cli.core.transfer import whole
 

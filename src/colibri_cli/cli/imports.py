@@ -1,4 +1,4 @@
-"""`colibri import` and `colibri export`: CSV and JSON in and out, for spreadsheets and scripts.
+"""`colibri import`: CSV, JSON and JSON lines in, from spreadsheets, other CRMs and scripts.
 
 The work is in core/transfer; here are the options, the report on stderr (each rejected
 row as it is met, then notices and a summary) and the progress bar. Heavy modules (the
@@ -7,8 +7,6 @@ importer, Rich's progress) are imported when a command runs, not for `--help`.
 
 import contextlib
 import sys
-from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,15 +14,10 @@ import typer
 
 from colibri_cli.cli.context import database
 from colibri_cli.cli.output import (
-    destination,
-    is_stdout,
-    json_text,
     plural,
     say,
     stderr_console,
     warn,
-    write_csv,
-    write_json,
 )
 from colibri_cli.core.errors import InvalidInput
 from colibri_cli.i18n import N_, _, format_number, ngettext
@@ -42,11 +35,7 @@ import_app = typer.Typer(
     "JSON lines, or a whole database.",
     no_args_is_help=True,
 )
-export_app = typer.Typer(
-    help="Export accounts, contacts, opportunities, tasks, activities or the history as CSV "
-    "or JSON, or the whole database.",
-    no_args_is_help=True,
-)
+
 
 File = Annotated[
     str, typer.Argument(metavar="FILE|-", help="A CSV, JSON or JSON lines file; - reads stdin.")
@@ -498,157 +487,3 @@ def _summary(result, described: str) -> None:
                 result.rejected,
             ).format(start=start, count=format_number(result.rejected), rows=rows, also=also)
         )
-
-
-NOUNS = {
-    "accounts": "accounts",
-    "contacts": "contacts",
-    "opps": "opportunities",
-    "tasks": "tasks",
-    "activities": "activities",
-    "history": "history rows",
-}
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-
-
-ExportFormatOption = Annotated[
-    ExportFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        case_sensitive=False,
-        help="csv (spreadsheets), json (an array) or jsonl (one object a line).",
-    ),
-]
-Output = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
-]
-
-
-@export_app.command("accounts")
-def export_accounts(
-    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
-) -> None:
-    """Export accounts, in the columns `colibri import accounts` reads back.
-
-    Example: colibri export accounts -o accounts.csv
-    """
-    _export("accounts", output_format, output)
-
-
-@export_app.command("contacts")
-def export_contacts(
-    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
-) -> None:
-    """Export contacts, with their account's name.
-
-    Example: colibri export contacts --format json | jq '.[].email'
-    """
-    _export("contacts", output_format, output)
-
-
-@export_app.command("opps")
-def export_opps(
-    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
-) -> None:
-    """Export opportunities, with their account's and contact's names.
-
-    Example: colibri export opps -o deals.csv
-    """
-    _export("opps", output_format, output)
-
-
-@export_app.command("tasks")
-def export_tasks(
-    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
-) -> None:
-    """Export tasks, with their account and opportunity.
-
-    Example: colibri export tasks --format jsonl > tasks.jsonl
-    """
-    _export("tasks", output_format, output)
-
-
-@export_app.command("activities")
-def export_activities(
-    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
-) -> None:
-    """Export activities, with their account, opportunity and contact.
-
-    Example: colibri export activities -o activities.csv
-    """
-    _export("activities", output_format, output)
-
-
-@export_app.command("history")
-def export_history(
-    output_format: ExportFormatOption = ExportFormat.csv, output: Output = None
-) -> None:
-    """Export every recorded state of every opportunity (not imported back).
-
-    Example: colibri export history -o history.csv
-    """
-    _export("history", output_format, output)
-
-
-@export_app.command("all")
-def export_all(output: Output = None) -> None:
-    """Export the whole database as one JSON file, to move it or to read it anywhere.
-
-    Every row of every table, ids included: accounts, contacts, statuses, opportunities
-    (those in the trash too), their whole history, tasks, activities, targets, settings,
-    the last ids given and the database's identity. `colibri import all` loads it into an
-    empty database.
-
-    Example: colibri export all -o colibri-all.json
-    """
-    from colibri_cli.core.transfer import whole
-
-    with database(write=False) as conn, destination(output) as out:
-        counts = whole.write(conn, out)
-    if not is_stdout(output):
-        say(
-            _("Exported the whole database to {path}: {counts}.").format(
-                path=output, counts=counted(counts)
-            )
-        )
-
-
-def _export(kind: str, output_format: ExportFormat, output: Path | None) -> None:
-    from colibri_cli.core.transfer import exporting
-
-    # The destination first: refused, it leaves no query open on the database.
-    with database(write=False) as conn, destination(output) as out:
-        names, rows = exporting.export_rows(conn, kind)
-        counted = _Counted(rows)
-        if output_format is ExportFormat.csv:
-            write_csv(counted, names, out)
-        elif output_format is ExportFormat.json:
-            write_json(counted, names, out)
-        else:
-            for row in counted:
-                out.write(json_text({name: row[name] for name in names}))
-                out.write("\n")
-    if output is not None and str(output) != "-":
-        say(
-            _("Exported {records} to {path}.").format(
-                records=plural(counted.count, NOUNS[kind]), path=output
-            )
-        )
-
-
-class _Counted:
-    def __init__(self, rows: Iterator[dict]) -> None:
-        self.rows = rows
-        self.count = 0
-
-    def __iter__(self) -> Iterator[dict]:
-        for row in self.rows:
-            self.count += 1
-            yield row
