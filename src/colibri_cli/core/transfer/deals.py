@@ -8,26 +8,15 @@ of the history triggers, run over each batch at once (see `TriggerInsert`).
 """
 
 import datetime as dt
-import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from colibri_cli.core import dates, history, money, opportunities, settings, tasks
-from colibri_cli.core.errors import ColibriError, DatabaseProblem, InvalidInput, UnknownStatus
+from colibri_cli.core.errors import ColibriError, InvalidInput, UnknownStatus
 from colibri_cli.core.statuses import first_open as statuses_first_open
 from colibri_cli.core.text import fold
 from colibri_cli.core.transfer import columns as cols
-from colibri_cli.core.transfer.engine import (
-    Lines,
-    Problem,
-    apply_changes,
-    chunks,
-    duplicate,
-    given_fields,
-    insert_many,
-    insert_sql,
-)
+from colibri_cli.core.transfer.engine import Lines, Problem, duplicate, given_fields
 from colibri_cli.core.transfer.references import SUGGESTED, OpportunityNames, ReferencingImporter
 from colibri_cli.core.transfer.sources import Record
 from colibri_cli.core.transfer.values import (
@@ -38,99 +27,19 @@ from colibri_cli.core.transfer.values import (
     StatusReader,
     read_status_map,
 )
+from colibri_cli.core.transfer.writing import (
+    BulkIndexes,
+    TriggerInsert,
+    apply_changes,
+    chunks,
+    insert_many,
+    insert_sql,
+)
 from colibri_cli.i18n import N_, Np_, _, format_day, format_number, format_percent, ngettext
 
 BULK_ROWS = 20_000
 """Once an import has created this many opportunities, and at least as many as the table
 had, it builds the table's indexes at its end instead of row after row."""
-
-
-# Big imports ------------------------------------------------------------------------------
-
-
-class BulkIndexes:
-    """A table's secondary indexes, dropped while a big import writes and built again at
-    its end: building an index from sorted rows is much cheaper than keeping it up to date
-    row after row. It all happens inside the import's savepoint, so a rolled back import
-    gets its indexes back untouched, and other connections never see the table without them.
-
-    Unique indexes stay (they enforce), and so do those whose first column is in `needed`
-    (the import looks rows up by them).
-    """
-
-    def __init__(self, conn: sqlite3.Connection, table: str, needed: tuple[str, ...]) -> None:
-        self.conn, self.table, self.needed = conn, table, needed
-        self.dropped: list[str] = []
-        self.active = False
-
-    def drop(self) -> None:
-        self.active = True
-        for index in self.conn.execute(f"PRAGMA index_list({self.table})").fetchall():
-            if index["unique"] or index["origin"] != "c":
-                continue
-            columns = self.conn.execute(f"PRAGMA index_info({index['name']})").fetchall()
-            if columns and columns[0]["name"] in self.needed:
-                continue
-            sql = self.conn.execute(
-                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
-                (index["name"],),
-            ).fetchone()[0]
-            self.conn.execute(f'DROP INDEX "{index["name"]}"')
-            self.dropped.append(sql)
-
-    def rebuild(self) -> None:
-        for sql in self.dropped:
-            self.conn.execute(sql)
-        self.dropped = []
-
-
-class TriggerInsert:
-    """The one INSERT of a trigger, run by the import over a batch of rows at once instead
-    of by the trigger once a row: far fewer statements. The statement is the trigger's own,
-    read from the schema, so the history written is the one the trigger writes.
-
-    `suspend` drops the trigger until `restore`. As with `BulkIndexes`, it all happens inside
-    the import's savepoint: a rolled back import gets the trigger back untouched, and other
-    connections never see the table without it.
-    """
-
-    BODY = re.compile(r"\bBEGIN\s+(INSERT\s.*?)\bVALUES\s*\((.*)\)\s*;\s*END\s*$", re.S | re.I)
-
-    def __init__(self, conn: sqlite3.Connection, name: str) -> None:
-        self.conn, self.name = conn, name
-        found = conn.execute(
-            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?", (name,)
-        ).fetchone()
-        body = self.BODY.search(found[0]) if found else None
-        if body is None:
-            raise DatabaseProblem(
-                _(
-                    "The history trigger {name} of this database is missing or not as colibri "
-                    "made it: an import would not write the history of its opportunities."
-                ).format(name=name)
-            )
-        self.sql = found[0]
-        self.into, self.values = body[1], body[2]
-        self.suspended = False
-
-    def run_over(self, rows: str, params: dict) -> None:
-        """Do what the trigger does for each row of the query `rows`, by id, as NEW. The
-        import stamps every row it writes: OLD has no stamp, so NEW's is the one kept."""
-        sql = (
-            f"{self.into} SELECT {self.values} "
-            f"FROM ({rows}) AS NEW, (SELECT NULL AS updated_at) AS OLD ORDER BY NEW.id"
-        )
-        self.conn.execute(sql, params)
-
-    def suspend(self) -> None:
-        if not self.suspended:
-            self.conn.execute(f'DROP TRIGGER "{self.name}"')
-            self.suspended = True
-
-    def restore(self) -> None:
-        if self.suspended:
-            self.conn.execute(self.sql)
-            self.suspended = False
 
 
 # Opportunities ----------------------------------------------------------------------------

@@ -12,11 +12,10 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 
-from colibri_cli.core import clock, records, settings
+from colibri_cli.core import clock, settings
 from colibri_cli.core.errors import ColibriError, InvalidInput
 from colibri_cli.core.identity import OwnIds
 from colibri_cli.core.text import fold
@@ -30,7 +29,6 @@ BATCH_ROWS = 2_000
 CACHE_KIB = 16_384
 """The page cache of an import: big enough that a big transaction seldom spills pages to
 the WAL before its commit, small enough that memory stays flat."""
-ROWS_PER_STATEMENT = 200
 SAVEPOINT = "colibri_import"
 MAX_KEYS = 10_000
 """The most distinct keys the records of a JSON file may have: each is remembered (with
@@ -876,65 +874,9 @@ def given_fields(raw: dict, defaulted: set) -> set[str]:
     return {name for name in raw if name not in defaulted}
 
 
-def apply_changes(conn: sqlite3.Connection, table: str, record_id: int, changes: dict) -> bool:
-    """Update what differs; the history triggers record an opportunity's changes."""
-    if not changes:
-        return False
-    current = dict(conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone())
-    differing = {name: value for name, value in changes.items() if current.get(name) != value}
-    if not differing:
-        return False
-    records.update(conn, table, record_id, differing)
-    return True
-
-
-def insert_sql(table: str, row: dict) -> tuple[str, tuple]:
-    names = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(row.values())
-
-
-@lru_cache(maxsize=32)
-def _with_rows(sql: str, width: int, count: int) -> str:
-    one = "(" + ", ".join("?" * width) + ")"
-    return sql.format(rows=", ".join([one] * count))
-
-
-def many_rows(conn: sqlite3.Connection, sql: str, width: int, rows: list[tuple]) -> None:
-    """Run `sql`, whose `{rows}` is a VALUES list, over `rows` (tuples of `width` values),
-    a few hundred rows a statement: far fewer statement starts (and statement journals,
-    with triggers) than one statement a row."""
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per = max(1, min(ROWS_PER_STATEMENT, limit // width))
-    full = len(rows) // per * per
-    if full:
-        conn.executemany(
-            _with_rows(sql, width, per),
-            (
-                tuple(chain.from_iterable(rows[start : start + per]))
-                for start in range(0, full, per)
-            ),
-        )
-    if full < len(rows):
-        rest = rows[full:]
-        conn.execute(_with_rows(sql, width, len(rest)), tuple(chain.from_iterable(rest)))
-
-
-def insert_many(
-    conn: sqlite3.Connection, table: str, names: tuple[str, ...], rows: list[tuple]
-) -> None:
-    """Insert rows, many a statement."""
-    many_rows(conn, f"INSERT INTO {table} ({', '.join(names)}) VALUES {{rows}}", len(names), rows)
-
-
 def _batches(items: Iterator, size: int) -> Iterator[list]:
     while batch := list(islice(items, size)):
         yield batch
-
-
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _is_empty(cells) -> bool:

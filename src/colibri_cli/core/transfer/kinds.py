@@ -12,7 +12,6 @@ from colibri_cli.core.transfer.engine import (
     AMBIGUOUS,
     Importer,
     Problem,
-    apply_changes,
     duplicate,
     given_fields,
 )
@@ -21,6 +20,7 @@ from colibri_cli.core.transfer.references import (
     DealReferencingImporter,
     ReferencingImporter,
 )
+from colibri_cli.core.transfer.writing import apply_changes
 from colibri_cli.i18n import N_, _, format_number, ngettext
 
 WORDINGS: dict[str, Wording] = {

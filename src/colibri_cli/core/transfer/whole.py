@@ -631,7 +631,7 @@ class Triggers:
     """The triggers of some tables, set aside while the file's rows go in, and made again
     from their own SQL, as they were. It all happens in the caller's transaction: rolled
     back, the triggers are back untouched, and no other connection ever sees the tables
-    without them (see `TriggerInsert` in deals.py, for the same technique)."""
+    without them (see `TriggerInsert` in writing.py, for the same technique)."""
 
     def __init__(self, conn: sqlite3.Connection, tables: list[str]) -> None:
         self.conn = conn
